@@ -1,0 +1,76 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The import graph follows the data flow:
+//   IngestCore <- NewsText <- {Fetch, Parse, Normalize, Tag, Emit, State} <- Pipeline <- ingest
+// libxml2 and libcurl are reached only through the C targets, whose public headers
+// are opaque: Debian's libxml2 headers pull in ICU, which clashes with Foundation's.
+let package = Package(
+    name: "ingest",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ingest", targets: ["ingest"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: C bindings
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .target(
+            name: "CLibXML",
+            cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
+            linkerSettings: [.linkedLibrary("xml2")]
+        ),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // MARK: Core and shared knowledge
+        .target(
+            name: "IngestCore",
+            dependencies: [.product(name: "DequeModule", package: "swift-collections")]
+        ),
+        .target(
+            name: "NewsText",
+            dependencies: ["IngestCore", "Yams"]
+        ),
+
+        // MARK: Stages
+        .target(name: "Fetch", dependencies: ["IngestCore", "CCurl", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Parse", dependencies: ["IngestCore", "NewsText", "CLibXML"]),
+        .target(name: "Normalize", dependencies: ["IngestCore", "NewsText"]),
+        .target(name: "Tag", dependencies: ["IngestCore", "NewsText", "Yams"]),
+        .target(name: "Emit", dependencies: ["IngestCore"]),
+        .target(name: "State", dependencies: ["IngestCore", "CSQLite"]),
+
+        // MARK: Composition
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "IngestCore", "NewsText", "Fetch", "Parse", "Normalize", "Tag", "Emit", "State", "Yams",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ingest",
+            dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // MARK: Tests
+        .target(name: "TestHTTPServer", path: "Tests/TestHTTPServer"),
+        .testTarget(name: "CoreTests", dependencies: ["IngestCore"]),
+        .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestHTTPServer"]),
+        .testTarget(name: "ParseTests", dependencies: ["Parse"]),
+        .testTarget(name: "NormalizeTests", dependencies: ["Normalize", "NewsText"]),
+        .testTarget(name: "TagTests", dependencies: ["Tag"]),
+        .testTarget(name: "EmitTests", dependencies: ["Emit"]),
+        .testTarget(name: "StateTests", dependencies: ["State"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestHTTPServer"]),
+        .testTarget(name: "CLITests", dependencies: ["TestHTTPServer"]),
+    ]
+)

@@ -1,0 +1,2 @@
+#include "ingest_curl.h"
+const char *ingest_curl_version(void) { return curl_version(); }

@@ -1,0 +1,180 @@
+import DequeModule
+import Synchronization
+
+/// A multi-producer, multi-consumer async channel with a fixed buffer.
+///
+/// Every pipeline edge is one of these, so a slow consumer suspends its producers:
+/// that is the backpressure `AsyncStream` (unbounded by default) and `AsyncChannel`
+/// (a rendezvous, silent on cancellation) do not give. A sender that is cancelled, or
+/// whose consumer has gone away, gets an error instead of losing the element quietly.
+public final class BoundedChannel<Element: Sendable>: AsyncSequence, Sendable {
+    public typealias Failure = Never
+
+    /// Thrown to a sender when the consumer closed the channel or the task was cancelled.
+    public struct Closed: Error, CustomStringConvertible {
+        public var description: String { "channel closed by its consumer" }
+    }
+
+    private struct Sender {
+        var id: UInt64
+        var element: Element
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private struct Receiver {
+        var id: UInt64
+        var continuation: CheckedContinuation<Element?, Never>
+    }
+
+    private enum SendAction { case resume(CheckedContinuation<Element?, Never>), done, fail, wait }
+    private enum ReceiveAction { case value(Element, CheckedContinuation<Void, any Error>?), end, wait }
+
+    private struct State {
+        var buffer = Deque<Element>()
+        var senders = Deque<Sender>()
+        var receivers = Deque<Receiver>()
+        var finished = false
+        var closed = false
+        var nextID: UInt64 = 0
+        var highWater = 0
+        var sent = 0
+    }
+
+    public let capacity: Int
+    private let state: Mutex<State>
+
+    /// - Parameter capacity: elements held between producer and consumer; 0 makes a rendezvous.
+    public init(capacity: Int) {
+        precondition(capacity >= 0, "capacity must not be negative")
+        self.capacity = capacity
+        self.state = Mutex(State())
+    }
+
+    /// The most elements ever buffered at once; tests use it to prove the bound holds.
+    public var highWaterMark: Int { state.withLock { $0.highWater } }
+    /// Elements currently buffered (not counting suspended senders, who still own theirs).
+    public var count: Int { state.withLock { $0.buffer.count } }
+    /// Elements accepted so far.
+    public var sentCount: Int { state.withLock { $0.sent } }
+
+    /// Hands `element` on, suspending while the buffer is full.
+    public func send(_ element: Element) async throws {
+        try Task.checkCancellation()
+        let id: UInt64 = state.withLock { s in
+            s.nextID += 1
+            return s.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
+                let action: SendAction = state.withLock { s in
+                    if s.closed { return .fail }
+                    precondition(!s.finished, "send after finish()")
+                    if let r = s.receivers.popFirst() {
+                        s.sent += 1
+                        return .resume(r.continuation)
+                    }
+                    if s.buffer.count < capacity {
+                        s.buffer.append(element)
+                        s.sent += 1
+                        s.highWater = Swift.max(s.highWater, s.buffer.count)
+                        return .done
+                    }
+                    if Task.isCancelled { return .fail }
+                    s.senders.append(Sender(id: id, element: element, continuation: cont))
+                    return .wait
+                }
+                switch action {
+                case .resume(let r):
+                    r.resume(returning: element)
+                    cont.resume()
+                case .done: cont.resume()
+                case .fail: cont.resume(throwing: Task.isCancelled ? CancellationError() : Closed())
+                case .wait: break
+                }
+            }
+        } onCancel: {
+            let waiting: Sender? = state.withLock { s in
+                guard let i = s.senders.firstIndex(where: { $0.id == id }) else { return nil }
+                return s.senders.remove(at: i)
+            }
+            waiting?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Producer side: no more elements. Consumers drain the buffer, then see `nil`.
+    public func finish() {
+        let receivers: Deque<Receiver> = state.withLock { s in
+            s.finished = true
+            guard s.buffer.isEmpty, s.senders.isEmpty else { return [] }
+            defer { s.receivers.removeAll() }
+            return s.receivers
+        }
+        for r in receivers { r.continuation.resume(returning: nil) }
+    }
+
+    /// Consumer side: stop accepting; suspended and future senders get `Closed`.
+    public func close() {
+        let (senders, receivers): (Deque<Sender>, Deque<Receiver>) = state.withLock { s in
+            s.closed = true
+            s.finished = true
+            s.buffer.removeAll()
+            defer { s.senders.removeAll(); s.receivers.removeAll() }
+            return (s.senders, s.receivers)
+        }
+        for snd in senders { snd.continuation.resume(throwing: Closed()) }
+        for r in receivers { r.continuation.resume(returning: nil) }
+    }
+
+    /// Next element, or `nil` once finished and drained (or when the task is cancelled).
+    public func receive() async -> Element? {
+        let id: UInt64 = state.withLock { s in
+            s.nextID += 1
+            return s.nextID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (cont: CheckedContinuation<Element?, Never>) in
+                let action: ReceiveAction = state.withLock { s in
+                    if let first = s.buffer.popFirst() {
+                        var woken: CheckedContinuation<Void, any Error>?
+                        if let snd = s.senders.popFirst() {
+                            s.buffer.append(snd.element)
+                            s.sent += 1
+                            woken = snd.continuation
+                        }
+                        return .value(first, woken)
+                    }
+                    if let snd = s.senders.popFirst() {
+                        s.sent += 1
+                        return .value(snd.element, snd.continuation)
+                    }
+                    if s.finished || s.closed || Task.isCancelled { return .end }
+                    s.receivers.append(Receiver(id: id, continuation: cont))
+                    return .wait
+                }
+                switch action {
+                case .value(let e, let woken):
+                    woken?.resume()
+                    cont.resume(returning: e)
+                case .end: cont.resume(returning: nil)
+                case .wait: break
+                }
+            }
+        } onCancel: {
+            let waiting: Receiver? = state.withLock { s in
+                guard let i = s.receivers.firstIndex(where: { $0.id == id }) else { return nil }
+                return s.receivers.remove(at: i)
+            }
+            waiting?.continuation.resume(returning: nil)
+        }
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let channel: BoundedChannel
+        public mutating func next() async -> Element? { await channel.receive() }
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws(Never) -> Element? {
+            await channel.receive()
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(channel: self) }
+}
