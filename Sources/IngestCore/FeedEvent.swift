@@ -10,10 +10,13 @@ public struct FeedContext: Sendable {
     public var httpStatus: Int?
     public var fetchedAt: Date
     public var headers: HTTPHeaders
+    /// The feed's own record (`ingest.feed/1`), known once the document is parsed, so
+    /// the sink can write it before the feed's items.
+    public var record: FeedRecord?
 
     public init(
         source: FeedSource, info: FeedInfo, requestedURL: String, finalURL: String, httpStatus: Int?,
-        fetchedAt: Date, headers: HTTPHeaders = HTTPHeaders()
+        fetchedAt: Date, headers: HTTPHeaders = HTTPHeaders(), record: FeedRecord? = nil
     ) {
         self.source = source
         self.info = info
@@ -22,6 +25,7 @@ public struct FeedContext: Sendable {
         self.httpStatus = httpStatus
         self.fetchedAt = fetchedAt
         self.headers = headers
+        self.record = record
     }
 }
 

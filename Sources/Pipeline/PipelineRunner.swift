@@ -1,0 +1,250 @@
+import Foundation
+import IngestCore
+import Fetch
+import Parse
+import Normalize
+import Tag
+
+/// Supplies HTTP validators (ETag / Last-Modified) for conditional GETs.
+public typealias ValidatorLookup = @Sendable (FeedSource) async -> (etag: String?, lastModified: String?)
+
+/// Runs sources through Fetch → Parse → Normalize → Tag and hands the tagged events
+/// to a delivery (the Emit side), every edge a `BoundedChannel`.
+///
+/// Each stage is its own task; a stage that fails closes its input (so producers stop)
+/// and finishes its output (so consumers drain and stop) — one broken feed becomes an
+/// error event, never a stuck run.
+public struct PipelineRunner: Sendable {
+    public var stages: Stages
+    public var capacities: EdgeCapacities
+    /// Fetches in flight at once; the fetcher's own limit applies too.
+    public var concurrency: Int
+    /// Parse workers. One keeps each feed's events contiguous on the output; more
+    /// interleave feeds (still each framed by its own `begin`/`end`).
+    public var parseWorkers: Int
+    public var validators: ValidatorLookup?
+
+    public init(
+        stages: Stages, capacities: EdgeCapacities = .init(), concurrency: Int = 16,
+        parseWorkers: Int = 1,
+        validators: ValidatorLookup? = nil
+    ) {
+        self.stages = stages
+        self.capacities = capacities
+        self.concurrency = max(1, concurrency)
+        self.parseWorkers = max(1, parseWorkers)
+        self.validators = validators
+    }
+
+    /// Observers for tests and metrics: the edges, after the run has started.
+    public struct Edges: Sendable {
+        public let fetched: BoundedChannel<FetchOutcome>
+        public let parsed: BoundedChannel<FeedEvent<RawItem>>
+        public let normalized: BoundedChannel<FeedEvent<FeedItem>>
+        public let tagged: BoundedChannel<FeedEvent<FeedItem>>
+    }
+
+    public func makeEdges() -> Edges {
+        Edges(
+            fetched: BoundedChannel(capacity: capacities.fetched),
+            parsed: BoundedChannel(capacity: capacities.items),
+            normalized: BoundedChannel(capacity: capacities.items),
+            tagged: BoundedChannel(capacity: capacities.items)
+        )
+    }
+
+    /// Runs every source through the stages into `deliver`, which consumes the tagged
+    /// edge and returns when it ends.
+    public func run<Result: Sendable>(
+        sources: [FeedSource],
+        edges: Edges? = nil,
+        deliver: @escaping @Sendable (BoundedChannel<FeedEvent<FeedItem>>) async throws -> Result
+    ) async throws -> Result {
+        let e = edges ?? makeEdges()
+        let contexts = ContextTable()
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                try await fetchStage(sources: sources, into: e.fetched)
+                return nil
+            }
+            group.addTask {
+                try await parseStage(from: e.fetched, into: e.parsed)
+                return nil
+            }
+            group.addTask {
+                try await runStage(input: e.parsed, output: e.normalized) { event, send in
+                    try await send(normalize(event, contexts: contexts))
+                }
+                return nil
+            }
+            group.addTask {
+                try await runStage(input: e.normalized, output: e.tagged) { event, send in
+                    guard case .item(var item, let feedID) = event else { return try await send(event) }
+                    stages.tagger.tag(&item)
+                    try await send(.item(item, feedID: feedID))
+                }
+                return nil
+            }
+            group.addTask {
+                defer { e.tagged.close() }
+                return try await deliver(e.tagged)
+            }
+            var result: Result?
+            do {
+                for try await r in group where r != nil { result = r }
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            guard let result else { throw CancellationError() }
+            return result
+        }
+    }
+
+    // MARK: Fetch
+
+    private func fetchStage(sources: [FeedSource], into output: BoundedChannel<FetchOutcome>) async throws {
+        defer { output.finish() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var iterator = sources.makeIterator()
+            var running = 0
+            func startNext() -> Bool {
+                guard let source = iterator.next() else { return false }
+                group.addTask { try await output.send(fetchOne(source)) }
+                return true
+            }
+            while running < concurrency, startNext() { running += 1 }
+            while try await group.next() != nil {
+                running -= 1
+                if startNext() { running += 1 }
+            }
+        }
+    }
+
+    private func fetchOne(_ source: FeedSource) async -> FetchOutcome {
+        let started = ContinuousClock.now
+        let v = await validators?(source) ?? (nil, nil)
+        let request = FetchRequest(source: source, etag: v.etag, lastModified: v.lastModified)
+        switch await stages.fetcher.fetch(request) {
+        case .failure(let failure):
+            return .failed(source, failure, elapsed: ContinuousClock.now - started, fetchedAt: Date())
+        case .success(let doc):
+            guard source.kind == .feed, doc.httpStatus != 304, !looksLikeFeed(doc) else { return .fetched(doc) }
+            // Feed autodiscovery: a page that advertises its feed stands in for it.
+            guard let advertised = FeedParser.discoverFeeds(in: doc).first else { return .fetched(doc) }
+            var feedSource = source
+            feedSource.location = advertised
+            switch await stages.fetcher.fetch(FetchRequest(source: feedSource, etag: nil, lastModified: nil)) {
+            case .success(var found):
+                found.source = source
+                return .fetched(found)
+            case .failure(let failure):
+                var f = failure
+                f.reason = "advertised feed \(advertised): \(failure.reason)"
+                f.source = source.location
+                return .failed(source, f, elapsed: ContinuousClock.now - started, fetchedAt: Date())
+            }
+        }
+    }
+
+    /// Cheap sniff so autodiscovery never re-parses a real feed: does the body start,
+    /// after a BOM, white space, comments or a prolog, with an HTML root?
+    private func looksLikeFeed(_ doc: FetchedDocument) -> Bool {
+        let head = doc.body.prefix(2048)
+        let text = String(decoding: head, as: UTF8.self).lowercased()
+        return !(text.contains("<html") || text.contains("<!doctype html"))
+    }
+
+    // MARK: Parse
+
+    private func parseStage(
+        from input: BoundedChannel<FetchOutcome>, into output: BoundedChannel<FeedEvent<RawItem>>
+    ) async throws {
+        defer { output.finish() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<parseWorkers {
+                group.addTask {
+                    do {
+                        for await outcome in input {
+                            for event in parse(outcome) { try await output.send(event) }
+                        }
+                    } catch {
+                        input.close()
+                        throw error
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// A whole document's events at once: its items must stay contiguous and framed by
+    /// `begin`/`end`, and a document is bounded by the fetch size cap anyway.
+    func parse(_ outcome: FetchOutcome) -> [FeedEvent<RawItem>] {
+        switch outcome {
+        case .failed(let source, let failure, let elapsed, let fetchedAt):
+            let record = FeedRecord(
+                url: source.location, httpStatus: failure.httpStatus, error: failure.description, feedID: source.id,
+                fetchedAt: fetchedAt)
+            return [.end(FeedOutcome(source: source, status: .failed, record: record, failure: failure,
+                                     elapsed: elapsed, fetchedAt: fetchedAt))]
+        case .fetched(let doc):
+            let source = doc.source
+            if doc.isNotModified {
+                let record = FeedRecord(url: source.location, finalURL: doc.finalURL, httpStatus: 304,
+                                        feedID: source.id, fetchedAt: doc.fetchedAt)
+                return [.end(FeedOutcome(source: source, status: .notModified, record: record, bytes: 0,
+                                         elapsed: doc.elapsed, headers: doc.headers, fetchedAt: doc.fetchedAt))]
+            }
+            let parsed: ParsedFeed
+            do {
+                switch source.kind {
+                case .feed: parsed = try stages.feedParser.parse(doc)
+                case .page: parsed = try stages.articleExtractor.extract(doc)
+                }
+            } catch {
+                let record = FeedRecord(url: source.location, finalURL: doc.finalURL, httpStatus: doc.httpStatus,
+                                        error: error.description, feedID: source.id, fetchedAt: doc.fetchedAt)
+                return [.end(FeedOutcome(source: source, status: .failed, record: record, failure: error,
+                                         bytes: doc.body.count, elapsed: doc.elapsed, headers: doc.headers,
+                                         fetchedAt: doc.fetchedAt))]
+            }
+            let record = FeedRecord(
+                url: source.location, finalURL: doc.finalURL, title: parsed.info.title ?? source.title,
+                link: parsed.info.link, language: parsed.info.language, description: parsed.info.description,
+                format: parsed.info.format?.rawValue, encoding: parsed.info.encoding, httpStatus: doc.httpStatus,
+                items: parsed.items.count, warnings: parsed.info.warnings, feedID: source.id, fetchedAt: doc.fetchedAt)
+            let context = FeedContext(
+                source: source, info: parsed.info, requestedURL: doc.requestedURL, finalURL: doc.finalURL,
+                httpStatus: doc.httpStatus, fetchedAt: doc.fetchedAt, headers: doc.headers, record: record)
+            var events: [FeedEvent<RawItem>] = [.begin(context)]
+            events.reserveCapacity(parsed.items.count + 2)
+            for item in parsed.items { events.append(.item(item, feedID: source.id)) }
+            events.append(.end(FeedOutcome(source: source, status: .ok, record: record, bytes: doc.body.count,
+                                           elapsed: doc.elapsed, headers: doc.headers, fetchedAt: doc.fetchedAt)))
+            return events
+        }
+    }
+
+    // MARK: Normalize
+
+    /// Keeps each feed's context from its `begin` so items can be read in it.
+    private final class ContextTable: @unchecked Sendable {
+        var contexts: [String: FeedContext] = [:]
+    }
+
+    private func normalize(_ event: FeedEvent<RawItem>, contexts: ContextTable) -> FeedEvent<FeedItem> {
+        // Called from a single stage task: the table needs no lock.
+        switch event {
+        case .begin(let c):
+            contexts.contexts[c.source.id] = c
+            return .begin(c)
+        case .item(let raw, let feedID):
+            let context = contexts.contexts[feedID]!
+            return .item(stages.normalizer.normalize(raw, context: context), feedID: feedID)
+        case .end(let o):
+            contexts.contexts[o.source.id] = nil
+            return .end(o)
+        }
+    }
+}

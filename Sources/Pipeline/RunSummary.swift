@@ -1,0 +1,151 @@
+import Foundation
+import IngestCore
+
+/// What happened to one source in one run: the line users read on standard error and
+/// the entry in `output/NAME/runs/<run>.json`.
+public struct FeedReport: Sendable, Codable {
+    public var feedID: String
+    public var url: String
+    public var status: FeedOutcome.Status
+    public var httpStatus: Int?
+    public var format: String?
+    public var encoding: String?
+    /// Records written for this feed in this run.
+    public var emitted: Int
+    public var new: Int
+    public var changed: Int
+    public var unchanged: Int
+    public var warnings: [String]
+    public var error: String?
+    public var bytes: Int
+    public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case feedID = "feed_id", url, status, httpStatus = "http_status", format, encoding, emitted, new, changed,
+            unchanged, warnings, error, bytes, seconds
+    }
+}
+
+/// The whole run, in source order.
+public struct RunSummary: Sendable, Codable {
+    public var runID: String
+    public var pipeline: String?
+    public var startedAt: Date
+    public var finishedAt: Date
+    public var feeds: [FeedReport]
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id", pipeline, startedAt = "started_at", finishedAt = "finished_at", feeds, totals
+    }
+
+    public struct Totals: Sendable, Codable {
+        public var feeds: Int
+        public var ok: Int
+        public var notModified: Int
+        public var failed: Int
+        public var skipped: Int
+        public var emitted: Int
+        public var new: Int
+        public var changed: Int
+        public var unchanged: Int
+        public var warnings: Int
+        public var bytes: Int
+        enum CodingKeys: String, CodingKey {
+            case feeds, ok, notModified = "not_modified", failed, skipped, emitted, new, changed, unchanged, warnings, bytes
+        }
+    }
+
+    public var totals: Totals {
+        var t = Totals(feeds: feeds.count, ok: 0, notModified: 0, failed: 0, skipped: 0, emitted: 0, new: 0, changed: 0,
+                       unchanged: 0, warnings: 0, bytes: 0)
+        for f in feeds {
+            switch f.status {
+            case .ok: t.ok += 1
+            case .notModified: t.notModified += 1
+            case .failed: t.failed += 1
+            case .skipped: t.skipped += 1
+            }
+            t.emitted += f.emitted
+            t.new += f.new
+            t.changed += f.changed
+            t.unchanged += f.unchanged
+            t.warnings += f.warnings.count
+            t.bytes += f.bytes
+        }
+        return t
+    }
+
+    public var failedFeeds: [FeedReport] { feeds.filter { $0.status == .failed } }
+
+    public init(runID: String, pipeline: String?, startedAt: Date, finishedAt: Date, feeds: [FeedReport]) {
+        self.runID = runID
+        self.pipeline = pipeline
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.feeds = feeds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        runID = try c.decode(String.self, forKey: .runID)
+        pipeline = try c.decodeIfPresent(String.self, forKey: .pipeline)
+        startedAt = try c.decode(Date.self, forKey: .startedAt)
+        finishedAt = try c.decode(Date.self, forKey: .finishedAt)
+        feeds = try c.decode([FeedReport].self, forKey: .feeds)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(runID, forKey: .runID)
+        try c.encodeIfPresent(pipeline, forKey: .pipeline)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(finishedAt, forKey: .finishedAt)
+        try c.encode(feeds, forKey: .feeds)
+        try c.encode(totals, forKey: .totals)
+    }
+
+    /// JSON for `runs/<run>.json`: dates in RFC 3339, keys sorted for diffable files.
+    public func jsonData() throws -> Data {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        enc.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(RFC3339.utc(date))
+        }
+        return try enc.encode(self)
+    }
+
+    /// Human-readable report for standard error: one line per feed, failures with
+    /// their reason, then totals.
+    public func render() -> String {
+        var out = ""
+        for f in feeds {
+            let code = f.httpStatus.map { " http=\($0)" } ?? ""
+            let time = String(format: "%.2fs", f.seconds)
+            switch f.status {
+            case .failed:
+                out += "  FAIL  \(f.url)\(code) \(time): \(f.error ?? "unknown error")\n"
+            case .notModified:
+                out += "  304   \(f.url) \(time): not modified\n"
+            case .skipped:
+                out += "  skip  \(f.url): not due\n"
+            case .ok:
+                var line = "  ok    \(f.url)\(code) \(time): \(f.emitted) emitted"
+                if f.new + f.changed + f.unchanged > 0 {
+                    line += " (\(f.new) new, \(f.changed) changed, \(f.unchanged) unchanged)"
+                }
+                if let fmt = f.format { line += " [\(fmt)\(f.encoding.map { ", \($0)" } ?? "")]" }
+                out += line + "\n"
+            }
+            for w in f.warnings.prefix(5) { out += "        warning: \(w)\n" }
+            if f.warnings.count > 5 { out += "        (\(f.warnings.count - 5) more warnings)\n" }
+        }
+        let t = totals
+        let secs = finishedAt.timeIntervalSince(startedAt)
+        out += "ingest: \(t.feeds) sources: \(t.ok) ok, \(t.notModified) not modified, \(t.failed) failed"
+        if t.skipped > 0 { out += ", \(t.skipped) not due" }
+        out += "; \(t.emitted) records; \(t.warnings) warnings; \(t.bytes) bytes in \(String(format: "%.2f", secs))s"
+        out += " (run \(runID))\n"
+        return out
+    }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import IngestCore
+import Pipeline
+
+/// Exit statuses, from sysexits(3) where one fits, so schedulers can tell a broken
+/// configuration from a run that merely met failing feeds.
+enum ExitStatus {
+    /// `--strict` and at least one source failed.
+    static let feedFailures: Int32 = 1
+    static let usage: Int32 = 64
+    static let ioError: Int32 = 74
+    /// Another run of the same pipeline holds the lock.
+    static let busy: Int32 = 75
+    static let config: Int32 = 78
+}
+
+@main
+struct Ingest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Turn Chinese and English news feeds and pages into clean, tagged JSON Lines.",
+        discussion: """
+            Ad-hoc runs (records to standard output unless --output DIR):
+              ingest --feed https://example.com/rss.xml
+              ingest --feed feeds/samples/zh-tech.rss.xml --feed file:///tmp/feed.atom --feed-records
+              ingest --feed-list feeds/demo.opml --output out/
+              ingest --page https://example.com/news/123.html
+
+            Scheduled and long-running:
+              ingest run demo                 (pipelines/demo.yaml, once; safe from cron)
+              ingest serve pipelines/demo.yaml
+              ingest validate pipelines/china-tech.yaml
+
+            Diagnostics and the run summary go to standard error. Exit status: 0 when the run
+            completed (even if some feeds failed), 1 with --strict and failed feeds, 64 usage,
+            74 I/O error, 75 another run holds the pipeline lock, 78 configuration error.
+            """,
+        version: IngestVersion.number,
+        subcommands: [RunCommand.self, ServeCommand.self, ValidateCommand.self, ExportOPMLCommand.self]
+    )
+
+    @OptionGroup var adHoc: AdHocArguments
+
+    func run() async throws {
+        guard !adHoc.feeds.isEmpty || !adHoc.feedLists.isEmpty || !adHoc.pages.isEmpty else {
+            throw ValidationError("nothing to ingest: give --feed SRC, --feed-list FILE or --page SRC (see --help)")
+        }
+        let summary: RunSummary
+        do {
+            summary = try await AdHocJob.run(adHoc.options())
+        } catch let error as AdHocJob.Failure {
+            FileHandle.standardError.write(Data("ingest: \(error)\n".utf8))
+            throw ExitCode(error.isConfiguration ? ExitStatus.config : ExitStatus.ioError)
+        }
+        if !adHoc.quiet { FileHandle.standardError.write(Data(summary.render().utf8)) }
+        if adHoc.strict, !summary.failedFeeds.isEmpty { throw ExitCode(ExitStatus.feedFailures) }
+    }
+}
+
+struct AdHocArguments: ParsableArguments {
+    @Option(name: .customLong("feed"), help: ArgumentHelp("A feed: http(s):// URL, file:// URL or local path. Repeatable.", valueName: "SRC"))
+    var feeds: [String] = []
+
+    @Option(name: .customLong("feed-list"), help: ArgumentHelp("OPML, YAML or one-source-per-line list of feeds. Repeatable.", valueName: "FILE"))
+    var feedLists: [String] = []
+
+    @Option(name: .customLong("page"), help: ArgumentHelp("A news article page (HTML): one record out. Repeatable.", valueName: "SRC"))
+    var pages: [String] = []
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("'-' for standard output, or a directory for partitioned JSON Lines files.", valueName: "-|DIR"))
+    var output: String = "-"
+
+    @Flag(name: .customLong("feed-records"), help: "Put an ingest.feed/1 record before each feed's items.")
+    var feedRecords = false
+
+    @Option(name: .customLong("concurrency"), help: "Fetches in flight at once.")
+    var concurrency: Int = 16
+
+    @Option(name: .customLong("timeout"), help: ArgumentHelp("Total time allowed per fetch, in seconds.", valueName: "SECONDS"))
+    var timeout: Double = 60
+
+    @Option(name: .customLong("max-bytes"), help: ArgumentHelp("Largest response body accepted.", valueName: "BYTES"))
+    var maxBytes: Int = 20 * 1024 * 1024
+
+    @Option(name: .customLong("retries"), help: "Retries for timeouts, 5xx, 408 and 429.")
+    var retries: Int = 2
+
+    @Option(name: .customLong("taxonomy"), help: ArgumentHelp("Topic taxonomy (default: pipelines/topics.yaml).", valueName: "FILE"))
+    var taxonomy: String?
+
+    @Option(name: .customLong("sources"), help: ArgumentHelp("Source registry (default: pipelines/sources.yaml).", valueName: "FILE"))
+    var sources: String?
+
+    @Option(name: .customLong("timezone"), help: ArgumentHelp("Zone for times printed without one (default: the source's, Asia/Shanghai for Chinese).", valueName: "IANA"))
+    var timeZone: String?
+
+    @Flag(name: .customLong("strict"), help: "Exit non-zero when any source failed.")
+    var strict = false
+
+    @Flag(name: .customLong("quiet"), help: "No run summary on standard error.")
+    var quiet = false
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard maxBytes > 0 else { throw ValidationError("--max-bytes must be positive") }
+        guard retries >= 0 else { throw ValidationError("--retries must not be negative") }
+        if let tz = timeZone, TimeZone(identifier: tz) == nil {
+            throw ValidationError("--timezone: unknown time zone '\(tz)'")
+        }
+    }
+
+    func options() -> AdHocJob.Options {
+        var o = AdHocJob.Options()
+        o.feeds = feeds
+        o.feedLists = feedLists
+        o.pages = pages
+        o.output = output
+        o.feedRecords = feedRecords
+        o.concurrency = concurrency
+        o.timeoutSeconds = timeout
+        o.maxBytes = maxBytes
+        o.retries = retries
+        o.taxonomyPath = taxonomy
+        o.sourcesPath = sources
+        o.timeZone = timeZone
+        return o
+    }
+}
