@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+@testable import IngestCore
+
+@Suite("BoundedChannel")
+struct BoundedChannelTests {
+    @Test("delivers every element in order, then nil after finish")
+    func ordered() async throws {
+        let ch = BoundedChannel<Int>(capacity: 3)
+        let producer = Task {
+            for i in 0..<100 { try await ch.send(i) }
+            ch.finish()
+        }
+        var got: [Int] = []
+        for await v in ch { got.append(v) }
+        try await producer.value
+        #expect(got == Array(0..<100))
+        #expect(ch.highWaterMark <= 3)
+    }
+
+    @Test("a stalled consumer suspends producers at the bound")
+    func backpressure() async throws {
+        let ch = BoundedChannel<Int>(capacity: 4)
+        let producers = (0..<3).map { p in
+            Task { for i in 0..<50 { try await ch.send(p * 1000 + i) } }
+        }
+        // Give the producers every chance to overrun the bound.
+        for _ in 0..<200 { await Task.yield() }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(ch.count == 4)
+        #expect(ch.sentCount == 4)
+        #expect(ch.highWaterMark == 4)
+        var received = 0
+        let consumer = Task {
+            var n = 0
+            for await _ in ch { n += 1 }
+            return n
+        }
+        for p in producers { try await p.value }
+        ch.finish()
+        received = await consumer.value
+        #expect(received == 150)
+        #expect(ch.highWaterMark == 4)
+    }
+
+    @Test("capacity 0 is a rendezvous")
+    func rendezvous() async throws {
+        let ch = BoundedChannel<String>(capacity: 0)
+        let t = Task { try await ch.send("a"); try await ch.send("b"); ch.finish() }
+        #expect(await ch.receive() == "a")
+        #expect(await ch.receive() == "b")
+        #expect(await ch.receive() == nil)
+        try await t.value
+        #expect(ch.highWaterMark == 0)
+    }
+
+    @Test("cancelling a suspended sender throws CancellationError and drops nothing already accepted")
+    func cancelSender() async throws {
+        let ch = BoundedChannel<Int>(capacity: 1)
+        try await ch.send(1)
+        let blocked = Task { try await ch.send(2) }
+        try await Task.sleep(for: .milliseconds(20))
+        blocked.cancel()
+        await #expect(throws: CancellationError.self) { try await blocked.value }
+        ch.finish()
+        var got: [Int] = []
+        for await v in ch { got.append(v) }
+        #expect(got == [1])
+    }
+
+    @Test("cancelling a waiting receiver returns nil")
+    func cancelReceiver() async throws {
+        let ch = BoundedChannel<Int>(capacity: 2)
+        let waiting = Task { await ch.receive() }
+        try await Task.sleep(for: .milliseconds(20))
+        waiting.cancel()
+        #expect(await waiting.value == nil)
+    }
+
+    @Test("close() by the consumer fails suspended and later senders")
+    func closeFailsSenders() async throws {
+        let ch = BoundedChannel<Int>(capacity: 1)
+        try await ch.send(1)
+        let blocked = Task { try await ch.send(2) }
+        try await Task.sleep(for: .milliseconds(20))
+        ch.close()
+        await #expect(throws: BoundedChannel<Int>.Closed.self) { try await blocked.value }
+        await #expect(throws: BoundedChannel<Int>.Closed.self) { try await ch.send(3) }
+        #expect(await ch.receive() == nil)
+    }
+
+    @Test("finish wakes every waiting receiver")
+    func finishWakesReceivers() async throws {
+        let ch = BoundedChannel<Int>(capacity: 2)
+        let receivers = (0..<4).map { _ in Task { await ch.receive() } }
+        try await Task.sleep(for: .milliseconds(20))
+        ch.finish()
+        for r in receivers { #expect(await r.value == nil) }
+    }
+
+    @Test("runStage finishes its output even when the transform throws")
+    func stageFinishesOnError() async throws {
+        struct Boom: Error {}
+        let input = BoundedChannel<Int>(capacity: 2)
+        let output = BoundedChannel<Int>(capacity: 2)
+        let feeder = Task {
+            for i in 0..<10 { try? await input.send(i) }
+            input.finish()
+        }
+        let stage = Task {
+            try await runStage(input: input, output: output) { v, send in
+                if v == 3 { throw Boom() }
+                try await send(v * 10)
+            }
+        }
+        var got: [Int] = []
+        for await v in output { got.append(v) }
+        await #expect(throws: Boom.self) { try await stage.value }
+        await feeder.value
+        #expect(got == [0, 10, 20])
+    }
+}
+
+@Suite("RFC 3339")
+struct RFC3339Tests {
+    @Test func utcAndLocal() {
+        let d = Date(timeIntervalSince1970: 1_762_453_500)  // 2025-11-06T18:25:00Z
+        #expect(RFC3339.utc(d) == "2025-11-06T18:25:00Z")
+        #expect(RFC3339.local(d, offsetSeconds: 8 * 3600) == "2025-11-07T02:25:00+08:00")
+        #expect(RFC3339.local(d, offsetSeconds: -5 * 3600 - 1800) == "2025-11-06T12:55:00-05:30")
+        #expect(RFC3339.utc(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
+        #expect(RFC3339.utc(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
+        #expect(RFC3339.utc(Date(timeIntervalSince1970: 0.25)) == "1970-01-01T00:00:00.250Z")
+    }
+
+    @Test func civilRoundTrip() {
+        for days in stride(from: Int64(-800_000), through: 800_000, by: 997) {
+            let (y, m, d) = RFC3339.civilFromDays(days)
+            #expect(RFC3339.daysFromCivil(y, m, d) == days)
+        }
+    }
+}
