@@ -47,10 +47,14 @@ public struct FeedOutcome: Sendable {
     public var elapsed: Duration
     public var headers: HTTPHeaders
     public var fetchedAt: Date
+    /// What the document said about itself (ttl, sy:update* for scheduling); `nil` when
+    /// nothing was parsed.
+    public var info: FeedInfo?
 
     public init(
         source: FeedSource, status: Status, record: FeedRecord, failure: SourceFailure? = nil,
-        bytes: Int = 0, elapsed: Duration = .zero, headers: HTTPHeaders = HTTPHeaders(), fetchedAt: Date = Date()
+        bytes: Int = 0, elapsed: Duration = .zero, headers: HTTPHeaders = HTTPHeaders(), fetchedAt: Date = Date(),
+        info: FeedInfo? = nil
     ) {
         self.source = source
         self.status = status
@@ -60,6 +64,7 @@ public struct FeedOutcome: Sendable {
         self.elapsed = elapsed
         self.headers = headers
         self.fetchedAt = fetchedAt
+        self.info = info
     }
 }
 

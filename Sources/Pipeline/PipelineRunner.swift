@@ -23,6 +23,9 @@ public struct PipelineRunner: Sendable {
     /// interleave feeds (still each framed by its own `begin`/`end`).
     public var parseWorkers: Int
     public var validators: ValidatorLookup?
+    /// Asked before each new fetch starts; `false` stops starting fetches while what is in
+    /// flight drains to the sink (graceful shutdown of `serve`).
+    public var admitsMoreFetches: @Sendable () -> Bool = { true }
 
     public init(
         stages: Stages, capacities: EdgeCapacities = .init(), concurrency: Int = 16,
@@ -109,7 +112,7 @@ public struct PipelineRunner: Sendable {
             var iterator = sources.makeIterator()
             var running = 0
             func startNext() -> Bool {
-                guard let source = iterator.next() else { return false }
+                guard admitsMoreFetches(), let source = iterator.next() else { return false }
                 group.addTask { try await output.send(fetchOne(source)) }
                 return true
             }
@@ -221,7 +224,8 @@ public struct PipelineRunner: Sendable {
             events.reserveCapacity(parsed.items.count + 2)
             for item in parsed.items { events.append(.item(item, feedID: source.id)) }
             events.append(.end(FeedOutcome(source: source, status: .ok, record: record, bytes: doc.body.count,
-                                           elapsed: doc.elapsed, headers: doc.headers, fetchedAt: doc.fetchedAt)))
+                                           elapsed: doc.elapsed, headers: doc.headers, fetchedAt: doc.fetchedAt,
+                                           info: parsed.info)))
             return events
         }
     }

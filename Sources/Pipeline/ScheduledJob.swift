@@ -1,0 +1,170 @@
+import Foundation
+import IngestCore
+import Fetch
+import Emit
+import State
+
+/// A feed as a pipeline schedules it.
+public struct ScheduledFeed: Sendable {
+    public var source: FeedSource
+    /// Configured polling interval; `nil` lets the feed's own hints decide.
+    public var interval: TimeInterval?
+    public var enabled: Bool
+    public init(source: FeedSource, interval: TimeInterval? = nil, enabled: Bool = true) {
+        self.source = source
+        self.interval = interval
+        self.enabled = enabled
+    }
+}
+
+/// Everything a scheduled run needs, resolved from a pipeline file.
+public struct ScheduledSettings: Sendable {
+    public var name: String
+    public var feeds: [ScheduledFeed]
+    public var outputDirectory: URL
+    public var sink: PartitionedFileSinkOptions = .init()
+    public var feedRecords = true
+    public var statePath: String
+    public var fetch = FetchConfiguration()
+    public var capacities = EdgeCapacities()
+    public var taxonomyPath: String?
+    public var sourcesPath: String?
+    public var defaultTimeZone: String?
+    public var schedule = SchedulePolicy()
+    /// Fetch every enabled feed, due or not.
+    public var ignoreSchedule = false
+    /// Records gathered before one durable commit; smaller means less re-done work after a
+    /// crash, larger means fewer fsyncs.
+    public var commitEvery = 2_000
+    /// Live progress line on standard error (only on a terminal).
+    public var progress = false
+
+    public init(name: String, feeds: [ScheduledFeed], outputDirectory: URL, statePath: String) {
+        self.name = name
+        self.feeds = feeds
+        self.outputDirectory = outputDirectory
+        self.statePath = statePath
+    }
+
+    /// The lock that keeps two runs of this pipeline apart; beside the state.
+    public var lockPath: String { statePath + ".lock" }
+}
+
+/// One scheduled run of a pipeline (`ingest run`), and the unit `serve` repeats.
+///
+/// Exactly-once: records are written to temporary files and fsynced; then one state
+/// transaction marks them emitted and registers the files as pending; then the files
+/// are renamed into place and marked published. Feed validators are recorded only
+/// after that, so a crash anywhere re-fetches rather than loses. The next run rolls
+/// registered temporary files forward and deletes unregistered ones.
+public final class ScheduledJob: Sendable {
+    public let settings: ScheduledSettings
+    public let store: any StateStore
+    let stages: Stages
+
+    public init(settings: ScheduledSettings, store: any StateStore, stages: Stages) {
+        self.settings = settings
+        self.store = store
+        self.stages = stages
+    }
+
+    /// Builds the stages and opens the state store named by `settings`.
+    public static func open(_ settings: ScheduledSettings) throws -> ScheduledJob {
+        let stages = try StageFactory.make(
+            fetch: settings.fetch, taxonomyPath: settings.taxonomyPath, sourcesPath: settings.sourcesPath,
+            defaultTimeZone: settings.defaultTimeZone)
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: settings.statePath).deletingLastPathComponent(), withIntermediateDirectories: true)
+        let store = try SQLiteStateStore(path: settings.statePath)
+        return ScheduledJob(settings: settings, store: store, stages: stages)
+    }
+
+    public func shutdown() { stages.fetcher.shutdown() }
+
+    /// Brings output and state back in step after a crash: registered temporary files
+    /// are renamed into place, unregistered ones deleted.
+    public func recover(sink: PartitionedFileSink) async throws -> RecoveryReport {
+        let pending = try await store.pendingParts().map(\.name)
+        let report = try sink.recover(pending: pending)
+        let published = report.rolledForward + report.alreadyPublished
+        if !published.isEmpty { try await store.markPublished(parts: published) }
+        for name in report.missing { try await store.abandonPart(name) }
+        return report
+    }
+
+    /// Runs every due feed once. The caller holds the pipeline's `RunLock`.
+    public func runOnce(
+        now: Date = Date(), admitsMoreFetches: @escaping @Sendable () -> Bool = { true }
+    ) async throws -> RunSummary {
+        let runID = RunID.make(now: now)
+        let started = Date()
+        let sink = try PartitionedFileSink(
+            directory: settings.outputDirectory.path, runID: runID, options: settings.sink)
+        let recovery = try await recover(sink: sink)
+        if !recovery.missing.isEmpty {
+            Diagnostics.warn(
+                "\(settings.name): \(recovery.missing.count) committed output file(s) are gone "
+                    + "(\(recovery.missing.prefix(3).joined(separator: ", "))); their items will be emitted again")
+        }
+
+        let enabled = settings.feeds.filter(\.enabled)
+        let due: Set<String>
+        if settings.ignoreSchedule {
+            due = Set(enabled.map(\.source.id))
+        } else {
+            due = try await store.claimDueFeeds(enabled.map(\.source.id), now: now)
+        }
+        var previous: [String: FeedState] = [:]
+        for feed in enabled where due.contains(feed.source.id) {
+            previous[feed.source.id] = try await store.feedState(feedID: feed.source.id)
+        }
+        let known = previous
+        var runner = PipelineRunner(
+            stages: stages, capacities: settings.capacities, concurrency: settings.fetch.maxConcurrent,
+            validators: { source in (known[source.id]?.etag, known[source.id]?.lastModified) })
+        runner.admitsMoreFetches = admitsMoreFetches
+        let delivery = TransactionalDelivery(
+            job: self, sink: sink, runID: runID, previous: known,
+            intervals: Dictionary(enabled.map { ($0.source.id, $0.interval) }, uniquingKeysWith: { a, _ in a }),
+            total: due.count)
+        let sources = enabled.filter { due.contains($0.source.id) }.map(\.source)
+        let delivered = try await runner.run(sources: sources) { edge in try await delivery.consume(edge) }
+        var reports = delivered.reports
+        for feed in enabled where !due.contains(feed.source.id) {
+            var r = FeedReport.empty(feed.source.id)
+            r.url = feed.source.location
+            r.status = .skipped
+            reports.append(r)
+        }
+        let summary = RunSummary(runID: runID, pipeline: settings.name, startedAt: started, finishedAt: Date(), feeds: reports)
+        try writeRunFiles(summary, records: delivered.feedRecords, sink: sink)
+        let t = summary.totals
+        try await store.recordRun(RunRecord(
+            runID: runID, pipeline: settings.name, startedAt: started, finishedAt: summary.finishedAt,
+            status: "completed", feedsTotal: t.feeds, feedsFailed: t.failed, itemsNew: t.new, itemsChanged: t.changed,
+            itemsUnchanged: t.unchanged, summaryJSON: String(decoding: try summary.jsonData(), as: UTF8.self)))
+        return summary
+    }
+
+    /// `runs/<run>.json` and the feeds dimension (`feeds-<run>.jsonl` beside the items),
+    /// both written whole or not at all.
+    private func writeRunFiles(_ summary: RunSummary, records: [FeedRecord], sink: PartitionedFileSink) throws {
+        if settings.feedRecords, !records.isEmpty {
+            _ = try sink.write(records.map { EmitRecord.feed($0) })
+        }
+        let runs = settings.outputDirectory.appendingPathComponent("runs", isDirectory: true)
+        try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
+        let final = runs.appendingPathComponent("\(summary.runID).json")
+        try AtomicFile.write(try summary.jsonData(), to: final)
+    }
+}
+
+/// Standard-error diagnostics; never mixed into records.
+public enum Diagnostics {
+    public static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("ingest: warning: \(message)\n".utf8))
+    }
+    public static func info(_ message: String) {
+        FileHandle.standardError.write(Data("ingest: \(message)\n".utf8))
+    }
+}

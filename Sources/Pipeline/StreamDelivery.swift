@@ -1,0 +1,73 @@
+import Foundation
+import IngestCore
+import Emit
+
+/// The Emit end of an ad-hoc run: records are written as they come, each feed's record
+/// first, duplicates within the run dropped, and a report kept per source.
+public struct StreamDelivery: Sendable {
+    public var sink: any RecordSink
+    public var feedRecords: Bool
+    /// Records held before one write; bounds memory and keeps syscalls few.
+    public var batchSize: Int = 256
+
+    public init(sink: any RecordSink, feedRecords: Bool) {
+        self.sink = sink
+        self.feedRecords = feedRecords
+    }
+
+    public func consume(_ input: BoundedChannel<FeedEvent<FeedItem>>) async throws -> [FeedReport] {
+        var order: [String] = []
+        var reports: [String: FeedReport] = [:]
+        var seen = Set<String>()
+        var batch: [EmitRecord] = []
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            _ = try sink.write(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+        for await event in input {
+            switch event {
+            case .begin(let context):
+                if feedRecords, let record = context.record { batch.append(.feed(record)) }
+            case .item(let item, let feedID):
+                guard seen.insert(item.id).inserted else { continue }
+                batch.append(.item(item))
+                reports[feedID, default: .empty(feedID)].emitted += 1
+                reports[feedID]!.new += 1
+                reports[feedID]!.warnings += item.warnings
+                if batch.count >= batchSize { try flush() }
+            case .end(let outcome):
+                let id = outcome.source.id
+                if feedRecords, outcome.status != .ok { batch.append(.feed(outcome.record)) }
+                var report = reports[id] ?? .empty(id)
+                report.fill(from: outcome)
+                reports[id] = report
+                order.append(id)
+                try flush()
+            }
+        }
+        try flush()
+        try sink.close()
+        return order.compactMap { reports[$0] }
+    }
+}
+
+extension FeedReport {
+    static func empty(_ feedID: String) -> FeedReport {
+        FeedReport(feedID: feedID, url: "", status: .ok, httpStatus: nil, format: nil, encoding: nil, emitted: 0, new: 0,
+                   changed: 0, unchanged: 0, warnings: [], error: nil, bytes: 0, seconds: 0)
+    }
+
+    mutating func fill(from outcome: FeedOutcome) {
+        url = outcome.source.location
+        status = outcome.status
+        httpStatus = outcome.record.httpStatus
+        format = outcome.record.format
+        encoding = outcome.record.encoding
+        warnings = outcome.record.warnings + warnings
+        error = outcome.failure?.description ?? outcome.record.error
+        bytes = outcome.bytes
+        let c = outcome.elapsed.components
+        seconds = Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+}

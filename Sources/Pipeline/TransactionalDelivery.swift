@@ -1,0 +1,182 @@
+import Foundation
+import IngestCore
+import Emit
+import State
+
+/// What a scheduled run's sink end hands back.
+public struct Delivered: Sendable {
+    public var reports: [FeedReport]
+    public var feedRecords: [FeedRecord]
+}
+
+/// The Emit end of a scheduled run: holds each feed's items until its `end`, asks the
+/// state which are new or changed, and commits them in batches with the two-phase
+/// protocol (durable temp file → state commit → rename → published → feed validators).
+struct TransactionalDelivery: Sendable {
+    let job: ScheduledJob
+    let sink: PartitionedFileSink
+    let runID: String
+    let previous: [String: FeedState]
+    let intervals: [String: TimeInterval?]
+    let total: Int
+
+    private struct Pending {
+        var items: [(item: FeedItem, feedID: String)] = []
+        var outcomes: [FeedOutcome] = []
+    }
+
+    func consume(_ input: BoundedChannel<FeedEvent<FeedItem>>) async throws -> Delivered {
+        var buffers: [String: [FeedItem]] = [:]
+        var order: [String] = []
+        var reports: [String: FeedReport] = [:]
+        var feedRecords: [FeedRecord] = []
+        var pending = Pending()
+        let progress = ProgressLine(total: total, enabled: job.settings.progress)
+
+        for await event in input {
+            switch event {
+            case .begin(let context):
+                buffers[context.source.id] = []
+            case .item(let item, let feedID):
+                buffers[feedID, default: []].append(item)
+            case .end(let outcome):
+                let id = outcome.source.id
+                var report = FeedReport.empty(id)
+                report.fill(from: outcome)
+                let items = buffers.removeValue(forKey: id) ?? []
+                if outcome.status == .ok, !items.isEmpty {
+                    let fingerprints = items.map {
+                        ItemFingerprint(feedID: id, itemID: $0.id, contentHash: $0.contentHash)
+                    }
+                    let dispositions = try await job.store.classify(fingerprints)
+                    for (item, disposition) in zip(items, dispositions) {
+                        report.warnings += item.warnings
+                        switch disposition {
+                        case .new: report.new += 1
+                        case .changed: report.changed += 1
+                        case .unchanged: report.unchanged += 1
+                        }
+                        guard let revision = disposition.revisionToEmit else { continue }
+                        var emitted = item
+                        emitted.revision = revision
+                        pending.items.append((emitted, id))
+                    }
+                    report.emitted = report.new + report.changed
+                }
+                var record = outcome.record
+                record.items = items.count
+                feedRecords.append(record)
+                pending.outcomes.append(outcome)
+                reports[id] = report
+                order.append(id)
+                progress.feedDone(items: report.emitted, failed: outcome.status == .failed)
+                if pending.items.count >= job.settings.commitEvery { try await commit(&pending) }
+            }
+        }
+        try await commit(&pending)
+        progress.finish()
+        return Delivered(reports: order.compactMap { reports[$0] }, feedRecords: feedRecords)
+    }
+
+    /// The acknowledgement path: nothing is marked emitted before its file is durable,
+    /// and no feed's validators move before its items are marked.
+    private func commit(_ pending: inout Pending) async throws {
+        if !pending.items.isEmpty {
+            // One prepared part per day partition, so every file maps to a known run of items.
+            var byDay: [String: [(item: FeedItem, feedID: String)]] = [:]
+            var days: [String] = []
+            for entry in pending.items {
+                let day = Self.partitionDay(entry.item)
+                if byDay[day] == nil { days.append(day) }
+                byDay[day, default: []].append(entry)
+            }
+            var prepared: [PreparedPart] = []
+            var commits: [PartCommit] = []
+            do {
+                for day in days {
+                    let entries = byDay[day]!
+                    let part = try sink.prepare(entries.map { EmitRecord.item($0.item) })
+                    prepared.append(part)
+                    var offset = 0
+                    for file in part.files {
+                        let slice = entries[offset..<min(entries.count, offset + file.records)]
+                        offset += file.records
+                        commits.append(PartCommit(name: file.temporaryName, items: slice.map {
+                            EmittedItem(feedID: $0.feedID, itemID: $0.item.id, contentHash: $0.item.contentHash,
+                                        revision: $0.item.revision)
+                        }))
+                    }
+                }
+            } catch {
+                for part in prepared { try? sink.discard(part) }
+                throw error
+            }
+            try await job.store.commitEmitted(commits, runID: runID)
+            for part in prepared { _ = try sink.publish(part) }
+            try await job.store.markPublished(parts: commits.map(\.name))
+        }
+        for outcome in pending.outcomes { try await recordFetch(outcome) }
+        pending = Pending()
+    }
+
+    /// Same rule as `PartitionedFileSink`: the UTC day of `published_at`, else `fetched_at`.
+    static func partitionDay(_ item: FeedItem) -> String {
+        String(RFC3339.utc(item.published?.instant ?? item.fetchedAt).prefix(10))
+    }
+
+    private func recordFetch(_ outcome: FeedOutcome) async throws {
+        let id = outcome.source.id
+        let failures = outcome.status == .failed ? (previous[id]?.consecutiveFailures ?? 0) + 1 : 0
+        var hints = FeedHints(headers: outcome.headers, receivedAt: outcome.fetchedAt)
+        if let ttl = outcome.info?.ttlMinutes { hints.ttlMinutes = ttl }
+        if let sy = outcome.info?.updateIntervalSeconds { hints.syndicationPeriodSeconds = sy }
+        if let after = outcome.failure?.retryAfterSeconds { hints.retryAfterSeconds = after }
+        let decision = job.settings.schedule.decide(
+            now: outcome.fetchedAt, succeeded: outcome.status != .failed, httpStatus: outcome.record.httpStatus,
+            consecutiveFailures: failures, configuredInterval: intervals[id] ?? nil, hints: hints)
+        let result: FetchRecord.Outcome
+        switch outcome.status {
+        case .ok: result = .fetched
+        case .notModified: result = .notModified
+        case .failed, .skipped: result = .failed(message: outcome.failure?.description ?? outcome.record.error ?? "failed")
+        }
+        try await job.store.recordFetch(feedID: id, result: FetchRecord(
+            outcome: result, at: outcome.fetchedAt, httpStatus: outcome.record.httpStatus,
+            etag: outcome.headers["ETag"], lastModified: outcome.headers["Last-Modified"],
+            nextDueAt: decision.nextDueAt, intervalSeconds: decision.intervalSeconds))
+    }
+}
+
+/// `[12/40 feeds] 340 records, 2 failed, 35.2 feeds/s` on a terminal, redrawn in place.
+final class ProgressLine: @unchecked Sendable {
+    private let total: Int
+    private let enabled: Bool
+    private var done = 0
+    private var items = 0
+    private var failed = 0
+    private let started = Date()
+    private var lastDraw = Date.distantPast
+
+    init(total: Int, enabled: Bool) {
+        self.total = total
+        self.enabled = enabled && isatty(STDERR_FILENO) == 1
+    }
+
+    func feedDone(items: Int, failed: Bool) {
+        done += 1
+        self.items += items
+        if failed { self.failed += 1 }
+        let now = Date()
+        guard enabled, now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
+        lastDraw = now
+        let rate = Double(done) / max(0.001, now.timeIntervalSince(started))
+        let line = String(format: "\r\u{1B}[K[%d/%d feeds] %d records, %d failed, %.1f feeds/s", done, total, self.items,
+                          self.failed, rate)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        guard enabled, done > 0 else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

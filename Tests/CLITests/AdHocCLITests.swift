@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+import TestHTTPServer
+
+/// The built `ingest` binary, run as a process over the bundled samples: what a user
+/// sees, checked against ../shared/CONTRACT.md.
+@Suite("ingest --feed (process)", .serialized)
+struct AdHocCLITests {
+    let zhSample = "feeds/samples/zh-tech.rss.xml"
+    let enSample = "feeds/samples/en-tech.atom.xml"
+
+    @Test("a local path gives contract records on stdout and a summary on stderr")
+    func localPath() throws {
+        let r = try runIngest(["--feed", zhSample])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let records = try parseJSONLines(r.stdout)
+        #expect(records.count >= 5)
+        for rec in records { checkItemContract(rec) }
+        #expect(r.stderr.contains(zhSample), "summary names the feed")
+        #expect(!r.stdoutText.contains("ingest:"), "diagnostics never go into the records")
+
+        let seed = try #require(records.first { ($0["title_raw"] as? String)?.contains("脱钩") == true })
+        #expect(seed["title"] as? String == "当全球习惯了中国技术，所谓“脱钩”就失去了根基")
+        #expect(seed["title_raw"] as? String == "当全球习惯了中国技术,所谓“脱钩”就失去了根基")
+        #expect(seed["published_at"] as? String == "2025-11-06T18:25:00Z")
+        #expect(seed["published_local"] as? String == "2025-11-07T02:25:00+08:00")
+        #expect(seed["lang"] as? String == "zh-Hans")
+        let topics = seed["topics"] as? [String] ?? []
+        #expect(topics.contains("decoupling"))
+        #expect(topics.contains("open-source"))
+        #expect((seed["source"] as? [String: Any])?["name"] as? String == "钛媒体APP")
+        let url = seed["url"] as? String ?? ""
+        #expect(url.hasPrefix("https://news.example.cn/tech/2025/11/07/open-source-decoupling.html"))
+        #expect(!url.contains("utm_"), "tracking parameters removed: \(url)")
+    }
+
+    @Test("file:// URLs, several feeds and --feed-records")
+    func fileURLAndFeedRecords() throws {
+        let fileURL = packageRoot.appendingPathComponent(enSample).absoluteString
+        let r = try runIngest(["--feed", fileURL, "--feed", zhSample, "--feed-records"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let records = try parseJSONLines(r.stdout)
+        let feeds = records.filter { $0["schema"] as? String == "ingest.feed/1" }
+        #expect(feeds.count == 2)
+        for f in feeds {
+            for key in feedContractKeys { #expect(f.keys.contains(key), "feed record key \(key)") }
+            #expect(f["error"] is NSNull)
+        }
+        // Each feed record comes before that feed's items.
+        var currentFeedURL: String?
+        for rec in records {
+            if rec["schema"] as? String == "ingest.feed/1" {
+                currentFeedURL = rec["url"] as? String
+                continue
+            }
+            checkItemContract(rec)
+            #expect((rec["feed"] as? [String: Any])?["url"] as? String == currentFeedURL)
+        }
+        let atom = try #require(feeds.first { $0["format"] as? String == "atom1" })
+        #expect(atom["items"] as? Int == records.filter {
+            ($0["feed"] as? [String: Any])?["url"] as? String == atom["url"] as? String
+        }.count)
+    }
+
+    @Test("http://127.0.0.1 feeds; a 404 and a dead feed are reported and the rest still arrive")
+    func httpAndFailures() throws {
+        let body = try Data(contentsOf: packageRoot.appendingPathComponent(enSample))
+        let server = try TestHTTPServer { req in
+            switch req.path {
+            case "/feed.atom": return TestResponse(status: 200, headers: ["Content-Type": "application/atom+xml"], body: [UInt8](body))
+            default: return TestResponse(status: 404, body: Array("nope".utf8))
+            }
+        }
+        defer { server.stop() }
+        let r = try runIngest([
+            "--feed", "\(server.baseURL)/missing.xml", "--feed", "\(server.baseURL)/feed.atom",
+            "--feed", "feeds/samples/does-not-exist.xml", "--feed-records",
+        ])
+        #expect(r.status == 0, "feed failures alone do not fail the run: \(r.stderr)")
+        let records = try parseJSONLines(r.stdout)
+        let items = records.filter { $0["schema"] as? String == "ingest.item/1" }
+        #expect(items.count >= 5)
+        let failed = records.filter { $0["schema"] as? String == "ingest.feed/1" && !($0["error"] is NSNull) }
+        #expect(failed.count == 2)
+        #expect(r.stderr.contains("\(server.baseURL)/missing.xml"))
+        #expect(r.stderr.contains("404"))
+        #expect(r.stderr.contains("does-not-exist.xml"))
+
+        let strict = try runIngest(["--feed", "\(server.baseURL)/missing.xml", "--feed", zhSample, "--strict"])
+        #expect(strict.status == 1)
+        #expect(try parseJSONLines(strict.stdout).count >= 5, "--strict still emits what it read")
+    }
+
+    @Test("--output DIR writes complete JSON Lines files, nothing on stdout")
+    func outputDirectory() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try runIngest(["--feed", zhSample, "--feed", enSample, "--output", dir.path])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        let files = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)!
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "jsonl" }
+        #expect(!files.isEmpty)
+        var items = 0
+        for f in files where f.lastPathComponent.hasPrefix("part-") {
+            let recs = try parseJSONLines(try Data(contentsOf: f))
+            for rec in recs { checkItemContract(rec) }
+            items += recs.count
+        }
+        #expect(items >= 10)
+        let leftovers = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)!
+            .compactMap { $0 as? URL }.filter { $0.lastPathComponent.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test("--feed-list reads OPML and plain lists")
+    func feedLists() throws {
+        let opml = try runIngest(["--feed-list", "feeds/demo.opml"])
+        #expect(opml.status == 0, "stderr: \(opml.stderr)")
+        let fromOPML = try parseJSONLines(opml.stdout)
+        #expect(fromOPML.count >= 20)
+        let plain = try runIngest(["--feed-list", "feeds/demo.txt"])
+        #expect(plain.status == 0, "stderr: \(plain.stderr)")
+        let ids = { (recs: [[String: Any]]) in Set(recs.compactMap { $0["id"] as? String }) }
+        #expect(ids(try parseJSONLines(plain.stdout)) == ids(fromOPML), "same feeds, same ids whatever the list format")
+    }
+
+    @Test("usage errors, --help and --version")
+    func usage() throws {
+        let none = try runIngest([])
+        #expect(none.status == 64)
+        #expect(none.stderr.contains("--feed"))
+        let help = try runIngest(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdoutText.contains("ingest --feed"))
+        #expect(help.stdoutText.contains("ingest run"))
+        let version = try runIngest(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        let badList = try runIngest(["--feed-list", "feeds/nope.opml"])
+        #expect(badList.status != 0)
+        #expect(badList.stderr.contains("feeds/nope.opml"))
+    }
+}
