@@ -471,9 +471,10 @@ private final class Transfer {
 
     func receiveHeaderLine(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
         guard count > 0, let data else { return count }
-        let bytes = UnsafeRawBufferPointer(start: data, count: count)
-        var line = String(decoding: bytes, as: UTF8.self)
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        var bytes = UnsafeRawBufferPointer(start: data, count: count)[...]
+        // Byte-wise: in Swift "\r\n" is one Character, so String suffix checks miss it.
+        while let last = bytes.last, last == 0x0A || last == 0x0D { bytes = bytes.dropLast() }
+        let line = String(decoding: bytes, as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             // A new response (after a redirect or a 1xx): only the final one's headers count.
             headers = HTTPHeaders()
