@@ -117,12 +117,11 @@ enum SourceLocation: Equatable {
             let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
             switch scheme {
             case "http", "https":
-                guard let components = URLComponents(string: trimmed), let host = components.host, !host.isEmpty else {
+                guard let (url, hostKey) = Self.normalizeHTTP(trimmed, scheme: scheme, authorityStart: schemeEnd.upperBound) else {
                     self = .refused("malformed URL: \(trimmed)")
                     return
                 }
-                let port = components.port ?? (scheme == "https" ? 443 : 80)
-                self = .http(url: trimmed, hostKey: "\(scheme)://\(host.lowercased()):\(port)")
+                self = .http(url: url, hostKey: hostKey)
             case "file":
                 guard let url = URL(string: trimmed), url.isFileURL || scheme == "file" else {
                     self = .refused("malformed file URL: \(trimmed)")
@@ -157,6 +156,54 @@ enum SourceLocation: Equatable {
         let expanded = NSString(string: trimmed).expandingTildeInPath
         let url = URL(fileURLWithPath: expanded).standardizedFileURL
         self = .file(path: url.path, fileURL: url.absoluteString)
+    }
+}
+
+extension SourceLocation {
+    /// Percent-encodes what real feed lists contain but URLs may not (spaces, Chinese paths,
+    /// stray quotes) and drops the fragment; the host is left to libcurl (IDN included).
+    /// Returns nil when there is no host or the port is not a number.
+    static func normalizeHTTP(_ text: String, scheme: String, authorityStart: String.Index) -> (url: String, hostKey: String)? {
+        let rest = text[authorityStart...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        var hostPort = authority
+        if let at = authority.lastIndex(of: "@") { hostPort = authority[authority.index(after: at)...] }
+        var host = Substring(hostPort)
+        var port = scheme == "https" ? 443 : 80
+        if hostPort.hasPrefix("[") {
+            guard let close = hostPort.firstIndex(of: "]") else { return nil }
+            host = hostPort[...close]
+            let after = hostPort[hostPort.index(after: close)...]
+            if after.hasPrefix(":") {
+                guard let number = Int(after.dropFirst()) else { return nil }
+                port = number
+            }
+        } else if let colon = hostPort.lastIndex(of: ":") {
+            host = hostPort[..<colon]
+            let digits = hostPort[hostPort.index(after: colon)...]
+            if !digits.isEmpty {
+                guard let number = Int(digits), (0...65535).contains(number) else { return nil }
+                port = number
+            }
+        }
+        guard !host.isEmpty, !host.contains(where: { $0 == " " }) else { return nil }
+
+        var tail = rest[authorityEnd...]
+        if let hash = tail.firstIndex(of: "#") { tail = tail[..<hash] }
+        var encoded = ""
+        for byte in tail.utf8 {
+            if byte > 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "<"), byte != UInt8(ascii: ">"),
+                byte != UInt8(ascii: "\\"), byte != UInt8(ascii: "^"), byte != UInt8(ascii: "`"),
+                byte != UInt8(ascii: "{"), byte != UInt8(ascii: "|"), byte != UInt8(ascii: "}")
+            {
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                encoded += String(format: "%%%02X", byte)
+            }
+        }
+        let url = text[..<authorityEnd].description + encoded
+        return (url, "\(scheme)://\(host.lowercased()):\(port)")
     }
 }
 

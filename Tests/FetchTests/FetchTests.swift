@@ -419,6 +419,59 @@ struct HTTPFetchTests {
         #expect(failure.reason.contains("2 attempts"))
     }
 
+    @Test func chinesePathsAndSpacesArePercentEncoded() async throws {
+        let server = try TestHTTPServer { request in
+            request.path == "/%E6%96%B0%E9%97%BB/feed%201.xml" ? .text(rss) : .status(404)
+        }
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let location = server.url("/新闻/feed 1.xml") + "#top"
+        let document = try #require(await fetcher.fetch(request(location)).document)
+        #expect(document.body == Array(rss.utf8))
+        #expect(document.source.location == location)
+        #expect(document.finalURL == server.url("/%E6%96%B0%E9%97%BB/feed%201.xml"))
+    }
+
+    @Test func corruptGzipIsAMalformedFailure() async throws {
+        let server = try TestHTTPServer(routes: [
+            "/bad-gz": TestResponse.text("this is not gzip at all").withHeader("Content-Encoding", "gzip"),
+        ])
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(server.url("/bad-gz"))).failure)
+        #expect(failure.kind == .malformed)
+        #expect(failure.reason.contains("Content-Encoding"))
+        #expect(server.hits(path: "/bad-gz") == 1)
+    }
+
+    @Test func cancellingAQueuedFetchNeverSendsIt() async throws {
+        let server = try TestHTTPServer(routes: [
+            "/hang": TestResponse.text(rss).delayed(by: .seconds(50)),
+            "/queued": .text(rss),
+        ])
+        defer { server.stop() }
+        let fetcher = try makeFetcher { $0.maxConcurrent = 1 }
+        defer { fetcher.shutdown() }
+
+        let running = Task { await fetcher.fetch(request(server.url("/hang"))) }
+        while server.hits(path: "/hang") == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let queued = Task { await fetcher.fetch(request(server.url("/queued"))) }
+        try await Task.sleep(for: .milliseconds(100))
+        queued.cancel()
+        let failure = try #require(await queued.value.failure)
+        #expect(failure.reason.contains("cancelled"))
+        #expect(server.hits(path: "/queued") == 0)
+        running.cancel()
+        _ = await running.value
+        // The freed slot works for the next fetch.
+        let document = try #require(await fetcher.fetch(request(server.url("/queued"))).document)
+        #expect(document.httpStatus == 200)
+    }
+
     @Test func sequentialFetchesReuseOneConnection() async throws {
         let server = try TestHTTPServer(routes: ["/feed": .text(rss)])
         defer { server.stop() }
@@ -694,5 +747,8 @@ struct RetryPolicyTests {
         #expect(SourceLocation("file:///tmp/a%20b.xml") == .file(path: "/tmp/a b.xml", fileURL: "file:///tmp/a%20b.xml"))
         #expect(SourceLocation("file://localhost/tmp/a.xml") == .file(path: "/tmp/a.xml", fileURL: "file:///tmp/a.xml"))
         #expect(SourceLocation("/tmp/x/../a.xml") == .file(path: "/tmp/a.xml", fileURL: "file:///tmp/a.xml"))
+        #expect(SourceLocation("http://[::1]:8080/a b") == .http(url: "http://[::1]:8080/a%20b", hostKey: "http://[::1]:8080"))
+        #expect(SourceLocation("http://user:pw@Example.com:81/?q=中") == .http(url: "http://user:pw@Example.com:81/?q=%E4%B8%AD", hostKey: "http://example.com:81"))
+        #expect(SourceLocation("http://example.com:http/") == .refused("malformed URL: http://example.com:http/"))
     }
 }
