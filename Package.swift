@@ -68,7 +68,8 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .target(name: "TestHTTPServer", path: "Tests/TestHTTPServer"),
+        .target(name: "CTestGzip", path: "Tests/TestHTTPServer/CZlib", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "TestHTTPServer", dependencies: ["CTestGzip"], path: "Tests/TestHTTPServer", exclude: ["CZlib"]),
         .testTarget(name: "CoreTests", dependencies: ["IngestCore"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestHTTPServer"]),
         .testTarget(name: "ParseTests", dependencies: ["Parse"]),

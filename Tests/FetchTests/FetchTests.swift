@@ -1,1 +1,754 @@
+import Foundation
+import IngestCore
+import Synchronization
 import Testing
+import TestHTTPServer
+
+@testable import Fetch
+
+/// A fetcher tuned for tests: short waits between retries so retry tests stay quick.
+private func makeFetcher(_ adjust: (inout FetchConfiguration) -> Void = { _ in }) throws -> Fetcher {
+    var configuration = FetchConfiguration()
+    configuration.retryBaseDelay = .milliseconds(20)
+    configuration.maxRetryDelay = .seconds(5)
+    adjust(&configuration)
+    return try Fetcher(configuration: configuration)
+}
+
+private func request(_ location: String, etag: String? = nil, lastModified: String? = nil) -> FetchRequest {
+    FetchRequest(source: FeedSource(location: location), etag: etag, lastModified: lastModified)
+}
+
+private extension Result where Failure == SourceFailure {
+    var failure: SourceFailure? {
+        if case .failure(let failure) = self { return failure }
+        return nil
+    }
+    var document: Success? {
+        if case .success(let document) = self { return document }
+        return nil
+    }
+}
+
+private let rss = """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <rss version="2.0"><channel><title>测试 feed</title><item><title>开源模型</title></item></channel></rss>
+    """
+
+@Suite("Fetch over HTTP", .timeLimit(.minutes(1)))
+struct HTTPFetchTests {
+    @Test func okReturnsBodyStatusHeadersAndFinalURL() async throws {
+        let server = try TestHTTPServer(routes: [
+            "/feed.xml": TestResponse.text(rss, contentType: "application/rss+xml; charset=utf-8").withHeader("X-Feed", "yes"),
+        ])
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let url = server.url("/feed.xml")
+        let document = try #require(await fetcher.fetch(request(url)).document)
+        #expect(document.httpStatus == 200)
+        #expect(document.body == Array(rss.utf8))
+        #expect(document.requestedURL == url)
+        #expect(document.finalURL == url)
+        #expect(document.contentType == "application/rss+xml; charset=utf-8")
+        #expect(document.headers["x-feed"] == "yes")
+        #expect(document.source.location == url)
+        #expect(!document.isNotModified)
+        #expect(server.hits(path: "/feed.xml") == 1)
+    }
+
+    @Test func userAgentNamesTheToolAndVersion() async throws {
+        let server = try TestHTTPServer(routes: ["/": .text("ok")])
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        _ = try #require(await fetcher.fetch(request(server.url("/"))).document)
+        let agent = try #require(server.requests(path: "/").first?.header("User-Agent"))
+        #expect(agent == IngestVersion.userAgent)
+        #expect(agent.contains("ingest/\(IngestVersion.number)"))
+    }
+
+    @Test func conditionalGetRoundTripWithETagAndLastModified() async throws {
+        let etag = "\"v1-abc\""
+        let lastModified = "Sat, 07 Nov 2025 02:25:00 GMT"
+        let server = try TestHTTPServer { request in
+            let validatorHeaders = [(name: "ETag", value: etag), (name: "Last-Modified", value: lastModified)]
+            if request.header("If-None-Match") == etag || request.header("If-Modified-Since") == lastModified {
+                return .notModified(headers: validatorHeaders)
+            }
+            return TestResponse(status: 200, headers: validatorHeaders, body: Array(rss.utf8))
+        }
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+        let url = server.url("/feed")
+
+        let first = try #require(await fetcher.fetch(request(url)).document)
+        #expect(first.httpStatus == 200)
+        #expect(first.etag == etag)
+        #expect(first.lastModified == lastModified)
+
+        // Both validators from the first answer go back on the second request.
+        let second = try #require(
+            await fetcher.fetch(request(url, etag: first.etag, lastModified: first.lastModified)).document)
+        #expect(second.httpStatus == 304)
+        #expect(second.isNotModified)
+        #expect(second.body.isEmpty)
+        #expect(second.etag == etag)
+        let sent = server.requests(path: "/feed")
+        #expect(sent.count == 2)
+        #expect(sent[0].header("If-None-Match") == nil)
+        #expect(sent[1].header("If-None-Match") == etag)
+        #expect(sent[1].header("If-Modified-Since") == lastModified)
+
+        // Last-Modified alone is enough for a 304 too.
+        let third = try #require(await fetcher.fetch(request(url, lastModified: lastModified)).document)
+        #expect(third.httpStatus == 304)
+    }
+
+    @Test func notFoundFailsOnceWithoutRetry() async throws {
+        let server = try TestHTTPServer(routes: [:])
+        defer { server.stop() }
+        let fetcher = try makeFetcher { $0.retries = 3 }
+        defer { fetcher.shutdown() }
+        let url = server.url("/missing.xml")
+
+        let failure = try #require(await fetcher.fetch(request(url)).failure)
+        #expect(failure.kind == .httpStatus)
+        #expect(failure.httpStatus == 404)
+        #expect(failure.stage == .fetch)
+        #expect(!failure.retryable)
+        #expect(failure.source == url)
+        #expect(failure.description.contains(url))
+        #expect(failure.description.contains("404"))
+        #expect(server.hits(path: "/missing.xml") == 1)
+    }
+
+    @Test func serverErrorIsRetriedThenReported() async throws {
+        let server = try TestHTTPServer(routes: ["/broken": .status(500)])
+        defer { server.stop() }
+        let fetcher = try makeFetcher { $0.retries = 2 }
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(server.url("/broken"))).failure)
+        #expect(failure.kind == .httpStatus)
+        #expect(failure.httpStatus == 500)
+        #expect(failure.retryable)
+        #expect(failure.reason.contains("3 attempts"))
+        #expect(server.hits(path: "/broken") == 3)
+        #expect(fetcher.statistics.retries == 2)
+    }
+
+    @Test func transientErrorRecoversOnRetry() async throws {
+        let calls = Mutex(0)
+        let server = try TestHTTPServer { _ in
+            let n = calls.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            return n == 1 ? .status(503) : .text(rss)
+        }
+        defer { server.stop() }
+        let fetcher = try makeFetcher { $0.retries = 2 }
+        defer { fetcher.shutdown() }
+
+        let document = try #require(await fetcher.fetch(request(server.url("/flaky"))).document)
+        #expect(document.httpStatus == 200)
+        #expect(server.hits(path: "/flaky") == 2)
+    }
+
+    @Test func tooManyRequestsReportsRetryAfterWithoutRetries() async throws {
+        let server = try TestHTTPServer(routes: ["/busy": .status(429, headers: [(name: "Retry-After", value: "7")])])
+        defer { server.stop() }
+        let fetcher = try makeFetcher { $0.retries = 0 }
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(server.url("/busy"))).failure)
+        #expect(failure.kind == .httpStatus)
+        #expect(failure.httpStatus == 429)
+        #expect(failure.retryable)
+        #expect(failure.retryAfterSeconds == 7)
+        #expect(server.hits(path: "/busy") == 1)
+    }
+
+    @Test func tooManyRequestsWaitsForRetryAfterThenSucceeds() async throws {
+        let calls = Mutex(0)
+        let server = try TestHTTPServer { _ in
+            let n = calls.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            return n == 1 ? .status(429, headers: [(name: "Retry-After", value: "1")]) : .text(rss)
+        }
+        defer { server.stop() }
+        // A base delay far below Retry-After: only the header can explain a ≥1 s gap.
+        let fetcher = try makeFetcher {
+            $0.retries = 1
+            $0.retryBaseDelay = .milliseconds(1)
+        }
+        defer { fetcher.shutdown() }
+
+        let document = try #require(await fetcher.fetch(request(server.url("/busy"))).document)
+        #expect(document.httpStatus == 200)
+        let arrivals = server.requests(path: "/busy").map(\.receivedAt)
+        try #require(arrivals.count == 2)
+        #expect(arrivals[1].timeIntervalSince(arrivals[0]) >= 0.95)
+    }
+
+    @Test func retryAfterBeyondTheCapWaitsOnlyTheCap() async throws {
+        let calls = Mutex(0)
+        let server = try TestHTTPServer { _ in
+            let n = calls.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            return n == 1 ? .status(503, headers: [(name: "Retry-After", value: "3600")]) : .text(rss)
+        }
+        defer { server.stop() }
+        let fetcher = try makeFetcher {
+            $0.retries = 1
+            $0.maxRetryDelay = .milliseconds(100)
+        }
+        defer { fetcher.shutdown() }
+        // Without the cap this would wait an hour and hit the suite's time limit.
+        let document = try #require(await fetcher.fetch(request(server.url("/later"))).document)
+        #expect(document.httpStatus == 200)
+    }
+
+    @Test func clientErrorsOtherThan408And429AreNeverRetried() async throws {
+        let server = try TestHTTPServer { request in .status(Int(request.path.dropFirst()) ?? 400) }
+        defer { server.stop() }
+        let fetcher = try makeFetcher { $0.retries = 2 }
+        defer { fetcher.shutdown() }
+
+        for status in [400, 401, 403, 410] {
+            let failure = try #require(await fetcher.fetch(request(server.url("/\(status)"))).failure)
+            #expect(failure.httpStatus == status)
+            #expect(!failure.retryable)
+            #expect(server.hits(path: "/\(status)") == 1)
+        }
+        let timeout = try #require(await fetcher.fetch(request(server.url("/408"))).failure)
+        #expect(timeout.retryable)
+        #expect(server.hits(path: "/408") == 3)
+    }
+
+    /// `/hop/N` redirects to `/hop/N-1`; `/hop/0` is the feed.
+    private func redirectServer() throws -> TestHTTPServer {
+        try TestHTTPServer { request in
+            guard request.path.hasPrefix("/hop/"), let n = Int(request.path.dropFirst(5)) else { return .status(404) }
+            if n == 0 { return .text(rss, contentType: "application/rss+xml") }
+            return TestResponse.redirect(to: "/hop/\(n - 1)", status: n % 2 == 0 ? 301 : 302)
+                .withHeader("X-Redirect-Hop", String(n))
+        }
+    }
+
+    @Test func redirectChainWithinTheLimitIsFollowed() async throws {
+        let server = try redirectServer()
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        for hops in [3, 5] {
+            let start = server.url("/hop/\(hops)")
+            let document = try #require(await fetcher.fetch(request(start)).document)
+            #expect(document.httpStatus == 200)
+            #expect(document.requestedURL == start)
+            #expect(document.finalURL == server.url("/hop/0"))
+            #expect(document.body == Array(rss.utf8))
+            // Headers are the final response's only.
+            #expect(document.headers["X-Redirect-Hop"] == nil)
+            #expect(document.contentType == "application/rss+xml")
+        }
+    }
+
+    @Test func redirectChainBeyondTheLimitIsRefused() async throws {
+        let server = try redirectServer()
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(server.url("/hop/6"))).failure)
+        #expect(failure.kind == .refused)
+        #expect(failure.reason.contains("more than 5 redirects"))
+        #expect(!failure.retryable)
+        #expect(server.hits(path: "/hop/0") == 0)
+    }
+
+    @Test(arguments: ["file:///etc/passwd", "gopher://127.0.0.1/1", "ftp://127.0.0.1/feed.xml"])
+    func redirectToANonHTTPSchemeIsRefused(target: String) async throws {
+        let server = try TestHTTPServer(routes: ["/evil": .redirect(to: target)])
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let result = await fetcher.fetch(request(server.url("/evil")))
+        let failure = try #require(result.failure)
+        #expect(failure.kind == .refused)
+        #expect(failure.reason.contains("only http and https"))
+        #expect(failure.reason.contains(target))
+        #expect(!failure.retryable)
+        #expect(server.hits(path: "/evil") == 1)
+    }
+
+    @Test func gzipBodyIsDecoded() async throws {
+        let text = String(repeating: rss + "\n", count: 200)
+        let server = try TestHTTPServer(routes: ["/gz": TestResponse.text(text).gzipped()])
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let document = try #require(await fetcher.fetch(request(server.url("/gz"))).document)
+        #expect(document.body == Array(text.utf8))
+        #expect(document.headers["Content-Encoding"] == "gzip")
+        let sentLength = try #require(document.headers["Content-Length"].flatMap { Int($0) })
+        #expect(sentLength < text.utf8.count / 10)
+        let accepted = try #require(server.requests(path: "/gz").first?.header("Accept-Encoding"))
+        #expect(accepted.contains("gzip"))
+        #expect(accepted.contains("deflate"))
+    }
+
+    @Test func slowResponsePastTheTotalTimeoutFails() async throws {
+        let server = try TestHTTPServer(routes: ["/hang": TestResponse.text(rss).delayed(by: .seconds(30))])
+        defer { server.stop() }
+        let fetcher = try makeFetcher {
+            $0.totalTimeout = .seconds(1)
+            $0.retries = 0
+        }
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(server.url("/hang"))).failure)
+        #expect(failure.kind == .timeout)
+        #expect(failure.reason.contains("total timeout"))
+        #expect(failure.retryable)
+    }
+
+    @Test func timeoutsAreRetried() async throws {
+        let server = try TestHTTPServer(routes: ["/hang": TestResponse.text(rss).delayed(by: .seconds(30))])
+        defer { server.stop() }
+        let fetcher = try makeFetcher {
+            $0.totalTimeout = .milliseconds(300)
+            $0.retries = 1
+        }
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(server.url("/hang"))).failure)
+        #expect(failure.kind == .timeout)
+        #expect(server.hits(path: "/hang") == 2)
+    }
+
+    @Test func tricklingResponseHitsTheLowSpeedLimit() async throws {
+        // 10 bytes every 400 ms is far below 1,000 bytes/s; the total timeout is not the cause.
+        let server = try TestHTTPServer(routes: [
+            "/trickle": .trickle(totalBytes: 10_000, chunkSize: 10, every: .milliseconds(400)),
+        ])
+        defer { server.stop() }
+        let fetcher = try makeFetcher {
+            $0.lowSpeedBytesPerSecond = 1000
+            $0.lowSpeedTime = .seconds(1)
+            $0.totalTimeout = .seconds(50)
+            $0.retries = 0
+        }
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(server.url("/trickle"))).failure)
+        #expect(failure.kind == .timeout)
+        #expect(failure.reason.contains("low-speed"))
+    }
+
+    @Test(arguments: [true, false])
+    func oversizedBodyIsCut(declareLength: Bool) async throws {
+        let server = try TestHTTPServer(routes: ["/big": .large(bytes: 200_000, declareLength: declareLength)])
+        defer { server.stop() }
+        let fetcher = try makeFetcher { $0.maxBytes = 100 * 1024 }
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(server.url("/big"))).failure)
+        #expect(failure.kind == .tooLarge)
+        #expect(failure.reason == "response larger than 100 KB cap")
+        #expect(!failure.retryable)
+        #expect(server.hits(path: "/big") == 1)
+    }
+
+    @Test func endlessBodyHitsTheDefault20MBCap() async throws {
+        let server = try TestHTTPServer(routes: ["/endless": .endless()])
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(server.url("/endless"))).failure)
+        #expect(failure.kind == .tooLarge)
+        #expect(failure.reason == "response larger than 20 MB cap")
+    }
+
+    @Test func bodyExactlyAtTheCapIsAccepted() async throws {
+        let server = try TestHTTPServer(routes: ["/exact": .large(bytes: 4096, declareLength: false)])
+        defer { server.stop() }
+        let fetcher = try makeFetcher { $0.maxBytes = 4096 }
+        defer { fetcher.shutdown() }
+
+        let document = try #require(await fetcher.fetch(request(server.url("/exact"))).document)
+        #expect(document.body.count == 4096)
+    }
+
+    @Test func gzipBombIsCountedDecoded() async throws {
+        // 2 MB of zeros compress to a few KB: the cap must apply to what gets decoded.
+        let server = try TestHTTPServer(routes: [
+            "/bomb": TestResponse.bytes([UInt8](repeating: 0, count: 2 << 20)).gzipped(),
+        ])
+        defer { server.stop() }
+        let fetcher = try makeFetcher { $0.maxBytes = 1 << 20 }
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(server.url("/bomb"))).failure)
+        #expect(failure.kind == .tooLarge)
+        #expect(failure.reason == "response larger than 1 MB cap")
+    }
+
+    @Test func connectionRefusedIsANetworkFailureAfterRetries() async throws {
+        let server = try TestHTTPServer(routes: [:])
+        let url = server.url("/gone")
+        server.stop()
+        let fetcher = try makeFetcher { $0.retries = 1 }
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(url)).failure)
+        #expect(failure.kind == .network)
+        #expect(failure.retryable)
+        #expect(failure.reason.contains("2 attempts"))
+    }
+
+    @Test func chinesePathsAndSpacesArePercentEncoded() async throws {
+        let server = try TestHTTPServer { request in
+            request.path == "/%E6%96%B0%E9%97%BB/feed%201.xml" ? .text(rss) : .status(404)
+        }
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let location = server.url("/新闻/feed 1.xml") + "#top"
+        let document = try #require(await fetcher.fetch(request(location)).document)
+        #expect(document.body == Array(rss.utf8))
+        #expect(document.source.location == location)
+        #expect(document.finalURL == server.url("/%E6%96%B0%E9%97%BB/feed%201.xml"))
+    }
+
+    @Test func corruptGzipIsAMalformedFailure() async throws {
+        let server = try TestHTTPServer(routes: [
+            "/bad-gz": TestResponse.text("this is not gzip at all").withHeader("Content-Encoding", "gzip"),
+        ])
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(server.url("/bad-gz"))).failure)
+        #expect(failure.kind == .malformed)
+        #expect(failure.reason.contains("Content-Encoding"))
+        #expect(server.hits(path: "/bad-gz") == 1)
+    }
+
+    @Test func cancellingAQueuedFetchNeverSendsIt() async throws {
+        let server = try TestHTTPServer(routes: [
+            "/hang": TestResponse.text(rss).delayed(by: .seconds(50)),
+            "/queued": .text(rss),
+        ])
+        defer { server.stop() }
+        let fetcher = try makeFetcher { $0.maxConcurrent = 1 }
+        defer { fetcher.shutdown() }
+
+        let running = Task { await fetcher.fetch(request(server.url("/hang"))) }
+        while server.hits(path: "/hang") == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let queued = Task { await fetcher.fetch(request(server.url("/queued"))) }
+        try await Task.sleep(for: .milliseconds(100))
+        queued.cancel()
+        let failure = try #require(await queued.value.failure)
+        #expect(failure.reason.contains("cancelled"))
+        #expect(server.hits(path: "/queued") == 0)
+        running.cancel()
+        _ = await running.value
+        // The freed slot works for the next fetch.
+        let document = try #require(await fetcher.fetch(request(server.url("/queued"))).document)
+        #expect(document.httpStatus == 200)
+    }
+
+    @Test func sequentialFetchesReuseOneConnection() async throws {
+        let server = try TestHTTPServer(routes: ["/feed": .text(rss)])
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        for _ in 0..<10 {
+            _ = try #require(await fetcher.fetch(request(server.url("/feed"))).document)
+        }
+        #expect(server.totalHits == 10)
+        #expect(server.connectionsAccepted == 1)
+    }
+
+    @Test func cancellingTheTaskEndsAHungFetch() async throws {
+        let server = try TestHTTPServer(routes: ["/hang": TestResponse.text(rss).delayed(by: .seconds(50))])
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let task = Task { await fetcher.fetch(request(server.url("/hang"))) }
+        while server.hits(path: "/hang") == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        task.cancel()
+        let failure = try #require(await task.value.failure)
+        #expect(failure.kind == .other)
+        #expect(failure.reason.contains("cancelled"))
+    }
+
+    @Test func shutdownFailsWaitingFetchesAndLaterOnes() async throws {
+        let server = try TestHTTPServer(routes: ["/hang": TestResponse.text(rss).delayed(by: .seconds(50))])
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+
+        let task = Task { await fetcher.fetch(request(server.url("/hang"))) }
+        while server.hits(path: "/hang") == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        fetcher.shutdown()
+        let failure = try #require(await task.value.failure)
+        #expect(failure.reason.contains("shut down"))
+        let later = try #require(await fetcher.fetch(request(server.url("/hang"))).failure)
+        #expect(later.reason.contains("shut down"))
+    }
+}
+
+@Suite("Fetch concurrency", .timeLimit(.minutes(1)))
+struct ConcurrencyTests {
+    @Test func perHostLimitIsHonouredAndReached() async throws {
+        let server = try TestHTTPServer(routes: ["/slow": TestResponse.text(rss).delayed(by: .milliseconds(150))])
+        defer { server.stop() }
+        let fetcher = try makeFetcher {
+            $0.maxConcurrent = 16
+            $0.maxPerHost = 3
+        }
+        defer { fetcher.shutdown() }
+
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<15 {
+                group.addTask { await fetcher.fetch(request(server.url("/slow?n=\(i)"))).document != nil }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { $0 })
+        #expect(server.hits(path: "/slow") == 15)
+        #expect(server.maxInFlight <= 3)
+        #expect(server.maxInFlight == 3)
+        // Kept-alive connections serve the queued requests.
+        #expect(server.connectionsAccepted <= 3)
+    }
+
+    @Test func globalLimitIsHonouredAcrossHostsAndReached() async throws {
+        let inFlight = Mutex((now: 0, max: 0))
+        let handler: TestHTTPServer.Handler = { _ in
+            inFlight.withLock { state in
+                state.now += 1
+                state.max = max(state.max, state.now)
+            }
+            Thread.sleep(forTimeInterval: 0.15)
+            inFlight.withLock { $0.now -= 1 }
+            return .text(rss)
+        }
+        // Four servers on four ports are four hosts to the per-host accounting.
+        let servers = try (0..<4).map { _ in try TestHTTPServer(handler: handler) }
+        defer { servers.forEach { $0.stop() } }
+        let fetcher = try makeFetcher {
+            $0.maxConcurrent = 5
+            $0.maxPerHost = 2
+        }
+        defer { fetcher.shutdown() }
+
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<40 {
+                let server = servers[i % servers.count]
+                group.addTask { await fetcher.fetch(request(server.url("/feed?n=\(i)"))).document != nil }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.count == 40)
+        #expect(results.allSatisfy { $0 })
+        let observed = inFlight.withLock { $0.max }
+        #expect(observed <= 5)
+        #expect(observed == 5)
+        for server in servers {
+            #expect(server.maxInFlight <= 2)
+            #expect(server.totalHits == 10)
+        }
+    }
+
+    @Test func manyRequestsComplete() async throws {
+        let server = try TestHTTPServer { request in .text("feed \(request.query ?? "")") }
+        defer { server.stop() }
+        let fetcher = try makeFetcher {
+            $0.maxConcurrent = 64
+            $0.maxPerHost = 64
+        }
+        defer { fetcher.shutdown() }
+
+        let bodies = await withTaskGroup(of: (Int, String?).self) { group in
+            for i in 0..<500 {
+                group.addTask {
+                    let document = await fetcher.fetch(request(server.url("/f?\(i)"))).document
+                    return (i, document.map { String(decoding: $0.body, as: UTF8.self) })
+                }
+            }
+            return await group.reduce(into: [Int: String?]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(bodies.count == 500)
+        for (i, body) in bodies { #expect(body == "feed \(i)") }
+        #expect(server.maxInFlight <= 64)
+        #expect(fetcher.statistics.succeeded == 500)
+    }
+}
+
+@Suite("Fetch from disk and refused locations")
+struct LocalAndRefusedTests {
+    private func temporaryFile(_ contents: [UInt8]) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fetch-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("feed 1.xml").path
+        try Data(contents).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func plainPathIsReadFromDisk() async throws {
+        let path = try temporaryFile(Array(rss.utf8))
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let document = try #require(await fetcher.fetch(request(path)).document)
+        #expect(document.body == Array(rss.utf8))
+        #expect(document.httpStatus == nil)
+        #expect(document.finalURL == URL(fileURLWithPath: path).absoluteString)
+        #expect(document.finalURL.hasPrefix("file:///"))
+        #expect(document.requestedURL == document.finalURL)
+    }
+
+    @Test func fileURLIsReadFromDisk() async throws {
+        let path = try temporaryFile(Array(rss.utf8))
+        let fileURL = URL(fileURLWithPath: path).absoluteString  // percent-encodes the space
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let document = try #require(await fetcher.fetch(request(fileURL)).document)
+        #expect(document.body == Array(rss.utf8))
+        #expect(document.httpStatus == nil)
+        #expect(document.finalURL == fileURL)
+    }
+
+    @Test func relativePathIsResolvedAgainstTheWorkingDirectory() async throws {
+        let path = try temporaryFile(Array(rss.utf8))
+        let cwd = FileManager.default.currentDirectoryPath
+        let relative = String(repeating: "../", count: cwd.split(separator: "/").count) + path.dropFirst()
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let document = try #require(await fetcher.fetch(request(relative)).document)
+        #expect(document.body == Array(rss.utf8))
+        #expect(document.finalURL == URL(fileURLWithPath: path).absoluteString)
+    }
+
+    @Test func missingFileNamesThePath() async throws {
+        let path = "/nonexistent-\(UUID().uuidString)/feed.xml"
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        for location in [path, "file://" + path] {
+            let failure = try #require(await fetcher.fetch(request(location)).failure)
+            #expect(failure.kind == .io)
+            #expect(failure.reason.contains(path))
+            #expect(failure.reason.contains("No such file"))
+            #expect(failure.source == location)
+        }
+    }
+
+    @Test func directoryIsAnIOFailure() async throws {
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+        let failure = try #require(await fetcher.fetch(request(NSTemporaryDirectory())).failure)
+        #expect(failure.kind == .io)
+        #expect(failure.reason.contains("directory"))
+    }
+
+    @Test func oversizedFileIsCut() async throws {
+        let path = try temporaryFile([UInt8](repeating: 0x20, count: 5000))
+        let fetcher = try makeFetcher { $0.maxBytes = 4096 }
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(path)).failure)
+        #expect(failure.kind == .tooLarge)
+        #expect(failure.reason.contains("4 KB cap"))
+        #expect(failure.reason.contains(path))
+    }
+
+    @Test(arguments: [
+        "gopher://example.com/1", "ftp://example.com/feed.xml", "mailto:news@example.com",
+        "javascript:alert(1)", "data:text/xml,<rss/>", "ldap://example.com/",
+    ])
+    func otherSchemesAreRefused(location: String) async throws {
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(location)).failure)
+        #expect(failure.kind == .refused)
+        #expect(failure.reason.contains("not supported"))
+        #expect(failure.source == location)
+        #expect(fetcher.statistics.attempts == 0)
+    }
+
+    @Test(arguments: ["", "http://", "file://remote.example.com/etc/passwd"])
+    func malformedLocationsAreRefused(location: String) async throws {
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let failure = try #require(await fetcher.fetch(request(location)).failure)
+        #expect(failure.kind == .refused)
+        #expect(!failure.reason.isEmpty)
+    }
+}
+
+@Suite("Retry policy")
+struct RetryPolicyTests {
+    @Test func retryAfterSecondsAndHTTPDates() {
+        let now = Date(timeIntervalSince1970: 1_762_482_300)  // 2025-11-07T02:25:00Z
+        #expect(RetryPolicy.parseRetryAfter("120", now: now) == 120)
+        #expect(RetryPolicy.parseRetryAfter(" 0 ", now: now) == 0)
+        #expect(RetryPolicy.parseRetryAfter("Fri, 07 Nov 2025 02:26:30 GMT", now: now) == 90)
+        #expect(RetryPolicy.parseRetryAfter("Friday, 07-Nov-25 02:26:30 GMT", now: now) == 90)
+        #expect(RetryPolicy.parseRetryAfter("Fri Nov  7 02:26:30 2025", now: now) == 90)
+        // A date in the past means "now".
+        #expect(RetryPolicy.parseRetryAfter("Fri, 07 Nov 2025 02:00:00 GMT", now: now) == 0)
+        #expect(RetryPolicy.parseRetryAfter("soon", now: now) == nil)
+        #expect(RetryPolicy.parseRetryAfter("", now: now) == nil)
+    }
+
+    @Test func backoffGrowsWithJitterAndStaysUnderTheCap() {
+        var configuration = FetchConfiguration()
+        configuration.retryBaseDelay = .milliseconds(100)
+        configuration.maxRetryDelay = .seconds(1)
+        for _ in 0..<50 {
+            let first = RetryPolicy.delay(attempt: 0, retryAfterSeconds: nil, configuration: configuration)
+            #expect(first >= .milliseconds(50) && first <= .milliseconds(100))
+            let third = RetryPolicy.delay(attempt: 2, retryAfterSeconds: nil, configuration: configuration)
+            #expect(third >= .milliseconds(200) && third <= .milliseconds(400))
+            let late = RetryPolicy.delay(attempt: 10, retryAfterSeconds: nil, configuration: configuration)
+            #expect(late <= .seconds(1))
+        }
+        #expect(RetryPolicy.delay(attempt: 0, retryAfterSeconds: 3600, configuration: configuration) == .seconds(1))
+        configuration.maxRetryDelay = .seconds(30)
+        #expect(RetryPolicy.delay(attempt: 0, retryAfterSeconds: 5, configuration: configuration) == .seconds(5))
+    }
+
+    @Test func locationsAreClassified() {
+        #expect(SourceLocation("https://Example.com/feed") == .http(url: "https://Example.com/feed", hostKey: "https://example.com:443"))
+        #expect(SourceLocation("http://127.0.0.1:8080/a") == .http(url: "http://127.0.0.1:8080/a", hostKey: "http://127.0.0.1:8080"))
+        #expect(SourceLocation("HTTP://example.com/") == .http(url: "HTTP://example.com/", hostKey: "http://example.com:80"))
+        #expect(SourceLocation("file:///tmp/a%20b.xml") == .file(path: "/tmp/a b.xml", fileURL: "file:///tmp/a%20b.xml"))
+        #expect(SourceLocation("file://localhost/tmp/a.xml") == .file(path: "/tmp/a.xml", fileURL: "file:///tmp/a.xml"))
+        #expect(SourceLocation("/tmp/x/../a.xml") == .file(path: "/tmp/a.xml", fileURL: "file:///tmp/a.xml"))
+        #expect(SourceLocation("http://[::1]:8080/a b") == .http(url: "http://[::1]:8080/a%20b", hostKey: "http://[::1]:8080"))
+        #expect(SourceLocation("http://user:pw@Example.com:81/?q=中") == .http(url: "http://user:pw@Example.com:81/?q=%E4%B8%AD", hostKey: "http://example.com:81"))
+        #expect(SourceLocation("http://example.com:http/") == .refused("malformed URL: http://example.com:http/"))
+    }
+}
