@@ -1,9 +1,9 @@
 /// Characters that differ between Traditional and Simplified Chinese, as (T, S) pairs.
 ///
 /// Kept small and frequent on purpose: language detection only needs a signal, and
-/// de-duplication keys only need the characters headlines actually use. Pairs whose
+/// `TextFolding` holds the complete table for folding. Pairs whose
 /// simplified form is also an everyday traditional character (后, 里, 台, 面, 干, ...)
-/// are folded but never counted as evidence of either script (see `ambiguousSimplified`).
+/// are listed but never counted as evidence of either script (see `ambiguousSimplified`).
 enum ScriptTables {
     static let pairs: String =
         "發发後后裡里臺台颱台麵面乾干幹干隻只雲云製制係系繫系準准穀谷鬥斗範范鬆松徵征衝冲醜丑纔才" +
@@ -82,14 +82,5 @@ public enum CJK {
     public static func isChineseContext(_ v: UInt32) -> Bool {
         isHan(v) || (0x3000...0x303F).contains(v) || (0xFF01...0xFF0F).contains(v)
             || (0xFF1A...0xFF20).contains(v) || (0x2018...0x201D).contains(v) || v == 0x2026 || v == 0x2014
-    }
-
-    /// Traditional → Simplified for the frequent characters that differ; other text unchanged.
-    /// `TextFolding.fold` (the Tag helper's complete table) supersedes this where available.
-    public static func simplified(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s { out.append(ScriptTables.toSimplified[ch] ?? ch) }
-        return out
     }
 }

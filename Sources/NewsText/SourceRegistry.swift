@@ -135,13 +135,12 @@ public final class SourceRegistry: Sendable {
     /// Traditional folded to Simplified — `Tai Mei Ti A P P` and `taimeitiapp` agree.
     public static func key(_ name: String) -> String {
         var out = String.UnicodeScalarView()
-        for var u in name.unicodeScalars {
-            if (0xFF01...0xFF5E).contains(u.value), let h = Unicode.Scalar(u.value - 0xFEE0) { u = h }
+        for u in TextFolding.fold(name).unicodeScalars {
             if u.properties.isWhitespace || u.value == 0x00B7 || u.value == 0x30FB || u.value == 0x200B { continue }
             if u.value == 0x300A || u.value == 0x300B { continue }  // 《》 around titles
-            for l in u.properties.lowercaseMapping.unicodeScalars { out.append(l) }
+            out.append(u)
         }
-        return CJK.simplified(String(out))
+        return String(out)
     }
 
     public func source(id: String) -> NewsSource? { byID[id].map { sources[$0] } }
