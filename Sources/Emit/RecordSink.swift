@@ -138,3 +138,36 @@ func writeAll(fd: Int32, _ bytes: [UInt8], path: String) throws {
         }
     }
 }
+
+extension TransactionalRecordSink {
+    /// The exactly-once write, in the only safe order:
+    ///
+    /// 1. `prepare` (temporary files, durable);
+    /// 2. `commit(part)`: the caller's state transaction marks the batch's items emitted
+    ///    and registers `part.pendingNames`. If it throws, the state did not change, so the
+    ///    temporary files are discarded and the error rethrown: the items will be emitted
+    ///    again later, never lost;
+    /// 3. `publish` (rename, durable). If this throws, the names stay registered and the
+    ///    next `recover(pending:)` rolls them forward;
+    /// 4. `published(part)`: the caller forgets the pending names. If it throws, nothing
+    ///    is lost either: recovery finds the files already published.
+    ///
+    /// A kill at any point between these steps leaves a state that `recover` completes
+    /// to exactly once.
+    public func writeExactlyOnce(
+        _ batch: [EmitRecord],
+        commit: (PreparedPart) async throws -> Void,
+        published: (PreparedPart) async throws -> Void
+    ) async throws -> SinkAck {
+        let part = try await prepare(batch)
+        do {
+            try await commit(part)
+        } catch {
+            try? await discard(part)
+            throw error
+        }
+        let ack = try await publish(part)
+        try await published(part)
+        return ack
+    }
+}
