@@ -32,6 +32,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("xml2"), .linkedLibrary("icui18n"), .linkedLibrary("icuuc")]
         ),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Core and shared knowledge
         .target(
@@ -48,7 +49,7 @@ let package = Package(
         .target(name: "Parse", dependencies: ["IngestCore", "NewsText", "CLibXML"]),
         .target(name: "Normalize", dependencies: ["IngestCore", "NewsText"]),
         .target(name: "Tag", dependencies: ["IngestCore", "NewsText", "Yams"]),
-        .target(name: "Emit", dependencies: ["IngestCore"]),
+        .target(name: "Emit", dependencies: ["IngestCore", "CZlib"]),
         .target(name: "State", dependencies: ["IngestCore", "CSQLite"]),
 
         // MARK: Composition
