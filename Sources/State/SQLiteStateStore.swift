@@ -41,6 +41,16 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         }
     }
 
+    /// Opens off the caller's thread, for callers already in async code: opening may wait
+    /// up to the busy timeout and migrations may take a while on a big file.
+    public static func open(path: String, busyTimeout: Duration = .seconds(10)) async throws -> SQLiteStateStore {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try SQLiteStateStore(path: path, busyTimeout: busyTimeout) })
+            }
+        }
+    }
+
     /// Runs `body` on the connection's queue.
     private func perform<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         let box = ConnectionBox(connection)

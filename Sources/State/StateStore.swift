@@ -41,7 +41,8 @@ public protocol StateStore: Sendable {
     @discardableResult
     func commitEmitted(_ parts: [PartCommit], runID: String) async throws -> CommitReceipt
 
-    /// Parts committed but not yet confirmed renamed into place, oldest first.
+    /// Parts committed but not yet confirmed renamed into place, oldest first. A backend
+    /// shared by several workers returns only this worker's parts (its id is in their names).
     func pendingParts() async throws -> [PendingPart]
 
     /// Confirms that these parts are visible under their final names. Unknown names are ignored.
@@ -56,6 +57,10 @@ public protocol StateStore: Sendable {
     /// Ends a fetch attempt: validators, health, next due time. Ends the feed's claim.
     func recordFetch(feedID: String, result: FetchRecord) async throws
 
+    /// Hands back claimed feeds that will not be fetched after all (shutdown while they
+    /// waited), so another worker may take them at once rather than at lease expiry.
+    func releaseClaims(_ feedIDs: [String]) async throws
+
     func recordRun(_ summary: RunRecord) async throws
 
     /// Most recent first.
@@ -63,6 +68,11 @@ public protocol StateStore: Sendable {
 
     /// What `ingest state status` shows.
     func status(now: Date) async throws -> StateStatus
+}
+
+extension StateStore {
+    /// A single-process backend holds no claims: the run lock already makes it the only worker.
+    public func releaseClaims(_ feedIDs: [String]) async throws {}
 }
 
 /// Items are keyed per feed: a guid is only unique within the feed that published it,

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import State
 
@@ -392,5 +395,84 @@ struct SQLiteStateStoreTests {
         try await store.commitEmitted([PartCommit(name: "p", items: [emitted("钛媒体", id, "h", 1)])], runID: "r")
         #expect(try await store.classify([fingerprint("钛媒体", id, "h")]) == [.unchanged(revision: 1)])
         #expect(try await store.classify([fingerprint("钛媒体", "https://example.cn/新闻?id=1&x='\"", "h")]) == [.new])
+    }
+}
+
+/// Two real writers on one file: the busy timeout, its error, and a writer killed mid-transaction.
+@Suite("SQLite state store with other writers")
+struct SQLiteContentionTests {
+    static let sqliteShell = "/usr/bin/sqlite3"
+    static var shellPresent: Bool { FileManager.default.isExecutableFile(atPath: sqliteShell) }
+
+    @Test("a writer holding the file past the busy timeout gives a busy error; readers go on")
+    func busyWriter() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("s.sqlite")
+        let store = try await SQLiteStateStore.open(path: path, busyTimeout: .milliseconds(200))
+        try await store.commitEmitted([PartCommit(name: "p0", items: [emitted("f", "a", "h", 1)])], runID: "r0")
+
+        let other = try SQLiteConnection(path: path)
+        try other.execute("BEGIN IMMEDIATE")
+        await #expect {
+            try await store.commitEmitted([PartCommit(name: "p1", items: [emitted("f", "b", "h", 1)])], runID: "r1")
+        } throws: { error in
+            guard let error = error as? StateStoreError else { return false }
+            return error.kind == .busy && error.description.contains(path)
+        }
+        // WAL: reads are not blocked by the writer.
+        #expect(try await store.classify([fingerprint("f", "a", "h")]) == [.unchanged(revision: 1)])
+        try other.execute("ROLLBACK")
+        try await store.commitEmitted([PartCommit(name: "p1", items: [emitted("f", "b", "h", 1)])], runID: "r1")
+        #expect(try await store.pendingParts().map(\.name) == ["p0", "p1"])
+    }
+
+    @Test("a process killed in the middle of a transaction leaves nothing half-written", .enabled(if: shellPresent))
+    func writerKilledMidTransaction() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("s.sqlite")
+        let store = try SQLiteStateStore(path: path, busyTimeout: .milliseconds(50))
+
+        // Another process starts a write transaction and is killed before COMMIT.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: Self.sqliteShell)
+        writer.arguments = [path]
+        let input = Pipe()
+        writer.standardInput = input
+        writer.standardOutput = FileHandle.nullDevice
+        try writer.run()
+        defer {
+            if writer.isRunning { kill(writer.processIdentifier, SIGKILL) }
+            writer.waitUntilExit()
+        }
+        input.fileHandleForWriting.write(Data("""
+            BEGIN IMMEDIATE;
+            INSERT INTO parts (name, run_id, state, item_count, committed_at) VALUES ('ghost', 'rX', 'pending', 1, 0);
+            INSERT INTO items (feed_id, item_id, revision, content_hash, first_seen_at, last_emitted_at) VALUES ('f', 'ghost', 1, 'h', 0, 0);
+
+            """.utf8))
+
+        // Wait (bounded) until the other process holds the write lock.
+        var held = false
+        for _ in 0..<200 where !held {
+            do {
+                try await store.recordRun(RunRecord(runID: "probe", pipeline: "p", startedAt: Date(), status: "probe"))
+                try await Task.sleep(for: .milliseconds(25))
+            } catch let error as StateStoreError where error.kind == .busy {
+                held = true
+            }
+        }
+        try #require(held, "the sqlite3 process never took the write lock")
+
+        kill(writer.processIdentifier, SIGKILL)
+        writer.waitUntilExit()
+
+        // Its uncommitted rows are gone and the file is healthy for the next writer.
+        #expect(try await store.pendingParts().isEmpty)
+        #expect(try await store.classify([fingerprint("f", "ghost", "h")]) == [.new])
+        try await store.commitEmitted([PartCommit(name: "p1", items: [emitted("f", "ghost", "h", 1)])], runID: "r1")
+        let reopened = try SQLiteStateStore(path: path)
+        #expect(try await reopened.classify([fingerprint("f", "ghost", "h")]) == [.unchanged(revision: 1)])
+        let raw = try SQLiteConnection(path: path)
+        #expect(try raw.queryFirst("PRAGMA integrity_check") { $0.text(0) } == "ok")
     }
 }
