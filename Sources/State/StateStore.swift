@@ -57,6 +57,10 @@ public protocol StateStore: Sendable {
     /// Ends a fetch attempt: validators, health, next due time. Ends the feed's claim.
     func recordFetch(feedID: String, result: FetchRecord) async throws
 
+    /// Several fetch results in one transaction: a pipeline finishing thousands of 304s
+    /// records them in batches rather than paying a commit per feed.
+    func recordFetches(_ results: [FeedFetchResult]) async throws
+
     /// Hands back claimed feeds that will not be fetched after all (shutdown while they
     /// waited), so another worker may take them at once rather than at lease expiry.
     func releaseClaims(_ feedIDs: [String]) async throws
@@ -73,6 +77,19 @@ public protocol StateStore: Sendable {
 extension StateStore {
     /// A single-process backend holds no claims: the run lock already makes it the only worker.
     public func releaseClaims(_ feedIDs: [String]) async throws {}
+
+    public func recordFetches(_ results: [FeedFetchResult]) async throws {
+        for entry in results { try await recordFetch(feedID: entry.feedID, result: entry.result) }
+    }
+}
+
+public struct FeedFetchResult: Sendable, Hashable {
+    public var feedID: String
+    public var result: FetchRecord
+    public init(feedID: String, result: FetchRecord) {
+        self.feedID = feedID
+        self.result = result
+    }
 }
 
 /// Items are keyed per feed: a guid is only unique within the feed that published it,
