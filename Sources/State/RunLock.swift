@@ -14,6 +14,8 @@ import Synchronization
 /// content (the holder's pid) is only for messages. `flock` rather than `fcntl` locks
 /// because fcntl locks belong to the process: a second open in the same process would
 /// silently "succeed" and closing any descriptor of the file would drop the lock.
+/// The descriptor is close-on-exec; a child forked at the instant of release shares it
+/// only until its exec, a matter of milliseconds.
 public final class RunLock: Sendable {
     public let path: String
     private let descriptor: Mutex<Int32?>

@@ -102,6 +102,9 @@ final class SQLiteConnection {
     @discardableResult
     func run(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
         let statement = try prepare(sql)
+        // Reset at once: a statement left mid-way keeps its read snapshot open and holds
+        // back WAL checkpoints.
+        defer { statement.reset() }
         try statement.bind(values)
         while try statement.step() {}
         return Int(sqlite3_changes(handle))
@@ -110,6 +113,7 @@ final class SQLiteConnection {
     /// Every row of a query, mapped while the statement is live.
     func query<T>(_ sql: String, _ values: [SQLValue] = [], _ row: (SQLiteStatement) throws -> T) throws -> [T] {
         let statement = try prepare(sql)
+        defer { statement.reset() }
         try statement.bind(values)
         var rows: [T] = []
         while try statement.step() { rows.append(try row(statement)) }
