@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Pipeline state in one SQLite file per pipeline.
 ///
@@ -20,6 +21,9 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
     private let connection: SQLiteConnection
     private let queue: DispatchQueue
     public let path: String
+    /// Feeds handed out by `claimDueFeeds` and not yet recorded. In memory: the run lock
+    /// makes this process the only worker on the file, and a claim must die with it.
+    private let claims = Mutex<Set<String>>([])
 
     /// Opens (creating when needed) and migrates the state file. Blocks the caller while it
     /// migrates: call once at start-up.
@@ -98,7 +102,16 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
                 [.date(now)]
             ) { $0.text(0) ?? "" }
         }
-        return Set(feedIDs).subtracting(notDue)
+        let due = Set(feedIDs).subtracting(notDue)
+        return claims.withLock { claimed in
+            let granted = due.subtracting(claimed)
+            claimed.formUnion(granted)
+            return granted
+        }
+    }
+
+    public func releaseClaims(_ feedIDs: [String]) async throws {
+        claims.withLock { $0.subtract(feedIDs) }
     }
 
     public func recordFetch(feedID: String, result: FetchRecord) async throws {
@@ -106,6 +119,9 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
     }
 
     public func recordFetches(_ results: [FeedFetchResult]) async throws {
+        // Released only after the new due time is stored (or failed to be), so a feed
+        // cannot be claimed again in between and fetched twice.
+        defer { claims.withLock { $0.subtract(results.map(\.feedID)) } }
         try await perform { db in
             try db.transaction {
                 for entry in results { try Self.writeFetch(db, feedID: entry.feedID, result: entry.result) }

@@ -25,9 +25,11 @@ public protocol StateStore: Sendable {
     /// Validators, health and schedule of one feed; `nil` before its first fetch.
     func feedState(feedID: String) async throws -> FeedState?
 
-    /// The subset of `feedIDs` this worker should fetch now. A feed never fetched is due.
-    /// A backend shared by several workers leases each returned feed to the caller until
-    /// `recordFetch` for it; a single-process backend (guarded by `RunLock`) only filters.
+    /// The subset of `feedIDs` that is due and not already claimed, now claimed by the
+    /// caller until `recordFetch`/`recordFetches` or `releaseClaims` for it. A feed never
+    /// fetched is due. Claims keep a long-running `serve` from starting a feed twice while
+    /// its fetch is in flight; a backend shared by several workers makes them leases that
+    /// expire when their worker dies. Claims never outlive the process that took them.
     func claimDueFeeds(_ feedIDs: [String], now: Date) async throws -> Set<String>
 
     /// What to do with each item, in input order. Read-only: calling it again before
@@ -75,9 +77,6 @@ public protocol StateStore: Sendable {
 }
 
 extension StateStore {
-    /// A single-process backend holds no claims: the run lock already makes it the only worker.
-    public func releaseClaims(_ feedIDs: [String]) async throws {}
-
     public func recordFetches(_ results: [FeedFetchResult]) async throws {
         for entry in results { try await recordFetch(feedID: entry.feedID, result: entry.result) }
     }

@@ -329,11 +329,37 @@ struct SQLiteStateStoreTests {
         let due = try await store.claimDueFeeds(["new", "later", "overdue", "exactly"], now: now)
         #expect(due == ["new", "overdue", "exactly"])
         #expect(try await store.claimDueFeeds(["later"], now: now + 61) == ["later"])
-        // Feeds in state but no longer configured are not resurrected.
-        #expect(try await store.claimDueFeeds(["new"], now: now) == ["new"])
+        // Feeds in state but not asked about are not returned.
+        let other = try SQLiteStateStore(path: dir.file("s.sqlite"))
+        #expect(try await other.claimDueFeeds(["new"], now: now) == ["new"])
         let status = try await store.status(now: now)
         #expect(status.feeds == 3)
         #expect(status.dueFeeds == 2)
+    }
+
+    @Test("a claimed feed is not handed out again until its fetch is recorded or released")
+    func claims() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStateStore(path: dir.file("s.sqlite"))
+        let now = Date(timeIntervalSince1970: 1_762_470_000)
+        #expect(try await store.claimDueFeeds(["a", "b", "c"], now: now) == ["a", "b", "c"])
+        // In flight: a second scheduler tick must not start them again.
+        #expect(try await store.claimDueFeeds(["a", "b", "c", "d"], now: now) == ["d"])
+
+        // Recorded with a later due time: not due, so not claimable.
+        try await store.recordFetch(feedID: "a", result: FetchRecord(outcome: .fetched, at: now, nextDueAt: now + 600))
+        // Recorded as failed with an immediate retry: claimable again.
+        try await store.recordFetches([
+            FeedFetchResult(feedID: "b", result: FetchRecord(outcome: .failed(message: "reset"), at: now, nextDueAt: now))
+        ])
+        // Released unfetched (shutdown): claimable again.
+        try await store.releaseClaims(["c"])
+        #expect(try await store.claimDueFeeds(["a", "b", "c"], now: now) == ["b", "c"])
+        #expect(try await store.claimDueFeeds(["a"], now: now + 600) == ["a"])
+
+        // Claims die with their holder: a fresh store on the same file (the next process) sees none.
+        let next = try SQLiteStateStore(path: dir.file("s.sqlite"))
+        #expect(try await next.claimDueFeeds(["b", "c", "d"], now: now) == ["b", "c", "d"])
     }
 
     // MARK: Runs and status
