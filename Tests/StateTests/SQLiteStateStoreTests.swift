@@ -502,3 +502,23 @@ struct SQLiteContentionTests {
         #expect(try raw.queryFirst("PRAGMA integrity_check") { $0.text(0) } == "ok")
     }
 }
+
+@Suite("SQLite state store opening")
+struct SQLiteOpeningTests {
+    @Test("several connections opening a new file at once migrate it exactly once")
+    func concurrentFirstOpen() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("race.sqlite")
+        let stores = try await withThrowingTaskGroup(of: SQLiteStateStore.self) { group in
+            for _ in 0..<6 { group.addTask { try await SQLiteStateStore.open(path: path) } }
+            var opened: [SQLiteStateStore] = []
+            for try await store in group { opened.append(store) }
+            return opened
+        }
+        #expect(stores.count == 6)
+        for store in stores { #expect(try await store.schemaVersion == SQLiteSchema.latestVersion) }
+        // Each migration ran once: a second run of migration 1 would have failed on CREATE TABLE.
+        let raw = try SQLiteConnection(path: path)
+        #expect(try raw.scalarInt("SELECT count(*) FROM sqlite_master WHERE name = 'feeds'") == 1)
+    }
+}
