@@ -22,7 +22,8 @@ public enum ConfigLoader {
     /// Everything `ingest validate` reports: the config when it could be built, and all problems.
     public static func validate(pipeline pathOrName: String, root: URL) -> (config: PipelineConfig?, problems: [ConfigProblem]) {
         let file = pipelineFile(pathOrName, root: root)
-        let display = FeedListLoader.displayPath(file, root: root)
+        let projectRoot = projectRoot(for: file, fallback: root)
+        let display = FeedListLoader.displayPath(file, root: projectRoot)
         guard let data = FileManager.default.contents(atPath: file.path) else {
             var message = "no such pipeline file"
             if !isPath(pathOrName) {
@@ -36,7 +37,7 @@ public enum ConfigLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             return (nil, [ConfigProblem(.syntax, at: ConfigLocation(file: display), key: "", "pipeline file is not valid UTF-8")])
         }
-        return parse(yaml: text, file: file, root: projectRoot(for: file, fallback: root), displayRoot: root)
+        return parse(yaml: text, file: file, root: projectRoot)
     }
 
     /// `NAME` -> `<root>/pipelines/NAME.yaml`; a path is taken as given (relative to `root`).

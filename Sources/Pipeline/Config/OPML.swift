@@ -20,10 +20,12 @@ struct OPMLReader {
         parser.shouldResolveExternalEntities = false
         let delegate = Delegate(reader: self)
         parser.delegate = delegate
-        if !parser.parse() {
-            let error = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "unknown error"
-            problems.add(.syntax, ConfigLocation(file: display, line: parser.lineNumber, column: parser.columnNumber), "",
-                         "OPML is not well-formed XML: \(error)")
+        // swift-corelibs' parse() can return true after a fatal error; the delegate's first
+        // error (with its position) is the reliable signal.
+        let finished = parser.parse()
+        if let (code, line, column) = delegate.firstError ?? (finished ? nil : ((parser.parserError as NSError?)?.code ?? 1, parser.lineNumber, parser.columnNumber)) {
+            problems.add(.syntax, ConfigLocation(file: display, line: line, column: column), "",
+                         "OPML is not well-formed XML: \(Self.explain(code))")
             return delegate.entries
         }
         if !delegate.sawOPML {
@@ -34,8 +36,26 @@ struct OPMLReader {
         return delegate.entries
     }
 
+    /// libxml2's error numbers (which `XMLParser` passes on) for the mistakes hand-edited
+    /// OPML files actually contain.
+    static func explain(_ code: Int) -> String {
+        switch code {
+        case 4: return "empty document"
+        case 5: return "document ends too early (an element is not closed)"
+        case 9, 26, 27: return "undefined entity (escape & as &amp;)"
+        case 23, 24, 68: return "unescaped & or < in text (write &amp; and &lt;)"
+        case 38, 39, 40, 41: return "bad attribute (every value needs quotes)"
+        case 73: return "'>' expected"
+        case 76: return "closing tag does not match the open element"
+        case 77: return "element is not finished"
+        case 80: return "'--' inside a comment"
+        default: return "XML error \(code)"
+        }
+    }
+
     private final class Delegate: NSObject, XMLParserDelegate {
         let reader: OPMLReader
+        var firstError: (code: Int, line: Int, column: Int)?
         var entries: [FeedEntry] = []
         var sawOPML = false
         var sawBody = false
@@ -111,6 +131,10 @@ struct OPMLReader {
             }
         }
 
+        func parser(_ parser: XMLParser, parseErrorOccurred error: Error) {
+            if firstError == nil { firstError = ((error as NSError).code, parser.lineNumber, parser.columnNumber) }
+        }
+
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             if name.lowercased() == "outline", !folders.isEmpty { folders.removeLast() }
         }
@@ -150,12 +174,9 @@ public enum OPMLExporter {
     }
 
     private static func outline(_ feed: FeedEntry, extraCategories: [String]) -> String {
-        let label = feed.title ?? feed.id
-        var attrs: [(String, String)] = [
-            ("type", feed.type == .page ? "page" : "rss"),
-            ("text", label), ("title", label),
-            (feed.type == .page ? "url" : "xmlUrl", feed.url),
-        ]
+        var attrs: [(String, String)] = [("type", feed.type == .page ? "page" : "rss"), ("text", feed.title ?? feed.id)]
+        if let title = feed.title { attrs.append(("title", title)) }
+        attrs.append((feed.type == .page ? "url" : "xmlUrl", feed.url))
         if let v = feed.htmlURL { attrs.append(("htmlUrl", v)) }
         if let v = feed.language { attrs.append(("language", v)) }
         attrs.append(("id", feed.id))
