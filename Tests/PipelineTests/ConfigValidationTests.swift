@@ -143,6 +143,36 @@ import Testing
         #expect(found.first?.keyPath == "feed_lists")
     }
 
+    @Test func emptyPipelineFileIsRefused() throws {
+        for text in ["", "# only a comment\n", "~\n"] {
+            let found = try problems(text)
+            #expect(located(found) == ["pipelines/p.yaml:1:1 feed_lists missingValue"], "\(text)")
+        }
+    }
+
+    @Test func outputDirectoryMustNotBeAFile() throws {
+        let found = try problems("""
+        feeds: [https://example.com/feed]
+        output:
+          directory: feeds/taken
+        """, extraFiles: ["feeds/taken": "x"])
+        #expect(located(found) == ["pipelines/p.yaml:3:14 output.directory badValue"])
+    }
+
+    @Test func duplicatesInOneAdHocListAreReported() throws {
+        let root = try ConfigPaths.temporaryProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try ConfigPaths.write("https://example.com/rss\n# again:\nhttps://www.example.com/rss/\n", to: "feeds/list.txt", in: root)
+        do {
+            _ = try FeedListLoader.load(root.appendingPathComponent("feeds/list.txt"), root: root)
+            Issue.record("duplicate ids accepted")
+        } catch {
+            #expect(error.problems.map(\.description) == [
+                "feeds/list.txt:3:1: id: duplicate feed id 'example-com-rss' (derived from its URL; give one of them an 'id:'), first used at feeds/list.txt:1:1",
+            ])
+        }
+    }
+
     @Test func missingPipelineSuggestsTheClosestName() {
         let (config, found) = ConfigLoader.validate(pipeline: "brokn", root: ConfigPaths.fixtures)
         #expect(config == nil)

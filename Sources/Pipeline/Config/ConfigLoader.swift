@@ -81,8 +81,11 @@ public enum ConfigLoader {
         let shownRoot = displayRoot ?? root
         let w = YAMLWalker(display: FeedListLoader.displayPath(file, root: shownRoot), problems: problems)
         let defaultName = file.deletingPathExtension().lastPathComponent
-        guard let document = w.compose(text) else {
-            if problems.isEmpty { return (finish(PipelineConfig(name: defaultName, root: root), file: file, problems: problems), problems.problems) }
+        guard let document = w.compose(text), !YAMLWalker.isNull(document) else {
+            if problems.isEmpty {
+                problems.add(.missingValue, ConfigLocation(file: w.display, line: 1, column: 1), "feed_lists",
+                             "pipeline file is empty: add 'feed_lists:' (files under feeds/) or 'feeds:'")
+            }
             return (nil, problems.problems)
         }
         guard let top = w.fields(document, at: "", known: topKeys, what: "a mapping of pipeline settings") else {
@@ -135,17 +138,7 @@ public enum ConfigLoader {
         if top["feeds"] == nil, top["feed_lists"] == nil {
             problems.add(.missingValue, w.location(document), "feed_lists", "pipeline has no feeds: add 'feed_lists:' (files under feeds/) or 'feeds:'")
         }
-        var firstSeen: [String: FeedEntry] = [:]
-        for entry in feeds {
-            if let first = firstSeen[entry.id] {
-                let origin = entry.origin ?? ConfigLocation(file: w.display)
-                let how = entry.idDerived ? " (derived from its URL; give one of them an 'id:')" : ""
-                problems.add(.duplicateID, origin, entry.originKey.isEmpty ? "id" : "\(entry.originKey).id", "duplicate feed id '\(entry.id)'\(how), first used at \(first.origin?.description ?? "?")")
-                continue
-            }
-            firstSeen[entry.id] = entry
-            config.feeds.append(entry)
-        }
+        config.feeds = FeedListLoader.unique(feeds, problems: problems, fallbackFile: w.display)
 
         if let node = top["fetch"], let f = w.fields(node, at: "fetch", known: [
             "concurrency", "per_host", "connect_timeout", "timeout", "low_speed_limit", "low_speed_time",
@@ -189,7 +182,13 @@ public enum ConfigLoader {
         if let node = top["output"], let f = w.fields(node, at: "output", known: [
             "directory", "compression", "rotate_records", "rotate_bytes", "feed_records",
         ]) {
-            if let url = path(f, "directory", mustExist: false) { config.output.directory = url }
+            if let url = path(f, "directory", mustExist: false) {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                    problems.add(.badValue, w.location(f["directory"]), "output.directory", "'\(url.path)' exists and is not a directory")
+                }
+                config.output.directory = url
+            }
             if let v = w.enumValue(f, "compression", OutputSettings.Compression.self) { config.output.compression = v }
             if let v = w.int(f, "rotate_records", min: 1) { config.output.rotateRecords = v }
             if let v = w.byteSize(f, "rotate_bytes") { config.output.rotateBytes = v }
@@ -235,13 +234,7 @@ public enum ConfigLoader {
             if let v = w.bool(f, "health") { config.serve.health = v }
         }
 
-        return (finish(config, file: file, problems: problems), sorted(problems.problems))
-    }
-
-    private static func finish(_ config: PipelineConfig, file: URL, problems: ProblemCollector) -> PipelineConfig {
-        var config = config
-        config.file = file
-        return config
+        return (config, sorted(problems.problems))
     }
 
     /// Problems in file order (the pipeline file's own first, in the order met), then line.

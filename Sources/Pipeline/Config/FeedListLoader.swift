@@ -10,11 +10,34 @@ import Yams
 public enum FeedListLoader {
     public enum Format: String, Sendable { case yaml, opml, text }
 
-    /// Every feed of `file`, or all of the file's problems.
+    /// Every feed of `file` (ids unique), or all of the file's problems. This is what
+    /// `ingest --feed-list FILE` uses; `root` only shortens file names in messages.
     public static func load(_ file: URL, root: URL? = nil) throws(ConfigErrors) -> [FeedEntry] {
         let (entries, problems) = read(file, root: root)
-        if !problems.isEmpty { throw ConfigErrors(problems) }
-        return entries
+        let collector = ProblemCollector()
+        problems.forEach(collector.add)
+        let unique = unique(entries, problems: collector, fallbackFile: displayPath(file, root: root))
+        if !collector.isEmpty { throw ConfigErrors(collector.problems) }
+        return unique
+    }
+
+    /// `entries` without repeated ids; each repeat is a problem pointing at both places.
+    static func unique(_ entries: [FeedEntry], problems: ProblemCollector, fallbackFile: String) -> [FeedEntry] {
+        var firstSeen: [String: FeedEntry] = [:]
+        var out: [FeedEntry] = []
+        out.reserveCapacity(entries.count)
+        for entry in entries {
+            if let first = firstSeen[entry.id] {
+                let how = entry.idDerived ? " (derived from its URL; give one of them an 'id:')" : ""
+                problems.add(.duplicateID, entry.origin ?? ConfigLocation(file: fallbackFile),
+                             entry.originKey.isEmpty ? "id" : "\(entry.originKey).id",
+                             "duplicate feed id '\(entry.id)'\(how), first used at \(first.origin?.description ?? "?")")
+                continue
+            }
+            firstSeen[entry.id] = entry
+            out.append(entry)
+        }
+        return out
     }
 
     /// The feeds that could be read, and every problem; used by the pipeline loader so one
