@@ -61,6 +61,9 @@ let package = Package(
             dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // Article extraction benchmark (pages/s over corpus pages): `swift run -c release article-bench`.
+        .executableTarget(name: "article-bench", dependencies: ["Parse", "IngestCore"], path: "Sources/article-bench"),
+
         // MARK: Tests
         .target(name: "TestHTTPServer", path: "Tests/TestHTTPServer"),
         .testTarget(name: "CoreTests", dependencies: ["IngestCore"]),

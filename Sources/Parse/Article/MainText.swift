@@ -20,6 +20,7 @@ struct MainText {
         guard !nodes.isEmpty, !blocks.isEmpty else { return Result(text: "", blockIndices: [], roots: []) }
         var score = [Double](repeating: 0, count: nodes.count)
         var scored = [Bool](repeating: false, count: nodes.count)
+        let unlikely = unlikelyNodes()
 
         func initialize(_ n: Int) {
             guard !scored[n] else { return }
@@ -33,7 +34,7 @@ struct MainText {
             if Double(block.link_chars) > 0.5 * Double(chars) { continue }
             let owner = Int(block.node)
             let ownerTag = Int(nodes[owner].tag)
-            if isHeading(ownerTag) { continue }
+            if isHeading(ownerTag) || unlikely[owner] { continue }
             let contentScore = 1.0 + Double(block.punct) + min(Double(chars) / 100.0, 3.0)
             var ancestor = Int(nodes[owner].parent)
             var level = 0
@@ -58,7 +59,7 @@ struct MainText {
             }
         }
         guard top >= 0 else {
-            return collect(roots: [0], excluded: excluded)
+            return collect(roots: [0], excluded: excluded, unlikely: unlikely)
         }
 
         // Siblings that look like more of the same article (split bodies, pagination blocks).
@@ -85,10 +86,25 @@ struct MainText {
             }
             roots.sort()
         }
-        return collect(roots: roots, excluded: excluded)
+        return collect(roots: roots, excluded: excluded, unlikely: unlikely)
     }
 
-    private func collect(roots: [Int], excluded: Set<Int>) -> Result {
+    /// Nodes inside comment sections, navigation and similar furniture: their text
+    /// neither votes nor becomes content (Readability removes them before scoring).
+    private func unlikelyNodes() -> [Bool] {
+        let nodes = page.nodes
+        var unlikely = [Bool](repeating: false, count: nodes.count)
+        for n in 0..<nodes.count {
+            let parent = Int(nodes[n].parent)
+            if parent >= 0 && unlikely[parent] { unlikely[n] = true; continue }
+            let tag = Int(nodes[n].tag)
+            if tag == INGEST_HTML_TAG_BODY || tag == INGEST_HTML_TAG_HTML { continue }
+            unlikely[n] = isBoilerplate(nodes[n])
+        }
+        return unlikely
+    }
+
+    private func collect(roots: [Int], excluded: Set<Int>, unlikely: [Bool]) -> Result {
         let nodes = page.nodes
         var indices: [Int] = []
         var paragraphs: [String] = []
@@ -97,7 +113,7 @@ struct MainText {
             guard let root = roots.first(where: { page.contains($0, owner) }) else { continue }
             let chars = Int(block.chars)
             if Double(block.link_chars) > 0.5 * Double(chars) { continue }
-            if insideBoilerplate(owner, below: root) { continue }
+            if unlikely[owner] && !unlikely[root] { continue }
             let text = page.text(of: block)
             if Self.isBoilerplateLine(text, chars: chars) { continue }
             _ = nodes
