@@ -26,7 +26,7 @@ let package = Package(
         .target(
             name: "CLibXML",
             cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
-            linkerSettings: [.linkedLibrary("xml2")]
+            linkerSettings: [.linkedLibrary("xml2"), .linkedLibrary("icui18n"), .linkedLibrary("icuuc")]
         ),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "TestHTTPServer", path: "Tests/TestHTTPServer"),
         .testTarget(name: "CoreTests", dependencies: ["IngestCore"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestHTTPServer"]),
-        .testTarget(name: "ParseTests", dependencies: ["Parse"]),
+        .testTarget(name: "ParseTests", dependencies: ["Parse"], exclude: ["Fixtures"]),
         .testTarget(name: "NormalizeTests", dependencies: ["Normalize", "NewsText"]),
         .testTarget(name: "TagTests", dependencies: ["Tag"]),
         .testTarget(name: "EmitTests", dependencies: ["Emit"]),
