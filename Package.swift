@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestHTTPServer"]),
         .testTarget(name: "ParseTests", dependencies: ["Parse"], exclude: ["Fixtures"]),
         .testTarget(name: "NormalizeTests", dependencies: ["Normalize", "NewsText"]),
-        .testTarget(name: "TagTests", dependencies: ["Tag"]),
+        .testTarget(name: "TagTests", dependencies: ["Tag", "NewsText"], exclude: ["Fixtures"]),
         .testTarget(name: "EmitTests", dependencies: ["Emit"]),
         .testTarget(name: "StateTests", dependencies: ["State"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestHTTPServer"]),

@@ -1,0 +1,98 @@
+/// Tags text with a BCP 47 language from the text itself, not from what the feed declares:
+/// feeds often declare `zh-CN` for Traditional text, or `en` for everything.
+///
+/// Scripts decide first (kana → ja, Hangul → ko, Cyrillic, Arabic, ...). Han text is Chinese
+/// when Han characters are at least as many as Latin words, so `DeepSeek开源了模型权重` is
+/// Chinese; it is `zh-Hant` when characters that exist only in Traditional writing outnumber
+/// those that exist only in Simplified. Latin text is told apart by function words and
+/// defaults to English.
+public enum LanguageDetector {
+    public static func detect(_ text: String) -> String? { detect(text, hint: nil) }
+
+    /// - Parameter hint: the declared language, used only when the text cannot decide
+    ///   (Han text with no script-specific character, e.g. `中国人民银行`).
+    public static func detect(_ text: String, hint: String?) -> String? {
+        var han = 0, kana = 0, hangul = 0, cyrillic = 0, arabic = 0, persian = 0, hebrew = 0, greek = 0
+        var thai = 0, devanagari = 0, latinWords = 0, ukrainian = 0
+        var trad = 0, simp = 0
+        var inLatinWord = false
+        var latin = ""
+        latin.reserveCapacity(64)
+        var scanned = 0
+        for ch in text {
+            scanned += 1
+            if scanned > 4000 { break }
+            guard let u = ch.unicodeScalars.first else { continue }
+            let v = u.value
+            let isLatinLetter = (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0xC0 && v <= 0x24F)
+                || (v >= 0xFF21 && v <= 0xFF3A) || (v >= 0xFF41 && v <= 0xFF5A)
+            if isLatinLetter {
+                if !inLatinWord { latinWords += 1; inLatinWord = true }
+                if latin.utf8.count < 2000 { latin.append(ch) }
+                continue
+            }
+            if inLatinWord && (v == 0x27 || v == 0x2019 || v == 0x2D) { continue }  // don't, open-source
+            if inLatinWord { inLatinWord = false; if latin.utf8.count < 2000 { latin.append(" ") } }
+            if CJK.isHan(v) {
+                han += 1
+                if ScriptTables.traditionalOnly.contains(ch) { trad += 1 } else if ScriptTables.simplifiedOnly.contains(ch) { simp += 1 }
+            } else if (0x3040...0x30FF).contains(v) && v != 0x30FB && v != 0x30FC { kana += 1 }
+            else if (0xAC00...0xD7AF).contains(v) || (0x1100...0x11FF).contains(v) || (0x3130...0x318F).contains(v) { hangul += 1 }
+            else if (0x0400...0x04FF).contains(v) {
+                cyrillic += 1
+                if v == 0x0456 || v == 0x0457 || v == 0x0454 || v == 0x0491 || v == 0x0406 || v == 0x0407 || v == 0x0404 { ukrainian += 1 }
+            } else if (0x0600...0x06FF).contains(v) || (0x0750...0x077F).contains(v) {
+                arabic += 1
+                if v == 0x067E || v == 0x0686 || v == 0x0698 || v == 0x06AF || v == 0x06CC { persian += 1 }
+            } else if (0x0590...0x05FF).contains(v) { hebrew += 1 }
+            else if (0x0370...0x03FF).contains(v) { greek += 1 }
+            else if (0x0E00...0x0E7F).contains(v) { thai += 1 }
+            else if (0x0900...0x097F).contains(v) { devanagari += 1 }
+        }
+
+        // Japanese uses Han too: any real amount of kana decides.
+        if kana >= 2 || (kana >= 1 && kana * 5 >= han) { return "ja" }
+        if hangul >= 2 && hangul >= han { return "ko" }
+        if han > 0 && han >= latinWords && han >= cyrillic / 3 {
+            if trad > simp { return "zh-Hant" }
+            if simp > trad { return "zh-Hans" }
+            if let h = hint?.lowercased(), h.hasPrefix("zh") {
+                if h.contains("hant") || h.hasSuffix("-tw") || h.hasSuffix("-hk") || h.hasSuffix("-mo") { return "zh-Hant" }
+            }
+            return "zh-Hans"
+        }
+        let scripts = [(cyrillic, ukrainian * 4 >= max(cyrillic / 20, 1) && ukrainian > 0 ? "uk" : "ru"),
+                       (arabic, persian > 0 ? "fa" : "ar"), (hebrew, "he"), (greek, "el"), (thai, "th"), (devanagari, "hi")]
+        if let best = scripts.max(by: { $0.0 < $1.0 }), best.0 > 0, best.0 >= latinWords * 2 { return best.1 }
+        if latinWords > 0 { return latinLanguage(latin) }
+        if han > 0 { return "zh-Hans" }
+        return nil
+    }
+
+    /// Function words per Latin-script language; the highest count wins, English by default.
+    static let functionWords: [(String, Set<Substring>)] = [
+        ("en", ["the", "of", "and", "to", "in", "is", "for", "on", "with", "as", "at", "by", "from", "that", "it", "its", "are", "was", "after", "over", "new", "says", "how", "why", "what", "will", "be", "has", "have", "this", "into", "about"]),
+        ("fr", ["le", "la", "les", "des", "du", "et", "est", "une", "un", "pour", "dans", "sur", "au", "aux", "pas", "qui", "que", "avec", "par", "ce", "cette", "son", "ses"]),
+        ("de", ["der", "die", "das", "und", "ist", "nicht", "mit", "für", "auf", "den", "dem", "ein", "eine", "sich", "von", "zu", "im", "auch", "wie", "bei", "nach"]),
+        ("es", ["el", "los", "las", "del", "y", "que", "por", "una", "con", "para", "es", "se", "su", "al", "como", "más", "pero", "sus"]),
+        ("pt", ["o", "os", "do", "da", "dos", "das", "não", "uma", "com", "para", "em", "no", "na", "que", "é", "ao", "mais", "como"]),
+        ("it", ["il", "di", "che", "della", "dei", "delle", "gli", "per", "con", "una", "sono", "non", "nel", "nella", "alla", "anche"]),
+        ("nl", ["de", "het", "een", "van", "en", "is", "niet", "met", "voor", "op", "zijn", "dat", "aan", "ook", "naar"]),
+    ]
+
+    static func latinLanguage(_ text: String) -> String {
+        let words = text.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "'" })
+        guard !words.isEmpty else { return "en" }
+        var best = ("en", 0)
+        var english = 0
+        for (lang, set) in functionWords {
+            var n = 0
+            for w in words where set.contains(w) { n += 1 }
+            if lang == "en" { english = n }
+            if n > best.1 { best = (lang, n) }
+        }
+        // A single foreign function word in a short headline is weak evidence.
+        if best.0 != "en" && (best.1 < 2 || best.1 <= english) { return "en" }
+        return best.0
+    }
+}

@@ -1,0 +1,229 @@
+import Foundation
+import IngestCore
+import Yams
+
+/// One outlet as `pipelines/sources.yaml` describes it.
+public struct NewsSource: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var nameEn: String?
+    public var aliases: [String]
+    public var domains: [String]
+    /// IANA zone for times the outlet prints without one.
+    public var timeZone: String?
+    public var language: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, aliases, domains, language
+        case nameEn = "name_en"
+        case timeZone = "time_zone"
+    }
+
+    public init(
+        id: String, name: String, nameEn: String? = nil, aliases: [String] = [], domains: [String] = [],
+        timeZone: String? = nil, language: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.nameEn = nameEn
+        self.aliases = aliases
+        self.domains = domains
+        self.timeZone = timeZone
+        self.language = language
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        nameEn = try c.decodeIfPresent(String.self, forKey: .nameEn)
+        aliases = try c.decodeIfPresent([String].self, forKey: .aliases) ?? []
+        domains = try c.decodeIfPresent([String].self, forKey: .domains) ?? []
+        timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone)
+        language = try c.decodeIfPresent(String.self, forKey: .language)
+    }
+
+    /// The record's `source` object.
+    public var ref: SourceRef { SourceRef(id: id, name: name, nameEn: nameEn) }
+}
+
+/// A registry file that cannot be used, with the file and the reason.
+public struct SourceRegistryError: Error, CustomStringConvertible {
+    public var origin: String
+    public var reason: String
+    public var description: String { "\(origin): \(reason)" }
+}
+
+/// The bilingual outlet registry: recognises an outlet from a printed name (any alias,
+/// tolerant of case, spacing and full-width forms), from a URL's host, or from a site
+/// name glued to the end of a headline.
+public final class SourceRegistry: Sendable {
+    public let sources: [NewsSource]
+    private let byID: [String: Int]
+    private let byKey: [String: Int]
+    /// Host (or host + path prefix) → index; longest match wins.
+    private let byDomain: [String: Int]
+    /// Longest alias key, in characters: bounds suffix searches.
+    private let longestKey: Int
+
+    public init(sources: [NewsSource], origin: String = "sources") throws {
+        var byID: [String: Int] = [:]
+        var byKey: [String: Int] = [:]
+        var byDomain: [String: Int] = [:]
+        var longest = 0
+        for (i, s) in sources.enumerated() {
+            guard !s.id.isEmpty else { throw SourceRegistryError(origin: origin, reason: "source #\(i + 1) has an empty id") }
+            if byID[s.id] != nil { throw SourceRegistryError(origin: origin, reason: "duplicate source id '\(s.id)'") }
+            if let z = s.timeZone, TimeZone(identifier: z) == nil {
+                throw SourceRegistryError(origin: origin, reason: "source '\(s.id)': unknown time_zone '\(z)'")
+            }
+            byID[s.id] = i
+            for name in [s.name] + (s.nameEn.map { [$0] } ?? []) + s.aliases {
+                let key = Self.key(name)
+                guard !key.isEmpty else { continue }
+                // First claim wins: an outlet's own name beats another's alias listed later.
+                if byKey[key] == nil { byKey[key] = i }
+                longest = max(longest, key.count)
+            }
+            for d in s.domains {
+                let k = d.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/ "))
+                if byDomain[k] != nil, byDomain[k] != i {
+                    throw SourceRegistryError(origin: origin, reason: "domain '\(d)' claimed by two sources")
+                }
+                byDomain[k] = i
+            }
+        }
+        self.sources = sources
+        self.byID = byID
+        self.byKey = byKey
+        self.byDomain = byDomain
+        self.longestKey = longest
+    }
+
+    private struct File: Decodable { var sources: [NewsSource] }
+
+    /// Parses registry YAML; `origin` names the file in error messages.
+    public convenience init(yaml: String, origin: String = "sources.yaml") throws {
+        let file: File
+        do {
+            file = try YAMLDecoder().decode(File.self, from: yaml)
+        } catch {
+            throw SourceRegistryError(origin: origin, reason: "not a valid source registry: \(error)")
+        }
+        try self.init(sources: file.sources, origin: origin)
+    }
+
+    public static func load(path: String) throws -> SourceRegistry {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SourceRegistryError(origin: path, reason: "cannot read file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SourceRegistryError(origin: path, reason: "not UTF-8")
+        }
+        return try SourceRegistry(yaml: text, origin: path)
+    }
+
+    /// `pipelines/sources.yaml` under `directory` (default: the working directory), or nil
+    /// when there is none: ad-hoc runs work without a registry.
+    public static func loadDefault(directory: String = FileManager.default.currentDirectoryPath) throws -> SourceRegistry? {
+        let path = (directory as NSString).appendingPathComponent("pipelines/sources.yaml")
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try load(path: path)
+    }
+
+    /// The lookup key: case folded, white space and joiners removed, full-width folded,
+    /// Traditional folded to Simplified — `Tai Mei Ti A P P` and `taimeitiapp` agree.
+    public static func key(_ name: String) -> String {
+        var out = String.UnicodeScalarView()
+        for u in TextFolding.fold(name).unicodeScalars {
+            if u.properties.isWhitespace || u.value == 0x00B7 || u.value == 0x30FB || u.value == 0x200B { continue }
+            if u.value == 0x300A || u.value == 0x300B { continue }  // 《》 around titles
+            out.append(u)
+        }
+        return String(out)
+    }
+
+    public func source(id: String) -> NewsSource? { byID[id].map { sources[$0] } }
+
+    /// By printed name or alias.
+    public func source(named name: String) -> NewsSource? {
+        let k = Self.key(name)
+        guard !k.isEmpty else { return nil }
+        return byKey[k].map { sources[$0] }
+    }
+
+    /// By a URL's host (subdomains match their parent; path-scoped domains such as
+    /// `bbc.com/zhongwen` beat the bare host).
+    public func source(forURL url: String) -> NewsSource? {
+        guard let (host, path) = Self.hostAndPath(url) else { return nil }
+        return source(forHost: host, path: path)
+    }
+
+    public func source(forHost host: String, path: String = "") -> NewsSource? {
+        var h = host.lowercased()
+        if h.hasPrefix("www.") { h.removeFirst(4) }
+        let firstSegment = path.split(separator: "/").first.map(String.init)
+        while true {
+            if let seg = firstSegment, let i = byDomain[h + "/" + seg.lowercased()] { return sources[i] }
+            if let i = byDomain[h] { return sources[i] }
+            guard let dot = h.firstIndex(of: "."), h[h.index(after: dot)...].contains(".") else { return nil }
+            h = String(h[h.index(after: dot)...])
+        }
+    }
+
+    static func hostAndPath(_ url: String) -> (String, String)? {
+        guard let schemeEnd = url.range(of: "://") else { return nil }
+        let rest = url[schemeEnd.upperBound...]
+        let hostEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        var host = rest[..<hostEnd]
+        if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
+        if let colon = host.lastIndex(of: ":"), !host.hasPrefix("[") { host = host[..<colon] }
+        guard !host.isEmpty else { return nil }
+        return (String(host), String(rest[hostEnd...]))
+    }
+
+    /// Separators outlets use to glue their name to a headline, longest first.
+    static let gluingSeparators = [" —— ", "——", " — ", " – ", " - ", " | ", " ｜ ", "｜", "|", "_", "－", "—", "–", "-", "丨"]
+
+    /// Removes outlet names glued to the end of a headline (`…_新浪科技_新浪网`, `… | Reuters`)
+    /// and a leading `【outlet】`. Returns the bare headline and the most specific outlet named
+    /// (the one nearest the text), or nil when nothing glued is a known outlet.
+    public func stripGluedSiteNames(_ headline: String) -> (headline: String, source: NewsSource, printed: String)? {
+        var text = headline
+        var found: (NewsSource, String)?
+        // Suffixes, innermost last.
+        outer: while true {
+            for sep in Self.gluingSeparators {
+                guard let r = text.range(of: sep, options: .backwards) else { continue }
+                let suffix = text[r.upperBound...].trimmingCharacters(in: .whitespaces)
+                let head = text[..<r.lowerBound].trimmingCharacters(in: .whitespaces)
+                guard !head.isEmpty, !suffix.isEmpty, suffix.count <= longestKey + 4,
+                      let s = source(named: suffix)
+                else { continue }
+                text = head
+                found = (s, suffix)
+                continue outer
+            }
+            break
+        }
+        // `【新华社】…` / `[Reuters] …` prefixes naming the outlet.
+        for (open, close) in [("【", "】"), ("[", "]"), ("［", "］")] where text.hasPrefix(open) {
+            guard let end = text.range(of: close) else { continue }
+            let inner = String(text[text.index(text.startIndex, offsetBy: open.count)..<end.lowerBound])
+            let rest = text[end.upperBound...].trimmingCharacters(in: .whitespaces)
+            if !rest.isEmpty, let s = source(named: inner) ?? source(named: Self.trimAgencyWords(inner)) {
+                text = rest
+                if found == nil { found = (s, inner) }
+            }
+        }
+        guard let (s, printed) = found else { return nil }
+        return (text, s, printed)
+    }
+
+    /// `新华社电`, `新华社北京11月7日电` style prefixes name the agency before the dateline.
+    static func trimAgencyWords(_ s: String) -> String {
+        var t = s
+        for w in ["消息", "讯", "訊", "电", "電", "报道", "報導"] where t.hasSuffix(w) { t.removeLast(w.count) }
+        return t
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import IngestCore
+import NewsText
+
+/// A headline in display form, and the outlet whose name was glued to it.
+public struct NormalizedHeadline: Sendable, Hashable {
+    public var title: String
+    /// The outlet named by a glued suffix or `【…】` prefix, when the registry knows it.
+    public var source: NewsSource?
+    /// The glued name as printed (`新浪科技`).
+    public var gluedName: String?
+}
+
+/// The contract's headline rules (CONTRACT.md, "Headline normalization").
+///
+/// Order matters: white space and width are settled first, so glued site names and
+/// punctuation are recognised whatever spacing or width the feed used; punctuation is
+/// converted last, on the bare headline, so a separator such as `_` or `-` before a site
+/// name is never mistaken for text.
+public struct HeadlineNormalizer: Sendable {
+    public let registry: SourceRegistry?
+
+    public init(registry: SourceRegistry?) {
+        self.registry = registry
+    }
+
+    /// - Parameter decodeMarkup: decode entities and remove tags first. Parse already hands
+    ///   over plain text (`title_raw`), and decoding twice would turn a published `&amp;`
+    ///   into `&`, so this is for callers holding HTML.
+    public func normalize(_ text: String, decodeMarkup: Bool = false) -> NormalizedHeadline {
+        var t = decodeMarkup ? PlainText.fromHTML(text) : text
+        t = Self.clean(t)
+        var source: NewsSource?
+        var glued: String?
+        if let reg = registry, let stripped = reg.stripGluedSiteNames(t) {
+            t = stripped.headline
+            source = stripped.source
+            glued = stripped.printed
+        }
+        if Self.isChinese(t) { t = Self.fullWidthPunctuationBetweenHan(t) }
+        return NormalizedHeadline(title: t, source: source, gluedName: glued)
+    }
+
+    /// NFC; zero-width, bidi and control characters removed; every run of white space
+    /// (U+3000 included) one space; trimmed; full-width ASCII letters and digits half-width.
+    public static func clean(_ text: String) -> String {
+        let nfc = text.utf8.allSatisfy({ $0 < 0x80 }) ? text : text.precomposedStringWithCanonicalMapping
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for u in nfc.unicodeScalars {
+            let v = u.value
+            if isInvisible(v) { continue }
+            if u.properties.isWhitespace || v == 0x3000 || v == 0xA0 || v == 0x85 {
+                pendingSpace = true
+                continue
+            }
+            if u.properties.generalCategory == .control { pendingSpace = true; continue }
+            var w = u
+            if (0xFF10...0xFF19).contains(v) || (0xFF21...0xFF3A).contains(v) || (0xFF41...0xFF5A).contains(v) {
+                w = Unicode.Scalar(v - 0xFEE0)!
+            }
+            if pendingSpace && !out.isEmpty { out.append(" ") }
+            pendingSpace = false
+            out.append(w)
+        }
+        return String(out)
+    }
+
+    /// Zero-width characters, bidi controls, soft hyphen and BOM: invisible, and they break
+    /// matching and de-duplication.
+    @inline(__always)
+    static func isInvisible(_ v: UInt32) -> Bool {
+        (0x200B...0x200F).contains(v) || (0x202A...0x202E).contains(v) || (0x2060...0x2064).contains(v)
+            || (0x2066...0x2069).contains(v) || v == 0xFEFF || v == 0x00AD || v == 0x180E
+    }
+
+    /// A headline is Chinese when the language detector says so from its own text.
+    static func isChinese(_ t: String) -> Bool {
+        guard t.unicodeScalars.contains(where: { CJK.isHan($0.value) }) else { return false }
+        return LanguageDetector.detect(t)?.hasPrefix("zh") == true
+    }
+
+    static let fullWidth: [UInt32: UInt32] = [
+        0x2C: 0xFF0C, 0x3B: 0xFF1B, 0x3A: 0xFF1A, 0x3F: 0xFF1F, 0x21: 0xFF01, 0x28: 0xFF08, 0x29: 0xFF09,
+    ]
+
+    /// `,` `;` `:` `?` `!` between two Chinese characters (spaces around them ignored and
+    /// dropped) become `，` `；` `：` `？` `！`; a pair of parentheses becomes `（）` when it sits
+    /// between Chinese characters and holds Chinese text.
+    static func fullWidthPunctuationBetweenHan(_ t: String) -> String {
+        var s = Array(t.unicodeScalars)
+        func neighbour(_ i: Int, _ step: Int) -> Int? {
+            var j = i + step
+            while j >= 0 && j < s.count && s[j].value == 0x20 { j += step }
+            return j >= 0 && j < s.count ? j : nil
+        }
+        func chinese(_ j: Int?) -> Bool { j.map { CJK.isChineseContext(s[$0].value) } ?? false }
+        var drop = Set<Int>()
+        var i = 0
+        while i < s.count {
+            let v = s[i].value
+            if v == 0x28 {
+                // Find the matching `)` within the headline.
+                if let close = s[(i + 1)...].firstIndex(where: { $0.value == 0x29 }),
+                   close > i + 1, chinese(neighbour(i, -1)), CJK.isChineseContext(s[i + 1].value),
+                   CJK.isChineseContext(s[close - 1].value), neighbour(close, 1) == nil || chinese(neighbour(close, 1)) {
+                    s[i] = Unicode.Scalar(0xFF08)!
+                    s[close] = Unicode.Scalar(0xFF09)!
+                }
+            } else if v != 0x29, let fw = fullWidth[v] {
+                let p = neighbour(i, -1), n = neighbour(i, 1)
+                if chinese(p), chinese(n) {
+                    s[i] = Unicode.Scalar(fw)!
+                    for k in (p! + 1)..<i { drop.insert(k) }
+                    for k in (i + 1)..<n! { drop.insert(k) }
+                }
+            }
+            i += 1
+        }
+        var out = String.UnicodeScalarView()
+        for (k, u) in s.enumerated() where !drop.contains(k) { out.append(u) }
+        return String(out)
+    }
+
+    /// De-duplication key: Traditional folded to Simplified, full width and case folded,
+    /// punctuation, symbols and spaces removed. The same story from a Traditional and a
+    /// Simplified feed gets the same key.
+    public static func titleKey(_ title: String) -> String {
+        var out = String.UnicodeScalarView()
+        for u in TextFolding.fold(clean(title)).unicodeScalars {
+            switch u.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+                 .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark:
+                out.append(u)
+            default: continue
+            }
+        }
+        return String(out)
+    }
+}
+
+/// Minimal HTML → text for callers holding markup (Parse does the full job for feeds).
+public enum PlainText {
+    public static func fromHTML(_ s: String) -> String {
+        guard s.contains("<") || s.contains("&") else { return s }
+        var out = ""
+        var inTag = false
+        for ch in s {
+            if ch == "<" { inTag = true; continue }
+            if ch == ">" && inTag { inTag = false; out.append(" "); continue }
+            if !inTag { out.append(ch) }
+        }
+        return decodeEntities(out)
+    }
+
+    static let named: [String: String] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}", "mdash": "—", "ndash": "–",
+        "hellip": "…", "ldquo": "“", "rdquo": "”", "lsquo": "‘", "rsquo": "’", "middot": "·", "laquo": "«", "raquo": "»",
+        "copy": "©", "reg": "®", "trade": "™", "times": "×", "bull": "•",
+    ]
+
+    /// Decodes entities once: `&amp;amp;` becomes `&amp;`.
+    public static func decodeEntities(_ s: String) -> String {
+        guard s.contains("&") else { return s }
+        var out = ""
+        var i = s.startIndex
+        while i < s.endIndex {
+            let ch = s[i]
+            guard ch == "&", let semi = s[i...].prefix(12).firstIndex(of: ";") else {
+                out.append(ch); i = s.index(after: i); continue
+            }
+            let name = s[s.index(after: i)..<semi]
+            var rep: String?
+            if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                rep = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+            } else if name.hasPrefix("#") {
+                rep = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+            } else {
+                rep = named[String(name)]
+            }
+            if let r = rep { out += r; i = s.index(after: semi) } else { out.append(ch); i = s.index(after: i) }
+        }
+        return out
+    }
+}

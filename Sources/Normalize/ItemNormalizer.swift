@@ -1,0 +1,260 @@
+import Foundation
+import IngestCore
+import NewsText
+import Synchronization
+
+/// Settings of the Normalize stage.
+public struct NormalizeOptions: Sendable {
+    /// Zone for zoneless times in Chinese sources that name no zone of their own.
+    public var chineseDefaultZone: String
+    /// Query parameters removed from item URLs in addition to the built-in tracking list
+    /// (lower-case names; a trailing `*` matches a prefix).
+    public var extraTrackingParameters: [String]
+
+    public init(chineseDefaultZone: String = "Asia/Shanghai", extraTrackingParameters: [String] = []) {
+        self.chineseDefaultZone = chineseDefaultZone
+        self.extraTrackingParameters = extraTrackingParameters
+    }
+}
+
+/// The Normalize stage: turns what a document printed (`RawItem`) into the record
+/// (`FeedItem`), with every field filled by the contract's rules.
+///
+/// Item id rule: FNV-1a 64 (IngestCore.FNV1a64) over the feed id and one identity key,
+/// printed as 16 hex digits. The key is `guid:` + the guid as published when there is one,
+/// else `url:` + the canonical URL (tracking parameters removed), else `title:` + the
+/// title key + the published instant (or the date text as printed). The feed id takes part
+/// because two feeds may reuse the same guid for different items.
+public struct ItemNormalizer: Sendable {
+    public let registry: SourceRegistry?
+    public let options: NormalizeOptions
+    private let headlines: HeadlineNormalizer
+    private let tracking: TrackingParameters
+
+    public init(registry: SourceRegistry?, options: NormalizeOptions = .init()) {
+        self.registry = registry
+        self.options = options
+        self.headlines = HeadlineNormalizer(registry: registry)
+        self.tracking = TrackingParameters(extra: options.extraTrackingParameters)
+    }
+
+    public func normalize(_ raw: RawItem, context: FeedContext) -> FeedItem {
+        var warnings = raw.warnings
+        let info = context.info
+        let feedSource = context.source
+
+        // Text.
+        let titleRaw = raw.title ?? ""
+        let headline = headlines.normalize(titleRaw)
+        let summary = raw.summary.flatMap(Self.paragraphs)
+        let content = raw.content.flatMap(Self.paragraphs)
+
+        // Language from the item's own text; the declaration only breaks ties.
+        let declared = raw.language ?? info.language ?? feedSource.language
+        var sample = headline.title
+        if let body = summary ?? content { sample += "\n" + body.prefix(400) }
+        let lang = LanguageDetector.detect(sample, hint: declared) ?? declared.map(Self.canonicalLanguage)
+        let chinese = lang?.hasPrefix("zh") == true || declared.map(Self.canonicalLanguage)?.hasPrefix("zh") == true
+
+        // Outlet behind the feed, for its zone and as a source fallback.
+        let feedOutlet: NewsSource? = feedSource.sourceID.flatMap { registry?.source(id: $0) }
+            ?? [info.link, context.finalURL, context.requestedURL].lazy.compactMap { $0 }.compactMap { self.registry?.source(forURL: $0) }.first
+
+        // Zone for zoneless times: feed list, then the outlet's, then Chinese default, then UTC.
+        let zone: TimeZone = {
+            if let z = feedSource.timeZone, let tz = ZoneCache.zone(z) { return tz }
+            if let z = feedOutlet?.timeZone, let tz = ZoneCache.zone(z) { return tz }
+            if chinese, let tz = ZoneCache.zone(options.chineseDefaultZone) { return tz }
+            return ZoneCache.utc
+        }()
+
+        let byline = raw.byline.flatMap {
+            Byline.parse($0, registry: registry, defaultZone: zone, reference: context.fetchedAt)
+        }
+
+        func date(_ text: String?, field: String) -> LocalizedDate? {
+            guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+            switch NewsDate.read(t, defaultZone: zone, reference: context.fetchedAt, chineseContext: chinese) {
+            case .success(let r): return r.date
+            case .failure(let f):
+                warnings.append("\(field): \(f)")
+                return nil
+            }
+        }
+        var published = date(raw.published, field: "published")
+        if published == nil && raw.published == nil { published = byline?.date?.date }
+        let updated = date(raw.updated, field: "updated")
+
+        // Source: byline, the item's <source>, the feed's outlet, a glued site name, the feed title.
+        let source: SourceRef = {
+            if let s = byline?.source, !s.isEmpty { return s }
+            if let name = raw.sourceName?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty {
+                if let s = registry?.source(named: name) ?? raw.sourceURL.flatMap({ registry?.source(forURL: $0) }) { return s.ref }
+                return SourceRef(name: HeadlineNormalizer.clean(name))
+            }
+            if let s = feedOutlet { return s.ref }
+            if let s = headline.source { return s.ref }
+            if let title = info.title ?? feedSource.title {
+                let t = HeadlineNormalizer.clean(title)
+                if let s = registry?.source(named: t) ?? registry?.stripGluedSiteNames(t)?.source { return s.ref }
+                if !t.isEmpty { return SourceRef(name: t) }
+            }
+            return SourceRef()
+        }()
+
+        let url = (raw.link ?? permalinkGuid(raw)).map { tracking.strip($0) }
+        let guid = raw.guid?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let titleKey = HeadlineNormalizer.titleKey(headline.title)
+
+        var h = FNV1a64()
+        h.add(feedSource.id)
+        if let g = guid, !g.isEmpty {
+            h.add("guid:" + g)
+        } else if let u = url, !u.isEmpty {
+            h.add("url:" + u)
+        } else {
+            h.add("title:" + titleKey)
+            h.add(published.map { RFC3339.utc($0.instant) } ?? raw.published ?? "")
+        }
+
+        var authors = Self.dedupe(raw.authors.compactMap(Self.personName))
+        if authors.isEmpty, let b = byline { authors = Self.dedupe(b.authors) }
+        let categories = Self.dedupe(raw.categories.map { HeadlineNormalizer.clean($0) }.filter { !$0.isEmpty })
+
+        let feed: FeedRef = feedSource.kind == .page
+            ? FeedRef()
+            : FeedRef(url: context.requestedURL, title: info.title ?? feedSource.title, link: info.link,
+                      language: info.language ?? feedSource.language)
+
+        return FeedItem(
+            id: h.hex, url: url, guid: (guid?.isEmpty ?? true) ? nil : guid, title: headline.title, titleRaw: titleRaw,
+            titleKey: titleKey.isEmpty ? nil : titleKey, summary: summary, content: content, lang: lang,
+            published: published, updated: updated, authors: authors, categories: categories, source: source,
+            feed: feed, fetchedAt: context.fetchedAt, warnings: warnings)
+    }
+
+    /// RSS: a guid is the item's link unless `isPermaLink="false"`.
+    private func permalinkGuid(_ raw: RawItem) -> String? {
+        guard raw.guidIsPermaLink != false, let g = raw.guid,
+              g.hasPrefix("http://") || g.hasPrefix("https://") else { return nil }
+        return g
+    }
+
+    // MARK: text helpers
+
+    /// Plain text with white space collapsed inside paragraphs and paragraphs kept, one per
+    /// line; nil when nothing visible remains. Width is left as published (the full-width
+    /// fold is a headline rule).
+    public static func paragraphs(_ text: String) -> String? {
+        var lines: [String] = []
+        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" || $0 == "\u{2029}" }) {
+            let c = collapse(String(line))
+            if !c.isEmpty { lines.append(c) }
+        }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
+    }
+
+    static func collapse(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var pending = false
+        for u in text.unicodeScalars {
+            if HeadlineNormalizer.isInvisible(u.value) { continue }
+            if u.properties.isWhitespace || u.properties.generalCategory == .control {
+                pending = true
+                continue
+            }
+            if pending && !out.isEmpty { out.append(" ") }
+            pending = false
+            out.append(u)
+        }
+        return String(out)
+    }
+
+    /// `jane@example.com (Jane Doe)` and `Jane Doe <jane@example.com>` are Jane Doe.
+    static func personName(_ s: String) -> String? {
+        var t = collapse(s)
+        if let open = t.firstIndex(of: "("), let close = t.lastIndex(of: ")"), open < close, t[..<open].contains("@") {
+            t = String(t[t.index(after: open)..<close])
+        } else if let open = t.firstIndex(of: "<"), t.hasSuffix(">"), t[open...].contains("@") {
+            t = String(t[..<open])
+        }
+        t = t.trimmingCharacters(in: .whitespaces)
+        return t.isEmpty ? nil : t
+    }
+
+    static func dedupe(_ xs: [String]) -> [String] {
+        var seen = Set<String>()
+        return xs.filter { seen.insert($0).inserted }
+    }
+
+    /// Declared tags in BCP 47 form: `zh-cn` → `zh-Hans`, `zh_TW` → `zh-Hant`, `en-us` → `en-US`.
+    public static func canonicalLanguage(_ tag: String) -> String {
+        let parts = tag.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "-").split(separator: "-")
+        guard let first = parts.first?.lowercased() else { return tag }
+        let rest = parts.dropFirst().map { $0.lowercased() }
+        if first == "zh" {
+            if rest.contains("hant") || rest.contains(where: { ["tw", "hk", "mo"].contains($0) }) { return "zh-Hant" }
+            if rest.contains("hans") || rest.contains(where: { ["cn", "sg", "my"].contains($0) }) { return "zh-Hans" }
+            return "zh"
+        }
+        return ([first] + rest.map { $0.count == 2 ? $0.uppercased() : $0.prefix(1).uppercased() + $0.dropFirst() }).joined(separator: "-")
+    }
+}
+
+/// `TimeZone(identifier:)` reads tzdata; items of one feed share a zone, so keep them.
+enum ZoneCache {
+    static let utc = TimeZone(identifier: "UTC")!
+    private static let cache = Mutex<[String: TimeZone?]>([:])
+    static func zone(_ id: String) -> TimeZone? {
+        if let hit = cache.withLock({ $0[id] }) { return hit }
+        let tz = TimeZone(identifier: id)
+        cache.withLock { $0[id] = tz }
+        return tz
+    }
+}
+
+/// Query parameters that identify a campaign or a click, not the article.
+struct TrackingParameters: Sendable {
+    static let exact: Set<String> = [
+        "spm", "spm_id_from", "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "igshid", "mc_cid",
+        "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "ref_src", "ref_url", "scm", "share_token", "sharer_sharetime",
+        "sharer_shareid", "sharer_sharetype", "isappinstalled", "cmpid", "ncid", "ocid", "smid", "smtyp", "xtor",
+        "wt.mc_id", "wt_mc_id", "cmp", "vero_id", "oly_enc_id", "oly_anon_id", "rb_clickid", "s_cid", "icid",
+        "__twitter_impression", "_ga", "_gl", "at_medium", "at_campaign", "guccounter", "guce_referrer", "guce_referrer_sig",
+    ]
+    static let prefixes = ["utm_", "pk_", "mtm_", "hmsr", "ga_"]
+    /// `from=timeline` and friends mark WeChat/Weibo shares; other `from` values may matter.
+    static let shareFrom: Set<String> = ["timeline", "singlemessage", "groupmessage", "message", "weibo", "qq", "wechat"]
+
+    let extraExact: Set<String>
+    let extraPrefixes: [String]
+
+    init(extra: [String]) {
+        extraExact = Set(extra.filter { !$0.hasSuffix("*") }.map { $0.lowercased() })
+        extraPrefixes = extra.filter { $0.hasSuffix("*") }.map { String($0.dropLast()).lowercased() }
+    }
+
+    func isTracking(_ name: Substring, value: Substring) -> Bool {
+        let n = name.lowercased()
+        if Self.exact.contains(n) || extraExact.contains(n) { return true }
+        if Self.prefixes.contains(where: { n.hasPrefix($0) }) || extraPrefixes.contains(where: { n.hasPrefix($0) }) { return true }
+        if n == "from" && Self.shareFrom.contains(value.lowercased()) { return true }
+        return false
+    }
+
+    /// The URL without tracking parameters; everything else byte for byte as given.
+    func strip(_ url: String) -> String {
+        guard let q = url.firstIndex(of: "?") else { return url }
+        let hashIndex = url[q...].firstIndex(of: "#") ?? url.endIndex
+        let query = url[url.index(after: q)..<hashIndex]
+        let kept = query.split(separator: "&", omittingEmptySubsequences: true).filter { pair in
+            let eq = pair.firstIndex(of: "=") ?? pair.endIndex
+            let value = eq < pair.endIndex ? pair[pair.index(after: eq)...] : ""
+            return !isTracking(pair[..<eq], value: value)
+        }
+        var out = String(url[..<q])
+        if !kept.isEmpty { out += "?" + kept.joined(separator: "&") }
+        out += url[hashIndex...]
+        return out
+    }
+}

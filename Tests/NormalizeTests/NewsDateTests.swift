@@ -1,0 +1,167 @@
+import Foundation
+import IngestCore
+import NewsText
+import Testing
+
+private let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+private let utc = TimeZone(identifier: "UTC")!
+private let newYork = TimeZone(identifier: "America/New_York")!
+/// Fetch time for relative forms: 2025-11-07T10:00:00+08:00.
+private let fetched = Date(timeIntervalSince1970: 1_762_480_800)
+
+/// `published_at` / `published_local` as the emitter prints them.
+private func both(_ text: String, zone: TimeZone = utc, chinese: Bool = false, reference: Date = fetched) -> (String, String)? {
+    guard let r = NewsDate.parse(text, defaultZone: zone, reference: reference, chineseContext: chinese) else { return nil }
+    return (RFC3339.utc(r.instant), RFC3339.local(r.instant, offsetSeconds: r.utcOffsetSeconds))
+}
+
+private func utcOf(_ text: String, zone: TimeZone = utc, chinese: Bool = false) -> String? {
+    both(text, zone: zone, chinese: chinese)?.0
+}
+
+@Suite("NewsDate")
+struct NewsDateTests {
+    @Test("RFC 822 and its real-world breakage", arguments: [
+        ("Fri, 07 Nov 2025 02:25:00 +0800", "2025-11-06T18:25:00Z"),
+        ("07 Nov 2025 02:25:00 +0800", "2025-11-06T18:25:00Z"),  // no weekday
+        ("Fri, 07 Nov 2025 02:25 +0800", "2025-11-06T18:25:00Z"),  // no seconds
+        ("Fri, 07 Nov 25 02:25:00 +0800", "2025-11-06T18:25:00Z"),  // 2-digit year
+        ("Thu, 01 Jan 04 19:48:21 GMT", "2004-01-01T19:48:21Z"),
+        ("Sun, 31 Dec 99 23:59:59 GMT", "1999-12-31T23:59:59Z"),
+        ("Fri, 07 Nov 2025 02:25:00 EST", "2025-11-07T07:25:00Z"),
+        ("Fri, 07 Nov 2025 02:25:00 PDT", "2025-11-07T09:25:00Z"),
+        ("Fri, 07 Nov 2025 02:25:00 Z", "2025-11-07T02:25:00Z"),
+        ("Fri, 07 Nov 2025 02:25:00 A", "2025-11-07T03:25:00Z"),  // military A = -1 (RFC 822)
+        ("Fri, 07 Nov 2025 02:25:00 N", "2025-11-07T01:25:00Z"),  // military N = +1
+        ("Fri, 07 Nov 2025 02:25:00 GMT+8", "2025-11-06T18:25:00Z"),
+        ("Fri, 07 Nov 2025 02:25:00 GMT+08:00", "2025-11-06T18:25:00Z"),
+        ("Fri, 07 Nov 2025 02:25:00 UTC-0500", "2025-11-07T07:25:00Z"),
+        ("Fri,07 Nov 2025 02:25:00 +0800", "2025-11-06T18:25:00Z"),  // no space after comma
+        ("Fri, 07 Nov, 2025, 02:25:00 +0800", "2025-11-06T18:25:00Z"),  // odd commas
+        ("Friday, 07 November 2025 02:25:00 +0800", "2025-11-06T18:25:00Z"),
+        ("Fri, 7 Nov 2025 2:25:00 +0800", "2025-11-06T18:25:00Z"),
+        ("Fri, 07 Nov 2025 02:25:00 +0800 (CST)", "2025-11-06T18:25:00Z"),
+        ("Fri Nov 07 02:25:00 +0800 2025", "2025-11-06T18:25:00Z"),  // asctime / Twitter
+        ("Nov 7, 2025 2:25 PM EST", "2025-11-07T19:25:00Z"),
+        ("November 7, 2025 02:25 a.m. EST", "2025-11-07T07:25:00Z"),
+        ("Fr, 07 Nov 2025 02:25:00 +0100", "2025-11-07T01:25:00Z"),  // German weekday
+        ("ven., 07 nov. 2025 02:25:00 +0100", "2025-11-07T01:25:00Z"),  // French
+        ("Mi, 05 Mär 2025 10:00:00 +0100", "2025-03-05T09:00:00Z"),
+        ("jue, 07 dic 2023 02:25:00 GMT", "2023-12-07T02:25:00Z"),  // Spanish
+        ("Fri, 07 Nov 2025 02:25:60 GMT", "2025-11-07T02:25:59Z"),  // leap second kept in its minute
+    ])
+    func rfc822(text: String, expected: String) {
+        #expect(utcOf(text) == expected)
+    }
+
+    @Test("CST is China Standard Time only in Chinese context")
+    func ambiguousCST() {
+        #expect(utcOf("Fri, 07 Nov 2025 02:25:00 CST", chinese: true) == "2025-11-06T18:25:00Z")
+        #expect(utcOf("Fri, 07 Nov 2025 02:25:00 CST", chinese: false) == "2025-11-07T08:25:00Z")
+        let local = both("Fri, 07 Nov 2025 02:25:00 CST", chinese: true)?.1
+        #expect(local == "2025-11-07T02:25:00+08:00")
+    }
+
+    @Test("ISO 8601 / W3CDTF with and without zones", arguments: [
+        ("2025-11-07T02:25:00+08:00", "2025-11-06T18:25:00Z"),
+        ("2025-11-06T18:25:00Z", "2025-11-06T18:25:00Z"),
+        ("2025-11-06T18:25:00.123Z", "2025-11-06T18:25:00.123Z"),
+        ("2025-11-06T18:25Z", "2025-11-06T18:25:00Z"),
+        ("2025-11-07T02:25:00+0800", "2025-11-06T18:25:00Z"),
+        ("2025-11-06T13:25:00-05:00", "2025-11-06T18:25:00Z"),
+        ("2025-11-06", "2025-11-06T00:00:00Z"),
+        ("2025-11", "2025-11-01T00:00:00Z"),
+        ("2025", "2025-01-01T00:00:00Z"),
+        ("20251106T182500Z", "2025-11-06T18:25:00Z"),
+        ("2025-11-06 18:25:00", "2025-11-06T18:25:00Z"),  // zoneless: default zone (UTC here)
+        ("2025/11/06 18:25", "2025-11-06T18:25:00Z"),
+        ("2025-11-06T24:00:00Z", "2025-11-07T00:00:00Z"),
+    ])
+    func iso(text: String, expected: String) {
+        #expect(utcOf(text) == expected)
+    }
+
+    @Test("Zoneless times are read in the feed's zone and keep their local offset")
+    func zonelessInFeedZone() {
+        let r = both("2025-11-07 02:25", zone: shanghai, chinese: true)
+        #expect(r?.0 == "2025-11-06T18:25:00Z")
+        #expect(r?.1 == "2025-11-07T02:25:00+08:00")
+        // Daylight saving applies on the printed day: July is EDT (-4), January EST (-5).
+        #expect(utcOf("2025-07-01 12:00", zone: newYork) == "2025-07-01T16:00:00Z")
+        #expect(utcOf("2025-01-01 12:00", zone: newYork) == "2025-01-01T17:00:00Z")
+        let stated = NewsDate.parse("2025-11-07T02:25:00+08:00", defaultZone: newYork, reference: fetched, chineseContext: false)
+        #expect(stated?.zoneStated == true)
+        #expect(stated?.utcOffsetSeconds == 28800)
+    }
+
+    @Test("Unix timestamps, seconds and milliseconds")
+    func unix() {
+        #expect(utcOf("1762453500") == "2025-11-06T18:25:00Z")
+        #expect(utcOf("1762453500000") == "2025-11-06T18:25:00Z")
+        #expect(both("1762453500", zone: shanghai)?.1 == "2025-11-07T02:25:00+08:00")
+    }
+
+    @Test("Chinese absolute forms", arguments: [
+        ("2025年11月7日 02:25", "2025-11-07T02:25:00+08:00"),
+        ("2025年11月7日02:25", "2025-11-07T02:25:00+08:00"),
+        ("2025-11-07 02:25", "2025-11-07T02:25:00+08:00"),
+        ("2019年09月07日 08:05:32", "2019-09-07T08:05:32+08:00"),
+        ("2025年11月7日 下午2:25", "2025-11-07T14:25:00+08:00"),
+        ("2025年11月7日 14时25分", "2025-11-07T14:25:00+08:00"),
+        ("2025年11月7日 星期五 14:25", "2025-11-07T14:25:00+08:00"),
+        ("２０２５年１１月７日　０２：２５", "2025-11-07T02:25:00+08:00"),  // full-width digits, U+3000
+        ("北京时间2025年11月7日 02:25", "2025-11-07T02:25:00+08:00"),
+        ("11月7日 02:25", "2025-11-07T02:25:00+08:00"),  // year from the fetch time
+        ("11-07 02:25", "2025-11-07T02:25:00+08:00"),
+        ("2025年11月7日", "2025-11-07T00:00:00+08:00"),
+    ])
+    func chinese(text: String, expected: String) {
+        #expect(both(text, zone: shanghai, chinese: true)?.1 == expected)
+    }
+
+    @Test("A year-less date after the fetch time belongs to last year")
+    func yearlessRollsBack() {
+        #expect(both("12月30日 10:00", zone: shanghai, chinese: true)?.1 == "2024-12-30T10:00:00+08:00")
+    }
+
+    @Test("Relative forms against the fetch time", arguments: [
+        ("刚刚", "2025-11-07T10:00:00+08:00"),
+        ("3分钟前", "2025-11-07T09:57:00+08:00"),
+        ("3小时前", "2025-11-07T07:00:00+08:00"),
+        ("2天前", "2025-11-05T10:00:00+08:00"),
+        ("昨天 14:30", "2025-11-06T14:30:00+08:00"),
+        ("今天 08:15", "2025-11-07T08:15:00+08:00"),
+        ("前天", "2025-11-05T00:00:00+08:00"),
+        ("前天 23:59", "2025-11-05T23:59:00+08:00"),
+        ("5 minutes ago", "2025-11-07T09:55:00+08:00"),
+        ("yesterday", "2025-11-06T00:00:00+08:00"),
+    ])
+    func relative(text: String, expected: String) {
+        let r = NewsDate.parse(text, defaultZone: shanghai, reference: fetched, chineseContext: true)
+        #expect(r.map { RFC3339.local($0.instant, offsetSeconds: $0.utcOffsetSeconds) } == expected)
+        #expect(r?.relative == true)
+    }
+
+    @Test("Impossible dates are nil with a reason, never a guess", arguments: [
+        "2003-12-31T25:14:55Z", "2025-13-01T00:00:00Z", "2025-02-30", "Fri, 32 Nov 2025 02:25:00 GMT",
+        "2025-11-07T12:60:00Z", "2025年13月1日", "2023-02-29",
+    ])
+    func impossible(text: String) {
+        let r = NewsDate.read(text, defaultZone: utc, reference: fetched, chineseContext: false)
+        guard case .failure(.impossible(_, let reason)) = r else {
+            Issue.record("expected impossible for \(text), got \(r)")
+            return
+        }
+        #expect(!reason.isEmpty)
+        #expect(NewsDate.parse(text, defaultZone: utc, reference: fetched, chineseContext: false) == nil)
+    }
+
+    @Test("Text that is no date is unrecognized", arguments: ["", "tomorrow-ish", "not a date", "Fri, Nov 2025 banana"])
+    func unrecognized(text: String) {
+        let r = NewsDate.read(text, defaultZone: utc, reference: fetched, chineseContext: false)
+        guard case .failure(.unrecognized) = r else {
+            Issue.record("expected unrecognized for '\(text)', got \(r)")
+            return
+        }
+    }
+}

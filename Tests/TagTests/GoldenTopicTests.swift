@@ -1,0 +1,167 @@
+import Foundation
+import IngestCore
+import Testing
+@testable import Tag
+
+/// The shipped taxonomy, loaded once per process.
+let shippedTagger: TopicTagger = {
+    do {
+        return TopicTagger(taxonomy: try Taxonomy.load(from: TestPaths.taxonomy))
+    } catch {
+        fatalError("pipelines/topics.yaml does not load: \(error)")
+    }
+}()
+
+func topics(_ title: String, summary: String? = nil, content: String? = nil) -> [String] {
+    shippedTagger.tag(title: title, summary: summary, content: content).map(\.topic)
+}
+
+func evidence(_ title: String, _ topic: String) -> [String] {
+    shippedTagger.tag(title: title, summary: nil, content: nil).first { $0.topic == topic }?.terms ?? []
+}
+
+/// Headlines written for these tests (not from any feed), one per behaviour the issue names.
+@Suite struct GoldenTopicTests {
+    struct Case: CustomTestStringConvertible {
+        var title: String
+        var topics: [String]
+        var testDescription: String { title }
+    }
+
+    static let falseFriends: [Case] = [
+        Case(title: "县级财政开源节流，压减一般性支出", topics: []),
+        Case(title: "开源证券：维持贵州茅台“买入”评级", topics: []),
+        Case(title: "开源证券发布三季度策略报告", topics: []),
+        Case(title: "Troops massed near the border overnight, open sources said", topics: []),
+        Case(title: "Ceasefire talks stalled, according to open sources close to the negotiators", topics: []),
+        Case(title: "乐事薯片涨价两成，消费者转向国产品牌", topics: []),
+        Case(title: "薯片销量创新高，休闲零食赛道火热", topics: []),
+        Case(title: "MINISTER SAID THE MAIL SERVICE WOULD RESUME ON MONDAY", topics: []),
+        Case(title: "Royal Mail strike: what was said at the talks", topics: []),
+        Case(title: "Aid convoy waits at the border as officials trade blame", topics: []),
+        Case(title: "Potato chips and chocolate chip cookies top holiday snack list", topics: []),
+        Case(title: "Blue-chip stocks rally as bond yields fall", topics: []),
+        Case(title: "Union uses pension fund as a bargaining chip", topics: []),
+        Case(title: "Choosing a decoupling capacitor for a noisy power rail", topics: []),
+        Case(title: "Cyber Monday deals: the best discounts on headphones", topics: []),
+        Case(title: "Ten life hacks for a tidier kitchen", topics: []),
+        Case(title: "City hackathon draws 300 students", topics: []),
+        Case(title: "Social Security checks to rise 3% next year", topics: []),
+        Case(title: "UN Security Council meets on Sudan", topics: []),
+        Case(title: "Car trade-in values hit a record", topics: []),
+        Case(title: "这部电影美中不足的是结尾仓促", topics: []),
+        Case(title: "中美洲咖啡产区迎来丰收季", topics: []),
+        Case(title: "病毒式营销：一条短视频如何刷屏", topics: []),
+        Case(title: "股市熔断机制再引争议", topics: []),
+        Case(title: "火箭队主场击败湖人", topics: []),
+        Case(title: "卫星城建设提速，通勤时间缩短", topics: []),
+        Case(title: "漏洞百出的规划方案被叫停", topics: []),
+        Case(title: "Houston Rockets trade for a new point guard at the deadline", topics: []),
+        Case(title: "Lunar New Year travel rush begins", topics: []),
+    ]
+
+    @Test(arguments: falseFriends)
+    func falseFriendsTagNothing(_ c: Case) {
+        #expect(topics(c.title) == c.topics)
+    }
+
+    static let scriptsAndWidths: [Case] = [
+        Case(title: "微軟開源新一代模型，開發者可免費商用", topics: ["open-source"]),
+        Case(title: "美中科技脫鉤加速，供應鏈重組", topics: ["decoupling", "us-china"]),
+        Case(title: "台積電晶片出貨創新高", topics: ["semiconductors"]),
+        Case(title: "人工智慧監管草案出爐", topics: ["ai"]),
+        Case(title: "ＡＩ晶片需求暴增，輝達財報亮眼", topics: ["ai", "semiconductors"]),
+        Case(title: "全角ＡＩ助手上线", topics: ["ai"]),
+        Case(title: "資安業者揭露新型勒索軟體", topics: ["cybersecurity"]),
+        Case(title: "網路安全法修正草案三讀", topics: ["cybersecurity"]),
+        Case(title: "電動車關稅上調至百分之百", topics: ["trade", "electric-vehicles"]),
+        Case(title: "美國擴大出口管制，更多中企列入實體清單", topics: ["export-controls", "us-china"]),
+    ]
+
+    @Test(arguments: scriptsAndWidths)
+    func traditionalAndFullWidthTagLikeSimplifiedAndAscii(_ c: Case) {
+        #expect(topics(c.title) == c.topics)
+    }
+
+    static let englishWords: [Case] = [
+        Case(title: "AI startups raise record funding", topics: ["ai"]),
+        Case(title: "Regulators weigh rules for AI-generated images", topics: ["ai"]),
+        Case(title: "Why A.I. will not replace editors", topics: ["ai"]),
+        Case(title: "OpenAI's new model writes code", topics: ["ai"]),
+        Case(title: "Company open-sources its database engine", topics: ["open-source"]),
+        Case(title: "Open source maintainers face burnout", topics: ["open-source"]),
+        Case(title: "The case for opensource hardware", topics: ["open-source"]),
+        Case(title: "Lab releases open-weight language model", topics: ["open-source", "ai"]),
+        Case(title: "Open weights: what releasing a model really means", topics: ["open-source"]),
+        Case(title: "Startup open-sourced its AI model weights", topics: ["open-source", "ai"]),
+        Case(title: "Chipmakers brace for new export controls", topics: ["semiconductors", "export-controls"]),
+        Case(title: "Supply-chain decoupling costs estimated at $1tn", topics: ["decoupling"]),
+        Case(title: "Europe embraces de-risking, not decoupling, from China", topics: ["decoupling"]),
+        Case(title: "US-China trade talks resume in Geneva", topics: ["trade", "us-china"]),
+        Case(title: "Hackers breached the retailer's payment systems", topics: ["cybersecurity"]),
+        Case(title: "Critical vulnerabilities found in popular router firmware", topics: ["cybersecurity"]),
+        Case(title: "EV sales overtake petrol cars in Norway", topics: ["electric-vehicles"]),
+        Case(title: "Tariffs on steel imports doubled", topics: ["trade"]),
+    ]
+
+    @Test(arguments: englishWords)
+    func englishTermsMatchAsWordsWithInflections(_ c: Case) {
+        #expect(topics(c.title) == c.topics)
+    }
+
+    static let chinese: [Case] = [
+        Case(title: "当全球习惯了中国技术，所谓“脱钩”就失去了根基", topics: ["decoupling"]),
+        Case(title: "DeepSeek开源了模型权重", topics: ["open-source", "ai"]),
+        Case(title: "大模型价格战升级，多家厂商宣布降价", topics: ["ai"]),
+        Case(title: "光刻机交付延迟，晶圆厂扩产放缓", topics: ["semiconductors"]),
+        Case(title: "商务部回应美方将中企列入实体清单", topics: ["export-controls", "us-china"]),
+        Case(title: "欧盟对中国电动汽车加征反补贴关税", topics: ["trade", "electric-vehicles"]),
+        Case(title: "中美经贸磋商取得积极进展", topics: ["trade", "us-china"]),
+        Case(title: "新能源汽车出口量同比增长", topics: ["electric-vehicles"]),
+        Case(title: "某电商平台发生数据泄露，千万用户信息外流", topics: ["cybersecurity"]),
+        Case(title: "供应链去风险化背后的断链隐忧", topics: ["decoupling"]),
+    ]
+
+    @Test(arguments: chinese)
+    func chineseTermsMatchAnywhere(_ c: Case) {
+        #expect(topics(c.title) == c.topics)
+    }
+
+    @Test func evidenceQuotesTheTextAsPublished() {
+        #expect(evidence("微軟開源新一代模型", "open-source") == ["開源"])
+        #expect(evidence("ＡＩ晶片需求暴增", "ai") == ["ＡＩ"])
+        #expect(evidence("ＡＩ晶片需求暴增", "semiconductors") == ["晶片"])
+        #expect(evidence("Company Open-Sources its engine", "open-source") == ["Open-Sources"])
+        #expect(evidence("美中科技脫鉤加速", "decoupling") == ["脫鉤"])
+    }
+
+    @Test func aSingleBodyMentionDoesNotTagButAHeadlineDoes() {
+        let body = "The company reported higher sales of kitchen appliances. It also uses a chip supplier in Ohio."
+        #expect(topics("Appliance maker lifts forecast", content: body) == [])
+        let repeated = "Chip demand rose. The chip shortage eased. A new chip plant opened."
+        #expect(topics("Appliance maker lifts forecast", content: repeated) == ["semiconductors"])
+        #expect(topics("Chip shortage eases", content: body) == ["semiconductors"])
+        // A summary counts more than the body but less than the title.
+        #expect(topics("Quarterly results", summary: "Open source revenue grew.") == [])
+        #expect(topics("Quarterly results", summary: "Open source revenue grew; open source services too.") == ["open-source"])
+    }
+
+    @Test func weakTermsNeedCompany() {
+        // `battery` alone is weak evidence for electric vehicles; with an EV word it tags.
+        #expect(topics("New battery pack for phones") == [])
+        #expect(topics("Tesla battery plant expands") == ["electric-vehicles"])
+    }
+
+    @Test func taggingAnItemSetsTopicsAndEvidence() {
+        var item = FeedItem(
+            id: "x", title: "當全球習慣了中國技術，所謂「脫鉤」就失去了根基",
+            titleRaw: "當全球習慣了中國技術，所謂「脫鉤」就失去了根基",
+            summary: "Open-source models from Chinese labs are now used worldwide; open source has changed the debate.",
+            fetchedAt: Date(timeIntervalSince1970: 0))
+        shippedTagger.tag(&item)
+        #expect(item.topics == ["decoupling", "open-source"])
+        #expect(item.topicEvidence.map(\.topic) == item.topics)
+        #expect(item.topicEvidence.first?.terms == ["脫鉤"])
+        #expect(item.topicEvidence.last?.terms == ["Open-source", "open source"])
+    }
+}
