@@ -68,6 +68,9 @@ let package = Package(
             dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // Article extraction benchmark (pages/s over corpus pages): `swift run -c release article-bench`.
+        .executableTarget(name: "article-bench", dependencies: ["Parse", "IngestCore"], path: "Sources/article-bench"),
+
         // MARK: Tests
         .target(name: "CTestGzip", path: "Tests/TestHTTPServer/CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "TestHTTPServer", dependencies: ["CTestGzip"], path: "Tests/TestHTTPServer", exclude: ["CZlib"]),

@@ -1,0 +1,188 @@
+import CLibXML
+
+/// Main-text extraction over the C tables, in the manner of Readability and GNE: text
+/// blocks vote for their ancestors by length and punctuation (Chinese full-width marks
+/// count), link-heavy and boilerplate-named containers lose, and the best container
+/// plus its like-scored siblings become the article. Blocks inside it are then
+/// filtered one by one (link lists, share bars, copyright lines).
+struct MainText {
+    let page: HTMLPage
+
+    struct Result {
+        var text: String
+        var blockIndices: [Int]
+        var roots: [Int]
+    }
+
+    func extract(excluding excluded: Set<Int>) -> Result {
+        let nodes = page.nodes
+        let blocks = page.blocks
+        guard !nodes.isEmpty, !blocks.isEmpty else { return Result(text: "", blockIndices: [], roots: []) }
+        var score = [Double](repeating: 0, count: nodes.count)
+        var scored = [Bool](repeating: false, count: nodes.count)
+        let unlikely = unlikelyNodes()
+
+        func initialize(_ n: Int) {
+            guard !scored[n] else { return }
+            scored[n] = true
+            score[n] = baseScore(nodes[n])
+        }
+
+        for (i, block) in blocks.enumerated() where !excluded.contains(i) {
+            let chars = Int(block.chars)
+            guard chars >= 10 else { continue }
+            if Double(block.link_chars) > 0.5 * Double(chars) { continue }
+            let owner = Int(block.node)
+            let ownerTag = Int(nodes[owner].tag)
+            if isHeading(ownerTag) || unlikely[owner] { continue }
+            let contentScore = 1.0 + Double(block.punct) + min(Double(chars) / 100.0, 3.0)
+            var ancestor = Int(nodes[owner].parent)
+            var level = 0
+            while ancestor >= 0 && level < 5 {
+                initialize(ancestor)
+                let divider: Double = level == 0 ? 1 : (level == 1 ? 2 : Double(level) * 3)
+                score[ancestor] += contentScore / divider
+                ancestor = Int(nodes[ancestor].parent)
+                level += 1
+            }
+        }
+
+        var top = -1
+        var topScore = -Double.infinity
+        for n in 0..<nodes.count where scored[n] {
+            let tag = Int(nodes[n].tag)
+            if tag == INGEST_HTML_TAG_HTML || tag == INGEST_HTML_TAG_BODY { continue }
+            score[n] *= (1 - linkDensity(nodes[n]))
+            if score[n] > topScore {
+                topScore = score[n]
+                top = n
+            }
+        }
+        guard top >= 0 else {
+            return collect(roots: [0], excluded: excluded, unlikely: unlikely)
+        }
+
+        // Siblings that look like more of the same article (split bodies, pagination blocks).
+        var roots = [top]
+        let parent = Int(nodes[top].parent)
+        if parent >= 0 {
+            let threshold = max(10, topScore * 0.2)
+            let topAttributes = page.attributes(of: nodes[top])
+            var child = parent + 1
+            while child <= Int(nodes[parent].subtree_end) {
+                defer { child = Int(nodes[child].subtree_end) + 1 }
+                if child == top { continue }
+                let node = nodes[child]
+                var bonus = 0.0
+                if !topAttributes.isEmpty && page.attributes(of: node) == topAttributes { bonus = topScore * 0.2 }
+                let density = linkDensity(node)
+                if scored[child] && score[child] + bonus >= threshold && !isBoilerplate(node) {
+                    roots.append(child)
+                } else if Int(node.tag) == INGEST_HTML_TAG_P {
+                    let length = Int(node.text_chars)
+                    if length > 80 && density < 0.25 { roots.append(child) }
+                    else if length > 0 && length <= 80 && density == 0 && node.punct > 0 { roots.append(child) }
+                }
+            }
+            roots.sort()
+        }
+        return collect(roots: roots, excluded: excluded, unlikely: unlikely)
+    }
+
+    /// Nodes inside comment sections, navigation and similar furniture: their text
+    /// neither votes nor becomes content (Readability removes them before scoring).
+    private func unlikelyNodes() -> [Bool] {
+        let nodes = page.nodes
+        var unlikely = [Bool](repeating: false, count: nodes.count)
+        for n in 0..<nodes.count {
+            let parent = Int(nodes[n].parent)
+            if parent >= 0 && unlikely[parent] { unlikely[n] = true; continue }
+            let tag = Int(nodes[n].tag)
+            if tag == INGEST_HTML_TAG_BODY || tag == INGEST_HTML_TAG_HTML { continue }
+            unlikely[n] = isBoilerplate(nodes[n])
+        }
+        return unlikely
+    }
+
+    private func collect(roots: [Int], excluded: Set<Int>, unlikely: [Bool]) -> Result {
+        let nodes = page.nodes
+        var indices: [Int] = []
+        var paragraphs: [String] = []
+        for (i, block) in page.blocks.enumerated() where !excluded.contains(i) {
+            let owner = Int(block.node)
+            guard let root = roots.first(where: { page.contains($0, owner) }) else { continue }
+            let chars = Int(block.chars)
+            if Double(block.link_chars) > 0.5 * Double(chars) { continue }
+            if unlikely[owner] && !unlikely[root] { continue }
+            let text = page.text(of: block)
+            if Self.isBoilerplateLine(text, chars: chars) { continue }
+            _ = nodes
+            indices.append(i)
+            paragraphs.append(text)
+        }
+        return Result(text: paragraphs.joined(separator: "\n"), blockIndices: indices, roots: roots)
+    }
+
+    private func baseScore(_ node: HTMLPage.Node) -> Double {
+        var s: Double
+        switch Int(node.tag) {
+        case INGEST_HTML_TAG_DIV, INGEST_HTML_TAG_ARTICLE, INGEST_HTML_TAG_SECTION, INGEST_HTML_TAG_MAIN: s = 5
+        case INGEST_HTML_TAG_PRE, INGEST_HTML_TAG_TD, INGEST_HTML_TAG_BLOCKQUOTE: s = 3
+        case INGEST_HTML_TAG_ADDRESS, INGEST_HTML_TAG_OL, INGEST_HTML_TAG_UL, INGEST_HTML_TAG_DL,
+             INGEST_HTML_TAG_DD, INGEST_HTML_TAG_DT, INGEST_HTML_TAG_LI, INGEST_HTML_TAG_FORM: s = -3
+        case INGEST_HTML_TAG_H1, INGEST_HTML_TAG_H2, INGEST_HTML_TAG_H3, INGEST_HTML_TAG_H4,
+             INGEST_HTML_TAG_H5, INGEST_HTML_TAG_H6, INGEST_HTML_TAG_TH: s = -5
+        case INGEST_HTML_TAG_NAV, INGEST_HTML_TAG_ASIDE, INGEST_HTML_TAG_FOOTER: s = -25
+        default: s = 0
+        }
+        let hints = node.hints
+        let positive = hints & UInt32(INGEST_HTML_HINT_POSITIVE) != 0
+        let negative = hints & UInt32(INGEST_HTML_HINT_NEGATIVE | INGEST_HTML_HINT_NAV) != 0
+        if positive && !negative { s += 25 }
+        if negative && !positive { s -= 25 }
+        if hints & UInt32(INGEST_HTML_HINT_COMMENT) != 0 { s -= 25 }
+        return s
+    }
+
+    private func linkDensity(_ node: HTMLPage.Node) -> Double {
+        node.text_chars == 0 ? 0 : Double(node.link_chars) / Double(node.text_chars)
+    }
+
+    private func isHeading(_ tag: Int) -> Bool {
+        tag >= INGEST_HTML_TAG_H1 && tag <= INGEST_HTML_TAG_H6
+    }
+
+    private func isBoilerplate(_ node: HTMLPage.Node) -> Bool {
+        let tag = Int(node.tag)
+        if tag == INGEST_HTML_TAG_NAV || tag == INGEST_HTML_TAG_ASIDE || tag == INGEST_HTML_TAG_FOOTER { return true }
+        let hints = node.hints
+        if hints & UInt32(INGEST_HTML_HINT_COMMENT) != 0 { return true }
+        let negative = hints & UInt32(INGEST_HTML_HINT_NEGATIVE | INGEST_HTML_HINT_NAV) != 0
+        return negative && hints & UInt32(INGEST_HTML_HINT_POSITIVE) == 0
+    }
+
+    /// A boilerplate container between the block and the chosen root (exclusive).
+    private func insideBoilerplate(_ owner: Int, below root: Int) -> Bool {
+        var n = owner
+        while n > root && n >= 0 {
+            if isBoilerplate(page.nodes[n]) { return true }
+            n = Int(page.nodes[n].parent)
+        }
+        return false
+    }
+
+    private static let boilerplatePrefixes = [
+        "©", "copyright", "版权所有", "版权声明", "分享到", "分享至", "相关阅读", "相关新闻", "相关文章",
+        "延伸阅读", "推荐阅读", "热门推荐", "上一篇", "下一篇", "返回首页", "打印本页", "关闭窗口", "点击排行",
+        "扫一扫", "微信扫一扫", "本文来源", "免责声明", "all rights reserved", "share this", "related:",
+        "advertisement", "read more", "sign up", "subscribe",
+    ]
+
+    static func isBoilerplateLine(_ text: String, chars: Int) -> Bool {
+        guard chars < 120 else { return false }
+        let lower = text.lowercased()
+        for prefix in boilerplatePrefixes where lower.hasPrefix(prefix) { return true }
+        if chars < 60 && (lower.contains("all rights reserved") || lower.contains("版权所有")) { return true }
+        return false
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import CLibXML
+
+/// What a page says about itself outside the visible text: `<meta>`, `<link>`,
+/// JSON-LD, `<time datetime>`, microdata. Each field keeps its strongest evidence.
+struct PageMetadata {
+    var titleTag: String?
+    var lang: String?
+    var charset: String?
+    /// `name`/`property`/`itemprop`/`http-equiv` lower-cased → first non-empty content.
+    var named: [String: String] = [:]
+    var canonical: String?
+    var ld = LinkedData()
+    var times: [(datetime: String, text: String, node: Int)] = []
+    var itemprops: [(key: String, value: String, node: Int)] = []
+    var authorLinks: [String] = []
+
+    init(page: HTMLPage) {
+        for meta in page.metas {
+            switch Int(meta.kind) {
+            case INGEST_HTML_META_NAME:
+                let key = page.key(of: meta).lowercased().trimmingCharacters(in: .whitespaces)
+                let value = page.value(of: meta).trimmingCharacters(in: .whitespacesAndNewlines)
+                if key == "charset" {
+                    if charset == nil { charset = value }
+                } else if !value.isEmpty, named[key] == nil {
+                    named[key] = value
+                }
+            case INGEST_HTML_META_LINK:
+                let rel = page.key(of: meta).lowercased()
+                if rel.split(separator: " ").contains("canonical"), canonical == nil {
+                    canonical = page.value(of: meta).trimmingCharacters(in: .whitespacesAndNewlines)
+                }
+            case INGEST_HTML_META_TITLE:
+                if titleTag == nil { titleTag = page.value(of: meta) }
+            case INGEST_HTML_META_JSONLD:
+                ld.absorb(jsonText: page.value(of: meta))
+            case INGEST_HTML_META_TIME:
+                times.append((page.key(of: meta), page.value(of: meta), Int(meta.node)))
+            case INGEST_HTML_META_ITEMPROP:
+                itemprops.append((page.key(of: meta), page.value(of: meta).trimmingCharacters(in: .whitespacesAndNewlines), Int(meta.node)))
+            case INGEST_HTML_META_LANG:
+                if lang == nil { lang = page.value(of: meta) }
+            case INGEST_HTML_META_AUTHOR_LINK:
+                let name = page.value(of: meta).trimmingCharacters(in: .whitespacesAndNewlines)
+                if !name.isEmpty { authorLinks.append(name) }
+            default:
+                break
+            }
+        }
+        if charset == nil, let contentType = named["content-type"] {
+            charset = PageCharset.charsetParameter(contentType)
+        }
+    }
+
+    func first(_ keys: [String]) -> String? {
+        for key in keys { if let v = named[key], !v.isEmpty { return v } }
+        return nil
+    }
+
+    func itemprop(_ key: String) -> String? {
+        itemprops.first(where: { $0.key == key && !$0.value.isEmpty })?.value
+    }
+}
+
+/// Schema.org facts from JSON-LD: the article object wins over the page around it.
+struct LinkedData {
+    var headline: String?
+    var datePublished: String?
+    var dateModified: String?
+    var authors: [String] = []
+    var publisher: String?
+    var description: String?
+    var url: String?
+    private var rank = -1
+
+    private static let articleTypes: Set<String> = [
+        "newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
+        "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting",
+        "scholarlyarticle", "techarticle", "posting", "socialmediaposting", "report",
+    ]
+
+    mutating func absorb(jsonText: String) {
+        var text = jsonText.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("<!--") { text.removeFirst(4) }
+        if text.hasSuffix("-->") { text.removeLast(3) }
+        guard let data = text.data(using: .utf8),
+              let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        else { return }
+        visit(json, depth: 0)
+    }
+
+    private mutating func visit(_ value: Any, depth: Int) {
+        guard depth < 8 else { return }
+        if let array = value as? [Any] {
+            for v in array { visit(v, depth: depth + 1) }
+            return
+        }
+        guard let object = value as? [String: Any] else { return }
+        if let graph = object["@graph"] { visit(graph, depth: depth + 1) }
+        let types = Self.strings(object["@type"]).map { $0.lowercased() }
+        let isArticle = types.contains(where: Self.articleTypes.contains)
+        let isPage = types.contains("webpage")
+        let objectRank = isArticle ? 2 : (isPage ? 1 : 0)
+        guard objectRank > 0, objectRank > rank || (objectRank == rank && headline == nil) else {
+            if let main = object["mainEntity"] { visit(main, depth: depth + 1) }
+            return
+        }
+        let headline = Self.text(object["headline"]) ?? (isArticle ? Self.text(object["name"]) : nil)
+        let published = Self.text(object["datePublished"]) ?? Self.text(object["dateCreated"])
+        if objectRank > rank {
+            rank = objectRank
+            if let headline { self.headline = headline }
+            if let published { datePublished = published }
+            if let modified = Self.text(object["dateModified"]) { dateModified = modified }
+            let names = Self.names(object["author"])
+            if !names.isEmpty { authors = names }
+            if let pub = Self.names(object["publisher"]).first { publisher = pub }
+            if let d = Self.text(object["description"]) { description = d }
+            if let u = Self.text(object["url"]) { url = u }
+        }
+        if let main = object["mainEntity"] { visit(main, depth: depth + 1) }
+    }
+
+    private static func strings(_ value: Any?) -> [String] {
+        if let s = value as? String { return [s] }
+        if let a = value as? [Any] { return a.compactMap { $0 as? String } }
+        return []
+    }
+
+    private static func text(_ value: Any?) -> String? {
+        if let s = value as? String {
+            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            return t.isEmpty ? nil : t
+        }
+        if let a = value as? [Any], let first = a.first { return text(first) }
+        if let n = value as? NSNumber { return n.stringValue }
+        return nil
+    }
+
+    private static func names(_ value: Any?) -> [String] {
+        if let s = value as? String {
+            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            return t.isEmpty ? [] : [t]
+        }
+        if let a = value as? [Any] { return a.flatMap { names($0) } }
+        if let o = value as? [String: Any] { return text(o["name"]).map { [$0] } ?? [] }
+        return []
+    }
+}

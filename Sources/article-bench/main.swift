@@ -1,0 +1,90 @@
+import Foundation
+import IngestCore
+import Parse
+
+/// Pages per second for article extraction alone (bytes already in memory, start-up
+/// excluded), over every HTML page of the shared corpus article sets.
+/// Usage: article-bench [--rounds N] [--dump FILE...] [CORPUS_DIR]
+var arguments = Array(CommandLine.arguments.dropFirst())
+var rounds = 3
+if let i = arguments.firstIndex(of: "--rounds"), i + 1 < arguments.count {
+    rounds = Int(arguments[i + 1]) ?? 3
+    arguments.removeSubrange(i...(i + 1))
+}
+
+func document(_ path: String, _ bytes: [UInt8]) -> FetchedDocument {
+    let url = URL(fileURLWithPath: path).absoluteString
+    return FetchedDocument(source: FeedSource(location: path, kind: .page), requestedURL: url, finalURL: url,
+                           httpStatus: nil, body: bytes, fetchedAt: Date())
+}
+
+if arguments.first == "--dump" {
+    for path in arguments.dropFirst() {
+        let bytes = [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data())
+        do {
+            let parsed = try ArticleExtractor().extract(document(path, bytes))
+            let item = parsed.items[0]
+            print("== \(path) [\(parsed.info.encoding ?? "?")]")
+            print("title:     \(item.title ?? "nil")")
+            print("link:      \(item.link ?? "nil")")
+            print("published: \(item.published ?? "nil")   updated: \(item.updated ?? "nil")")
+            print("byline:    \(item.byline ?? "nil")")
+            print("authors:   \(item.authors)   source: \(item.sourceName ?? "nil")")
+            print("summary:   \(item.summary ?? "nil")")
+            print("content:\n\(item.content ?? "nil")")
+        } catch {
+            print("== \(path): \(error)")
+        }
+    }
+    exit(0)
+}
+
+let corpus = arguments.first ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("shared/corpus").path
+var pages: [(String, [UInt8])] = []
+for set in ["zh-articles-gne", "zh-articles-cwced", "articles-readability", "articles-newspaper4k", "articles-goose3"] {
+    let root = URL(fileURLWithPath: corpus).appendingPathComponent(set)
+    guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { continue }
+    for case let url as URL in walker {
+        let name = url.lastPathComponent
+        guard name.hasSuffix(".html") || name.hasSuffix(".htm") else { continue }
+        if set == "articles-readability" && name != "source.html" { continue }
+        if let data = try? Data(contentsOf: url) { pages.append((url.path, [UInt8](data))) }
+    }
+}
+guard !pages.isEmpty else {
+    FileHandle.standardError.write(Data("article-bench: no pages under \(corpus)\n".utf8))
+    exit(1)
+}
+let totalBytes = pages.reduce(0) { $0 + $1.1.count }
+let documents = pages.map { document($0.0, $0.1) }
+let extractor = ArticleExtractor()
+var failures = 0
+var best = Double.infinity
+for round in 1...rounds {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let cpuStart = clock_gettime_nsec_np_fallback()
+    var failed = 0
+    for doc in documents {
+        do { _ = try extractor.extract(doc) } catch { failed += 1 }
+    }
+    let wall = (clock.now - start)
+    let cpu = Double(clock_gettime_nsec_np_fallback() - cpuStart) / 1e9
+    let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+    best = min(best, cpu)
+    failures = failed
+    print(String(format: "round %d: %d pages, %.1f MB, wall %.3f s, CPU %.3f s, %.0f pages/s (CPU), %.1f MB/s",
+                 round, documents.count, Double(totalBytes) / 1e6, seconds, cpu, Double(documents.count) / cpu,
+                 Double(totalBytes) / 1e6 / cpu))
+}
+print(String(format: "best: %.0f pages/s on one core (%d pages, %d without an article)", Double(documents.count) / best,
+             documents.count, failures))
+
+/// CPU time of this thread: the bench runs on one core, whatever else the machine does.
+func clock_gettime_nsec_np_fallback() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}

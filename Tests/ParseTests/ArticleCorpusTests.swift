@@ -1,0 +1,154 @@
+import Foundation
+import IngestCore
+import Testing
+@testable import Parse
+
+/// `<package root>/../shared/corpus`: third-party pages read in place, never copied.
+let articleCorpus = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("shared/corpus")
+let articleCorpusExists = FileManager.default.fileExists(atPath: articleCorpus.path)
+
+/// Reads a corpus page as Fetch would hand it over (no HTTP headers: charset from the page).
+func corpusPage(_ url: URL) throws -> FetchedDocument {
+    let bytes = try [UInt8](Data(contentsOf: url))
+    return FetchedDocument(source: FeedSource(location: url.path, kind: .page), requestedURL: url.absoluteString,
+                           finalURL: url.absoluteString, httpStatus: nil, body: bytes, fetchedAt: Date())
+}
+
+func jsonLines(_ url: URL) throws -> [[String: Any]] {
+    try String(contentsOf: url, encoding: .utf8).split(separator: "\n").compactMap {
+        try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+}
+
+func collapsed(_ s: String?) -> String? {
+    s.map { $0.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+}
+
+/// Year, month, day, hour, minute of a printed or ISO time, as local time in Asia/Shanghai
+/// (the zone the labels are written in).
+func shanghaiMinute(_ raw: String?) -> [Int]? {
+    guard let raw else { return nil }
+    let iso = ISO8601DateFormatter()
+    for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
+        iso.formatOptions = options
+        if let date = iso.date(from: raw.trimmingCharacters(in: .whitespaces)) {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+            return [c.year!, c.month!, c.day!, c.hour!, c.minute!]
+        }
+    }
+    var numbers: [Int] = []
+    var digits = ""
+    for ch in raw + " " {
+        if ch.isASCII && ch.isNumber { digits.append(ch) } else if !digits.isEmpty {
+            numbers.append(Int(digits) ?? -1); digits = ""
+        }
+    }
+    guard numbers.count >= 3, numbers[0] >= 1900 else { return nil }
+    return Array((numbers + [0, 0]).prefix(5))
+}
+
+/// Character-bag F1 between two texts, white space ignored (each character a token).
+func characterF1(_ predicted: String, _ truth: String) -> Double {
+    var counts: [Character: Int] = [:]
+    var truthTotal = 0
+    for ch in truth where !ch.isWhitespace { counts[ch, default: 0] += 1; truthTotal += 1 }
+    var predictedTotal = 0
+    var common = 0
+    for ch in predicted where !ch.isWhitespace {
+        predictedTotal += 1
+        if let n = counts[ch], n > 0 { counts[ch] = n - 1; common += 1 }
+    }
+    guard predictedTotal > 0, truthTotal > 0, common > 0 else { return 0 }
+    let precision = Double(common) / Double(predictedTotal)
+    let recall = Double(common) / Double(truthTotal)
+    return 2 * precision * recall / (precision + recall)
+}
+
+@Suite("Article extraction scored on the shared corpus", .enabled(if: articleCorpusExists))
+struct ArticleCorpusTests {
+    @Test func gneHeadlinesAndTimes() throws {
+        let base = articleCorpus.appendingPathComponent("zh-articles-gne")
+        let labels = try jsonLines(base.appendingPathComponent("labels.silver.jsonl"))
+        var titleHits = 0, timeHits = 0, timed = 0
+        for label in labels {
+            let id = label["id"] as! String
+            let split = id.split(separator: "_", maxSplits: 1)
+            let file = base.appendingPathComponent("tests/\(split[0])/\(split[1]).html")
+            let item = try ArticleExtractor().extract(corpusPage(file)).items[0]
+            let expectedTitle = collapsed(label["title"] as? String)
+            if collapsed(item.title) == expectedTitle { titleHits += 1 } else {
+                print("GNE title miss \(id): got \(item.title ?? "nil") | want \(expectedTitle ?? "nil")")
+            }
+            if let expected = label["published_at"] as? String {
+                timed += 1
+                let want = shanghaiMinute(expected)
+                let got = shanghaiMinute(item.published)
+                if want != nil && got == want { timeHits += 1 } else {
+                    print("GNE time miss \(id): got \(item.published ?? "nil") [\(item.byline ?? "")] | want \(expected)")
+                }
+            }
+        }
+        let titleScore = Double(titleHits) / Double(labels.count)
+        let timeScore = Double(timeHits) / Double(max(timed, 1))
+        print("SCORE zh-articles-gne headline exact: \(titleHits)/\(labels.count) = \(String(format: "%.3f", titleScore))")
+        print("SCORE zh-articles-gne time to the minute: \(timeHits)/\(timed) = \(String(format: "%.3f", timeScore))")
+        #expect(titleScore >= 0.90)
+    }
+
+    @Test func cwcedDatesAndBodies() throws {
+        let base = articleCorpus.appendingPathComponent("zh-articles-cwced")
+        let truth = try jsonLines(base.appendingPathComponent("ground_truth.jsonl"))
+        var dayHits = 0, dated = 0
+        var f1Sum = 0.0
+        for record in truth {
+            let file = base.appendingPathComponent(record["file"] as! String)
+            let item = try ArticleExtractor().extract(corpusPage(file)).items[0]
+            let f1 = characterF1(item.content ?? "", record["content"] as? String ?? "")
+            f1Sum += f1
+            if f1 < 0.8 { print("CWCED body F1 \(String(format: "%.3f", f1)) \(file.lastPathComponent)") }
+            if let date = record["date"] as? String, date != "UNKNOWN" {
+                dated += 1
+                let want = shanghaiMinute(date).map { Array($0.prefix(3)) }
+                let got = shanghaiMinute(item.published).map { Array($0.prefix(3)) }
+                if want != nil && got == want { dayHits += 1 } else {
+                    print("CWCED date miss \(file.lastPathComponent): got \(item.published ?? "nil") [\(item.byline ?? "")] | want \(date)")
+                }
+            }
+        }
+        let f1 = f1Sum / Double(truth.count)
+        let dayScore = Double(dayHits) / Double(max(dated, 1))
+        print("SCORE zh-articles-cwced date to the day: \(dayHits)/\(dated) = \(String(format: "%.3f", dayScore))")
+        print("SCORE zh-articles-cwced body F1 (characters): \(String(format: "%.3f", f1)) over \(truth.count) pages")
+        #expect(f1 >= 0.88)
+    }
+
+    @Test func readabilityTitles() throws {
+        let base = articleCorpus.appendingPathComponent("articles-readability/test-pages")
+        let dirs = try FileManager.default.contentsOfDirectory(atPath: base.path).sorted()
+        var hits = 0, total = 0
+        for dir in dirs {
+            let folder = base.appendingPathComponent(dir)
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent("expected-metadata.json")),
+                  let expected = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let title = expected["title"] as? String, !title.isEmpty
+            else { continue }
+            total += 1
+            let got: String?
+            do {
+                got = try ArticleExtractor().extract(corpusPage(folder.appendingPathComponent("source.html"))).items[0].title
+            } catch {
+                got = nil
+            }
+            if collapsed(got) == collapsed(title) { hits += 1 } else {
+                print("READABILITY title miss \(dir): got \(got ?? "nil") | want \(title)")
+            }
+        }
+        let score = Double(hits) / Double(max(total, 1))
+        print("SCORE articles-readability title exact: \(hits)/\(total) = \(String(format: "%.3f", score))")
+        #expect(score >= 0.75)
+    }
+}
