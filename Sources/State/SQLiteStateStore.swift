@@ -25,10 +25,15 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
     /// makes this process the only worker on the file, and a claim must die with it.
     private let claims = Mutex<Set<String>>([])
 
-    /// Opens (creating when needed) and migrates the state file. Blocks the caller while it
-    /// migrates: call once at start-up.
+    /// Opens (creating it and its directory when needed) and migrates the state file.
+    /// Blocks the caller while it migrates: call once at start-up, or use `open`.
     public init(path: String, busyTimeout: Duration = .seconds(10)) throws {
         self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if path != ":memory:", !directory.isEmpty {
+            // Failure surfaces below as "cannot open", naming the file.
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         let queue = DispatchQueue(label: "ingest.state.sqlite")
         self.queue = queue
         connection = try queue.sync {

@@ -89,12 +89,17 @@ struct SQLiteStateStoreTests {
     @Test("an unusable path gives an error naming the file")
     func unusablePath() throws {
         let dir = try TemporaryDirectory()
-        let path = dir.file("missing-dir/state.sqlite")
+        // A missing directory is created, as on a pipeline's first run...
+        let fresh = try SQLiteStateStore(path: dir.file("output/demo/state.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: fresh.path))
+        // ...but a path through a regular file cannot work.
+        try Data().write(to: URL(fileURLWithPath: dir.file("not-a-dir")))
+        let path = dir.file("not-a-dir/state.sqlite")
         #expect {
             _ = try SQLiteStateStore(path: path)
         } throws: { error in
             guard let error = error as? StateStoreError else { return false }
-            return error.kind == .cannotOpen && error.description.contains("missing-dir/state.sqlite")
+            return error.kind == .cannotOpen && error.description.contains("not-a-dir/state.sqlite")
         }
     }
 
