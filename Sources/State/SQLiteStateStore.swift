@@ -25,10 +25,15 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
     /// makes this process the only worker on the file, and a claim must die with it.
     private let claims = Mutex<Set<String>>([])
 
-    /// Opens (creating when needed) and migrates the state file. Blocks the caller while it
-    /// migrates: call once at start-up.
+    /// Opens (creating it and its directory when needed) and migrates the state file.
+    /// Blocks the caller while it migrates: call once at start-up, or use `open`.
     public init(path: String, busyTimeout: Duration = .seconds(10)) throws {
         self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if path != ":memory:", !directory.isEmpty {
+            // Failure surfaces below as "cannot open", naming the file.
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         let queue = DispatchQueue(label: "ingest.state.sqlite")
         self.queue = queue
         connection = try queue.sync {
@@ -78,19 +83,30 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         try await perform { db in try Self.readFeed(db, feedID) }
     }
 
+    private static let feedColumns = """
+        feed_id, etag, last_modified, last_attempt_at, last_success_at, last_error_at, last_error,
+        last_http_status, consecutive_failures, next_due_at, interval_seconds
+        """
+
+    private static func feedRow(_ row: SQLiteStatement) -> FeedState {
+        FeedState(
+            feedID: row.text(0) ?? "", etag: row.text(1), lastModified: row.text(2), lastAttemptAt: row.date(3),
+            lastSuccessAt: row.date(4), lastErrorAt: row.date(5), lastError: row.text(6),
+            lastHTTPStatus: row.optionalInt(7), consecutiveFailures: row.int(8), nextDueAt: row.date(9),
+            intervalSeconds: row.optionalInt(10))
+    }
+
     private static func readFeed(_ db: SQLiteConnection, _ feedID: String) throws -> FeedState? {
-        try db.queryFirst(
-            """
-            SELECT etag, last_modified, last_attempt_at, last_success_at, last_error_at, last_error,
-                   last_http_status, consecutive_failures, next_due_at, interval_seconds
-            FROM feeds WHERE feed_id = ?
-            """, [.text(feedID)]
-        ) { row in
-            FeedState(
-                feedID: feedID, etag: row.text(0), lastModified: row.text(1), lastAttemptAt: row.date(2),
-                lastSuccessAt: row.date(3), lastErrorAt: row.date(4), lastError: row.text(5),
-                lastHTTPStatus: row.optionalInt(6), consecutiveFailures: row.int(7), nextDueAt: row.date(8),
-                intervalSeconds: row.optionalInt(9))
+        try db.queryFirst("SELECT \(feedColumns) FROM feeds WHERE feed_id = ?", [.text(feedID)], feedRow)
+    }
+
+    public func failingFeeds(limit: Int) async throws -> [FeedState] {
+        try await perform { db in
+            try db.query(
+                """
+                SELECT \(Self.feedColumns) FROM feeds WHERE consecutive_failures > 0
+                ORDER BY consecutive_failures DESC, feed_id LIMIT ?
+                """, [.int(max(0, limit))], Self.feedRow)
         }
     }
 

@@ -74,6 +74,9 @@ public protocol StateStore: Sendable {
 
     /// What `ingest state status` shows.
     func status(now: Date) async throws -> StateStatus
+
+    /// Feeds whose last attempts failed, longest-failing first, for status and alerts.
+    func failingFeeds(limit: Int) async throws -> [FeedState]
 }
 
 extension StateStore {

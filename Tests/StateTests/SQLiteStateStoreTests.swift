@@ -89,12 +89,17 @@ struct SQLiteStateStoreTests {
     @Test("an unusable path gives an error naming the file")
     func unusablePath() throws {
         let dir = try TemporaryDirectory()
-        let path = dir.file("missing-dir/state.sqlite")
+        // A missing directory is created, as on a pipeline's first run...
+        let fresh = try SQLiteStateStore(path: dir.file("output/demo/state.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: fresh.path))
+        // ...but a path through a regular file cannot work.
+        try Data().write(to: URL(fileURLWithPath: dir.file("not-a-dir")))
+        let path = dir.file("not-a-dir/state.sqlite")
         #expect {
             _ = try SQLiteStateStore(path: path)
         } throws: { error in
             guard let error = error as? StateStoreError else { return false }
-            return error.kind == .cannotOpen && error.description.contains("missing-dir/state.sqlite")
+            return error.kind == .cannotOpen && error.description.contains("not-a-dir/state.sqlite")
         }
     }
 
@@ -304,6 +309,11 @@ struct SQLiteStateStoreTests {
         #expect(state.lastErrorAt == t0 + 9003)
         #expect(state.etag == "\"def\"")
         #expect(try await store.status(now: t0).failingFeeds == 1)
+        try await store.recordFetch(
+            feedID: "g", result: FetchRecord(outcome: .failed(message: "DNS"), at: t0, nextDueAt: t0 + 300))
+        #expect(try await store.failingFeeds(limit: 10).map(\.feedID) == ["f", "g"])
+        #expect(try await store.failingFeeds(limit: 10).first?.lastHTTPStatus == 503)
+        #expect(try await store.failingFeeds(limit: 1).map(\.feedID) == ["f"])
 
         // A 200 without validators clears them (the server stopped sending them) and resets health.
         try await store.recordFetch(
@@ -314,7 +324,8 @@ struct SQLiteStateStoreTests {
         #expect(state.conditionalRequestHeaders.isEmpty)
         #expect(state.consecutiveFailures == 0)
         #expect(state.lastError == "HTTP 503 from example.org")
-        #expect(try await reopened.status(now: t0).failingFeeds == 0)
+        #expect(try await reopened.status(now: t0).failingFeeds == 1)
+        #expect(try await reopened.failingFeeds(limit: 10).map(\.feedID) == ["g"])
     }
 
     @Test("never-fetched and overdue feeds are due; feeds scheduled later are not")
@@ -505,6 +516,14 @@ struct SQLiteContentionTests {
 
 @Suite("SQLite state store opening")
 struct SQLiteOpeningTests {
+    @Test("an in-memory store works for tests of other modules")
+    func inMemory() async throws {
+        let store = try SQLiteStateStore(path: ":memory:")
+        try await store.commitEmitted([PartCommit(name: "p", items: [emitted("f", "a", "h", 1)])], runID: "r")
+        #expect(try await store.classify([fingerprint("f", "a", "h")]) == [.unchanged(revision: 1)])
+        #expect(!FileManager.default.fileExists(atPath: ":memory:"))
+    }
+
     @Test("several connections opening a new file at once migrate it exactly once")
     func concurrentFirstOpen() async throws {
         let dir = try TemporaryDirectory()
