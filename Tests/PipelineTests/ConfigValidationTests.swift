@@ -255,6 +255,21 @@ import Testing
         #expect(located(wrongScheme) == ["pipelines/p.yaml:4:8 state.url badURL"])
     }
 
+    @Test func badFeedIDIsReportedEvenBesideABadURL() throws {
+        let found = try problems("""
+        feeds:
+          - id: has space
+            url: htp://x
+          -
+        """)
+        #expect(located(found) == [
+            "pipelines/p.yaml:2:9 feeds[0].id badValue",
+            "pipelines/p.yaml:3:10 feeds[0].url badURL",
+            "pipelines/p.yaml:4:4 feeds[1] wrongType",
+        ])
+        #expect(found[1].description == "pipelines/p.yaml:3:10: feeds[0].url: bad URL 'htp://x' (only http, https, file or a path) (did you mean 'http:'?)")
+    }
+
     @Test func badPipelineName() throws {
         let found = try problems("name: ../escape\nfeeds: [https://example.com/feed]\n")
         #expect(located(found) == ["pipelines/p.yaml:1:7 name badValue"])

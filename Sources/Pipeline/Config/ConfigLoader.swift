@@ -6,7 +6,7 @@ import Yams
 /// Path rules:
 /// - A pipeline is named `NAME` (resolved to `<root>/pipelines/NAME.yaml`, or `.yml`) or given
 ///   as a path (anything with a `/` or a `.yaml`/`.yml` ending; relative to `root`).
-/// - Paths inside a pipeline file (feed lists, taxonomy, sources, output, state) resolve
+/// - Paths inside a pipeline file (feed lists, inline feeds, taxonomy, sources, output, state) resolve
 ///   against the project root: the parent of the pipeline file's directory when that directory
 ///   is called `pipelines`, else `root`. So `feeds/demo.yaml` means the same thing whichever
 ///   directory `ingest` is started from.

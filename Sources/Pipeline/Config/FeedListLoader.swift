@@ -147,8 +147,6 @@ public enum FeedListLoader {
                 continue
             }
             apply(f, to: &entry, base: base, walker: walker)
-            guard let url = location(rawURL, node: f["url"], keyPath: f.keyPath("url"), base: base, walker: walker) else { continue }
-            entry.url = url
             if let id = walker.string(f, "id") {
                 if id.isEmpty || id.contains(where: { $0.isWhitespace || $0 == "/" }) {
                     walker.problems.add(.badValue, walker.location(f["id"]), f.keyPath("id"), "bad feed id '\(id)' (no spaces or slashes)")
@@ -159,6 +157,8 @@ public enum FeedListLoader {
                 entry.id = FeedID.derive(from: rawURL)
                 entry.idDerived = true
             }
+            guard let url = location(rawURL, node: f["url"], keyPath: f.keyPath("url"), base: base, walker: walker) else { continue }
+            entry.url = url
             entries.append(entry)
         }
         return entries
