@@ -46,7 +46,7 @@ public enum AdHocJob {
         fetch.retries = options.retries
         let stages = try StageFactory.make(
             fetch: fetch, taxonomyPath: options.taxonomyPath, sourcesPath: options.sourcesPath,
-            defaultTimeZone: options.timeZone)
+            normalize: NormalizeOptions())
         defer { stages.fetcher.shutdown() }
         let runner = PipelineRunner(stages: stages, capacities: options.capacities, concurrency: options.concurrency)
         let runID = RunID.make()
@@ -62,7 +62,7 @@ public enum AdHocJob {
                 throw Failure("--output \(options.output): cannot create directory: \(error.localizedDescription)",
                               isConfiguration: false)
             }
-            let sink = try PartitionedFileSink(directory: dir, runID: runID)
+            let sink = try PartitionedFileSink(directory: dir.path, runID: runID)
             delivery = StreamDelivery(sink: sink, feedRecords: options.feedRecords)
         }
         let reports = try await runner.run(sources: sources) { edge in try await delivery.consume(edge) }
@@ -74,15 +74,20 @@ public enum AdHocJob {
         var sources: [FeedSource] = []
         for f in options.feeds { sources.append(FeedSource(location: f, kind: .feed, id: FeedID.derive(from: f))) }
         for list in options.feedLists {
-            let entries: [FeedSource]
+            let file = URL(fileURLWithPath: list)
+            guard FileManager.default.fileExists(atPath: file.path) else {
+                throw Failure("--feed-list \(list): no such file")
+            }
             do {
-                entries = try FeedListReader.read(path: list)
+                sources.append(contentsOf: try FeedListLoader.load(file).filter(\.enabled).map(\.feedSource))
             } catch {
                 throw Failure("--feed-list \(list): \(error)")
             }
-            sources.append(contentsOf: entries)
         }
         for p in options.pages { sources.append(FeedSource(location: p, kind: .page, id: FeedID.derive(from: p))) }
+        if let tz = options.timeZone {
+            for i in sources.indices where sources[i].timeZone == nil { sources[i].timeZone = tz }
+        }
         var seen = Set<String>()
         return sources.filter { seen.insert("\($0.kind.rawValue) \($0.id)").inserted }
     }

@@ -126,7 +126,7 @@ public struct PipelineRunner: Sendable {
 
     private func fetchOne(_ source: FeedSource) async -> FetchOutcome {
         let started = ContinuousClock.now
-        let v = await validators?(source) ?? (nil, nil)
+        let v = await validators?(source) ?? (etag: nil, lastModified: nil)
         let request = FetchRequest(source: source, etag: v.etag, lastModified: v.lastModified)
         switch await stages.fetcher.fetch(request) {
         case .failure(let failure):

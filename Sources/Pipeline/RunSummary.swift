@@ -128,7 +128,7 @@ public struct RunSummary: Sendable, Codable {
             case .notModified:
                 out += "  304   \(f.url) \(time): not modified\n"
             case .skipped:
-                out += "  skip  \(f.url): not due\n"
+                continue  // counted in the totals; thousands of "not due" lines help nobody
             case .ok:
                 var line = "  ok    \(f.url)\(code) \(time): \(f.emitted) emitted"
                 if f.new + f.changed + f.unchanged > 0 {

@@ -3,6 +3,7 @@ import IngestCore
 import Fetch
 import Emit
 import State
+import Normalize
 
 /// A feed as a pipeline schedules it.
 public struct ScheduledFeed: Sendable {
@@ -29,7 +30,7 @@ public struct ScheduledSettings: Sendable {
     public var capacities = EdgeCapacities()
     public var taxonomyPath: String?
     public var sourcesPath: String?
-    public var defaultTimeZone: String?
+    public var normalize = NormalizeOptions()
     public var schedule = SchedulePolicy()
     /// Fetch every enabled feed, due or not.
     public var ignoreSchedule = false
@@ -72,7 +73,7 @@ public final class ScheduledJob: Sendable {
     public static func open(_ settings: ScheduledSettings) throws -> ScheduledJob {
         let stages = try StageFactory.make(
             fetch: settings.fetch, taxonomyPath: settings.taxonomyPath, sourcesPath: settings.sourcesPath,
-            defaultTimeZone: settings.defaultTimeZone)
+            normalize: settings.normalize)
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: settings.statePath).deletingLastPathComponent(), withIntermediateDirectories: true)
         let store = try SQLiteStateStore(path: settings.statePath)
@@ -128,8 +129,18 @@ public final class ScheduledJob: Sendable {
             intervals: Dictionary(enabled.map { ($0.source.id, $0.interval) }, uniquingKeysWith: { a, _ in a }),
             total: due.count)
         let sources = enabled.filter { due.contains($0.source.id) }.map(\.source)
-        let delivered = try await runner.run(sources: sources) { edge in try await delivery.consume(edge) }
+        let delivered: Delivered
+        do {
+            delivered = try await runner.run(sources: sources) { edge in try await delivery.consume(edge) }
+        } catch {
+            try? await store.releaseClaims(Array(due))
+            throw error
+        }
         var reports = delivered.reports
+        // Feeds never started (shutdown began first) go back to the pool.
+        let reported = Set(reports.map(\.feedID))
+        let unstarted = due.filter { !reported.contains($0) }
+        if !unstarted.isEmpty { try await store.releaseClaims(Array(unstarted)) }
         for feed in enabled where !due.contains(feed.source.id) {
             var r = FeedReport.empty(feed.source.id)
             r.url = feed.source.location

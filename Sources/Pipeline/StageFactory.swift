@@ -14,7 +14,8 @@ public enum StageFactory {
     public static let defaultSources = "pipelines/sources.yaml"
 
     public static func make(
-        fetch: FetchConfiguration, taxonomyPath: String?, sourcesPath: String?, defaultTimeZone: String? = nil
+        fetch: FetchConfiguration, taxonomyPath: String?, sourcesPath: String?,
+        normalize: NormalizeOptions = NormalizeOptions()
     ) throws -> Stages {
         let taxonomyURL = try locate(taxonomyPath, fallback: defaultTaxonomy, what: "topic taxonomy")
         let sourcesURL = try locate(sourcesPath, fallback: defaultSources, what: "source registry")
@@ -26,12 +27,10 @@ public enum StageFactory {
         }
         let registry: SourceRegistry
         do {
-            registry = try SourceRegistry.load(from: sourcesURL)
+            registry = try SourceRegistry.load(path: sourcesURL.path)
         } catch {
             throw AdHocJob.Failure("\(sourcesURL.path): \(error)")
         }
-        var normalizeOptions = NormalizeOptions()
-        if let tz = defaultTimeZone { normalizeOptions.defaultTimeZone = tz }
         let fetcher: Fetcher
         do {
             fetcher = try Fetcher(configuration: fetch)
@@ -40,7 +39,7 @@ public enum StageFactory {
         }
         return Stages(
             fetcher: fetcher, feedParser: FeedParser(), articleExtractor: ArticleExtractor(),
-            normalizer: ItemNormalizer(registry: registry, options: normalizeOptions),
+            normalizer: ItemNormalizer(registry: registry, options: normalize),
             tagger: TopicTagger(taxonomy: taxonomy))
     }
 
@@ -58,5 +57,18 @@ public enum StageFactory {
                     + "run from the project root, set INGEST_HOME, or pass the file explicitly")
         }
         return url
+    }
+}
+
+extension StageFactory {
+    /// Loads the taxonomy and the source registry once, for `ingest validate`.
+    public static func checkFiles(taxonomyPath: String?, sourcesPath: String?) throws -> (topics: Int, sources: Int) {
+        let taxonomyURL = try locate(taxonomyPath, fallback: defaultTaxonomy, what: "topic taxonomy")
+        let sourcesURL = try locate(sourcesPath, fallback: defaultSources, what: "source registry")
+        let taxonomy: Taxonomy
+        do { taxonomy = try Taxonomy.load(from: taxonomyURL) } catch { throw AdHocJob.Failure("\(taxonomyURL.path): \(error)") }
+        let registry: SourceRegistry
+        do { registry = try SourceRegistry.load(path: sourcesURL.path) } catch { throw AdHocJob.Failure("\(sourcesURL.path): \(error)") }
+        return (taxonomy.topics.count, registry.sources.count)
     }
 }

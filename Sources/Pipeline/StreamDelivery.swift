@@ -20,9 +20,9 @@ public struct StreamDelivery: Sendable {
         var reports: [String: FeedReport] = [:]
         var seen = Set<String>()
         var batch: [EmitRecord] = []
-        func flush() throws {
+        func flush() async throws {
             guard !batch.isEmpty else { return }
-            _ = try sink.write(batch)
+            _ = try await sink.write(batch)
             batch.removeAll(keepingCapacity: true)
         }
         for await event in input {
@@ -33,9 +33,8 @@ public struct StreamDelivery: Sendable {
                 guard seen.insert(item.id).inserted else { continue }
                 batch.append(.item(item))
                 reports[feedID, default: .empty(feedID)].emitted += 1
-                reports[feedID]!.new += 1
                 reports[feedID]!.warnings += item.warnings
-                if batch.count >= batchSize { try flush() }
+                if batch.count >= batchSize { try await flush() }
             case .end(let outcome):
                 let id = outcome.source.id
                 if feedRecords, outcome.status != .ok { batch.append(.feed(outcome.record)) }
@@ -43,11 +42,11 @@ public struct StreamDelivery: Sendable {
                 report.fill(from: outcome)
                 reports[id] = report
                 order.append(id)
-                try flush()
+                try await flush()
             }
         }
-        try flush()
-        try sink.close()
+        try await flush()
+        try await sink.close()
         return order.compactMap { reports[$0] }
     }
 }

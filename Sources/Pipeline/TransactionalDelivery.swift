@@ -115,7 +115,9 @@ struct TransactionalDelivery: Sendable {
             for part in prepared { _ = try sink.publish(part) }
             try await job.store.markPublished(parts: commits.map(\.name))
         }
-        for outcome in pending.outcomes { try await recordFetch(outcome) }
+        if !pending.outcomes.isEmpty {
+            try await job.store.recordFetches(pending.outcomes.map(fetchResult))
+        }
         pending = Pending()
     }
 
@@ -124,7 +126,7 @@ struct TransactionalDelivery: Sendable {
         String(RFC3339.utc(item.published?.instant ?? item.fetchedAt).prefix(10))
     }
 
-    private func recordFetch(_ outcome: FeedOutcome) async throws {
+    private func fetchResult(_ outcome: FeedOutcome) -> FeedFetchResult {
         let id = outcome.source.id
         let failures = outcome.status == .failed ? (previous[id]?.consecutiveFailures ?? 0) + 1 : 0
         var hints = FeedHints(headers: outcome.headers, receivedAt: outcome.fetchedAt)
@@ -140,7 +142,7 @@ struct TransactionalDelivery: Sendable {
         case .notModified: result = .notModified
         case .failed, .skipped: result = .failed(message: outcome.failure?.description ?? outcome.record.error ?? "failed")
         }
-        try await job.store.recordFetch(feedID: id, result: FetchRecord(
+        return FeedFetchResult(feedID: id, result: FetchRecord(
             outcome: result, at: outcome.fetchedAt, httpStatus: outcome.record.httpStatus,
             etag: outcome.headers["ETag"], lastModified: outcome.headers["Last-Modified"],
             nextDueAt: decision.nextDueAt, intervalSeconds: decision.intervalSeconds))
