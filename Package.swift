@@ -61,6 +61,9 @@ let package = Package(
             dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // Benchmark: topic tagging cost against taxonomy size (`swift run -c release tag-bench`).
+        .executableTarget(name: "tag-bench", dependencies: ["Tag", "NewsText"], path: "Sources/tag-bench"),
+
         // MARK: Tests
         .target(name: "TestHTTPServer", path: "Tests/TestHTTPServer"),
         .testTarget(name: "CoreTests", dependencies: ["IngestCore"]),
