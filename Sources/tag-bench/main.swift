@@ -21,6 +21,18 @@ struct SplitMix {
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
+// `tag-bench --tag-lines TAXONOMY`: tag each line of standard input as a headline and
+// print the topics with their evidence, for reviewing a taxonomy against real headlines.
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "--tag-lines" {
+    let tagger = TopicTagger(taxonomy: try Taxonomy.load(from: URL(fileURLWithPath: CommandLine.arguments[2])))
+    while let line = readLine() {
+        let tags = tagger.tag(title: line, summary: nil, content: nil)
+        let shown = tags.map { "\($0.topic)\($0.terms)" }.joined(separator: " ")
+        print("\(shown)\t\(line)")
+    }
+    exit(0)
+}
+
 var rng = SplitMix(state: 2025)
 let letters = Array("abcdefghijklmnopqrstuvwxyz")
 // Common CJK range, so synthetic Chinese terms look like real two- to four-character words.
