@@ -105,106 +105,160 @@ func isWordScalar(_ u: Unicode.Scalar) -> Bool {
 }
 
 /// Aho-Corasick automaton over folded Unicode scalars: one left-to-right pass over the
-/// text finds every occurrence of every pattern, so the cost does not grow with the
-/// number of terms (only with the text and the number of hits).
+/// text finds every occurrence of every pattern, so the work per character does not grow
+/// with the number of terms.
+///
+/// The layout also keeps the memory touched per character independent of the taxonomy
+/// size, which is what makes the cost flat in practice. Each edge carries what the scan
+/// needs about its target (a 16-bit filter of the target's children, whether it reports
+/// anything, whether its fail link is the root), so the common case, a partial match that
+/// dies on the next character, never reads the state table. Root steps use a dense table
+/// for the Basic Multilingual Plane; only branching states use a hash map.
 struct TermAutomaton: Sendable {
-    /// (state << 32 | scalar) -> next state; a hash map because the alphabet is all of
-    /// Unicode and most states have one or two children.
-    private var transitions: [UInt64: Int32] = [:]
-    /// Root transitions for ASCII, the hottest lookups, as a flat table (-1 = none).
-    private var rootASCII = [Int32](repeating: -1, count: 128)
-    private var fail: [Int32] = [0]
-    /// Patterns ending exactly at each state.
-    private var outputs: [[Int32]] = [[]]
-    /// Nearest state on the fail chain with outputs (-1 = none), so matching visits only
-    /// states that report something.
-    private var outputLink: [Int32] = [-1]
+    struct Edge: Sendable {
+        var next: Int32 = -1
+        /// Bit (scalar % 16) set for each child of `next`.
+        var childFilter: UInt16 = 0
+        var flags: UInt16 = 0
+        static let reports: UInt16 = 1
+        static let failsToRoot: UInt16 = 2
+    }
+
+    struct State: Sendable {
+        var fail: Int32 = 0
+        /// Nearest state on the fail chain with outputs (-1 = none).
+        var outputLink: Int32 = -1
+        var outputStart: Int32 = 0
+        var outputCount: Int32 = 0
+        var childCount: Int32 = 0
+        var onlyChildScalar: UInt32 = 0
+        /// The child when there is exactly one.
+        var onlyChild = Edge()
+        /// This state as an edge target (for moves along fail links).
+        var asTarget = Edge()
+    }
+
+    private var states: [State] = [State()]
+    private var outputs: [Int32] = []
+    /// Root transitions for scalars below U+10000.
+    private var rootTable = [Edge](repeating: Edge(), count: 0x10000)
+    /// (state << 32 | scalar) -> edge, for branching states and astral root steps.
+    private var transitions: [UInt64: Edge] = [:]
     private(set) var patternLengths: [Int32] = []
 
     init(patterns: [[UInt32]]) {
+        var own: [[Int32]] = [[]]
+        var trie: [UInt64: Int32] = [:]
+        var children: [[(UInt32, Int32)]] = [[]]
         for (id, p) in patterns.enumerated() {
             var state: Int32 = 0
             for c in p {
                 let key = UInt64(UInt32(state)) << 32 | UInt64(c)
-                if let next = transitions[key] {
+                if let next = trie[key] {
                     state = next
                 } else {
-                    let next = Int32(fail.count)
-                    fail.append(0)
-                    outputs.append([])
-                    outputLink.append(-1)
-                    transitions[key] = next
-                    if state == 0 && c < 128 { rootASCII[Int(c)] = next }
+                    let next = Int32(states.count)
+                    states.append(State())
+                    own.append([])
+                    children.append([])
+                    trie[key] = next
+                    children[Int(state)].append((c, next))
                     state = next
                 }
             }
-            outputs[Int(state)].append(Int32(id))
+            own[Int(state)].append(Int32(id))
             patternLengths.append(Int32(p.count))
         }
-        buildFailLinks()
-    }
-
-    private mutating func buildFailLinks() {
-        var children = [[(UInt32, Int32)]](repeating: [], count: fail.count)
-        for (key, next) in transitions {
-            children[Int(key >> 32)].append((UInt32(truncatingIfNeeded: key), next))
+        for (s, ids) in own.enumerated() {
+            states[s].outputStart = Int32(outputs.count)
+            states[s].outputCount = Int32(ids.count)
+            states[s].childCount = Int32(children[s].count)
+            outputs += ids
         }
-        var queue: [Int32] = []
+        // Fail links, breadth first, on the plain trie.
+        var order: [Int32] = []
         var head = 0
-        for (_, child) in children[0] {
-            fail[Int(child)] = 0
-            queue.append(child)
-        }
-        while head < queue.count {
-            let state = queue[head]
+        for (_, child) in children[0] { order.append(child) }
+        while head < order.count {
+            let state = order[head]
             head += 1
             for (c, child) in children[Int(state)] {
-                var f = fail[Int(state)]
+                var f = states[Int(state)].fail
                 while true {
-                    if let next = step(f, c), next != child {
-                        fail[Int(child)] = next
+                    if let next = children[Int(f)].first(where: { $0.0 == c })?.1 {
+                        states[Int(child)].fail = next
                         break
                     }
-                    if f == 0 {
-                        fail[Int(child)] = 0
-                        break
-                    }
-                    f = fail[Int(f)]
+                    if f == 0 { break }
+                    f = states[Int(f)].fail
                 }
-                let target = fail[Int(child)]
-                outputLink[Int(child)] = outputs[Int(target)].isEmpty ? outputLink[Int(target)] : target
-                queue.append(child)
+                let target = Int(states[Int(child)].fail)
+                states[Int(child)].outputLink = states[target].outputCount > 0 ? Int32(target) : states[target].outputLink
+                order.append(child)
             }
         }
-    }
-
-    @inline(__always)
-    private func step(_ state: Int32, _ c: UInt32) -> Int32? {
-        if state == 0 && c < 128 {
-            let n = rootASCII[Int(c)]
-            return n < 0 ? nil : n
+        // Edge summaries, then the transition layout.
+        for s in states.indices {
+            var filter: UInt16 = 0
+            for (c, _) in children[s] { filter |= 1 << UInt16(c & 15) }
+            var flags: UInt16 = 0
+            if states[s].outputCount > 0 || states[s].outputLink >= 0 { flags |= Edge.reports }
+            if states[s].fail == 0 { flags |= Edge.failsToRoot }
+            states[s].asTarget = Edge(next: Int32(s), childFilter: filter, flags: flags)
         }
-        return transitions[UInt64(UInt32(state)) << 32 | UInt64(c)]
+        for (s, kids) in children.enumerated() {
+            for (c, next) in kids {
+                let edge = states[Int(next)].asTarget
+                if s == 0 && c < 0x10000 {
+                    rootTable[Int(c)] = edge
+                } else if kids.count == 1 && s != 0 {
+                    states[s].onlyChild = edge
+                    states[s].onlyChildScalar = c
+                } else {
+                    transitions[UInt64(UInt32(s)) << 32 | UInt64(c)] = edge
+                }
+            }
+        }
     }
 
     /// Calls `hit(patternId, endIndex)` for every occurrence, `endIndex` exclusive.
     @inline(__always)
     func scan(_ text: [Unicode.Scalar], _ hit: (Int, Int) -> Void) {
-        var state: Int32 = 0
+        var at = Edge(next: 0, childFilter: 0, flags: 0)
         for (i, u) in text.enumerated() {
             let c = u.value
+            let bit: UInt16 = 1 << UInt16(c & 15)
             while true {
-                if let next = step(state, c) {
-                    state = next
+                if at.next == 0 {
+                    let e = c < 0x10000 ? rootTable[Int(c)] : (transitions[UInt64(c)] ?? Edge())
+                    if e.next >= 0 { at = e }
                     break
                 }
-                if state == 0 { break }
-                state = fail[Int(state)]
+                if at.childFilter & bit != 0 {
+                    let s = states[Int(at.next)]
+                    if s.childCount == 1 {
+                        if s.onlyChildScalar == c {
+                            at = s.onlyChild
+                            break
+                        }
+                    } else if let e = transitions[UInt64(UInt32(at.next)) << 32 | UInt64(c)] {
+                        at = e
+                        break
+                    }
+                }
+                if at.flags & Edge.failsToRoot != 0 {
+                    at = Edge(next: 0, childFilter: 0, flags: 0)
+                } else {
+                    at = states[Int(states[Int(at.next)].fail)].asTarget
+                }
             }
-            var s = outputs[Int(state)].isEmpty ? outputLink[Int(state)] : state
+            guard at.flags & Edge.reports != 0 else { continue }
+            let current = states[Int(at.next)]
+            var s = current.outputCount > 0 ? at.next : current.outputLink
             while s >= 0 {
-                for id in outputs[Int(s)] { hit(Int(id), i + 1) }
-                s = outputLink[Int(s)]
+                let st = states[Int(s)]
+                for k in 0..<Int(st.outputCount) { hit(Int(outputs[Int(st.outputStart) + k]), i + 1) }
+                s = st.outputLink
             }
         }
     }

@@ -67,8 +67,8 @@ struct AdHocCLITests {
         let body = try Data(contentsOf: packageRoot.appendingPathComponent(enSample))
         let server = try TestHTTPServer { req in
             switch req.path {
-            case "/feed.atom": return TestResponse(status: 200, headers: ["Content-Type": "application/atom+xml"], body: [UInt8](body))
-            default: return TestResponse(status: 404, body: Array("nope".utf8))
+            case "/feed.atom": return .bytes([UInt8](body), contentType: "application/atom+xml")
+            default: return .status(404)
             }
         }
         defer { server.stop() }
