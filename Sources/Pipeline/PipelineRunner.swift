@@ -187,14 +187,14 @@ public struct PipelineRunner: Sendable {
         switch outcome {
         case .failed(let source, let failure, let elapsed, let fetchedAt):
             let record = FeedRecord(
-                url: source.location, httpStatus: failure.httpStatus, error: failure.description, feedID: source.id,
+                url: Self.feedURL(source.location), httpStatus: failure.httpStatus, error: failure.description, feedID: source.id,
                 fetchedAt: fetchedAt)
             return [.end(FeedOutcome(source: source, status: .failed, record: record, failure: failure,
                                      elapsed: elapsed, fetchedAt: fetchedAt))]
         case .fetched(let doc):
             let source = doc.source
             if doc.isNotModified {
-                let record = FeedRecord(url: source.location, finalURL: doc.finalURL, httpStatus: 304,
+                let record = FeedRecord(url: doc.requestedURL, finalURL: doc.finalURL, httpStatus: 304,
                                         feedID: source.id, fetchedAt: doc.fetchedAt)
                 return [.end(FeedOutcome(source: source, status: .notModified, record: record, bytes: 0,
                                          elapsed: doc.elapsed, headers: doc.headers, fetchedAt: doc.fetchedAt))]
@@ -206,14 +206,14 @@ public struct PipelineRunner: Sendable {
                 case .page: parsed = try stages.articleExtractor.extract(doc)
                 }
             } catch {
-                let record = FeedRecord(url: source.location, finalURL: doc.finalURL, httpStatus: doc.httpStatus,
+                let record = FeedRecord(url: doc.requestedURL, finalURL: doc.finalURL, httpStatus: doc.httpStatus,
                                         error: error.description, feedID: source.id, fetchedAt: doc.fetchedAt)
                 return [.end(FeedOutcome(source: source, status: .failed, record: record, failure: error,
                                          bytes: doc.body.count, elapsed: doc.elapsed, headers: doc.headers,
                                          fetchedAt: doc.fetchedAt))]
             }
             let record = FeedRecord(
-                url: source.location, finalURL: doc.finalURL, title: parsed.info.title ?? source.title,
+                url: doc.requestedURL, finalURL: doc.finalURL, title: parsed.info.title ?? source.title,
                 link: parsed.info.link, language: parsed.info.language, description: parsed.info.description,
                 format: parsed.info.format?.rawValue, encoding: parsed.info.encoding, httpStatus: doc.httpStatus,
                 items: parsed.items.count, warnings: parsed.info.warnings, feedID: source.id, fetchedAt: doc.fetchedAt)
@@ -228,6 +228,14 @@ public struct PipelineRunner: Sendable {
                                            info: parsed.info)))
             return events
         }
+    }
+
+    /// The feed's URL as records name it: what the fetcher requested, so a feed record
+    /// and its items' `feed.url` always agree (a local path becomes a `file://` URL).
+    static func feedURL(_ location: String) -> String {
+        if location.contains("://") { return location }
+        let expanded = (location as NSString).expandingTildeInPath
+        return URL(fileURLWithPath: expanded).standardizedFileURL.absoluteString
     }
 
     // MARK: Normalize

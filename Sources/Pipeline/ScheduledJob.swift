@@ -37,6 +37,8 @@ public struct ScheduledSettings: Sendable {
     /// Records gathered before one durable commit; smaller means less re-done work after a
     /// crash, larger means fewer fsyncs.
     public var commitEvery = 2_000
+    /// Longest time finished feeds wait for their commit.
+    public var commitInterval: Duration = .seconds(1)
     /// Live progress line on standard error (only on a terminal).
     public var progress = false
 

@@ -31,6 +31,7 @@ struct TransactionalDelivery: Sendable {
         var reports: [String: FeedReport] = [:]
         var feedRecords: [FeedRecord] = []
         var pending = Pending()
+        var lastCommit = ContinuousClock.now
         let progress = ProgressLine(total: total, enabled: job.settings.progress)
 
         for await event in input {
@@ -70,7 +71,14 @@ struct TransactionalDelivery: Sendable {
                 reports[id] = report
                 order.append(id)
                 progress.feedDone(items: report.emitted, failed: outcome.status == .failed)
-                if pending.items.count >= job.settings.commitEvery { try await commit(&pending) }
+                // Commit by size, and by time so a slow run (or `serve`) makes steady progress
+                // that a crash cannot take back.
+                if pending.items.count >= job.settings.commitEvery
+                    || ContinuousClock.now - lastCommit >= job.settings.commitInterval
+                {
+                    try await commit(&pending)
+                    lastCommit = ContinuousClock.now
+                }
             }
         }
         try await commit(&pending)
