@@ -1,0 +1,253 @@
+import Foundation
+import Synchronization
+import Testing
+import TestHTTPServer
+
+/// `ingest run` and `ingest serve` as cron and systemd would start them: real
+/// processes, a real HTTP server on 127.0.0.1, real SQLite state.
+@Suite("ingest run / serve (process)", .serialized)
+struct ScheduledRunTests {
+    @Test("conditional GET: the second run sends the validators, gets 304 and emits nothing")
+    func conditionalGet() throws {
+        let body = rssFeed(feed: 1, count: 5)
+        let server = try TestHTTPServer { req in
+            if req.header("If-None-Match") == "\"v1\"" { return .notModified(headers: [(name: "ETag", value: "\"v1\"")]) }
+            return TestResponse(status: 200, headers: [(name: "ETag", value: "\"v1\""),
+                                                       (name: "Last-Modified", value: "Fri, 07 Nov 2025 02:25:00 GMT")],
+                                body: body)
+        }
+        defer { server.stop() }
+        let project = try TempProject(name: "cond", feeds: [server.url("/feed.xml")])
+        defer { project.remove() }
+
+        let first = try project.run()
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try project.visibleItems().count == 5)
+        let second = try project.run(["--all"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("not modified"))
+        let requests = server.requests(path: "/feed.xml")
+        #expect(requests.count == 2)
+        #expect(requests.last?.header("If-None-Match") == "\"v1\"")
+        #expect(requests.last?.header("If-Modified-Since") == "Fri, 07 Nov 2025 02:25:00 GMT")
+        #expect(try project.visibleItems().count == 5, "a 304 emits nothing")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: project.outputDir.appendingPathComponent("runs").path)
+        #expect(runs.filter { $0.hasSuffix(".json") }.count == 2)
+    }
+
+    @Test("a feed not yet due is skipped; --all fetches it anyway")
+    func dueness() throws {
+        let server = try TestHTTPServer { _ in .bytes(rssFeed(feed: 2, count: 3), contentType: "application/rss+xml") }
+        defer { server.stop() }
+        let project = try TempProject(name: "due", feeds: [server.url("/a.xml")], interval: "1h")
+        defer { project.remove() }
+        #expect(try project.run().status == 0)
+        let second = try project.run()
+        #expect(second.status == 0)
+        #expect(server.hits(path: "/a.xml") == 1, "not due within its interval")
+        #expect(second.stderr.contains("1 not due"))
+        #expect(try project.run(["--all"]).status == 0)
+        #expect(server.hits(path: "/a.xml") == 2)
+    }
+
+    @Test("changed items come again with the same id and the next revision; unchanged never")
+    func revisions() throws {
+        let variant = Mutex(0)
+        let server = try TestHTTPServer { _ in
+            .bytes(rssFeed(feed: 3, count: 4, variant: variant.withLock { $0 }), contentType: "application/rss+xml")
+        }
+        defer { server.stop() }
+        let project = try TempProject(name: "rev", feeds: [server.url("/r.xml")])
+        defer { project.remove() }
+        #expect(try project.run().status == 0)
+        #expect(try project.run(["--all"]).status == 0)
+        #expect(try project.visibleItems().count == 4, "unchanged items are never emitted again")
+        variant.withLock { $0 = 1 }
+        let third = try project.run(["--all"])
+        #expect(third.status == 0)
+        #expect(third.stderr.contains("4 changed"))
+        let items = try project.visibleItems()
+        #expect(items.count == 8)
+        let byID = Dictionary(grouping: items) { $0["id"] as! String }
+        #expect(byID.count == 4)
+        for (_, versions) in byID {
+            #expect(Set(versions.compactMap { $0["revision"] as? Int }) == [1, 2])
+            let latest = versions.first { $0["revision"] as? Int == 2 }
+            #expect((latest?["title"] as? String)?.contains("updated 1") == true)
+        }
+    }
+
+    @Test("a second run of the same pipeline exits at once with 75 while the first holds the lock")
+    func lock() throws {
+        let server = try TestHTTPServer { _ in
+            TestResponse(status: 200, body: rssFeed(feed: 4, count: 2), delay: .seconds(3))
+        }
+        defer { server.stop() }
+        let project = try TempProject(name: "lock", feeds: [server.url("/slow.xml")])
+        defer { project.remove() }
+        let first = try startIngest(["run", project.pipelineFile], cwd: project.root)
+        // Wait until the first run is inside its fetch (the lock is taken before).
+        let deadline = Date().addingTimeInterval(10)
+        while server.hits(path: "/slow.xml") == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let second = try project.run()
+        #expect(second.status == 75, "\(second.stderr)")
+        #expect(second.stderr.contains("already running"))
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        // The lock died with its holder: a run after it goes ahead.
+        #expect(try project.run(["--all"]).status == 0)
+
+        // And a holder killed with SIGKILL leaves no stale lock behind.
+        let killed = try startIngest(["run", project.pipelineFile, "--all"], cwd: project.root)
+        let hitsBefore = server.hits(path: "/slow.xml")
+        while server.hits(path: "/slow.xml") == hitsBefore, Date() < deadline.addingTimeInterval(10) {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        kill(killed.processIdentifier, SIGKILL)
+        killed.waitUntilExit()
+        #expect(try project.run(["--all"]).status == 0)
+    }
+
+    @Test("429 with Retry-After and failures back off: the feed is not retried before it is due")
+    func backoffAndRetryAfter() throws {
+        let server = try TestHTTPServer { req in
+            req.path == "/busy.xml"
+                ? TestResponse(status: 429, headers: [(name: "Retry-After", value: "7200")])
+                : .status(500)
+        }
+        defer { server.stop() }
+        let project = try TempProject(name: "backoff", feeds: [server.url("/busy.xml"), server.url("/broken.xml")],
+                                      interval: "1m")
+        defer { project.remove() }
+        let first = try project.run()
+        #expect(first.status == 0, "failing feeds do not fail the run")
+        #expect(first.stderr.contains("429"))
+        #expect(try project.run(["--strict"]).status == 0, "both feeds backing off: nothing due, nothing failed")
+        #expect(server.hits(path: "/busy.xml") == 1)
+        #expect(server.hits(path: "/broken.xml") == 1, "a 500 backs off past the 1-minute interval")
+        // Retry-After 7200 s is honoured: the next due time is about two hours out.
+        let summary = try latestRunSummary(project)
+        #expect(summary.contains("\"skipped\" : 2") || summary.contains("\"skipped\":2"))
+    }
+
+    @Test("SIGKILL at varied points, then a clean run: every served item exactly once over visible files")
+    func exactlyOnceUnderSIGKILL() throws {
+        let feeds = 24
+        let served = Mutex([Int](repeating: 0, count: feeds))
+        let server = try TestHTTPServer { req in
+            guard let n = Int(req.path.dropFirst("/f".count).prefix { $0.isNumber }), n < feeds else { return .status(404) }
+            // Each fetch of a feed shows three more items, as a live feed grows.
+            let count = served.withLock { s -> Int in
+                s[n] = min(60, s[n] == 0 ? 6 : s[n] + 3)
+                return s[n]
+            }
+            return TestResponse(status: 200, body: rssFeed(feed: n, count: count), delay: .milliseconds(15))
+        }
+        defer { server.stop() }
+        let project = try TempProject(
+            name: "kill", feeds: (0..<feeds).map { server.url("/f\($0).xml") }, pipelineExtra: "")
+        defer { project.remove() }
+
+        var rng = SystemRandomNumberGenerator()
+        var killedMidRun = 0
+        for round in 0..<14 {
+            let p = try startIngest(["run", project.pipelineFile, "--all", "--quiet"], cwd: project.root)
+            let wait = Double(UInt64.random(in: 0...400, using: &rng)) / 1000 + (round == 0 ? 0.05 : 0)
+            Thread.sleep(forTimeInterval: wait)
+            if p.isRunning {
+                kill(p.processIdentifier, SIGKILL)
+                killedMidRun += 1
+            }
+            p.waitUntilExit()
+        }
+        #expect(killedMidRun >= 7, "most rounds were cut short")
+        let final = try project.run(["--all"])
+        #expect(final.status == 0, "\(final.stderr)")
+
+        let items = try project.visibleItems()
+        var seen: [String: Int] = [:]
+        for item in items { seen[item["guid"] as? String ?? "?", default: 0] += 1 }
+        let duplicates = seen.filter { $0.value > 1 }
+        #expect(duplicates.isEmpty, "duplicated: \(duplicates.keys.sorted().prefix(5))")
+        let finalCounts = served.withLock { $0 }
+        var expected = Set<String>()
+        for (n, count) in finalCounts.enumerated() { for i in 0..<count { expected.insert("feed-\(n)-item-\(i)") } }
+        #expect(Set(seen.keys) == expected, "missing: \(expected.subtracting(seen.keys).sorted().prefix(5))")
+        #expect(project.temporaryFiles().isEmpty, "leftover temporaries are cleaned up by the next run")
+    }
+
+    @Test("serve: runs due feeds, answers /health and /metrics, and exits 0 soon after SIGTERM")
+    func serveGracefulShutdown() throws {
+        let server = try TestHTTPServer { req in
+            TestResponse(status: 200, body: rssFeed(feed: 9, count: 3), delay: .milliseconds(300))
+        }
+        defer { server.stop() }
+        let project = try TempProject(name: "serve", feeds: [server.url("/s1.xml"), server.url("/s2.xml")], interval: "1h")
+        defer { project.remove() }
+        let port = Int.random(in: 20_000...40_000)
+        let p = Process()
+        p.executableURL = ingestBinary
+        p.arguments = ["serve", project.pipelineFile, "--metrics-port", "\(port)"]
+        p.currentDirectoryURL = project.root
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(20)
+        var health = ""
+        while Date() < deadline {
+            if let text = localGET(port: port, path: "/health"), text.contains("last_run") {
+                health = text
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(health.contains("\"feeds\":2"), "health: \(health)")
+        let metrics = localGET(port: port, path: "/metrics") ?? ""
+        #expect(localGET(port: port, path: "/nope")?.hasPrefix("HTTP/1.0 404") == true)
+        #expect(metrics.contains("ingest_feeds_total"))
+        #expect(try project.visibleItems().count == 6)
+        kill(p.processIdentifier, SIGTERM)
+        let stopBy = Date().addingTimeInterval(15)
+        while p.isRunning, Date() < stopBy { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!p.isRunning, "serve stops within a bounded time")
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stderr.contains("stopped"))
+    }
+
+    @Test("serve: SIGTERM during a slow fetch drains it to disk and state, then exits 0")
+    func serveDrainsInFlight() throws {
+        let server = try TestHTTPServer { _ in
+            TestResponse(status: 200, body: rssFeed(feed: 7, count: 4), delay: .milliseconds(1500))
+        }
+        defer { server.stop() }
+        let project = try TempProject(name: "drain", feeds: [server.url("/slow.xml")], interval: "1h")
+        defer { project.remove() }
+        let p = try startIngest(["serve", project.pipelineFile, "--metrics-port=-1"], cwd: project.root)
+        let deadline = Date().addingTimeInterval(20)
+        // The request has arrived and its response is still being delayed.
+        while server.inFlight == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(server.inFlight == 1)
+        kill(p.processIdentifier, SIGTERM)
+        let stopBy = Date().addingTimeInterval(15)
+        while p.isRunning, Date() < stopBy { Thread.sleep(forTimeInterval: 0.05) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 0)
+        #expect(try project.visibleItems().count == 4, "the in-flight feed reached disk before exit")
+        // Its state was committed too: the next run finds it not due.
+        let next = try project.run()
+        #expect(next.status == 0)
+        #expect(server.hits(path: "/slow.xml") == 1)
+        #expect(try project.visibleItems().count == 4)
+    }
+}
+
+func latestRunSummary(_ project: TempProject) throws -> String {
+    let dir = project.outputDir.appendingPathComponent("runs")
+    let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }.sorted()
+    return try String(contentsOf: dir.appendingPathComponent(names.last!), encoding: .utf8)
+}
