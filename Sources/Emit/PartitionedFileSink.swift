@@ -140,21 +140,30 @@ public final class PartitionedFileSink: TransactionalRecordSink {
         let now = Date()
         // Group by (date, kind), keeping record order inside each group.
         var groups: [String: (kind: PreparedFile.Kind, date: String, records: [EmitRecord])] = [:]
+        var dayNames: [Int64: String] = [:]
         for record in batch {
-            let (kind, date): (PreparedFile.Kind, String)
+            let kind: PreparedFile.Kind
+            let day: Int64
             switch record {
             case .item(let item):
                 kind = .items
-                date = Self.partitionDate(item.published?.instant, fallback: item.fetchedAt, now: now)
+                day = Self.partitionDay(item.published?.instant, fallback: item.fetchedAt, now: now)
             case .feed(let feed):
                 kind = .feeds
-                date = Self.partitionDate(feed.fetchedAt, fallback: now, now: now)
+                day = Self.partitionDay(feed.fetchedAt, fallback: now, now: now)
+            }
+            let date: String
+            if let known = dayNames[day] { date = known } else {
+                date = Self.dayName(day)
+                dayNames[day] = date
             }
             groups["\(date)|\(kind.rawValue)", default: (kind, date, [])].records.append(record)
         }
 
         var writers: [PartWriter] = []
         var files: [PreparedFile] = []
+        var line: [UInt8] = []  // one scratch buffer for every record of the batch
+        line.reserveCapacity(4096)
         var directories: [String] = []
         do {
             for key in groups.keys.sorted() {
@@ -175,7 +184,11 @@ public final class PartitionedFileSink: TransactionalRecordSink {
                     current = nil
                 }
                 for record in group.records {
-                    let line = record.line
+                    line.removeAll(keepingCapacity: true)
+                    switch record {
+                    case .item(let i): RecordEncoder.append(i, to: &line)
+                    case .feed(let f): RecordEncoder.append(f, to: &line)
+                    }
                     if let c = current,
                        c.writer.records >= options.maxRecordsPerPart
                         || c.writer.bytes + line.count > options.maxBytesPerPart {
@@ -348,13 +361,28 @@ public final class PartitionedFileSink: TransactionalRecordSink {
         return parts.count == 2 ? "\(parts[0])/\(finalBase)" : finalBase
     }
 
-    static func partitionDate(_ date: Date?, fallback: Date, now: Date) -> String {
+    /// Days since 1970-01-01 (UTC) of the first usable date.
+    static func partitionDay(_ date: Date?, fallback: Date, now: Date) -> Int64 {
         for candidate in [date, fallback, now] {
             if let c = candidate, RecordEncoder.representable(c) {
-                return String(RFC3339.utc(c).prefix(10))
+                return Int64((c.timeIntervalSince1970 / 86_400).rounded(.down))
             }
         }
-        return "1970-01-01"
+        return 0
+    }
+
+    /// `YYYY-MM-DD`.
+    static func dayName(_ day: Int64) -> String {
+        let (y, m, d) = RFC3339.civilFromDays(day)
+        func pad(_ v: Int, _ w: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+
+    static func partitionDate(_ date: Date?, fallback: Date, now: Date) -> String {
+        dayName(partitionDay(date, fallback: fallback, now: now))
     }
 
     private static func checkRelative(_ name: String) throws {
