@@ -114,6 +114,22 @@ public final class PartitionedFileSink: TransactionalRecordSink {
         try Self.makeDirectory(self.directory, sync: options.sync)
     }
 
+    /// A run id that sorts by start time and does not collide between runs started in the
+    /// same second: `[worker-]20251107T022500Z-1a2b3c`. Part names carry it, so a listing
+    /// of a partition is in run order.
+    public static func makeRunID(startedAt: Date = Date(), worker: String? = nil) -> String {
+        let stamp = RFC3339.utc(Date(timeIntervalSince1970: startedAt.timeIntervalSince1970.rounded(.down)))
+            .filter { $0 != "-" && $0 != ":" }
+        let random = String(UInt32.random(in: 0...0xFF_FFFF), radix: 16)
+        let suffix = String(repeating: "0", count: 6 - random.count) + random
+        let prefix = worker.map { w in
+            String(w.unicodeScalars.map { s -> Character in
+                s.isASCII && runIDAllowed(UInt8(s.value)) ? Character(s) : "_"
+            }) + "-"
+        } ?? ""
+        return prefix + stamp + "-" + suffix
+    }
+
     private static func runIDAllowed(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
             || b == 0x2D || b == 0x2E || b == 0x5F
