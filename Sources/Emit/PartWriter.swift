@@ -29,7 +29,7 @@ final class PartWriter {
         pending.reserveCapacity(Self.chunk)
     }
 
-    func append(line: [UInt8]) throws {
+    func append(line: some Collection<UInt8>) throws {
         pending.append(contentsOf: line)
         records += 1
         bytes += line.count

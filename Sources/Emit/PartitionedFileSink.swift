@@ -114,6 +114,22 @@ public final class PartitionedFileSink: TransactionalRecordSink {
         try Self.makeDirectory(self.directory, sync: options.sync)
     }
 
+    /// A run id that sorts by start time and does not collide between runs started in the
+    /// same second: `[worker-]20251107T022500Z-1a2b3c`. Part names carry it, so a listing
+    /// of a partition is in run order.
+    public static func makeRunID(startedAt: Date = Date(), worker: String? = nil) -> String {
+        let stamp = RFC3339.utc(Date(timeIntervalSince1970: startedAt.timeIntervalSince1970.rounded(.down)))
+            .filter { $0 != "-" && $0 != ":" }
+        let random = String(UInt32.random(in: 0...0xFF_FFFF), radix: 16)
+        let suffix = String(repeating: "0", count: 6 - random.count) + random
+        let prefix = worker.map { w in
+            String(w.unicodeScalars.map { s -> Character in
+                s.isASCII && runIDAllowed(UInt8(s.value)) ? Character(s) : "_"
+            }) + "-"
+        } ?? ""
+        return prefix + stamp + "-" + suffix
+    }
+
     private static func runIDAllowed(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
             || b == 0x2D || b == 0x2E || b == 0x5F
@@ -140,21 +156,30 @@ public final class PartitionedFileSink: TransactionalRecordSink {
         let now = Date()
         // Group by (date, kind), keeping record order inside each group.
         var groups: [String: (kind: PreparedFile.Kind, date: String, records: [EmitRecord])] = [:]
+        var dayNames: [Int64: String] = [:]
         for record in batch {
-            let (kind, date): (PreparedFile.Kind, String)
+            let kind: PreparedFile.Kind
+            let day: Int64
             switch record {
             case .item(let item):
                 kind = .items
-                date = Self.partitionDate(item.published?.instant, fallback: item.fetchedAt, now: now)
+                day = Self.partitionDay(item.published?.instant, fallback: item.fetchedAt, now: now)
             case .feed(let feed):
                 kind = .feeds
-                date = Self.partitionDate(feed.fetchedAt, fallback: now, now: now)
+                day = Self.partitionDay(feed.fetchedAt, fallback: now, now: now)
+            }
+            let date: String
+            if let known = dayNames[day] { date = known } else {
+                date = Self.dayName(day)
+                dayNames[day] = date
             }
             groups["\(date)|\(kind.rawValue)", default: (kind, date, [])].records.append(record)
         }
 
         var writers: [PartWriter] = []
         var files: [PreparedFile] = []
+        var line: [UInt8] = []  // one scratch buffer for every record of the batch
+        line.reserveCapacity(4096)
         var directories: [String] = []
         do {
             for key in groups.keys.sorted() {
@@ -175,7 +200,11 @@ public final class PartitionedFileSink: TransactionalRecordSink {
                     current = nil
                 }
                 for record in group.records {
-                    let line = record.line
+                    line.removeAll(keepingCapacity: true)
+                    switch record {
+                    case .item(let i): RecordEncoder.append(i, to: &line)
+                    case .feed(let f): RecordEncoder.append(f, to: &line)
+                    }
                     if let c = current,
                        c.writer.records >= options.maxRecordsPerPart
                         || c.writer.bytes + line.count > options.maxBytesPerPart {
@@ -348,13 +377,28 @@ public final class PartitionedFileSink: TransactionalRecordSink {
         return parts.count == 2 ? "\(parts[0])/\(finalBase)" : finalBase
     }
 
-    static func partitionDate(_ date: Date?, fallback: Date, now: Date) -> String {
+    /// Days since 1970-01-01 (UTC) of the first usable date.
+    static func partitionDay(_ date: Date?, fallback: Date, now: Date) -> Int64 {
         for candidate in [date, fallback, now] {
             if let c = candidate, RecordEncoder.representable(c) {
-                return String(RFC3339.utc(c).prefix(10))
+                return Int64((c.timeIntervalSince1970 / 86_400).rounded(.down))
             }
         }
-        return "1970-01-01"
+        return 0
+    }
+
+    /// `YYYY-MM-DD`.
+    static func dayName(_ day: Int64) -> String {
+        let (y, m, d) = RFC3339.civilFromDays(day)
+        func pad(_ v: Int, _ w: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+
+    static func partitionDate(_ date: Date?, fallback: Date, now: Date) -> String {
+        dayName(partitionDay(date, fallback: fallback, now: now))
     }
 
     private static func checkRelative(_ name: String) throws {

@@ -47,9 +47,9 @@ public enum RecordEncoder {
         w.raw(",\"summary\":"); w.optionalString(item.summary)
         w.raw(",\"content\":"); w.optionalString(item.content)
         w.raw(",\"lang\":"); w.optionalString(item.lang)
-        w.raw(",\"published_at\":"); w.optionalString(utc(item.published?.instant))
-        w.raw(",\"updated_at\":"); w.optionalString(utc(item.updated?.instant))
-        w.raw(",\"published_local\":"); w.optionalString(local(item.published))
+        w.raw(",\"published_at\":"); w.utcDate(item.published?.instant)
+        w.raw(",\"updated_at\":"); w.utcDate(item.updated?.instant)
+        w.raw(",\"published_local\":"); w.localDate(item.published)
         w.raw(",\"authors\":"); w.stringArray(item.authors)
         w.raw(",\"categories\":"); w.stringArray(item.categories)
         w.raw(",\"source\":{\"name\":"); w.optionalString(item.source.name)
@@ -61,7 +61,7 @@ public enum RecordEncoder {
         w.raw(",\"language\":"); w.optionalString(item.feed.language)
         w.raw("},\"topics\":"); w.stringArray(item.topics)
         w.raw(",\"topic_evidence\":"); w.topicEvidence(item.topicEvidence)
-        w.raw(",\"fetched_at\":"); w.string(utc(item.fetchedAt) ?? RFC3339.utc(Date(timeIntervalSince1970: 0)))
+        w.raw(",\"fetched_at\":"); w.utcDate(item.fetchedAt, orEpoch: true)
         // Extensions, after every contract key.
         w.raw(",\"title_key\":"); w.optionalString(item.titleKey)
         w.raw(",\"revision\":"); w.int(item.revision)
@@ -88,7 +88,7 @@ public enum RecordEncoder {
         w.raw(",\"error\":"); w.optionalString(feed.error)
         // Extensions, after every contract key.
         w.raw(",\"feed_id\":"); w.optionalString(feed.feedID)
-        w.raw(",\"fetched_at\":"); w.optionalString(utc(feed.fetchedAt))
+        w.raw(",\"fetched_at\":"); w.utcDate(feed.fetchedAt)
         w.raw("}\n")
         out = w.out
     }
@@ -100,17 +100,11 @@ public enum RecordEncoder {
         return t >= -62_135_596_800 && t < 253_402_300_800  // 0001-01-01 ..< 10000-01-01
     }
 
-    static func utc(_ date: Date?) -> String? {
-        guard let date, representable(date) else { return nil }
-        return RFC3339.utc(date)
-    }
-
-    static func local(_ date: LocalizedDate?) -> String? {
-        guard let date, representable(date.instant),
-              abs(date.utcOffsetSeconds) < 24 * 3600,
-              representable(date.instant.addingTimeInterval(Double(date.utcOffsetSeconds)))
-        else { return nil }
-        return RFC3339.local(date.instant, offsetSeconds: date.utcOffsetSeconds)
+    /// Whether `published_local` can be printed: an offset RFC 3339 can express and a
+    /// local time that is still a four-digit year.
+    static func representableLocal(_ date: LocalizedDate) -> Bool {
+        representable(date.instant) && abs(date.utcOffsetSeconds) < 24 * 3600
+            && representable(date.instant.addingTimeInterval(Double(date.utcOffsetSeconds)))
     }
 
     private static func estimatedSize(_ item: FeedItem) -> Int {
@@ -148,6 +142,59 @@ struct JSONWriter {
 
     mutating func optionalInt(_ v: Int?) {
         if let v { int(v) } else { raw("null") }
+    }
+
+    /// RFC 3339 straight into the buffer; the same text as `IngestCore.RFC3339.format`
+    /// (milliseconds only when non-zero) without building intermediate `String`s.
+    mutating func rfc3339(_ date: Date, offsetSeconds: Int) {
+        let t = date.timeIntervalSince1970 + Double(offsetSeconds)
+        var secs = Int64(t.rounded(.down))
+        var millis = Int((t - Double(secs)) * 1000 + 0.5)
+        if millis >= 1000 { secs += 1; millis -= 1000 }
+        let days = secs >= 0 ? secs / 86_400 : -((-secs + 86_399) / 86_400)
+        let rem = Int(secs - days * 86_400)
+        let (y, m, d) = RFC3339.civilFromDays(days)
+        out.append(0x22)
+        digits(y, 4); out.append(0x2D); digits(m, 2); out.append(0x2D); digits(d, 2); out.append(0x54)
+        digits(rem / 3600, 2); out.append(0x3A); digits(rem % 3600 / 60, 2); out.append(0x3A); digits(rem % 60, 2)
+        if millis != 0 { out.append(0x2E); digits(millis, 3) }
+        if offsetSeconds == 0 {
+            out.append(0x5A)
+        } else {
+            out.append(offsetSeconds < 0 ? 0x2D : 0x2B)
+            let a = abs(offsetSeconds)
+            digits(a / 3600, 2); out.append(0x3A); digits(a % 3600 / 60, 2)
+        }
+        out.append(0x22)
+    }
+
+    @inline(__always) private mutating func digits(_ v: Int, _ width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var v = v
+        while divisor > 0 {
+            out.append(UInt8(truncatingIfNeeded: v / divisor) &+ 0x30)
+            v %= divisor
+            divisor /= 10
+        }
+    }
+
+    mutating func utcDate(_ date: Date?, orEpoch: Bool = false) {
+        if let date, RecordEncoder.representable(date) {
+            rfc3339(date, offsetSeconds: 0)
+        } else if orEpoch {
+            rfc3339(Date(timeIntervalSince1970: 0), offsetSeconds: 0)
+        } else {
+            raw("null")
+        }
+    }
+
+    mutating func localDate(_ date: LocalizedDate?) {
+        if let date, RecordEncoder.representableLocal(date) {
+            rfc3339(date.instant, offsetSeconds: date.utcOffsetSeconds)
+        } else {
+            raw("null")
+        }
     }
 
     mutating func optionalString(_ s: String?) {
@@ -198,23 +245,24 @@ struct JSONWriter {
     /// Copies runs of bytes that need no escaping in one go; the common case (no quotes,
     /// no control characters) is a single `append(contentsOf:)`.
     private mutating func escape(_ buf: UnsafeBufferPointer<UInt8>) {
+        guard let base = buf.baseAddress else { return }
         let n = buf.count
         var runStart = 0
         var i = 0
         while i < n {
-            let b = buf[i]
+            let b = base[i]
             if b >= 0x20 && b != 0x22 && b != 0x5C && b != 0xE2 {
                 i += 1
                 continue
             }
             if b == 0xE2 {
                 // U+2028 LINE SEPARATOR / U+2029 PARAGRAPH SEPARATOR = E2 80 A8 / E2 80 A9.
-                guard i + 2 < n, buf[i + 1] == 0x80, buf[i + 2] == 0xA8 || buf[i + 2] == 0xA9 else {
+                guard i + 2 < n, base[i + 1] == 0x80, base[i + 2] == 0xA8 || base[i + 2] == 0xA9 else {
                     i += 1
                     continue
                 }
                 flush(buf, runStart, i)
-                raw(buf[i + 2] == 0xA8 ? "\\u2028" : "\\u2029")
+                raw(base[i + 2] == 0xA8 ? "\\u2028" : "\\u2029")
                 i += 3
                 runStart = i
                 continue

@@ -60,7 +60,7 @@ public protocol RecordSink: Sendable {
 /// 4. On the next start, `recover(pending:)` with the names still registered rolls those
 ///    forward (their records are marked emitted, so they must become visible) and deletes
 ///    every other temporary file (their records were never marked, so they will be emitted
-///    again).
+///    again). Once it returns, the caller forgets every name it passed: each is settled.
 public protocol TransactionalRecordSink: RecordSink {
     func prepare(_ batch: [EmitRecord]) async throws -> PreparedPart
     func publish(_ part: PreparedPart) async throws -> SinkAck

@@ -290,3 +290,18 @@ import Testing
         #expect(Set(ids).count == 40)
     }
 }
+
+@Suite struct RunIDTests {
+    @Test func runIDsSortByStartAndAreAcceptedBySink() throws {
+        let a = PartitionedFileSink.makeRunID(startedAt: utcDate(2025, 11, 7, 2, 25, 0))
+        let b = PartitionedFileSink.makeRunID(startedAt: utcDate(2025, 11, 7, 2, 25, 1))
+        #expect(a.hasPrefix("20251107T022500Z-") && a.count == "20251107T022500Z-".count + 6)
+        #expect(a < b)
+        #expect(PartitionedFileSink.makeRunID(startedAt: utcDate(2025, 1, 1)) != PartitionedFileSink.makeRunID(startedAt: utcDate(2025, 1, 1)))
+        let w = PartitionedFileSink.makeRunID(worker: "host a/1")
+        #expect(w.hasPrefix("host_a_1-"))
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try PartitionedFileSink(directory: dir, runID: w)
+    }
+}

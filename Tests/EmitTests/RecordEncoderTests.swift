@@ -149,3 +149,31 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct DateFormattingTests {
+    /// The encoder prints dates into its byte buffer itself, for speed; it must agree with
+    /// IngestCore's RFC3339 (the single definition of the text) on every instant and offset.
+    @Test func byteFormatterAgreesWithIngestCoreRFC3339() throws {
+        var rng = SplitMix64(seed: 7)
+        let offsets = [0, 8 * 3600, -5 * 3600, 5 * 3600 + 1800, -(9 * 3600 + 30 * 60), 14 * 3600, -12 * 3600]
+        for i in 0..<20_000 {
+            // 0001-01-01 ... 9998-12-31, with whole seconds, milliseconds and odd fractions.
+            let secs = -62_135_596_800 + Double(rng.next() % 315_500_000_000)
+            let fraction: Double = [0, 0.25, 0.999, 0.0004, 0.9996, 0.5][i % 6]
+            let date = Date(timeIntervalSince1970: secs + fraction)
+            let offset = offsets[i % offsets.count]
+            var w = JSONWriter(out: [])
+            w.rfc3339(date, offsetSeconds: offset)
+            let mine = String(decoding: w.out, as: UTF8.self)
+            let reference = "\"" + RFC3339.format(date, offsetSeconds: offset) + "\""
+            guard mine == reference else {
+                Issue.record("\(date.timeIntervalSince1970) offset \(offset): \(mine) != \(reference)")
+                return
+            }
+        }
+        let partition = PartitionedFileSink.partitionDate(utcDate(1999, 12, 31, 23, 59, 59), fallback: Date(), now: Date())
+        #expect(partition == "1999-12-31")
+        #expect(PartitionedFileSink.partitionDate(Date(timeIntervalSince1970: -1), fallback: Date(), now: Date()) == "1969-12-31")
+        #expect(PartitionedFileSink.partitionDate(Date(timeIntervalSince1970: .nan), fallback: utcDate(2025, 1, 2), now: Date()) == "2025-01-02")
+    }
+}
