@@ -1,0 +1,1 @@
+../EmitTests/JSONSchemaValidator.swift
