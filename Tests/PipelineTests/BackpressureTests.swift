@@ -1,0 +1,144 @@
+import Foundation
+import IngestCore
+import Fetch
+import Pipeline
+import Synchronization
+import Testing
+import TestHTTPServer
+
+private let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// 10-item RSS documents for feed `n`.
+private func smallFeed(_ n: Int) -> [UInt8] {
+    var s = #"<?xml version="1.0"?><rss version="2.0"><channel><title>F\#(n)</title><link>https://e.com/</link>"#
+    for i in 0..<10 {
+        s += "<item><title>Feed \(n) item \(i)</title><guid>f\(n)-\(i)</guid><link>https://e.com/\(n)/\(i)</link></item>"
+    }
+    return Array((s + "</channel></rss>").utf8)
+}
+
+private func makeStages(concurrency: Int) throws -> Stages {
+    var fetch = FetchConfiguration()
+    fetch.maxConcurrent = concurrency
+    fetch.retries = 0
+    return try StageFactory.make(
+        fetch: fetch, taxonomyPath: checkout.appendingPathComponent("pipelines/topics.yaml").path,
+        sourcesPath: checkout.appendingPathComponent("pipelines/sources.yaml").path)
+}
+
+@Suite("Pipeline backpressure and cancellation", .serialized)
+struct BackpressureTests {
+    @Test("a stalled sink stops the fetcher: fetched documents and buffered events stay within the bounds")
+    func stalledSinkBoundsInFlight() async throws {
+        let server = try TestHTTPServer { req in .bytes(smallFeed(Int(req.path.dropFirst(2).prefix { $0.isNumber }) ?? 0)) }
+        defer { server.stop() }
+        let feeds = 200
+        let concurrency = 4
+        let capacities = EdgeCapacities(fetched: 2, items: 8)
+        let stages = try makeStages(concurrency: concurrency)
+        defer { stages.fetcher.shutdown() }
+        let runner = PipelineRunner(stages: stages, capacities: capacities, concurrency: concurrency)
+        let edges = runner.makeEdges()
+        let sources = (0..<feeds).map { FeedSource(location: server.url("/f\($0).xml"), id: "f\($0)") }
+
+        let release = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        let gate = Mutex(false)
+        let run = Task {
+            try await runner.run(sources: sources, edges: edges) { input in
+                var items = 0
+                var first = true
+                for await event in input {
+                    if first {
+                        first = false
+                        // Stall after the first event until the test lets go.
+                        await withCheckedContinuation { c in
+                            release.withLock { $0 = c }
+                            gate.withLock { $0 = true }
+                        }
+                    }
+                    if case .item = event { items += 1 }
+                }
+                return items
+            }
+        }
+        while !gate.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        // Let every producer run into the full buffers.
+        try await Task.sleep(for: .milliseconds(800))
+        let fetchedWhileStalled = server.totalHits
+        // Documents: `concurrency` waiting to send + the fetched buffer + one in Parse; events of
+        // a few more documents fill the three 8-event edges (12 events per document).
+        let bound = concurrency + capacities.fetched + 1 + (3 * capacities.items + 3) / 12 + 2
+        #expect(fetchedWhileStalled <= bound, "fetched \(fetchedWhileStalled) documents while the sink was stalled")
+        #expect(edges.fetched.count <= capacities.fetched)
+        #expect(edges.parsed.highWaterMark <= capacities.items)
+        #expect(edges.normalized.highWaterMark <= capacities.items)
+        #expect(edges.tagged.highWaterMark <= capacities.items)
+        #expect(edges.tagged.count == capacities.items, "the edge before the stalled sink is full")
+
+        release.withLock { $0?.resume() }
+        let items = try await run.value
+        #expect(items == feeds * 10, "every item arrives once the sink drains")
+        #expect(server.totalHits == feeds)
+        #expect(edges.fetched.highWaterMark <= capacities.fetched)
+    }
+
+    @Test("cancelling a run ends every stage promptly and fetches no more")
+    func cancellation() async throws {
+        let server = try TestHTTPServer { req in TestResponse(status: 200, body: smallFeed(1), delay: .milliseconds(50)) }
+        defer { server.stop() }
+        let stages = try makeStages(concurrency: 4)
+        defer { stages.fetcher.shutdown() }
+        let runner = PipelineRunner(stages: stages, capacities: EdgeCapacities(fetched: 2, items: 8), concurrency: 4)
+        let sources = (0..<500).map { FeedSource(location: server.url("/c\($0).xml"), id: "c\($0)") }
+        let run = Task {
+            try await runner.run(sources: sources) { input in
+                var n = 0
+                for await _ in input { n += 1 }
+                return n
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        run.cancel()
+        _ = try? await run.value
+        let hitsAtCancel = server.totalHits
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(server.totalHits <= hitsAtCancel + 4, "at most the in-flight fetches finish after cancellation")
+        #expect(hitsAtCancel < 500)
+    }
+
+    @Test("a 404, a parse failure and a good feed: failures become outcomes, the good feed's items arrive")
+    func failuresTravelAsOutcomes() async throws {
+        let server = try TestHTTPServer { req in
+            switch req.path {
+            case "/good.xml": return .bytes(smallFeed(3))
+            case "/junk.xml": return .bytes(Array("\u{89}PNG not a feed".utf8), contentType: "image/png")
+            default: return .status(404)
+            }
+        }
+        defer { server.stop() }
+        let stages = try makeStages(concurrency: 4)
+        defer { stages.fetcher.shutdown() }
+        let runner = PipelineRunner(stages: stages)
+        let sources = ["/missing.xml", "/junk.xml", "/good.xml"].map { FeedSource(location: server.url($0), id: $0) }
+        let (items, outcomes) = try await runner.run(sources: sources) { input in
+            var items = 0
+            var outcomes: [String: FeedOutcome] = [:]
+            for await event in input {
+                switch event {
+                case .item: items += 1
+                case .end(let o): outcomes[o.source.id] = o
+                case .begin: break
+                }
+            }
+            return (items, outcomes)
+        }
+        #expect(items == 10)
+        #expect(outcomes["/good.xml"]?.status == .ok)
+        #expect(outcomes["/missing.xml"]?.status == .failed)
+        #expect(outcomes["/missing.xml"]?.failure?.httpStatus == 404)
+        #expect(outcomes["/junk.xml"]?.status == .failed)
+        #expect(outcomes["/junk.xml"]?.failure?.kind == .notAFeed)
+        #expect(outcomes["/junk.xml"]?.record.error?.contains("/junk.xml") == true, "the message names the source")
+    }
+}
