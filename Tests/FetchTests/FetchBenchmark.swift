@@ -3,11 +3,11 @@ import IngestCore
 import Testing
 import TestHTTPServer
 
-@testable import Fetch
+import Fetch
 
 /// Issue 4's fetch benchmark, run only on request (timings are not test assertions):
 ///
-///     INGEST_FETCH_BENCH=1 swift test -c release --filter FetchBenchmark
+///     INGEST_FETCH_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter FetchBenchmark
 ///
 /// Optional: `INGEST_FETCH_BENCH_URLS` (default 2000), `INGEST_FETCH_BENCH_CONNECTIONS` (64),
 /// `INGEST_FETCH_BENCH_LATENCY_MS` (100). Prints wall time against the ideal
@@ -17,6 +17,10 @@ import TestHTTPServer
 struct FetchBenchmark {
     private static func setting(_ name: String, _ fallback: Int) -> Int {
         ProcessInfo.processInfo.environment[name].flatMap { Int($0) } ?? fallback
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private static func cpuSeconds() -> Double {
@@ -41,7 +45,7 @@ struct FetchBenchmark {
         }
         defer { server.stop() }
         let urls = (0..<count).map { server.url("/feed/\($0).xml") }
-        let ideal = Double(count) * latency.secondsDouble / Double(connections)
+        let ideal = Double(count) * Self.seconds(latency) / Double(connections)
 
         var configuration = FetchConfiguration()
         configuration.maxConcurrent = connections
@@ -61,7 +65,7 @@ struct FetchBenchmark {
                 }
                 return await group.reduce(into: [FetchedDocument]()) { if let d = $1 { $0.append(d) } }
             }
-            return ((ContinuousClock.now - start).secondsDouble, Self.cpuSeconds() - cpu0, documents)
+            return (Self.seconds(ContinuousClock.now - start), Self.cpuSeconds() - cpu0, documents)
         }
 
         let first = await run(urls.map { FetchRequest(source: FeedSource(location: $0)) })
@@ -85,7 +89,7 @@ struct FetchBenchmark {
         let curlStart = ContinuousClock.now
         try curl.run()
         curl.waitUntilExit()
-        let curlSeconds = (ContinuousClock.now - curlStart).secondsDouble
+        let curlSeconds = Self.seconds(ContinuousClock.now - curlStart)
         #expect(curl.terminationStatus == 0)
 
         func line(_ name: String, _ seconds: Double, cpu: Double?) -> String {

@@ -752,3 +752,33 @@ struct RetryPolicyTests {
         #expect(SourceLocation("http://example.com:http/") == .refused("malformed URL: http://example.com:http/"))
     }
 }
+
+@Suite("Fetch hints for schedulers")
+struct FetchHintsTests {
+    private func headers(_ fields: (String, String)...) -> HTTPHeaders {
+        HTTPHeaders(fields.map { HTTPHeaders.Field(name: $0.0, value: $0.1) })
+    }
+
+    @Test func cacheControlMaxAge() {
+        #expect(FetchHints.maxAgeSeconds(headers(("Cache-Control", "public, max-age=900"))) == 900)
+        #expect(FetchHints.maxAgeSeconds(headers(("cache-control", "s-maxage=60, max-age=300"))) == 300)
+        #expect(FetchHints.maxAgeSeconds(headers(("Cache-Control", "s-maxage=60"))) == 60)
+        #expect(FetchHints.maxAgeSeconds(headers(("Cache-Control", "no-cache"))) == 0)
+        #expect(FetchHints.maxAgeSeconds(headers(("Cache-Control", "max-age=soon"))) == nil)
+        #expect(FetchHints.maxAgeSeconds(headers(("ETag", "\"x\""))) == nil)
+    }
+
+    @Test func retryAfterFromHeaders() {
+        let now = Date(timeIntervalSince1970: 1_762_482_300)
+        #expect(FetchHints.retryAfterSeconds(headers(("Retry-After", "30")), now: now) == 30)
+        #expect(FetchHints.retryAfterSeconds(headers(("Retry-After", "Fri, 07 Nov 2025 02:30:00 GMT")), now: now) == 300)
+        #expect(FetchHints.retryAfterSeconds(headers(), now: now) == nil)
+    }
+
+    @Test func backoffMatchesTheFetcher() {
+        let delay = FetchHints.backoff(attempt: 3, base: .seconds(60), maximum: .seconds(3600))
+        #expect(delay >= .seconds(240) && delay <= .seconds(480))
+        #expect(FetchHints.backoff(attempt: 20, base: .seconds(60), maximum: .seconds(3600)) <= .seconds(3600))
+        #expect(FetchHints.backoff(attempt: 0, base: .seconds(1), maximum: .seconds(3600), retryAfterSeconds: 120) == .seconds(120))
+    }
+}
