@@ -62,8 +62,8 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .target(name: "CTestGzip", path: "Tests/TestHTTPServer/CZlib", linkerSettings: [.linkedLibrary("z")]),
-        .target(name: "TestHTTPServer", dependencies: ["CTestGzip"], path: "Tests/TestHTTPServer", exclude: ["CZlib"]),
+        .target(name: "CTestGzip", path: "Tests/TestHTTPServer/CTestGzip", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "TestHTTPServer", dependencies: ["CTestGzip"], path: "Tests/TestHTTPServer", exclude: ["CTestGzip"]),
         .testTarget(name: "CoreTests", dependencies: ["IngestCore"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestHTTPServer"]),
         .testTarget(name: "ParseTests", dependencies: ["Parse"]),

@@ -108,6 +108,25 @@ struct HTTPFetchTests {
         #expect(third.httpStatus == 304)
     }
 
+    @Test func conditionalHelperOfTheTestServerRoundTrips() async throws {
+        let server = try TestHTTPServer { request in
+            .conditional(request, etag: "W/\"7\"", lastModified: "Fri, 07 Nov 2025 02:25:00 GMT", fresh: .text(rss))
+        }
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+        let url = server.url("/c")
+
+        let first = try #require(await fetcher.fetch(request(url)).document)
+        #expect(first.httpStatus == 200)
+        #expect(first.etag == "W/\"7\"")
+        let second = try #require(await fetcher.fetch(request(url, etag: first.etag)).document)
+        #expect(second.httpStatus == 304)
+        let stale = try #require(await fetcher.fetch(request(url, etag: "\"6\"", lastModified: first.lastModified)).document)
+        #expect(stale.httpStatus == 200)
+        #expect(stale.body == Array(rss.utf8))
+    }
+
     @Test func notFoundFailsOnceWithoutRetry() async throws {
         let server = try TestHTTPServer(routes: [:])
         defer { server.stop() }
