@@ -62,7 +62,7 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .target(name: "CTestGzip", path: "Tests/TestHTTPServer/CTestGzip", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "CTestGzip", path: "Tests/TestHTTPServer/CTestGzip"),
         .target(name: "TestHTTPServer", dependencies: ["CTestGzip"], path: "Tests/TestHTTPServer", exclude: ["CTestGzip"]),
         .testTarget(name: "CoreTests", dependencies: ["IngestCore"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestHTTPServer"]),
