@@ -23,6 +23,12 @@ struct FetchBenchmark {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
+    private static func peakRSSMegabytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss / 1024
+    }
+
     private static func cpuSeconds() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -92,6 +98,17 @@ struct FetchBenchmark {
         let curlSeconds = Self.seconds(ContinuousClock.now - curlStart)
         #expect(curl.terminationStatus == 0)
 
+        // No busy loop: CPU while one transfer waits on a server that does not answer.
+        let hung = try TestHTTPServer { _ in TestResponse.text("late").delayed(by: .seconds(30)) }
+        defer { hung.stop() }
+        let waiting = Task { await fetcher.fetch(FetchRequest(source: FeedSource(location: hung.url("/hang")))) }
+        while hung.totalHits == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let idleCPU0 = Self.cpuSeconds()
+        try await Task.sleep(for: .seconds(2))
+        let idleCPU = Self.cpuSeconds() - idleCPU0
+        waiting.cancel()
+        _ = await waiting.value
+
         func line(_ name: String, _ seconds: Double, cpu: Double?) -> String {
             let ratio = String(format: "%.3f", seconds / ideal)
             let cpuText = cpu.map { String(format: ", CPU %.2f s", $0) } ?? ""
@@ -102,6 +119,8 @@ struct FetchBenchmark {
               \(line("ingest Fetcher, first run (200)", first.seconds, cpu: first.cpu)), server connections \(connectionsFirst)
               \(line("ingest Fetcher, revalidation (304)", second.seconds, cpu: second.cpu))
               \(line("curl --parallel --parallel-max \(connections)", curlSeconds, cpu: nil))
+              CPU while one transfer waits 2 s on a silent server: \(String(format: "%.3f", idleCPU)) s
+              peak RSS of the test process (fetcher and server together): \(Self.peakRSSMegabytes()) MB
             """)
     }
 }
