@@ -82,8 +82,8 @@ let package = Package(
         .executableTarget(name: "tag-bench", dependencies: ["Tag", "NewsText"], path: "Sources/tag-bench"),
 
         // MARK: Tests
-        .target(name: "CTestGzip", path: "Tests/TestHTTPServer/CZlib", linkerSettings: [.linkedLibrary("z")]),
-        .target(name: "TestHTTPServer", dependencies: ["CTestGzip"], path: "Tests/TestHTTPServer", exclude: ["CZlib"]),
+        .target(name: "CTestGzip", path: "Tests/TestHTTPServer/CTestGzip"),
+        .target(name: "TestHTTPServer", dependencies: ["CTestGzip"], path: "Tests/TestHTTPServer", exclude: ["CTestGzip"]),
         .testTarget(name: "CoreTests", dependencies: ["IngestCore"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestHTTPServer"]),
         .testTarget(name: "ParseTests", dependencies: ["Parse"], exclude: ["Fixtures"]),

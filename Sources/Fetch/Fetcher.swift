@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import IngestCore
+import Logging
 import Synchronization
 
 /// The Fetch stage: turns a `FeedSource` into raw bytes plus what later stages need to
@@ -16,12 +17,16 @@ public final class Fetcher: Sendable {
     private let driver: CurlDriver
     private let counters = Mutex(FetchStatistics())
 
-    public init(configuration: FetchConfiguration = .init()) throws {
+    private let logger: Logger
+
+    /// `logger` gets one debug line per retry; failures themselves travel as results.
+    public init(configuration: FetchConfiguration = .init(), logger: Logger = Logger(label: "ingest.fetch")) throws {
         let code = ingest_curl_global_init_once()
         guard code == CURLE_OK else {
             throw FetchSetupError(description: "libcurl: curl_global_init failed: \(String(cString: curl_easy_strerror(code)))")
         }
         self.configuration = configuration
+        self.logger = logger
         self.driver = try CurlDriver(configuration: configuration)
     }
 
@@ -36,6 +41,17 @@ public final class Fetcher: Sendable {
     /// The version string of the libcurl in use, for `--version` and diagnostics.
     public static var libcurlVersion: String { String(cString: ingest_curl_version()) }
 
+    /// Fetches one source. Never throws: every problem is a `SourceFailure` of stage `.fetch`.
+    ///
+    /// - Success: a 2xx (body decoded per `Content-Encoding`) or a 304 (empty body,
+    ///   `isNotModified`), with the final URL after redirects and the final response's
+    ///   headers; files and paths succeed with `httpStatus == nil` and a `file://` final URL.
+    /// - Failure kinds: `.httpStatus` (other statuses; `retryable` for 5xx, 408, 429, with
+    ///   `retryAfterSeconds`), `.timeout`, `.network`, `.tooLarge`, `.refused` (scheme other
+    ///   than http/https/file, also on redirect; more than `maxRedirects`; bad URL), `.io`
+    ///   (local file), `.malformed` (undecodable Content-Encoding), `.other` (cancelled or
+    ///   shut down). Retryable failures were already retried `configuration.retries` times.
+    /// - Cancelling the calling task aborts the transfer (or the wait before a retry).
     public func fetch(_ request: FetchRequest) async -> Result<FetchedDocument, SourceFailure> {
         let result: Result<FetchedDocument, SourceFailure>
         switch SourceLocation(request.source.location) {
@@ -56,6 +72,11 @@ public final class Fetcher: Sendable {
             }
         }
         return result
+    }
+
+    /// Unconditional fetch of `source`.
+    public func fetch(_ source: FeedSource) async -> Result<FetchedDocument, SourceFailure> {
+        await fetch(FetchRequest(source: source))
     }
 
     private func fetchHTTP(_ request: FetchRequest, url: String, hostKey: String) async -> Result<FetchedDocument, SourceFailure> {
@@ -83,6 +104,10 @@ public final class Fetcher: Sendable {
                 if canRetry {
                     let delay = RetryPolicy.delay(
                         attempt: attempt, retryAfterSeconds: failure.retryAfterSeconds, configuration: configuration)
+                    logger.debug("retrying after failure", metadata: [
+                        "source": "\(request.source.location)", "reason": "\(failure.reason)",
+                        "attempt": "\(attempt + 2)", "delay": "\(delay)",
+                    ])
                     do {
                         try await Task.sleep(for: delay)
                     } catch {

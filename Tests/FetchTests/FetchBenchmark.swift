@@ -3,11 +3,11 @@ import IngestCore
 import Testing
 import TestHTTPServer
 
-@testable import Fetch
+import Fetch
 
 /// Issue 4's fetch benchmark, run only on request (timings are not test assertions):
 ///
-///     INGEST_FETCH_BENCH=1 swift test -c release --filter FetchBenchmark
+///     INGEST_FETCH_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter FetchBenchmark
 ///
 /// Optional: `INGEST_FETCH_BENCH_URLS` (default 2000), `INGEST_FETCH_BENCH_CONNECTIONS` (64),
 /// `INGEST_FETCH_BENCH_LATENCY_MS` (100). Prints wall time against the ideal
@@ -17,6 +17,16 @@ import TestHTTPServer
 struct FetchBenchmark {
     private static func setting(_ name: String, _ fallback: Int) -> Int {
         ProcessInfo.processInfo.environment[name].flatMap { Int($0) } ?? fallback
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private static func peakRSSMegabytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss / 1024
     }
 
     private static func cpuSeconds() -> Double {
@@ -41,7 +51,7 @@ struct FetchBenchmark {
         }
         defer { server.stop() }
         let urls = (0..<count).map { server.url("/feed/\($0).xml") }
-        let ideal = Double(count) * latency.secondsDouble / Double(connections)
+        let ideal = Double(count) * Self.seconds(latency) / Double(connections)
 
         var configuration = FetchConfiguration()
         configuration.maxConcurrent = connections
@@ -61,7 +71,7 @@ struct FetchBenchmark {
                 }
                 return await group.reduce(into: [FetchedDocument]()) { if let d = $1 { $0.append(d) } }
             }
-            return ((ContinuousClock.now - start).secondsDouble, Self.cpuSeconds() - cpu0, documents)
+            return (Self.seconds(ContinuousClock.now - start), Self.cpuSeconds() - cpu0, documents)
         }
 
         let first = await run(urls.map { FetchRequest(source: FeedSource(location: $0)) })
@@ -85,8 +95,19 @@ struct FetchBenchmark {
         let curlStart = ContinuousClock.now
         try curl.run()
         curl.waitUntilExit()
-        let curlSeconds = (ContinuousClock.now - curlStart).secondsDouble
+        let curlSeconds = Self.seconds(ContinuousClock.now - curlStart)
         #expect(curl.terminationStatus == 0)
+
+        // No busy loop: CPU while one transfer waits on a server that does not answer.
+        let hung = try TestHTTPServer { _ in TestResponse.text("late").delayed(by: .seconds(30)) }
+        defer { hung.stop() }
+        let waiting = Task { await fetcher.fetch(FetchRequest(source: FeedSource(location: hung.url("/hang")))) }
+        while hung.totalHits == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let idleCPU0 = Self.cpuSeconds()
+        try await Task.sleep(for: .seconds(2))
+        let idleCPU = Self.cpuSeconds() - idleCPU0
+        waiting.cancel()
+        _ = await waiting.value
 
         func line(_ name: String, _ seconds: Double, cpu: Double?) -> String {
             let ratio = String(format: "%.3f", seconds / ideal)
@@ -98,6 +119,8 @@ struct FetchBenchmark {
               \(line("ingest Fetcher, first run (200)", first.seconds, cpu: first.cpu)), server connections \(connectionsFirst)
               \(line("ingest Fetcher, revalidation (304)", second.seconds, cpu: second.cpu))
               \(line("curl --parallel --parallel-max \(connections)", curlSeconds, cpu: nil))
+              CPU while one transfer waits 2 s on a silent server: \(String(format: "%.3f", idleCPU)) s
+              peak RSS of the test process (fetcher and server together): \(Self.peakRSSMegabytes()) MB
             """)
     }
 }

@@ -108,6 +108,25 @@ struct HTTPFetchTests {
         #expect(third.httpStatus == 304)
     }
 
+    @Test func conditionalHelperOfTheTestServerRoundTrips() async throws {
+        let server = try TestHTTPServer { request in
+            .conditional(request, etag: "W/\"7\"", lastModified: "Fri, 07 Nov 2025 02:25:00 GMT", fresh: .text(rss))
+        }
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+        let url = server.url("/c")
+
+        let first = try #require(await fetcher.fetch(request(url)).document)
+        #expect(first.httpStatus == 200)
+        #expect(first.etag == "W/\"7\"")
+        let second = try #require(await fetcher.fetch(request(url, etag: first.etag)).document)
+        #expect(second.httpStatus == 304)
+        let stale = try #require(await fetcher.fetch(request(url, etag: "\"6\"", lastModified: first.lastModified)).document)
+        #expect(stale.httpStatus == 200)
+        #expect(stale.body == Array(rss.utf8))
+    }
+
     @Test func notFoundFailsOnceWithoutRetry() async throws {
         let server = try TestHTTPServer(routes: [:])
         defer { server.stop() }
@@ -750,5 +769,143 @@ struct RetryPolicyTests {
         #expect(SourceLocation("http://[::1]:8080/a b") == .http(url: "http://[::1]:8080/a%20b", hostKey: "http://[::1]:8080"))
         #expect(SourceLocation("http://user:pw@Example.com:81/?q=中") == .http(url: "http://user:pw@Example.com:81/?q=%E4%B8%AD", hostKey: "http://example.com:81"))
         #expect(SourceLocation("http://example.com:http/") == .refused("malformed URL: http://example.com:http/"))
+    }
+}
+
+@Suite("Fetch hints for schedulers")
+struct FetchHintsTests {
+    private func headers(_ fields: (String, String)...) -> HTTPHeaders {
+        HTTPHeaders(fields.map { HTTPHeaders.Field(name: $0.0, value: $0.1) })
+    }
+
+    @Test func cacheControlMaxAge() {
+        #expect(FetchHints.maxAgeSeconds(headers(("Cache-Control", "public, max-age=900"))) == 900)
+        #expect(FetchHints.maxAgeSeconds(headers(("cache-control", "s-maxage=60, max-age=300"))) == 300)
+        #expect(FetchHints.maxAgeSeconds(headers(("Cache-Control", "s-maxage=60"))) == 60)
+        #expect(FetchHints.maxAgeSeconds(headers(("Cache-Control", "no-cache"))) == 0)
+        #expect(FetchHints.maxAgeSeconds(headers(("Cache-Control", "max-age=soon"))) == nil)
+        #expect(FetchHints.maxAgeSeconds(headers(("ETag", "\"x\""))) == nil)
+    }
+
+    @Test func retryAfterFromHeaders() {
+        let now = Date(timeIntervalSince1970: 1_762_482_300)
+        #expect(FetchHints.retryAfterSeconds(headers(("Retry-After", "30")), now: now) == 30)
+        #expect(FetchHints.retryAfterSeconds(headers(("Retry-After", "Fri, 07 Nov 2025 02:30:00 GMT")), now: now) == 300)
+        #expect(FetchHints.retryAfterSeconds(headers(), now: now) == nil)
+    }
+
+    @Test func backoffMatchesTheFetcher() {
+        let delay = FetchHints.backoff(attempt: 3, base: .seconds(60), maximum: .seconds(3600))
+        #expect(delay >= .seconds(240) && delay <= .seconds(480))
+        #expect(FetchHints.backoff(attempt: 20, base: .seconds(60), maximum: .seconds(3600)) <= .seconds(3600))
+        #expect(FetchHints.backoff(attempt: 0, base: .seconds(1), maximum: .seconds(3600), retryAfterSeconds: 120) == .seconds(120))
+    }
+}
+
+/// The shared test server's own behaviour that other suites rely on.
+@Suite("TestHTTPServer", .timeLimit(.minutes(1)))
+struct TestHTTPServerTests {
+    /// Sends raw bytes on one connection and reads until `responses` complete answers arrived
+    /// (each recognised by its `\r\n\r\n` head end plus `Content-Length` body).
+    /// `responses: nil` reads until the server closes.
+    private func exchange(port: Int, _ text: String, responses: Int?) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+        // A wrong expectation must fail the test, not hang it.
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while received.count < 1 << 20 {
+            let reply = String(decoding: received, as: UTF8.self)
+            if let responses, reply.components(separatedBy: "HTTP/1.1 ").count - 1 >= responses,
+                completeBodies(reply, responses)
+            {
+                break
+            }
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            received += buffer[0..<n]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    private func completeBodies(_ reply: String, _ responses: Int) -> Bool {
+        var rest = Substring(reply)
+        for _ in 0..<responses {
+            guard let headEnd = rest.range(of: "\r\n\r\n") else { return false }
+            let head = rest[..<headEnd.lowerBound].lowercased()
+            var length = 0
+            if let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }) {
+                length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+            }
+            let body = rest[headEnd.upperBound...]
+            guard body.utf8.count >= length else { return false }
+            rest = body.dropFirst(length)
+        }
+        return true
+    }
+
+    @Test func pipelinedRequestsOnOneConnectionAreAnsweredInOrder() throws {
+        let server = try TestHTTPServer { request in .text("path=\(request.path) q=\(request.queryItems["q"] ?? "-")") }
+        defer { server.stop() }
+        let reply = try exchange(
+            port: server.port,
+            "GET /a?q=%E4%B8%AD+x HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\n", responses: 2)
+        let first = try #require(reply.range(of: "path=/a q=中 x"))
+        let second = try #require(reply.range(of: "path=/b q=-"))
+        #expect(first.lowerBound < second.lowerBound)
+        #expect(server.connectionsAccepted == 1)
+        #expect(server.totalHits == 2)
+    }
+
+    @Test func postBodyAndHeadAreHandled() throws {
+        let server = try TestHTTPServer { request in
+            .text("\(request.method) \(String(decoding: request.body, as: UTF8.self))")
+        }
+        defer { server.stop() }
+        let post = try exchange(port: server.port, "POST /p HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello", responses: 1)
+        #expect(post.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(post.hasSuffix("\r\n\r\nPOST hello"))
+        let head = try exchange(port: server.port, "HEAD /p HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", responses: nil)
+        #expect(head.contains("Content-Length: 5"))
+        #expect(head.hasSuffix("\r\n\r\n"))
+    }
+
+    @Test func closingConnectionForcesANewConnectionPerRequest() async throws {
+        let server = try TestHTTPServer(routes: ["/once": TestResponse.text(rss).closingConnection()])
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+        for _ in 0..<3 {
+            _ = try #require(await fetcher.fetch(request(server.url("/once"))).document)
+        }
+        #expect(server.connectionsAccepted == 3)
+    }
+
+    @Test func resetStatisticsStartsCountingAfresh() async throws {
+        let server = try TestHTTPServer(routes: ["/x": .text("x")])
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+        _ = await fetcher.fetch(request(server.url("/x")))
+        #expect(server.hits(path: "/x") == 1)
+        server.resetStatistics()
+        #expect(server.hits(path: "/x") == 0)
+        #expect(server.totalHits == 0)
+        _ = await fetcher.fetch(request(server.url("/x")))
+        #expect(server.hits(path: "/x") == 1)
+        #expect(server.allRequests.count == 1)
     }
 }

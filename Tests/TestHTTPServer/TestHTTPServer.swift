@@ -378,6 +378,34 @@ public struct TestResponse: Sendable {
         TestResponse(status: 304, headers: headers)
     }
 
+    /// Answers a conditional GET the way a well-behaved feed server does: `304` when the
+    /// request's `If-None-Match` matches `etag` (or, with no ETag match possible,
+    /// `If-Modified-Since` equals `lastModified`), otherwise `fresh`; both carry the validators.
+    ///
+    ///     TestHTTPServer { request in .conditional(request, etag: "\"v1\"", fresh: .text(rss)) }
+    public static func conditional(
+        _ request: TestRequest, etag: String? = nil, lastModified: String? = nil, fresh: TestResponse
+    ) -> TestResponse {
+        var validators: [(name: String, value: String)] = []
+        if let etag { validators.append((name: "ETag", value: etag)) }
+        if let lastModified { validators.append((name: "Last-Modified", value: lastModified)) }
+        let notModified: Bool
+        if let sent = request.header("If-None-Match") {
+            // RFC 9110: If-None-Match wins over If-Modified-Since; weak comparison, lists allowed.
+            let tags = sent.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            func strip(_ tag: String) -> String { tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag }
+            notModified = etag.map { ours in tags.contains { $0 == "*" || strip($0) == strip(ours) } } ?? false
+        } else if let since = request.header("If-Modified-Since"), let lastModified {
+            notModified = since == lastModified
+        } else {
+            notModified = false
+        }
+        if notModified { return .notModified(headers: validators) }
+        var response = fresh
+        response.headers += validators
+        return response
+    }
+
     /// `totalBytes` sent `chunkSize` at a time, one write every `every`: a slow server.
     public static func trickle(totalBytes: Int, chunkSize: Int = 1, every: Duration, declareLength: Bool = true) -> TestResponse {
         TestResponse(streaming: .stream(total: totalBytes, chunkSize: chunkSize, interval: every, declareLength: declareLength))
