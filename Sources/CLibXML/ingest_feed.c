@@ -271,6 +271,38 @@ static void reset_record(record *r) {
 
 /* ---------------------------------------------------------------- SAX */
 
+static void start_item(feed_state *st, int d, int nb_attributes, const xmlChar **attributes) {
+    st->result->items_seen++;
+    st->kind[d] = K_ITEM;
+    st->item_depth = d;
+    reset_record(&st->item);
+    free(st->item_lang);
+    st->item_lang = current_lang(st) ? strdup(current_lang(st)) : NULL;
+    for (int i = 0; i < nb_attributes; i++) {
+        const xmlChar **a = attributes + i * 5;
+        if (!strcmp((const char *)a[0], "about") && st->item.count < MAX_FIELDS) {
+            field_slot *s = &st->item.slots[st->item.count++];
+            memset(s, 0, sizeof *s);
+            s->code = INGEST_F_RDF_ABOUT;
+            s->ns = INGEST_NS_RDF;
+            char *raw = dup_range(a[3], a[4]);
+            char *abs = ingest_resolve_uri(raw, current_base(st));
+            const char *v = abs ? abs : "";
+            s->text_len = strlen(v);
+            s->text_off = arena_put(&st->item, v, s->text_len);
+            free(raw);
+            free(abs);
+        }
+    }
+}
+
+static void start_channel(feed_state *st, int d) {
+    st->kind[d] = K_CHANNEL;
+    st->channel_depth = d;
+    free(st->channel_lang);
+    st->channel_lang = current_lang(st) ? strdup(current_lang(st)) : NULL;
+}
+
 static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI,
                      int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
                      const xmlChar **attributes) {
@@ -332,11 +364,11 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                 st->result->version[n] = 0;
             }
         }
-        if (root == INGEST_ROOT_ATOM10 || root == INGEST_ROOT_ATOM03 || root == INGEST_ROOT_CHANNEL) {
-            st->kind[d] = K_CHANNEL;
-            st->channel_depth = d;
-            free(st->channel_lang);
-            st->channel_lang = current_lang(st) ? strdup(current_lang(st)) : NULL;
+        if (root == INGEST_ROOT_ATOM10 || root == INGEST_ROOT_ATOM03 || root == INGEST_ROOT_CHANNEL) start_channel(st, d);
+        if (!strcmp(name, "entry") && is_atom(ns)) {
+            /* An Atom Entry Document (RFC 4287 section 4.1.2): one entry, no feed around it. */
+            st->result->root = ns == INGEST_NS_ATOM03 ? INGEST_ROOT_ATOM03 : INGEST_ROOT_ATOM10;
+            start_item(st, d, nb_attributes, attributes);
         }
         return;
     }
@@ -352,36 +384,23 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     int item_like = (!strcmp(name, "item") && (is_rss_core(ns) || ns == INGEST_NS_OTHER)) ||
                     (!strcmp(name, "entry") && (is_atom(ns) || ns == INGEST_NS_NONE));
     if (!st->item_depth && item_like) {
-        st->result->items_seen++;
-        st->kind[d] = K_ITEM;
-        st->item_depth = d;
-        reset_record(&st->item);
-        free(st->item_lang);
-        st->item_lang = current_lang(st) ? strdup(current_lang(st)) : NULL;
-        for (int i = 0; i < nb_attributes; i++) {
-            const xmlChar **a = attributes + i * 5;
-            if (!strcmp((const char *)a[0], "about") && st->item.count < MAX_FIELDS) {
-                field_slot *s = &st->item.slots[st->item.count++];
-                memset(s, 0, sizeof *s);
-                s->code = INGEST_F_RDF_ABOUT;
-                s->ns = INGEST_NS_RDF;
-                char *raw = dup_range(a[3], a[4]);
-                char *abs = ingest_resolve_uri(raw, current_base(st));
-                const char *v = abs ? abs : "";
-                s->text_off = arena_put(&st->item, v, strlen(v));
-                s->text_len = strlen(v);
-                free(raw);
-                free(abs);
-            }
-        }
+        start_item(st, d, nb_attributes, attributes);
         return;
     }
-    if (!st->item_depth && !strcmp(name, "channel") && (is_rss_core(ns)) && !st->channel_depth) {
-        st->kind[d] = K_CHANNEL;
-        st->channel_depth = d;
-        free(st->channel_lang);
-        st->channel_lang = current_lang(st) ? strdup(current_lang(st)) : NULL;
-        return;
+    if (!st->item_depth && !st->channel_depth) {
+        /* A feed wrapped in something else (an XHTML page quoting its feed): read it. */
+        if (!strcmp(name, "channel") && is_rss_core(ns)) { start_channel(st, d); return; }
+        if (!strcmp(name, "feed") && is_atom(ns)) {
+            start_channel(st, d);
+            if (st->result->root == INGEST_ROOT_HTML || st->result->root == INGEST_ROOT_OTHER)
+                st->result->root = ns == INGEST_NS_ATOM03 ? INGEST_ROOT_ATOM03 : INGEST_ROOT_ATOM10;
+            return;
+        }
+        if (!strcmp(name, "rss") && (st->result->root == INGEST_ROOT_HTML || st->result->root == INGEST_ROOT_OTHER)) {
+            st->result->root = INGEST_ROOT_RSS;
+            st->kind[d] = K_ROOT;
+            return;
+        }
     }
 
     record *rec = NULL;

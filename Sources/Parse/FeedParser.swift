@@ -65,12 +65,16 @@ public struct FeedParser: Sendable {
         }
 
         let decoded = DocumentDecoder.decode(body, contentType: document.contentType, kind: .xml)
-        if Self.looksLikeHTML(decoded.utf8) {
-            throw notAFeed(Self.htmlMessage(decoded.utf8, baseURL: baseURL))
-        }
         let read = readXML(decoded.utf8, baseURL: baseURL)
         let result = read.result
-        switch Int32(result.root) {
+        // A page that quotes a whole feed inside its markup is read as that feed; any
+        // other HTML page is refused, naming the feeds it advertises.
+        let root = Int32(result.root)
+        if root == Int32(INGEST_ROOT_HTML) || root == Int32(INGEST_ROOT_NONE) || root == Int32(INGEST_ROOT_OTHER),
+           Self.looksLikeHTML(decoded.utf8) {
+            throw notAFeed(Self.htmlMessage(decoded.utf8, baseURL: baseURL))
+        }
+        switch root {
         case Int32(INGEST_ROOT_NONE):
             throw notAFeed("no XML element found: not a feed")
         case Int32(INGEST_ROOT_HTML):

@@ -335,3 +335,24 @@ func document(_ bytes: [UInt8], url: String = "https://example.org/feeds/main.xm
         #expect(big5.items.first?.title == "半導體產業鏈調整，晶片廠商擴大投資")
     }
 }
+
+@Suite struct FeedShapesTests {
+    @Test func atomEntryDocumentIsOneItem() throws {
+        let xml = "<entry xmlns=\"http://www.w3.org/2005/Atom\"><title>Solo</title><id>urn:x</id><link href=\"https://e.example/solo\"/></entry>"
+        let feed = try FeedParser().parse(document(xml))
+        #expect(feed.info.format == .atom1)
+        #expect(feed.items.map(\.title) == ["Solo"])
+        #expect(feed.items.first?.link == "https://e.example/solo")
+    }
+
+    @Test func feedQuotedInsideXHTMLIsRead() throws {
+        let xml = """
+        <!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml"><body>
+        <feed xmlns="http://www.w3.org/2005/Atom"><title>Inner</title><entry><title>Inside</title></entry></feed>
+        </body></html>
+        """
+        let feed = try FeedParser().parse(document(xml))
+        #expect(feed.info.title == "Inner")
+        #expect(feed.items.map(\.title) == ["Inside"])
+    }
+}
