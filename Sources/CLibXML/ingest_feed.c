@@ -271,6 +271,9 @@ static void reset_record(record *r) {
 
 /* ---------------------------------------------------------------- SAX */
 
+static void finish_capture(feed_state *st);
+static void finish_item(feed_state *st);
+
 static void start_item(feed_state *st, int d, int nb_attributes, const xmlChar **attributes) {
     st->result->items_seen++;
     st->kind[d] = K_ITEM;
@@ -334,6 +337,17 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         }
     }
 
+    int item_like = (!strcmp(name, "item") && (is_rss_core(ns) || ns == INGEST_NS_OTHER)) ||
+                    (!strcmp(name, "entry") && (is_atom(ns) || ns == INGEST_NS_NONE));
+    if (item_like && st->root_seen && st->capturing && st->cap_ns != INGEST_NS_XHTML) {
+        /* A field left open (an unclosed <itunes:category> or <description>)
+         * must not swallow the items after it: close what is open and start afresh. */
+        if (st->capturing) finish_capture(st);
+        if (st->item_depth) finish_item(st);
+        start_item(st, d, nb_attributes, attributes);
+        return;
+    }
+
     if (st->capturing) {
         st->cap_children = 1;
         char lower[16];
@@ -381,8 +395,6 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         if (st->item_depth) return;
     }
 
-    int item_like = (!strcmp(name, "item") && (is_rss_core(ns) || ns == INGEST_NS_OTHER)) ||
-                    (!strcmp(name, "entry") && (is_atom(ns) || ns == INGEST_NS_NONE));
     if (!st->item_depth && item_like) {
         start_item(st, d, nb_attributes, attributes);
         return;

@@ -27,6 +27,10 @@ import Testing
                 parsed += 1
                 items += feed.items.count
                 if !feed.info.warnings.isEmpty { recovered += 1 }
+                if ProcessInfo.processInfo.environment["INGEST_PARSE_VERBOSE"] != nil {
+                    print("FILE \(name): \(feed.info.format?.rawValue ?? "-") \(feed.info.encoding ?? "-") items=\(feed.items.count) "
+                          + "title=\(feed.info.title ?? "nil") first=\(feed.items.first?.title ?? "nil") warnings=\(feed.info.warnings)")
+                }
                 for item in feed.items {
                     for text in [item.title, item.summary, item.content, item.link].compactMap({ $0 }) {
                         #expect(!text.contains("\u{01}"), "break marker leaked in \(name)")

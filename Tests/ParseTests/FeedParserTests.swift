@@ -356,3 +356,24 @@ func document(_ bytes: [UInt8], url: String = "https://example.org/feeds/main.xm
         #expect(feed.items.map(\.title) == ["Inside"])
     }
 }
+
+@Suite struct RecoveryTests {
+    @Test func unclosedChannelFieldDoesNotSwallowItems() throws {
+        let xml = """
+        <rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Pod</title>
+        <itunes:category text="Technology"><itunes:category text="Gadgets"/>
+        <item><title>One</title></item><item><title>Two</title></item>
+        </channel></rss>
+        """
+        let feed = try FeedParser().parse(document(xml))
+        #expect(feed.items.map(\.title) == ["One", "Two"])
+        #expect(feed.info.warnings.contains { $0.contains("not well-formed") })
+    }
+
+    @Test func emptyNestedItemDoesNotSplitAnItem() throws {
+        let xml = "<rss version=\"2.0\"><channel><item><title>Whole</title><item/><link>http://e.example/w</link></item></channel></rss>"
+        let feed = try FeedParser().parse(document(xml))
+        #expect(feed.items.count == 1)
+        #expect(feed.items.first?.link == "http://e.example/w")
+    }
+}
