@@ -57,8 +57,8 @@ void tb_put_codepoint(text_buf *b, unsigned cp) {
 static int is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 static int is_alnum(unsigned char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
 
-/* Decodes the entity at s[0]=='&'. Returns bytes consumed (0 when it is not an entity). */
-static size_t decode_entity(const char *s, size_t n, text_buf *out) {
+/* Reads the entity at s[0]=='&' into *cp. Returns bytes consumed (0 when it is not one). */
+static size_t decode_entity(const char *s, size_t n, unsigned *cp_out) {
     if (n < 3) return 0;
     size_t i = 1;
     if (s[1] == '#') {
@@ -78,7 +78,7 @@ static size_t decode_entity(const char *s, size_t n, text_buf *out) {
         }
         if (!digits) return 0;
         if (i < n && s[i] == ';') i++;
-        tb_put_codepoint(out, cp > 0x10FFFF ? 0xFFFD : (unsigned)cp);
+        *cp_out = cp > 0x10FFFF ? 0xFFFD : (unsigned)cp;
         return i;
     }
     char name[33];
@@ -99,7 +99,7 @@ static size_t decode_entity(const char *s, size_t n, text_buf *out) {
         if (e) cp = e->value;
     }
     if (!cp) return 0;
-    tb_put_codepoint(out, cp);
+    *cp_out = cp;
     return i + (semi ? 1 : 0);
 }
 
@@ -197,13 +197,25 @@ void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
             }
         }
     literal:
+        if (mode == INGEST_TEXT_HTML && c == '&') {
+            unsigned cp = 0;
+            size_t used = decode_entity(s + i, n - i, &cp);
+            if (used) {
+                i += used;
+                if (cp == 0xA0 || cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
+                    if (pending < 1) pending = 1;
+                    continue;
+                }
+                if (out->len > start_len && pending) tb_putc(out, pending == 2 ? '\n' : ' ');
+                pending = 0;
+                newlines = 0;
+                tb_put_codepoint(out, cp);
+                continue;
+            }
+        }
         if (out->len > start_len && pending) tb_putc(out, pending == 2 ? '\n' : ' ');
         pending = 0;
         newlines = 0;
-        if (mode == INGEST_TEXT_HTML && c == '&') {
-            size_t used = decode_entity(s + i, n - i, out);
-            if (used) { i += used; continue; }
-        }
         if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F) {
             tb_put_codepoint(out, (unsigned char)s[i + 1]);
             i += 2;

@@ -72,7 +72,8 @@ enum ItemAssembler {
         for f in fields {
             switch f.code {
             case Int32(INGEST_F_CATEGORY):
-                if let c = (f.attr("label").flatMap { $0.isEmpty ? nil : $0 }) ?? f.attr("term") ?? f.nonEmpty { categories.append(c) }
+                // The term is the category; a label is only its display form.
+                if let c = (f.attr("term").flatMap { $0.isEmpty ? nil : $0 }) ?? f.attr("label") ?? f.nonEmpty { categories.append(c) }
             case Int32(INGEST_F_DC_SUBJECT):
                 if let c = f.nonEmpty { categories.append(c) }
             case Int32(INGEST_F_ITUNES_CATEGORY):
@@ -139,14 +140,15 @@ enum ItemAssembler {
     }
 
     /// RSS `<author>` is an e-mail address, often with the name in parentheses:
-    /// `jane@example.com (Jane Doe)` names Jane Doe.
+    /// `jane@example.com (Jane Doe)` and `Jane Doe (jane@example.com)` both name Jane Doe;
+    /// a bare address stays as it is.
     static func rssAuthor(_ s: String) -> String {
         let t = s.trimmed
-        if let open = t.firstIndex(of: "("), t.hasSuffix(")"), t[..<open].contains("@") {
-            let name = t[t.index(after: open)..<t.index(before: t.endIndex)].trimmed
-            if !name.isEmpty { return name }
-        }
-        return t
+        guard t.contains("@") else { return t }
+        var words = t.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        words.removeAll { $0.contains("@") }
+        let name = words.joined(separator: " ").strip("()<> \t")
+        return name.isEmpty ? t.strip("()<> \t") : name
     }
 
     static func channel(_ view: FieldView, language: String?) -> FeedInfo {
