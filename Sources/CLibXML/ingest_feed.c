@@ -70,6 +70,13 @@ typedef struct {
     scoped_string langs[MAX_STACK];
     int nlangs;
     int saw_rss090;
+
+    /* Element names are interned in libxml2's dictionary, so (name, namespace) pointers
+     * identify an element kind for the whole parse: classify each kind once. */
+    struct {
+        const xmlChar *name, *uri, *prefix;
+        int ns, code, mode, item_like;
+    } cache[512];
 } feed_state;
 
 /* ---------------------------------------------------------------- namespaces */
@@ -306,6 +313,30 @@ static void start_channel(feed_state *st, int d) {
     st->channel_lang = current_lang(st) ? strdup(current_lang(st)) : NULL;
 }
 
+typedef struct { int ns, code, mode, item_like; } element_kind;
+
+static element_kind kind_of(feed_state *st, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI) {
+    size_t h = (((size_t)localname >> 3) ^ ((size_t)URI >> 5) ^ ((size_t)prefix >> 7)) & 511;
+    if (st->cache[h].name == localname && st->cache[h].uri == URI && st->cache[h].prefix == prefix) {
+        element_kind k = {st->cache[h].ns, st->cache[h].code, st->cache[h].mode, st->cache[h].item_like};
+        return k;
+    }
+    const char *name = (const char *)localname;
+    element_kind k;
+    k.ns = ns_id(URI, prefix);
+    k.code = classify(k.ns, name, 0, &k.mode);
+    k.item_like = (!strcmp(name, "item") && (is_rss_core(k.ns) || k.ns == INGEST_NS_OTHER)) ||
+                  (!strcmp(name, "entry") && (is_atom(k.ns) || k.ns == INGEST_NS_NONE));
+    st->cache[h].name = localname;
+    st->cache[h].uri = URI;
+    st->cache[h].prefix = prefix;
+    st->cache[h].ns = k.ns;
+    st->cache[h].code = k.code;
+    st->cache[h].mode = k.mode;
+    st->cache[h].item_like = k.item_like;
+    return k;
+}
+
 static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI,
                      int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
                      const xmlChar **attributes) {
@@ -318,7 +349,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         return;
     }
     const char *name = (const char *)localname;
-    int ns = ns_id(URI, prefix);
+    element_kind ek = kind_of(st, localname, prefix, URI);
+    int ns = ek.ns;
     if (ns == INGEST_NS_RSS090) st->saw_rss090 = 1;
     st->kind[d] = K_OTHER;
 
@@ -337,8 +369,7 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         }
     }
 
-    int item_like = (!strcmp(name, "item") && (is_rss_core(ns) || ns == INGEST_NS_OTHER)) ||
-                    (!strcmp(name, "entry") && (is_atom(ns) || ns == INGEST_NS_NONE));
+    int item_like = ek.item_like;
     if (item_like && st->root_seen && st->capturing && st->cap_ns != INGEST_NS_XHTML) {
         /* A field left open (an unclosed <itunes:category> or <description>)
          * must not swallow the items after it: close what is open and start afresh. */
@@ -429,7 +460,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
             st->kind[d] = K_IGNORE;
             return;
         }
-        code = classify(ns, name, parent == K_CHANNEL, &mode);
+        code = ek.code;
+        mode = ek.mode;
         rec = parent == K_ITEM ? &st->item : &st->channel;
     } else if (parent == K_AUTHOR || parent == K_CONTRIBUTOR) {
         if (!strcmp(name, "name")) code = parent == K_AUTHOR ? INGEST_F_AUTHOR_NAME : INGEST_F_CONTRIBUTOR_NAME;
@@ -440,8 +472,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         if (!strcmp(name, "title")) { code = INGEST_F_SOURCE_TITLE; mode = M_CONTENT; }
         rec = st->item_depth ? &st->item : &st->channel;
     } else if (parent == K_MEDIA_GROUP) {
-        code = classify(ns, name, 0, &mode);
-        if (ns != INGEST_NS_MEDIA) code = INGEST_F_NONE;
+        code = ns == INGEST_NS_MEDIA ? ek.code : INGEST_F_NONE;
+        mode = ek.mode;
         rec = st->item_depth ? &st->item : &st->channel;
     }
     if (code == INGEST_F_NONE || !rec || rec->count >= MAX_FIELDS) return;
@@ -734,7 +766,7 @@ void ingest_html_links(const uint8_t *utf8, size_t len, ingest_html_link_callbac
 long ingest_xml_reader_floor(const uint8_t *utf8, size_t len) {
     xmlTextReaderPtr r = xmlReaderForMemory((const char *)utf8, (int)len, NULL, "UTF-8",
                                             XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOERROR |
-                                                XML_PARSE_NOWARNING);
+                                                XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC);
     if (!r) return -1;
     long nodes = 0;
     size_t touched = 0;

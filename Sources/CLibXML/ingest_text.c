@@ -103,9 +103,14 @@ static size_t decode_entity(const char *s, size_t n, unsigned *cp_out) {
     return i + (semi ? 1 : 0);
 }
 
-static int tag_is(const char *name, const char *const *list) {
-    for (; *list; list++) if (!strcmp(name, *list)) return 1;
-    return 0;
+/* Tag names packed into an integer (at most 10 ASCII letters), so that classifying a tag
+ * is a few integer compares instead of a strcmp per known name. */
+static unsigned long long pack_tag(const char *name) {
+    unsigned long long key = 0;
+    size_t k = 0;
+    for (; name[k] && k < 10; k++) key = key * 37 + (unsigned long long)((unsigned char)name[k] & 0x7F);
+    if (name[k]) return 0; /* longer than any tag we know */
+    return key + 1;
 }
 
 static const char *const block_tags[] = {
@@ -115,7 +120,33 @@ static const char *const block_tags[] = {
 };
 static const char *const skip_tags[] = {"script", "style", "noscript", "template", "iframe", "object", "svg", "head", NULL};
 
-int ingest_is_block_tag(const char *lower_name) { return tag_is(lower_name, block_tags); }
+static unsigned long long block_keys[64], skip_keys[16];
+static int block_count = -1, skip_count;
+
+static void init_keys(void) {
+    int b = 0, k = 0;
+    for (const char *const *t = block_tags; *t; t++) block_keys[b++] = pack_tag(*t);
+    for (const char *const *t = skip_tags; *t; t++) skip_keys[k++] = pack_tag(*t);
+    skip_count = k;
+    __atomic_store_n(&block_count, b, __ATOMIC_RELEASE);
+}
+
+static int key_in(unsigned long long key, const unsigned long long *keys, int n) {
+    for (int i = 0; i < n; i++) if (keys[i] == key) return 1;
+    return 0;
+}
+
+/* 1 for block elements, 2 for elements whose content is never text, 0 otherwise. */
+static int tag_class(const char *lower_name) {
+    if (__atomic_load_n(&block_count, __ATOMIC_ACQUIRE) < 0) init_keys(); /* idempotent: same values from any thread */
+    unsigned long long key = pack_tag(lower_name);
+    if (!key) return 0;
+    if (key_in(key, block_keys, block_count)) return 1;
+    if (key_in(key, skip_keys, skip_count)) return 2;
+    return 0;
+}
+
+int ingest_is_block_tag(const char *lower_name) { return tag_class(lower_name) == 1; }
 
 /* Finds the end '>' of a tag starting at s[i], honouring quoted attribute values. */
 static size_t tag_end(const char *s, size_t n, size_t i) {
@@ -183,7 +214,8 @@ void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
                     goto literal;
                 }
                 i = e + 1;
-                if (!closing && tag_is(name, skip_tags) && !(e > 0 && s[e - 1] == '/')) {
+                int cls = tag_class(name);
+                if (!closing && cls == 2 && !(e > 0 && s[e - 1] == '/')) {
                     char close[20] = "</";
                     strcat(close, name);
                     const char *end = find_ci(s + i, n - i, close);
@@ -191,7 +223,7 @@ void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
                     if (pending < 1) pending = 1;
                     continue;
                 }
-                if (tag_is(name, block_tags)) pending = 2;
+                if (cls == 1) pending = 2;
                 else if (!strcmp(name, "td") || !strcmp(name, "th") || !strcmp(name, "img")) { if (pending < 1) pending = 1; }
                 continue;
             }
@@ -225,6 +257,11 @@ void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
         size_t j = i + 1;
         while (j < n) {
             unsigned char d = (unsigned char)s[j];
+            if (d == ' ' && j + 1 < n) {
+                /* A single space between words needs no collapsing: keep it in the run. */
+                unsigned char e = (unsigned char)s[j + 1];
+                if (e > ' ' && e != '<' && e != '&' && e != 0xC2) { j += 2; continue; }
+            }
             if (d <= ' ' || d == '<' || d == '&' || d == 0xC2) break;
             j++;
         }
