@@ -170,7 +170,19 @@ static const char *find_ci(const char *s, size_t n, const char *needle) {
     return NULL;
 }
 
+/* Bytes that end a run of ordinary text: white space and controls, '<', '&', and 0xC2
+ * (the lead byte of U+0080..U+00A0, which need mapping). */
+static unsigned char run_stop[256];
+static int run_stop_ready;
+
+static void init_run_stop(void) {
+    for (int c = 0; c <= ' '; c++) run_stop[c] = 1;
+    run_stop['<'] = run_stop['&'] = run_stop[0xC2] = 1;
+    __atomic_store_n(&run_stop_ready, 1, __ATOMIC_RELEASE);
+}
+
 void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
+    if (!__atomic_load_n(&run_stop_ready, __ATOMIC_ACQUIRE)) init_run_stop();
     /* Pending separator: 0 none, 1 space, 2 line break. Emitted lazily so that runs collapse
      * and nothing trails at either end. */
     int pending = 0, newlines = 0;
@@ -257,13 +269,10 @@ void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
         size_t j = i + 1;
         while (j < n) {
             unsigned char d = (unsigned char)s[j];
-            if (d == ' ' && j + 1 < n) {
-                /* A single space between words needs no collapsing: keep it in the run. */
-                unsigned char e = (unsigned char)s[j + 1];
-                if (e > ' ' && e != '<' && e != '&' && e != 0xC2) { j += 2; continue; }
-            }
-            if (d <= ' ' || d == '<' || d == '&' || d == 0xC2) break;
-            j++;
+            if (!run_stop[d]) { j++; continue; }
+            /* A single space between words needs no collapsing: keep it in the run. */
+            if (d == ' ' && j + 1 < n && !run_stop[(unsigned char)s[j + 1]]) { j += 2; continue; }
+            break;
         }
         tb_append(out, s + i, j - i);
         i = j;
