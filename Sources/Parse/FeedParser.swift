@@ -286,7 +286,6 @@ struct FieldView {
     struct Field {
         let code: Int32
         let ns: Int32
-        let text: String
         let truncated: Bool
         private let raw: ingest_field
 
@@ -295,10 +294,16 @@ struct FieldView {
             code = f.code
             ns = f.ns
             truncated = f.truncated != 0
-            text = f.text_len == 0 ? "" : f.text.withMemoryRebound(to: UInt8.self, capacity: f.text_len) {
-                String(decoding: UnsafeBufferPointer(start: $0, count: f.text_len), as: UTF8.self)
+        }
+
+        /// Made on demand: most records carry fields nobody reads.
+        var text: String {
+            raw.text_len == 0 ? "" : raw.text.withMemoryRebound(to: UInt8.self, capacity: raw.text_len) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: raw.text_len), as: UTF8.self)
             }
         }
+
+        var isEmpty: Bool { raw.text_len == 0 }
 
         func attr(_ name: String) -> String? {
             let count = Int(raw.nattrs)
@@ -316,7 +321,7 @@ struct FieldView {
             }
         }
 
-        var nonEmpty: String? { text.isEmpty ? nil : text }
+        var nonEmpty: String? { isEmpty ? nil : text }
     }
 
     var all: [Field] {

@@ -386,3 +386,15 @@ func document(_ bytes: [UInt8], url: String = "https://example.org/feeds/main.xm
         #expect(feed.items.first?.link == "http://e.example/w")
     }
 }
+
+@Suite struct AtomLinkChoiceTests {
+    @Test func htmlAlternateBeatsAnEarlierNonHTMLAlternate() throws {
+        let xml = """
+        <feed xmlns="http://www.w3.org/2005/Atom"><entry><title>t</title>
+        <link rel="alternate" type="application/json" href="https://e.example/1.json"/>
+        <link rel="alternate" type="text/html" href="https://e.example/1.html"/>
+        <link rel="alternate" type="text/html" href="https://e.example/1-other.html"/></entry></feed>
+        """
+        #expect(try FeedParser().parse(document(xml)).items.first?.link == "https://e.example/1.html")
+    }
+}
