@@ -192,6 +192,13 @@ func document(_ bytes: [UInt8], url: String = "https://example.org/feeds/main.xm
         #expect(try parser.parse(document(xml)).items.first?.authors == [name])
     }
 
+    @Test func doubleEncodedUTF8IsUndone() throws {
+        let xml = "<rss version=\"2.0\"><channel><item><title>don&#226;&#128;&#153;t</title><description>&#226;&#128;&#166;</description></item></channel></rss>"
+        let item = try parser.parse(document(xml)).items.first
+        #expect(item?.title == "don’t")
+        #expect(item?.summary == "…")
+    }
+
     @Test func atom03() throws {
         let xml = """
         <feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old atom</title>
