@@ -70,6 +70,13 @@ typedef struct {
     scoped_string langs[MAX_STACK];
     int nlangs;
     int saw_rss090;
+
+    /* Element names are interned in libxml2's dictionary, so (name, namespace) pointers
+     * identify an element kind for the whole parse: classify each kind once. */
+    struct {
+        const xmlChar *name, *uri, *prefix;
+        int ns, code, mode, item_like;
+    } cache[512];
 } feed_state;
 
 /* ---------------------------------------------------------------- namespaces */
@@ -215,6 +222,9 @@ static const char *current_lang(feed_state *st) { return st->nlangs ? st->langs[
 char *ingest_resolve_uri(const char *ref, const char *base) {
     if (!ref) return NULL;
     if (!base || !*base) return strdup(ref);
+    /* Already absolute with a plain http(s) scheme: nothing to resolve. */
+    if ((!strncmp(ref, "http://", 7) || !strncmp(ref, "https://", 8)) && !strstr(ref, "/.") && !strchr(ref, ' '))
+        return strdup(ref);
     xmlChar *r = xmlBuildURI((const xmlChar *)ref, (const xmlChar *)base);
     if (!r) return strdup(ref);
     char *out = strdup((const char *)r);
@@ -271,6 +281,65 @@ static void reset_record(record *r) {
 
 /* ---------------------------------------------------------------- SAX */
 
+static void finish_capture(feed_state *st);
+static void finish_item(feed_state *st);
+
+static void start_item(feed_state *st, int d, int nb_attributes, const xmlChar **attributes) {
+    st->result->items_seen++;
+    st->kind[d] = K_ITEM;
+    st->item_depth = d;
+    reset_record(&st->item);
+    free(st->item_lang);
+    st->item_lang = current_lang(st) ? strdup(current_lang(st)) : NULL;
+    for (int i = 0; i < nb_attributes; i++) {
+        const xmlChar **a = attributes + i * 5;
+        if (!strcmp((const char *)a[0], "about") && st->item.count < MAX_FIELDS) {
+            field_slot *s = &st->item.slots[st->item.count++];
+            memset(s, 0, sizeof *s);
+            s->code = INGEST_F_RDF_ABOUT;
+            s->ns = INGEST_NS_RDF;
+            char *raw = dup_range(a[3], a[4]);
+            char *abs = ingest_resolve_uri(raw, current_base(st));
+            const char *v = abs ? abs : "";
+            s->text_len = strlen(v);
+            s->text_off = arena_put(&st->item, v, s->text_len);
+            free(raw);
+            free(abs);
+        }
+    }
+}
+
+static void start_channel(feed_state *st, int d) {
+    st->kind[d] = K_CHANNEL;
+    st->channel_depth = d;
+    free(st->channel_lang);
+    st->channel_lang = current_lang(st) ? strdup(current_lang(st)) : NULL;
+}
+
+typedef struct { int ns, code, mode, item_like; } element_kind;
+
+static element_kind kind_of(feed_state *st, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI) {
+    size_t h = (((size_t)localname >> 3) ^ ((size_t)URI >> 5) ^ ((size_t)prefix >> 7)) & 511;
+    if (st->cache[h].name == localname && st->cache[h].uri == URI && st->cache[h].prefix == prefix) {
+        element_kind k = {st->cache[h].ns, st->cache[h].code, st->cache[h].mode, st->cache[h].item_like};
+        return k;
+    }
+    const char *name = (const char *)localname;
+    element_kind k;
+    k.ns = ns_id(URI, prefix);
+    k.code = classify(k.ns, name, 0, &k.mode);
+    k.item_like = (!strcmp(name, "item") && (is_rss_core(k.ns) || k.ns == INGEST_NS_OTHER)) ||
+                  (!strcmp(name, "entry") && (is_atom(k.ns) || k.ns == INGEST_NS_NONE));
+    st->cache[h].name = localname;
+    st->cache[h].uri = URI;
+    st->cache[h].prefix = prefix;
+    st->cache[h].ns = k.ns;
+    st->cache[h].code = k.code;
+    st->cache[h].mode = k.mode;
+    st->cache[h].item_like = k.item_like;
+    return k;
+}
+
 static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI,
                      int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
                      const xmlChar **attributes) {
@@ -283,7 +352,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         return;
     }
     const char *name = (const char *)localname;
-    int ns = ns_id(URI, prefix);
+    element_kind ek = kind_of(st, localname, prefix, URI);
+    int ns = ek.ns;
     if (ns == INGEST_NS_RSS090) st->saw_rss090 = 1;
     st->kind[d] = K_OTHER;
 
@@ -300,6 +370,16 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
             char *v = dup_range(a[3], a[4]);
             if (v) st->langs[st->nlangs++] = (scoped_string){d, v};
         }
+    }
+
+    int item_like = ek.item_like;
+    if (item_like && st->root_seen && st->capturing && st->cap_ns != INGEST_NS_XHTML) {
+        /* A field left open (an unclosed <itunes:category> or <description>)
+         * must not swallow the items after it: close what is open and start afresh. */
+        if (st->capturing) finish_capture(st);
+        if (st->item_depth) finish_item(st);
+        start_item(st, d, nb_attributes, attributes);
+        return;
     }
 
     if (st->capturing) {
@@ -332,11 +412,11 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                 st->result->version[n] = 0;
             }
         }
-        if (root == INGEST_ROOT_ATOM10 || root == INGEST_ROOT_ATOM03 || root == INGEST_ROOT_CHANNEL) {
-            st->kind[d] = K_CHANNEL;
-            st->channel_depth = d;
-            free(st->channel_lang);
-            st->channel_lang = current_lang(st) ? strdup(current_lang(st)) : NULL;
+        if (root == INGEST_ROOT_ATOM10 || root == INGEST_ROOT_ATOM03 || root == INGEST_ROOT_CHANNEL) start_channel(st, d);
+        if (!strcmp(name, "entry") && is_atom(ns)) {
+            /* An Atom Entry Document (RFC 4287 section 4.1.2): one entry, no feed around it. */
+            st->result->root = ns == INGEST_NS_ATOM03 ? INGEST_ROOT_ATOM03 : INGEST_ROOT_ATOM10;
+            start_item(st, d, nb_attributes, attributes);
         }
         return;
     }
@@ -349,39 +429,24 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         if (st->item_depth) return;
     }
 
-    int item_like = (!strcmp(name, "item") && (is_rss_core(ns) || ns == INGEST_NS_OTHER)) ||
-                    (!strcmp(name, "entry") && (is_atom(ns) || ns == INGEST_NS_NONE));
     if (!st->item_depth && item_like) {
-        st->result->items_seen++;
-        st->kind[d] = K_ITEM;
-        st->item_depth = d;
-        reset_record(&st->item);
-        free(st->item_lang);
-        st->item_lang = current_lang(st) ? strdup(current_lang(st)) : NULL;
-        for (int i = 0; i < nb_attributes; i++) {
-            const xmlChar **a = attributes + i * 5;
-            if (!strcmp((const char *)a[0], "about") && st->item.count < MAX_FIELDS) {
-                field_slot *s = &st->item.slots[st->item.count++];
-                memset(s, 0, sizeof *s);
-                s->code = INGEST_F_RDF_ABOUT;
-                s->ns = INGEST_NS_RDF;
-                char *raw = dup_range(a[3], a[4]);
-                char *abs = ingest_resolve_uri(raw, current_base(st));
-                const char *v = abs ? abs : "";
-                s->text_off = arena_put(&st->item, v, strlen(v));
-                s->text_len = strlen(v);
-                free(raw);
-                free(abs);
-            }
-        }
+        start_item(st, d, nb_attributes, attributes);
         return;
     }
-    if (!st->item_depth && !strcmp(name, "channel") && (is_rss_core(ns)) && !st->channel_depth) {
-        st->kind[d] = K_CHANNEL;
-        st->channel_depth = d;
-        free(st->channel_lang);
-        st->channel_lang = current_lang(st) ? strdup(current_lang(st)) : NULL;
-        return;
+    if (!st->item_depth && !st->channel_depth) {
+        /* A feed wrapped in something else (an XHTML page quoting its feed): read it. */
+        if (!strcmp(name, "channel") && is_rss_core(ns)) { start_channel(st, d); return; }
+        if (!strcmp(name, "feed") && is_atom(ns)) {
+            start_channel(st, d);
+            if (st->result->root == INGEST_ROOT_HTML || st->result->root == INGEST_ROOT_OTHER)
+                st->result->root = ns == INGEST_NS_ATOM03 ? INGEST_ROOT_ATOM03 : INGEST_ROOT_ATOM10;
+            return;
+        }
+        if (!strcmp(name, "rss") && (st->result->root == INGEST_ROOT_HTML || st->result->root == INGEST_ROOT_OTHER)) {
+            st->result->root = INGEST_ROOT_RSS;
+            st->kind[d] = K_ROOT;
+            return;
+        }
     }
 
     record *rec = NULL;
@@ -398,7 +463,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
             st->kind[d] = K_IGNORE;
             return;
         }
-        code = classify(ns, name, parent == K_CHANNEL, &mode);
+        code = ek.code;
+        mode = ek.mode;
         rec = parent == K_ITEM ? &st->item : &st->channel;
     } else if (parent == K_AUTHOR || parent == K_CONTRIBUTOR) {
         if (!strcmp(name, "name")) code = parent == K_AUTHOR ? INGEST_F_AUTHOR_NAME : INGEST_F_CONTRIBUTOR_NAME;
@@ -409,8 +475,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         if (!strcmp(name, "title")) { code = INGEST_F_SOURCE_TITLE; mode = M_CONTENT; }
         rec = st->item_depth ? &st->item : &st->channel;
     } else if (parent == K_MEDIA_GROUP) {
-        code = classify(ns, name, 0, &mode);
-        if (ns != INGEST_NS_MEDIA) code = INGEST_F_NONE;
+        code = ns == INGEST_NS_MEDIA ? ek.code : INGEST_F_NONE;
+        mode = ek.mode;
         rec = st->item_depth ? &st->item : &st->channel;
     }
     if (code == INGEST_F_NONE || !rec || rec->count >= MAX_FIELDS) return;
@@ -590,7 +656,9 @@ int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, con
 
     text_buf doc = {0};
     repair_stats rs;
-    if (ingest_repair_document((const char *)utf8, len, limits->max_entity_expansion, &doc, &rs) != 0) {
+    const char *input = NULL;
+    size_t input_len = 0;
+    if (ingest_repair_document((const char *)utf8, len, limits->max_entity_expansion, &doc, &rs, &input, &input_len) != 0) {
         free(doc.data);
         free(st);
         return -1;
@@ -602,7 +670,7 @@ int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, con
     result->control_chars = rs.control_chars;
     if (rs.junk_before_prolog) add_message(st, "junk before the XML prolog skipped", 0);
 
-    if (doc.len) {
+    if (input_len) {
         xmlSAXHandler sax;
         memset(&sax, 0, sizeof sax);
         sax.initialized = XML_SAX2_MAGIC;
@@ -615,21 +683,18 @@ int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, con
          * text-node limit, our caps (document size in Swift, depth, fields, entity
          * budget above) bound the work instead. */
         int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_IGNORE_ENC | XML_PARSE_NOWARNING;
-        xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(&sax, st, NULL, 0, base_url);
+        /* Pull parsing over the whole buffer: faster than the push parser, which rescans
+         * for the end of each construct. The handler is ours for the parse only. */
+        xmlParserCtxtPtr ctxt = input_len <= 0x7fffffff ? xmlCreateMemoryParserCtxt(input, (int)input_len) : NULL;
         if (ctxt) {
+            xmlSAXHandlerPtr original = ctxt->sax;
+            ctxt->sax = &sax;
+            ctxt->userData = st;
             xmlCtxtUseOptions(ctxt, options);
-            xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
             st->ctxt = ctxt;
-            /* Fed in slices so that a stop (too many errors) takes effect promptly. */
-            size_t off = 0, slice = 1 << 20;
-            while (off < doc.len && !result->stopped_early) {
-                size_t n = doc.len - off < slice ? doc.len - off : slice;
-                int last = off + n >= doc.len;
-                xmlParseChunk(ctxt, doc.data + off, (int)n, last);
-                off += n;
-                if (ctxt->disableSAX && !ctxt->recovery) break;
-            }
-            if (result->stopped_early || off < doc.len) xmlParseChunk(ctxt, NULL, 0, 1);
+            xmlParseDocument(ctxt);
+            ctxt->sax = original;
+            ctxt->userData = ctxt;
             xmlFreeParserCtxt(ctxt);
             st->ctxt = NULL;
         }
@@ -706,7 +771,7 @@ void ingest_html_links(const uint8_t *utf8, size_t len, ingest_html_link_callbac
 long ingest_xml_reader_floor(const uint8_t *utf8, size_t len) {
     xmlTextReaderPtr r = xmlReaderForMemory((const char *)utf8, (int)len, NULL, "UTF-8",
                                             XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOERROR |
-                                                XML_PARSE_NOWARNING);
+                                                XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC);
     if (!r) return -1;
     long nodes = 0;
     size_t touched = 0;

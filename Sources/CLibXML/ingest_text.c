@@ -57,8 +57,8 @@ void tb_put_codepoint(text_buf *b, unsigned cp) {
 static int is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 static int is_alnum(unsigned char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
 
-/* Decodes the entity at s[0]=='&'. Returns bytes consumed (0 when it is not an entity). */
-static size_t decode_entity(const char *s, size_t n, text_buf *out) {
+/* Reads the entity at s[0]=='&' into *cp. Returns bytes consumed (0 when it is not one). */
+static size_t decode_entity(const char *s, size_t n, unsigned *cp_out) {
     if (n < 3) return 0;
     size_t i = 1;
     if (s[1] == '#') {
@@ -78,7 +78,7 @@ static size_t decode_entity(const char *s, size_t n, text_buf *out) {
         }
         if (!digits) return 0;
         if (i < n && s[i] == ';') i++;
-        tb_put_codepoint(out, cp > 0x10FFFF ? 0xFFFD : (unsigned)cp);
+        *cp_out = cp > 0x10FFFF ? 0xFFFD : (unsigned)cp;
         return i;
     }
     char name[33];
@@ -99,13 +99,18 @@ static size_t decode_entity(const char *s, size_t n, text_buf *out) {
         if (e) cp = e->value;
     }
     if (!cp) return 0;
-    tb_put_codepoint(out, cp);
+    *cp_out = cp;
     return i + (semi ? 1 : 0);
 }
 
-static int tag_is(const char *name, const char *const *list) {
-    for (; *list; list++) if (!strcmp(name, *list)) return 1;
-    return 0;
+/* Tag names packed into an integer (at most 10 ASCII letters), so that classifying a tag
+ * is a few integer compares instead of a strcmp per known name. */
+static unsigned long long pack_tag(const char *name) {
+    unsigned long long key = 0;
+    size_t k = 0;
+    for (; name[k] && k < 10; k++) key = key * 37 + (unsigned long long)((unsigned char)name[k] & 0x7F);
+    if (name[k]) return 0; /* longer than any tag we know */
+    return key + 1;
 }
 
 static const char *const block_tags[] = {
@@ -115,7 +120,33 @@ static const char *const block_tags[] = {
 };
 static const char *const skip_tags[] = {"script", "style", "noscript", "template", "iframe", "object", "svg", "head", NULL};
 
-int ingest_is_block_tag(const char *lower_name) { return tag_is(lower_name, block_tags); }
+static unsigned long long block_keys[64], skip_keys[16];
+static int block_count = -1, skip_count;
+
+static void init_keys(void) {
+    int b = 0, k = 0;
+    for (const char *const *t = block_tags; *t; t++) block_keys[b++] = pack_tag(*t);
+    for (const char *const *t = skip_tags; *t; t++) skip_keys[k++] = pack_tag(*t);
+    skip_count = k;
+    __atomic_store_n(&block_count, b, __ATOMIC_RELEASE);
+}
+
+static int key_in(unsigned long long key, const unsigned long long *keys, int n) {
+    for (int i = 0; i < n; i++) if (keys[i] == key) return 1;
+    return 0;
+}
+
+/* 1 for block elements, 2 for elements whose content is never text, 0 otherwise. */
+static int tag_class(const char *lower_name) {
+    if (__atomic_load_n(&block_count, __ATOMIC_ACQUIRE) < 0) init_keys(); /* idempotent: same values from any thread */
+    unsigned long long key = pack_tag(lower_name);
+    if (!key) return 0;
+    if (key_in(key, block_keys, block_count)) return 1;
+    if (key_in(key, skip_keys, skip_count)) return 2;
+    return 0;
+}
+
+int ingest_is_block_tag(const char *lower_name) { return tag_class(lower_name) == 1; }
 
 /* Finds the end '>' of a tag starting at s[i], honouring quoted attribute values. */
 static size_t tag_end(const char *s, size_t n, size_t i) {
@@ -139,7 +170,19 @@ static const char *find_ci(const char *s, size_t n, const char *needle) {
     return NULL;
 }
 
+/* Bytes that end a run of ordinary text: white space and controls, '<', '&', and 0xC2
+ * (the lead byte of U+0080..U+00A0, which need mapping). */
+static unsigned char run_stop[256];
+static int run_stop_ready;
+
+static void init_run_stop(void) {
+    for (int c = 0; c <= ' '; c++) run_stop[c] = 1;
+    run_stop['<'] = run_stop['&'] = run_stop[0xC2] = run_stop[0xC3] = 1;
+    __atomic_store_n(&run_stop_ready, 1, __ATOMIC_RELEASE);
+}
+
 void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
+    if (!__atomic_load_n(&run_stop_ready, __ATOMIC_ACQUIRE)) init_run_stop();
     /* Pending separator: 0 none, 1 space, 2 line break. Emitted lazily so that runs collapse
      * and nothing trails at either end. */
     int pending = 0, newlines = 0;
@@ -183,7 +226,8 @@ void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
                     goto literal;
                 }
                 i = e + 1;
-                if (!closing && tag_is(name, skip_tags) && !(e > 0 && s[e - 1] == '/')) {
+                int cls = tag_class(name);
+                if (!closing && cls == 2 && !(e > 0 && s[e - 1] == '/')) {
                     char close[20] = "</";
                     strcat(close, name);
                     const char *end = find_ci(s + i, n - i, close);
@@ -191,18 +235,56 @@ void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
                     if (pending < 1) pending = 1;
                     continue;
                 }
-                if (tag_is(name, block_tags)) pending = 2;
+                if (cls == 1) pending = 2;
                 else if (!strcmp(name, "td") || !strcmp(name, "th") || !strcmp(name, "img")) { if (pending < 1) pending = 1; }
                 continue;
             }
         }
     literal:
+        if (mode == INGEST_TEXT_HTML && c == '&') {
+            unsigned cp = 0;
+            size_t used = decode_entity(s + i, n - i, &cp);
+            if (used) {
+                i += used;
+                if (cp == 0xA0 || cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
+                    if (pending < 1) pending = 1;
+                    continue;
+                }
+                if (out->len > start_len && pending) tb_putc(out, pending == 2 ? '\n' : ' ');
+                pending = 0;
+                newlines = 0;
+                tb_put_codepoint(out, cp);
+                continue;
+            }
+        }
         if (out->len > start_len && pending) tb_putc(out, pending == 2 ? '\n' : ' ');
         pending = 0;
         newlines = 0;
-        if (mode == INGEST_TEXT_HTML && c == '&') {
-            size_t used = decode_entity(s + i, n - i, out);
-            if (used) { i += used; continue; }
+        if (c == 0xC3 && i + 3 < n) {
+            /* UTF-8 read as Latin-1 and encoded again ("â€¦" for "…"): a lead character
+             * U+00C2..U+00F4 followed by the right number of U+0080..U+00BF. Only undone
+             * when one of those is a C1 control, which real text never contains, so
+             * that a genuine "Ã©" stays as written. */
+            unsigned lead = 0xC0 + ((unsigned char)s[i + 1] & 0x3F);
+            int need = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC2 ? 1 : 0;
+            if (need && lead <= 0xF4) {
+                unsigned cp = lead & (need == 1 ? 0x1F : need == 2 ? 0x0F : 0x07);
+                int ok = 1, c1 = 0;
+                size_t k = i + 2;
+                for (int m = 0; m < need; m++, k += 2) {
+                    if (k + 1 >= n || (unsigned char)s[k] != 0xC2) { ok = 0; break; }
+                    unsigned b = (unsigned char)s[k + 1];
+                    if (b < 0x80 || b > 0xBF) { ok = 0; break; }
+                    if (b <= 0x9F) c1 = 1;
+                    cp = (cp << 6) | (b & 0x3F);
+                }
+                unsigned min = need == 1 ? 0x80 : need == 2 ? 0x800 : 0x10000;
+                if (ok && c1 && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
+                    tb_put_codepoint(out, cp);
+                    i = k;
+                    continue;
+                }
+            }
         }
         if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F) {
             tb_put_codepoint(out, (unsigned char)s[i + 1]);
@@ -213,8 +295,10 @@ void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
         size_t j = i + 1;
         while (j < n) {
             unsigned char d = (unsigned char)s[j];
-            if (d <= ' ' || d == '<' || d == '&' || d == 0xC2) break;
-            j++;
+            if (!run_stop[d]) { j++; continue; }
+            /* A single space between words needs no collapsing: keep it in the run. */
+            if (d == ' ' && j + 1 < n && !run_stop[(unsigned char)s[j + 1]]) { j += 2; continue; }
+            break;
         }
         tb_append(out, s + i, j - i);
         i = j;
