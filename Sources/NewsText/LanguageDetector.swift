@@ -16,26 +16,24 @@ public enum LanguageDetector {
         var thai = 0, devanagari = 0, latinWords = 0, ukrainian = 0
         var trad = 0, simp = 0
         var inLatinWord = false
-        var latin = ""
-        latin.reserveCapacity(64)
+        var latin = String.UnicodeScalarView()
         var scanned = 0
-        for ch in text {
+        for u in text.unicodeScalars {
             scanned += 1
             if scanned > 4000 { break }
-            guard let u = ch.unicodeScalars.first else { continue }
             let v = u.value
             let isLatinLetter = (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0xC0 && v <= 0x24F)
                 || (v >= 0xFF21 && v <= 0xFF3A) || (v >= 0xFF41 && v <= 0xFF5A)
             if isLatinLetter {
                 if !inLatinWord { latinWords += 1; inLatinWord = true }
-                if latin.utf8.count < 2000 { latin.append(ch) }
+                if scanned < 2000 { latin.append(u) }
                 continue
             }
             if inLatinWord && (v == 0x27 || v == 0x2019 || v == 0x2D) { continue }  // don't, open-source
-            if inLatinWord { inLatinWord = false; if latin.utf8.count < 2000 { latin.append(" ") } }
+            if inLatinWord { inLatinWord = false; if scanned < 2000 { latin.append(" ") } }
             if CJK.isHan(v) {
                 han += 1
-                if ScriptTables.traditionalOnly.contains(ch) { trad += 1 } else if ScriptTables.simplifiedOnly.contains(ch) { simp += 1 }
+                if ScriptTables.traditionalOnly.contains(v) { trad += 1 } else if ScriptTables.simplifiedOnly.contains(v) { simp += 1 }
             } else if (0x3040...0x30FF).contains(v) && v != 0x30FB && v != 0x30FC { kana += 1 }
             else if (0xAC00...0xD7AF).contains(v) || (0x1100...0x11FF).contains(v) || (0x3130...0x318F).contains(v) { hangul += 1 }
             else if (0x0400...0x04FF).contains(v) {
@@ -64,7 +62,7 @@ public enum LanguageDetector {
         let scripts = [(cyrillic, ukrainian * 4 >= max(cyrillic / 20, 1) && ukrainian > 0 ? "uk" : "ru"),
                        (arabic, persian > 0 ? "fa" : "ar"), (hebrew, "he"), (greek, "el"), (thai, "th"), (devanagari, "hi")]
         if let best = scripts.max(by: { $0.0 < $1.0 }), best.0 > 0, best.0 >= latinWords * 2 { return best.1 }
-        if latinWords > 0 { return latinLanguage(latin) }
+        if latinWords > 0 { return latinLanguage(String(latin)) }
         if han > 0 { return "zh-Hans" }
         return nil
     }
@@ -81,7 +79,8 @@ public enum LanguageDetector {
     ]
 
     static func latinLanguage(_ text: String) -> String {
-        let words = text.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "'" })
+        // `text` holds only Latin letters separated by single spaces (built by `detect`).
+        let words = text.lowercased().split(separator: " ").prefix(80)
         guard !words.isEmpty else { return "en" }
         var best = ("en", 0)
         var english = 0

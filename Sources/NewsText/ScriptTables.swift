@@ -54,16 +54,16 @@ enum ScriptTables {
         return map
     }()
 
-    /// Characters that only appear in Traditional writing.
-    static let traditionalOnly: Set<Character> = {
+    /// Scalars that only appear in Traditional writing.
+    static let traditionalOnly: Set<UInt32> = {
         let simplified = Set(toSimplified.values)
-        return Set(toSimplified.keys).subtracting(simplified).subtracting(ambiguousTraditional)
+        return Set(Set(toSimplified.keys).subtracting(simplified).subtracting(ambiguousTraditional).map { $0.unicodeScalars.first!.value })
     }()
 
-    /// Characters that only appear in Simplified writing.
-    static let simplifiedOnly: Set<Character> = {
+    /// Scalars that only appear in Simplified writing.
+    static let simplifiedOnly: Set<UInt32> = {
         let traditional = Set(toSimplified.keys)
-        return Set(toSimplified.values).subtracting(traditional).subtracting(ambiguousSimplified)
+        return Set(Set(toSimplified.values).subtracting(traditional).subtracting(ambiguousSimplified).map { $0.unicodeScalars.first!.value })
     }()
 }
 
