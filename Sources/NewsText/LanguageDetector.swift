@@ -13,7 +13,7 @@ public enum LanguageDetector {
     ///   (Han text with no script-specific character, e.g. `中国人民银行`).
     public static func detect(_ text: String, hint: String?) -> String? {
         var han = 0, kana = 0, hangul = 0, cyrillic = 0, arabic = 0, persian = 0, hebrew = 0, greek = 0
-        var thai = 0, devanagari = 0, latinWords = 0, ukrainian = 0
+        var thai = 0, devanagari = 0, latinWords = 0, ukrainian = 0, urdu = 0
         var trad = 0, simp = 0
         var inLatinWord = false
         var latin = String.UnicodeScalarView()
@@ -42,6 +42,7 @@ public enum LanguageDetector {
             } else if (0x0600...0x06FF).contains(v) || (0x0750...0x077F).contains(v) {
                 arabic += 1
                 if v == 0x067E || v == 0x0686 || v == 0x0698 || v == 0x06AF || v == 0x06CC { persian += 1 }
+                if v == 0x06C1 || v == 0x06D2 || v == 0x06BA || v == 0x0679 || v == 0x0688 || v == 0x0691 { urdu += 1 }
             } else if (0x0590...0x05FF).contains(v) { hebrew += 1 }
             else if (0x0370...0x03FF).contains(v) { greek += 1 }
             else if (0x0E00...0x0E7F).contains(v) { thai += 1 }
@@ -60,7 +61,7 @@ public enum LanguageDetector {
             return "zh-Hans"
         }
         let scripts = [(cyrillic, ukrainian * 4 >= max(cyrillic / 20, 1) && ukrainian > 0 ? "uk" : "ru"),
-                       (arabic, persian > 0 ? "fa" : "ar"), (hebrew, "he"), (greek, "el"), (thai, "th"), (devanagari, "hi")]
+                       (arabic, urdu > 0 ? "ur" : persian > 0 ? "fa" : "ar"), (hebrew, "he"), (greek, "el"), (thai, "th"), (devanagari, "hi")]
         if let best = scripts.max(by: { $0.0 < $1.0 }), best.0 > 0, best.0 >= latinWords * 2 { return best.1 }
         if latinWords > 0 { return latinLanguage(String(latin)) }
         if han > 0 { return "zh-Hans" }
@@ -73,7 +74,7 @@ public enum LanguageDetector {
         ("fr", ["le", "la", "les", "des", "du", "et", "est", "une", "un", "pour", "dans", "sur", "au", "aux", "pas", "qui", "que", "avec", "par", "ce", "cette", "son", "ses"]),
         ("de", ["der", "die", "das", "und", "ist", "nicht", "mit", "für", "auf", "den", "dem", "ein", "eine", "sich", "von", "zu", "im", "auch", "wie", "bei", "nach"]),
         ("es", ["el", "los", "las", "del", "y", "que", "por", "una", "con", "para", "es", "se", "su", "al", "como", "más", "pero", "sus"]),
-        ("pt", ["o", "os", "do", "da", "dos", "das", "não", "uma", "com", "para", "em", "no", "na", "que", "é", "ao", "mais", "como"]),
+        ("pt", ["o", "os", "do", "da", "dos", "das", "não", "uma", "com", "para", "em", "no", "na", "nos", "nas", "que", "é", "ao", "mais", "como", "de", "e", "pelo", "pela", "às", "ou"]),
         ("it", ["il", "di", "che", "della", "dei", "delle", "gli", "per", "con", "una", "sono", "non", "nel", "nella", "alla", "anche"]),
         ("nl", ["de", "het", "een", "van", "en", "is", "niet", "met", "voor", "op", "zijn", "dat", "aan", "ook", "naar"]),
     ]

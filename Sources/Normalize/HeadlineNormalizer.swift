@@ -106,6 +106,9 @@ public struct HeadlineNormalizer: Sendable {
                    CJK.isChineseContext(s[close - 1].value), neighbour(close, 1) == nil || chinese(neighbour(close, 1)) {
                     s[i] = Unicode.Scalar(0xFF08)!
                     s[close] = Unicode.Scalar(0xFF09)!
+                    // Full-width brackets carry their own spacing.
+                    if let p = neighbour(i, -1) { for k in (p + 1)..<i { drop.insert(k) } }
+                    if let n = neighbour(close, 1) { for k in (close + 1)..<n { drop.insert(k) } }
                 }
             } else if v != 0x29, let fw = fullWidth[v] {
                 let p = neighbour(i, -1), n = neighbour(i, 1)

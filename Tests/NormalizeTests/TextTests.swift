@@ -190,6 +190,8 @@ struct LanguageTests {
         ("삼성전자, 새로운 반도체 공개", "ko"),
         ("Китай снизил пошлины на американские товары", "ru"),
         ("الصين تخفض الرسوم الجمركية", "ar"),
+        ("پاکستان ان دہشت گرد گروہوں کے خلاف کارروائی کرے", "ur"),
+        ("PSP deteve mais de 800 pessoas nas festas de Natal", "pt"),
         ("Le gouvernement annonce une nouvelle loi sur les données", "fr"),
         ("Die Regierung und der Bundestag streiten über das Gesetz", "de"),
     ])
