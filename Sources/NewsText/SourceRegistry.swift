@@ -185,10 +185,19 @@ public final class SourceRegistry: Sendable {
     /// Separators outlets use to glue their name to a headline, longest first.
     static let gluingSeparators = [" —— ", "——", " — ", " – ", " - ", " | ", " ｜ ", "｜", "|", "_", "－", "—", "–", "-", "丨"]
 
+    static let gluingScalars: Set<UInt32> = {
+        var s = Set<UInt32>()
+        for sep in gluingSeparators { for u in sep.unicodeScalars where u != " " { s.insert(u.value) } }
+        for b in ["【", "[", "［"] { s.insert(b.unicodeScalars.first!.value) }
+        return s
+    }()
+
     /// Removes outlet names glued to the end of a headline (`…_新浪科技_新浪网`, `… | Reuters`)
     /// and a leading `【outlet】`. Returns the bare headline and the most specific outlet named
     /// (the one nearest the text), or nil when nothing glued is a known outlet.
     public func stripGluedSiteNames(_ headline: String) -> (headline: String, source: NewsSource, printed: String)? {
+        // Fast path: most headlines carry no separator and no bracket at all.
+        guard headline.unicodeScalars.contains(where: { Self.gluingScalars.contains($0.value) }) else { return nil }
         var text = headline
         var found: (NewsSource, String)?
         // Suffixes, innermost last.
@@ -197,12 +206,17 @@ public final class SourceRegistry: Sendable {
                 guard let r = text.range(of: sep, options: .backwards) else { continue }
                 let suffix = text[r.upperBound...].trimmingCharacters(in: .whitespaces)
                 let head = text[..<r.lowerBound].trimmingCharacters(in: .whitespaces)
-                guard !head.isEmpty, !suffix.isEmpty, suffix.count <= longestKey + 4,
-                      let s = source(named: suffix)
-                else { continue }
-                text = head
-                found = (s, suffix)
-                continue outer
+                guard !head.isEmpty, !suffix.isEmpty, suffix.count <= longestKey + 4 else { continue }
+                if let s = source(named: suffix) {
+                    text = head
+                    found = (s, suffix)
+                    continue outer
+                }
+                // `…_财经_凤凰网`: once an outlet is stripped, its channel name goes too.
+                if found != nil, Self.isChannelName(suffix) {
+                    text = head
+                    continue outer
+                }
             }
             break
         }
@@ -218,6 +232,24 @@ public final class SourceRegistry: Sendable {
         }
         guard let (s, printed) = found else { return nil }
         return (text, s, printed)
+    }
+
+    static let channelWords: Set<String> = [
+        "新闻", "新聞", "资讯", "資訊", "财经", "財經", "科技", "国际", "國際", "国内", "國內", "社会", "社會", "体育", "體育",
+        "娱乐", "娛樂", "汽车", "汽車", "军事", "軍事", "时政", "時政", "评论", "評論", "房产", "房產", "教育", "健康", "文化",
+        "旅游", "旅遊", "时尚", "時尚", "股票", "基金", "理财", "理財", "数码", "數碼", "手机", "手機", "游戏", "遊戲", "视频", "視頻",
+        "图片", "圖片", "地方", "要闻", "要聞", "滚动", "滾動", "正文", "首页", "首頁", "原创", "原創",
+        "News", "Business", "Technology", "Tech", "World", "Opinion", "Markets", "Politics", "Sport", "Sports", "Science",
+    ]
+
+    /// A section name printed between a headline and its outlet (`财经频道`, `国际新闻`, `Business`).
+    static func isChannelName(_ s: String) -> Bool {
+        var t = s
+        for suffix in ["频道", "頻道", "中心", "新闻", "新聞", "版"] where t.count > suffix.count && t.hasSuffix(suffix) {
+            t.removeLast(suffix.count)
+            break
+        }
+        return channelWords.contains(t) || channelWords.contains(s)
     }
 
     /// `新华社电`, `新华社北京11月7日电` style prefixes name the agency before the dateline.

@@ -44,7 +44,7 @@ public struct HeadlineNormalizer: Sendable {
     /// NFC; zero-width, bidi and control characters removed; every run of white space
     /// (U+3000 included) one space; trimmed; full-width ASCII letters and digits half-width.
     public static func clean(_ text: String) -> String {
-        let nfc = text.utf8.allSatisfy({ $0 < 0x80 }) ? text : text.precomposedStringWithCanonicalMapping
+        let nfc = needsNFC(text) ? text.precomposedStringWithCanonicalMapping : text
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for u in nfc.unicodeScalars {
@@ -64,6 +64,23 @@ public struct HeadlineNormalizer: Sendable {
             out.append(w)
         }
         return String(out)
+    }
+
+    /// Whether NFC could change `text`: only combining marks, Hangul jamo and singleton
+    /// decompositions (CJK compatibility ideographs, Ohm and Angstrom signs, Greek
+    /// tonos forms) do. Foundation's NFC is slow, and almost no headline needs it.
+    static func needsNFC(_ text: String) -> Bool {
+        for u in text.unicodeScalars {
+            let v = u.value
+            if v < 0x300 { continue }
+            if (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v) || (0x1100...0x11FF).contains(v)
+                || v == 0x2126 || v == 0x212A || v == 0x212B || (0x0340...0x0344).contains(v) || v == 0x0374
+                || v == 0x037E || v == 0x0387 || (0x1F71...0x1FFD).contains(v) {
+                return true
+            }
+            if u.properties.canonicalCombiningClass != .notReordered { return true }
+        }
+        return false
     }
 
     /// Zero-width characters, bidi controls, soft hyphen and BOM: invisible, and they break

@@ -52,6 +52,8 @@ struct HeadlineTests {
         ("Fed holds rates steady - The New York Times", "Fed holds rates steady", "nytimes"),
         ("中美经贸磋商取得进展_网易科技", "中美经贸磋商取得进展", "163"),
         ("央行降准 | 财新网", "央行降准", "caixin"),
+        ("央行降准_财经频道_凤凰网", "央行降准", "ifeng"),
+        ("Fed holds rates - Business - The Guardian", "Fed holds rates", "guardian"),
     ])
     func glued(input: String, title: String, id: String) {
         let n = normalizer.normalize(input)
@@ -63,6 +65,8 @@ struct HeadlineTests {
         #expect(normalizer.normalize("【独家】某公司裁员").title == "【独家】某公司裁员")
         #expect(normalizer.normalize("COVID-19 cases rise").title == "COVID-19 cases rise")
         #expect(normalizer.normalize("Spider-Man returns - Variety Weekly").title == "Spider-Man returns - Variety Weekly")
+        // A channel word alone is no outlet.
+        #expect(normalizer.normalize("央行降准_财经").title == "央行降准_财经")
         // Without a registry nothing is taken for a site name.
         #expect(HeadlineNormalizer(registry: nil).normalize("华为发布新款芯片_新浪科技").title == "华为发布新款芯片_新浪科技")
     }
