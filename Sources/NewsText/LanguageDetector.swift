@@ -26,7 +26,7 @@ public enum LanguageDetector {
                 || (v >= 0xFF21 && v <= 0xFF3A) || (v >= 0xFF41 && v <= 0xFF5A)
             if isLatinLetter {
                 if !inLatinWord { latinWords += 1; inLatinWord = true }
-                if scanned < 2000 { latin.append(u) }
+                if scanned < 2000 { latin.append(v < 0x80 ? Unicode.Scalar(v | 0x20)! : u) }
                 continue
             }
             if inLatinWord && (v == 0x27 || v == 0x2019 || v == 0x2D) { continue }  // don't, open-source
@@ -79,20 +79,27 @@ public enum LanguageDetector {
         ("nl", ["de", "het", "een", "van", "en", "is", "niet", "met", "voor", "op", "zijn", "dat", "aan", "ook", "naar"]),
     ]
 
+    /// Word → bit per language in `functionWords` order: one lookup per word.
+    static let functionWordBits: [Substring: UInt8] = {
+        var m: [Substring: UInt8] = [:]
+        for (i, (_, set)) in functionWords.enumerated() { for w in set { m[w, default: 0] |= 1 << UInt8(i) } }
+        return m
+    }()
+
     static func latinLanguage(_ text: String) -> String {
-        // `text` holds only Latin letters separated by single spaces (built by `detect`).
-        let words = text.lowercased().split(separator: " ").prefix(80)
-        guard !words.isEmpty else { return "en" }
-        var best = ("en", 0)
-        var english = 0
-        for (lang, set) in functionWords {
-            var n = 0
-            for w in words where set.contains(w) { n += 1 }
-            if lang == "en" { english = n }
-            if n > best.1 { best = (lang, n) }
+        // `text` holds only Latin letters (ASCII already lower-case) separated by spaces.
+        var counts = [Int](repeating: 0, count: functionWords.count)
+        var seen = 0
+        for w in text.split(separator: " ") {
+            seen += 1
+            if seen > 80 { break }
+            guard let bits = functionWordBits[w] ?? (w.contains(where: { $0.isUppercase }) ? functionWordBits[Substring(w.lowercased())] : nil) else { continue }
+            for i in 0..<functionWords.count where bits & (1 << UInt8(i)) != 0 { counts[i] += 1 }
         }
+        var best = 0
+        for i in 1..<counts.count where counts[i] > counts[best] { best = i }
         // A single foreign function word in a short headline is weak evidence.
-        if best.0 != "en" && (best.1 < 2 || best.1 <= english) { return "en" }
-        return best.0
+        if best != 0 && (counts[best] < 2 || counts[best] <= counts[0]) { return "en" }
+        return functionWords[best].0
     }
 }

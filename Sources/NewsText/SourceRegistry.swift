@@ -185,6 +185,31 @@ public final class SourceRegistry: Sendable {
     /// Separators outlets use to glue their name to a headline, longest first.
     static let gluingSeparators = [" —— ", "——", " — ", " – ", " - ", " | ", " ｜ ", "｜", "|", "_", "－", "—", "–", "-", "丨"]
 
+    /// Scalars that form separator runs (with the spaces around them).
+    static let separatorScalars: Set<UInt32> = {
+        var s = Set<UInt32>()
+        for sep in gluingSeparators { for u in sep.unicodeScalars where u != " " { s.insert(u.value) } }
+        return s
+    }()
+
+    /// The last run of separator scalars (plus surrounding spaces) that ends before `end`.
+    static func lastSeparatorRun(_ s: [Unicode.Scalar], before end: Int) -> Range<Int>? {
+        var j = end - 1
+        while j >= 0 && !separatorScalars.contains(s[j].value) { j -= 1 }
+        guard j >= 0 else { return nil }
+        var lo = j, hi = j + 1
+        while lo > 0 && (separatorScalars.contains(s[lo - 1].value) || s[lo - 1] == " ") { lo -= 1 }
+        while hi < end && (separatorScalars.contains(s[hi].value) || s[hi] == " ") { hi += 1 }
+        return lo..<hi
+    }
+
+    static func trimmedSpaces(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Range<Int> {
+        var lo = r.lowerBound, hi = r.upperBound
+        while lo < hi && s[lo] == " " { lo += 1 }
+        while hi > lo && s[hi - 1] == " " { hi -= 1 }
+        return lo..<hi
+    }
+
     static let gluingScalars: Set<UInt32> = {
         var s = Set<UInt32>()
         for sep in gluingSeparators { for u in sep.unicodeScalars where u != " " { s.insert(u.value) } }
@@ -198,28 +223,35 @@ public final class SourceRegistry: Sendable {
     public func stripGluedSiteNames(_ headline: String) -> (headline: String, source: NewsSource, printed: String)? {
         // Fast path: most headlines carry no separator and no bracket at all.
         guard headline.unicodeScalars.contains(where: { Self.gluingScalars.contains($0.value) }) else { return nil }
-        var text = headline
+        var scalars = Array(headline.unicodeScalars)
         var found: (NewsSource, String)?
-        // Suffixes, innermost last.
+        // Suffixes, innermost last. The name may itself hold a separator (`Agence
+        // France-Presse`), so the last few separator runs are tried, nearest first.
         outer: while true {
-            for sep in Self.gluingSeparators {
-                guard let r = text.range(of: sep, options: .backwards) else { continue }
-                let suffix = text[r.upperBound...].trimmingCharacters(in: .whitespaces)
-                let head = text[..<r.lowerBound].trimmingCharacters(in: .whitespaces)
-                guard !head.isEmpty, !suffix.isEmpty, suffix.count <= longestKey + 4 else { continue }
-                if let s = source(named: suffix) {
-                    text = head
-                    found = (s, suffix)
+            var end = scalars.count
+            for _ in 0..<3 {
+                guard let run = Self.lastSeparatorRun(scalars, before: end) else { break }
+                end = run.lowerBound
+                let head = Self.trimmedSpaces(scalars, 0..<run.lowerBound)
+                let tail = Self.trimmedSpaces(scalars, run.upperBound..<scalars.count)
+                guard !head.isEmpty, !tail.isEmpty, tail.count <= longestKey + 4 else { continue }
+                var suffix = String.UnicodeScalarView()
+                suffix.append(contentsOf: scalars[tail])
+                let printed = String(suffix)
+                if let s = source(named: printed) {
+                    scalars = Array(scalars[head])
+                    found = (s, printed)
                     continue outer
                 }
                 // `…_财经_凤凰网`: once an outlet is stripped, its channel name goes too.
-                if found != nil, Self.isChannelName(suffix) {
-                    text = head
+                if found != nil, Self.isChannelName(printed) {
+                    scalars = Array(scalars[head])
                     continue outer
                 }
             }
             break
         }
+        var text = String(String.UnicodeScalarView(scalars))
         // `【新华社】…` / `[Reuters] …` prefixes naming the outlet.
         for (open, close) in [("【", "】"), ("[", "]"), ("［", "］")] where text.hasPrefix(open) {
             guard let end = text.range(of: close) else { continue }

@@ -49,12 +49,17 @@ public struct HeadlineNormalizer: Sendable {
         var pendingSpace = false
         for u in nfc.unicodeScalars {
             let v = u.value
-            if isInvisible(v) { continue }
-            if u.properties.isWhitespace || v == 0x3000 || v == 0xA0 || v == 0x85 {
-                pendingSpace = true
-                continue
+            // ASCII and Han need no property lookups (they are most of every headline).
+            if v < 0x80 {
+                if v <= 0x20 || v == 0x7F { pendingSpace = true; continue }
+            } else if !CJK.isHan(v) {
+                if isInvisible(v) { continue }
+                if u.properties.isWhitespace || v == 0x3000 || v == 0xA0 || v == 0x85 {
+                    pendingSpace = true
+                    continue
+                }
+                if v < 0xA0 { pendingSpace = true; continue }  // C1 controls
             }
-            if u.properties.generalCategory == .control { pendingSpace = true; continue }
             var w = u
             if (0xFF10...0xFF19).contains(v) || (0xFF21...0xFF3A).contains(v) || (0xFF41...0xFF5A).contains(v) {
                 w = Unicode.Scalar(v - 0xFEE0)!
@@ -148,6 +153,12 @@ public struct HeadlineNormalizer: Sendable {
     public static func titleKey(_ title: String) -> String {
         var out = String.UnicodeScalarView()
         for u in TextFolding.fold(clean(title)).unicodeScalars {
+            let v = u.value
+            if v < 0x80 {
+                if (v >= 0x30 && v <= 0x39) || (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) { out.append(u) }
+                continue
+            }
+            if CJK.isHan(v) { out.append(u); continue }
             switch u.properties.generalCategory {
             case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
                  .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark:

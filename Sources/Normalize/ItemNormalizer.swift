@@ -30,6 +30,7 @@ public struct ItemNormalizer: Sendable {
     public let options: NormalizeOptions
     private let headlines: HeadlineNormalizer
     private let tracking: TrackingParameters
+    private let outlets = OutletCache()
 
     public init(registry: SourceRegistry?, options: NormalizeOptions = .init()) {
         self.registry = registry
@@ -57,8 +58,7 @@ public struct ItemNormalizer: Sendable {
         let chinese = lang?.hasPrefix("zh") == true || declared.map(Self.canonicalLanguage)?.hasPrefix("zh") == true
 
         // Outlet behind the feed, for its zone and as a source fallback.
-        let feedOutlet: NewsSource? = feedSource.sourceID.flatMap { registry?.source(id: $0) }
-            ?? [info.link, context.finalURL, context.requestedURL].lazy.compactMap { $0 }.compactMap { self.registry?.source(forURL: $0) }.first
+        let feedOutlet = outlet(of: context)
 
         // Zone for zoneless times: feed list, then the outlet's, then Chinese default, then UTC.
         let zone: TimeZone = {
@@ -133,6 +133,22 @@ public struct ItemNormalizer: Sendable {
             feed: feed, fetchedAt: context.fetchedAt, warnings: warnings)
     }
 
+    /// The outlet behind a feed: the feed list's `sourceID`, else the registry entry for the
+    /// feed's home link or URL. Every item of a feed asks, so answers are kept per feed.
+    private func outlet(of context: FeedContext) -> NewsSource? {
+        guard let registry else { return nil }
+        if let id = context.source.sourceID { return registry.source(id: id) }
+        let key = context.source.id + "\u{1}" + (context.info.link ?? "") + "\u{1}" + context.finalURL
+        if let hit = outlets.cache.withLock({ $0[key] }) { return hit }
+        let found = [context.info.link, context.finalURL, context.requestedURL].lazy.compactMap { $0 }
+            .compactMap { registry.source(forURL: $0) }.first
+        outlets.cache.withLock { c in
+            if c.count > 4096 { c.removeAll() }
+            c[key] = .some(found)
+        }
+        return found
+    }
+
     /// RSS: a guid is the item's link unless `isPermaLink="false"`.
     private func permalinkGuid(_ raw: RawItem) -> String? {
         guard raw.guidIsPermaLink != false, let g = raw.guid,
@@ -146,28 +162,32 @@ public struct ItemNormalizer: Sendable {
     /// line; nil when nothing visible remains. Width is left as published (the full-width
     /// fold is a headline rule).
     public static func paragraphs(_ text: String) -> String? {
-        var lines: [String] = []
-        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" || $0 == "\u{2029}" }) {
-            let c = collapse(String(line))
-            if !c.isEmpty { lines.append(c) }
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false, pendingBreak = false
+        for u in text.unicodeScalars {
+            let v = u.value
+            if v == 0x0A || v == 0x0D || v == 0x2029 || v == 0x2028 || v == 0x0B || v == 0x0C {
+                pendingBreak = true
+                continue
+            }
+            if v < 0x80 {
+                if v <= 0x20 || v == 0x7F { pendingSpace = true; continue }
+            } else if !CJK.isHan(v) {
+                if HeadlineNormalizer.isInvisible(v) { continue }
+                if u.properties.isWhitespace || v < 0xA0 { pendingSpace = true; continue }
+            }
+            if !out.isEmpty {
+                if pendingBreak { out.append("\n") } else if pendingSpace { out.append(" ") }
+            }
+            pendingSpace = false
+            pendingBreak = false
+            out.append(u)
         }
-        return lines.isEmpty ? nil : lines.joined(separator: "\n")
+        return out.isEmpty ? nil : String(out)
     }
 
     static func collapse(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        var pending = false
-        for u in text.unicodeScalars {
-            if HeadlineNormalizer.isInvisible(u.value) { continue }
-            if u.properties.isWhitespace || u.properties.generalCategory == .control {
-                pending = true
-                continue
-            }
-            if pending && !out.isEmpty { out.append(" ") }
-            pending = false
-            out.append(u)
-        }
-        return String(out)
+        paragraphs(text.replacingOccurrences(of: "\n", with: " ")) ?? ""
     }
 
     /// `jane@example.com (Jane Doe)` and `Jane Doe <jane@example.com>` are Jane Doe.
@@ -199,6 +219,10 @@ public struct ItemNormalizer: Sendable {
         }
         return ([first] + rest.map { $0.count == 2 ? $0.uppercased() : $0.prefix(1).uppercased() + $0.dropFirst() }).joined(separator: "-")
     }
+}
+
+final class OutletCache: Sendable {
+    let cache = Mutex<[String: NewsSource?]>([:])
 }
 
 /// `TimeZone(identifier:)` reads tzdata; items of one feed share a zone, so keep them.
