@@ -16,7 +16,7 @@ public enum LanguageDetector {
         var thai = 0, devanagari = 0, latinWords = 0, ukrainian = 0, urdu = 0
         var trad = 0, simp = 0
         var inLatinWord = false
-        var latin = String.UnicodeScalarView()
+        var latin = UTF8Builder(capacity: 128)
         var scanned = 0
         for u in text.unicodeScalars {
             scanned += 1
@@ -30,7 +30,7 @@ public enum LanguageDetector {
                 continue
             }
             if inLatinWord && (v == 0x27 || v == 0x2019 || v == 0x2D) { continue }  // don't, open-source
-            if inLatinWord { inLatinWord = false; if scanned < 2000 { latin.append(" ") } }
+            if inLatinWord { inLatinWord = false; if scanned < 2000 { latin.appendASCII(0x20) } }
             if CJK.isHan(v) {
                 han += 1
                 if ScriptTables.traditionalOnly.contains(v) { trad += 1 } else if ScriptTables.simplifiedOnly.contains(v) { simp += 1 }
@@ -63,7 +63,7 @@ public enum LanguageDetector {
         let scripts = [(cyrillic, ukrainian * 4 >= max(cyrillic / 20, 1) && ukrainian > 0 ? "uk" : "ru"),
                        (arabic, urdu > 0 ? "ur" : persian > 0 ? "fa" : "ar"), (hebrew, "he"), (greek, "el"), (thai, "th"), (devanagari, "hi")]
         if let best = scripts.max(by: { $0.0 < $1.0 }), best.0 > 0, best.0 >= latinWords * 2 { return best.1 }
-        if latinWords > 0 { return latinLanguage(String(latin)) }
+        if latinWords > 0 { return latinLanguage(latin.string) }
         if han > 0 { return "zh-Hans" }
         return nil
     }
@@ -93,7 +93,7 @@ public enum LanguageDetector {
         for w in text.split(separator: " ") {
             seen += 1
             if seen > 80 { break }
-            guard let bits = functionWordBits[w] ?? (w.contains(where: { $0.isUppercase }) ? functionWordBits[Substring(w.lowercased())] : nil) else { continue }
+            guard let bits = functionWordBits[w] else { continue }
             for i in 0..<functionWords.count where bits & (1 << UInt8(i)) != 0 { counts[i] += 1 }
         }
         var best = 0

@@ -99,7 +99,7 @@ private struct DateScanner {
     mutating func tokenize(_ text: String) {
         var numValue: Int64 = 0
         var numDigits = 0
-        var word = String.UnicodeScalarView()
+        var word = UTF8Builder(capacity: 16)
         var pendingSpace = false
 
         func flush(_ s: inout DateScanner) {
@@ -110,10 +110,10 @@ private struct DateScanner {
                 numDigits = 0; numValue = 0
             }
             if !word.isEmpty {
-                s.toks.append(.word(String(word)))
+                s.toks.append(.word(word.string))
                 s.spaced.append(pendingSpace)
                 pendingSpace = false
-                word = String.UnicodeScalarView()
+                word.removeAll()
             }
         }
         func sym(_ s: inout DateScanner, _ c: UInt8) {
@@ -131,7 +131,7 @@ private struct DateScanner {
             defer { i += 1 }
             if CJK.isHan(v), let w = Self.hanWord(scalars, &i) {
                 flush(&self)
-                word.append(contentsOf: w.unicodeScalars)
+                word.appendString(w)
                 flush(&self)
                 pendingSpace = true
                 continue
@@ -144,7 +144,7 @@ private struct DateScanner {
             }
             if (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) {
                 if numDigits > 0 { flush(&self) }
-                word.append(Unicode.Scalar(v | 0x20)!)
+                word.appendASCII(UInt8(v | 0x20))
                 continue
             }
             if v >= 0x80 && !CJK.isHan(v) && u.properties.isAlphabetic {
@@ -168,15 +168,15 @@ private struct DateScanner {
             case 0x65F6, 0x6642, 0x70B9, 0x9EDE:  // 时 時 点 點
                 sym(&self, UInt8(ascii: ":"))
             case 0x5206:  // 分
-                if next == 0x949F || next == 0x9418 { word.append(contentsOf: "min".unicodeScalars); i += 1 }
+                if next == 0x949F || next == 0x9418 { word.appendString("min"); i += 1 }
                 else { sym(&self, UInt8(ascii: ":")) }
-            case 0x79D2: flush(&self); word.append(contentsOf: "sec".unicodeScalars)  // 秒
+            case 0x79D2: flush(&self); word.appendString("sec")  // 秒
             case 0x524D:  // 前
-                flush(&self); word.append(contentsOf: "ago".unicodeScalars); flush(&self)
+                flush(&self); word.appendString("ago"); flush(&self)
             default:
                 if let w = Self.hanWord(scalars, &i) {
                     flush(&self)
-                    word.append(contentsOf: w.unicodeScalars)
+                    word.appendString(w)
                     flush(&self)
                     pendingSpace = true
                 } else if v < 0x80 {

@@ -134,13 +134,13 @@ public final class SourceRegistry: Sendable {
     /// The lookup key: case folded, white space and joiners removed, full-width folded,
     /// Traditional folded to Simplified — `Tai Mei Ti A P P` and `taimeitiapp` agree.
     public static func key(_ name: String) -> String {
-        var out = String.UnicodeScalarView()
+        var out = UTF8Builder(capacity: name.utf8.count)
         for u in TextFolding.fold(name).unicodeScalars {
             if u.properties.isWhitespace || u.value == 0x00B7 || u.value == 0x30FB || u.value == 0x200B { continue }
             if u.value == 0x300A || u.value == 0x300B { continue }  // 《》 around titles
             out.append(u)
         }
-        return String(out)
+        return out.string
     }
 
     public func source(id: String) -> NewsSource? { byID[id].map { sources[$0] } }

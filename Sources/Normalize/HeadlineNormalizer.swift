@@ -45,7 +45,7 @@ public struct HeadlineNormalizer: Sendable {
     /// (U+3000 included) one space; trimmed; full-width ASCII letters and digits half-width.
     public static func clean(_ text: String) -> String {
         let nfc = needsNFC(text) ? text.precomposedStringWithCanonicalMapping : text
-        var out = String.UnicodeScalarView()
+        var out = UTF8Builder(capacity: nfc.utf8.count)
         var pendingSpace = false
         for u in nfc.unicodeScalars {
             let v = u.value
@@ -64,11 +64,11 @@ public struct HeadlineNormalizer: Sendable {
             if (0xFF10...0xFF19).contains(v) || (0xFF21...0xFF3A).contains(v) || (0xFF41...0xFF5A).contains(v) {
                 w = Unicode.Scalar(v - 0xFEE0)!
             }
-            if pendingSpace && !out.isEmpty { out.append(" ") }
+            if pendingSpace && !out.isEmpty { out.appendASCII(0x20) }
             pendingSpace = false
             out.append(w)
         }
-        return String(out)
+        return out.string
     }
 
     /// Whether NFC could change `text`: only combining marks, Hangul jamo and singleton
@@ -86,6 +86,26 @@ public struct HeadlineNormalizer: Sendable {
             if u.properties.canonicalCombiningClass != .notReordered { return true }
         }
         return false
+    }
+
+    /// White space and invisible characters collapsed, nothing else changed (no width fold):
+    /// for names, categories and other one-line fields.
+    public static func cleanLine(_ text: String) -> String {
+        var out = UTF8Builder(capacity: text.utf8.count)
+        var pendingSpace = false
+        for u in text.unicodeScalars {
+            let v = u.value
+            if v < 0x80 {
+                if v <= 0x20 || v == 0x7F { pendingSpace = true; continue }
+            } else if !CJK.isHan(v) {
+                if isInvisible(v) { continue }
+                if u.properties.isWhitespace || v < 0xA0 { pendingSpace = true; continue }
+            }
+            if pendingSpace && !out.isEmpty { out.appendASCII(0x20) }
+            pendingSpace = false
+            out.append(u)
+        }
+        return out.string
     }
 
     /// Zero-width characters, bidi controls, soft hyphen and BOM: invisible, and they break
@@ -151,7 +171,7 @@ public struct HeadlineNormalizer: Sendable {
     /// punctuation, symbols and spaces removed. The same story from a Traditional and a
     /// Simplified feed gets the same key.
     public static func titleKey(_ title: String) -> String {
-        var out = String.UnicodeScalarView()
+        var out = UTF8Builder(capacity: title.utf8.count)
         for u in TextFolding.fold(clean(title)).unicodeScalars {
             let v = u.value
             if v < 0x80 {
@@ -166,7 +186,7 @@ public struct HeadlineNormalizer: Sendable {
             default: continue
             }
         }
-        return String(out)
+        return out.string
     }
 }
 

@@ -73,7 +73,7 @@ public struct ItemNormalizer: Sendable {
         }
 
         func date(_ text: String?, field: String) -> LocalizedDate? {
-            guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+            guard let t = text.map(trimWhitespace), !t.isEmpty else { return nil }
             switch NewsDate.read(t, defaultZone: zone, reference: context.fetchedAt, chineseContext: chinese) {
             case .success(let r): return r.date
             case .failure(let f):
@@ -88,9 +88,9 @@ public struct ItemNormalizer: Sendable {
         // Source: byline, the item's <source>, the feed's outlet, a glued site name, the feed title.
         let source: SourceRef = {
             if let s = byline?.source, !s.isEmpty { return s }
-            if let name = raw.sourceName?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty {
+            if let name = raw.sourceName.map(trimWhitespace), !name.isEmpty {
                 if let s = registry?.source(named: name) ?? raw.sourceURL.flatMap({ registry?.source(forURL: $0) }) { return s.ref }
-                return SourceRef(name: HeadlineNormalizer.clean(name))
+                return SourceRef(name: HeadlineNormalizer.cleanLine(name))
             }
             if let s = feedOutlet { return s.ref }
             if let s = headline.source { return s.ref }
@@ -103,7 +103,7 @@ public struct ItemNormalizer: Sendable {
         }()
 
         let url = (raw.link ?? permalinkGuid(raw)).map { tracking.strip($0) }
-        let guid = raw.guid?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let guid = raw.guid.map(trimWhitespace)
         let titleKey = HeadlineNormalizer.titleKey(headline.title)
 
         var h = FNV1a64()
@@ -119,7 +119,7 @@ public struct ItemNormalizer: Sendable {
 
         var authors = Self.dedupe(raw.authors.compactMap(Self.personName))
         if authors.isEmpty, let b = byline { authors = Self.dedupe(b.authors) }
-        let categories = Self.dedupe(raw.categories.map { HeadlineNormalizer.clean($0) }.filter { !$0.isEmpty })
+        let categories = Self.dedupe(raw.categories.map { HeadlineNormalizer.cleanLine($0) }.filter { !$0.isEmpty })
 
         let feed: FeedRef = feedSource.kind == .page
             ? FeedRef()
@@ -162,7 +162,7 @@ public struct ItemNormalizer: Sendable {
     /// line; nil when nothing visible remains. Width is left as published (the full-width
     /// fold is a headline rule).
     public static func paragraphs(_ text: String) -> String? {
-        var out = String.UnicodeScalarView()
+        var out = UTF8Builder(capacity: text.utf8.count)
         var pendingSpace = false, pendingBreak = false
         for u in text.unicodeScalars {
             let v = u.value
@@ -177,28 +177,30 @@ public struct ItemNormalizer: Sendable {
                 if u.properties.isWhitespace || v < 0xA0 { pendingSpace = true; continue }
             }
             if !out.isEmpty {
-                if pendingBreak { out.append("\n") } else if pendingSpace { out.append(" ") }
+                if pendingBreak { out.appendASCII(0x0A) } else if pendingSpace { out.appendASCII(0x20) }
             }
             pendingSpace = false
             pendingBreak = false
             out.append(u)
         }
-        return out.isEmpty ? nil : String(out)
+        return out.isEmpty ? nil : out.string
     }
 
+    /// One line: white space, line breaks included, collapsed to single spaces.
     static func collapse(_ text: String) -> String {
-        paragraphs(text.replacingOccurrences(of: "\n", with: " ")) ?? ""
+        HeadlineNormalizer.cleanLine(text)
     }
 
     /// `jane@example.com (Jane Doe)` and `Jane Doe <jane@example.com>` are Jane Doe.
     static func personName(_ s: String) -> String? {
         var t = collapse(s)
+        guard t.contains("@") else { return t.isEmpty ? nil : t }
         if let open = t.firstIndex(of: "("), let close = t.lastIndex(of: ")"), open < close, t[..<open].contains("@") {
             t = String(t[t.index(after: open)..<close])
         } else if let open = t.firstIndex(of: "<"), t.hasSuffix(">"), t[open...].contains("@") {
             t = String(t[..<open])
         }
-        t = t.trimmingCharacters(in: .whitespaces)
+        t = trimWhitespace(t)
         return t.isEmpty ? nil : t
     }
 
