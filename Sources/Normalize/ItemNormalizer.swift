@@ -54,8 +54,9 @@ public struct ItemNormalizer: Sendable {
         let declared = raw.language ?? info.language ?? feedSource.language
         var sample = headline.title
         if let body = summary ?? content { sample += "\n" + body.prefix(400) }
-        let lang = LanguageDetector.detect(sample, hint: declared) ?? declared.map(Self.canonicalLanguage)
-        let chinese = lang?.hasPrefix("zh") == true || declared.map(Self.canonicalLanguage)?.hasPrefix("zh") == true
+        let declaredTag = declared.map(Self.canonicalLanguage)
+        let lang = LanguageDetector.detect(sample, hint: declared) ?? declaredTag
+        let chinese = lang?.hasPrefix("zh") == true || declaredTag?.hasPrefix("zh") == true
 
         // Outlet behind the feed, for its zone and as a source fallback.
         let feedOutlet = outlet(of: context)
