@@ -86,6 +86,8 @@ private struct DateScanner {
     var pm: Bool?
     var extraOffset: Int?
     var sawChineseDate = false
+    /// Korean dates (`2004년 05월 28일`, `오후`) are printed in KST when no zone is given.
+    var sawKorean = false
 
     init(text: String, chineseContext: Bool) {
         original = text
@@ -147,7 +149,7 @@ private struct DateScanner {
                 word.appendASCII(UInt8(v | 0x20))
                 continue
             }
-            if v >= 0x80 && !CJK.isHan(v) && u.properties.isAlphabetic {
+            if v >= 0x80 && !CJK.isHan(v) && !(0xAC00...0xD7AF).contains(v) && u.properties.isAlphabetic {
                 if numDigits > 0 { flush(&self) }
                 for l in u.properties.lowercaseMapping.unicodeScalars { word.append(l) }
                 continue
@@ -159,6 +161,11 @@ private struct DateScanner {
                 continue
             }
             switch v {
+            case 0xB144, 0xC6D4: sym(&self, UInt8(ascii: "-")); sawKorean = true  // 년 월
+            case 0xC77C: flush(&self); pendingSpace = true; sawKorean = true  // 일
+            case 0xC624 where next == 0xC804 || next == 0xD6C4:  // 오전 / 오후
+                flush(&self); word.appendString(next == 0xC804 ? "am" : "pm"); flush(&self); pendingSpace = true
+                sawKorean = true; i += 1
             case 0x5E74: sym(&self, UInt8(ascii: "-")); sawChineseDate = true  // 年
             case 0x6708: sym(&self, UInt8(ascii: "-")); sawChineseDate = true  // 月
             case 0x65E5, 0x53F7, 0x865F:  // 日 号 號
@@ -228,18 +235,18 @@ private struct DateScanner {
     static let months: [String: Int] = {
         var m: [String: Int] = [:]
         let names: [[String]] = [
-            ["jan", "january", "janv", "janvier", "januar", "jän", "jänner", "ene", "enero", "gen", "gennaio", "janeiro", "januari", "jänn", "styczeń", "янв"],
-            ["feb", "february", "févr", "fevr", "février", "fevrier", "februar", "febrero", "febbraio", "fev", "fevereiro", "februari", "февр", "фев"],
-            ["mar", "march", "mars", "märz", "maerz", "mär", "marzo", "março", "marco", "mrt", "maart", "мар"],
-            ["apr", "april", "avr", "avril", "abr", "abril", "aprile", "апр"],
-            ["may", "mai", "mayo", "maggio", "mag", "maio", "mei", "мая", "май"],
-            ["jun", "june", "juin", "juni", "junio", "giugno", "giu", "junho", "июн", "июня"],
-            ["jul", "july", "juil", "juillet", "juli", "julio", "luglio", "lug", "julho", "июл", "июля"],
-            ["aug", "august", "août", "aout", "ago", "agosto", "augustus", "авг"],
-            ["sep", "sept", "september", "septembre", "septiembre", "set", "settembre", "setembro", "сен", "сент"],
-            ["oct", "october", "octobre", "okt", "oktober", "octubre", "ott", "ottobre", "out", "outubro", "окт"],
-            ["nov", "november", "novembre", "noviembre", "novembro", "ноя", "нояб"],
-            ["dec", "december", "déc", "decembre", "décembre", "dez", "dezember", "dic", "diciembre", "dicembre", "dezembro", "дек"],
+            ["jan", "january", "janv", "janvier", "januar", "jän", "jänner", "ene", "enero", "gen", "gennaio", "janeiro", "januari", "jänn", "styczeń", "янв", "ιαν", "január"],
+            ["feb", "february", "févr", "fevr", "février", "fevrier", "februar", "febrero", "febbraio", "fev", "fevereiro", "februari", "февр", "фев", "φεβ", "február"],
+            ["mar", "march", "mars", "märz", "maerz", "mär", "marzo", "março", "marco", "mrt", "maart", "мар", "μάρ", "μαρ", "március"],
+            ["apr", "april", "avr", "avril", "abr", "abril", "aprile", "апр", "απρ", "április"],
+            ["may", "mai", "mayo", "maggio", "mag", "maio", "mei", "мая", "май", "μάι", "μαι", "μάϊ", "május"],
+            ["jun", "june", "juin", "juni", "junio", "giugno", "giu", "junho", "июн", "июня", "ιούν", "ιουν", "június"],
+            ["jul", "july", "juil", "juillet", "juli", "julio", "luglio", "lug", "julho", "июл", "июля", "ιούλ", "ιουλ", "július"],
+            ["aug", "august", "août", "aout", "ago", "agosto", "augustus", "авг", "αύγ", "αυγ", "augusztus"],
+            ["sep", "sept", "september", "septembre", "septiembre", "set", "settembre", "setembro", "сен", "сент", "σεπ", "szeptember"],
+            ["oct", "october", "octobre", "okt", "oktober", "octubre", "ott", "ottobre", "out", "outubro", "окт", "οκτ", "október"],
+            ["nov", "november", "novembre", "noviembre", "novembro", "ноя", "нояб", "νοέ", "νοε"],
+            ["dec", "december", "déc", "decembre", "décembre", "dez", "dezember", "dic", "diciembre", "dicembre", "dezembro", "дек", "δεκ"],
         ]
         for (i, list) in names.enumerated() { for n in list { m[n] = i + 1 } }
         return m
@@ -255,11 +262,11 @@ private struct DateScanner {
         "mo", "montag", "di", "dienstag", "mi", "mittwoch", "do", "donnerstag", "fr", "freitag", "sa", "samstag", "so", "sonntag",
         "lunes", "martes", "mié", "mie", "jue", "vie", "sáb", "sab", "dom", "gio", "miércoles", "miercoles", "jueves", "viernes", "sábado", "sabado", "domingo",
         "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
-        "weekday", "weekdaynum", "week",
+        "weekday", "weekdaynum", "week", "κυρ", "δευ", "τρι", "τετ", "πεμ", "παρ", "σαβ",
     ]
 
     /// Words carrying no date meaning that real feeds put between fields.
-    static let fillers: Set<String> = ["at", "on", "the", "of", "de", "del", "le", "den", "der", "um", "à", "a", "label", "th", "st", "nd", "rd", "utc+", "published", "updated", "posted"]
+    static let fillers: Set<String> = ["at", "on", "the", "of", "de", "del", "le", "den", "der", "um", "à", "a", "label", "th", "st", "nd", "rd", "utc+", "published", "updated", "posted", "etc"]
 
     /// Zone abbreviations seen in feeds, in seconds east of UTC. `cst` is contextual.
     static let zones: [String: Int] = [
@@ -271,6 +278,9 @@ private struct DateScanner {
         "wib": 25200, "ict": 25200, "acst": 34200, "aest": 36000, "aedt": 39600, "nzst": 43200, "nzdt": 46800,
         "bj": 28800,
     ]
+
+    /// Zone names that are also words (`at`), read as zones only after the time.
+    static let lateZones: [String: Int] = ["at": -14400, "et": -18000, "ct": -21600, "mt": -25200, "pt": -28800]
 
     /// RFC 822 military zones (as RFC 822 prints them; J is not used).
     static func military(_ w: String) -> Int? {
@@ -390,6 +400,8 @@ private struct DateScanner {
             case .word(let w):
                 if w == "cst" {
                     offset = chineseContext ? 28800 : -21600; used[i] = true
+                } else if let z = Self.lateZones[w], timeEnd >= 0, i >= timeEnd {
+                    offset = z; used[i] = true; anchor = i + 1
                 } else if let z = Self.zones[w] {
                     if w == "bj" { extraOffset = z } else { offset = z }
                     used[i] = true
@@ -403,6 +415,7 @@ private struct DateScanner {
         }
         if let n = numericOffset { offset = n }
         if offset == nil, let e = extraOffset { offset = e }
+        if offset == nil, sawKorean { offset = 32400 }
         // Zone names in parentheses after a numeric offset: `+0800 (CST)`.
         for k in 0..<toks.count where !used[k] {
             if case .sym(let c) = toks[k], c == UInt8(ascii: "(") || c == UInt8(ascii: ")") { used[k] = true }
@@ -449,6 +462,7 @@ private struct DateScanner {
                     year = Int(v / 10_000_000_000); month = Int(v / 100_000_000 % 100); day = Int(v / 1_000_000 % 100)
                     hour = Int(v / 10000 % 100); minute = Int(v / 100 % 100); second = Int(v % 100)
                 } else if d == 4 && hour == nil { year = Int(v); month = 1; day = 1 }
+                else if d == 6 && hour == nil { year = Self.expandYear(Int(v / 10000)); month = Int(v / 100 % 100); day = Int(v % 100) }
                 else { return unknown }
             case 2:
                 if nums[0].1 == 4 { year = Int(nums[0].0); month = Int(nums[1].0); day = 1 }
@@ -457,6 +471,9 @@ private struct DateScanner {
             case 3:
                 let a = nums[0], b = nums[1], c = nums[2]
                 if a.1 >= 3 { year = Int(a.0); month = Int(b.0); day = Int(c.0); if a.1 == 3 { return unknown } }
+                else if a.1 <= 2 && b.1 <= 2 && c.1 <= 2 && sep == UInt8(ascii: "-") {
+                    year = Self.expandYear(Int(a.0)); month = Int(b.0); day = Int(c.0)  // ISO 8601 YY-MM-DD
+                }
                 else if c.1 == 4 || c.1 == 2 {
                     let y = c.1 == 2 ? Self.expandYear(Int(c.0)) : Int(c.0)
                     year = y
