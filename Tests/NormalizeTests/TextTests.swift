@@ -124,6 +124,13 @@ struct BylineTests {
         #expect(dated?.date.map { RFC3339.utc($0.instant) } == "2025-11-07T19:25:00Z")
     }
 
+    @Test func personAndOutletWithoutBy() {
+        let b = Byline.parse("Jane Doe | Reuters | Nov 7, 2025", registry: shippedRegistry, reference: fetched)
+        #expect(b?.authors == ["Jane Doe"])
+        #expect(b?.source?.id == "reuters")
+        #expect(b?.date.map { RFC3339.utc($0.instant) } == "2025-11-07T00:00:00Z")
+    }
+
     @Test func relativeBylineDate() {
         let b = Byline.parse("36氪 · 3小时前", registry: shippedRegistry, reference: fetched)
         #expect(b?.source?.id == "36kr")
