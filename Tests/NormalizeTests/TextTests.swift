@@ -190,6 +190,8 @@ struct LanguageTests {
         ("DeepSeek开源了模型权重", "zh-Hans"),
         ("DeepSeek開源了模型權重", "zh-Hant"),
         ("OpenAI发布GPT-5", "zh-Hans"),
+        ("懂得放手嗎", "zh-Hant"),  // 嗎 only in ICU's full table
+        ("著名作家回应", "zh-Hans"),  // 著 is Simplified too
         ("Apple unveils new M5 chip for MacBook Pro", "en"),
         ("China's exports rise as US tariffs bite", "en"),
         ("Xi 习近平 meets Biden in San Francisco", "en"),
