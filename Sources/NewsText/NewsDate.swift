@@ -312,6 +312,19 @@ private struct DateScanner {
         // Relative forms.
         if let r = relative(defaultZone: defaultZone, reference: reference) { return r }
 
+        // RFC 822 comments: `+0800 (CST)`, `GMT-0700 (Pacific Daylight Time)`. Their words
+        // name a zone at best, and only count when nothing else does.
+        var commentWords: [String] = []
+        var depth = 0
+        for k in 0..<toks.count {
+            if toks[k] == .sym(UInt8(ascii: "(")) { depth += 1; used[k] = true; continue }
+            if toks[k] == .sym(UInt8(ascii: ")")) { depth = max(0, depth - 1); used[k] = true; continue }
+            if depth > 0 {
+                used[k] = true
+                if case .word(let w) = toks[k] { commentWords.append(w) }
+            }
+        }
+
         var hour: Int?, minute = 0, second = 0, frac = 0.0
         var timeEnd = -1
         // Time: H:M[:S[.frac]]
@@ -416,6 +429,12 @@ private struct DateScanner {
         if let n = numericOffset { offset = n }
         if offset == nil, let e = extraOffset { offset = e }
         if offset == nil, sawKorean { offset = 32400 }
+        if offset == nil, !commentWords.isEmpty {
+            if commentWords.contains("china") || commentWords.contains("beijing") { offset = 28800 }
+            else if let w = commentWords.first(where: { Self.zones[$0] != nil || $0 == "cst" }) {
+                offset = w == "cst" ? (chineseContext ? 28800 : -21600) : Self.zones[w]
+            }
+        }
         // Zone names in parentheses after a numeric offset: `+0800 (CST)`.
         for k in 0..<toks.count where !used[k] {
             if case .sym(let c) = toks[k], c == UInt8(ascii: "(") || c == UInt8(ascii: ")") { used[k] = true }

@@ -195,6 +195,9 @@ struct NewsDateUniversalTests {
         ("2004-05-25 오후 11:23:17", "2004-05-25T14:23:17Z"),
         ("2004년 05월 28일  01:31:15", "2004-05-27T16:31:15Z"),
         ("at 10:00 on 7 Nov 2025", "2025-11-07T10:00:00Z"),
+        ("Sat, 07 Sep 2019 09:59:22 +0800 (China Standard Time)", "2019-09-07T01:59:22Z"),
+        ("Mon Aug 27 2012 12:13:35 GMT-0700 (PDT)", "2012-08-27T19:13:35Z"),
+        ("Mon, 27 Aug 2012 12:13:35 (EDT)", "2012-08-27T16:13:35Z"),
     ])
     func accepted(text: String, expected: String) {
         let r = NewsDate.parse(text, defaultZone: TimeZone(identifier: "UTC")!, reference: Date(), chineseContext: false)
