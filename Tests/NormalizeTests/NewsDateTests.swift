@@ -215,3 +215,29 @@ struct NewsDateUniversalTests {
         #expect(NewsDate.parse(text, defaultZone: TimeZone(identifier: "UTC")!, reference: Date(), chineseContext: false) == nil)
     }
 }
+
+@Suite("NewsDate against corpus ground truth")
+struct NewsDateCorpusTests {
+    /// rss-parser's expected outputs pair each `pubDate` as printed with its instant (`isoDate`).
+    @Test(.enabled(if: corpusExists)) func rssParserExpectedDates() throws {
+        let dir = corpusRoot.appendingPathComponent("feeds-parser-fixtures-en-multi/rss-parser/test/output")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }
+        var checked = 0, agreed = 0
+        var disagreements: [String] = []
+        for f in files {
+            guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(f).path),
+                  let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
+            let feed = (json["feed"] as? [String: Any]) ?? json
+            for item in (feed["items"] as? [[String: Any]]) ?? [] {
+                guard let printed = item["pubDate"] as? String, let iso = item["isoDate"] as? String else { continue }
+                checked += 1
+                let r = NewsDate.parse(printed, defaultZone: TimeZone(identifier: "UTC")!, reference: Date(), chineseContext: false)
+                // isoDate always prints milliseconds; compare to the second.
+                let got = r.map { RFC3339.utc($0.instant) }
+                if let g = got, g.prefix(19) == iso.prefix(19) { agreed += 1 } else { disagreements.append("\(f): \(printed) → \(got ?? "nil") vs \(iso)") }
+            }
+        }
+        #expect(checked >= 50)
+        #expect(Double(agreed) >= Double(checked) * 0.97, "\(agreed)/\(checked); \(disagreements.prefix(10))")
+    }
+}
