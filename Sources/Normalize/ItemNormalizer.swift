@@ -215,6 +215,19 @@ public struct ItemNormalizer: Sendable {
 
     /// Declared tags in BCP 47 form: `zh-cn` → `zh-Hans`, `zh_TW` → `zh-Hant`, `en-us` → `en-US`.
     public static func canonicalLanguage(_ tag: String) -> String {
+        if let hit = languageCache.withLock({ $0[tag] }) { return hit }
+        let canonical = computeCanonicalLanguage(tag)
+        languageCache.withLock { c in
+            if c.count > 1024 { c.removeAll() }
+            c[tag] = canonical
+        }
+        return canonical
+    }
+
+    /// Feeds declare a handful of tags; each item asks.
+    private static let languageCache = Mutex<[String: String]>([:])
+
+    static func computeCanonicalLanguage(_ tag: String) -> String {
         let parts = tag.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "-").split(separator: "-")
         guard let first = parts.first?.lowercased() else { return tag }
         let rest = parts.dropFirst().map { $0.lowercased() }

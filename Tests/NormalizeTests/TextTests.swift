@@ -53,6 +53,11 @@ struct SourceRegistryTests {
         #expect(shippedRegistry.source(named: "Nonexistent Gazette") == nil)
         #expect(shippedRegistry.source(forURL: "https://example.org/a") == nil)
         #expect(shippedRegistry.source(forURL: "not a url") == nil)
+        for odd in ["http://", "http://user@", "https://:80/", "https://[::1]:8080/x", "//reuters.com/x", "https://REUTERS.COM:443"] {
+            _ = shippedRegistry.source(forURL: odd)  // must not trap
+        }
+        #expect(shippedRegistry.source(forURL: "https://REUTERS.COM:443")?.id == "reuters")
+        #expect(shippedRegistry.source(forURL: "https://user:pw@www.reuters.com/x")?.id == "reuters")
     }
 
     @Test func badRegistryFilesGiveAClearReason() {
