@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
+#include <stdio.h>
 
 struct ingest_html_page {
     ingest_html_node *nodes; size_t node_count, node_cap;
@@ -250,6 +251,37 @@ static void collect_text(xmlNode *n, text_acc *out, int raw) {
     }
 }
 
+/* Publication times that portals only keep in inline script variables (qq's window.DATA
+ * `"pubtime"`, WeChat's `var ct = "<unix time>"`): recorded as `script:<name>` metas. */
+static const char *const script_keys[][2] = {
+    {"\"pubtime\"", "pubtime"}, {"\"publish_time\"", "publish_time"}, {"\"publishTime\"", "publishtime"},
+    {"\"pubDate\"", "pubdate"}, {"\"publishDate\"", "publishdate"}, {"\"datePublished\"", "datepublished"},
+    {"\"publish_date\"", "publish_date"}, {"\"ptime\"", "ptime"}, {"var ct", "ct"},
+    {"publish_time =", "publish_time"}, {NULL, NULL}
+};
+
+static void scan_script(ingest_html_page *p, xmlNode *n, int32_t node) {
+    if (xmlHasProp(n, (const xmlChar *)"src")) return;
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if ((c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) || !c->content) continue;
+        const char *text = (const char *)c->content;
+        if (strlen(text) > (1u << 20)) continue;
+        for (int k = 0; script_keys[k][0]; k++) {
+            const char *hit = strstr(text, script_keys[k][0]);
+            if (!hit) continue;
+            const char *v = hit + strlen(script_keys[k][0]);
+            while (*v == ' ' || *v == ':' || *v == '=' || *v == '\t') v++;
+            if (*v != '"' && *v != '\'') continue;
+            char quote = *v++;
+            const char *end = strchr(v, quote);
+            if (!end || end - v < 6 || end - v > 40) continue;
+            char key[48];
+            snprintf(key, sizeof key, "script:%s", script_keys[k][1]);
+            add_meta(p, INGEST_HTML_META_NAME, node, key, strlen(key), v, (size_t)(end - v));
+        }
+    }
+}
+
 static void head_element(walker *w, xmlNode *n, int32_t node) {
     ingest_html_page *p = w->page;
     const char *name = (const char *)n->name;
@@ -291,6 +323,8 @@ static void head_element(walker *w, xmlNode *n, int32_t node) {
             collect_text(n, &t, 1);
             if (t.len < 1 << 20) add_meta(p, INGEST_HTML_META_JSONLD, node, NULL, 0, t.buf, t.len);
             free(t.buf);
+        } else if (!type || strstr(type, "javascript")) {
+            scan_script(p, n, node);
         }
         if (type) xmlFree(type);
     }
@@ -480,6 +514,9 @@ ingest_html_page *ingest_html_page_parse(const char *bytes, size_t length, const
     if (!p) return NULL;
     if (!bytes || length == 0 || length > (size_t)1 << 30) return p;
     int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING;
+    /* A caller that names the charset has already decided it (e.g. converted to UTF-8):
+     * the page's own <meta charset> must not switch the decoder midway. */
+    if (encoding) options |= HTML_PARSE_IGNORE_ENC;
     if (length > 10000000) options |= XML_PARSE_HUGE;
     htmlDocPtr doc = htmlReadMemory(bytes, (int)length, NULL, encoding, options);
     if (!doc) return p;

@@ -1,5 +1,6 @@
 import Foundation
 import IngestCore
+import NewsText
 import Testing
 @testable import Parse
 
@@ -24,6 +25,36 @@ func jsonLines(_ url: URL) throws -> [[String: Any]] {
 
 func collapsed(_ s: String?) -> String? {
     s.map { $0.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+}
+
+private let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+
+/// The publication time Normalize will read from an extracted item (the printed date
+/// through NewsDate, else the visible byline through the byline parser), as
+/// year, month, day, hour, minute, and whether a time of day was given, in Asia/Shanghai.
+func extractedMinute(_ item: RawItem, reference: Date) -> (fields: [Int], hasTime: Bool)? {
+    var result: NewsDateResult?
+    if let published = item.published {
+        result = NewsDate.parse(published, defaultZone: shanghai, reference: reference, chineseContext: true)
+    } else if let byline = item.byline {
+        result = Byline.parse(byline, registry: nil, defaultZone: shanghai, reference: reference)?.date
+    }
+    guard let result else { return nil }
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = shanghai
+    let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: result.instant)
+    return ([c.year!, c.month!, c.day!, c.hour!, c.minute!], result.hasTime)
+}
+
+/// A label's time: the same reading, falling back to its digits for partial dates.
+func labelMinute(_ label: String) -> (fields: [Int], hasTime: Bool)? {
+    if let r = NewsDate.parse(label, defaultZone: shanghai, reference: Date(), chineseContext: true) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = shanghai
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: r.instant)
+        return ([c.year!, c.month!, c.day!, c.hour!, c.minute!], r.hasTime)
+    }
+    return nil
 }
 
 /// Year, month, day, hour, minute of a printed or ISO time, as local time in Asia/Shanghai
@@ -68,6 +99,23 @@ func characterF1(_ predicted: String, _ truth: String) -> Double {
     return 2 * precision * recall / (precision + recall)
 }
 
+/// `expected` is `headline` plus a site name glued on with a separator (`… | Site`,
+/// `… - Site`, `Site - …`, `…_频道_网站`).
+func gluedSiteName(_ expected: String, headline: String) -> Bool {
+    let e = collapsed(expected) ?? "", h = collapsed(headline) ?? ""
+    guard !h.isEmpty, e.count > h.count else { return false }
+    let separators = ["|", "-", "–", "—", "_", "·", "::", "»", "«", ":", "/", "[", "(", "（"]
+    if e.hasPrefix(h) {
+        let rest = e.dropFirst(h.count).trimmingCharacters(in: .whitespaces)
+        return separators.contains { rest.hasPrefix($0) }
+    }
+    if e.hasSuffix(h) {
+        let rest = e.dropLast(h.count).trimmingCharacters(in: .whitespaces)
+        return separators.contains { rest.hasSuffix($0) }
+    }
+    return false
+}
+
 @Suite("Article extraction scored on the shared corpus", .enabled(if: articleCorpusExists))
 struct ArticleCorpusTests {
     @Test func gneHeadlinesAndTimes() throws {
@@ -85,9 +133,11 @@ struct ArticleCorpusTests {
             }
             if let expected = label["published_at"] as? String {
                 timed += 1
-                let want = shanghaiMinute(expected)
-                let got = shanghaiMinute(item.published)
-                if want != nil && got == want { timeHits += 1 } else {
+                let want = labelMinute(expected)
+                let got = extractedMinute(item, reference: Date())
+                // Labels without a time of day are compared to the day.
+                let width = want?.hasTime == false ? 3 : 5
+                if let want, let got, want.fields.prefix(width) == got.fields.prefix(width) { timeHits += 1 } else {
                     print("GNE time miss \(id): got \(item.published ?? "nil") [\(item.byline ?? "")] | want \(expected)")
                 }
             }
@@ -97,6 +147,7 @@ struct ArticleCorpusTests {
         print("SCORE zh-articles-gne headline exact: \(titleHits)/\(labels.count) = \(String(format: "%.3f", titleScore))")
         print("SCORE zh-articles-gne time to the minute: \(timeHits)/\(timed) = \(String(format: "%.3f", timeScore))")
         #expect(titleScore >= 0.90)
+        #expect(timeScore >= 0.85)
     }
 
     @Test func cwcedDatesAndBodies() throws {
@@ -112,8 +163,9 @@ struct ArticleCorpusTests {
             if f1 < 0.8 { print("CWCED body F1 \(String(format: "%.3f", f1)) \(file.lastPathComponent)") }
             if let date = record["date"] as? String, date != "UNKNOWN" {
                 dated += 1
-                let want = shanghaiMinute(date).map { Array($0.prefix(3)) }
-                let got = shanghaiMinute(item.published).map { Array($0.prefix(3)) }
+                let want = labelMinute(date).map { Array($0.fields.prefix(3)) }
+                    ?? shanghaiMinute(date).map { Array($0.prefix(2)) }
+                let got = extractedMinute(item, reference: Date()).map { Array($0.fields.prefix(want?.count ?? 3)) }
                 if want != nil && got == want { dayHits += 1 } else {
                     print("CWCED date miss \(file.lastPathComponent): got \(item.published ?? "nil") [\(item.byline ?? "")] | want \(date)")
                 }
@@ -124,12 +176,13 @@ struct ArticleCorpusTests {
         print("SCORE zh-articles-cwced date to the day: \(dayHits)/\(dated) = \(String(format: "%.3f", dayScore))")
         print("SCORE zh-articles-cwced body F1 (characters): \(String(format: "%.3f", f1)) over \(truth.count) pages")
         #expect(f1 >= 0.88)
+        #expect(dayScore >= 0.85)
     }
 
     @Test func readabilityTitles() throws {
         let base = articleCorpus.appendingPathComponent("articles-readability/test-pages")
         let dirs = try FileManager.default.contentsOfDirectory(atPath: base.path).sorted()
-        var hits = 0, total = 0
+        var hits = 0, tolerant = 0, total = 0
         for dir in dirs {
             let folder = base.appendingPathComponent(dir)
             guard let data = try? Data(contentsOf: folder.appendingPathComponent("expected-metadata.json")),
@@ -143,12 +196,17 @@ struct ArticleCorpusTests {
             } catch {
                 got = nil
             }
-            if collapsed(got) == collapsed(title) { hits += 1 } else {
+            if collapsed(got) == collapsed(title) { hits += 1; tolerant += 1 } else if let got, gluedSiteName(title, headline: got) {
+                // Readability keeps site names glued to <title>/og:title; the contract drops them.
+                tolerant += 1
+            } else {
                 print("READABILITY title miss \(dir): got \(got ?? "nil") | want \(title)")
             }
         }
-        let score = Double(hits) / Double(max(total, 1))
-        print("SCORE articles-readability title exact: \(hits)/\(total) = \(String(format: "%.3f", score))")
+        let exact = Double(hits) / Double(max(total, 1))
+        let score = Double(tolerant) / Double(max(total, 1))
+        print("SCORE articles-readability title exact: \(hits)/\(total) = \(String(format: "%.3f", exact))")
+        print("SCORE articles-readability title exact once a glued site name is dropped: \(tolerant)/\(total) = \(String(format: "%.3f", score))")
         #expect(score >= 0.75)
     }
 }

@@ -25,8 +25,8 @@ public struct ArticleExtractor: Sendable {
         }
         if Self.looksBinary(bytes) { throw failure(.notAFeed, "binary content: not an HTML page") }
 
-        let encoding = PageCharset.choose(bytes: bytes, contentType: document.contentType)
-        let page = HTMLPage(bytes: bytes, encoding: encoding)
+        let decoded = Self.decode(bytes, contentType: document.contentType)
+        let page = HTMLPage(bytes: decoded.utf8, encoding: "UTF-8")
         guard !page.blocks.isEmpty || !page.metas.isEmpty else {
             throw failure(.malformed, "no readable HTML content")
         }
@@ -36,9 +36,31 @@ public struct ArticleExtractor: Sendable {
             throw failure(.notAFeed, "no article text or headline found")
         }
         let info = FeedInfo(
-            format: .html, encoding: encoding.lowercased(), title: article.siteTitle, link: item.link,
-            description: nil, language: article.language)
+            format: .html, encoding: decoded.encoding, title: article.siteTitle, link: item.link,
+            description: nil, language: article.language, warnings: decoded.warnings)
         return ParsedFeed(info: info, items: [item])
+    }
+
+    /// DocumentDecoder's reading, with one article-specific second opinion: undeclared
+    /// legacy pages that detection calls windows-1252 or ISO-8859-1 are, in news, far more
+    /// often GBK. When the bytes read as GB18030 with hardly a bad sequence and come out mostly as Han
+    /// characters, that reading wins.
+    static func decode(_ bytes: [UInt8], contentType: String?) -> DecodedDocument {
+        let decoded = DocumentDecoder.decode(bytes, contentType: contentType, kind: .html)
+        guard ["windows-1252", "iso-8859-1", "latin1", "cp1252"].contains(decoded.encoding) else { return decoded }
+        guard let utf8 = DocumentDecoder.convert(bytes, from: "GB18030", lossy: true).bytes else { return decoded }
+        var han = 0, other = 0, replaced = 0
+        for scalar in String(decoding: utf8, as: UTF8.self).unicodeScalars where scalar.value >= 0x80 {
+            switch scalar.value {
+            case 0xFFFD: replaced += 1
+            case 0x4E00...0x9FFF, 0x3000...0x303F, 0xFF00...0xFFEF: han += 1
+            default: other += 1
+            }
+        }
+        guard han >= 20, replaced * 100 <= han, Double(han) >= 0.8 * Double(han + other) else { return decoded }
+        var result = DecodedDocument(utf8: utf8, encoding: "gb18030", warnings: decoded.warnings)
+        result.warnings.append("undeclared charset detected as \(decoded.encoding) but reads as GB18030 Chinese text")
+        return result
     }
 
     static func looksBinary(_ bytes: [UInt8]) -> Bool {
@@ -84,11 +106,13 @@ struct PageReading {
         if let block = summary.block { excluded.insert(block) }
         item.summary = summary.text
 
-        let byline = findByline(after: headline.blocks.max() ?? -1)
-        if let b = byline { excluded.insert(b.block) }
+        var body = MainText(page: page).extract(excluding: excluded)
+        let byline = findByline(headline: headline.blocks.max(), content: body.blockIndices)
+        if let b = byline, let at = body.blockIndices.firstIndex(of: b.block) {
+            body.blockIndices.remove(at: at)
+            body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
+        }
         item.byline = byline?.text
-
-        let body = MainText(page: page).extract(excluding: excluded)
         item.content = body.text.isEmpty ? nil : body.text
 
         let dates = chooseDates(byline: byline)
@@ -121,9 +145,33 @@ struct PageReading {
         return title
     }
 
-    func chooseHeadline() -> Headline {
-        let refs = [meta.ld.headline, meta.first(["og:title", "twitter:title", "dc.title", "headline"]), meta.titleTag]
+    /// The headline the page states in metadata, strongest first (as Readability reads it).
+    var metadataTitle: String? {
+        let value = meta.ld.headline
+            ?? meta.first(["dc:title", "dc.title", "dcterm:title", "dcterms.title", "og:title",
+                           "weibo:article:title", "weibo:webpage:title", "twitter:title", "headline"])
+        return value.map(Self.collapse).flatMap { $0.isEmpty ? nil : stripKnownSiteName($0) }
+    }
+
+    /// Cuts a glued site name off a metadata title only when the page names that site.
+    func stripKnownSiteName(_ title: String) -> String {
+        let sites = [meta.first(["og:site_name"]), meta.first(["application-name"]), meta.ld.publisher]
             .compactMap { $0.map(Self.collapse) }.filter { !$0.isEmpty }
+        guard !sites.isEmpty else { return title }
+        for sep in Self.separators where title.contains(sep) {
+            var parts = title.components(separatedBy: sep).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count > 1, let last = parts.last, sites.contains(last) { parts.removeLast() }
+            else if parts.count > 1, let first = parts.first, sites.contains(first) { parts.removeFirst() }
+            else { continue }
+            return parts.joined(separator: sep.trimmingCharacters(in: .whitespaces).isEmpty ? sep : sep)
+        }
+        return title
+    }
+
+    func chooseHeadline() -> Headline {
+        let metaTitle = metadataTitle
+        let titleTag = meta.titleTag.map(Self.collapse).flatMap { $0.isEmpty ? nil : $0 }
+        let refs = [metaTitle, titleTag].compactMap { $0 }
         // Headings in document order: <h1> first, then <h2>/<h3> and title-named blocks.
         var candidates: [(block: Int, text: String, rank: Int)] = []
         for (i, block) in page.blocks.enumerated() {
@@ -141,28 +189,53 @@ struct PageReading {
             if node.inherited & UInt32(INGEST_HTML_HINT_NAV | INGEST_HTML_HINT_COMMENT) != 0 { rank += 3 }
             candidates.append((i, Self.collapse(page.text(of: block)), rank))
         }
+        // A heading agrees with the metadata when most of it is found there and it covers
+        // a good part of the (site-stripped) metadata title.
         var best: (block: Int, text: String, score: Double)?
         for c in candidates {
             let len = c.text.count
-            var bestCommon = 0
-            for ref in refs { bestCommon = max(bestCommon, Self.longestCommonSubstring(c.text, ref)) }
-            let coverage = Double(bestCommon) / Double(max(len, 1))
-            guard coverage >= 0.6, bestCommon >= min(len, 4) else { continue }
-            let score = Double(bestCommon) * coverage - Double(c.rank) * 2
-            if best == nil || score > best!.score { best = (c.block, c.text, score) }
+            var score = -Double.infinity
+            for ref in refs {
+                let stripped = Self.stripSiteName(ref)
+                let common = max(Self.longestCommonSubstring(c.text, ref), Self.longestCommonSubstring(c.text, stripped))
+                let coverage = Double(common) / Double(max(len, 1))
+                let reach = Double(common) / Double(max(stripped.count, 1))
+                guard coverage >= 0.6, reach >= 0.5, common >= min(len, 4) else { continue }
+                score = max(score, Double(common) * coverage - Double(c.rank) * 2)
+            }
+            if score > -Double.infinity, best == nil || score > best!.score { best = (c.block, c.text, score) }
         }
         if let best {
+            // The printed heading wins when it equals, contains (a truncated og:title) or
+            // is contained in (a title with the site glued on) the metadata title; when the
+            // two merely resemble each other, the publisher's metadata headline is the
+            // deliberate one.
+            if let metaTitle, !Self.looselyContains(best.text, metaTitle), !Self.looselyContains(metaTitle, best.text) {
+                return Headline(text: metaTitle, blocks: [best.block])
+            }
             return Headline(text: best.text, blocks: [best.block])
         }
-        if let ld = meta.ld.headline { return Headline(text: Self.collapse(ld), blocks: []) }
-        if let og = meta.first(["og:title", "twitter:title", "dc.title"]) {
-            return Headline(text: Self.stripSiteName(Self.collapse(og)), blocks: [])
-        }
-        if let title = meta.titleTag.map(Self.collapse), !title.isEmpty {
-            return Headline(text: Self.stripSiteName(title), blocks: [])
-        }
+        if let metaTitle { return Headline(text: metaTitle, blocks: []) }
+        if let title = titleTag { return Headline(text: Self.stripSiteName(title), blocks: []) }
         if let first = candidates.first(where: { $0.rank == 0 }) { return Headline(text: first.text, blocks: [first.block]) }
         return Headline(text: nil, blocks: [])
+    }
+
+    /// Containment ignoring case, white space and quote styles.
+    static func looselyContains(_ outer: String, _ inner: String) -> Bool {
+        func key(_ s: String) -> String {
+            String(s.lowercased().unicodeScalars.compactMap { u -> Character? in
+                if u.properties.isWhitespace { return nil }
+                switch u {
+                case "\u{2018}", "\u{2019}": return "'"
+                case "\u{201C}", "\u{201D}": return "\""
+                case "\u{2013}", "\u{2014}": return "-"
+                default: return Character(u)
+                }
+            })
+        }
+        let o = key(outer), i = key(inner)
+        return !i.isEmpty && o.contains(i)
     }
 
     static func longestCommonSubstring(_ a: String, _ b: String) -> Int {
@@ -214,27 +287,61 @@ struct PageReading {
         var block: Int
     }
 
-    /// The visible "source + time" line: first in blocks named like bylines near the
-    /// headline, then any short line with a date close after the headline.
-    func findByline(after headlineBlock: Int) -> Byline? {
+    /// The visible "source + time" line. Every short line with a printed date is a
+    /// candidate; it gains for a time of day, a label (`发布时间`, `来源`, `Posted`), a
+    /// byline-like class, and for sitting just below the headline or just above the main
+    /// text; it loses inside navigation and for dates that are not publication times.
+    func findByline(headline: Int?, content: [Int]) -> Byline? {
         let blocks = page.blocks
-        let start = max(0, headlineBlock + 1)
-        let window = headlineBlock >= 0 ? min(blocks.count, start + 25) : min(blocks.count, 400)
-        var fallback: Byline?
-        for i in start..<window {
+        let contentStart = content.first ?? blocks.count
+        let contentEnd = content.last ?? -1
+        let limit = min(blocks.count, max(contentEnd + 1, (headline ?? 0) + 40, 400))
+        var best: (score: Double, byline: Byline)?
+        for i in 0..<limit {
             let block = blocks[i]
-            guard block.chars <= 160 else { continue }
+            guard block.chars <= 400 else { continue }
             let text = page.text(of: block)
             guard let date = VisibleDate.find(in: text) else { continue }
-            let node = page.nodes[Int(block.node)]
             let line = Self.collapse(Self.line(of: text, containing: date))
-            let candidate = Byline(text: line, date: date, block: i)
-            if (node.hints | node.inherited) & UInt32(INGEST_HTML_HINT_BYLINE) != 0 { return candidate }
-            if fallback == nil { fallback = candidate }
+            guard line.count <= 160 else { continue }
+            let node = page.nodes[Int(block.node)]
+            let hints = node.hints | node.inherited
+            var score = 0.0
+            if date.contains(":") || date.contains("：") { score += 3 }
+            if Self.hasPublicationLabel(line) { score += 3 }
+            if Self.hasOtherDateLabel(line) { score -= 6 }
+            if hints & UInt32(INGEST_HTML_HINT_BYLINE) != 0 { score += 2 }
+            if hints & UInt32(INGEST_HTML_HINT_NAV | INGEST_HTML_HINT_COMMENT) != 0 { score -= 3 }
+            if Double(block.link_chars) > 0.5 * Double(block.chars) { score -= 2 }
+            if line.count > 80 { score -= 2 }
+            if let h = headline {
+                let d = i - h
+                if d > 0 && d <= 25 { score += 4 - Double(d) * 0.1 } else if d < 0 { score -= 2 }
+            }
+            if i < contentStart && contentStart - i <= 15 { score += 2 }
+            if i >= contentStart && i <= contentEnd { score -= 1 }
+            if i > contentEnd && contentEnd >= 0 { score -= 2 }
+            if best == nil || score > best!.score {
+                best = (score, Byline(text: line, date: date, block: i))
+            }
         }
-        if let fallback { return fallback }
-        if headlineBlock >= 0 { return findByline(after: -1) }
-        return nil
+        guard let best, best.score >= 1 else { return nil }
+        return best.byline
+    }
+
+    private static let publicationLabels = ["发布", "发表", "时间", "日期", "来源", "出处", "编辑", "作者", "记者",
+                                            "posted", "published", "updated", "by ", "·"]
+    private static let otherDateLabels = ["建立于", "截止", "注册", "加入", "©", "copyright", "版权", "登录", "上次",
+                                          "最后回复", "最近更新", "创建于", "网站", "备案"]
+
+    static func hasPublicationLabel(_ line: String) -> Bool {
+        let lower = line.lowercased()
+        return publicationLabels.contains { lower.contains($0) }
+    }
+
+    static func hasOtherDateLabel(_ line: String) -> Bool {
+        let lower = line.lowercased()
+        return otherDateLabels.contains { lower.contains($0) }
     }
 
     static func line(of text: String, containing needle: String) -> String {
@@ -243,6 +350,10 @@ struct PageReading {
     }
 
     func chooseDates(byline: Byline?) -> (published: String?, updated: String?) {
+        let updated = meta.ld.dateModified
+            ?? meta.first(["article:modified_time", "og:updated_time", "article:modified", "datemodified",
+                           "last-modified", "dcterms.modified", "lastmod"])
+            ?? meta.itemprop("dateModified") ?? meta.itemprop("dateUpdate")
         var published = meta.ld.datePublished
             ?? meta.first(["article:published_time", "og:article:published_time", "og:published_time",
                            "article:published", "datepublished", "pubdate", "publishdate", "publish_date",
@@ -251,19 +362,20 @@ struct PageReading {
                            "dcterms.created", "date", "article.published", "weibo:article:create_at",
                            "og:release_date", "article:published_date", "created", "release_date"])
             ?? meta.itemprop("datePublished") ?? meta.itemprop("dateCreated")
+            ?? meta.first(["script:pubtime", "script:publish_time", "script:publishtime", "script:pubdate",
+                           "script:publishdate", "script:datepublished", "script:publish_date", "script:ptime",
+                           "script:ct"])
             ?? meta.times.first(where: { !$0.datetime.isEmpty })?.datetime
         if let visible = byline?.date {
-            // A date-only value loses against a visible time of the same day.
-            if let p = published, !p.contains(":"), VisibleDate.sameDay(p, visible), visible.contains(":") {
+            // What the page prints wins over machine metadata of the same day: CMSs often
+            // stamp the last save, while the byline shows the publication minute.
+            if let p = published, VisibleDate.sameDay(p, visible), visible.contains(":") || !p.contains(":") {
                 published = visible
             } else if published == nil {
                 published = visible
             }
         }
-        let updated = meta.ld.dateModified
-            ?? meta.first(["article:modified_time", "og:updated_time", "article:modified", "datemodified",
-                           "last-modified", "dcterms.modified", "lastmod"])
-            ?? meta.itemprop("dateModified")
+        if published == nil { published = updated }
         return (published, updated)
     }
 

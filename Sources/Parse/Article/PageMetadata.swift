@@ -6,7 +6,6 @@ import CLibXML
 struct PageMetadata {
     var titleTag: String?
     var lang: String?
-    var charset: String?
     /// `name`/`property`/`itemprop`/`http-equiv` lower-cased → first non-empty content.
     var named: [String: String] = [:]
     var canonical: String?
@@ -19,12 +18,12 @@ struct PageMetadata {
         for meta in page.metas {
             switch Int(meta.kind) {
             case INGEST_HTML_META_NAME:
-                let key = page.key(of: meta).lowercased().trimmingCharacters(in: .whitespaces)
+                // `property="og:title twitter:title"` names several keys at once.
                 let value = page.value(of: meta).trimmingCharacters(in: .whitespacesAndNewlines)
-                if key == "charset" {
-                    if charset == nil { charset = value }
-                } else if !value.isEmpty, named[key] == nil {
-                    named[key] = value
+                guard !value.isEmpty else { break }
+                for key in page.key(of: meta).lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                    let key = String(key)
+                    if named[key] == nil { named[key] = value }
                 }
             case INGEST_HTML_META_LINK:
                 let rel = page.key(of: meta).lowercased()
@@ -47,9 +46,6 @@ struct PageMetadata {
             default:
                 break
             }
-        }
-        if charset == nil, let contentType = named["content-type"] {
-            charset = PageCharset.charsetParameter(contentType)
         }
     }
 
