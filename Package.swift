@@ -62,7 +62,7 @@ let package = Package(
         ),
 
         // Article extraction benchmark (pages/s over corpus pages): `swift run -c release article-bench`.
-        .executableTarget(name: "article-bench", dependencies: ["Parse", "IngestCore"], path: "Sources/article-bench"),
+        .executableTarget(name: "article-bench", dependencies: ["Parse", "IngestCore", "CLibXML"], path: "Sources/article-bench"),
 
         // MARK: Tests
         .target(name: "TestHTTPServer", path: "Tests/TestHTTPServer"),

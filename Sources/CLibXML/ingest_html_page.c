@@ -265,19 +265,27 @@ static void scan_script(ingest_html_page *p, xmlNode *n, int32_t node) {
     for (xmlNode *c = n->children; c; c = c->next) {
         if ((c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) || !c->content) continue;
         const char *text = (const char *)c->content;
-        if (strlen(text) > (1u << 20)) continue;
-        for (int k = 0; script_keys[k][0]; k++) {
-            const char *hit = strstr(text, script_keys[k][0]);
-            if (!hit) continue;
-            const char *v = hit + strlen(script_keys[k][0]);
-            while (*v == ' ' || *v == ':' || *v == '=' || *v == '\t') v++;
-            if (*v != '"' && *v != '\'') continue;
-            char quote = *v++;
-            const char *end = strchr(v, quote);
-            if (!end || end - v < 6 || end - v > 40) continue;
-            char key[48];
-            snprintf(key, sizeof key, "script:%s", script_keys[k][1]);
-            add_meta(p, INGEST_HTML_META_NAME, node, key, strlen(key), v, (size_t)(end - v));
+        int found = 0;
+        /* One pass: keys start with '"', 'v' or 'p'; compare only there. */
+        for (const char *s = text; *s && found < 4; s++) {
+            if (*s != '"' && *s != 'v' && *s != 'p') continue;
+            for (int k = 0; script_keys[k][0]; k++) {
+                const char *key = script_keys[k][0];
+                if (*key != *s) continue;
+                size_t klen = strlen(key);
+                if (strncmp(s, key, klen) != 0) continue;
+                const char *v = s + klen;
+                while (*v == ' ' || *v == ':' || *v == '=' || *v == '\t') v++;
+                if (*v != '"' && *v != '\'') break;
+                char quote = *v++;
+                const char *end = strchr(v, quote);
+                if (!end || end - v < 6 || end - v > 40) break;
+                char name[48];
+                snprintf(name, sizeof name, "script:%s", script_keys[k][1]);
+                add_meta(p, INGEST_HTML_META_NAME, node, name, strlen(name), v, (size_t)(end - v));
+                found++;
+                break;
+            }
         }
     }
 }
@@ -556,3 +564,16 @@ const char *ingest_html_page_pool(const ingest_html_page *p, size_t *length) {
     *length = p ? p->pool_len : 0; return p ? p->pool : NULL;
 }
 const char *ingest_html_page_encoding(const ingest_html_page *p) { return p ? p->encoding : NULL; }
+
+int ingest_html_parse_floor(const char *bytes, size_t length, const char *encoding) {
+    xmlSetGenericErrorFunc(NULL, silent_generic);
+    xmlSetStructuredErrorFunc(NULL, silent_structured);
+    if (!bytes || length == 0 || length > (size_t)1 << 30) return 0;
+    int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING;
+    if (encoding) options |= HTML_PARSE_IGNORE_ENC;
+    if (length > 10000000) options |= XML_PARSE_HUGE;
+    htmlDocPtr doc = htmlReadMemory(bytes, (int)length, NULL, encoding, options);
+    if (!doc) return 0;
+    xmlFreeDoc(doc);
+    return 1;
+}

@@ -136,7 +136,7 @@ struct PageReading {
 
     /// The longest piece of a `<title>`-like string once glued site names are split off.
     static func stripSiteName(_ title: String) -> String {
-        for sep in separators where title.contains(sep) {
+        for sep in separators where TextSearch.contains(title, sep) {
             let parts = title.components(separatedBy: sep).map { $0.trimmingCharacters(in: .whitespaces) }
             if let longest = parts.max(by: { $0.count < $1.count }), longest.count >= 4 {
                 return longest
@@ -158,12 +158,12 @@ struct PageReading {
         let sites = [meta.first(["og:site_name"]), meta.first(["application-name"]), meta.ld.publisher]
             .compactMap { $0.map(Self.collapse) }.filter { !$0.isEmpty }
         guard !sites.isEmpty else { return title }
-        for sep in Self.separators where title.contains(sep) {
+        for sep in Self.separators where TextSearch.contains(title, sep) {
             var parts = title.components(separatedBy: sep).map { $0.trimmingCharacters(in: .whitespaces) }
             if parts.count > 1, let last = parts.last, sites.contains(last) { parts.removeLast() }
             else if parts.count > 1, let first = parts.first, sites.contains(first) { parts.removeFirst() }
             else { continue }
-            return parts.joined(separator: sep.trimmingCharacters(in: .whitespaces).isEmpty ? sep : sep)
+            return parts.joined(separator: sep)
         }
         return title
     }
@@ -192,12 +192,14 @@ struct PageReading {
         // A heading agrees with the metadata when most of it is found there and it covers
         // a good part of the (site-stripped) metadata title.
         var best: (block: Int, text: String, score: Double)?
-        for c in candidates {
-            let len = c.text.count
+        let references = refs.map { ref in (Array(ref.unicodeScalars), Array(Self.stripSiteName(ref).unicodeScalars)) }
+        for c in candidates.prefix(60) {
+            let scalars = Array(c.text.unicodeScalars)
+            let len = scalars.count
             var score = -Double.infinity
-            for ref in refs {
-                let stripped = Self.stripSiteName(ref)
-                let common = max(Self.longestCommonSubstring(c.text, ref), Self.longestCommonSubstring(c.text, stripped))
+            for (ref, strippedScalars) in references {
+                let stripped = strippedScalars
+                let common = max(Self.longestCommonSubstring(scalars, ref), Self.longestCommonSubstring(scalars, stripped))
                 let coverage = Double(common) / Double(max(len, 1))
                 let reach = Double(common) / Double(max(stripped.count, 1))
                 guard coverage >= 0.6, reach >= 0.5, common >= min(len, 4) else { continue }
@@ -239,21 +241,28 @@ struct PageReading {
     }
 
     static func longestCommonSubstring(_ a: String, _ b: String) -> Int {
-        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        longestCommonSubstring(Array(a.unicodeScalars), Array(b.unicodeScalars))
+    }
+
+    static func longestCommonSubstring(_ x: [Unicode.Scalar], _ y: [Unicode.Scalar]) -> Int {
         guard !x.isEmpty, !y.isEmpty, x.count <= 400, y.count <= 400 else { return 0 }
-        var previous = [Int](repeating: 0, count: y.count + 1)
-        var current = previous
+        var rows = [Int](repeating: 0, count: 2 * (y.count + 1))
+        let width = y.count + 1
         var best = 0
-        for i in 1...x.count {
-            for j in 1...y.count {
-                if x[i - 1] == y[j - 1] {
-                    current[j] = previous[j - 1] + 1
-                    if current[j] > best { best = current[j] }
-                } else {
-                    current[j] = 0
+        rows.withUnsafeMutableBufferPointer { table in
+            for i in 1...x.count {
+                let current = (i & 1) * width, previous = ((i - 1) & 1) * width
+                let xi = x[i - 1]
+                for j in 1...y.count {
+                    if xi == y[j - 1] {
+                        let v = table[previous + j - 1] + 1
+                        table[current + j] = v
+                        if v > best { best = v }
+                    } else {
+                        table[current + j] = 0
+                    }
                 }
             }
-            swap(&previous, &current)
         }
         return best
     }
@@ -299,7 +308,7 @@ struct PageReading {
         var best: (score: Double, byline: Byline)?
         for i in 0..<limit {
             let block = blocks[i]
-            guard block.chars <= 400 else { continue }
+            guard block.chars <= 400, page.mayHoldDate(block) else { continue }
             let text = page.text(of: block)
             guard let date = VisibleDate.find(in: text) else { continue }
             let line = Self.collapse(Self.line(of: text, containing: date))
@@ -307,7 +316,7 @@ struct PageReading {
             let node = page.nodes[Int(block.node)]
             let hints = node.hints | node.inherited
             var score = 0.0
-            if date.contains(":") || date.contains("：") { score += 3 }
+            if TextSearch.contains(date, ":") || TextSearch.contains(date, "：") { score += 3 }
             if Self.hasPublicationLabel(line) { score += 3 }
             if Self.hasOtherDateLabel(line) { score -= 6 }
             if hints & UInt32(INGEST_HTML_HINT_BYLINE) != 0 { score += 2 }
@@ -336,16 +345,17 @@ struct PageReading {
 
     static func hasPublicationLabel(_ line: String) -> Bool {
         let lower = line.lowercased()
-        return publicationLabels.contains { lower.contains($0) }
+        return publicationLabels.contains { TextSearch.contains(lower, $0) }
     }
 
     static func hasOtherDateLabel(_ line: String) -> Bool {
         let lower = line.lowercased()
-        return otherDateLabels.contains { lower.contains($0) }
+        return otherDateLabels.contains { TextSearch.contains(lower, $0) }
     }
 
     static func line(of text: String, containing needle: String) -> String {
-        for line in text.split(separator: "\n") where line.contains(needle) { return String(line) }
+        guard TextSearch.contains(text, "\n") else { return text }
+        for line in text.split(separator: "\n") where TextSearch.contains(String(line), needle) { return String(line) }
         return text
     }
 

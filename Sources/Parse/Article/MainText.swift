@@ -182,7 +182,7 @@ struct MainText {
         guard chars < 120 else { return false }
         let lower = text.lowercased()
         for prefix in boilerplatePrefixes where lower.hasPrefix(prefix) { return true }
-        if chars < 60 && (lower.contains("all rights reserved") || lower.contains("版权所有")) { return true }
+        if chars < 60 && (TextSearch.contains(lower, "all rights reserved") || TextSearch.contains(lower, "版权所有")) { return true }
         return false
     }
 }

@@ -19,7 +19,7 @@ struct PageMetadata {
             switch Int(meta.kind) {
             case INGEST_HTML_META_NAME:
                 // `property="og:title twitter:title"` names several keys at once.
-                let value = page.value(of: meta).trimmingCharacters(in: .whitespacesAndNewlines)
+                let value = page.value(of: meta).trimmedSpaces
                 guard !value.isEmpty else { break }
                 for key in page.key(of: meta).lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                     let key = String(key)
@@ -28,7 +28,7 @@ struct PageMetadata {
             case INGEST_HTML_META_LINK:
                 let rel = page.key(of: meta).lowercased()
                 if rel.split(separator: " ").contains("canonical"), canonical == nil {
-                    canonical = page.value(of: meta).trimmingCharacters(in: .whitespacesAndNewlines)
+                    canonical = page.value(of: meta).trimmedSpaces
                 }
             case INGEST_HTML_META_TITLE:
                 if titleTag == nil { titleTag = page.value(of: meta) }
@@ -37,11 +37,11 @@ struct PageMetadata {
             case INGEST_HTML_META_TIME:
                 times.append((page.key(of: meta), page.value(of: meta), Int(meta.node)))
             case INGEST_HTML_META_ITEMPROP:
-                itemprops.append((page.key(of: meta), page.value(of: meta).trimmingCharacters(in: .whitespacesAndNewlines), Int(meta.node)))
+                itemprops.append((page.key(of: meta), page.value(of: meta).trimmedSpaces, Int(meta.node)))
             case INGEST_HTML_META_LANG:
                 if lang == nil { lang = page.value(of: meta) }
             case INGEST_HTML_META_AUTHOR_LINK:
-                let name = page.value(of: meta).trimmingCharacters(in: .whitespacesAndNewlines)
+                let name = page.value(of: meta).trimmedSpaces
                 if !name.isEmpty { authorLinks.append(name) }
             default:
                 break
@@ -77,7 +77,7 @@ struct LinkedData {
     ]
 
     mutating func absorb(jsonText: String) {
-        var text = jsonText.trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = jsonText.trimmedSpaces
         if text.hasPrefix("<!--") { text.removeFirst(4) }
         if text.hasSuffix("-->") { text.removeLast(3) }
         guard let data = text.data(using: .utf8),
@@ -126,7 +126,7 @@ struct LinkedData {
 
     private static func text(_ value: Any?) -> String? {
         if let s = value as? String {
-            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = s.trimmedSpaces
             return t.isEmpty ? nil : t
         }
         if let a = value as? [Any], let first = a.first { return text(first) }
@@ -136,11 +136,23 @@ struct LinkedData {
 
     private static func names(_ value: Any?) -> [String] {
         if let s = value as? String {
-            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = s.trimmedSpaces
             return t.isEmpty ? [] : [t]
         }
         if let a = value as? [Any] { return a.flatMap { names($0) } }
         if let o = value as? [String: Any] { return text(o["name"]).map { [$0] } ?? [] }
         return []
+    }
+}
+
+extension String {
+    /// White space trimmed at both ends without Foundation's CharacterSet machinery.
+    var trimmedSpaces: String {
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last,
+              first.properties.isWhitespace || last.properties.isWhitespace else { return self }
+        let scalars = unicodeScalars
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[start...end])
     }
 }
