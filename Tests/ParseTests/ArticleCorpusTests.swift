@@ -210,3 +210,57 @@ struct ArticleCorpusTests {
         #expect(score >= 0.75)
     }
 }
+
+/// Word (Latin) or character (CJK) tokens, for bag-of-tokens body F1 on mixed-language pages.
+func bodyTokens(_ text: String) -> [String] {
+    var tokens: [String] = []
+    var word = ""
+    for scalar in text.unicodeScalars {
+        let v = scalar.value
+        if (0x3400...0x9FFF).contains(v) || (0x3040...0x30FF).contains(v) || (0xAC00...0xD7AF).contains(v) {
+            if !word.isEmpty { tokens.append(word.lowercased()); word = "" }
+            tokens.append(String(scalar))
+        } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            word.unicodeScalars.append(scalar)
+        } else if !word.isEmpty {
+            tokens.append(word.lowercased()); word = ""
+        }
+    }
+    if !word.isEmpty { tokens.append(word.lowercased()) }
+    return tokens
+}
+
+func tokenF1(_ predicted: [String], _ truth: [String]) -> Double {
+    var counts: [String: Int] = [:]
+    for t in truth { counts[t, default: 0] += 1 }
+    var common = 0
+    for t in predicted { if let n = counts[t], n > 0 { counts[t] = n - 1; common += 1 } }
+    guard common > 0 else { return 0 }
+    let p = Double(common) / Double(predicted.count), r = Double(common) / Double(truth.count)
+    return 2 * p * r / (p + r)
+}
+
+extension ArticleCorpusTests {
+    /// Body text against Readability's own output (`expected.html`): silver truth, printed
+    /// for tuning only (Readability keeps captions and asides a reader may not want).
+    @Test func readabilityBodies() throws {
+        let base = articleCorpus.appendingPathComponent("articles-readability/test-pages")
+        var sum = 0.0, count = 0
+        for dir in try FileManager.default.contentsOfDirectory(atPath: base.path).sorted() {
+            let folder = base.appendingPathComponent(dir)
+            guard let expected = try? [UInt8](Data(contentsOf: folder.appendingPathComponent("expected.html"))),
+                  let source = try? corpusPage(folder.appendingPathComponent("source.html")) else { continue }
+            let truthPage = HTMLPage(bytes: expected, encoding: "UTF-8")
+            let truth = bodyTokens(truthPage.blocks.map { truthPage.text(of: $0) }.joined(separator: "\n"))
+            guard truth.count >= 20 else { continue }
+            let content = (try? ArticleExtractor().extract(source).items.first?.content) ?? nil
+            let f1 = tokenF1(bodyTokens(content ?? ""), truth)
+            if f1 < 0.7 { print("READABILITY body F1 \(String(format: "%.3f", f1)) \(dir)") }
+            sum += f1
+            count += 1
+        }
+        let mean = sum / Double(max(count, 1))
+        print("SCORE articles-readability body F1 vs Readability's output (tokens): \(String(format: "%.3f", mean)) over \(count) pages")
+        #expect(count > 0)
+    }
+}

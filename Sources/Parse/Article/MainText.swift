@@ -1,4 +1,5 @@
 import CLibXML
+import Foundation
 
 /// Main-text extraction over the C tables, in the manner of Readability and GNE: text
 /// blocks vote for their ancestors by length and punctuation (Chinese full-width marks
@@ -14,13 +15,23 @@ struct MainText {
         var roots: [Int]
     }
 
+    /// Like Readability, first with suspicious class names removed; when that leaves
+    /// almost nothing (a page-wide wrapper named `js-social-…`), again trusting only tags
+    /// and comment sections.
     func extract(excluding excluded: Set<Int>) -> Result {
+        let strict = extract(excluding: excluded, strictClasses: true)
+        guard strict.text.unicodeScalars.count < 250 else { return strict }
+        let relaxed = extract(excluding: excluded, strictClasses: false)
+        return relaxed.text.unicodeScalars.count > strict.text.unicodeScalars.count ? relaxed : strict
+    }
+
+    private func extract(excluding excluded: Set<Int>, strictClasses: Bool) -> Result {
         let nodes = page.nodes
         let blocks = page.blocks
         guard !nodes.isEmpty, !blocks.isEmpty else { return Result(text: "", blockIndices: [], roots: []) }
         var score = [Double](repeating: 0, count: nodes.count)
         var scored = [Bool](repeating: false, count: nodes.count)
-        let unlikely = unlikelyNodes()
+        let unlikely = unlikelyNodes(strictClasses: strictClasses)
 
         func initialize(_ n: Int) {
             guard !scored[n] else { return }
@@ -86,12 +97,18 @@ struct MainText {
             }
             roots.sort()
         }
+        if ProcessInfo.processInfo.environment["ARTICLE_DEBUG"] != nil {
+            for r in roots {
+                let n = nodes[r]
+                print("DEBUG root \(r) tag \(n.tag) score \(score[r]) attrs [\(page.attributes(of: n))] chars \(n.text_chars) unlikely \(unlikely[r]) hints \(n.hints) inh \(n.inherited)")
+            }
+        }
         return collect(roots: roots, excluded: excluded, unlikely: unlikely)
     }
 
     /// Nodes inside comment sections, navigation and similar furniture: their text
     /// neither votes nor becomes content (Readability removes them before scoring).
-    private func unlikelyNodes() -> [Bool] {
+    private func unlikelyNodes(strictClasses: Bool) -> [Bool] {
         let nodes = page.nodes
         var unlikely = [Bool](repeating: false, count: nodes.count)
         for n in 0..<nodes.count {
@@ -99,7 +116,7 @@ struct MainText {
             if parent >= 0 && unlikely[parent] { unlikely[n] = true; continue }
             let tag = Int(nodes[n].tag)
             if tag == INGEST_HTML_TAG_BODY || tag == INGEST_HTML_TAG_HTML { continue }
-            unlikely[n] = isBoilerplate(nodes[n])
+            unlikely[n] = strictClasses ? isBoilerplate(nodes[n]) : isFurniture(nodes[n])
         }
         return unlikely
     }
@@ -159,6 +176,12 @@ struct MainText {
         if hints & UInt32(INGEST_HTML_HINT_COMMENT) != 0 { return true }
         let negative = hints & UInt32(INGEST_HTML_HINT_NEGATIVE | INGEST_HTML_HINT_NAV) != 0
         return negative && hints & UInt32(INGEST_HTML_HINT_POSITIVE) == 0
+    }
+
+    private func isFurniture(_ node: HTMLPage.Node) -> Bool {
+        let tag = Int(node.tag)
+        if tag == INGEST_HTML_TAG_NAV || tag == INGEST_HTML_TAG_FOOTER { return true }
+        return node.hints & UInt32(INGEST_HTML_HINT_COMMENT) != 0 && node.hints & UInt32(INGEST_HTML_HINT_POSITIVE) == 0
     }
 
     /// A boilerplate container between the block and the chosen root (exclusive).
