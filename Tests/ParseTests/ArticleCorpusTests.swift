@@ -254,13 +254,46 @@ extension ArticleCorpusTests {
             let truth = bodyTokens(truthPage.blocks.map { truthPage.text(of: $0) }.joined(separator: "\n"))
             guard truth.count >= 20 else { continue }
             let content = (try? ArticleExtractor().extract(source).items.first?.content) ?? nil
-            let f1 = tokenF1(bodyTokens(content ?? ""), truth)
+            let f1 = shingleF1(content ?? "", truth.joined(separator: " "))
             if f1 < 0.7 { print("READABILITY body F1 \(String(format: "%.3f", f1)) \(dir)") }
             sum += f1
             count += 1
         }
         let mean = sum / Double(max(count, 1))
-        print("SCORE articles-readability body F1 vs Readability's output (tokens): \(String(format: "%.3f", mean)) over \(count) pages")
+        print("SCORE articles-readability body F1 vs Readability's output (4-token shingles): \(String(format: "%.3f", mean)) over \(count) pages")
+        #expect(count > 0)
+    }
+}
+
+/// Bag of 4-token shingles (the benchmark measure: words, each CJK character a token).
+func shingleF1(_ predicted: String, _ truth: String, size: Int = 4) -> Double {
+    func shingles(_ text: String) -> [String] {
+        let t = bodyTokens(text)
+        guard t.count >= size else { return t.isEmpty ? [] : [t.joined(separator: " ")] }
+        return (0...(t.count - size)).map { t[$0..<($0 + size)].joined(separator: " ") }
+    }
+    return tokenF1(shingles(predicted), shingles(truth))
+}
+
+extension ArticleCorpusTests {
+    /// newspaper4k's expected bodies (`txt/`), printed with the shingle measure.
+    @Test func newspaperBodies() throws {
+        let base = articleCorpus.appendingPathComponent("articles-newspaper4k")
+        var sum = 0.0, count = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: base.appendingPathComponent("txt").path).sorted() {
+            guard name.hasSuffix(".txt") else { continue }
+            let stem = String(name.dropLast(4))
+            let html = base.appendingPathComponent("html/\(stem).html")
+            guard FileManager.default.fileExists(atPath: html.path),
+                  let truth = try? String(contentsOf: base.appendingPathComponent("txt/\(name)"), encoding: .utf8),
+                  bodyTokens(truth).count >= 20 else { continue }
+            let content = (try? ArticleExtractor().extract(corpusPage(html)).items.first?.content) ?? nil
+            let f1 = shingleF1(content ?? "", truth)
+            if f1 < 0.7 { print("NEWSPAPER body F1 \(String(format: "%.3f", f1)) \(stem)") }
+            sum += f1
+            count += 1
+        }
+        print("SCORE articles-newspaper4k body F1 (4-token shingles): \(String(format: "%.3f", sum / Double(max(count, 1)))) over \(count) pages")
         #expect(count > 0)
     }
 }

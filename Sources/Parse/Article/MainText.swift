@@ -46,6 +46,10 @@ struct MainText {
             let owner = Int(block.node)
             let ownerTag = Int(nodes[owner].tag)
             if isHeading(ownerTag) || unlikely[owner] { continue }
+            // List items, captions and definition terms are galleries and link lists far
+            // more often than prose (Readability does not score them either).
+            if ownerTag == INGEST_HTML_TAG_LI || ownerTag == INGEST_HTML_TAG_FIGCAPTION
+                || ownerTag == INGEST_HTML_TAG_DT || ownerTag == INGEST_HTML_TAG_TH { continue }
             let contentScore = 1.0 + Double(block.punct) + min(Double(chars) / 100.0, 3.0)
             var ancestor = Int(nodes[owner].parent)
             var level = 0
