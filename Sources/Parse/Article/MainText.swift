@@ -99,8 +99,25 @@ struct MainText {
                     else if length > 0 && length <= 80 && density == 0 && node.punct > 0 { roots.append(child) }
                 }
             }
-            roots.sort()
         }
+        // Bodies split by ads and embeds into same-named sections far apart in the tree
+        // (`<div class="article-text">` × N): every such section belongs to the article.
+        let topAttributes = page.attributes(of: nodes[top])
+        if !topAttributes.isEmpty {
+            var n = 0
+            while n < nodes.count {
+                let node = nodes[n]
+                if n != top, node.tag == nodes[top].tag, !unlikely[n], node.text_chars >= 20,
+                   linkDensity(node) < 0.3, !roots.contains(where: { page.contains($0, n) || page.contains(n, $0) }),
+                   page.attributes(of: node) == topAttributes {
+                    roots.append(n)
+                    n = Int(node.subtree_end) + 1
+                    continue
+                }
+                n += 1
+            }
+        }
+        roots.sort()
         if ProcessInfo.processInfo.environment["ARTICLE_DEBUG"] != nil {
             for r in roots {
                 let n = nodes[r]
