@@ -1,0 +1,782 @@
+#include "ingest_feed.h"
+#include "ingest_encoding.h"
+#include "ingest_repair.h"
+#include "ingest_text.h"
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/uri.h>
+#include <libxml/xmlreader.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FIELDS 96
+#define MAX_STACK 512
+
+/* What an open element is, as far as the feed structure goes. */
+enum { K_OTHER = 0, K_ROOT, K_CHANNEL, K_ITEM, K_AUTHOR, K_CONTRIBUTOR, K_SOURCE, K_MEDIA_GROUP, K_IGNORE };
+
+/* How a captured field's text becomes plain text. */
+enum { M_RAW = 0, M_URL, M_HTML, M_TEXT, M_AUTO, M_CONTENT };
+
+typedef struct {
+    int32_t code, ns, truncated, nattrs;
+    size_t text_off, text_len;
+    size_t attr_name_off[INGEST_MAX_ATTRS], attr_value_off[INGEST_MAX_ATTRS];
+} field_slot;
+
+typedef struct {
+    field_slot slots[MAX_FIELDS];
+    int count;
+    text_buf arena;
+} record;
+
+typedef struct {
+    int depth;
+    char *value;
+} scoped_string;
+
+typedef struct {
+    xmlParserCtxtPtr ctxt;
+    const ingest_feed_limits *limits;
+    ingest_item_callback callback;
+    void *context;
+    ingest_feed_result *result;
+    text_buf messages;
+    int message_count;
+
+    int depth;
+    unsigned char kind[MAX_STACK];
+    int root_seen;
+    int item_depth;          /* 0 when not inside an item */
+    int channel_depth;
+    char *channel_lang;
+    char *item_lang;
+
+    int capturing;           /* depth of the captured element, 0 when none */
+    int cap_code, cap_ns, cap_mode, cap_children;
+    size_t cap_start;
+    int cap_truncated;
+    record *cap_record;
+    int cap_slot;
+
+    record item, channel;
+    text_buf scratch;
+
+    scoped_string bases[MAX_STACK];
+    int nbases;
+    const char *document_base;
+    scoped_string langs[MAX_STACK];
+    int nlangs;
+    int saw_rss090;
+
+    /* Element names are interned in libxml2's dictionary, so (name, namespace) pointers
+     * identify an element kind for the whole parse: classify each kind once. */
+    struct {
+        const xmlChar *name, *uri, *prefix;
+        int ns, code, mode, item_like;
+    } cache[512];
+} feed_state;
+
+/* ---------------------------------------------------------------- namespaces */
+
+static int ns_id(const xmlChar *uri, const xmlChar *prefix) {
+    const char *u = (const char *)uri;
+    if (!u) {
+        const char *p = (const char *)prefix;
+        if (!p) return INGEST_NS_NONE;
+        if (!strcmp(p, "dc")) return INGEST_NS_DC;
+        if (!strcmp(p, "dcterms")) return INGEST_NS_DCTERMS;
+        if (!strcmp(p, "content")) return INGEST_NS_CONTENT;
+        if (!strcmp(p, "media")) return INGEST_NS_MEDIA;
+        if (!strcmp(p, "itunes")) return INGEST_NS_ITUNES;
+        if (!strcmp(p, "slash")) return INGEST_NS_SLASH;
+        if (!strcmp(p, "sy")) return INGEST_NS_SY;
+        if (!strcmp(p, "atom")) return INGEST_NS_ATOM10;
+        if (!strcmp(p, "wfw")) return INGEST_NS_WFW;
+        if (!strcmp(p, "rdf")) return INGEST_NS_RDF;
+        return INGEST_NS_OTHER;
+    }
+    if (!strcmp(u, "http://www.w3.org/2005/Atom")) return INGEST_NS_ATOM10;
+    if (!strcmp(u, "http://purl.org/atom/ns#")) return INGEST_NS_ATOM03;
+    if (!strcmp(u, "http://purl.org/rss/1.0/")) return INGEST_NS_RSS1;
+    if (!strcmp(u, "http://my.netscape.com/rdf/simple/0.9/")) return INGEST_NS_RSS090;
+    if (!strcmp(u, "http://www.w3.org/1999/02/22-rdf-syntax-ns#")) return INGEST_NS_RDF;
+    if (!strcmp(u, "http://purl.org/dc/elements/1.1/") || !strcmp(u, "http://purl.org/dc/elements/1.0/")) return INGEST_NS_DC;
+    if (!strcmp(u, "http://purl.org/dc/terms/")) return INGEST_NS_DCTERMS;
+    if (!strcmp(u, "http://purl.org/rss/1.0/modules/content/")) return INGEST_NS_CONTENT;
+    if (!strncmp(u, "http://search.yahoo.com/mrss", 28) || !strcmp(u, "http://tools.search.yahoo.com/mrss/")) return INGEST_NS_MEDIA;
+    if (!strcmp(u, "http://www.itunes.com/dtds/podcast-1.0.dtd")) return INGEST_NS_ITUNES;
+    if (!strcmp(u, "http://purl.org/rss/1.0/modules/slash/")) return INGEST_NS_SLASH;
+    if (!strcmp(u, "http://purl.org/rss/1.0/modules/syndication/")) return INGEST_NS_SY;
+    if (!strcmp(u, "http://www.w3.org/1999/xhtml")) return INGEST_NS_XHTML;
+    if (!strcmp(u, "http://wellformedweb.org/CommentAPI/")) return INGEST_NS_WFW;
+    if (!strncmp(u, "http://backend.userland.com/rss", 31)) return INGEST_NS_RSS_NETSCAPE;
+    return INGEST_NS_OTHER;
+}
+
+static int is_atom(int ns) { return ns == INGEST_NS_ATOM10 || ns == INGEST_NS_ATOM03; }
+static int is_rss_core(int ns) {
+    return ns == INGEST_NS_NONE || ns == INGEST_NS_RSS1 || ns == INGEST_NS_RSS090 || ns == INGEST_NS_RSS_NETSCAPE;
+}
+
+/* Field code and text mode for a child of an item or channel. */
+static int classify(int ns, const char *n, int channel_level, int *mode) {
+    *mode = M_RAW;
+    if (is_rss_core(ns) || is_atom(ns)) {
+        if (!strcmp(n, "title")) { *mode = is_atom(ns) ? M_CONTENT : M_AUTO; return INGEST_F_TITLE; }
+        if (!strcmp(n, "link")) { *mode = M_URL; return INGEST_F_LINK; }
+        if (!strcmp(n, "description")) { *mode = M_HTML; return INGEST_F_DESCRIPTION; }
+        if (!strcmp(n, "summary")) { *mode = M_CONTENT; return INGEST_F_SUMMARY; }
+        if (!strcmp(n, "content")) { *mode = M_CONTENT; return INGEST_F_CONTENT; }
+        if (!strcmp(n, "guid")) return INGEST_F_GUID;
+        if (!strcmp(n, "id")) return INGEST_F_ID;
+        if (!strcmp(n, "pubDate")) return INGEST_F_PUBDATE;
+        if (!strcmp(n, "published")) return INGEST_F_PUBLISHED;
+        if (!strcmp(n, "updated")) return INGEST_F_UPDATED;
+        if (!strcmp(n, "issued")) return INGEST_F_ISSUED;
+        if (!strcmp(n, "modified")) return INGEST_F_MODIFIED;
+        if (!strcmp(n, "created")) return INGEST_F_CREATED;
+        if (!strcmp(n, "author")) return INGEST_F_AUTHOR;
+        if (!strcmp(n, "category")) return INGEST_F_CATEGORY;
+        if (!strcmp(n, "source")) return INGEST_F_SOURCE;
+        if (!strcmp(n, "enclosure")) return INGEST_F_ENCLOSURE;
+        if (!strcmp(n, "comments")) { *mode = M_URL; return INGEST_F_COMMENTS; }
+        if (!strcmp(n, "language")) return INGEST_F_LANGUAGE;
+        if (!strcmp(n, "ttl")) return INGEST_F_TTL;
+        if (!strcmp(n, "subtitle")) { *mode = M_CONTENT; return INGEST_F_SUBTITLE; }
+        if (!strcmp(n, "tagline")) { *mode = M_CONTENT; return INGEST_F_TAGLINE; }
+        if (!strcmp(n, "lastBuildDate")) return INGEST_F_LASTBUILDDATE;
+        return INGEST_F_NONE;
+    }
+    switch (ns) {
+    case INGEST_NS_DC:
+        if (!strcmp(n, "creator") || !strcmp(n, "author")) return INGEST_F_DC_CREATOR;
+        if (!strcmp(n, "date")) return INGEST_F_DC_DATE;
+        if (!strcmp(n, "subject")) return INGEST_F_DC_SUBJECT;
+        if (!strcmp(n, "language")) return INGEST_F_DC_LANGUAGE;
+        if (!strcmp(n, "title")) { *mode = M_AUTO; return INGEST_F_DC_TITLE; }
+        if (!strcmp(n, "description")) { *mode = M_HTML; return INGEST_F_DC_DESCRIPTION; }
+        if (!strcmp(n, "identifier")) return INGEST_F_ID;
+        break;
+    case INGEST_NS_DCTERMS:
+        if (!strcmp(n, "modified")) return INGEST_F_DCTERMS_MODIFIED;
+        if (!strcmp(n, "created")) return INGEST_F_DCTERMS_CREATED;
+        if (!strcmp(n, "issued")) return INGEST_F_DCTERMS_ISSUED;
+        break;
+    case INGEST_NS_CONTENT:
+        if (!strcmp(n, "encoded")) { *mode = M_HTML; return INGEST_F_CONTENT_ENCODED; }
+        break;
+    case INGEST_NS_MEDIA:
+        if (!strcmp(n, "content")) return INGEST_F_MEDIA_CONTENT;
+        if (!strcmp(n, "thumbnail")) return INGEST_F_MEDIA_THUMBNAIL;
+        if (!strcmp(n, "description")) { *mode = M_CONTENT; return INGEST_F_MEDIA_DESCRIPTION; }
+        if (!strcmp(n, "title")) { *mode = M_CONTENT; return INGEST_F_MEDIA_TITLE; }
+        if (!strcmp(n, "credit")) return INGEST_F_MEDIA_CREDIT;
+        if (!strcmp(n, "keywords")) return INGEST_F_MEDIA_KEYWORDS;
+        break;
+    case INGEST_NS_ITUNES:
+        if (!strcmp(n, "summary")) { *mode = M_HTML; return INGEST_F_ITUNES_SUMMARY; }
+        if (!strcmp(n, "author")) return INGEST_F_ITUNES_AUTHOR;
+        if (!strcmp(n, "image")) return INGEST_F_ITUNES_IMAGE;
+        if (!strcmp(n, "subtitle")) { *mode = M_AUTO; return INGEST_F_ITUNES_SUBTITLE; }
+        if (!strcmp(n, "category")) return INGEST_F_ITUNES_CATEGORY;
+        break;
+    case INGEST_NS_SLASH:
+        if (!strcmp(n, "comments")) return INGEST_F_SLASH_COMMENTS;
+        break;
+    case INGEST_NS_SY:
+        if (!strcmp(n, "updatePeriod")) return INGEST_F_SY_PERIOD;
+        if (!strcmp(n, "updateFrequency")) return INGEST_F_SY_FREQUENCY;
+        break;
+    case INGEST_NS_WFW:
+        if (!strcmp(n, "commentRss") || !strcmp(n, "commentRSS")) { *mode = M_URL; return INGEST_F_WFW_COMMENTRSS; }
+        break;
+    }
+    (void)channel_level;
+    return INGEST_F_NONE;
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+static void add_message(feed_state *st, const char *msg, int line) {
+    if (st->message_count >= 5) return;
+    char head[32];
+    if (st->messages.len) tb_putc(&st->messages, '\n');
+    if (line > 0) {
+        snprintf(head, sizeof head, "line %d: ", line);
+        tb_append(&st->messages, head, strlen(head));
+    }
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) n--;
+    tb_append(&st->messages, msg, n);
+    st->message_count++;
+}
+
+static const char *current_base(feed_state *st) {
+    return st->nbases ? st->bases[st->nbases - 1].value : st->document_base;
+}
+static const char *current_lang(feed_state *st) { return st->nlangs ? st->langs[st->nlangs - 1].value : NULL; }
+
+char *ingest_resolve_uri(const char *ref, const char *base) {
+    if (!ref) return NULL;
+    if (!base || !*base) return strdup(ref);
+    xmlChar *r = xmlBuildURI((const xmlChar *)ref, (const xmlChar *)base);
+    if (!r) return strdup(ref);
+    char *out = strdup((const char *)r);
+    xmlFree(r);
+    return out;
+}
+
+static char *dup_range(const xmlChar *b, const xmlChar *e) {
+    size_t n = (size_t)(e - b);
+    char *s = malloc(n + 1);
+    if (!s) return NULL;
+    memcpy(s, b, n);
+    s[n] = 0;
+    return s;
+}
+
+static void trim_range(const char **s, size_t *n) {
+    while (*n && ((unsigned char)**s <= ' ')) { (*s)++; (*n)--; }
+    while (*n && ((unsigned char)(*s)[*n - 1] <= ' ')) (*n)--;
+}
+
+/* Writes a string into the record arena and returns its offset (NUL-terminated). */
+static size_t arena_put(record *r, const char *s, size_t n) {
+    size_t off = r->arena.len;
+    tb_append(&r->arena, s, n);
+    tb_putc(&r->arena, 0);
+    return off;
+}
+
+static void deliver(feed_state *st, record *r, int is_channel, const char *lang) {
+    ingest_field fields[MAX_FIELDS];
+    if (r->arena.oom) return;
+    for (int i = 0; i < r->count; i++) {
+        field_slot *s = &r->slots[i];
+        ingest_field *f = &fields[i];
+        f->code = s->code;
+        f->ns = s->ns;
+        f->text = r->arena.data + s->text_off;
+        f->text_len = s->text_len;
+        f->truncated = s->truncated;
+        f->nattrs = s->nattrs;
+        for (int k = 0; k < s->nattrs; k++) {
+            f->attr_names[k] = r->arena.data + s->attr_name_off[k];
+            f->attr_values[k] = r->arena.data + s->attr_value_off[k];
+        }
+    }
+    st->callback(st->context, is_channel, fields, r->count, lang);
+}
+
+static void reset_record(record *r) {
+    r->count = 0;
+    r->arena.len = 0;
+}
+
+/* ---------------------------------------------------------------- SAX */
+
+static void finish_capture(feed_state *st);
+static void finish_item(feed_state *st);
+
+static void start_item(feed_state *st, int d, int nb_attributes, const xmlChar **attributes) {
+    st->result->items_seen++;
+    st->kind[d] = K_ITEM;
+    st->item_depth = d;
+    reset_record(&st->item);
+    free(st->item_lang);
+    st->item_lang = current_lang(st) ? strdup(current_lang(st)) : NULL;
+    for (int i = 0; i < nb_attributes; i++) {
+        const xmlChar **a = attributes + i * 5;
+        if (!strcmp((const char *)a[0], "about") && st->item.count < MAX_FIELDS) {
+            field_slot *s = &st->item.slots[st->item.count++];
+            memset(s, 0, sizeof *s);
+            s->code = INGEST_F_RDF_ABOUT;
+            s->ns = INGEST_NS_RDF;
+            char *raw = dup_range(a[3], a[4]);
+            char *abs = ingest_resolve_uri(raw, current_base(st));
+            const char *v = abs ? abs : "";
+            s->text_len = strlen(v);
+            s->text_off = arena_put(&st->item, v, s->text_len);
+            free(raw);
+            free(abs);
+        }
+    }
+}
+
+static void start_channel(feed_state *st, int d) {
+    st->kind[d] = K_CHANNEL;
+    st->channel_depth = d;
+    free(st->channel_lang);
+    st->channel_lang = current_lang(st) ? strdup(current_lang(st)) : NULL;
+}
+
+typedef struct { int ns, code, mode, item_like; } element_kind;
+
+static element_kind kind_of(feed_state *st, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI) {
+    size_t h = (((size_t)localname >> 3) ^ ((size_t)URI >> 5) ^ ((size_t)prefix >> 7)) & 511;
+    if (st->cache[h].name == localname && st->cache[h].uri == URI && st->cache[h].prefix == prefix) {
+        element_kind k = {st->cache[h].ns, st->cache[h].code, st->cache[h].mode, st->cache[h].item_like};
+        return k;
+    }
+    const char *name = (const char *)localname;
+    element_kind k;
+    k.ns = ns_id(URI, prefix);
+    k.code = classify(k.ns, name, 0, &k.mode);
+    k.item_like = (!strcmp(name, "item") && (is_rss_core(k.ns) || k.ns == INGEST_NS_OTHER)) ||
+                  (!strcmp(name, "entry") && (is_atom(k.ns) || k.ns == INGEST_NS_NONE));
+    st->cache[h].name = localname;
+    st->cache[h].uri = URI;
+    st->cache[h].prefix = prefix;
+    st->cache[h].ns = k.ns;
+    st->cache[h].code = k.code;
+    st->cache[h].mode = k.mode;
+    st->cache[h].item_like = k.item_like;
+    return k;
+}
+
+static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI,
+                     int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+                     const xmlChar **attributes) {
+    (void)nb_namespaces; (void)namespaces; (void)nb_defaulted;
+    feed_state *st = ctx;
+    st->depth++;
+    int d = st->depth;
+    if (d >= MAX_STACK || d > st->limits->max_depth) {
+        st->result->depth_capped = 1;
+        return;
+    }
+    const char *name = (const char *)localname;
+    element_kind ek = kind_of(st, localname, prefix, URI);
+    int ns = ek.ns;
+    if (ns == INGEST_NS_RSS090) st->saw_rss090 = 1;
+    st->kind[d] = K_OTHER;
+
+    /* xml:base and xml:lang scope over this element and its descendants. */
+    for (int i = 0; i < nb_attributes; i++) {
+        const xmlChar **a = attributes + i * 5;
+        if (!a[1] || strcmp((const char *)a[1], "xml")) continue;
+        if (!strcmp((const char *)a[0], "base") && st->nbases < MAX_STACK) {
+            char *raw = dup_range(a[3], a[4]);
+            char *abs = ingest_resolve_uri(raw, current_base(st));
+            free(raw);
+            if (abs) st->bases[st->nbases++] = (scoped_string){d, abs};
+        } else if (!strcmp((const char *)a[0], "lang") && st->nlangs < MAX_STACK) {
+            char *v = dup_range(a[3], a[4]);
+            if (v) st->langs[st->nlangs++] = (scoped_string){d, v};
+        }
+    }
+
+    int item_like = ek.item_like;
+    if (item_like && st->root_seen && st->capturing && st->cap_ns != INGEST_NS_XHTML) {
+        /* A field left open (an unclosed <itunes:category> or <description>)
+         * must not swallow the items after it: close what is open and start afresh. */
+        if (st->capturing) finish_capture(st);
+        if (st->item_depth) finish_item(st);
+        start_item(st, d, nb_attributes, attributes);
+        return;
+    }
+
+    if (st->capturing) {
+        st->cap_children = 1;
+        char lower[16];
+        size_t k = 0;
+        for (; name[k] && k < 15; k++) lower[k] = (char)((name[k] >= 'A' && name[k] <= 'Z') ? name[k] | 0x20 : name[k]);
+        lower[k] = 0;
+        if (ingest_is_block_tag(lower)) tb_putc(&st->cap_record->arena, INGEST_BREAK_MARK);
+        else if (!strcmp(lower, "td") || !strcmp(lower, "th")) tb_putc(&st->cap_record->arena, ' ');
+        return;
+    }
+
+    if (!st->root_seen) {
+        st->root_seen = 1;
+        st->kind[d] = K_ROOT;
+        int root = INGEST_ROOT_OTHER;
+        if (!strcmp(name, "rss")) root = INGEST_ROOT_RSS;
+        else if (!strcmp(name, "RDF")) root = INGEST_ROOT_RDF;
+        else if (!strcmp(name, "feed")) root = ns == INGEST_NS_ATOM03 ? INGEST_ROOT_ATOM03 : INGEST_ROOT_ATOM10;
+        else if (!strcmp(name, "channel")) root = INGEST_ROOT_CHANNEL;
+        else if (!strcasecmp(name, "html")) root = INGEST_ROOT_HTML;
+        st->result->root = root;
+        for (int i = 0; i < nb_attributes; i++) {
+            const xmlChar **a = attributes + i * 5;
+            if (!a[1] && !strcmp((const char *)a[0], "version")) {
+                size_t n = (size_t)(a[4] - a[3]);
+                if (n > 15) n = 15;
+                memcpy(st->result->version, a[3], n);
+                st->result->version[n] = 0;
+            }
+        }
+        if (root == INGEST_ROOT_ATOM10 || root == INGEST_ROOT_ATOM03 || root == INGEST_ROOT_CHANNEL) start_channel(st, d);
+        if (!strcmp(name, "entry") && is_atom(ns)) {
+            /* An Atom Entry Document (RFC 4287 section 4.1.2): one entry, no feed around it. */
+            st->result->root = ns == INGEST_NS_ATOM03 ? INGEST_ROOT_ATOM03 : INGEST_ROOT_ATOM10;
+            start_item(st, d, nb_attributes, attributes);
+        }
+        return;
+    }
+
+    int parent = st->kind[d - 1];
+    if (parent == K_IGNORE || parent == K_OTHER) {
+        st->kind[d] = (parent == K_IGNORE) ? K_IGNORE : K_OTHER;
+        if (parent == K_IGNORE) return;
+        /* An item misplaced deeper than usual still counts (some feeds nest them). */
+        if (st->item_depth) return;
+    }
+
+    if (!st->item_depth && item_like) {
+        start_item(st, d, nb_attributes, attributes);
+        return;
+    }
+    if (!st->item_depth && !st->channel_depth) {
+        /* A feed wrapped in something else (an XHTML page quoting its feed): read it. */
+        if (!strcmp(name, "channel") && is_rss_core(ns)) { start_channel(st, d); return; }
+        if (!strcmp(name, "feed") && is_atom(ns)) {
+            start_channel(st, d);
+            if (st->result->root == INGEST_ROOT_HTML || st->result->root == INGEST_ROOT_OTHER)
+                st->result->root = ns == INGEST_NS_ATOM03 ? INGEST_ROOT_ATOM03 : INGEST_ROOT_ATOM10;
+            return;
+        }
+        if (!strcmp(name, "rss") && (st->result->root == INGEST_ROOT_HTML || st->result->root == INGEST_ROOT_OTHER)) {
+            st->result->root = INGEST_ROOT_RSS;
+            st->kind[d] = K_ROOT;
+            return;
+        }
+    }
+
+    record *rec = NULL;
+    int code = INGEST_F_NONE, mode = M_RAW;
+    if (parent == K_ITEM || parent == K_CHANNEL) {
+        if (is_atom(ns) && (!strcmp(name, "author") || !strcmp(name, "contributor"))) {
+            st->kind[d] = name[0] == 'a' ? K_AUTHOR : K_CONTRIBUTOR;
+            return;
+        }
+        if (is_atom(ns) && !strcmp(name, "source")) { st->kind[d] = K_SOURCE; return; }
+        if (ns == INGEST_NS_MEDIA && !strcmp(name, "group")) { st->kind[d] = K_MEDIA_GROUP; return; }
+        if (parent == K_CHANNEL && (!strcmp(name, "image") || !strcmp(name, "textinput") || !strcmp(name, "textInput") ||
+                                    !strcmp(name, "items") || !strcmp(name, "owner"))) {
+            st->kind[d] = K_IGNORE;
+            return;
+        }
+        code = ek.code;
+        mode = ek.mode;
+        rec = parent == K_ITEM ? &st->item : &st->channel;
+    } else if (parent == K_AUTHOR || parent == K_CONTRIBUTOR) {
+        if (!strcmp(name, "name")) code = parent == K_AUTHOR ? INGEST_F_AUTHOR_NAME : INGEST_F_CONTRIBUTOR_NAME;
+        else if (!strcmp(name, "email") && parent == K_AUTHOR) code = INGEST_F_AUTHOR_EMAIL;
+        else if ((!strcmp(name, "uri") || !strcmp(name, "url")) && parent == K_AUTHOR) { code = INGEST_F_AUTHOR_URI; mode = M_URL; }
+        rec = st->item_depth ? &st->item : &st->channel;
+    } else if (parent == K_SOURCE) {
+        if (!strcmp(name, "title")) { code = INGEST_F_SOURCE_TITLE; mode = M_CONTENT; }
+        rec = st->item_depth ? &st->item : &st->channel;
+    } else if (parent == K_MEDIA_GROUP) {
+        code = ns == INGEST_NS_MEDIA ? ek.code : INGEST_F_NONE;
+        mode = ek.mode;
+        rec = st->item_depth ? &st->item : &st->channel;
+    }
+    if (code == INGEST_F_NONE || !rec || rec->count >= MAX_FIELDS) return;
+
+    field_slot *s = &rec->slots[rec->count];
+    memset(s, 0, sizeof *s);
+    s->code = code;
+    s->ns = ns;
+    const char *base = current_base(st);
+    for (int i = 0; i < nb_attributes && s->nattrs < INGEST_MAX_ATTRS; i++) {
+        const xmlChar **a = attributes + i * 5;
+        if (a[1] && !strcmp((const char *)a[1], "xml")) continue;
+        const char *an = (const char *)a[0];
+        s->attr_name_off[s->nattrs] = arena_put(rec, an, strlen(an));
+        size_t vn = (size_t)(a[4] - a[3]);
+        if (!strcmp(an, "href") || !strcmp(an, "url") || !strcmp(an, "src")) {
+            char *raw = dup_range(a[3], a[4]);
+            char *abs = raw ? ingest_resolve_uri(raw, base) : NULL;
+            const char *v = abs ? abs : "";
+            s->attr_value_off[s->nattrs] = arena_put(rec, v, strlen(v));
+            free(raw);
+            free(abs);
+        } else {
+            s->attr_value_off[s->nattrs] = arena_put(rec, (const char *)a[3], vn);
+        }
+        s->nattrs++;
+    }
+    st->capturing = d;
+    st->cap_code = code;
+    st->cap_ns = ns;
+    st->cap_mode = mode;
+    st->cap_children = 0;
+    st->cap_truncated = 0;
+    st->cap_record = rec;
+    st->cap_slot = rec->count;
+    st->cap_start = rec->arena.len;
+}
+
+static void on_chars(void *ctx, const xmlChar *ch, int len) {
+    feed_state *st = ctx;
+    if (!st->capturing || st->depth > st->limits->max_depth) return;
+    record *r = st->cap_record;
+    size_t have = r->arena.len - st->cap_start;
+    size_t n = (size_t)len;
+    if (have + n > st->limits->max_field_bytes) {
+        n = have < st->limits->max_field_bytes ? st->limits->max_field_bytes - have : 0;
+        st->cap_truncated = 1;
+    }
+    tb_append(&r->arena, (const char *)ch, n);
+}
+
+static const char *slot_attr(record *r, field_slot *s, const char *name) {
+    for (int k = 0; k < s->nattrs; k++)
+        if (!strcmp(r->arena.data + s->attr_name_off[k], name)) return r->arena.data + s->attr_value_off[k];
+    return NULL;
+}
+
+static int contains_tag(const char *s, size_t n) {
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] != '<') continue;
+        unsigned char c = (unsigned char)s[i + 1];
+        if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '/' || c == '!') {
+            if (memchr(s + i, '>', n - i)) return 1;
+        }
+    }
+    return 0;
+}
+
+static void finish_capture(feed_state *st) {
+    record *r = st->cap_record;
+    field_slot *s = &r->slots[st->cap_slot];
+    const char *text = r->arena.data ? r->arena.data + st->cap_start : "";
+    size_t len = r->arena.len - st->cap_start;
+    int mode = st->cap_mode;
+    if (mode == M_CONTENT) {
+        const char *type = slot_attr(r, s, "type");
+        const char *m = slot_attr(r, s, "mode");
+        if (st->cap_children) mode = M_TEXT;
+        else if (m && !strcmp(m, "escaped")) mode = M_HTML;
+        else if (!type) mode = (st->cap_ns == INGEST_NS_MEDIA) ? M_AUTO : M_TEXT;
+        else if (!strcmp(type, "html") || !strcmp(type, "text/html")) mode = M_HTML;
+        else if (strstr(type, "xhtml")) mode = contains_tag(text, len) ? M_HTML : M_TEXT;
+        else if (!strcmp(type, "plain")) mode = M_TEXT;
+        else mode = M_TEXT;
+        if (st->cap_ns == INGEST_NS_MEDIA && type && !strcmp(type, "html")) mode = M_HTML;
+    } else if (mode == M_AUTO) {
+        mode = (!st->cap_children && contains_tag(text, len)) ? M_HTML : M_TEXT;
+    } else if (mode == M_HTML && st->cap_children) {
+        /* Raw markup inside the element (unescaped HTML): its text is already decoded. */
+        mode = M_TEXT;
+    }
+    st->scratch.len = 0;
+    if (mode == M_HTML) ingest_render_text(text, len, INGEST_TEXT_HTML, &st->scratch);
+    else if (mode == M_TEXT) ingest_render_text(text, len, st->cap_children ? INGEST_TEXT_LINE : INGEST_TEXT_PLAIN, &st->scratch);
+    else {
+        trim_range(&text, &len);
+        if (mode == M_URL && len) {
+            char *raw = malloc(len + 1);
+            if (raw) {
+                memcpy(raw, text, len);
+                raw[len] = 0;
+                char *abs = ingest_resolve_uri(raw, current_base(st));
+                if (abs) tb_append(&st->scratch, abs, strlen(abs));
+                free(abs);
+                free(raw);
+            }
+        } else {
+            ingest_render_text(text, len, INGEST_TEXT_LINE, &st->scratch);
+        }
+    }
+    r->arena.len = st->cap_start;
+    s->text_off = r->arena.len;
+    s->text_len = st->scratch.len;
+    tb_append(&r->arena, st->scratch.data ? st->scratch.data : "", st->scratch.len);
+    tb_putc(&r->arena, 0);
+    s->truncated = st->cap_truncated;
+    r->count++;
+    st->capturing = 0;
+}
+
+static void pop_scopes(feed_state *st, int d) {
+    while (st->nbases && st->bases[st->nbases - 1].depth >= d) free(st->bases[--st->nbases].value);
+    while (st->nlangs && st->langs[st->nlangs - 1].depth >= d) free(st->langs[--st->nlangs].value);
+}
+
+static void finish_item(feed_state *st) {
+    if (st->result->items_seen - st->result->items_dropped > st->limits->max_items) {
+        st->result->items_dropped++;
+        st->result->items_capped = 1;
+    } else {
+        deliver(st, &st->item, 0, st->item_lang);
+    }
+    st->item_depth = 0;
+}
+
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI) {
+    (void)localname; (void)prefix; (void)URI;
+    feed_state *st = ctx;
+    int d = st->depth;
+    if (st->capturing) {
+        if (d == st->capturing) finish_capture(st);
+        else if (d > st->capturing && d <= st->limits->max_depth) {
+            char lower[16];
+            const char *name = (const char *)localname;
+            size_t k = 0;
+            for (; name[k] && k < 15; k++) lower[k] = (char)((name[k] >= 'A' && name[k] <= 'Z') ? name[k] | 0x20 : name[k]);
+            lower[k] = 0;
+            if (ingest_is_block_tag(lower)) tb_putc(&st->cap_record->arena, INGEST_BREAK_MARK);
+        }
+    }
+    if (st->item_depth && d == st->item_depth) finish_item(st);
+    pop_scopes(st, d);
+    st->depth--;
+}
+
+static void on_error(void *ctx, xmlErrorPtr err) {
+    feed_state *st = ctx;
+    if (!err || err->level == XML_ERR_WARNING) return;
+    st->result->error_count++;
+    add_message(st, err->message ? err->message : "parse error", err->line);
+    if (st->result->error_count >= st->limits->max_errors && st->ctxt) {
+        st->result->stopped_early = 1;
+        xmlStopParser(st->ctxt);
+    }
+}
+
+int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, const ingest_feed_limits *limits,
+                      ingest_item_callback callback, void *context, ingest_feed_result *result) {
+    memset(result, 0, sizeof *result);
+    feed_state *st = calloc(1, sizeof *st);
+    if (!st) return -1;
+    st->limits = limits;
+    st->callback = callback;
+    st->context = context;
+    st->result = result;
+    st->document_base = base_url;
+
+    text_buf doc = {0};
+    repair_stats rs;
+    if (ingest_repair_document((const char *)utf8, len, limits->max_entity_expansion, &doc, &rs) != 0) {
+        free(doc.data);
+        free(st);
+        return -1;
+    }
+    result->repaired_entities = rs.repaired + rs.html_entities;
+    result->unknown_entities = rs.unknown_entities;
+    result->expansion_capped = rs.expansion_capped;
+    result->external_entities = rs.external_entities + rs.external_declared;
+    result->control_chars = rs.control_chars;
+    if (rs.junk_before_prolog) add_message(st, "junk before the XML prolog skipped", 0);
+
+    if (doc.len) {
+        xmlSAXHandler sax;
+        memset(&sax, 0, sizeof sax);
+        sax.initialized = XML_SAX2_MAGIC;
+        sax.startElementNs = on_start;
+        sax.endElementNs = on_end;
+        sax.characters = on_chars;
+        sax.cdataBlock = on_chars;
+        sax.serror = on_error;
+        /* No DTD loading, no entity substitution, no network; HUGE lifts libxml2's 10 MB
+         * text-node limit, our caps (document size in Swift, depth, fields, entity
+         * budget above) bound the work instead. */
+        int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_IGNORE_ENC | XML_PARSE_NOWARNING;
+        /* Pull parsing over the whole buffer: faster than the push parser, which rescans
+         * for the end of each construct. The handler is ours for the parse only. */
+        xmlParserCtxtPtr ctxt = doc.len <= 0x7fffffff ? xmlCreateMemoryParserCtxt(doc.data, (int)doc.len) : NULL;
+        if (ctxt) {
+            xmlSAXHandlerPtr original = ctxt->sax;
+            ctxt->sax = &sax;
+            ctxt->userData = st;
+            xmlCtxtUseOptions(ctxt, options);
+            st->ctxt = ctxt;
+            xmlParseDocument(ctxt);
+            ctxt->sax = original;
+            ctxt->userData = ctxt;
+            xmlFreeParserCtxt(ctxt);
+            st->ctxt = NULL;
+        }
+    }
+    free(doc.data);
+
+    /* A truncated document leaves its last item open: what was read is still an item. */
+    if (st->capturing) finish_capture(st);
+    if (st->item_depth) finish_item(st);
+    deliver(st, &st->channel, 1, st->channel_lang);
+
+    pop_scopes(st, 0);
+    result->messages = st->messages.data;
+    free(st->item.arena.data);
+    free(st->channel.arena.data);
+    free(st->scratch.data);
+    free(st->channel_lang);
+    free(st->item_lang);
+    if (st->saw_rss090 && result->root == INGEST_ROOT_RDF) strcpy(result->version, "0.90");
+    free(st);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- HTML links */
+
+typedef struct {
+    ingest_html_link_callback cb;
+    void *ctx;
+    char **base;
+} links_state;
+
+static void html_start(void *ctx, const xmlChar *name, const xmlChar **atts) {
+    links_state *ls = ctx;
+    const char *n = (const char *)name;
+    if (!atts) return;
+    if (!strcasecmp(n, "base")) {
+        for (int i = 0; atts[i]; i += 2)
+            if (!strcasecmp((const char *)atts[i], "href") && atts[i + 1] && !*ls->base) *ls->base = strdup((const char *)atts[i + 1]);
+        return;
+    }
+    if (strcasecmp(n, "link") && strcasecmp(n, "a")) return;
+    const char *rel = "", *type = "", *href = NULL, *title = "";
+    for (int i = 0; atts[i]; i += 2) {
+        const char *an = (const char *)atts[i], *av = atts[i + 1] ? (const char *)atts[i + 1] : "";
+        if (!strcasecmp(an, "rel")) rel = av;
+        else if (!strcasecmp(an, "type")) type = av;
+        else if (!strcasecmp(an, "href")) href = av;
+        else if (!strcasecmp(an, "title")) title = av;
+    }
+    if (href) ls->cb(ls->ctx, rel, type, href, title);
+}
+
+static void html_silent(void *ctx, xmlErrorPtr err) { (void)ctx; (void)err; }
+
+void ingest_html_links(const uint8_t *utf8, size_t len, ingest_html_link_callback callback, void *context,
+                       char **base_href) {
+    *base_href = NULL;
+    links_state ls = {callback, context, base_href};
+    htmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    sax.startElement = html_start;
+    sax.serror = html_silent;
+    sax.initialized = 1;
+    htmlParserCtxtPtr ctxt = htmlCreatePushParserCtxt(&sax, &ls, NULL, 0, NULL, XML_CHAR_ENCODING_UTF8);
+    if (!ctxt) return;
+    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                 HTML_PARSE_IGNORE_ENC);
+    htmlParseChunk(ctxt, (const char *)utf8, (int)(len > 0x7fffffff ? 0x7fffffff : len), 1);
+    htmlFreeParserCtxt(ctxt);
+}
+
+/* ---------------------------------------------------------------- floor */
+
+long ingest_xml_reader_floor(const uint8_t *utf8, size_t len) {
+    xmlTextReaderPtr r = xmlReaderForMemory((const char *)utf8, (int)len, NULL, "UTF-8",
+                                            XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOERROR |
+                                                XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC);
+    if (!r) return -1;
+    long nodes = 0;
+    size_t touched = 0;
+    while (xmlTextReaderRead(r) == 1) {
+        const xmlChar *name = xmlTextReaderConstLocalName(r);
+        const xmlChar *value = xmlTextReaderConstValue(r);
+        if (name) touched += name[0];
+        if (value) touched += value[0];
+        nodes++;
+    }
+    xmlFreeTextReader(r);
+    return nodes + (long)(touched & 0);
+}

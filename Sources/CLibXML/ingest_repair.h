@@ -1,0 +1,18 @@
+#ifndef INGEST_REPAIR_H
+#define INGEST_REPAIR_H
+#include "ingest_text.h"
+
+typedef struct {
+    int repaired;            /* bare '&' and '<' escaped */
+    int html_entities;       /* undeclared HTML named entities turned into numbers */
+    int unknown_entities;    /* names known nowhere, kept as text */
+    int external_entities;   /* references to SYSTEM/PUBLIC entities, expanded to nothing */
+    int external_declared;
+    int expansion_capped;    /* references dropped at the expansion budget or depth */
+    int control_chars;
+    int junk_before_prolog;
+    int doctype;
+} repair_stats;
+
+int ingest_repair_document(const char *s, size_t n, size_t max_expansion, text_buf *out, repair_stats *stats);
+#endif

@@ -1,0 +1,280 @@
+/* Plain-text rendering shared by the feed reader: HTML fragments to text, white space
+ * collapsed, numeric and HTML named entities decoded once. */
+#include "ingest_text.h"
+#include <libxml/HTMLparser.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* windows-1252's meaning of 0x80-0x9F: feeds that say U+0080..U+009F (as raw bytes or
+ * as &#150;) mean these characters; 0 marks the five bytes 1252 leaves undefined. */
+static const unsigned short c1_as_1252[32] = {
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+    0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+};
+
+int tb_reserve(text_buf *b, size_t extra) {
+    if (b->oom) return 0;
+    if (b->cap - b->len >= extra) return 1;
+    size_t ncap = b->cap ? b->cap * 2 : 256;
+    while (ncap - b->len < extra) ncap *= 2;
+    char *n = realloc(b->data, ncap);
+    if (!n) { b->oom = 1; return 0; }
+    b->data = n;
+    b->cap = ncap;
+    return 1;
+}
+
+void tb_append(text_buf *b, const char *s, size_t n) {
+    if (!n || !tb_reserve(b, n)) return;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+}
+
+void tb_putc(text_buf *b, char c) {
+    if (!tb_reserve(b, 1)) return;
+    b->data[b->len++] = c;
+}
+
+void tb_put_codepoint(text_buf *b, unsigned cp) {
+    char u[4];
+    size_t n;
+    if (cp >= 0x80 && cp <= 0x9F) {
+        cp = c1_as_1252[cp - 0x80];
+        if (!cp) return;
+    }
+    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = 0xFFFD;
+    if (cp < 0x80) { u[0] = (char)cp; n = 1; }
+    else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
+    else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | (cp >> 12)); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[2] = (char)(0x80 | (cp & 0x3F)); n = 3;
+    } else {
+        u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F)); n = 4;
+    }
+    tb_append(b, u, n);
+}
+
+static int is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+static int is_alnum(unsigned char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
+
+/* Reads the entity at s[0]=='&' into *cp. Returns bytes consumed (0 when it is not one). */
+static size_t decode_entity(const char *s, size_t n, unsigned *cp_out) {
+    if (n < 3) return 0;
+    size_t i = 1;
+    if (s[1] == '#') {
+        unsigned long cp = 0;
+        int hex = 0, digits = 0;
+        i = 2;
+        if (i < n && (s[i] == 'x' || s[i] == 'X')) { hex = 1; i++; }
+        while (i < n && digits < 8) {
+            unsigned char c = (unsigned char)s[i];
+            int v;
+            if (c >= '0' && c <= '9') v = c - '0';
+            else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') v = (c | 0x20) - 'a' + 10;
+            else break;
+            cp = cp * (hex ? 16 : 10) + (unsigned long)v;
+            digits++;
+            i++;
+        }
+        if (!digits) return 0;
+        if (i < n && s[i] == ';') i++;
+        *cp_out = cp > 0x10FFFF ? 0xFFFD : (unsigned)cp;
+        return i;
+    }
+    char name[33];
+    size_t k = 0;
+    while (i < n && k < 32 && is_alnum((unsigned char)s[i])) name[k++] = s[i++];
+    name[k] = 0;
+    if (!k) return 0;
+    int semi = i < n && s[i] == ';';
+    if (!semi) {
+        /* Legacy HTML accepts a few names without ';'. */
+        if (strcmp(name, "amp") && strcmp(name, "lt") && strcmp(name, "gt") && strcmp(name, "quot") && strcmp(name, "nbsp"))
+            return 0;
+    }
+    unsigned cp = 0;
+    if (!strcmp(name, "apos")) cp = '\'';
+    else {
+        const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)name);
+        if (e) cp = e->value;
+    }
+    if (!cp) return 0;
+    *cp_out = cp;
+    return i + (semi ? 1 : 0);
+}
+
+/* Tag names packed into an integer (at most 10 ASCII letters), so that classifying a tag
+ * is a few integer compares instead of a strcmp per known name. */
+static unsigned long long pack_tag(const char *name) {
+    unsigned long long key = 0;
+    size_t k = 0;
+    for (; name[k] && k < 10; k++) key = key * 37 + (unsigned long long)((unsigned char)name[k] & 0x7F);
+    if (name[k]) return 0; /* longer than any tag we know */
+    return key + 1;
+}
+
+static const char *const block_tags[] = {
+    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+    "table", "tr", "thead", "tbody", "tfoot", "caption", "section", "article", "header", "footer", "aside", "nav",
+    "figure", "figcaption", "hr", "address", "main", "form", "fieldset", "center", "details", "summary", NULL,
+};
+static const char *const skip_tags[] = {"script", "style", "noscript", "template", "iframe", "object", "svg", "head", NULL};
+
+static unsigned long long block_keys[64], skip_keys[16];
+static int block_count = -1, skip_count;
+
+static void init_keys(void) {
+    int b = 0, k = 0;
+    for (const char *const *t = block_tags; *t; t++) block_keys[b++] = pack_tag(*t);
+    for (const char *const *t = skip_tags; *t; t++) skip_keys[k++] = pack_tag(*t);
+    skip_count = k;
+    __atomic_store_n(&block_count, b, __ATOMIC_RELEASE);
+}
+
+static int key_in(unsigned long long key, const unsigned long long *keys, int n) {
+    for (int i = 0; i < n; i++) if (keys[i] == key) return 1;
+    return 0;
+}
+
+/* 1 for block elements, 2 for elements whose content is never text, 0 otherwise. */
+static int tag_class(const char *lower_name) {
+    if (__atomic_load_n(&block_count, __ATOMIC_ACQUIRE) < 0) init_keys(); /* idempotent: same values from any thread */
+    unsigned long long key = pack_tag(lower_name);
+    if (!key) return 0;
+    if (key_in(key, block_keys, block_count)) return 1;
+    if (key_in(key, skip_keys, skip_count)) return 2;
+    return 0;
+}
+
+int ingest_is_block_tag(const char *lower_name) { return tag_class(lower_name) == 1; }
+
+/* Finds the end '>' of a tag starting at s[i], honouring quoted attribute values. */
+static size_t tag_end(const char *s, size_t n, size_t i) {
+    char q = 0;
+    for (; i < n; i++) {
+        char c = s[i];
+        if (q) { if (c == q) q = 0; }
+        else if (c == '"' || c == '\'') q = c;
+        else if (c == '>') return i;
+    }
+    return n;
+}
+
+static const char *find_ci(const char *s, size_t n, const char *needle) {
+    size_t m = strlen(needle);
+    for (size_t i = 0; i + m <= n; i++) {
+        size_t k = 0;
+        while (k < m && (char)(s[i + k] | ((s[i + k] >= 'A' && s[i + k] <= 'Z') ? 0x20 : 0)) == needle[k]) k++;
+        if (k == m) return s + i;
+    }
+    return NULL;
+}
+
+void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
+    /* Pending separator: 0 none, 1 space, 2 line break. Emitted lazily so that runs collapse
+     * and nothing trails at either end. */
+    int pending = 0, newlines = 0;
+    size_t start_len = out->len;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f') {
+            if (c == '\n') newlines++;
+            if (pending < 1) pending = 1;
+            if (mode == INGEST_TEXT_PLAIN && newlines >= 2) pending = 2;
+            i++;
+            continue;
+        }
+        if (c == INGEST_BREAK_MARK) { pending = 2; i++; continue; }
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) { /* no-break space */
+            if (pending < 1) pending = 1;
+            i += 2;
+            continue;
+        }
+        if (mode == INGEST_TEXT_HTML && c == '<' && i + 1 < n) {
+            unsigned char d = (unsigned char)s[i + 1];
+            if (d == '!' && i + 3 < n && s[i + 2] == '-' && s[i + 3] == '-') {
+                const char *e = find_ci(s + i + 4, n - i - 4, "-->");
+                i = e ? (size_t)(e - s) + 3 : n;
+                continue;
+            }
+            if (d == '!' || d == '?') { i = tag_end(s, n, i) + 1; continue; }
+            int closing = d == '/';
+            size_t j = i + 1 + (size_t)closing;
+            if (j < n && is_alpha((unsigned char)s[j])) {
+                char name[16];
+                size_t k = 0;
+                while (j < n && (is_alnum((unsigned char)s[j]) || s[j] == ':' || s[j] == '-')) {
+                    if (k < 15) name[k++] = (char)(s[j] | ((s[j] >= 'A' && s[j] <= 'Z') ? 0x20 : 0));
+                    j++;
+                }
+                name[k] = 0;
+                size_t e = tag_end(s, n, j);
+                if (e >= n) { /* "<b" with no '>' at all: text, not a tag */
+                    goto literal;
+                }
+                i = e + 1;
+                int cls = tag_class(name);
+                if (!closing && cls == 2 && !(e > 0 && s[e - 1] == '/')) {
+                    char close[20] = "</";
+                    strcat(close, name);
+                    const char *end = find_ci(s + i, n - i, close);
+                    i = end ? tag_end(s, n, (size_t)(end - s)) + 1 : n;
+                    if (pending < 1) pending = 1;
+                    continue;
+                }
+                if (cls == 1) pending = 2;
+                else if (!strcmp(name, "td") || !strcmp(name, "th") || !strcmp(name, "img")) { if (pending < 1) pending = 1; }
+                continue;
+            }
+        }
+    literal:
+        if (mode == INGEST_TEXT_HTML && c == '&') {
+            unsigned cp = 0;
+            size_t used = decode_entity(s + i, n - i, &cp);
+            if (used) {
+                i += used;
+                if (cp == 0xA0 || cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
+                    if (pending < 1) pending = 1;
+                    continue;
+                }
+                if (out->len > start_len && pending) tb_putc(out, pending == 2 ? '\n' : ' ');
+                pending = 0;
+                newlines = 0;
+                tb_put_codepoint(out, cp);
+                continue;
+            }
+        }
+        if (out->len > start_len && pending) tb_putc(out, pending == 2 ? '\n' : ' ');
+        pending = 0;
+        newlines = 0;
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F) {
+            tb_put_codepoint(out, (unsigned char)s[i + 1]);
+            i += 2;
+            continue;
+        }
+        /* Copy a run of ordinary bytes at once. */
+        size_t j = i + 1;
+        while (j < n) {
+            unsigned char d = (unsigned char)s[j];
+            if (d == ' ' && j + 1 < n) {
+                /* A single space between words needs no collapsing: keep it in the run. */
+                unsigned char e = (unsigned char)s[j + 1];
+                if (e > ' ' && e != '<' && e != '&' && e != 0xC2) { j += 2; continue; }
+            }
+            if (d <= ' ' || d == '<' || d == '&' || d == 0xC2) break;
+            j++;
+        }
+        tb_append(out, s + i, j - i);
+        i = j;
+    }
+}
+
+int ingest_html_to_text(const char *html, size_t len, char **out, size_t *out_len) {
+    text_buf b = {0};
+    ingest_render_text(html, len, INGEST_TEXT_HTML, &b);
+    if (b.oom) { free(b.data); *out = NULL; *out_len = 0; return -1; }
+    *out = b.data;
+    *out_len = b.len;
+    return 0;
+}

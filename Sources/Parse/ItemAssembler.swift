@@ -1,0 +1,198 @@
+import CLibXML
+import IngestCore
+
+/// Turns one record of C fields into a `RawItem` or `FeedInfo`, applying each format's
+/// priorities (content:encoded beside description, Atom link relations, author forms).
+enum ItemAssembler {
+    private static func code(_ c: Int32) -> Int32 { c }
+
+    static func item(_ view: FieldView, language: String?) -> RawItem {
+        let fields = view.all
+        func first(_ codes: Int32...) -> String? {
+            for c in codes { if let f = fields.first(where: { $0.code == c && !$0.text.isEmpty }) { return f.text } }
+            return nil
+        }
+        func all(_ c: Int32) -> [FieldView.Field] { fields.filter { $0.code == c } }
+
+        var item = RawItem()
+        item.title = first(Int32(INGEST_F_TITLE), Int32(INGEST_F_DC_TITLE), Int32(INGEST_F_MEDIA_TITLE))
+
+        // Links: plain RSS <link> text first; Atom (or atom:link in RSS) by relation.
+        var alternate: String?, related: String?, selfLink: String?, via: String?, other: String?
+        var enclosures: [String] = []
+        var replies: String?
+        for f in all(Int32(INGEST_F_LINK)) {
+            if let href = f.attr("href") {
+                let rel = (f.attr("rel") ?? "alternate").lowercased()
+                let type = f.attr("type")?.lowercased() ?? ""
+                switch rel {
+                case "alternate", "http://www.iana.org/assignments/relation/alternate":
+                    // Prefer the HTML alternate when a feed offers several representations.
+                    if alternate == nil || (type.contains("html") && alternate != nil && !(alternate ?? "").isEmpty && false) {
+                        alternate = href
+                    }
+                case "related": related = related ?? href
+                case "self": selfLink = selfLink ?? href
+                case "via": via = via ?? href
+                case "enclosure": enclosures.append(href)
+                case "replies": replies = replies ?? href
+                default: other = other ?? href
+                }
+            } else if !f.text.isEmpty, item.link == nil {
+                item.link = f.text
+            }
+        }
+        if item.link == nil { item.link = alternate ?? related ?? via ?? selfLink ?? other }
+
+        if let g = fields.first(where: { $0.code == Int32(INGEST_F_GUID) }) {
+            item.guid = g.nonEmpty
+            if let p = g.attr("isPermaLink")?.lowercased() { item.guidIsPermaLink = p == "true" }
+        }
+        if item.guid == nil { item.guid = first(Int32(INGEST_F_ID), Int32(INGEST_F_RDF_ABOUT)) }
+        if item.link == nil, let g = item.guid, item.guidIsPermaLink != false,
+           fields.contains(where: { $0.code == Int32(INGEST_F_GUID) }), g.hasPrefix("http://") || g.hasPrefix("https://") {
+            item.link = g
+        }
+        if item.link == nil, let about = first(Int32(INGEST_F_RDF_ABOUT)), about.hasPrefix("http") { item.link = about }
+
+        item.summary = first(
+            Int32(INGEST_F_DESCRIPTION), Int32(INGEST_F_SUMMARY), Int32(INGEST_F_DC_DESCRIPTION),
+            Int32(INGEST_F_ITUNES_SUMMARY), Int32(INGEST_F_MEDIA_DESCRIPTION), Int32(INGEST_F_ITUNES_SUBTITLE))
+        let contentFields = fields.filter { $0.code == Int32(INGEST_F_CONTENT_ENCODED) || ($0.code == Int32(INGEST_F_CONTENT) && $0.attr("src") == nil) }
+        item.content = contentFields.first(where: { !$0.text.isEmpty })?.text
+
+        item.published = first(
+            Int32(INGEST_F_PUBDATE), Int32(INGEST_F_PUBLISHED), Int32(INGEST_F_DC_DATE), Int32(INGEST_F_ISSUED),
+            Int32(INGEST_F_DCTERMS_ISSUED), Int32(INGEST_F_CREATED), Int32(INGEST_F_DCTERMS_CREATED))
+        item.updated = first(Int32(INGEST_F_UPDATED), Int32(INGEST_F_MODIFIED), Int32(INGEST_F_DCTERMS_MODIFIED))
+
+        item.authors = authors(fields)
+
+        var categories: [String] = []
+        for f in fields {
+            switch f.code {
+            case Int32(INGEST_F_CATEGORY):
+                // The term is the category; a label is only its display form.
+                if let c = (f.attr("term").flatMap { $0.isEmpty ? nil : $0 }) ?? f.attr("label") ?? f.nonEmpty { categories.append(c) }
+            case Int32(INGEST_F_DC_SUBJECT):
+                if let c = f.nonEmpty { categories.append(c) }
+            case Int32(INGEST_F_ITUNES_CATEGORY):
+                if let c = f.attr("text") ?? f.nonEmpty { categories.append(c) }
+            default: break
+            }
+        }
+        item.categories = dedupe(categories.map { $0.trimmed }.filter { !$0.isEmpty })
+
+        if let s = fields.first(where: { $0.code == Int32(INGEST_F_SOURCE) }) {
+            item.sourceName = s.nonEmpty
+            item.sourceURL = s.attr("url")
+        }
+        if item.sourceName == nil { item.sourceName = first(Int32(INGEST_F_SOURCE_TITLE)) }
+
+        item.language = language ?? first(Int32(INGEST_F_DC_LANGUAGE), Int32(INGEST_F_LANGUAGE))
+
+        for f in fields {
+            switch f.code {
+            case Int32(INGEST_F_ENCLOSURE), Int32(INGEST_F_MEDIA_CONTENT):
+                if let u = f.attr("url"), !u.isEmpty { enclosures.append(u) }
+            default: break
+            }
+        }
+        item.enclosures = dedupe(enclosures)
+        item.imageURL = fields.first(where: { $0.code == Int32(INGEST_F_MEDIA_THUMBNAIL) })?.attr("url")
+            ?? fields.first(where: { $0.code == Int32(INGEST_F_ITUNES_IMAGE) })?.attr("href")
+            ?? fields.first(where: {
+                ($0.code == Int32(INGEST_F_MEDIA_CONTENT) || $0.code == Int32(INGEST_F_ENCLOSURE))
+                    && (($0.attr("medium") == "image") || ($0.attr("type")?.hasPrefix("image/") ?? false))
+            })?.attr("url")
+        item.commentsURL = first(Int32(INGEST_F_COMMENTS)) ?? replies
+        for f in fields where f.truncated {
+            item.warnings.append("field cut at the size limit")
+        }
+        return item
+    }
+
+    static func authors(_ fields: [FieldView.Field]) -> [String] {
+        var names: [String] = []
+        var pendingEmail: String?
+        for f in fields {
+            switch f.code {
+            case Int32(INGEST_F_AUTHOR):
+                if let a = f.nonEmpty { names.append(rssAuthor(a)) }
+            case Int32(INGEST_F_DC_CREATOR):
+                if let a = f.nonEmpty { names.append(a) }
+            case Int32(INGEST_F_AUTHOR_NAME):
+                if let a = f.nonEmpty { names.append(a) }
+            case Int32(INGEST_F_AUTHOR_EMAIL):
+                pendingEmail = pendingEmail ?? f.nonEmpty
+            default: break
+            }
+        }
+        if names.isEmpty, let e = pendingEmail { names.append(e) }
+        if names.isEmpty {
+            names = fields.filter { $0.code == Int32(INGEST_F_ITUNES_AUTHOR) || $0.code == Int32(INGEST_F_MEDIA_CREDIT) }
+                .compactMap(\.nonEmpty)
+        }
+        if names.isEmpty {
+            names = fields.filter { $0.code == Int32(INGEST_F_CONTRIBUTOR_NAME) }.compactMap(\.nonEmpty)
+        }
+        return dedupe(names.map { $0.trimmed }.filter { !$0.isEmpty })
+    }
+
+    /// RSS `<author>` is an e-mail address, often with the name in parentheses:
+    /// `jane@example.com (Jane Doe)` and `Jane Doe (jane@example.com)` both name Jane Doe;
+    /// a bare address stays as it is.
+    static func rssAuthor(_ s: String) -> String {
+        let t = s.trimmed
+        guard t.contains("@") else { return t }
+        var words = t.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        words.removeAll { $0.contains("@") }
+        let name = words.joined(separator: " ").strip("()<> \t")
+        return name.isEmpty ? t.strip("()<> \t") : name
+    }
+
+    static func channel(_ view: FieldView, language: String?) -> FeedInfo {
+        let fields = view.all
+        func first(_ codes: Int32...) -> String? {
+            for c in codes { if let f = fields.first(where: { $0.code == c && !$0.text.isEmpty }) { return f.text } }
+            return nil
+        }
+        var info = FeedInfo()
+        info.title = first(Int32(INGEST_F_TITLE), Int32(INGEST_F_DC_TITLE))
+        var link: String?
+        var alternate: String?
+        var anyLink: String?
+        for f in fields where f.code == Int32(INGEST_F_LINK) {
+            if let href = f.attr("href") {
+                let rel = (f.attr("rel") ?? "alternate").lowercased()
+                if rel == "alternate" { alternate = alternate ?? href } else if rel != "self" && rel != "hub" { anyLink = anyLink ?? href }
+            } else if link == nil, !f.text.isEmpty {
+                link = f.text
+            }
+        }
+        info.link = link ?? alternate ?? anyLink
+        info.description = first(
+            Int32(INGEST_F_DESCRIPTION), Int32(INGEST_F_SUBTITLE), Int32(INGEST_F_TAGLINE), Int32(INGEST_F_DC_DESCRIPTION),
+            Int32(INGEST_F_ITUNES_SUMMARY), Int32(INGEST_F_ITUNES_SUBTITLE))
+        info.language = first(Int32(INGEST_F_LANGUAGE), Int32(INGEST_F_DC_LANGUAGE)) ?? language
+        if let ttl = first(Int32(INGEST_F_TTL)), let minutes = Int(ttl.trimmed), minutes > 0 { info.ttlMinutes = minutes }
+        if let period = first(Int32(INGEST_F_SY_PERIOD)) {
+            let seconds: Int? = switch period.trimmed.lowercased() {
+            case "hourly": 3600
+            case "daily": 86400
+            case "weekly": 604_800
+            case "monthly": 2_592_000
+            case "yearly": 31_536_000
+            default: nil
+            }
+            let frequency = first(Int32(INGEST_F_SY_FREQUENCY)).flatMap { Int($0.trimmed) } ?? 1
+            if let seconds, frequency > 0 { info.updateIntervalSeconds = seconds / frequency }
+        }
+        return info
+    }
+
+    static func dedupe(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+}
