@@ -13,29 +13,27 @@ public enum LanguageDetector {
     ///   (Han text with no script-specific character, e.g. `中国人民银行`).
     public static func detect(_ text: String, hint: String?) -> String? {
         var han = 0, kana = 0, hangul = 0, cyrillic = 0, arabic = 0, persian = 0, hebrew = 0, greek = 0
-        var thai = 0, devanagari = 0, latinWords = 0, ukrainian = 0
+        var thai = 0, devanagari = 0, latinWords = 0, ukrainian = 0, urdu = 0
         var trad = 0, simp = 0
         var inLatinWord = false
-        var latin = ""
-        latin.reserveCapacity(64)
+        var latin = UTF8Builder(capacity: 128)
         var scanned = 0
-        for ch in text {
+        for u in text.unicodeScalars {
             scanned += 1
             if scanned > 4000 { break }
-            guard let u = ch.unicodeScalars.first else { continue }
             let v = u.value
             let isLatinLetter = (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0xC0 && v <= 0x24F)
                 || (v >= 0xFF21 && v <= 0xFF3A) || (v >= 0xFF41 && v <= 0xFF5A)
             if isLatinLetter {
                 if !inLatinWord { latinWords += 1; inLatinWord = true }
-                if latin.utf8.count < 2000 { latin.append(ch) }
+                if scanned < 2000 { latin.append(v < 0x80 ? Unicode.Scalar(v | 0x20)! : u) }
                 continue
             }
             if inLatinWord && (v == 0x27 || v == 0x2019 || v == 0x2D) { continue }  // don't, open-source
-            if inLatinWord { inLatinWord = false; if latin.utf8.count < 2000 { latin.append(" ") } }
+            if inLatinWord { inLatinWord = false; if scanned < 2000 { latin.appendASCII(0x20) } }
             if CJK.isHan(v) {
                 han += 1
-                if ScriptTables.traditionalOnly.contains(ch) { trad += 1 } else if ScriptTables.simplifiedOnly.contains(ch) { simp += 1 }
+                if ScriptTables.traditionalOnly.contains(v) { trad += 1 } else if ScriptTables.simplifiedOnly.contains(v) { simp += 1 }
             } else if (0x3040...0x30FF).contains(v) && v != 0x30FB && v != 0x30FC { kana += 1 }
             else if (0xAC00...0xD7AF).contains(v) || (0x1100...0x11FF).contains(v) || (0x3130...0x318F).contains(v) { hangul += 1 }
             else if (0x0400...0x04FF).contains(v) {
@@ -44,6 +42,7 @@ public enum LanguageDetector {
             } else if (0x0600...0x06FF).contains(v) || (0x0750...0x077F).contains(v) {
                 arabic += 1
                 if v == 0x067E || v == 0x0686 || v == 0x0698 || v == 0x06AF || v == 0x06CC { persian += 1 }
+                if v == 0x06C1 || v == 0x06D2 || v == 0x06BA || v == 0x0679 || v == 0x0688 || v == 0x0691 { urdu += 1 }
             } else if (0x0590...0x05FF).contains(v) { hebrew += 1 }
             else if (0x0370...0x03FF).contains(v) { greek += 1 }
             else if (0x0E00...0x0E7F).contains(v) { thai += 1 }
@@ -62,9 +61,9 @@ public enum LanguageDetector {
             return "zh-Hans"
         }
         let scripts = [(cyrillic, ukrainian * 4 >= max(cyrillic / 20, 1) && ukrainian > 0 ? "uk" : "ru"),
-                       (arabic, persian > 0 ? "fa" : "ar"), (hebrew, "he"), (greek, "el"), (thai, "th"), (devanagari, "hi")]
+                       (arabic, urdu > 0 ? "ur" : persian > 0 ? "fa" : "ar"), (hebrew, "he"), (greek, "el"), (thai, "th"), (devanagari, "hi")]
         if let best = scripts.max(by: { $0.0 < $1.0 }), best.0 > 0, best.0 >= latinWords * 2 { return best.1 }
-        if latinWords > 0 { return latinLanguage(latin) }
+        if latinWords > 0 { return latinLanguage(latin.string) }
         if han > 0 { return "zh-Hans" }
         return nil
     }
@@ -75,24 +74,32 @@ public enum LanguageDetector {
         ("fr", ["le", "la", "les", "des", "du", "et", "est", "une", "un", "pour", "dans", "sur", "au", "aux", "pas", "qui", "que", "avec", "par", "ce", "cette", "son", "ses"]),
         ("de", ["der", "die", "das", "und", "ist", "nicht", "mit", "für", "auf", "den", "dem", "ein", "eine", "sich", "von", "zu", "im", "auch", "wie", "bei", "nach"]),
         ("es", ["el", "los", "las", "del", "y", "que", "por", "una", "con", "para", "es", "se", "su", "al", "como", "más", "pero", "sus"]),
-        ("pt", ["o", "os", "do", "da", "dos", "das", "não", "uma", "com", "para", "em", "no", "na", "que", "é", "ao", "mais", "como"]),
+        ("pt", ["o", "os", "do", "da", "dos", "das", "não", "uma", "com", "para", "em", "no", "na", "nos", "nas", "que", "é", "ao", "mais", "como", "de", "e", "pelo", "pela", "às", "ou"]),
         ("it", ["il", "di", "che", "della", "dei", "delle", "gli", "per", "con", "una", "sono", "non", "nel", "nella", "alla", "anche"]),
         ("nl", ["de", "het", "een", "van", "en", "is", "niet", "met", "voor", "op", "zijn", "dat", "aan", "ook", "naar"]),
     ]
 
+    /// Word → bit per language in `functionWords` order: one lookup per word.
+    static let functionWordBits: [Substring: UInt8] = {
+        var m: [Substring: UInt8] = [:]
+        for (i, (_, set)) in functionWords.enumerated() { for w in set { m[w, default: 0] |= 1 << UInt8(i) } }
+        return m
+    }()
+
     static func latinLanguage(_ text: String) -> String {
-        let words = text.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "'" })
-        guard !words.isEmpty else { return "en" }
-        var best = ("en", 0)
-        var english = 0
-        for (lang, set) in functionWords {
-            var n = 0
-            for w in words where set.contains(w) { n += 1 }
-            if lang == "en" { english = n }
-            if n > best.1 { best = (lang, n) }
+        // `text` holds only Latin letters (ASCII already lower-case) separated by spaces.
+        var counts = [Int](repeating: 0, count: functionWords.count)
+        var seen = 0
+        for w in text.split(separator: " ") {
+            seen += 1
+            if seen > 80 { break }
+            guard let bits = functionWordBits[w] else { continue }
+            for i in 0..<functionWords.count where bits & (1 << UInt8(i)) != 0 { counts[i] += 1 }
         }
+        var best = 0
+        for i in 1..<counts.count where counts[i] > counts[best] { best = i }
         // A single foreign function word in a short headline is weak evidence.
-        if best.0 != "en" && (best.1 < 2 || best.1 <= english) { return "en" }
-        return best.0
+        if best != 0 && (counts[best] < 2 || counts[best] <= counts[0]) { return "en" }
+        return functionWords[best].0
     }
 }

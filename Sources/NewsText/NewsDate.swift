@@ -99,7 +99,7 @@ private struct DateScanner {
     mutating func tokenize(_ text: String) {
         var numValue: Int64 = 0
         var numDigits = 0
-        var word = String.UnicodeScalarView()
+        var word = UTF8Builder(capacity: 16)
         var pendingSpace = false
 
         func flush(_ s: inout DateScanner) {
@@ -110,10 +110,10 @@ private struct DateScanner {
                 numDigits = 0; numValue = 0
             }
             if !word.isEmpty {
-                s.toks.append(.word(String(word)))
+                s.toks.append(.word(word.string))
                 s.spaced.append(pendingSpace)
                 pendingSpace = false
-                word = String.UnicodeScalarView()
+                word.removeAll()
             }
         }
         func sym(_ s: inout DateScanner, _ c: UInt8) {
@@ -131,7 +131,7 @@ private struct DateScanner {
             defer { i += 1 }
             if CJK.isHan(v), let w = Self.hanWord(scalars, &i) {
                 flush(&self)
-                word.append(contentsOf: w.unicodeScalars)
+                word.appendString(w)
                 flush(&self)
                 pendingSpace = true
                 continue
@@ -142,12 +142,17 @@ private struct DateScanner {
                 numDigits += 1
                 continue
             }
-            if u.properties.isAlphabetic && !CJK.isHan(v) {
+            if (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) {
+                if numDigits > 0 { flush(&self) }
+                word.appendASCII(UInt8(v | 0x20))
+                continue
+            }
+            if v >= 0x80 && !CJK.isHan(v) && u.properties.isAlphabetic {
                 if numDigits > 0 { flush(&self) }
                 for l in u.properties.lowercaseMapping.unicodeScalars { word.append(l) }
                 continue
             }
-            if u.properties.isWhitespace || v == 0x2C || v == 0x3001 || v == 0xFF0C {
+            if v == 0x20 || v == 0x2C || (v >= 0x09 && v <= 0x0D) || (v >= 0x80 && (v == 0x3001 || u.properties.isWhitespace)) {
                 flush(&self)
                 if v == 0x2C || v == 0x3001 { sym(&self, 0x2C) }
                 pendingSpace = true
@@ -163,15 +168,15 @@ private struct DateScanner {
             case 0x65F6, 0x6642, 0x70B9, 0x9EDE:  // 时 時 点 點
                 sym(&self, UInt8(ascii: ":"))
             case 0x5206:  // 分
-                if next == 0x949F || next == 0x9418 { word.append(contentsOf: "min".unicodeScalars); i += 1 }
+                if next == 0x949F || next == 0x9418 { word.appendString("min"); i += 1 }
                 else { sym(&self, UInt8(ascii: ":")) }
-            case 0x79D2: flush(&self); word.append(contentsOf: "sec".unicodeScalars)  // 秒
+            case 0x79D2: flush(&self); word.appendString("sec")  // 秒
             case 0x524D:  // 前
-                flush(&self); word.append(contentsOf: "ago".unicodeScalars); flush(&self)
+                flush(&self); word.appendString("ago"); flush(&self)
             default:
                 if let w = Self.hanWord(scalars, &i) {
                     flush(&self)
-                    word.append(contentsOf: w.unicodeScalars)
+                    word.appendString(w)
                     flush(&self)
                     pendingSpace = true
                 } else if v < 0x80 {
@@ -197,13 +202,23 @@ private struct DateScanner {
         ("時間", "label"), ("更新", "label"), ("于", "label"), ("於", "label"),
     ]
 
-    static func hanWord(_ s: [Unicode.Scalar], _ i: inout Int) -> String? {
+    /// `hanWords` by first scalar, longest first, as scalar arrays.
+    static let hanWordIndex: [UInt32: [([UInt32], String)]] = {
+        var idx: [UInt32: [([UInt32], String)]] = [:]
         for (w, meaning) in hanWords {
-            let ws = Array(w.unicodeScalars)
-            if i + ws.count <= s.count && Array(s[i..<(i + ws.count)]) == ws {
-                i += ws.count - 1
-                return meaning
-            }
+            let vs = w.unicodeScalars.map(\.value)
+            idx[vs[0], default: []].append((vs, meaning))
+        }
+        return idx.mapValues { $0.sorted { $0.0.count > $1.0.count } }
+    }()
+
+    static func hanWord(_ s: [Unicode.Scalar], _ i: inout Int) -> String? {
+        guard let candidates = hanWordIndex[s[i].value] else { return nil }
+        outer: for (ws, meaning) in candidates {
+            guard i + ws.count <= s.count else { continue }
+            for k in 1..<max(ws.count, 1) where s[i + k].value != ws[k] { continue outer }
+            i += ws.count - 1
+            return meaning
         }
         return nil
     }
@@ -230,7 +245,10 @@ private struct DateScanner {
         return m
     }()
 
+    static let relativeWords: Set<String> = ["now", "ago", "today", "yesterday", "daybeforeyesterday"]
+
     static let weekdays: Set<String> = [
+        "seg", "ter", "qua", "qui", "sex", "segunda", "terça", "quarta", "quinta", "sexta",
         "mon", "monday", "tue", "tues", "tuesday", "wed", "weds", "wednesday", "thu", "thur", "thurs", "thursday",
         "fri", "friday", "sat", "saturday", "sun", "sunday",
         "lun", "lundi", "mardi", "mer", "mercredi", "jeu", "jeudi", "ven", "vendredi", "sam", "samedi", "dim", "dimanche",
@@ -266,10 +284,11 @@ private struct DateScanner {
     // MARK: run
 
     mutating func run(defaultZone: TimeZone, reference: Date) -> Result<NewsDateResult, NewsDateFailure> {
-        let trimmed = original.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { return .failure(.unrecognized(original)) }
-        let bad = { (r: String) in Result<NewsDateResult, NewsDateFailure>.failure(.impossible(trimmed, reason: r)) }
-        let unknown = Result<NewsDateResult, NewsDateFailure>.failure(.unrecognized(trimmed))
+        guard !toks.isEmpty else { return .failure(.unrecognized(original)) }
+        // Failure values are built only when needed: the text is copied for the message.
+        let original = self.original
+        let bad = { (r: String) in Result<NewsDateResult, NewsDateFailure>.failure(.impossible(Self.trim(original), reason: r)) }
+        var unknown: Result<NewsDateResult, NewsDateFailure> { .failure(.unrecognized(Self.trim(original))) }
 
         // Unix timestamps: a bare run of 9-10 digits (seconds) or 12-13 (milliseconds).
         if toks.count == 1 || (toks.count == 3 && toks[1] == .sym(UInt8(ascii: ".")) ) ,
@@ -359,7 +378,7 @@ private struct DateScanner {
                 if d == 4 || d == 3 { secs = Int(v / 100) * 3600 + Int(v % 100) * 60 }
                 else if d <= 2 {
                     secs = Int(v) * 3600
-                    if i + 3 < toks.count, toks[i + 2] == .sym(UInt8(ascii: ":")), case .num(let m, 2) = toks[i + 3] {
+                    if i + 3 < toks.count, toks[i + 2] == .sym(UInt8(ascii: ":")), case .num(let m, let md) = toks[i + 3], md <= 2 {
                         secs += Int(m) * 60; used[i + 2] = true; used[i + 3] = true
                     }
                 } else { i += 1; continue }
@@ -507,6 +526,13 @@ private struct DateScanner {
     /// `janvier` matches by its first three letters only when it is a known full name.
     static func monthPrefixOK(_ w: String) -> Bool { months[w] != nil }
 
+    static func trim(_ s: String) -> String {
+        let sc = s.unicodeScalars
+        guard let a = sc.firstIndex(where: { !$0.properties.isWhitespace }),
+              let b = sc.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(sc[a...b])
+    }
+
     static func expandYear(_ y: Int) -> Int { y < 50 ? 2000 + y : 1900 + y }
     static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
     static func daysIn(_ y: Int, _ m: Int) -> Int {
@@ -521,7 +547,9 @@ private struct DateScanner {
     // MARK: relative forms
 
     mutating func relative(defaultZone: TimeZone, reference: Date) -> Result<NewsDateResult, NewsDateFailure>? {
-        let words = toks.compactMap { t -> String? in if case .word(let w) = t { return w } else { return nil } }
+        var words: [String] = []
+        for t in toks { if case .word(let w) = t { words.append(w) } }
+        guard words.contains(where: { Self.relativeWords.contains($0) }) else { return nil }
         let refOff = defaultZone.secondsFromGMT(for: reference)
         func at(_ instant: Date, time: Bool) -> Result<NewsDateResult, NewsDateFailure> {
             .success(NewsDateResult(

@@ -54,16 +54,16 @@ enum ScriptTables {
         return map
     }()
 
-    /// Characters that only appear in Traditional writing.
-    static let traditionalOnly: Set<Character> = {
+    /// Scalars that only appear in Traditional writing.
+    static let traditionalOnly: Set<UInt32> = {
         let simplified = Set(toSimplified.values)
-        return Set(toSimplified.keys).subtracting(simplified).subtracting(ambiguousTraditional)
+        return Set(Set(toSimplified.keys).subtracting(simplified).subtracting(ambiguousTraditional).map { $0.unicodeScalars.first!.value })
     }()
 
-    /// Characters that only appear in Simplified writing.
-    static let simplifiedOnly: Set<Character> = {
+    /// Scalars that only appear in Simplified writing.
+    static let simplifiedOnly: Set<UInt32> = {
         let traditional = Set(toSimplified.keys)
-        return Set(toSimplified.values).subtracting(traditional).subtracting(ambiguousSimplified)
+        return Set(Set(toSimplified.values).subtracting(traditional).subtracting(ambiguousSimplified).map { $0.unicodeScalars.first!.value })
     }()
 }
 
@@ -83,4 +83,48 @@ public enum CJK {
         isHan(v) || (0x3000...0x303F).contains(v) || (0xFF01...0xFF0F).contains(v)
             || (0xFF1A...0xFF20).contains(v) || (0x2018...0x201D).contains(v) || v == 0x2026 || v == 0x2014
     }
+}
+
+/// Builds a String scalar by scalar through a UTF-8 byte buffer: appending to
+/// `String.UnicodeScalarView` one scalar at a time is several times slower, and the
+/// normalizers do it for every character of every item.
+public struct UTF8Builder {
+    public private(set) var bytes: [UInt8] = []
+    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+    public var isEmpty: Bool { bytes.isEmpty }
+
+    @inline(__always)
+    public mutating func append(_ u: Unicode.Scalar) {
+        let v = u.value
+        if v < 0x80 {
+            bytes.append(UInt8(v))
+        } else if v < 0x800 {
+            bytes.append(UInt8(0xC0 | (v >> 6))); bytes.append(UInt8(0x80 | (v & 0x3F)))
+        } else if v < 0x10000 {
+            bytes.append(UInt8(0xE0 | (v >> 12))); bytes.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            bytes.append(UInt8(0x80 | (v & 0x3F)))
+        } else {
+            bytes.append(UInt8(0xF0 | (v >> 18))); bytes.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+            bytes.append(UInt8(0x80 | ((v >> 6) & 0x3F))); bytes.append(UInt8(0x80 | (v & 0x3F)))
+        }
+    }
+
+    @inline(__always)
+    public mutating func appendASCII(_ b: UInt8) { bytes.append(b) }
+
+    public mutating func appendString(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// White space trimmed at both ends without Foundation's `CharacterSet` machinery.
+public func trimWhitespace(_ s: String) -> String {
+    let sc = s.unicodeScalars
+    guard let first = sc.first, let last = sc.last else { return s }
+    if !first.properties.isWhitespace && !last.properties.isWhitespace { return s }
+    guard let a = sc.firstIndex(where: { !$0.properties.isWhitespace }),
+          let b = sc.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+    return String(sc[a...b])
 }

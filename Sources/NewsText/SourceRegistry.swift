@@ -134,13 +134,13 @@ public final class SourceRegistry: Sendable {
     /// The lookup key: case folded, white space and joiners removed, full-width folded,
     /// Traditional folded to Simplified — `Tai Mei Ti A P P` and `taimeitiapp` agree.
     public static func key(_ name: String) -> String {
-        var out = String.UnicodeScalarView()
+        var out = UTF8Builder(capacity: name.utf8.count)
         for u in TextFolding.fold(name).unicodeScalars {
             if u.properties.isWhitespace || u.value == 0x00B7 || u.value == 0x30FB || u.value == 0x200B { continue }
             if u.value == 0x300A || u.value == 0x300B { continue }  // 《》 around titles
             out.append(u)
         }
-        return String(out)
+        return out.string
     }
 
     public func source(id: String) -> NewsSource? { byID[id].map { sources[$0] } }
@@ -185,27 +185,73 @@ public final class SourceRegistry: Sendable {
     /// Separators outlets use to glue their name to a headline, longest first.
     static let gluingSeparators = [" —— ", "——", " — ", " – ", " - ", " | ", " ｜ ", "｜", "|", "_", "－", "—", "–", "-", "丨"]
 
+    /// Scalars that form separator runs (with the spaces around them).
+    static let separatorScalars: Set<UInt32> = {
+        var s = Set<UInt32>()
+        for sep in gluingSeparators { for u in sep.unicodeScalars where u != " " { s.insert(u.value) } }
+        return s
+    }()
+
+    /// The last run of separator scalars (plus surrounding spaces) that ends before `end`.
+    static func lastSeparatorRun(_ s: [Unicode.Scalar], before end: Int) -> Range<Int>? {
+        var j = end - 1
+        while j >= 0 && !separatorScalars.contains(s[j].value) { j -= 1 }
+        guard j >= 0 else { return nil }
+        var lo = j, hi = j + 1
+        while lo > 0 && (separatorScalars.contains(s[lo - 1].value) || s[lo - 1] == " ") { lo -= 1 }
+        while hi < end && (separatorScalars.contains(s[hi].value) || s[hi] == " ") { hi += 1 }
+        return lo..<hi
+    }
+
+    static func trimmedSpaces(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Range<Int> {
+        var lo = r.lowerBound, hi = r.upperBound
+        while lo < hi && s[lo] == " " { lo += 1 }
+        while hi > lo && s[hi - 1] == " " { hi -= 1 }
+        return lo..<hi
+    }
+
+    static let gluingScalars: Set<UInt32> = {
+        var s = Set<UInt32>()
+        for sep in gluingSeparators { for u in sep.unicodeScalars where u != " " { s.insert(u.value) } }
+        for b in ["【", "[", "［"] { s.insert(b.unicodeScalars.first!.value) }
+        return s
+    }()
+
     /// Removes outlet names glued to the end of a headline (`…_新浪科技_新浪网`, `… | Reuters`)
     /// and a leading `【outlet】`. Returns the bare headline and the most specific outlet named
     /// (the one nearest the text), or nil when nothing glued is a known outlet.
     public func stripGluedSiteNames(_ headline: String) -> (headline: String, source: NewsSource, printed: String)? {
-        var text = headline
+        // Fast path: most headlines carry no separator and no bracket at all.
+        guard headline.unicodeScalars.contains(where: { Self.gluingScalars.contains($0.value) }) else { return nil }
+        var scalars = Array(headline.unicodeScalars)
         var found: (NewsSource, String)?
-        // Suffixes, innermost last.
+        // Suffixes, innermost last. The name may itself hold a separator (`Agence
+        // France-Presse`), so the last few separator runs are tried, nearest first.
         outer: while true {
-            for sep in Self.gluingSeparators {
-                guard let r = text.range(of: sep, options: .backwards) else { continue }
-                let suffix = text[r.upperBound...].trimmingCharacters(in: .whitespaces)
-                let head = text[..<r.lowerBound].trimmingCharacters(in: .whitespaces)
-                guard !head.isEmpty, !suffix.isEmpty, suffix.count <= longestKey + 4,
-                      let s = source(named: suffix)
-                else { continue }
-                text = head
-                found = (s, suffix)
-                continue outer
+            var end = scalars.count
+            for _ in 0..<3 {
+                guard let run = Self.lastSeparatorRun(scalars, before: end) else { break }
+                end = run.lowerBound
+                let head = Self.trimmedSpaces(scalars, 0..<run.lowerBound)
+                let tail = Self.trimmedSpaces(scalars, run.upperBound..<scalars.count)
+                guard !head.isEmpty, !tail.isEmpty, tail.count <= longestKey + 4 else { continue }
+                var suffix = String.UnicodeScalarView()
+                suffix.append(contentsOf: scalars[tail])
+                let printed = String(suffix)
+                if let s = source(named: printed) {
+                    scalars = Array(scalars[head])
+                    found = (s, printed)
+                    continue outer
+                }
+                // `…_财经_凤凰网`: once an outlet is stripped, its channel name goes too.
+                if found != nil, Self.isChannelName(printed) {
+                    scalars = Array(scalars[head])
+                    continue outer
+                }
             }
             break
         }
+        var text = String(String.UnicodeScalarView(scalars))
         // `【新华社】…` / `[Reuters] …` prefixes naming the outlet.
         for (open, close) in [("【", "】"), ("[", "]"), ("［", "］")] where text.hasPrefix(open) {
             guard let end = text.range(of: close) else { continue }
@@ -218,6 +264,24 @@ public final class SourceRegistry: Sendable {
         }
         guard let (s, printed) = found else { return nil }
         return (text, s, printed)
+    }
+
+    static let channelWords: Set<String> = [
+        "新闻", "新聞", "资讯", "資訊", "财经", "財經", "科技", "国际", "國際", "国内", "國內", "社会", "社會", "体育", "體育",
+        "娱乐", "娛樂", "汽车", "汽車", "军事", "軍事", "时政", "時政", "评论", "評論", "房产", "房產", "教育", "健康", "文化",
+        "旅游", "旅遊", "时尚", "時尚", "股票", "基金", "理财", "理財", "数码", "數碼", "手机", "手機", "游戏", "遊戲", "视频", "視頻",
+        "图片", "圖片", "地方", "要闻", "要聞", "滚动", "滾動", "正文", "首页", "首頁", "原创", "原創",
+        "News", "Business", "Technology", "Tech", "World", "Opinion", "Markets", "Politics", "Sport", "Sports", "Science",
+    ]
+
+    /// A section name printed between a headline and its outlet (`财经频道`, `国际新闻`, `Business`).
+    static func isChannelName(_ s: String) -> Bool {
+        var t = s
+        for suffix in ["频道", "頻道", "中心", "新闻", "新聞", "版"] where t.count > suffix.count && t.hasSuffix(suffix) {
+            t.removeLast(suffix.count)
+            break
+        }
+        return channelWords.contains(t) || channelWords.contains(s)
     }
 
     /// `新华社电`, `新华社北京11月7日电` style prefixes name the agency before the dateline.

@@ -44,26 +44,68 @@ public struct HeadlineNormalizer: Sendable {
     /// NFC; zero-width, bidi and control characters removed; every run of white space
     /// (U+3000 included) one space; trimmed; full-width ASCII letters and digits half-width.
     public static func clean(_ text: String) -> String {
-        let nfc = text.utf8.allSatisfy({ $0 < 0x80 }) ? text : text.precomposedStringWithCanonicalMapping
-        var out = String.UnicodeScalarView()
+        let nfc = needsNFC(text) ? text.precomposedStringWithCanonicalMapping : text
+        var out = UTF8Builder(capacity: nfc.utf8.count)
         var pendingSpace = false
         for u in nfc.unicodeScalars {
             let v = u.value
-            if isInvisible(v) { continue }
-            if u.properties.isWhitespace || v == 0x3000 || v == 0xA0 || v == 0x85 {
-                pendingSpace = true
-                continue
+            // ASCII and Han need no property lookups (they are most of every headline).
+            if v < 0x80 {
+                if v <= 0x20 || v == 0x7F { pendingSpace = true; continue }
+            } else if !CJK.isHan(v) {
+                if isInvisible(v) { continue }
+                if u.properties.isWhitespace || v == 0x3000 || v == 0xA0 || v == 0x85 {
+                    pendingSpace = true
+                    continue
+                }
+                if v < 0xA0 { pendingSpace = true; continue }  // C1 controls
             }
-            if u.properties.generalCategory == .control { pendingSpace = true; continue }
             var w = u
             if (0xFF10...0xFF19).contains(v) || (0xFF21...0xFF3A).contains(v) || (0xFF41...0xFF5A).contains(v) {
                 w = Unicode.Scalar(v - 0xFEE0)!
             }
-            if pendingSpace && !out.isEmpty { out.append(" ") }
+            if pendingSpace && !out.isEmpty { out.appendASCII(0x20) }
             pendingSpace = false
             out.append(w)
         }
-        return String(out)
+        return out.string
+    }
+
+    /// Whether NFC could change `text`: only combining marks, Hangul jamo and singleton
+    /// decompositions (CJK compatibility ideographs, Ohm and Angstrom signs, Greek
+    /// tonos forms) do. Foundation's NFC is slow, and almost no headline needs it.
+    static func needsNFC(_ text: String) -> Bool {
+        for u in text.unicodeScalars {
+            let v = u.value
+            if v < 0x300 { continue }
+            if (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v) || (0x1100...0x11FF).contains(v)
+                || v == 0x2126 || v == 0x212A || v == 0x212B || (0x0340...0x0344).contains(v) || v == 0x0374
+                || v == 0x037E || v == 0x0387 || (0x1F71...0x1FFD).contains(v) {
+                return true
+            }
+            if u.properties.canonicalCombiningClass != .notReordered { return true }
+        }
+        return false
+    }
+
+    /// White space and invisible characters collapsed, nothing else changed (no width fold):
+    /// for names, categories and other one-line fields.
+    public static func cleanLine(_ text: String) -> String {
+        var out = UTF8Builder(capacity: text.utf8.count)
+        var pendingSpace = false
+        for u in text.unicodeScalars {
+            let v = u.value
+            if v < 0x80 {
+                if v <= 0x20 || v == 0x7F { pendingSpace = true; continue }
+            } else if !CJK.isHan(v) {
+                if isInvisible(v) { continue }
+                if u.properties.isWhitespace || v < 0xA0 { pendingSpace = true; continue }
+            }
+            if pendingSpace && !out.isEmpty { out.appendASCII(0x20) }
+            pendingSpace = false
+            out.append(u)
+        }
+        return out.string
     }
 
     /// Zero-width characters, bidi controls, soft hyphen and BOM: invisible, and they break
@@ -106,6 +148,9 @@ public struct HeadlineNormalizer: Sendable {
                    CJK.isChineseContext(s[close - 1].value), neighbour(close, 1) == nil || chinese(neighbour(close, 1)) {
                     s[i] = Unicode.Scalar(0xFF08)!
                     s[close] = Unicode.Scalar(0xFF09)!
+                    // Full-width brackets carry their own spacing.
+                    if let p = neighbour(i, -1) { for k in (p + 1)..<i { drop.insert(k) } }
+                    if let n = neighbour(close, 1) { for k in (close + 1)..<n { drop.insert(k) } }
                 }
             } else if v != 0x29, let fw = fullWidth[v] {
                 let p = neighbour(i, -1), n = neighbour(i, 1)
@@ -126,8 +171,14 @@ public struct HeadlineNormalizer: Sendable {
     /// punctuation, symbols and spaces removed. The same story from a Traditional and a
     /// Simplified feed gets the same key.
     public static func titleKey(_ title: String) -> String {
-        var out = String.UnicodeScalarView()
+        var out = UTF8Builder(capacity: title.utf8.count)
         for u in TextFolding.fold(clean(title)).unicodeScalars {
+            let v = u.value
+            if v < 0x80 {
+                if (v >= 0x30 && v <= 0x39) || (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) { out.append(u) }
+                continue
+            }
+            if CJK.isHan(v) { out.append(u); continue }
             switch u.properties.generalCategory {
             case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
                  .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark:
@@ -135,7 +186,7 @@ public struct HeadlineNormalizer: Sendable {
             default: continue
             }
         }
-        return String(out)
+        return out.string
     }
 }
 

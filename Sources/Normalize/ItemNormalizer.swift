@@ -30,6 +30,7 @@ public struct ItemNormalizer: Sendable {
     public let options: NormalizeOptions
     private let headlines: HeadlineNormalizer
     private let tracking: TrackingParameters
+    private let outlets = OutletCache()
 
     public init(registry: SourceRegistry?, options: NormalizeOptions = .init()) {
         self.registry = registry
@@ -53,12 +54,12 @@ public struct ItemNormalizer: Sendable {
         let declared = raw.language ?? info.language ?? feedSource.language
         var sample = headline.title
         if let body = summary ?? content { sample += "\n" + body.prefix(400) }
-        let lang = LanguageDetector.detect(sample, hint: declared) ?? declared.map(Self.canonicalLanguage)
-        let chinese = lang?.hasPrefix("zh") == true || declared.map(Self.canonicalLanguage)?.hasPrefix("zh") == true
+        let declaredTag = declared.map(Self.canonicalLanguage)
+        let lang = LanguageDetector.detect(sample, hint: declared) ?? declaredTag
+        let chinese = lang?.hasPrefix("zh") == true || declaredTag?.hasPrefix("zh") == true
 
         // Outlet behind the feed, for its zone and as a source fallback.
-        let feedOutlet: NewsSource? = feedSource.sourceID.flatMap { registry?.source(id: $0) }
-            ?? [info.link, context.finalURL, context.requestedURL].lazy.compactMap { $0 }.compactMap { self.registry?.source(forURL: $0) }.first
+        let feedOutlet = outlet(of: context)
 
         // Zone for zoneless times: feed list, then the outlet's, then Chinese default, then UTC.
         let zone: TimeZone = {
@@ -73,7 +74,7 @@ public struct ItemNormalizer: Sendable {
         }
 
         func date(_ text: String?, field: String) -> LocalizedDate? {
-            guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+            guard let t = text.map(trimWhitespace), !t.isEmpty else { return nil }
             switch NewsDate.read(t, defaultZone: zone, reference: context.fetchedAt, chineseContext: chinese) {
             case .success(let r): return r.date
             case .failure(let f):
@@ -88,9 +89,9 @@ public struct ItemNormalizer: Sendable {
         // Source: byline, the item's <source>, the feed's outlet, a glued site name, the feed title.
         let source: SourceRef = {
             if let s = byline?.source, !s.isEmpty { return s }
-            if let name = raw.sourceName?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty {
+            if let name = raw.sourceName.map(trimWhitespace), !name.isEmpty {
                 if let s = registry?.source(named: name) ?? raw.sourceURL.flatMap({ registry?.source(forURL: $0) }) { return s.ref }
-                return SourceRef(name: HeadlineNormalizer.clean(name))
+                return SourceRef(name: HeadlineNormalizer.cleanLine(name))
             }
             if let s = feedOutlet { return s.ref }
             if let s = headline.source { return s.ref }
@@ -103,7 +104,7 @@ public struct ItemNormalizer: Sendable {
         }()
 
         let url = (raw.link ?? permalinkGuid(raw)).map { tracking.strip($0) }
-        let guid = raw.guid?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let guid = raw.guid.map(trimWhitespace)
         let titleKey = HeadlineNormalizer.titleKey(headline.title)
 
         var h = FNV1a64()
@@ -119,7 +120,7 @@ public struct ItemNormalizer: Sendable {
 
         var authors = Self.dedupe(raw.authors.compactMap(Self.personName))
         if authors.isEmpty, let b = byline { authors = Self.dedupe(b.authors) }
-        let categories = Self.dedupe(raw.categories.map { HeadlineNormalizer.clean($0) }.filter { !$0.isEmpty })
+        let categories = Self.dedupe(raw.categories.map { HeadlineNormalizer.cleanLine($0) }.filter { !$0.isEmpty })
 
         let feed: FeedRef = feedSource.kind == .page
             ? FeedRef()
@@ -131,6 +132,22 @@ public struct ItemNormalizer: Sendable {
             titleKey: titleKey.isEmpty ? nil : titleKey, summary: summary, content: content, lang: lang,
             published: published, updated: updated, authors: authors, categories: categories, source: source,
             feed: feed, fetchedAt: context.fetchedAt, warnings: warnings)
+    }
+
+    /// The outlet behind a feed: the feed list's `sourceID`, else the registry entry for the
+    /// feed's home link or URL. Every item of a feed asks, so answers are kept per feed.
+    private func outlet(of context: FeedContext) -> NewsSource? {
+        guard let registry else { return nil }
+        if let id = context.source.sourceID { return registry.source(id: id) }
+        let key = context.source.id + "\u{1}" + (context.info.link ?? "") + "\u{1}" + context.finalURL
+        if let hit = outlets.cache.withLock({ $0[key] }) { return hit }
+        let found = [context.info.link, context.finalURL, context.requestedURL].lazy.compactMap { $0 }
+            .compactMap { registry.source(forURL: $0) }.first
+        outlets.cache.withLock { c in
+            if c.count > 4096 { c.removeAll() }
+            c[key] = .some(found)
+        }
+        return found
     }
 
     /// RSS: a guid is the item's link unless `isPermaLink="false"`.
@@ -146,39 +163,45 @@ public struct ItemNormalizer: Sendable {
     /// line; nil when nothing visible remains. Width is left as published (the full-width
     /// fold is a headline rule).
     public static func paragraphs(_ text: String) -> String? {
-        var lines: [String] = []
-        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" || $0 == "\u{2029}" }) {
-            let c = collapse(String(line))
-            if !c.isEmpty { lines.append(c) }
-        }
-        return lines.isEmpty ? nil : lines.joined(separator: "\n")
-    }
-
-    static func collapse(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        var pending = false
+        var out = UTF8Builder(capacity: text.utf8.count)
+        var pendingSpace = false, pendingBreak = false
         for u in text.unicodeScalars {
-            if HeadlineNormalizer.isInvisible(u.value) { continue }
-            if u.properties.isWhitespace || u.properties.generalCategory == .control {
-                pending = true
+            let v = u.value
+            if v == 0x0A || v == 0x0D || v == 0x2029 || v == 0x2028 || v == 0x0B || v == 0x0C {
+                pendingBreak = true
                 continue
             }
-            if pending && !out.isEmpty { out.append(" ") }
-            pending = false
+            if v < 0x80 {
+                if v <= 0x20 || v == 0x7F { pendingSpace = true; continue }
+            } else if !CJK.isHan(v) {
+                if HeadlineNormalizer.isInvisible(v) { continue }
+                if u.properties.isWhitespace || v < 0xA0 { pendingSpace = true; continue }
+            }
+            if !out.isEmpty {
+                if pendingBreak { out.appendASCII(0x0A) } else if pendingSpace { out.appendASCII(0x20) }
+            }
+            pendingSpace = false
+            pendingBreak = false
             out.append(u)
         }
-        return String(out)
+        return out.isEmpty ? nil : out.string
+    }
+
+    /// One line: white space, line breaks included, collapsed to single spaces.
+    static func collapse(_ text: String) -> String {
+        HeadlineNormalizer.cleanLine(text)
     }
 
     /// `jane@example.com (Jane Doe)` and `Jane Doe <jane@example.com>` are Jane Doe.
     static func personName(_ s: String) -> String? {
         var t = collapse(s)
+        guard t.contains("@") else { return t.isEmpty ? nil : t }
         if let open = t.firstIndex(of: "("), let close = t.lastIndex(of: ")"), open < close, t[..<open].contains("@") {
             t = String(t[t.index(after: open)..<close])
         } else if let open = t.firstIndex(of: "<"), t.hasSuffix(">"), t[open...].contains("@") {
             t = String(t[..<open])
         }
-        t = t.trimmingCharacters(in: .whitespaces)
+        t = trimWhitespace(t)
         return t.isEmpty ? nil : t
     }
 
@@ -199,6 +222,10 @@ public struct ItemNormalizer: Sendable {
         }
         return ([first] + rest.map { $0.count == 2 ? $0.uppercased() : $0.prefix(1).uppercased() + $0.dropFirst() }).joined(separator: "-")
     }
+}
+
+final class OutletCache: Sendable {
+    let cache = Mutex<[String: NewsSource?]>([:])
 }
 
 /// `TimeZone(identifier:)` reads tzdata; items of one feed share a zone, so keep them.

@@ -1,0 +1,88 @@
+import Foundation
+import IngestCore
+import NewsText
+import Normalize
+import Testing
+
+private let normalizer = HeadlineNormalizer(registry: shippedRegistry)
+
+@Suite("Headlines")
+struct HeadlineTests {
+    @Test func seedHeadline() {
+        let n = normalizer.normalize("当全球习惯了中国技术,所谓“脱钩”就失去了根基")
+        #expect(n.title == "当全球习惯了中国技术，所谓“脱钩”就失去了根基")
+        #expect(n.source == nil)
+    }
+
+    @Test("Contract rules", arguments: [
+        // white space incl. U+3000, zero-width and control characters
+        ("  华为\u{3000}发布\u{200B}新款  手机\u{0007} ", "华为 发布新款 手机"),
+        ("Apple\u{00A0} unveils\t\tM5\n chip", "Apple unveils M5 chip"),
+        // full-width letters and digits to half-width; full-width punctuation kept
+        ("ＡＩ芯片出口管制升级：５Ｇ也受影响", "AI芯片出口管制升级：5G也受影响"),
+        // ASCII punctuation between Chinese characters to full width, spaces around it dropped
+        ("外交部:中方坚决反对", "外交部：中方坚决反对"),
+        ("真的吗?我不信", "真的吗？我不信"),
+        ("技术, 所谓创新", "技术，所谓创新"),
+        ("上海;北京;深圳", "上海；北京；深圳"),
+        ("中国(北京)自贸区扩容", "中国（北京）自贸区扩容"),
+        ("竞价排名是赢利最关键 (转)", "竞价排名是赢利最关键（转）"),
+        // ... but not next to Latin text or digits
+        ("苹果发布iPhone 17,售价不变", "苹果发布iPhone 17,售价不变"),
+        ("华为(Huawei)发布新机", "华为(Huawei)发布新机"),
+        ("股价上涨3.5%,创新高", "股价上涨3.5%,创新高"),
+        // NFC: decomposed é composed
+        ("Cafe\u{0301} culture returns", "Café culture returns"),
+        // English: quotes and dashes as published, no case change
+        ("“Open-weight” models — a new era? 'Maybe'", "“Open-weight” models — a new era? 'Maybe'"),
+        ("iPhone sales DROP in China", "iPhone sales DROP in China"),
+        // script kept
+        ("當全球習慣了中國技術,所謂「脫鉤」就失去了根基", "當全球習慣了中國技術，所謂「脫鉤」就失去了根基"),
+    ])
+    func rules(input: String, expected: String) {
+        #expect(normalizer.normalize(input).title == expected)
+    }
+
+    @Test("Glued site names are removed and become the source", arguments: [
+        ("当全球习惯了中国技术 - 钛媒体", "当全球习惯了中国技术", "tmtpost"),
+        ("华为发布新款芯片_新浪科技_新浪网", "华为发布新款芯片", "sina"),
+        ("China exports rise | Reuters", "China exports rise", "reuters"),
+        ("国务院召开常务会议-新华网", "国务院召开常务会议", "xinhua"),
+        ("【新华社】国务院召开常务会议", "国务院召开常务会议", "xinhua"),
+        ("Fed holds rates steady - The New York Times", "Fed holds rates steady", "nytimes"),
+        ("中美经贸磋商取得进展_网易科技", "中美经贸磋商取得进展", "163"),
+        ("央行降准 | 财新网", "央行降准", "caixin"),
+        ("央行降准_财经频道_凤凰网", "央行降准", "ifeng"),
+        ("Fed holds rates - Business - The Guardian", "Fed holds rates", "guardian"),
+    ])
+    func glued(input: String, title: String, id: String) {
+        let n = normalizer.normalize(input)
+        #expect(n.title == title)
+        #expect(n.source?.id == id)
+    }
+
+    @Test func unknownSuffixesAndPrefixesStay() {
+        #expect(normalizer.normalize("【独家】某公司裁员").title == "【独家】某公司裁员")
+        #expect(normalizer.normalize("COVID-19 cases rise").title == "COVID-19 cases rise")
+        #expect(normalizer.normalize("Spider-Man returns - Variety Weekly").title == "Spider-Man returns - Variety Weekly")
+        // A channel word alone is no outlet.
+        #expect(normalizer.normalize("央行降准_财经").title == "央行降准_财经")
+        // Without a registry nothing is taken for a site name.
+        #expect(HeadlineNormalizer(registry: nil).normalize("华为发布新款芯片_新浪科技").title == "华为发布新款芯片_新浪科技")
+    }
+
+    @Test func markupOnlyWhenAsked() {
+        // Parse hands over plain text: a published `&amp;` stays.
+        #expect(normalizer.normalize("AT&amp;T earnings").title == "AT&amp;T earnings")
+        #expect(normalizer.normalize("<b>AT&amp;T</b> earnings &#x4E2D;", decodeMarkup: true).title == "AT&T earnings 中")
+    }
+
+    @Test func titleKeyFoldsScriptCaseAndPunctuation() {
+        let simp = HeadlineNormalizer.titleKey("当全球习惯了中国技术，所谓“脱钩”就失去了根基")
+        let trad = HeadlineNormalizer.titleKey("當全球習慣了中國技術，所謂「脫鉤」就失去了根基")
+        #expect(simp == "当全球习惯了中国技术所谓脱钩就失去了根基")
+        #expect(simp == trad)
+        #expect(HeadlineNormalizer.titleKey("ＤｅｅｐＳｅｅｋ 開源了 模型權重!") == HeadlineNormalizer.titleKey("deepseek开源了模型权重"))
+        #expect(HeadlineNormalizer.titleKey("Fed Holds Rates — Steady") == "fedholdsratessteady")
+    }
+}
