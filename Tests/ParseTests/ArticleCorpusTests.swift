@@ -297,3 +297,48 @@ extension ArticleCorpusTests {
         #expect(count > 0)
     }
 }
+
+extension ArticleCorpusTests {
+    /// Publication day and byline against Readability's metadata, printed for tuning.
+    @Test func readabilityDatesAndBylines() throws {
+        let base = articleCorpus.appendingPathComponent("articles-readability/test-pages")
+        var dayHits = 0, dated = 0, authorHits = 0, authored = 0
+        for dir in try FileManager.default.contentsOfDirectory(atPath: base.path).sorted() {
+            let folder = base.appendingPathComponent(dir)
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent("expected-metadata.json")),
+                  let expected = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let source = try? corpusPage(folder.appendingPathComponent("source.html")),
+                  let item = try? ArticleExtractor().extract(source).items.first else { continue }
+            if let published = expected["publishedTime"] as? String, let want = labelMinute(published) {
+                dated += 1
+                let got = item.published.flatMap { NewsDate.parse($0, defaultZone: TimeZone(identifier: "UTC")!, reference: Date(), chineseContext: false) }
+                var utc = Calendar(identifier: .gregorian)
+                utc.timeZone = TimeZone(identifier: "UTC")!
+                let wantDay = labelDay(published)
+                let gotDay = got.map { d -> [Int] in
+                    let c = utc.dateComponents([.year, .month, .day], from: d.instant)
+                    return [c.year!, c.month!, c.day!]
+                }
+                _ = want
+                if gotDay == wantDay { dayHits += 1 } else { print("READABILITY date miss \(dir): got \(item.published ?? "nil") | want \(published)") }
+            }
+            if let byline = expected["byline"] as? String, !byline.isEmpty {
+                authored += 1
+                let names = item.authors.joined(separator: ", ")
+                if !names.isEmpty && (byline.contains(names) || names.contains(byline)) { authorHits += 1 } else { print("READABILITY author miss \(dir): got \(item.authors) [\(item.byline ?? "")] | want \(byline)") }
+            }
+        }
+        print("SCORE articles-readability date to the day (UTC): \(dayHits)/\(dated)")
+        print("SCORE articles-readability authors found in Readability's byline: \(authorHits)/\(authored)")
+        #expect(dated > 0)
+    }
+}
+
+/// Year, month, day of an ISO or printed label in UTC.
+func labelDay(_ label: String) -> [Int]? {
+    guard let r = NewsDate.parse(label, defaultZone: TimeZone(identifier: "UTC")!, reference: Date(), chineseContext: false) else { return nil }
+    var utc = Calendar(identifier: .gregorian)
+    utc.timeZone = TimeZone(identifier: "UTC")!
+    let c = utc.dateComponents([.year, .month, .day], from: r.instant)
+    return [c.year!, c.month!, c.day!]
+}

@@ -403,6 +403,43 @@ struct PageReading {
                 return [Self.collapse(value)]
             }
         }
+        return visibleAuthors()
+    }
+
+    private static let authorPrefixes = ["by ", "par ", "von ", "por ", "作者：", "作者:", "作者 ", "记者：", "记者:", "记者 ",
+                                         "文／", "文/", "撰文：", "written by "]
+    private static let authorStops = [" | ", "\n", " — ", " - ", " on ", " updated", " published", " posted", " edited by", "，", "　", "  "]
+
+    /// Names from a visible "By …" line or an element named like an author credit.
+    func visibleAuthors() -> [String] {
+        for (i, block) in page.blocks.enumerated() where block.chars >= 2 && block.chars <= 120 {
+            if i > 3000 { break }
+            let node = page.nodes[Int(block.node)]
+            let named = (node.hints | node.inherited) & UInt32(INGEST_HTML_HINT_BYLINE) != 0
+            var text = Self.collapse(page.text(of: block))
+            let lower = text.lowercased()
+            guard let prefix = Self.authorPrefixes.first(where: { lower.hasPrefix($0) }) else {
+                let attributes = page.attributes(of: node).lowercased()
+                guard named, TextSearch.contains(attributes, "author"), !TextSearch.contains(attributes, "authority"),
+                      block.chars <= 40, VisibleDate.find(in: text) == nil,
+                      !text.contains(where: { $0.isNumber }) else { continue }
+                return [text]
+            }
+            guard named || prefix.hasPrefix("by") || prefix.hasPrefix("作者") || prefix.hasPrefix("记者") else { continue }
+            text = String(text.dropFirst(prefix.count))
+            if let date = VisibleDate.find(in: text), let r = text.range(of: date) { text = String(text[..<r.lowerBound]) }
+            for stop in Self.authorStops {
+                if let r = text.range(of: stop, options: .caseInsensitive) { text = String(text[..<r.lowerBound]) }
+            }
+            var names: [String] = []
+            for part in text.replacingOccurrences(of: " and ", with: ",").replacingOccurrences(of: " & ", with: ",")
+                .replacingOccurrences(of: " et ", with: ",").replacingOccurrences(of: "、", with: ",")
+                .split(separator: ",") {
+                let name = part.trimmingCharacters(in: .whitespaces)
+                if name.count >= 2 && name.count <= 60 && !name.contains(where: { $0.isNumber }) { names.append(name) }
+            }
+            if !names.isEmpty { return Self.unique(names) }
+        }
         return []
     }
 

@@ -1,5 +1,4 @@
 import CLibXML
-import Foundation
 
 /// Main-text extraction over the C tables, in the manner of Readability and GNE: text
 /// blocks vote for their ancestors by length and punctuation (Chinese full-width marks
@@ -118,12 +117,6 @@ struct MainText {
             }
         }
         roots.sort()
-        if ProcessInfo.processInfo.environment["ARTICLE_DEBUG"] != nil {
-            for r in roots {
-                let n = nodes[r]
-                print("DEBUG root \(r) tag \(n.tag) score \(score[r]) attrs [\(page.attributes(of: n))] chars \(n.text_chars) unlikely \(unlikely[r]) hints \(n.hints) inh \(n.inherited)")
-            }
-        }
         return collect(roots: roots, excluded: excluded, unlikely: unlikely)
     }
 
