@@ -153,7 +153,7 @@ struct ArticleCorpusTests {
     @Test func cwcedDatesAndBodies() throws {
         let base = articleCorpus.appendingPathComponent("zh-articles-cwced")
         let truth = try jsonLines(base.appendingPathComponent("ground_truth.jsonl"))
-        var dayHits = 0, dated = 0
+        var dayHits = 0, dated = 0, authorHits = 0, authored = 0
         var f1Sum = 0.0
         for record in truth {
             let file = base.appendingPathComponent(record["file"] as! String)
@@ -161,6 +161,14 @@ struct ArticleCorpusTests {
             let f1 = characterF1(item.content ?? "", record["content"] as? String ?? "")
             f1Sum += f1
             if f1 < 0.8 { print("CWCED body F1 \(String(format: "%.3f", f1)) \(file.lastPathComponent)") }
+            if let author = record["author"] as? String, author != "UNKNOWN" {
+                authored += 1
+                let names = item.authors.isEmpty
+                    ? (item.byline.flatMap { Byline.parse($0, registry: nil)?.authors } ?? []) : item.authors
+                if !names.isEmpty && names.allSatisfy({ author.contains($0) }) { authorHits += 1 } else {
+                    print("CWCED author miss \(file.lastPathComponent): got \(names) [\(item.byline ?? "")] | want \(author)")
+                }
+            }
             if let date = record["date"] as? String, date != "UNKNOWN" {
                 dated += 1
                 let want = labelMinute(date).map { Array($0.fields.prefix(3)) }
@@ -174,6 +182,7 @@ struct ArticleCorpusTests {
         let f1 = f1Sum / Double(truth.count)
         let dayScore = Double(dayHits) / Double(max(dated, 1))
         print("SCORE zh-articles-cwced date to the day: \(dayHits)/\(dated) = \(String(format: "%.3f", dayScore))")
+        print("SCORE zh-articles-cwced authors: \(authorHits)/\(authored)")
         print("SCORE zh-articles-cwced body F1 (characters): \(String(format: "%.3f", f1)) over \(truth.count) pages")
         #expect(f1 >= 0.88)
         #expect(dayScore >= 0.85)

@@ -119,6 +119,7 @@ struct PageReading {
         item.published = dates.published
         item.updated = dates.updated
         item.authors = chooseAuthors(byline: byline)
+        if item.authors.isEmpty { item.authors = chineseAuthors(byline: byline, content: body.blockIndices) }
         item.sourceName = meta.first(["source", "og:site_name"]) ?? meta.ld.publisher
         if let image = meta.first(["og:image", "twitter:image"]) { item.imageURL = resolve(image) }
         if let section = meta.first(["article:section"]) { item.categories = [section] }
@@ -390,6 +391,30 @@ struct PageReading {
     }
 
     // MARK: Authors
+
+    nonisolated(unsafe) private static let chineseCredit = try! NSRegularExpression(
+        pattern: #"(?:(?:^|[\s（(【\[])(?:作者|撰文|文)|(?:^|[\s（(【\[]|[\p{Han}]{1,4})记者)\s*[:：/／]?\s*([\p{Han}·]{2,4}(?:[ 、，,][\p{Han}·]{2,4}){0,4})(?=$|[\s）)】\]，。,]|发自|报道)"#)
+    nonisolated(unsafe) private static let postedBy = try! NSRegularExpression(pattern: #"^\s*([^\s:：]{2,20})\s*发表于"#)
+    nonisolated(unsafe) private static let bracketed = try! NSRegularExpression(pattern: #"\[\s*([\p{Han}]{2,4})\s*\]"#)
+
+    /// Chinese credits: `记者 张倩`, `文/黄宇`, `（记者 李楠）`, `ggjjzhzz 发表于 …`, `[ 黄宇 ]`.
+    func chineseAuthors(byline: Byline?, content: [Int]) -> [String] {
+        var lines: [String] = []
+        if let b = byline?.text { lines.append(b) }
+        let edges = Array(content.prefix(3)) + Array(content.suffix(3))
+        for i in edges where page.blocks[i].chars <= 400 { lines.append(page.text(of: page.blocks[i])) }
+        for line in lines {
+            let range = NSRange(line.startIndex..., in: line)
+            for regex in [Self.chineseCredit, Self.postedBy, Self.bracketed] {
+                guard let m = regex.firstMatch(in: line, range: range), m.numberOfRanges > 1,
+                      let r = Range(m.range(at: 1), in: line) else { continue }
+                let names = line[r].split(whereSeparator: { " 、，,".contains($0) }).map(String.init)
+                    .filter { !["编辑", "来源", "发表", "时间", "日期", "本报"].contains($0) }
+                if !names.isEmpty { return names }
+            }
+        }
+        return []
+    }
 
     func chooseAuthors(byline: Byline?) -> [String] {
         if !meta.ld.authors.isEmpty { return Self.unique(meta.ld.authors.filter { !$0.hasPrefix("http") }) }
