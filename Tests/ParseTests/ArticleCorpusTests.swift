@@ -271,6 +271,7 @@ extension ArticleCorpusTests {
         let mean = sum / Double(max(count, 1))
         print("SCORE articles-readability body F1 vs Readability's output (4-token shingles): \(String(format: "%.3f", mean)) over \(count) pages")
         #expect(count > 0)
+        #expect(mean >= 0.90, "regression guard: 0.947 when written")
     }
 }
 
@@ -302,8 +303,10 @@ extension ArticleCorpusTests {
             sum += f1
             count += 1
         }
-        print("SCORE articles-newspaper4k body F1 (4-token shingles): \(String(format: "%.3f", sum / Double(max(count, 1)))) over \(count) pages")
+        let mean = sum / Double(max(count, 1))
+        print("SCORE articles-newspaper4k body F1 (4-token shingles): \(String(format: "%.3f", mean)) over \(count) pages")
         #expect(count > 0)
+        #expect(mean >= 0.90, "regression guard: 0.945 when written")
     }
 }
 
@@ -340,6 +343,7 @@ extension ArticleCorpusTests {
         print("SCORE articles-readability date to the day (UTC): \(dayHits)/\(dated)")
         print("SCORE articles-readability authors found in Readability's byline: \(authorHits)/\(authored)")
         #expect(dated > 0)
+        #expect(Double(dayHits) >= 0.8 * Double(dated), "regression guard: 28/33 when written")
     }
 }
 

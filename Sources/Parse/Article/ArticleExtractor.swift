@@ -441,6 +441,14 @@ struct PageReading {
             if i > 3000 { break }
             let node = page.nodes[Int(block.node)]
             let named = (node.hints | node.inherited) & UInt32(INGEST_HTML_HINT_BYLINE) != 0
+            if !named {
+                // Only "By …", "Par …", "Written by …" and Chinese credits can start an unnamed credit line.
+                switch page.firstByte(block) {
+                case UInt8(ascii: "B"), UInt8(ascii: "b"), UInt8(ascii: "P"), UInt8(ascii: "p"), UInt8(ascii: "W"),
+                     UInt8(ascii: "w"), UInt8(ascii: "V"), UInt8(ascii: "v"), 0xE4...0xE9: break
+                default: continue
+                }
+            }
             var text = Self.collapse(page.text(of: block))
             let lower = text.lowercased()
             guard let prefix = Self.authorPrefixes.first(where: { lower.hasPrefix($0) }) else {

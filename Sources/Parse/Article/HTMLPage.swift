@@ -42,6 +42,12 @@ final class HTMLPage {
 
     func text(of block: Block) -> String { string(offset: block.text_off, length: block.text_len) }
 
+    /// First byte of a block's text (0 when empty): a cheap filter before building strings.
+    func firstByte(_ block: Block) -> UInt8 {
+        guard block.text_len > 0, let base = pool.baseAddress else { return 0 }
+        return base[Int(block.text_off)]
+    }
+
     /// Whether a block's text holds a plausible year (19xx/20xx): a byte scan that spares
     /// the date patterns most blocks.
     func mayHoldDate(_ block: Block) -> Bool {
