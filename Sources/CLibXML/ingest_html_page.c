@@ -271,17 +271,20 @@ static void add_meta(ingest_html_page *p, uint32_t kind, int32_t node, const cha
 }
 
 /* Raw text of an element's subtree (for <title>, JSON-LD, <time>, itemprop). */
-static void collect_text(xmlNode *n, text_acc *out, int raw) {
+static void collect_text_depth(xmlNode *n, text_acc *out, int raw, int depth) {
+    if (depth > 32) return;  /* hostile nesting inside <title>/<time>: keep the stack bounded */
     for (xmlNode *c = n->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
             if (!c->content) continue;
             if (raw) acc_put(out, (const char *)c->content, strlen((const char *)c->content));
             else acc_text(out, c->content, 0);
         } else if (c->type == XML_ELEMENT_NODE && out->len < 4096) {
-            collect_text(c, out, raw);
+            collect_text_depth(c, out, raw, depth + 1);
         }
     }
 }
+
+static void collect_text(xmlNode *n, text_acc *out, int raw) { collect_text_depth(n, out, raw, 0); }
 
 /* Publication times that portals only keep in inline script variables (qq's window.DATA
  * `"pubtime"`, WeChat's `var ct = "<unix time>"`): recorded as `script:<name>` metas. */

@@ -30,11 +30,11 @@ enum VisibleDate {
         var current = ""
         for ch in s {
             if ch.isASCII && ch.isNumber { current.append(ch) } else if !current.isEmpty {
-                numbers.append(Int(current)!); current = ""
+                numbers.append(Int(current.prefix(9)) ?? 0); current = ""
                 if numbers.count == 3 { break }
             }
         }
-        if !current.isEmpty && numbers.count < 3 { numbers.append(Int(current)!) }
+        if !current.isEmpty && numbers.count < 3 { numbers.append(Int(current.prefix(9)) ?? 0) }
         guard numbers.count >= 3, numbers[0] > 1900 else { return nil }
         return Array(numbers.prefix(3))
     }
