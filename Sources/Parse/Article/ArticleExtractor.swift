@@ -108,7 +108,8 @@ struct PageReading {
 
         var body = MainText(page: page).extract(excluding: excluded)
         let byline = findByline(headline: headline.blocks.max(), content: body.blockIndices)
-        if let b = byline, let at = body.blockIndices.firstIndex(of: b.block) {
+        // A short byline line leaves the body; a dated opening paragraph stays in it.
+        if let b = byline, page.blocks[b.block].chars <= 100, let at = body.blockIndices.firstIndex(of: b.block) {
             body.blockIndices.remove(at: at)
             body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
         }
