@@ -102,3 +102,37 @@ int ingest_detect_charsets(const uint8_t *in, size_t in_len, char *names, int32_
     ucsdet_close(det);
     return n;
 }
+
+int ingest_utf8_check(const uint8_t *s, size_t n, int *has_non_ascii) {
+    size_t i = 0;
+    int non_ascii = 0;
+    while (i < n) {
+        /* ASCII runs, eight bytes at a time. */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ULL) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        unsigned char c = s[i];
+        if (c < 0x80) { i++; continue; }
+        non_ascii = 1;
+        size_t need;
+        uint32_t cp, min;
+        if ((c & 0xE0) == 0xC0) { need = 1; cp = c & 0x1F; min = 0x80; }
+        else if ((c & 0xF0) == 0xE0) { need = 2; cp = c & 0x0F; min = 0x800; }
+        else if ((c & 0xF8) == 0xF0) { need = 3; cp = c & 0x07; min = 0x10000; }
+        else { *has_non_ascii = 1; return 0; }
+        if (i + need >= n) { *has_non_ascii = 1; return 0; }
+        for (size_t k = 1; k <= need; k++) {
+            unsigned char d = s[i + k];
+            if ((d & 0xC0) != 0x80) { *has_non_ascii = 1; return 0; }
+            cp = (cp << 6) | (d & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) { *has_non_ascii = 1; return 0; }
+        i += need + 1;
+    }
+    *has_non_ascii = non_ascii;
+    return 1;
+}

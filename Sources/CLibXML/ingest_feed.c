@@ -222,6 +222,9 @@ static const char *current_lang(feed_state *st) { return st->nlangs ? st->langs[
 char *ingest_resolve_uri(const char *ref, const char *base) {
     if (!ref) return NULL;
     if (!base || !*base) return strdup(ref);
+    /* Already absolute with a plain http(s) scheme: nothing to resolve. */
+    if ((!strncmp(ref, "http://", 7) || !strncmp(ref, "https://", 8)) && !strstr(ref, "/.") && !strchr(ref, ' '))
+        return strdup(ref);
     xmlChar *r = xmlBuildURI((const xmlChar *)ref, (const xmlChar *)base);
     if (!r) return strdup(ref);
     char *out = strdup((const char *)r);
@@ -653,7 +656,9 @@ int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, con
 
     text_buf doc = {0};
     repair_stats rs;
-    if (ingest_repair_document((const char *)utf8, len, limits->max_entity_expansion, &doc, &rs) != 0) {
+    const char *input = NULL;
+    size_t input_len = 0;
+    if (ingest_repair_document((const char *)utf8, len, limits->max_entity_expansion, &doc, &rs, &input, &input_len) != 0) {
         free(doc.data);
         free(st);
         return -1;
@@ -665,7 +670,7 @@ int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, con
     result->control_chars = rs.control_chars;
     if (rs.junk_before_prolog) add_message(st, "junk before the XML prolog skipped", 0);
 
-    if (doc.len) {
+    if (input_len) {
         xmlSAXHandler sax;
         memset(&sax, 0, sizeof sax);
         sax.initialized = XML_SAX2_MAGIC;
@@ -680,7 +685,7 @@ int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, con
         int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_IGNORE_ENC | XML_PARSE_NOWARNING;
         /* Pull parsing over the whole buffer: faster than the push parser, which rescans
          * for the end of each construct. The handler is ours for the parse only. */
-        xmlParserCtxtPtr ctxt = doc.len <= 0x7fffffff ? xmlCreateMemoryParserCtxt(doc.data, (int)doc.len) : NULL;
+        xmlParserCtxtPtr ctxt = input_len <= 0x7fffffff ? xmlCreateMemoryParserCtxt(input, (int)input_len) : NULL;
         if (ctxt) {
             xmlSAXHandlerPtr original = ctxt->sax;
             ctxt->sax = &sax;

@@ -20,12 +20,15 @@ typedef struct {
 } dtd_entity;
 
 typedef struct {
-    text_buf *out;
+    text_buf *out; /* NULL on the dry run that only looks for something to repair */
     repair_stats *stats;
     dtd_entity *entities;
     int entity_count;
     size_t budget;
 } repair_ctx;
+
+static inline void out_append(text_buf *b, const char *s, size_t n) { if (b) tb_append(b, s, n); }
+static inline void out_putc(text_buf *b, char c) { if (b) tb_putc(b, c); }
 
 static int name_start(unsigned char c) {
     return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_' || c == ':' || c >= 0x80;
@@ -84,17 +87,17 @@ static size_t reference(repair_ctx *r, const char *s, size_t n, int depth) {
             i++;
         }
         if (digits && i < n && s[i] == ';') {
-            if (valid_xml_char(cp)) tb_append(r->out, s, i + 1);
+            if (valid_xml_char(cp)) out_append(r->out, s, i + 1);
             else r->stats->control_chars++;
             return i + 1;
         }
-        tb_append(r->out, "&amp;", 5);
+        out_append(r->out, "&amp;", 5);
         r->stats->repaired++;
         return 1;
     }
     while (i < n && i < 64 && name_char((unsigned char)s[i])) i++;
     if (i == 1 || i >= n || s[i] != ';' || !name_start((unsigned char)s[1])) {
-        tb_append(r->out, "&amp;", 5);
+        out_append(r->out, "&amp;", 5);
         r->stats->repaired++;
         return 1;
     }
@@ -103,7 +106,7 @@ static size_t reference(repair_ctx *r, const char *s, size_t n, int depth) {
     size_t used = i + 1;
     static const char *const predefined[] = {"amp", "lt", "gt", "quot", "apos"};
     for (int k = 0; k < 5; k++)
-        if (strlen(predefined[k]) == len && !memcmp(predefined[k], name, len)) { tb_append(r->out, s, used); return used; }
+        if (strlen(predefined[k]) == len && !memcmp(predefined[k], name, len)) { out_append(r->out, s, used); return used; }
     for (int k = r->entity_count - 1; k >= 0; k--) {
         dtd_entity *e = &r->entities[k];
         if (e->name_len != len || memcmp(e->name, name, len)) continue;
@@ -127,12 +130,12 @@ static size_t reference(repair_ctx *r, const char *s, size_t n, int depth) {
     if (h) {
         char num[16];
         int m = snprintf(num, sizeof num, "&#%u;", h->value);
-        tb_append(r->out, num, (size_t)m);
+        out_append(r->out, num, (size_t)m);
         r->stats->html_entities++;
         return used;
     }
-    tb_append(r->out, "&amp;", 5);
-    tb_append(r->out, name, len + 1);
+    out_append(r->out, "&amp;", 5);
+    out_append(r->out, name, len + 1);
     r->stats->unknown_entities++;
     return used;
 }
@@ -150,7 +153,7 @@ static void copy_text(repair_ctx *r, const char *s, size_t n, int depth) {
     while (i < n) {
         size_t j = i;
         while (j < n && !special[(unsigned char)s[j]]) j++;
-        tb_append(r->out, s + i, j - i);
+        out_append(r->out, s + i, j - i);
         i = j;
         if (i >= n) break;
         unsigned char c = (unsigned char)s[i];
@@ -165,16 +168,16 @@ static void copy_text(repair_ctx *r, const char *s, size_t n, int depth) {
         else if (left >= 2 && rest[1] == '?') { end = find(rest + 2, left - 2, "?>"); tail = 2; }
         if (tail) {
             size_t stop = end ? (size_t)(end - rest) + tail : left;
-            tb_append(r->out, rest, stop);
+            out_append(r->out, rest, stop);
             i += stop;
             continue;
         }
         if (left >= 2 && (name_start((unsigned char)rest[1]) || rest[1] == '/' || rest[1] == '!')) {
-            tb_putc(r->out, '<');
+            out_putc(r->out, '<');
             i++;
             continue;
         }
-        tb_append(r->out, "&lt;", 4); /* a bare '<' in text ("a < b") */
+        out_append(r->out, "&lt;", 4); /* a bare '<' in text ("a < b") */
         r->stats->repaired++;
         i++;
     }
@@ -258,18 +261,52 @@ static size_t read_doctype(repair_ctx *r, const char *s, size_t n, dtd_entity **
     return n;
 }
 
-int ingest_repair_document(const char *s, size_t n, size_t max_expansion, text_buf *out, repair_stats *stats) {
+int ingest_repair_document(const char *s, size_t n, size_t max_expansion, text_buf *out, repair_stats *stats,
+                           const char **use, size_t *use_len) {
     memset(stats, 0, sizeof *stats);
+    *use = NULL;
+    *use_len = 0;
     size_t i = 0;
     if (n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) i = 3;
     const char *lt = memchr(s + i, '<', n - i);
-    if (!lt) { out->len = 0; return 0; }
+    if (!lt) return 0;
     for (const char *p = s + i; p < lt; p++) if (!is_space((unsigned char)*p)) { stats->junk_before_prolog = 1; break; }
     i = (size_t)(lt - s);
     if (n - i >= 5 && starts_ci(s + i, n - i, "<?xml") && (n - i == 5 || is_space((unsigned char)s[i + 5]))) {
         const char *e = find(s + i, n - i, "?>");
         i = e ? (size_t)(e - s) + 2 : n;
     }
+    const size_t body = i;
+
+    /* Dry run first: most feeds need no repair, and then libxml2 reads the caller's
+     * bytes as they are, without a copy. */
+    {
+        repair_ctx dry = {NULL, stats, NULL, 0, max_expansion};
+        int has_doctype = 0;
+        size_t j = body;
+        while (j < n) {
+            while (j < n && is_space((unsigned char)s[j])) j++;
+            if (j >= n || s[j] != '<') break;
+            if (n - j >= 9 && starts_ci(s + j, n - j, "<!doctype")) { has_doctype = 1; break; }
+            const char *e = NULL;
+            if (n - j >= 4 && !memcmp(s + j, "<!--", 4)) { e = find(s + j + 4, n - j - 4, "-->"); j = e ? (size_t)(e - s) + 3 : n; continue; }
+            if (n - j >= 2 && s[j + 1] == '?') { e = find(s + j + 2, n - j - 2, "?>"); j = e ? (size_t)(e - s) + 2 : n; continue; }
+            break;
+        }
+        if (!has_doctype) {
+            copy_text(&dry, s + j, n - j, 0);
+            if (!stats->repaired && !stats->html_entities && !stats->unknown_entities && !stats->control_chars) {
+                *use = s + body;
+                *use_len = n - body;
+                return 0;
+            }
+            int junk = stats->junk_before_prolog;
+            memset(stats, 0, sizeof *stats);
+            stats->junk_before_prolog = junk;
+        }
+    }
+
+    i = body;
     if (!tb_reserve(out, n - i + 64)) return -1;
     repair_ctx r = {out, stats, NULL, 0, max_expansion};
     int cap = 0;
@@ -303,5 +340,8 @@ int ingest_repair_document(const char *s, size_t n, size_t max_expansion, text_b
     }
     copy_text(&r, s + i, n - i, 0);
     free(r.entities);
-    return out->oom ? -1 : 0;
+    if (out->oom) return -1;
+    *use = out->data ? out->data : "";
+    *use_len = out->len;
+    return 0;
 }

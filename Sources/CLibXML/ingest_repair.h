@@ -14,5 +14,8 @@ typedef struct {
     int doctype;
 } repair_stats;
 
-int ingest_repair_document(const char *s, size_t n, size_t max_expansion, text_buf *out, repair_stats *stats);
+/* Sets use and use_len to the bytes libxml2 should read: a slice of `s` when nothing needed
+ * repair, else out's buffer. */
+int ingest_repair_document(const char *s, size_t n, size_t max_expansion, text_buf *out, repair_stats *stats,
+                           const char **use, size_t *use_len);
 #endif

@@ -170,7 +170,19 @@ static const char *find_ci(const char *s, size_t n, const char *needle) {
     return NULL;
 }
 
+/* Bytes that end a run of ordinary text: white space and controls, '<', '&', and 0xC2
+ * (the lead byte of U+0080..U+00A0, which need mapping). */
+static unsigned char run_stop[256];
+static int run_stop_ready;
+
+static void init_run_stop(void) {
+    for (int c = 0; c <= ' '; c++) run_stop[c] = 1;
+    run_stop['<'] = run_stop['&'] = run_stop[0xC2] = run_stop[0xC3] = 1;
+    __atomic_store_n(&run_stop_ready, 1, __ATOMIC_RELEASE);
+}
+
 void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
+    if (!__atomic_load_n(&run_stop_ready, __ATOMIC_ACQUIRE)) init_run_stop();
     /* Pending separator: 0 none, 1 space, 2 line break. Emitted lazily so that runs collapse
      * and nothing trails at either end. */
     int pending = 0, newlines = 0;
@@ -248,6 +260,32 @@ void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
         if (out->len > start_len && pending) tb_putc(out, pending == 2 ? '\n' : ' ');
         pending = 0;
         newlines = 0;
+        if (c == 0xC3 && i + 3 < n) {
+            /* UTF-8 read as Latin-1 and encoded again ("â€¦" for "…"): a lead character
+             * U+00C2..U+00F4 followed by the right number of U+0080..U+00BF. Only undone
+             * when one of those is a C1 control, which real text never contains, so
+             * that a genuine "Ã©" stays as written. */
+            unsigned lead = 0xC0 + ((unsigned char)s[i + 1] & 0x3F);
+            int need = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC2 ? 1 : 0;
+            if (need && lead <= 0xF4) {
+                unsigned cp = lead & (need == 1 ? 0x1F : need == 2 ? 0x0F : 0x07);
+                int ok = 1, c1 = 0;
+                size_t k = i + 2;
+                for (int m = 0; m < need; m++, k += 2) {
+                    if (k + 1 >= n || (unsigned char)s[k] != 0xC2) { ok = 0; break; }
+                    unsigned b = (unsigned char)s[k + 1];
+                    if (b < 0x80 || b > 0xBF) { ok = 0; break; }
+                    if (b <= 0x9F) c1 = 1;
+                    cp = (cp << 6) | (b & 0x3F);
+                }
+                unsigned min = need == 1 ? 0x80 : need == 2 ? 0x800 : 0x10000;
+                if (ok && c1 && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
+                    tb_put_codepoint(out, cp);
+                    i = k;
+                    continue;
+                }
+            }
+        }
         if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F) {
             tb_put_codepoint(out, (unsigned char)s[i + 1]);
             i += 2;
@@ -257,13 +295,10 @@ void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
         size_t j = i + 1;
         while (j < n) {
             unsigned char d = (unsigned char)s[j];
-            if (d == ' ' && j + 1 < n) {
-                /* A single space between words needs no collapsing: keep it in the run. */
-                unsigned char e = (unsigned char)s[j + 1];
-                if (e > ' ' && e != '<' && e != '&' && e != 0xC2) { j += 2; continue; }
-            }
-            if (d <= ' ' || d == '<' || d == '&' || d == 0xC2) break;
-            j++;
+            if (!run_stop[d]) { j++; continue; }
+            /* A single space between words needs no collapsing: keep it in the run. */
+            if (d == ' ' && j + 1 < n && !run_stop[(unsigned char)s[j + 1]]) { j += 2; continue; }
+            break;
         }
         tb_append(out, s + i, j - i);
         i = j;

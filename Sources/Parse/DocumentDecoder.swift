@@ -55,8 +55,9 @@ public enum DocumentDecoder {
             }
         }
 
-        let isUTF8 = validateUTF8(bytes)
-        let isASCII = isUTF8 && !bytes.contains(where: { $0 >= 0x80 })
+        let check = utf8Check(bytes)
+        let isUTF8 = check.valid
+        let isASCII = isUTF8 && check.ascii
         if kind == .json {
             if !isUTF8 {
                 return fallbackDetection(bytes, warnings: ["JSON document is not valid UTF-8"])
@@ -342,31 +343,12 @@ public enum DocumentDecoder {
         return (Array(UnsafeBufferPointer(start: out, count: outLen)), replaced)
     }
 
-    static func validateUTF8(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { buf in
-            var i = 0
-            let n = buf.count
-            while i < n {
-                let c = buf[i]
-                if c < 0x80 { i += 1; continue }
-                var need = 0
-                var min: UInt32 = 0
-                var cp: UInt32 = 0
-                if c & 0xE0 == 0xC0 { need = 1; cp = UInt32(c & 0x1F); min = 0x80 }
-                else if c & 0xF0 == 0xE0 { need = 2; cp = UInt32(c & 0x0F); min = 0x800 }
-                else if c & 0xF8 == 0xF0 { need = 3; cp = UInt32(c & 0x07); min = 0x10000 }
-                else { return false }
-                guard i + need < n else { return false }
-                for k in 1...need {
-                    let d = buf[i + k]
-                    guard d & 0xC0 == 0x80 else { return false }
-                    cp = (cp << 6) | UInt32(d & 0x3F)
-                }
-                if cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) { return false }
-                i += need + 1
-            }
-            return true
-        }
+    static func validateUTF8(_ bytes: [UInt8]) -> Bool { utf8Check(bytes).valid }
+
+    static func utf8Check(_ bytes: [UInt8]) -> (valid: Bool, ascii: Bool) {
+        var nonASCII: Int32 = 0
+        let ok = bytes.withUnsafeBufferPointer { ingest_utf8_check($0.baseAddress, $0.count, &nonASCII) }
+        return (ok != 0, nonASCII == 0)
     }
 
     private static func findBytes(_ needle: [UInt8], in hay: [UInt8], from: Int, limit: Int) -> Int? {

@@ -281,45 +281,47 @@ struct FieldView {
     let fields: UnsafePointer<ingest_field>?
     let count: Int
 
+    /// One field; its attributes are read straight from the C record, which lives for
+    /// the duration of the callback that this view is confined to.
     struct Field {
         let code: Int32
         let ns: Int32
-        let text: String
         let truncated: Bool
-        private let names: [String]
-        private let values: [String]
+        private let raw: ingest_field
 
         init(_ f: ingest_field) {
+            raw = f
             code = f.code
             ns = f.ns
             truncated = f.truncated != 0
-            text = f.text_len == 0 ? "" : f.text.withMemoryRebound(to: UInt8.self, capacity: f.text_len) {
-                String(decoding: UnsafeBufferPointer(start: $0, count: f.text_len), as: UTF8.self)
-            }
-            var n: [String] = []
-            var v: [String] = []
-            if f.nattrs > 0 {
-                withUnsafeBytes(of: f.attr_names) { np in
-                    withUnsafeBytes(of: f.attr_values) { vp in
-                        let names = np.bindMemory(to: UnsafePointer<CChar>?.self)
-                        let vals = vp.bindMemory(to: UnsafePointer<CChar>?.self)
-                        for k in 0..<Int(f.nattrs) {
-                            n.append(names[k].map { String(cString: $0) } ?? "")
-                            v.append(vals[k].map { String(cString: $0) } ?? "")
-                        }
-                    }
-                }
-            }
-            names = n
-            values = v
         }
+
+        /// Made on demand: most records carry fields nobody reads.
+        var text: String {
+            raw.text_len == 0 ? "" : raw.text.withMemoryRebound(to: UInt8.self, capacity: raw.text_len) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: raw.text_len), as: UTF8.self)
+            }
+        }
+
+        var isEmpty: Bool { raw.text_len == 0 }
 
         func attr(_ name: String) -> String? {
-            guard let i = names.firstIndex(of: name) else { return nil }
-            return values[i]
+            let count = Int(raw.nattrs)
+            guard count > 0 else { return nil }
+            return withUnsafeBytes(of: raw.attr_names) { np in
+                withUnsafeBytes(of: raw.attr_values) { vp in
+                    let names = np.bindMemory(to: UnsafePointer<CChar>?.self)
+                    let values = vp.bindMemory(to: UnsafePointer<CChar>?.self)
+                    for k in 0..<count {
+                        guard let n = names[k], let v = values[k] else { continue }
+                        if strcmp(n, name) == 0 { return String(cString: v) }
+                    }
+                    return nil
+                }
+            }
         }
 
-        var nonEmpty: String? { text.isEmpty ? nil : text }
+        var nonEmpty: String? { isEmpty ? nil : text }
     }
 
     var all: [Field] {

@@ -4,12 +4,10 @@ import IngestCore
 /// Turns one record of C fields into a `RawItem` or `FeedInfo`, applying each format's
 /// priorities (content:encoded beside description, Atom link relations, author forms).
 enum ItemAssembler {
-    private static func code(_ c: Int32) -> Int32 { c }
-
     static func item(_ view: FieldView, language: String?) -> RawItem {
         let fields = view.all
         func first(_ codes: Int32...) -> String? {
-            for c in codes { if let f = fields.first(where: { $0.code == c && !$0.text.isEmpty }) { return f.text } }
+            for c in codes { if let f = fields.first(where: { $0.code == c && !$0.isEmpty }) { return f.text } }
             return nil
         }
         func all(_ c: Int32) -> [FieldView.Field] { fields.filter { $0.code == c } }
@@ -21,15 +19,18 @@ enum ItemAssembler {
         var alternate: String?, related: String?, selfLink: String?, via: String?, other: String?
         var enclosures: [String] = []
         var replies: String?
+        var alternateIsHTML = false
         for f in all(Int32(INGEST_F_LINK)) {
             if let href = f.attr("href") {
                 let rel = (f.attr("rel") ?? "alternate").lowercased()
                 let type = f.attr("type")?.lowercased() ?? ""
                 switch rel {
                 case "alternate", "http://www.iana.org/assignments/relation/alternate":
-                    // Prefer the HTML alternate when a feed offers several representations.
-                    if alternate == nil || (type.contains("html") && alternate != nil && !(alternate ?? "").isEmpty && false) {
+                    // The first alternate wins, unless a later one is the HTML page and the
+                    // first was not (feeds that list their JSON or PDF form first).
+                    if alternate == nil || (type.contains("html") && !alternateIsHTML) {
                         alternate = href
+                        alternateIsHTML = type.isEmpty || type.contains("html")
                     }
                 case "related": related = related ?? href
                 case "self": selfLink = selfLink ?? href
@@ -38,7 +39,7 @@ enum ItemAssembler {
                 case "replies": replies = replies ?? href
                 default: other = other ?? href
                 }
-            } else if !f.text.isEmpty, item.link == nil {
+            } else if !f.isEmpty, item.link == nil {
                 item.link = f.text
             }
         }
@@ -59,7 +60,7 @@ enum ItemAssembler {
             Int32(INGEST_F_DESCRIPTION), Int32(INGEST_F_SUMMARY), Int32(INGEST_F_DC_DESCRIPTION),
             Int32(INGEST_F_ITUNES_SUMMARY), Int32(INGEST_F_MEDIA_DESCRIPTION), Int32(INGEST_F_ITUNES_SUBTITLE))
         let contentFields = fields.filter { $0.code == Int32(INGEST_F_CONTENT_ENCODED) || ($0.code == Int32(INGEST_F_CONTENT) && $0.attr("src") == nil) }
-        item.content = contentFields.first(where: { !$0.text.isEmpty })?.text
+        item.content = contentFields.first(where: { !$0.isEmpty })?.text
 
         item.published = first(
             Int32(INGEST_F_PUBDATE), Int32(INGEST_F_PUBLISHED), Int32(INGEST_F_DC_DATE), Int32(INGEST_F_ISSUED),
@@ -154,7 +155,7 @@ enum ItemAssembler {
     static func channel(_ view: FieldView, language: String?) -> FeedInfo {
         let fields = view.all
         func first(_ codes: Int32...) -> String? {
-            for c in codes { if let f = fields.first(where: { $0.code == c && !$0.text.isEmpty }) { return f.text } }
+            for c in codes { if let f = fields.first(where: { $0.code == c && !$0.isEmpty }) { return f.text } }
             return nil
         }
         var info = FeedInfo()
@@ -166,7 +167,7 @@ enum ItemAssembler {
             if let href = f.attr("href") {
                 let rel = (f.attr("rel") ?? "alternate").lowercased()
                 if rel == "alternate" { alternate = alternate ?? href } else if rel != "self" && rel != "hub" { anyLink = anyLink ?? href }
-            } else if link == nil, !f.text.isEmpty {
+            } else if link == nil, !f.isEmpty {
                 link = f.text
             }
         }

@@ -203,3 +203,55 @@ enum DateReading {
         return nil
     }
 }
+
+/// Chinese feeds end to end through FeedParser: every file parses and its items read as
+/// Chinese text with links.
+@Suite struct ChineseCorpusTests {
+    static let wechat = TestPaths.corpusDir("zh-feeds-wechat-feeds-2021")
+    static let legacy = TestPaths.corpusDir("zh-feeds-legacy-gb-big5")
+
+    @Test(.enabled(if: TestPaths.exists(wechat)))
+    func wechatFeedsParse() throws {
+        var problems: [String] = []
+        var files = 0, items = 0
+        for file in TestPaths.files(under: Self.wechat) where file.pathExtension == "xml" || file.pathExtension == "rss" {
+            files += 1
+            let doc = document([UInt8](try Data(contentsOf: file)), url: file.absoluteString)
+            do {
+                let feed = try FeedParser().parse(doc)
+                items += feed.items.count
+                if feed.items.isEmpty { problems.append("\(file.lastPathComponent): no items") }
+                for item in feed.items {
+                    let title = item.title ?? ""
+                    if title.isEmpty || title.replacementCount > 0 { problems.append("\(file.lastPathComponent): bad title \(title)") }
+                    if item.link == nil { problems.append("\(file.lastPathComponent): item without link") }
+                    if item.published == nil { problems.append("\(file.lastPathComponent): item without date") }
+                }
+            } catch {
+                problems.append("\(file.lastPathComponent): \(error)")
+            }
+        }
+        print("wechat: \(files) files, \(items) items, \(problems.count) problems")
+        #expect(files >= 40)
+        #expect(problems.isEmpty, "\(problems.prefix(20).joined(separator: "\n"))")
+    }
+
+    @Test(.enabled(if: TestPaths.exists(legacy)))
+    func legacyFeedsYieldChineseItems() throws {
+        var problems: [String] = []
+        // The chromium samples are HTML pages (refused as "not a feed", which is right).
+        for file in TestPaths.files(under: Self.legacy) where file.pathExtension == "xml" && !file.lastPathComponent.contains(".html") {
+            let doc = document([UInt8](try Data(contentsOf: file)), url: file.absoluteString)
+            do {
+                let feed = try FeedParser().parse(doc)
+                let text = ([feed.info.title ?? ""] + feed.items.flatMap { [$0.title ?? "", $0.summary ?? "", $0.content ?? ""] }).joined()
+                if text.hanCount < 10 || text.replacementCount > 2 {
+                    problems.append("\(file.lastPathComponent): \(feed.info.encoding ?? "-") han \(text.hanCount) U+FFFD \(text.replacementCount) items \(feed.items.count)")
+                }
+            } catch {
+                problems.append("\(file.lastPathComponent): \(error)")
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+}

@@ -192,6 +192,13 @@ func document(_ bytes: [UInt8], url: String = "https://example.org/feeds/main.xm
         #expect(try parser.parse(document(xml)).items.first?.authors == [name])
     }
 
+    @Test func doubleEncodedUTF8IsUndone() throws {
+        let xml = "<rss version=\"2.0\"><channel><item><title>don&#226;&#128;&#153;t</title><description>&#226;&#128;&#166;</description></item></channel></rss>"
+        let item = try parser.parse(document(xml)).items.first
+        #expect(item?.title == "don’t")
+        #expect(item?.summary == "…")
+    }
+
     @Test func atom03() throws {
         let xml = """
         <feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old atom</title>
@@ -384,5 +391,17 @@ func document(_ bytes: [UInt8], url: String = "https://example.org/feeds/main.xm
         let feed = try FeedParser().parse(document(xml))
         #expect(feed.items.count == 1)
         #expect(feed.items.first?.link == "http://e.example/w")
+    }
+}
+
+@Suite struct AtomLinkChoiceTests {
+    @Test func htmlAlternateBeatsAnEarlierNonHTMLAlternate() throws {
+        let xml = """
+        <feed xmlns="http://www.w3.org/2005/Atom"><entry><title>t</title>
+        <link rel="alternate" type="application/json" href="https://e.example/1.json"/>
+        <link rel="alternate" type="text/html" href="https://e.example/1.html"/>
+        <link rel="alternate" type="text/html" href="https://e.example/1-other.html"/></entry></feed>
+        """
+        #expect(try FeedParser().parse(document(xml)).items.first?.link == "https://e.example/1.html")
     }
 }

@@ -17,6 +17,8 @@ import Testing
         ("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>", "a b\nc"),
         ("<p>中文段落。</p>\n<p>第二段</p>", "中文段落。\n第二段"),
         ("no&nbsp;break", "no break"),
+        ("\u{E2}\u{80}\u{A6} and \u{C3}\u{A9}", "… and Ã©"),
+        ("caf\u{E9} cr\u{E8}me", "café crème"),
     ])
     func rendersPlainText(html: String, text: String) {
         #expect(HTMLText.plainText(html) == text)

@@ -33,7 +33,17 @@ import Testing
         let bytes = docs.reduce(0) { $0 + $1.body.count }
         let parser = FeedParser()
         let rounds = Int(ProcessInfo.processInfo.environment["INGEST_PARSE_BENCH_ROUNDS"] ?? "") ?? 20
+        // INGEST_PARSE_BENCH_ONLY=floor|parse runs one side alone, for `perf stat`.
+        let only = ProcessInfo.processInfo.environment["INGEST_PARSE_BENCH_ONLY"]
         var floorBest = Double.infinity, parseBest = Double.infinity, items = 0
+        if let only {
+            for _ in 0..<rounds {
+                if only == "floor" { for u in utf8 { ParseFloor.readerPass(u) } }
+                else { for d in docs { items += (try? parser.parse(d))?.items.count ?? 0 } }
+            }
+            print("bench: ran \(only) only")
+            return
+        }
         for _ in 0..<5 {
             var t = Self.cpuSeconds()
             for _ in 0..<rounds { for u in utf8 { ParseFloor.readerPass(u) } }

@@ -29,5 +29,9 @@ int ingest_charset_supported(const char *charset);
  * Markup is filtered out before detection. Returns the number of candidates. */
 int ingest_detect_charsets(const uint8_t *in, size_t in_len, char *names, int32_t *confidences, int max);
 
+/* 1 when `s` is well-formed UTF-8 (no overlongs, surrogates or truncation); sets
+ * *has_non_ascii when any byte is >= 0x80. */
+int ingest_utf8_check(const uint8_t *s, size_t n, int *has_non_ascii);
+
 void ingest_free(void *p);
 #endif
