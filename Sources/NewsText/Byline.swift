@@ -153,6 +153,8 @@ public struct Byline: Sendable, Hashable {
                 if value.split(separator: " ").allSatisfy({ furniture.contains(String($0)) }) { continue }
                 if let reg = registry, let s = reg.source(named: value) {
                     if r.source == nil || r.source?.id == nil { r.source = s.ref; r.sourceText = value }
+                } else if looksLikeLatinPersonName(value) {
+                    r.authors.append(value)  // `Jane Doe | Reuters`: outlets are in the registry, people are not
                 } else if r.source == nil, looksLikeName(value) {
                     setSource(value, registry: registry, into: &r)
                 }
@@ -197,6 +199,16 @@ public struct Byline: Sendable, Hashable {
             }
         }
         return t.trimmingCharacters(in: CharacterSet(charactersIn: " :,，、。-–—"))
+    }
+
+    /// Two to four capitalised Latin words: `Jane Doe`, `Mary Ann van Dyke` is a stretch but passes.
+    static func looksLikeLatinPersonName(_ s: String) -> Bool {
+        let words = s.split(separator: " ")
+        guard (2...4).contains(words.count) else { return false }
+        return words.allSatisfy { w in
+            guard let f = w.unicodeScalars.first, f.value < 0x250, w.first?.isUppercase == true else { return false }
+            return w.allSatisfy { $0.isLetter || $0 == "." || $0 == "-" || $0 == "'" } && !w.allSatisfy(\.isUppercase)
+        }
     }
 
     static func looksLikeName(_ s: String) -> Bool {

@@ -92,7 +92,7 @@ public enum LanguageDetector {
         var seen = 0
         for w in text.split(separator: " ") {
             seen += 1
-            if seen > 80 { break }
+            if seen > 40 { break }
             guard let bits = functionWordBits[w] else { continue }
             for i in 0..<functionWords.count where bits & (1 << UInt8(i)) != 0 { counts[i] += 1 }
         }

@@ -55,6 +55,7 @@ public enum NewsDate {
     public static func read(
         _ text: String, defaultZone: TimeZone, reference: Date, chineseContext: Bool
     ) -> Result<NewsDateResult, NewsDateFailure> {
+        if let fast = StrictDate.parse(text, chineseContext: chineseContext) { return .success(fast) }
         var scanner = DateScanner(text: text, chineseContext: chineseContext)
         return scanner.run(defaultZone: defaultZone, reference: reference)
     }
@@ -68,13 +69,13 @@ public enum NewsDate {
 
 // MARK: - Tokens
 
-private enum Tok: Equatable {
+enum Tok: Equatable {
     case num(Int64, digits: Int)
     case word(String)
     case sym(UInt8)
 }
 
-private struct DateScanner {
+struct DateScanner {
     let original: String
     let chineseContext: Bool
     var toks: [Tok] = []
@@ -86,6 +87,8 @@ private struct DateScanner {
     var pm: Bool?
     var extraOffset: Int?
     var sawChineseDate = false
+    /// Korean dates (`2004년 05월 28일`, `오후`) are printed in KST when no zone is given.
+    var sawKorean = false
 
     init(text: String, chineseContext: Bool) {
         original = text
@@ -147,7 +150,7 @@ private struct DateScanner {
                 word.appendASCII(UInt8(v | 0x20))
                 continue
             }
-            if v >= 0x80 && !CJK.isHan(v) && u.properties.isAlphabetic {
+            if v >= 0x80 && !CJK.isHan(v) && !(0xAC00...0xD7AF).contains(v) && u.properties.isAlphabetic {
                 if numDigits > 0 { flush(&self) }
                 for l in u.properties.lowercaseMapping.unicodeScalars { word.append(l) }
                 continue
@@ -159,6 +162,11 @@ private struct DateScanner {
                 continue
             }
             switch v {
+            case 0xB144, 0xC6D4: sym(&self, UInt8(ascii: "-")); sawKorean = true  // 년 월
+            case 0xC77C: flush(&self); pendingSpace = true; sawKorean = true  // 일
+            case 0xC624 where next == 0xC804 || next == 0xD6C4:  // 오전 / 오후
+                flush(&self); word.appendString(next == 0xC804 ? "am" : "pm"); flush(&self); pendingSpace = true
+                sawKorean = true; i += 1
             case 0x5E74: sym(&self, UInt8(ascii: "-")); sawChineseDate = true  // 年
             case 0x6708: sym(&self, UInt8(ascii: "-")); sawChineseDate = true  // 月
             case 0x65E5, 0x53F7, 0x865F:  // 日 号 號
@@ -228,18 +236,18 @@ private struct DateScanner {
     static let months: [String: Int] = {
         var m: [String: Int] = [:]
         let names: [[String]] = [
-            ["jan", "january", "janv", "janvier", "januar", "jän", "jänner", "ene", "enero", "gen", "gennaio", "janeiro", "januari", "jänn", "styczeń", "янв"],
-            ["feb", "february", "févr", "fevr", "février", "fevrier", "februar", "febrero", "febbraio", "fev", "fevereiro", "februari", "февр", "фев"],
-            ["mar", "march", "mars", "märz", "maerz", "mär", "marzo", "março", "marco", "mrt", "maart", "мар"],
-            ["apr", "april", "avr", "avril", "abr", "abril", "aprile", "апр"],
-            ["may", "mai", "mayo", "maggio", "mag", "maio", "mei", "мая", "май"],
-            ["jun", "june", "juin", "juni", "junio", "giugno", "giu", "junho", "июн", "июня"],
-            ["jul", "july", "juil", "juillet", "juli", "julio", "luglio", "lug", "julho", "июл", "июля"],
-            ["aug", "august", "août", "aout", "ago", "agosto", "augustus", "авг"],
-            ["sep", "sept", "september", "septembre", "septiembre", "set", "settembre", "setembro", "сен", "сент"],
-            ["oct", "october", "octobre", "okt", "oktober", "octubre", "ott", "ottobre", "out", "outubro", "окт"],
-            ["nov", "november", "novembre", "noviembre", "novembro", "ноя", "нояб"],
-            ["dec", "december", "déc", "decembre", "décembre", "dez", "dezember", "dic", "diciembre", "dicembre", "dezembro", "дек"],
+            ["jan", "january", "janv", "janvier", "januar", "jän", "jänner", "ene", "enero", "gen", "gennaio", "janeiro", "januari", "jänn", "styczeń", "янв", "ιαν", "január"],
+            ["feb", "february", "févr", "fevr", "février", "fevrier", "februar", "febrero", "febbraio", "fev", "fevereiro", "februari", "февр", "фев", "φεβ", "február"],
+            ["mar", "march", "mars", "märz", "maerz", "mär", "marzo", "março", "marco", "mrt", "maart", "мар", "μάρ", "μαρ", "március"],
+            ["apr", "april", "avr", "avril", "abr", "abril", "aprile", "апр", "απρ", "április"],
+            ["may", "mai", "mayo", "maggio", "mag", "maio", "mei", "мая", "май", "μάι", "μαι", "μάϊ", "május"],
+            ["jun", "june", "juin", "juni", "junio", "giugno", "giu", "junho", "июн", "июня", "ιούν", "ιουν", "június"],
+            ["jul", "july", "juil", "juillet", "juli", "julio", "luglio", "lug", "julho", "июл", "июля", "ιούλ", "ιουλ", "július"],
+            ["aug", "august", "août", "aout", "ago", "agosto", "augustus", "авг", "αύγ", "αυγ", "augusztus"],
+            ["sep", "sept", "september", "septembre", "septiembre", "set", "settembre", "setembro", "сен", "сент", "σεπ", "szeptember"],
+            ["oct", "october", "octobre", "okt", "oktober", "octubre", "ott", "ottobre", "out", "outubro", "окт", "οκτ", "október"],
+            ["nov", "november", "novembre", "noviembre", "novembro", "ноя", "нояб", "νοέ", "νοε"],
+            ["dec", "december", "déc", "decembre", "décembre", "dez", "dezember", "dic", "diciembre", "dicembre", "dezembro", "дек", "δεκ"],
         ]
         for (i, list) in names.enumerated() { for n in list { m[n] = i + 1 } }
         return m
@@ -255,11 +263,11 @@ private struct DateScanner {
         "mo", "montag", "di", "dienstag", "mi", "mittwoch", "do", "donnerstag", "fr", "freitag", "sa", "samstag", "so", "sonntag",
         "lunes", "martes", "mié", "mie", "jue", "vie", "sáb", "sab", "dom", "gio", "miércoles", "miercoles", "jueves", "viernes", "sábado", "sabado", "domingo",
         "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
-        "weekday", "weekdaynum", "week",
+        "weekday", "weekdaynum", "week", "κυρ", "δευ", "τρι", "τετ", "πεμ", "παρ", "σαβ",
     ]
 
     /// Words carrying no date meaning that real feeds put between fields.
-    static let fillers: Set<String> = ["at", "on", "the", "of", "de", "del", "le", "den", "der", "um", "à", "a", "label", "th", "st", "nd", "rd", "utc+", "published", "updated", "posted"]
+    static let fillers: Set<String> = ["at", "on", "the", "of", "de", "del", "le", "den", "der", "um", "à", "a", "label", "th", "st", "nd", "rd", "utc+", "published", "updated", "posted", "etc"]
 
     /// Zone abbreviations seen in feeds, in seconds east of UTC. `cst` is contextual.
     static let zones: [String: Int] = [
@@ -271,6 +279,9 @@ private struct DateScanner {
         "wib": 25200, "ict": 25200, "acst": 34200, "aest": 36000, "aedt": 39600, "nzst": 43200, "nzdt": 46800,
         "bj": 28800,
     ]
+
+    /// Zone names that are also words (`at`), read as zones only after the time.
+    static let lateZones: [String: Int] = ["at": -14400, "et": -18000, "ct": -21600, "mt": -25200, "pt": -28800]
 
     /// RFC 822 military zones (as RFC 822 prints them; J is not used).
     static func military(_ w: String) -> Int? {
@@ -301,6 +312,19 @@ private struct DateScanner {
 
         // Relative forms.
         if let r = relative(defaultZone: defaultZone, reference: reference) { return r }
+
+        // RFC 822 comments: `+0800 (CST)`, `GMT-0700 (Pacific Daylight Time)`. Their words
+        // name a zone at best, and only count when nothing else does.
+        var commentWords: [String] = []
+        var depth = 0
+        for k in 0..<toks.count {
+            if toks[k] == .sym(UInt8(ascii: "(")) { depth += 1; used[k] = true; continue }
+            if toks[k] == .sym(UInt8(ascii: ")")) { depth = max(0, depth - 1); used[k] = true; continue }
+            if depth > 0 {
+                used[k] = true
+                if case .word(let w) = toks[k] { commentWords.append(w) }
+            }
+        }
 
         var hour: Int?, minute = 0, second = 0, frac = 0.0
         var timeEnd = -1
@@ -390,6 +414,8 @@ private struct DateScanner {
             case .word(let w):
                 if w == "cst" {
                     offset = chineseContext ? 28800 : -21600; used[i] = true
+                } else if let z = Self.lateZones[w], timeEnd >= 0, i >= timeEnd {
+                    offset = z; used[i] = true; anchor = i + 1
                 } else if let z = Self.zones[w] {
                     if w == "bj" { extraOffset = z } else { offset = z }
                     used[i] = true
@@ -403,6 +429,13 @@ private struct DateScanner {
         }
         if let n = numericOffset { offset = n }
         if offset == nil, let e = extraOffset { offset = e }
+        if offset == nil, sawKorean { offset = 32400 }
+        if offset == nil, !commentWords.isEmpty {
+            if commentWords.contains("china") || commentWords.contains("beijing") { offset = 28800 }
+            else if let w = commentWords.first(where: { Self.zones[$0] != nil || $0 == "cst" }) {
+                offset = w == "cst" ? (chineseContext ? 28800 : -21600) : Self.zones[w]
+            }
+        }
         // Zone names in parentheses after a numeric offset: `+0800 (CST)`.
         for k in 0..<toks.count where !used[k] {
             if case .sym(let c) = toks[k], c == UInt8(ascii: "(") || c == UInt8(ascii: ")") { used[k] = true }
@@ -449,6 +482,7 @@ private struct DateScanner {
                     year = Int(v / 10_000_000_000); month = Int(v / 100_000_000 % 100); day = Int(v / 1_000_000 % 100)
                     hour = Int(v / 10000 % 100); minute = Int(v / 100 % 100); second = Int(v % 100)
                 } else if d == 4 && hour == nil { year = Int(v); month = 1; day = 1 }
+                else if d == 6 && hour == nil { year = Self.expandYear(Int(v / 10000)); month = Int(v / 100 % 100); day = Int(v % 100) }
                 else { return unknown }
             case 2:
                 if nums[0].1 == 4 { year = Int(nums[0].0); month = Int(nums[1].0); day = 1 }
@@ -457,6 +491,9 @@ private struct DateScanner {
             case 3:
                 let a = nums[0], b = nums[1], c = nums[2]
                 if a.1 >= 3 { year = Int(a.0); month = Int(b.0); day = Int(c.0); if a.1 == 3 { return unknown } }
+                else if a.1 <= 2 && b.1 <= 2 && c.1 <= 2 && sep == UInt8(ascii: "-") {
+                    year = Self.expandYear(Int(a.0)); month = Int(b.0); day = Int(c.0)  // ISO 8601 YY-MM-DD
+                }
                 else if c.1 == 4 || c.1 == 2 {
                     let y = c.1 == 2 ? Self.expandYear(Int(c.0)) : Int(c.0)
                     year = y
@@ -606,5 +643,143 @@ private struct DateScanner {
         return .success(NewsDateResult(
             date: LocalizedDate(instant: Date(timeIntervalSince1970: Double(local - Int64(off))), utcOffsetSeconds: off),
             zoneStated: false, hasTime: hasTime, relative: true))
+    }
+}
+
+
+/// The two forms almost every feed prints, read straight from the UTF-8 bytes:
+/// RFC 3339 (`2025-11-06T18:25:00.123Z`, `…+08:00`) and RFC 822 with a weekday, four-digit
+/// year, seconds and a numeric or common named zone (`Fri, 07 Nov 2025 02:25:00 +0800`).
+/// Anything else, including every out-of-range field, goes to the general scanner, which
+/// owns the error messages.
+enum StrictDate {
+    static func parse(_ text: String, chineseContext: Bool) -> NewsDateResult? {
+        var copy = text
+        return copy.withUTF8 { b -> NewsDateResult? in
+            var lo = 0, hi = b.count
+            while lo < hi && (b[lo] == 0x20 || b[lo] == 0x09 || b[lo] == 0x0A || b[lo] == 0x0D) { lo += 1 }
+            while hi > lo && (b[hi - 1] == 0x20 || b[hi - 1] == 0x09 || b[hi - 1] == 0x0A || b[hi - 1] == 0x0D) { hi -= 1 }
+            let n = hi - lo
+            guard n >= 20 else { return nil }
+            if b[lo + 4] == 0x2D { return rfc3339(b, lo, hi) }
+            if b[lo + 3] == 0x2C { return rfc822(b, lo, hi, chineseContext: chineseContext) }
+            return nil
+        }
+    }
+
+    @inline(__always)
+    static func digits(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ count: Int) -> Int? {
+        var v = 0
+        for k in i..<(i + count) {
+            let c = b[k] &- 0x30
+            guard c < 10 else { return nil }
+            v = v * 10 + Int(c)
+        }
+        return v
+    }
+
+    static func build(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int, frac: Double, offset: Int) -> NewsDateResult? {
+        guard (1...12).contains(mo), d >= 1, d <= daysIn(y, mo), (0...23).contains(h), (0...59).contains(mi),
+              (0...59).contains(s), abs(offset) <= 14 * 3600, y >= 1 else { return nil }
+        let local = RFC3339.daysFromCivil(y, mo, d) * 86400 + Int64(h * 3600 + mi * 60 + s)
+        let instant = Date(timeIntervalSince1970: Double(local - Int64(offset)) + frac)
+        return NewsDateResult(date: LocalizedDate(instant: instant, utcOffsetSeconds: offset), zoneStated: true, hasTime: true, relative: false)
+    }
+
+    static func daysIn(_ y: Int, _ m: Int) -> Int {
+        switch m {
+        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.f+](Z|±HH:MM)`
+    static func rfc3339(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> NewsDateResult? {
+        guard let y = digits(b, lo, 4), let mo = digits(b, lo + 5, 2), b[lo + 7] == 0x2D, let d = digits(b, lo + 8, 2),
+              b[lo + 10] == 0x54 || b[lo + 10] == 0x74, let h = digits(b, lo + 11, 2), b[lo + 13] == 0x3A,
+              let mi = digits(b, lo + 14, 2), b[lo + 16] == 0x3A, let s = digits(b, lo + 17, 2) else { return nil }
+        var i = lo + 19
+        var frac = 0.0
+        if i < hi && b[i] == 0x2E {
+            i += 1
+            var scale = 0.1
+            let start = i
+            while i < hi, b[i] &- 0x30 < 10 { frac += Double(b[i] - 0x30) * scale; scale /= 10; i += 1 }
+            guard i > start else { return nil }
+        }
+        guard i < hi else { return nil }
+        var offset = 0
+        if (b[i] == 0x5A || b[i] == 0x7A) && i + 1 == hi {
+            offset = 0
+        } else if (b[i] == 0x2B || b[i] == 0x2D) && i + 6 == hi, let oh = digits(b, i + 1, 2), b[i + 3] == 0x3A,
+                  let om = digits(b, i + 4, 2), om < 60 {
+            offset = (oh * 3600 + om * 60) * (b[i] == 0x2D ? -1 : 1)
+        } else {
+            return nil
+        }
+        return build(y, mo, d, h, mi, s, frac: frac, offset: offset)
+    }
+
+    static let monthCodes: [UInt32: Int] = {
+        var m: [UInt32: Int] = [:]
+        for (i, name) in ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].enumerated() {
+            let u = Array(name.utf8)
+            m[UInt32(u[0]) << 16 | UInt32(u[1]) << 8 | UInt32(u[2])] = i + 1
+        }
+        return m
+    }()
+
+    static let weekdayCodes: Set<UInt32> = Set(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map { n -> UInt32 in
+        let u = Array(n.utf8)
+        return UInt32(u[0]) << 16 | UInt32(u[1]) << 8 | UInt32(u[2])
+    })
+
+    @inline(__always)
+    static func code3(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32 {
+        UInt32(b[i] | 0x20) << 16 | UInt32(b[i + 1] | 0x20) << 8 | UInt32(b[i + 2] | 0x20)
+    }
+
+    /// `Www, D[D] Mmm YYYY HH:MM:SS zone`, zone being `±HHMM`, `GMT`, `UT`, `UTC`, `Z` or a US zone.
+    static func rfc822(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, chineseContext: Bool) -> NewsDateResult? {
+        guard weekdayCodes.contains(code3(b, lo)), b[lo + 4] == 0x20 else { return nil }
+        var i = lo + 5
+        let dayDigits = (i + 1 < hi && b[i + 1] != 0x20) ? 2 : 1
+        guard let d = digits(b, i, dayDigits) else { return nil }
+        i += dayDigits
+        guard i + 20 <= hi, b[i] == 0x20, let mo = monthCodes[code3(b, i + 1)], b[i + 4] == 0x20,
+              let y = digits(b, i + 5, 4), b[i + 9] == 0x20, let h = digits(b, i + 10, 2), b[i + 12] == 0x3A,
+              let mi = digits(b, i + 13, 2), b[i + 15] == 0x3A, let s = digits(b, i + 16, 2), b[i + 18] == 0x20 else { return nil }
+        i += 19
+        let zoneLength = hi - i
+        var offset: Int
+        if zoneLength == 5, b[i] == 0x2B || b[i] == 0x2D, let z = digits(b, i + 1, 4), z % 100 < 60 {
+            offset = (z / 100 * 3600 + z % 100 * 60) * (b[i] == 0x2D ? -1 : 1)
+        } else if zoneLength == 3 {
+            switch code3(b, i) {
+            case code("gmt"), code("utc"): offset = 0
+            case code("est"): offset = -18000
+            case code("edt"): offset = -14400
+            case code("cst"): offset = chineseContext ? 28800 : -21600
+            case code("cdt"): offset = -18000
+            case code("mst"): offset = -25200
+            case code("mdt"): offset = -21600
+            case code("pst"): offset = -28800
+            case code("pdt"): offset = -25200
+            default: return nil
+            }
+        } else if zoneLength == 2, b[i] | 0x20 == 0x75, b[i + 1] | 0x20 == 0x74 {
+            offset = 0  // UT
+        } else if zoneLength == 1, b[i] | 0x20 == 0x7A {
+            offset = 0
+        } else {
+            return nil
+        }
+        return build(y, mo, d, h, mi, s, frac: 0, offset: offset)
+    }
+
+    static func code(_ s: StaticString) -> UInt32 {
+        let p = s.utf8Start
+        return UInt32(p[0]) << 16 | UInt32(p[1]) << 8 | UInt32(p[2])
     }
 }

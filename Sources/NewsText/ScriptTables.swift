@@ -54,10 +54,26 @@ enum ScriptTables {
         return map
     }()
 
-    /// Scalars that only appear in Traditional writing.
+    /// Traditional forms that Simplified writing also uses in some words (著名, 瞭望, 慰藉,
+    /// 覆盖, 乾隆): never counted as evidence of Traditional.
+    static let usedInSimplifiedToo: Set<Character> = Set("著瞭藉覆乾")
+
+    /// Scalars that only appear in Traditional writing: the curated pairs plus every
+    /// ideograph ICU's Hant→Hans transliterator changes (via `TextFolding`'s table).
     static let traditionalOnly: Set<UInt32> = {
         let simplified = Set(toSimplified.values)
-        return Set(Set(toSimplified.keys).subtracting(simplified).subtracting(ambiguousTraditional).map { $0.unicodeScalars.first!.value })
+        var set = Set(Set(toSimplified.keys).subtracting(simplified).subtracting(ambiguousTraditional).map { $0.unicodeScalars.first!.value })
+        let stop = Set(usedInSimplifiedToo.map { $0.unicodeScalars.first!.value })
+            .union(ambiguousTraditional.map { $0.unicodeScalars.first!.value })
+        let table = HantHans.table
+        var targets = Set<UInt32>()
+        for (i, mapped) in table.enumerated() where mapped != HantHans.lowerBound + UInt32(i) { targets.insert(mapped) }
+        for (i, mapped) in table.enumerated() {
+            let v = HantHans.lowerBound + UInt32(i)
+            // A character ICU changes, that is not itself the simplified form of another.
+            if mapped != v, !targets.contains(v), !stop.contains(v) { set.insert(v) }
+        }
+        return set.subtracting(stop)
     }()
 
     /// Scalars that only appear in Simplified writing.

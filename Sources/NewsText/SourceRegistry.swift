@@ -1,5 +1,6 @@
 import Foundation
 import IngestCore
+import Synchronization
 import Yams
 
 /// One outlet as `pipelines/sources.yaml` describes it.
@@ -65,6 +66,8 @@ public final class SourceRegistry: Sendable {
     private let byDomain: [String: Int]
     /// Longest alias key, in characters: bounds suffix searches.
     private let longestKey: Int
+    /// URL host (+ first path segment) → source index, -1 for none: every item asks.
+    private let hostCache = Mutex<[String: Int]>([:])
 
     public init(sources: [NewsSource], origin: String = "sources") throws {
         var byID: [String: Int] = [:]
@@ -155,31 +158,64 @@ public final class SourceRegistry: Sendable {
     /// By a URL's host (subdomains match their parent; path-scoped domains such as
     /// `bbc.com/zhongwen` beat the bare host).
     public func source(forURL url: String) -> NewsSource? {
-        guard let (host, path) = Self.hostAndPath(url) else { return nil }
-        return source(forHost: host, path: path)
+        guard let (host, segment) = Self.hostAndFirstSegment(url) else { return nil }
+        let cacheKey = segment.map { host + "/" + $0 } ?? host
+        if let hit = hostCache.withLock({ $0[cacheKey] }) { return hit < 0 ? nil : sources[hit] }
+        let found = lookUp(host: host, firstSegment: segment)
+        hostCache.withLock { c in
+            if c.count > 8192 { c.removeAll() }
+            c[cacheKey] = found ?? -1
+        }
+        return found.map { sources[$0] }
     }
 
     public func source(forHost host: String, path: String = "") -> NewsSource? {
-        var h = host.lowercased()
-        if h.hasPrefix("www.") { h.removeFirst(4) }
-        let firstSegment = path.split(separator: "/").first.map(String.init)
+        let seg = path.split(separator: "/").first.map { $0.lowercased() }
+        return lookUp(host: host.lowercased(), firstSegment: seg).map { sources[$0] }
+    }
+
+    /// `host` lower-case; tries `host/segment` then `host`, then each parent domain.
+    private func lookUp(host: String, firstSegment: String?) -> Int? {
+        var h = Substring(host)
+        if h.hasPrefix("www.") { h = h.dropFirst(4) }
         while true {
-            if let seg = firstSegment, let i = byDomain[h + "/" + seg.lowercased()] { return sources[i] }
-            if let i = byDomain[h] { return sources[i] }
+            if let seg = firstSegment, let i = byDomain[h + "/" + seg] { return i }
+            if let i = byDomain[String(h)] { return i }
             guard let dot = h.firstIndex(of: "."), h[h.index(after: dot)...].contains(".") else { return nil }
-            h = String(h[h.index(after: dot)...])
+            h = h[h.index(after: dot)...]
         }
     }
 
-    static func hostAndPath(_ url: String) -> (String, String)? {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
-        let rest = url[schemeEnd.upperBound...]
-        let hostEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        var host = rest[..<hostEnd]
-        if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
-        if let colon = host.lastIndex(of: ":"), !host.hasPrefix("[") { host = host[..<colon] }
-        guard !host.isEmpty else { return nil }
-        return (String(host), String(rest[hostEnd...]))
+    /// Lower-cased host and first path segment, read from the UTF-8 bytes.
+    static func hostAndFirstSegment(_ url: String) -> (String, String?)? {
+        let b = Array(url.utf8)
+        var i = 0
+        while i + 2 < b.count && !(b[i] == 0x3A && b[i + 1] == 0x2F && b[i + 2] == 0x2F) {
+            guard b[i] < 0x80, b[i] != 0x2F else { return nil }
+            i += 1
+        }
+        guard i + 2 < b.count else { return nil }
+        i += 3
+        var hostStart = i
+        var hostEnd = i
+        var colon: Int?
+        while hostEnd < b.count && b[hostEnd] != 0x2F && b[hostEnd] != 0x3F && b[hostEnd] != 0x23 {
+            if b[hostEnd] == 0x40 { hostStart = hostEnd + 1; colon = nil }
+            if b[hostEnd] == 0x3A { colon = hostEnd }
+            hostEnd += 1
+        }
+        let hostStop = (colon != nil && hostStart < hostEnd && b[hostStart] != 0x5B) ? colon! : hostEnd
+        guard hostStop > hostStart else { return nil }
+        let host = String(decoding: b[hostStart..<hostStop].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        var segment: String?
+        if hostEnd < b.count && b[hostEnd] == 0x2F {
+            var j = hostEnd + 1
+            while j < b.count && b[j] != 0x2F && b[j] != 0x3F && b[j] != 0x23 { j += 1 }
+            if j > hostEnd + 1 {
+                segment = String(decoding: b[(hostEnd + 1)..<j].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+            }
+        }
+        return (host, segment)
     }
 
     /// Separators outlets use to glue their name to a headline, longest first.

@@ -86,6 +86,8 @@ public struct ItemNormalizer: Sendable {
         if published == nil && raw.published == nil { published = byline?.date?.date }
         let updated = date(raw.updated, field: "updated")
 
+        let url = (raw.link ?? permalinkGuid(raw)).map { tracking.strip($0) }
+
         // Source: byline, the item's <source>, the feed's outlet, a glued site name, the feed title.
         let source: SourceRef = {
             if let s = byline?.source, !s.isEmpty { return s }
@@ -95,6 +97,8 @@ public struct ItemNormalizer: Sendable {
             }
             if let s = feedOutlet { return s.ref }
             if let s = headline.source { return s.ref }
+            // Aggregators (Hacker News, planets): the linked article's outlet.
+            if let s = url.flatMap({ registry?.source(forURL: $0) }) { return s.ref }
             if let title = info.title ?? feedSource.title {
                 let t = HeadlineNormalizer.clean(title)
                 if let s = registry?.source(named: t) ?? registry?.stripGluedSiteNames(t)?.source { return s.ref }
@@ -103,7 +107,6 @@ public struct ItemNormalizer: Sendable {
             return SourceRef()
         }()
 
-        let url = (raw.link ?? permalinkGuid(raw)).map { tracking.strip($0) }
         let guid = raw.guid.map(trimWhitespace)
         let titleKey = HeadlineNormalizer.titleKey(headline.title)
 
@@ -212,6 +215,19 @@ public struct ItemNormalizer: Sendable {
 
     /// Declared tags in BCP 47 form: `zh-cn` → `zh-Hans`, `zh_TW` → `zh-Hant`, `en-us` → `en-US`.
     public static func canonicalLanguage(_ tag: String) -> String {
+        if let hit = languageCache.withLock({ $0[tag] }) { return hit }
+        let canonical = computeCanonicalLanguage(tag)
+        languageCache.withLock { c in
+            if c.count > 1024 { c.removeAll() }
+            c[tag] = canonical
+        }
+        return canonical
+    }
+
+    /// Feeds declare a handful of tags; each item asks.
+    private static let languageCache = Mutex<[String: String]>([:])
+
+    static func computeCanonicalLanguage(_ tag: String) -> String {
         let parts = tag.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "-").split(separator: "-")
         guard let first = parts.first?.lowercased() else { return tag }
         let rest = parts.dropFirst().map { $0.lowercased() }

@@ -147,6 +147,9 @@ struct ItemNormalizerTests {
         #expect(glued.source.id == "reuters")
         #expect(glued.title == "China exports rise")
         #expect(glued.titleRaw == "China exports rise | Reuters")
+        // Then the linked article's outlet (aggregators).
+        let hn = context(title: "Hacker News: Front Page", link: "https://hnrss.example/")
+        #expect(normalizer.normalize(RawItem(link: "https://www.theverge.com/2025/x", title: "x"), context: hn).source.id == "theverge")
         // Then the feed title, through the registry when it can.
         #expect(normalizer.normalize(RawItem(title: "x"), context: context(title: "36氪")).source.id == "36kr")
         #expect(normalizer.normalize(RawItem(title: "x"), context: aggregator).source == SourceRef(name: "Google News"))

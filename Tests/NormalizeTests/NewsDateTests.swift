@@ -165,3 +165,79 @@ struct NewsDateTests {
         }
     }
 }
+
+@Suite("NewsDate, universal-parser cases")
+struct NewsDateUniversalTests {
+    @Test("Forms the widely used universal parsers accept", arguments: [
+        ("Thu, 30 Apr 2015 08:57:00 MET", "2015-04-30T07:57:00Z"),
+        ("Thu, 30 Apr 2015 08:57:00 MEST", "2015-04-30T06:57:00Z"),
+        ("Thu,  5 Apr 2012 10:00:00 GMT", "2012-04-05T10:00:00Z"),
+        ("Wed, 19 Aug 2009 18:28:00 Etc/GMT", "2009-08-19T18:28:00Z"),
+        ("Wed, 19 Feb 2012 22:40:00 GMT-01:01", "2012-02-19T23:41:00Z"),
+        ("Wed, 19 Feb 2012 22:40:00 -01:01", "2012-02-19T23:41:00Z"),
+        ("Mon, 13 Feb, 2012 06:28:00 UTC", "2012-02-13T06:28:00Z"),
+        ("Thu, 01 Jan 2004", "2004-01-01T00:00:00Z"),
+        ("Mon, 26 January 2004 16:31:00 AT", "2004-01-26T20:31:00Z"),
+        ("Mon, 26 January 2004 16:31:00 ET", "2004-01-26T21:31:00Z"),
+        ("Mon, 26 January 2004 16:31:00 PT", "2004-01-27T00:31:00Z"),
+        ("Thu Aug 30 2012 17:26:16 +0200", "2012-08-30T15:26:16Z"),
+        ("Sun Jan  4 16:29:06 2004", "2004-01-04T16:29:06Z"),
+        ("Fri, 2006/09/15 08:19:53 EDT", "2006-09-15T12:19:53Z"),
+        ("2004-07-08 23:56:58 -00:20", "2004-07-09T00:16:58Z"),
+        ("2004-07-08 23:56:58.0", "2004-07-08T23:56:58Z"),
+        ("2007-04-23T23:25:47.538+10:00", "2007-04-23T13:25:47.538Z"),
+        ("2004-02-28T18:14:55-08:00", "2004-02-29T02:14:55Z"),
+        ("2003-012-31T10:14:55+00:00", "2003-12-31T10:14:55Z"),
+        ("03-12-31", "2003-12-31T00:00:00Z"),
+        ("031231", "2003-12-31T00:00:00Z"),
+        ("Κυρ, 11 Ιούλ 2004 12:00:00 EST", "2004-07-11T17:00:00Z"),
+        ("2004-július-13T9:15-05:00", "2004-07-13T14:15:00Z"),
+        ("2004-05-25 오후 11:23:17", "2004-05-25T14:23:17Z"),
+        ("2004년 05월 28일  01:31:15", "2004-05-27T16:31:15Z"),
+        ("at 10:00 on 7 Nov 2025", "2025-11-07T10:00:00Z"),
+        ("Sat, 07 Sep 2019 09:59:22 +0800 (China Standard Time)", "2019-09-07T01:59:22Z"),
+        ("Mon Aug 27 2012 12:13:35 GMT-0700 (PDT)", "2012-08-27T19:13:35Z"),
+        ("Mon, 27 Aug 2012 12:13:35 (EDT)", "2012-08-27T16:13:35Z"),
+    ])
+    func accepted(text: String, expected: String) {
+        let r = NewsDate.parse(text, defaultZone: TimeZone(identifier: "UTC")!, reference: Date(), chineseContext: false)
+        #expect(r.map { RFC3339.utc($0.instant) } == expected)
+    }
+
+    @Test("... and the ones they reject", arguments: [
+        "Sun, 16 Dec 2012 1:2:3:4 GMT", "Sun, 16 zzz 2012 11:47:32 GMT", "Sun, Dec x 2012 11:47:32 GMT",
+        "Sun, 16 Dec zz 11:47:32 GMT", "Sun, 16 Dec 2012 11:47:32 +zz:00", "Sun, 16 Dec 2012 11:47:32 +00:zz",
+        "Sun, 99 Jun 2009 12:00:00 GMT", "9999-12-31T23:59:59-99:99", "2003-12-31T10:61:55Z", "2003-12-31T10:14:61Z",
+        "22013", "013", "2013-01-27-01", "2013-01-28T11:30:00-06:00Textra", "2013-xx-27", "2013-01-28T09:xx:00Z",
+        "2013-01-28T09:00:00+00:xx",
+    ])
+    func rejected(text: String) {
+        #expect(NewsDate.parse(text, defaultZone: TimeZone(identifier: "UTC")!, reference: Date(), chineseContext: false) == nil)
+    }
+}
+
+@Suite("NewsDate against corpus ground truth")
+struct NewsDateCorpusTests {
+    /// rss-parser's expected outputs pair each `pubDate` as printed with its instant (`isoDate`).
+    @Test(.enabled(if: corpusExists)) func rssParserExpectedDates() throws {
+        let dir = corpusRoot.appendingPathComponent("feeds-parser-fixtures-en-multi/rss-parser/test/output")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }
+        var checked = 0, agreed = 0
+        var disagreements: [String] = []
+        for f in files {
+            guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(f).path),
+                  let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
+            let feed = (json["feed"] as? [String: Any]) ?? json
+            for item in (feed["items"] as? [[String: Any]]) ?? [] {
+                guard let printed = item["pubDate"] as? String, let iso = item["isoDate"] as? String else { continue }
+                checked += 1
+                let r = NewsDate.parse(printed, defaultZone: TimeZone(identifier: "UTC")!, reference: Date(), chineseContext: false)
+                // isoDate always prints milliseconds; compare to the second.
+                let got = r.map { RFC3339.utc($0.instant) }
+                if let g = got, g.prefix(19) == iso.prefix(19) { agreed += 1 } else { disagreements.append("\(f): \(printed) → \(got ?? "nil") vs \(iso)") }
+            }
+        }
+        #expect(checked >= 50)
+        #expect(Double(agreed) >= Double(checked) * 0.97, "\(agreed)/\(checked); \(disagreements.prefix(10))")
+    }
+}

@@ -53,6 +53,11 @@ struct SourceRegistryTests {
         #expect(shippedRegistry.source(named: "Nonexistent Gazette") == nil)
         #expect(shippedRegistry.source(forURL: "https://example.org/a") == nil)
         #expect(shippedRegistry.source(forURL: "not a url") == nil)
+        for odd in ["http://", "http://user@", "https://:80/", "https://[::1]:8080/x", "//reuters.com/x", "https://REUTERS.COM:443"] {
+            _ = shippedRegistry.source(forURL: odd)  // must not trap
+        }
+        #expect(shippedRegistry.source(forURL: "https://REUTERS.COM:443")?.id == "reuters")
+        #expect(shippedRegistry.source(forURL: "https://user:pw@www.reuters.com/x")?.id == "reuters")
     }
 
     @Test func badRegistryFilesGiveAClearReason() {
@@ -124,6 +129,13 @@ struct BylineTests {
         #expect(dated?.date.map { RFC3339.utc($0.instant) } == "2025-11-07T19:25:00Z")
     }
 
+    @Test func personAndOutletWithoutBy() {
+        let b = Byline.parse("Jane Doe | Reuters | Nov 7, 2025", registry: shippedRegistry, reference: fetched)
+        #expect(b?.authors == ["Jane Doe"])
+        #expect(b?.source?.id == "reuters")
+        #expect(b?.date.map { RFC3339.utc($0.instant) } == "2025-11-07T00:00:00Z")
+    }
+
     @Test func relativeBylineDate() {
         let b = Byline.parse("36氪 · 3小时前", registry: shippedRegistry, reference: fetched)
         #expect(b?.source?.id == "36kr")
@@ -183,6 +195,8 @@ struct LanguageTests {
         ("DeepSeek开源了模型权重", "zh-Hans"),
         ("DeepSeek開源了模型權重", "zh-Hant"),
         ("OpenAI发布GPT-5", "zh-Hans"),
+        ("懂得放手嗎", "zh-Hant"),  // 嗎 only in ICU's full table
+        ("著名作家回应", "zh-Hans"),  // 著 is Simplified too
         ("Apple unveils new M5 chip for MacBook Pro", "en"),
         ("China's exports rise as US tariffs bite", "en"),
         ("Xi 习近平 meets Biden in San Francisco", "en"),
