@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
+#include <stdio.h>
 
 struct ingest_html_page {
     ingest_html_node *nodes; size_t node_count, node_cap;
@@ -39,7 +40,7 @@ static uint32_t pool_add(ingest_html_page *p, const char *s, size_t len) {
 
 /* ---- tag classification ---- */
 
-enum { KIND_INLINE = 0, KIND_BLOCK, KIND_SKIP, KIND_BR };
+enum { KIND_INLINE = 0, KIND_BLOCK, KIND_SKIP, KIND_BR, KIND_HEADISH, KIND_A };
 
 typedef struct { const char *name; uint8_t kind; uint16_t tag; } tag_entry;
 
@@ -66,7 +67,8 @@ static const tag_entry tag_table[] = {
     {"caption", KIND_BLOCK, 0}, {"fieldset", KIND_BLOCK, 0}, {"details", KIND_BLOCK, 0},
     {"summary", KIND_BLOCK, 0}, {"menu", KIND_BLOCK, 0}, {"hr", KIND_BLOCK, 0},
     {"hgroup", KIND_BLOCK, 0}, {"legend", KIND_BLOCK, 0},
-    {"br", KIND_BR, 0},
+    {"br", KIND_BR, 0}, {"meta", KIND_HEADISH, 0}, {"link", KIND_HEADISH, 0}, {"title", KIND_HEADISH, 0},
+    {"a", KIND_A, 0},
     {"script", KIND_SKIP, 0}, {"style", KIND_SKIP, 0}, {"noscript", KIND_SKIP, 0},
     {"template", KIND_SKIP, 0}, {"iframe", KIND_SKIP, 0}, {"svg", KIND_SKIP, 0},
     {"object", KIND_SKIP, 0}, {"embed", KIND_SKIP, 0}, {"select", KIND_SKIP, 0},
@@ -76,9 +78,27 @@ static const tag_entry tag_table[] = {
     {NULL, 0, 0}
 };
 
+/* Tag lookup bucketed by first letter: libxml2's HTML parser lower-cases names, and this
+ * runs for every element of every page. */
+static const tag_entry *buckets[26][16];
+static int buckets_ready;
+
+static void build_buckets(void) {
+    for (const tag_entry *t = tag_table; t->name; t++) {
+        int b = t->name[0] - 'a';
+        int k = 0;
+        while (buckets[b][k]) k++;
+        buckets[b][k] = t;
+    }
+    buckets_ready = 1;
+}
+
 static const tag_entry *classify(const xmlChar *name) {
-    for (const tag_entry *t = tag_table; t->name; t++)
-        if (xmlStrcasecmp(name, (const xmlChar *)t->name) == 0) return t;
+    int c = name[0];
+    if (c >= 'A' && c <= 'Z') c += 32;
+    if (c < 'a' || c > 'z') return NULL;
+    for (const tag_entry *const *t = buckets[c - 'a']; *t; t++)
+        if (xmlStrcasecmp(name, (const xmlChar *)(*t)->name) == 0) return *t;
     return NULL;
 }
 
@@ -227,6 +247,19 @@ static char *attr(xmlNode *n, const char *name) {
     return (char *)xmlGetProp(n, (const xmlChar *)name);
 }
 
+/* An attribute's value in place (no copy) when it is one text node, as the HTML parser
+ * builds them; NULL when absent or when the value would need assembling. */
+static const char *attr_ref(xmlNode *n, const char *name) {
+    for (xmlAttr *a = n->properties; a; a = a->next) {
+        if (!a->name || xmlStrcasecmp(a->name, (const xmlChar *)name) != 0) continue;
+        if (!a->children) return "";
+        if (a->children->type == XML_TEXT_NODE && !a->children->next && a->children->content)
+            return (const char *)a->children->content;
+        return NULL;
+    }
+    return NULL;
+}
+
 static void add_meta(ingest_html_page *p, uint32_t kind, int32_t node, const char *k, size_t klen,
                      const char *v, size_t vlen) {
     if (!grow((void **)&p->metas, &p->meta_cap, p->meta_count + 1, sizeof(ingest_html_meta))) return;
@@ -238,14 +271,56 @@ static void add_meta(ingest_html_page *p, uint32_t kind, int32_t node, const cha
 }
 
 /* Raw text of an element's subtree (for <title>, JSON-LD, <time>, itemprop). */
-static void collect_text(xmlNode *n, text_acc *out, int raw) {
+static void collect_text_depth(xmlNode *n, text_acc *out, int raw, int depth) {
+    if (depth > 32) return;  /* hostile nesting inside <title>/<time>: keep the stack bounded */
     for (xmlNode *c = n->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
             if (!c->content) continue;
             if (raw) acc_put(out, (const char *)c->content, strlen((const char *)c->content));
             else acc_text(out, c->content, 0);
         } else if (c->type == XML_ELEMENT_NODE && out->len < 4096) {
-            collect_text(c, out, raw);
+            collect_text_depth(c, out, raw, depth + 1);
+        }
+    }
+}
+
+static void collect_text(xmlNode *n, text_acc *out, int raw) { collect_text_depth(n, out, raw, 0); }
+
+/* Publication times that portals only keep in inline script variables (qq's window.DATA
+ * `"pubtime"`, WeChat's `var ct = "<unix time>"`): recorded as `script:<name>` metas. */
+static const char *const script_keys[][2] = {
+    {"\"pubtime\"", "pubtime"}, {"\"publish_time\"", "publish_time"}, {"\"publishTime\"", "publishtime"},
+    {"\"pubDate\"", "pubdate"}, {"\"publishDate\"", "publishdate"}, {"\"datePublished\"", "datepublished"},
+    {"\"publish_date\"", "publish_date"}, {"\"ptime\"", "ptime"}, {"var ct", "ct"},
+    {"publish_time =", "publish_time"}, {NULL, NULL}
+};
+
+static void scan_script(ingest_html_page *p, xmlNode *n, int32_t node) {
+    if (xmlHasProp(n, (const xmlChar *)"src")) return;
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if ((c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) || !c->content) continue;
+        const char *text = (const char *)c->content;
+        int found = 0;
+        /* One pass: keys start with '"', 'v' or 'p'; compare only there. */
+        for (const char *s = text; *s && found < 4; s++) {
+            if (*s != '"' && *s != 'v' && *s != 'p') continue;
+            for (int k = 0; script_keys[k][0]; k++) {
+                const char *key = script_keys[k][0];
+                if (*key != *s) continue;
+                size_t klen = strlen(key);
+                if (strncmp(s, key, klen) != 0) continue;
+                const char *v = s + klen;
+                while (*v == ' ' || *v == ':' || *v == '=' || *v == '\t') v++;
+                if (*v != '"' && *v != '\'') break;
+                char quote = *v++;
+                const char *end = strchr(v, quote);
+                if (!end || end - v < 6 || end - v > 40) break;
+                char name[48];
+                snprintf(name, sizeof name, "script:%s", script_keys[k][1]);
+                add_meta(p, INGEST_HTML_META_NAME, node, name, strlen(name), v, (size_t)(end - v));
+                found++;
+                break;
+            }
         }
     }
 }
@@ -291,6 +366,8 @@ static void head_element(walker *w, xmlNode *n, int32_t node) {
             collect_text(n, &t, 1);
             if (t.len < 1 << 20) add_meta(p, INGEST_HTML_META_JSONLD, node, NULL, 0, t.buf, t.len);
             free(t.buf);
+        } else if (!type || strstr(type, "javascript")) {
+            scan_script(p, n, node);
         }
         if (type) xmlFree(type);
     }
@@ -308,7 +385,8 @@ static void record_node(walker *w, xmlNode *n, uint16_t tag) {
     rec->tag = tag;
     rec->depth = (uint16_t)(w->depth > 0xFFFF ? 0xFFFF : w->depth);
     char lower[512]; size_t ll = 0;
-    char *cls = attr(n, "class"), *id = attr(n, "id");
+    const char *cls = NULL, *id = NULL;
+    if (n->properties) { cls = attr_ref(n, "class"); id = attr_ref(n, "id"); }
     size_t attr_start = p->pool_len;
     if (cls) { pool_add(p, cls, strlen(cls)); }
     if (id) { pool_add(p, " ", 1); pool_add(p, id, strlen(id)); }
@@ -323,8 +401,6 @@ static void record_node(walker *w, xmlNode *n, uint16_t tag) {
         ingest_html_node *par = &p->nodes[rec->parent];
         rec->inherited = par->inherited | par->hints;
     }
-    if (cls) xmlFree(cls);
-    if (id) xmlFree(id);
     if (!grow((void **)&w->stack, &w->cap, w->depth + 1, sizeof(open_block))) return;
     w->stack[w->depth].node = idx;
     w->stack[w->depth].element = n;
@@ -332,8 +408,9 @@ static void record_node(walker *w, xmlNode *n, uint16_t tag) {
 }
 
 static int is_hidden(xmlNode *n) {
-    if (xmlHasProp(n, (const xmlChar *)"hidden")) return 1;
-    char *style = attr(n, "style");
+    if (!n->properties) return 0;
+    if (attr_ref(n, "hidden")) return 1;
+    const char *style = attr_ref(n, "style");
     if (!style) return 0;
     int hidden = 0;
     char compact[256]; size_t k = 0;
@@ -341,7 +418,6 @@ static int is_hidden(xmlNode *n) {
         if (!isspace((unsigned char)*s)) compact[k++] = (char)tolower((unsigned char)*s);
     compact[k] = 0;
     if (strstr(compact, "display:none") || strstr(compact, "visibility:hidden")) hidden = 1;
-    xmlFree(style);
     return hidden;
 }
 
@@ -366,14 +442,13 @@ static int enter(walker *w, xmlNode *n) {
         }
         return 0;
     }
-    if (xmlStrcasecmp(n->name, (const xmlChar *)"meta") == 0 || xmlStrcasecmp(n->name, (const xmlChar *)"link") == 0 ||
-        xmlStrcasecmp(n->name, (const xmlChar *)"title") == 0) {
+    if (kind == KIND_HEADISH) {
         head_element(w, n, current_node(w));
         return 0;
     }
     if (kind != KIND_BR && is_hidden(n)) return 0;
     /* itemprop and <time> carry dates and authors in the body */
-    char *itemprop = attr(n, "itemprop");
+    char *itemprop = n->properties ? attr(n, "itemprop") : NULL;
     if (itemprop) {
         char *v = attr(n, "content");
         if (!v) v = attr(n, "datetime");
@@ -407,8 +482,8 @@ static int enter(walker *w, xmlNode *n) {
         return 1;
     }
     /* inline */
-    if (xmlStrcasecmp(n->name, (const xmlChar *)"a") == 0) {
-        char *rel = attr(n, "rel");
+    if (kind == KIND_A) {
+        char *rel = n->properties ? attr(n, "rel") : NULL;
         if (rel) {
             if (strstr(rel, "author")) {
                 text_acc tt = {0};
@@ -433,7 +508,8 @@ static void leave(walker *w, xmlNode *n) {
         w->depth--;
         return;
     }
-    if (xmlStrcasecmp(n->name, (const xmlChar *)"a") == 0 && xmlHasProp(n, (const xmlChar *)"href") && w->link_depth > 0)
+    if ((n->name[0] == 'a' || n->name[0] == 'A') && n->name[1] == 0 && w->link_depth > 0 &&
+        xmlHasProp(n, (const xmlChar *)"href"))
         w->link_depth--;
 }
 
@@ -478,8 +554,12 @@ ingest_html_page *ingest_html_page_parse(const char *bytes, size_t length, const
     xmlSetStructuredErrorFunc(NULL, silent_structured);
     ingest_html_page *p = calloc(1, sizeof(*p));
     if (!p) return NULL;
+    if (!buckets_ready) build_buckets();  /* idempotent: a racing second build writes the same table */
     if (!bytes || length == 0 || length > (size_t)1 << 30) return p;
     int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING;
+    /* A caller that names the charset has already decided it (e.g. converted to UTF-8):
+     * the page's own <meta charset> must not switch the decoder midway. */
+    if (encoding) options |= HTML_PARSE_IGNORE_ENC;
     if (length > 10000000) options |= XML_PARSE_HUGE;
     htmlDocPtr doc = htmlReadMemory(bytes, (int)length, NULL, encoding, options);
     if (!doc) return p;
@@ -519,3 +599,16 @@ const char *ingest_html_page_pool(const ingest_html_page *p, size_t *length) {
     *length = p ? p->pool_len : 0; return p ? p->pool : NULL;
 }
 const char *ingest_html_page_encoding(const ingest_html_page *p) { return p ? p->encoding : NULL; }
+
+int ingest_html_parse_floor(const char *bytes, size_t length, const char *encoding) {
+    xmlSetGenericErrorFunc(NULL, silent_generic);
+    xmlSetStructuredErrorFunc(NULL, silent_structured);
+    if (!bytes || length == 0 || length > (size_t)1 << 30) return 0;
+    int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING;
+    if (encoding) options |= HTML_PARSE_IGNORE_ENC;
+    if (length > 10000000) options |= XML_PARSE_HUGE;
+    htmlDocPtr doc = htmlReadMemory(bytes, (int)length, NULL, encoding, options);
+    if (!doc) return 0;
+    xmlFreeDoc(doc);
+    return 1;
+}

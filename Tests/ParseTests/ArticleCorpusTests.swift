@@ -1,5 +1,6 @@
 import Foundation
 import IngestCore
+import NewsText
 import Testing
 @testable import Parse
 
@@ -24,6 +25,36 @@ func jsonLines(_ url: URL) throws -> [[String: Any]] {
 
 func collapsed(_ s: String?) -> String? {
     s.map { $0.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+}
+
+private let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+
+/// The publication time Normalize will read from an extracted item (the printed date
+/// through NewsDate, else the visible byline through the byline parser), as
+/// year, month, day, hour, minute, and whether a time of day was given, in Asia/Shanghai.
+func extractedMinute(_ item: RawItem, reference: Date) -> (fields: [Int], hasTime: Bool)? {
+    var result: NewsDateResult?
+    if let published = item.published {
+        result = NewsDate.parse(published, defaultZone: shanghai, reference: reference, chineseContext: true)
+    } else if let byline = item.byline {
+        result = Byline.parse(byline, registry: nil, defaultZone: shanghai, reference: reference)?.date
+    }
+    guard let result else { return nil }
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = shanghai
+    let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: result.instant)
+    return ([c.year!, c.month!, c.day!, c.hour!, c.minute!], result.hasTime)
+}
+
+/// A label's time: the same reading, falling back to its digits for partial dates.
+func labelMinute(_ label: String) -> (fields: [Int], hasTime: Bool)? {
+    if let r = NewsDate.parse(label, defaultZone: shanghai, reference: Date(), chineseContext: true) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = shanghai
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: r.instant)
+        return ([c.year!, c.month!, c.day!, c.hour!, c.minute!], r.hasTime)
+    }
+    return nil
 }
 
 /// Year, month, day, hour, minute of a printed or ISO time, as local time in Asia/Shanghai
@@ -68,6 +99,23 @@ func characterF1(_ predicted: String, _ truth: String) -> Double {
     return 2 * precision * recall / (precision + recall)
 }
 
+/// `expected` is `headline` plus a site name glued on with a separator (`… | Site`,
+/// `… - Site`, `Site - …`, `…_频道_网站`).
+func gluedSiteName(_ expected: String, headline: String) -> Bool {
+    let e = collapsed(expected) ?? "", h = collapsed(headline) ?? ""
+    guard !h.isEmpty, e.count > h.count else { return false }
+    let separators = ["|", "-", "–", "—", "_", "·", "::", "»", "«", ":", "/", "[", "(", "（"]
+    if e.hasPrefix(h) {
+        let rest = e.dropFirst(h.count).trimmingCharacters(in: .whitespaces)
+        return separators.contains { rest.hasPrefix($0) }
+    }
+    if e.hasSuffix(h) {
+        let rest = e.dropLast(h.count).trimmingCharacters(in: .whitespaces)
+        return separators.contains { rest.hasSuffix($0) }
+    }
+    return false
+}
+
 @Suite("Article extraction scored on the shared corpus", .enabled(if: articleCorpusExists))
 struct ArticleCorpusTests {
     @Test func gneHeadlinesAndTimes() throws {
@@ -85,9 +133,11 @@ struct ArticleCorpusTests {
             }
             if let expected = label["published_at"] as? String {
                 timed += 1
-                let want = shanghaiMinute(expected)
-                let got = shanghaiMinute(item.published)
-                if want != nil && got == want { timeHits += 1 } else {
+                let want = labelMinute(expected)
+                let got = extractedMinute(item, reference: Date())
+                // Labels without a time of day are compared to the day.
+                let width = want?.hasTime == false ? 3 : 5
+                if let want, let got, want.fields.prefix(width) == got.fields.prefix(width) { timeHits += 1 } else {
                     print("GNE time miss \(id): got \(item.published ?? "nil") [\(item.byline ?? "")] | want \(expected)")
                 }
             }
@@ -97,12 +147,13 @@ struct ArticleCorpusTests {
         print("SCORE zh-articles-gne headline exact: \(titleHits)/\(labels.count) = \(String(format: "%.3f", titleScore))")
         print("SCORE zh-articles-gne time to the minute: \(timeHits)/\(timed) = \(String(format: "%.3f", timeScore))")
         #expect(titleScore >= 0.90)
+        #expect(timeScore >= 0.85)
     }
 
     @Test func cwcedDatesAndBodies() throws {
         let base = articleCorpus.appendingPathComponent("zh-articles-cwced")
         let truth = try jsonLines(base.appendingPathComponent("ground_truth.jsonl"))
-        var dayHits = 0, dated = 0
+        var dayHits = 0, dated = 0, authorHits = 0, authored = 0
         var f1Sum = 0.0
         for record in truth {
             let file = base.appendingPathComponent(record["file"] as! String)
@@ -110,10 +161,19 @@ struct ArticleCorpusTests {
             let f1 = characterF1(item.content ?? "", record["content"] as? String ?? "")
             f1Sum += f1
             if f1 < 0.8 { print("CWCED body F1 \(String(format: "%.3f", f1)) \(file.lastPathComponent)") }
+            if let author = record["author"] as? String, author != "UNKNOWN" {
+                authored += 1
+                let names = item.authors.isEmpty
+                    ? (item.byline.flatMap { Byline.parse($0, registry: nil)?.authors } ?? []) : item.authors
+                if !names.isEmpty && names.allSatisfy({ author.contains($0) }) { authorHits += 1 } else {
+                    print("CWCED author miss \(file.lastPathComponent): got \(names) [\(item.byline ?? "")] | want \(author)")
+                }
+            }
             if let date = record["date"] as? String, date != "UNKNOWN" {
                 dated += 1
-                let want = shanghaiMinute(date).map { Array($0.prefix(3)) }
-                let got = shanghaiMinute(item.published).map { Array($0.prefix(3)) }
+                let want = labelMinute(date).map { Array($0.fields.prefix(3)) }
+                    ?? shanghaiMinute(date).map { Array($0.prefix(2)) }
+                let got = extractedMinute(item, reference: Date()).map { Array($0.fields.prefix(want?.count ?? 3)) }
                 if want != nil && got == want { dayHits += 1 } else {
                     print("CWCED date miss \(file.lastPathComponent): got \(item.published ?? "nil") [\(item.byline ?? "")] | want \(date)")
                 }
@@ -122,14 +182,16 @@ struct ArticleCorpusTests {
         let f1 = f1Sum / Double(truth.count)
         let dayScore = Double(dayHits) / Double(max(dated, 1))
         print("SCORE zh-articles-cwced date to the day: \(dayHits)/\(dated) = \(String(format: "%.3f", dayScore))")
+        print("SCORE zh-articles-cwced authors: \(authorHits)/\(authored)")
         print("SCORE zh-articles-cwced body F1 (characters): \(String(format: "%.3f", f1)) over \(truth.count) pages")
         #expect(f1 >= 0.88)
+        #expect(dayScore >= 0.85)
     }
 
     @Test func readabilityTitles() throws {
         let base = articleCorpus.appendingPathComponent("articles-readability/test-pages")
         let dirs = try FileManager.default.contentsOfDirectory(atPath: base.path).sorted()
-        var hits = 0, total = 0
+        var hits = 0, tolerant = 0, total = 0
         for dir in dirs {
             let folder = base.appendingPathComponent(dir)
             guard let data = try? Data(contentsOf: folder.appendingPathComponent("expected-metadata.json")),
@@ -143,12 +205,153 @@ struct ArticleCorpusTests {
             } catch {
                 got = nil
             }
-            if collapsed(got) == collapsed(title) { hits += 1 } else {
+            if collapsed(got) == collapsed(title) { hits += 1; tolerant += 1 } else if let got, gluedSiteName(title, headline: got) {
+                // Readability keeps site names glued to <title>/og:title; the contract drops them.
+                tolerant += 1
+            } else {
                 print("READABILITY title miss \(dir): got \(got ?? "nil") | want \(title)")
             }
         }
-        let score = Double(hits) / Double(max(total, 1))
-        print("SCORE articles-readability title exact: \(hits)/\(total) = \(String(format: "%.3f", score))")
+        let exact = Double(hits) / Double(max(total, 1))
+        let score = Double(tolerant) / Double(max(total, 1))
+        print("SCORE articles-readability title exact: \(hits)/\(total) = \(String(format: "%.3f", exact))")
+        print("SCORE articles-readability title exact once a glued site name is dropped: \(tolerant)/\(total) = \(String(format: "%.3f", score))")
         #expect(score >= 0.75)
     }
+}
+
+/// Word (Latin) or character (CJK) tokens, for bag-of-tokens body F1 on mixed-language pages.
+func bodyTokens(_ text: String) -> [String] {
+    var tokens: [String] = []
+    var word = ""
+    for scalar in text.unicodeScalars {
+        let v = scalar.value
+        if (0x3400...0x9FFF).contains(v) || (0x3040...0x30FF).contains(v) || (0xAC00...0xD7AF).contains(v) {
+            if !word.isEmpty { tokens.append(word.lowercased()); word = "" }
+            tokens.append(String(scalar))
+        } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            word.unicodeScalars.append(scalar)
+        } else if !word.isEmpty {
+            tokens.append(word.lowercased()); word = ""
+        }
+    }
+    if !word.isEmpty { tokens.append(word.lowercased()) }
+    return tokens
+}
+
+func tokenF1(_ predicted: [String], _ truth: [String]) -> Double {
+    var counts: [String: Int] = [:]
+    for t in truth { counts[t, default: 0] += 1 }
+    var common = 0
+    for t in predicted { if let n = counts[t], n > 0 { counts[t] = n - 1; common += 1 } }
+    guard common > 0 else { return 0 }
+    let p = Double(common) / Double(predicted.count), r = Double(common) / Double(truth.count)
+    return 2 * p * r / (p + r)
+}
+
+extension ArticleCorpusTests {
+    /// Body text against Readability's own output (`expected.html`): silver truth, printed
+    /// for tuning only (Readability keeps captions and asides a reader may not want).
+    @Test func readabilityBodies() throws {
+        let base = articleCorpus.appendingPathComponent("articles-readability/test-pages")
+        var sum = 0.0, count = 0
+        for dir in try FileManager.default.contentsOfDirectory(atPath: base.path).sorted() {
+            let folder = base.appendingPathComponent(dir)
+            guard let expected = try? [UInt8](Data(contentsOf: folder.appendingPathComponent("expected.html"))),
+                  let source = try? corpusPage(folder.appendingPathComponent("source.html")) else { continue }
+            let truthPage = HTMLPage(bytes: expected, encoding: "UTF-8")
+            let truth = bodyTokens(truthPage.blocks.map { truthPage.text(of: $0) }.joined(separator: "\n"))
+            guard truth.count >= 20 else { continue }
+            let content = (try? ArticleExtractor().extract(source).items.first?.content) ?? nil
+            let f1 = shingleF1(content ?? "", truth.joined(separator: " "))
+            if f1 < 0.7 { print("READABILITY body F1 \(String(format: "%.3f", f1)) \(dir)") }
+            sum += f1
+            count += 1
+        }
+        let mean = sum / Double(max(count, 1))
+        print("SCORE articles-readability body F1 vs Readability's output (4-token shingles): \(String(format: "%.3f", mean)) over \(count) pages")
+        #expect(count > 0)
+        #expect(mean >= 0.90, "regression guard: 0.947 when written")
+    }
+}
+
+/// Bag of 4-token shingles (the benchmark measure: words, each CJK character a token).
+func shingleF1(_ predicted: String, _ truth: String, size: Int = 4) -> Double {
+    func shingles(_ text: String) -> [String] {
+        let t = bodyTokens(text)
+        guard t.count >= size else { return t.isEmpty ? [] : [t.joined(separator: " ")] }
+        return (0...(t.count - size)).map { t[$0..<($0 + size)].joined(separator: " ") }
+    }
+    return tokenF1(shingles(predicted), shingles(truth))
+}
+
+extension ArticleCorpusTests {
+    /// newspaper4k's expected bodies (`txt/`), printed with the shingle measure.
+    @Test func newspaperBodies() throws {
+        let base = articleCorpus.appendingPathComponent("articles-newspaper4k")
+        var sum = 0.0, count = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: base.appendingPathComponent("txt").path).sorted() {
+            guard name.hasSuffix(".txt") else { continue }
+            let stem = String(name.dropLast(4))
+            let html = base.appendingPathComponent("html/\(stem).html")
+            guard FileManager.default.fileExists(atPath: html.path),
+                  let truth = try? String(contentsOf: base.appendingPathComponent("txt/\(name)"), encoding: .utf8),
+                  bodyTokens(truth).count >= 20 else { continue }
+            let content = (try? ArticleExtractor().extract(corpusPage(html)).items.first?.content) ?? nil
+            let f1 = shingleF1(content ?? "", truth)
+            if f1 < 0.7 { print("NEWSPAPER body F1 \(String(format: "%.3f", f1)) \(stem)") }
+            sum += f1
+            count += 1
+        }
+        let mean = sum / Double(max(count, 1))
+        print("SCORE articles-newspaper4k body F1 (4-token shingles): \(String(format: "%.3f", mean)) over \(count) pages")
+        #expect(count > 0)
+        #expect(mean >= 0.90, "regression guard: 0.945 when written")
+    }
+}
+
+extension ArticleCorpusTests {
+    /// Publication day and byline against Readability's metadata, printed for tuning.
+    @Test func readabilityDatesAndBylines() throws {
+        let base = articleCorpus.appendingPathComponent("articles-readability/test-pages")
+        var dayHits = 0, dated = 0, authorHits = 0, authored = 0
+        for dir in try FileManager.default.contentsOfDirectory(atPath: base.path).sorted() {
+            let folder = base.appendingPathComponent(dir)
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent("expected-metadata.json")),
+                  let expected = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let source = try? corpusPage(folder.appendingPathComponent("source.html")),
+                  let item = try? ArticleExtractor().extract(source).items.first else { continue }
+            if let published = expected["publishedTime"] as? String, let want = labelMinute(published) {
+                dated += 1
+                let got = item.published.flatMap { NewsDate.parse($0, defaultZone: TimeZone(identifier: "UTC")!, reference: Date(), chineseContext: false) }
+                var utc = Calendar(identifier: .gregorian)
+                utc.timeZone = TimeZone(identifier: "UTC")!
+                let wantDay = labelDay(published)
+                let gotDay = got.map { d -> [Int] in
+                    let c = utc.dateComponents([.year, .month, .day], from: d.instant)
+                    return [c.year!, c.month!, c.day!]
+                }
+                _ = want
+                if gotDay == wantDay { dayHits += 1 } else { print("READABILITY date miss \(dir): got \(item.published ?? "nil") | want \(published)") }
+            }
+            if let byline = expected["byline"] as? String, !byline.isEmpty {
+                authored += 1
+                let names = item.authors.joined(separator: ", ")
+                if !names.isEmpty && (byline.contains(names) || names.contains(byline)) { authorHits += 1 } else { print("READABILITY author miss \(dir): got \(item.authors) [\(item.byline ?? "")] | want \(byline)") }
+            }
+        }
+        print("SCORE articles-readability date to the day (UTC): \(dayHits)/\(dated)")
+        print("SCORE articles-readability authors found in Readability's byline: \(authorHits)/\(authored)")
+        #expect(dated > 0)
+        #expect(Double(dayHits) >= 0.8 * Double(dated), "regression guard: 28/33 when written")
+    }
+}
+
+/// Year, month, day of an ISO or printed label in UTC.
+func labelDay(_ label: String) -> [Int]? {
+    guard let r = NewsDate.parse(label, defaultZone: TimeZone(identifier: "UTC")!, reference: Date(), chineseContext: false) else { return nil }
+    var utc = Calendar(identifier: .gregorian)
+    utc.timeZone = TimeZone(identifier: "UTC")!
+    let c = utc.dateComponents([.year, .month, .day], from: r.instant)
+    return [c.year!, c.month!, c.day!]
 }

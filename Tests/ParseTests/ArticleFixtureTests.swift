@@ -1,5 +1,6 @@
 import Foundation
 import IngestCore
+import NewsText
 import Testing
 @testable import Parse
 
@@ -41,6 +42,21 @@ struct ArticleFixtureTests {
         for noise in ["首页", "Core Insights", "分享到", "相关阅读", "芯片出口管制", "网友甲", "版权所有", "当全球习惯了"] {
             #expect(!content.contains(noise), "content kept \(noise)")
         }
+    }
+
+    /// The seed's byline, as extracted, is what the byline parser and the project's source
+    /// registry turn into 钛媒体APP and 2025-11-06T18:25:00Z downstream.
+    @Test func seedBylineResolvesThroughByLineParserAndRegistry() throws {
+        let item = try #require(try ArticleExtractor().extract(fixtureDocument("seed-like.html")).items.first)
+        let registryPath = fixtureDirectory.deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("pipelines/sources.yaml").path
+        let registry = try SourceRegistry.load(path: registryPath)
+        let printed = try #require(item.byline)
+        let byline = try #require(Byline.parse(printed, registry: registry))
+        #expect(byline.source?.id == "tmtpost")
+        #expect(byline.source?.name == "钛媒体APP")
+        let date = try #require(byline.date)
+        #expect(RFC3339.utc(date.instant) == "2025-11-06T18:25:00Z")
     }
 
     @Test func jsonLDGraphOutranksMetaAndVisibleDates() throws {

@@ -91,4 +91,8 @@ const char *ingest_html_page_pool(const ingest_html_page *page, size_t *length);
 /* The encoding libxml2 ended up reading the page in (NULL when unknown). */
 const char *ingest_html_page_encoding(const ingest_html_page *page);
 
+/* Benchmark floor: libxml2's HTML parse of the same bytes with the same options, tree
+ * built and freed, nothing walked. Returns 0 when libxml2 produced no document. */
+int ingest_html_parse_floor(const char *bytes, size_t length, const char *encoding);
+
 #endif

@@ -25,8 +25,8 @@ public struct ArticleExtractor: Sendable {
         }
         if Self.looksBinary(bytes) { throw failure(.notAFeed, "binary content: not an HTML page") }
 
-        let encoding = PageCharset.choose(bytes: bytes, contentType: document.contentType)
-        let page = HTMLPage(bytes: bytes, encoding: encoding)
+        let decoded = Self.decode(bytes, contentType: document.contentType)
+        let page = HTMLPage(bytes: decoded.utf8, encoding: "UTF-8")
         guard !page.blocks.isEmpty || !page.metas.isEmpty else {
             throw failure(.malformed, "no readable HTML content")
         }
@@ -36,9 +36,31 @@ public struct ArticleExtractor: Sendable {
             throw failure(.notAFeed, "no article text or headline found")
         }
         let info = FeedInfo(
-            format: .html, encoding: encoding.lowercased(), title: article.siteTitle, link: item.link,
-            description: nil, language: article.language)
+            format: .html, encoding: decoded.encoding, title: article.siteTitle, link: item.link,
+            description: nil, language: article.language, warnings: decoded.warnings)
         return ParsedFeed(info: info, items: [item])
+    }
+
+    /// DocumentDecoder's reading, with one article-specific second opinion: undeclared
+    /// legacy pages that detection calls windows-1252 or ISO-8859-1 are, in news, far more
+    /// often GBK. When the bytes read as GB18030 with hardly a bad sequence and come out mostly as Han
+    /// characters, that reading wins.
+    static func decode(_ bytes: [UInt8], contentType: String?) -> DecodedDocument {
+        let decoded = DocumentDecoder.decode(bytes, contentType: contentType, kind: .html)
+        guard ["windows-1252", "iso-8859-1", "latin1", "cp1252"].contains(decoded.encoding) else { return decoded }
+        guard let utf8 = DocumentDecoder.convert(bytes, from: "GB18030", lossy: true).bytes else { return decoded }
+        var han = 0, other = 0, replaced = 0
+        for scalar in String(decoding: utf8, as: UTF8.self).unicodeScalars where scalar.value >= 0x80 {
+            switch scalar.value {
+            case 0xFFFD: replaced += 1
+            case 0x4E00...0x9FFF, 0x3000...0x303F, 0xFF00...0xFFEF: han += 1
+            default: other += 1
+            }
+        }
+        guard han >= 20, replaced * 100 <= han, Double(han) >= 0.8 * Double(han + other) else { return decoded }
+        var result = DecodedDocument(utf8: utf8, encoding: "gb18030", warnings: decoded.warnings)
+        result.warnings.append("undeclared charset detected as \(decoded.encoding) but reads as GB18030 Chinese text")
+        return result
     }
 
     static func looksBinary(_ bytes: [UInt8]) -> Bool {
@@ -84,17 +106,21 @@ struct PageReading {
         if let block = summary.block { excluded.insert(block) }
         item.summary = summary.text
 
-        let byline = findByline(after: headline.blocks.max() ?? -1)
-        if let b = byline { excluded.insert(b.block) }
+        var body = MainText(page: page).extract(excluding: excluded)
+        let byline = findByline(headline: headline.blocks.max(), content: body.blockIndices)
+        // A short byline line leaves the body; a dated opening paragraph stays in it.
+        if let b = byline, page.blocks[b.block].chars <= 100, let at = body.blockIndices.firstIndex(of: b.block) {
+            body.blockIndices.remove(at: at)
+            body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
+        }
         item.byline = byline?.text
-
-        let body = MainText(page: page).extract(excluding: excluded)
         item.content = body.text.isEmpty ? nil : body.text
 
         let dates = chooseDates(byline: byline)
         item.published = dates.published
         item.updated = dates.updated
         item.authors = chooseAuthors(byline: byline)
+        if item.authors.isEmpty { item.authors = chineseAuthors(byline: byline, content: body.blockIndices) }
         item.sourceName = meta.first(["source", "og:site_name"]) ?? meta.ld.publisher
         if let image = meta.first(["og:image", "twitter:image"]) { item.imageURL = resolve(image) }
         if let section = meta.first(["article:section"]) { item.categories = [section] }
@@ -112,7 +138,7 @@ struct PageReading {
 
     /// The longest piece of a `<title>`-like string once glued site names are split off.
     static func stripSiteName(_ title: String) -> String {
-        for sep in separators where title.contains(sep) {
+        for sep in separators where TextSearch.contains(title, sep) {
             let parts = title.components(separatedBy: sep).map { $0.trimmingCharacters(in: .whitespaces) }
             if let longest = parts.max(by: { $0.count < $1.count }), longest.count >= 4 {
                 return longest
@@ -121,9 +147,33 @@ struct PageReading {
         return title
     }
 
-    func chooseHeadline() -> Headline {
-        let refs = [meta.ld.headline, meta.first(["og:title", "twitter:title", "dc.title", "headline"]), meta.titleTag]
+    /// The headline the page states in metadata, strongest first (as Readability reads it).
+    var metadataTitle: String? {
+        let value = meta.ld.headline
+            ?? meta.first(["dc:title", "dc.title", "dcterm:title", "dcterms.title", "og:title",
+                           "weibo:article:title", "weibo:webpage:title", "twitter:title", "headline"])
+        return value.map(Self.collapse).flatMap { $0.isEmpty ? nil : stripKnownSiteName($0) }
+    }
+
+    /// Cuts a glued site name off a metadata title only when the page names that site.
+    func stripKnownSiteName(_ title: String) -> String {
+        let sites = [meta.first(["og:site_name"]), meta.first(["application-name"]), meta.ld.publisher]
             .compactMap { $0.map(Self.collapse) }.filter { !$0.isEmpty }
+        guard !sites.isEmpty else { return title }
+        for sep in Self.separators where TextSearch.contains(title, sep) {
+            var parts = title.components(separatedBy: sep).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count > 1, let last = parts.last, sites.contains(last) { parts.removeLast() }
+            else if parts.count > 1, let first = parts.first, sites.contains(first) { parts.removeFirst() }
+            else { continue }
+            return parts.joined(separator: sep)
+        }
+        return title
+    }
+
+    func chooseHeadline() -> Headline {
+        let metaTitle = metadataTitle
+        let titleTag = meta.titleTag.map(Self.collapse).flatMap { $0.isEmpty ? nil : $0 }
+        let refs = [metaTitle, titleTag].compactMap { $0 }
         // Headings in document order: <h1> first, then <h2>/<h3> and title-named blocks.
         var candidates: [(block: Int, text: String, rank: Int)] = []
         for (i, block) in page.blocks.enumerated() {
@@ -141,46 +191,80 @@ struct PageReading {
             if node.inherited & UInt32(INGEST_HTML_HINT_NAV | INGEST_HTML_HINT_COMMENT) != 0 { rank += 3 }
             candidates.append((i, Self.collapse(page.text(of: block)), rank))
         }
+        // A heading agrees with the metadata when most of it is found there and it covers
+        // a good part of the (site-stripped) metadata title.
         var best: (block: Int, text: String, score: Double)?
-        for c in candidates {
-            let len = c.text.count
-            var bestCommon = 0
-            for ref in refs { bestCommon = max(bestCommon, Self.longestCommonSubstring(c.text, ref)) }
-            let coverage = Double(bestCommon) / Double(max(len, 1))
-            guard coverage >= 0.6, bestCommon >= min(len, 4) else { continue }
-            let score = Double(bestCommon) * coverage - Double(c.rank) * 2
-            if best == nil || score > best!.score { best = (c.block, c.text, score) }
+        let references = refs.map { ref in (Array(ref.unicodeScalars), Array(Self.stripSiteName(ref).unicodeScalars)) }
+        for c in candidates.prefix(60) {
+            let scalars = Array(c.text.unicodeScalars)
+            let len = scalars.count
+            var score = -Double.infinity
+            for (ref, strippedScalars) in references {
+                let stripped = strippedScalars
+                let common = max(Self.longestCommonSubstring(scalars, ref), Self.longestCommonSubstring(scalars, stripped))
+                let coverage = Double(common) / Double(max(len, 1))
+                let reach = Double(common) / Double(max(stripped.count, 1))
+                guard coverage >= 0.6, reach >= 0.5, common >= min(len, 4) else { continue }
+                score = max(score, Double(common) * coverage - Double(c.rank) * 2)
+            }
+            if score > -Double.infinity, best == nil || score > best!.score { best = (c.block, c.text, score) }
         }
         if let best {
+            // The printed heading wins when it equals, contains (a truncated og:title) or
+            // is contained in (a title with the site glued on) the metadata title; when the
+            // two merely resemble each other, the publisher's metadata headline is the
+            // deliberate one.
+            if let metaTitle, !Self.looselyContains(best.text, metaTitle), !Self.looselyContains(metaTitle, best.text) {
+                return Headline(text: metaTitle, blocks: [best.block])
+            }
             return Headline(text: best.text, blocks: [best.block])
         }
-        if let ld = meta.ld.headline { return Headline(text: Self.collapse(ld), blocks: []) }
-        if let og = meta.first(["og:title", "twitter:title", "dc.title"]) {
-            return Headline(text: Self.stripSiteName(Self.collapse(og)), blocks: [])
-        }
-        if let title = meta.titleTag.map(Self.collapse), !title.isEmpty {
-            return Headline(text: Self.stripSiteName(title), blocks: [])
-        }
+        if let metaTitle { return Headline(text: metaTitle, blocks: []) }
+        if let title = titleTag { return Headline(text: Self.stripSiteName(title), blocks: []) }
         if let first = candidates.first(where: { $0.rank == 0 }) { return Headline(text: first.text, blocks: [first.block]) }
         return Headline(text: nil, blocks: [])
     }
 
+    /// Containment ignoring case, white space and quote styles.
+    static func looselyContains(_ outer: String, _ inner: String) -> Bool {
+        func key(_ s: String) -> String {
+            String(s.lowercased().unicodeScalars.compactMap { u -> Character? in
+                if u.properties.isWhitespace { return nil }
+                switch u {
+                case "\u{2018}", "\u{2019}": return "'"
+                case "\u{201C}", "\u{201D}": return "\""
+                case "\u{2013}", "\u{2014}": return "-"
+                default: return Character(u)
+                }
+            })
+        }
+        let o = key(outer), i = key(inner)
+        return !i.isEmpty && o.contains(i)
+    }
+
     static func longestCommonSubstring(_ a: String, _ b: String) -> Int {
-        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        longestCommonSubstring(Array(a.unicodeScalars), Array(b.unicodeScalars))
+    }
+
+    static func longestCommonSubstring(_ x: [Unicode.Scalar], _ y: [Unicode.Scalar]) -> Int {
         guard !x.isEmpty, !y.isEmpty, x.count <= 400, y.count <= 400 else { return 0 }
-        var previous = [Int](repeating: 0, count: y.count + 1)
-        var current = previous
+        var rows = [Int](repeating: 0, count: 2 * (y.count + 1))
+        let width = y.count + 1
         var best = 0
-        for i in 1...x.count {
-            for j in 1...y.count {
-                if x[i - 1] == y[j - 1] {
-                    current[j] = previous[j - 1] + 1
-                    if current[j] > best { best = current[j] }
-                } else {
-                    current[j] = 0
+        rows.withUnsafeMutableBufferPointer { table in
+            for i in 1...x.count {
+                let current = (i & 1) * width, previous = ((i - 1) & 1) * width
+                let xi = x[i - 1]
+                for j in 1...y.count {
+                    if xi == y[j - 1] {
+                        let v = table[previous + j - 1] + 1
+                        table[current + j] = v
+                        if v > best { best = v }
+                    } else {
+                        table[current + j] = 0
+                    }
                 }
             }
-            swap(&previous, &current)
         }
         return best
     }
@@ -214,35 +298,74 @@ struct PageReading {
         var block: Int
     }
 
-    /// The visible "source + time" line: first in blocks named like bylines near the
-    /// headline, then any short line with a date close after the headline.
-    func findByline(after headlineBlock: Int) -> Byline? {
+    /// The visible "source + time" line. Every short line with a printed date is a
+    /// candidate; it gains for a time of day, a label (`发布时间`, `来源`, `Posted`), a
+    /// byline-like class, and for sitting just below the headline or just above the main
+    /// text; it loses inside navigation and for dates that are not publication times.
+    func findByline(headline: Int?, content: [Int]) -> Byline? {
         let blocks = page.blocks
-        let start = max(0, headlineBlock + 1)
-        let window = headlineBlock >= 0 ? min(blocks.count, start + 25) : min(blocks.count, 400)
-        var fallback: Byline?
-        for i in start..<window {
+        let contentStart = content.first ?? blocks.count
+        let contentEnd = content.last ?? -1
+        let limit = min(blocks.count, max(contentEnd + 1, (headline ?? 0) + 40, 400))
+        var best: (score: Double, byline: Byline)?
+        for i in 0..<limit {
             let block = blocks[i]
-            guard block.chars <= 160 else { continue }
+            guard block.chars <= 400, page.mayHoldDate(block) else { continue }
             let text = page.text(of: block)
             guard let date = VisibleDate.find(in: text) else { continue }
-            let node = page.nodes[Int(block.node)]
             let line = Self.collapse(Self.line(of: text, containing: date))
-            let candidate = Byline(text: line, date: date, block: i)
-            if (node.hints | node.inherited) & UInt32(INGEST_HTML_HINT_BYLINE) != 0 { return candidate }
-            if fallback == nil { fallback = candidate }
+            guard line.count <= 160 else { continue }
+            let node = page.nodes[Int(block.node)]
+            let hints = node.hints | node.inherited
+            var score = 0.0
+            if TextSearch.contains(date, ":") || TextSearch.contains(date, "：") { score += 3 }
+            if Self.hasPublicationLabel(line) { score += 3 }
+            if Self.hasOtherDateLabel(line) { score -= 6 }
+            if hints & UInt32(INGEST_HTML_HINT_BYLINE) != 0 { score += 2 }
+            if hints & UInt32(INGEST_HTML_HINT_NAV | INGEST_HTML_HINT_COMMENT) != 0 { score -= 3 }
+            if Double(block.link_chars) > 0.5 * Double(block.chars) { score -= 2 }
+            if line.count > 80 { score -= 2 }
+            if let h = headline {
+                let d = i - h
+                if d > 0 && d <= 25 { score += 4 - Double(d) * 0.1 } else if d < 0 { score -= 2 }
+            }
+            if i < contentStart && contentStart - i <= 15 { score += 2 }
+            if i >= contentStart && i <= contentEnd { score -= 1 }
+            if i > contentEnd && contentEnd >= 0 { score -= 2 }
+            if best == nil || score > best!.score {
+                best = (score, Byline(text: line, date: date, block: i))
+            }
         }
-        if let fallback { return fallback }
-        if headlineBlock >= 0 { return findByline(after: -1) }
-        return nil
+        guard let best, best.score >= 1 else { return nil }
+        return best.byline
+    }
+
+    private static let publicationLabels = ["发布", "发表", "时间", "日期", "来源", "出处", "编辑", "作者", "记者",
+                                            "posted", "published", "updated", "by ", "·"]
+    private static let otherDateLabels = ["建立于", "截止", "注册", "加入", "©", "copyright", "版权", "登录", "上次",
+                                          "最后回复", "最近更新", "创建于", "网站", "备案"]
+
+    static func hasPublicationLabel(_ line: String) -> Bool {
+        let lower = line.lowercased()
+        return publicationLabels.contains { TextSearch.contains(lower, $0) }
+    }
+
+    static func hasOtherDateLabel(_ line: String) -> Bool {
+        let lower = line.lowercased()
+        return otherDateLabels.contains { TextSearch.contains(lower, $0) }
     }
 
     static func line(of text: String, containing needle: String) -> String {
-        for line in text.split(separator: "\n") where line.contains(needle) { return String(line) }
+        guard TextSearch.contains(text, "\n") else { return text }
+        for line in text.split(separator: "\n") where TextSearch.contains(String(line), needle) { return String(line) }
         return text
     }
 
     func chooseDates(byline: Byline?) -> (published: String?, updated: String?) {
+        let updated = meta.ld.dateModified
+            ?? meta.first(["article:modified_time", "og:updated_time", "article:modified", "datemodified",
+                           "last-modified", "dcterms.modified", "lastmod"])
+            ?? meta.itemprop("dateModified") ?? meta.itemprop("dateUpdate")
         var published = meta.ld.datePublished
             ?? meta.first(["article:published_time", "og:article:published_time", "og:published_time",
                            "article:published", "datepublished", "pubdate", "publishdate", "publish_date",
@@ -251,23 +374,48 @@ struct PageReading {
                            "dcterms.created", "date", "article.published", "weibo:article:create_at",
                            "og:release_date", "article:published_date", "created", "release_date"])
             ?? meta.itemprop("datePublished") ?? meta.itemprop("dateCreated")
+            ?? meta.first(["script:pubtime", "script:publish_time", "script:publishtime", "script:pubdate",
+                           "script:publishdate", "script:datepublished", "script:publish_date", "script:ptime",
+                           "script:ct"])
             ?? meta.times.first(where: { !$0.datetime.isEmpty })?.datetime
         if let visible = byline?.date {
-            // A date-only value loses against a visible time of the same day.
-            if let p = published, !p.contains(":"), VisibleDate.sameDay(p, visible), visible.contains(":") {
+            // What the page prints wins over machine metadata of the same day: CMSs often
+            // stamp the last save, while the byline shows the publication minute.
+            if let p = published, VisibleDate.sameDay(p, visible), visible.contains(":") || !p.contains(":") {
                 published = visible
             } else if published == nil {
                 published = visible
             }
         }
-        let updated = meta.ld.dateModified
-            ?? meta.first(["article:modified_time", "og:updated_time", "article:modified", "datemodified",
-                           "last-modified", "dcterms.modified", "lastmod"])
-            ?? meta.itemprop("dateModified")
+        if published == nil { published = updated }
         return (published, updated)
     }
 
     // MARK: Authors
+
+    nonisolated(unsafe) private static let chineseCredit = try! NSRegularExpression(
+        pattern: #"(?:(?:^|[\s（(【\[])(?:作者|撰文|文)|(?:^|[\s（(【\[]|[\p{Han}]{1,4})记者)\s*[:：/／]?\s*([\p{Han}·]{2,4}(?:[ 、，,][\p{Han}·]{2,4}){0,4})(?=$|[\s）)】\]，。,]|发自|报道)"#)
+    nonisolated(unsafe) private static let postedBy = try! NSRegularExpression(pattern: #"^\s*([^\s:：]{2,20})\s*发表于"#)
+    nonisolated(unsafe) private static let bracketed = try! NSRegularExpression(pattern: #"\[\s*([\p{Han}]{2,4})\s*\]"#)
+
+    /// Chinese credits: `记者 张倩`, `文/黄宇`, `（记者 李楠）`, `ggjjzhzz 发表于 …`, `[ 黄宇 ]`.
+    func chineseAuthors(byline: Byline?, content: [Int]) -> [String] {
+        var lines: [String] = []
+        if let b = byline?.text { lines.append(b) }
+        let edges = Array(content.prefix(3)) + Array(content.suffix(3))
+        for i in edges where page.blocks[i].chars <= 400 { lines.append(page.text(of: page.blocks[i])) }
+        for line in lines {
+            let range = NSRange(line.startIndex..., in: line)
+            for regex in [Self.chineseCredit, Self.postedBy, Self.bracketed] {
+                guard let m = regex.firstMatch(in: line, range: range), m.numberOfRanges > 1,
+                      let r = Range(m.range(at: 1), in: line) else { continue }
+                let names = line[r].split(whereSeparator: { " 、，,".contains($0) }).map(String.init)
+                    .filter { !["编辑", "来源", "发表", "时间", "日期", "本报"].contains($0) }
+                if !names.isEmpty { return names }
+            }
+        }
+        return []
+    }
 
     func chooseAuthors(byline: Byline?) -> [String] {
         if !meta.ld.authors.isEmpty { return Self.unique(meta.ld.authors.filter { !$0.hasPrefix("http") }) }
@@ -280,6 +428,51 @@ struct PageReading {
             if !value.isEmpty && value != site && !(meta.titleTag ?? "").hasSuffix(value) {
                 return [Self.collapse(value)]
             }
+        }
+        return visibleAuthors()
+    }
+
+    private static let authorPrefixes = ["by ", "par ", "von ", "por ", "作者：", "作者:", "作者 ", "记者：", "记者:", "记者 ",
+                                         "文／", "文/", "撰文：", "written by "]
+    private static let authorStops = [" | ", "\n", " — ", " - ", " on ", " updated", " published", " posted", " edited by", "，", "　", "  "]
+
+    /// Names from a visible "By …" line or an element named like an author credit.
+    func visibleAuthors() -> [String] {
+        for (i, block) in page.blocks.enumerated() where block.chars >= 2 && block.chars <= 120 {
+            if i > 3000 { break }
+            let node = page.nodes[Int(block.node)]
+            let named = (node.hints | node.inherited) & UInt32(INGEST_HTML_HINT_BYLINE) != 0
+            if !named {
+                // Only "By …", "Par …", "Written by …" and Chinese credits can start an unnamed credit line.
+                switch page.firstByte(block) {
+                case UInt8(ascii: "B"), UInt8(ascii: "b"), UInt8(ascii: "P"), UInt8(ascii: "p"), UInt8(ascii: "W"),
+                     UInt8(ascii: "w"), UInt8(ascii: "V"), UInt8(ascii: "v"), 0xE4...0xE9: break
+                default: continue
+                }
+            }
+            var text = Self.collapse(page.text(of: block))
+            let lower = text.lowercased()
+            guard let prefix = Self.authorPrefixes.first(where: { lower.hasPrefix($0) }) else {
+                let attributes = page.attributes(of: node).lowercased()
+                guard named, TextSearch.contains(attributes, "author"), !TextSearch.contains(attributes, "authority"),
+                      block.chars <= 40, VisibleDate.find(in: text) == nil,
+                      !text.contains(where: { $0.isNumber }) else { continue }
+                return [text]
+            }
+            guard named || prefix.hasPrefix("by") || prefix.hasPrefix("作者") || prefix.hasPrefix("记者") else { continue }
+            text = String(text.dropFirst(prefix.count))
+            if let date = VisibleDate.find(in: text), let r = text.range(of: date) { text = String(text[..<r.lowerBound]) }
+            for stop in Self.authorStops {
+                if let r = text.range(of: stop, options: .caseInsensitive) { text = String(text[..<r.lowerBound]) }
+            }
+            var names: [String] = []
+            for part in text.replacingOccurrences(of: " and ", with: ",").replacingOccurrences(of: " & ", with: ",")
+                .replacingOccurrences(of: " et ", with: ",").replacingOccurrences(of: "、", with: ",")
+                .split(separator: ",") {
+                let name = part.trimmingCharacters(in: .whitespaces)
+                if name.count >= 2 && name.count <= 60 && !name.contains(where: { $0.isNumber }) { names.append(name) }
+            }
+            if !names.isEmpty { return Self.unique(names) }
         }
         return []
     }

@@ -41,6 +41,35 @@ final class HTMLPage {
     }
 
     func text(of block: Block) -> String { string(offset: block.text_off, length: block.text_len) }
+
+    /// First byte of a block's text (0 when empty): a cheap filter before building strings.
+    func firstByte(_ block: Block) -> UInt8 {
+        guard block.text_len > 0, let base = pool.baseAddress else { return 0 }
+        return base[Int(block.text_off)]
+    }
+
+    /// Whether a block's text holds a plausible year (19xx/20xx): a byte scan that spares
+    /// the date patterns most blocks.
+    func mayHoldDate(_ block: Block) -> Bool {
+        guard block.text_len >= 4, let base = pool.baseAddress else { return false }
+        let start = Int(block.text_off), end = start + Int(block.text_len)
+        var i = start
+        var run = 0
+        while i < end {
+            let b = base[i]
+            if b >= 0x30 && b <= 0x39 {
+                run += 1
+                if run == 4 {
+                    let c = base[i - 3], d = base[i - 2]
+                    if (c == 0x31 && d == 0x39) || (c == 0x32 && d == 0x30) { return true }
+                }
+            } else {
+                run = 0
+            }
+            i += 1
+        }
+        return false
+    }
     func key(of meta: Meta) -> String { string(offset: meta.key_off, length: meta.key_len) }
     func value(of meta: Meta) -> String { string(offset: meta.value_off, length: meta.value_len) }
     func attributes(of node: Node) -> String { string(offset: node.attr_off, length: node.attr_len) }

@@ -14,13 +14,23 @@ struct MainText {
         var roots: [Int]
     }
 
+    /// Like Readability, first with suspicious class names removed; when that leaves
+    /// almost nothing (a page-wide wrapper named `js-social-…`), again trusting only tags
+    /// and comment sections.
     func extract(excluding excluded: Set<Int>) -> Result {
+        let strict = extract(excluding: excluded, strictClasses: true)
+        guard strict.text.unicodeScalars.count < 250 else { return strict }
+        let relaxed = extract(excluding: excluded, strictClasses: false)
+        return relaxed.text.unicodeScalars.count > strict.text.unicodeScalars.count ? relaxed : strict
+    }
+
+    private func extract(excluding excluded: Set<Int>, strictClasses: Bool) -> Result {
         let nodes = page.nodes
         let blocks = page.blocks
         guard !nodes.isEmpty, !blocks.isEmpty else { return Result(text: "", blockIndices: [], roots: []) }
         var score = [Double](repeating: 0, count: nodes.count)
         var scored = [Bool](repeating: false, count: nodes.count)
-        let unlikely = unlikelyNodes()
+        let unlikely = unlikelyNodes(strictClasses: strictClasses)
 
         func initialize(_ n: Int) {
             guard !scored[n] else { return }
@@ -35,6 +45,10 @@ struct MainText {
             let owner = Int(block.node)
             let ownerTag = Int(nodes[owner].tag)
             if isHeading(ownerTag) || unlikely[owner] { continue }
+            // List items, captions and definition terms are galleries and link lists far
+            // more often than prose (Readability does not score them either).
+            if ownerTag == INGEST_HTML_TAG_LI || ownerTag == INGEST_HTML_TAG_FIGCAPTION
+                || ownerTag == INGEST_HTML_TAG_DT || ownerTag == INGEST_HTML_TAG_TH { continue }
             let contentScore = 1.0 + Double(block.punct) + min(Double(chars) / 100.0, 3.0)
             var ancestor = Int(nodes[owner].parent)
             var level = 0
@@ -84,14 +98,31 @@ struct MainText {
                     else if length > 0 && length <= 80 && density == 0 && node.punct > 0 { roots.append(child) }
                 }
             }
-            roots.sort()
         }
+        // Bodies split by ads and embeds into same-named sections far apart in the tree
+        // (`<div class="article-text">` × N): every such section belongs to the article.
+        let topAttributes = page.attributes(of: nodes[top])
+        if !topAttributes.isEmpty {
+            var n = 0
+            while n < nodes.count {
+                let node = nodes[n]
+                if n != top, node.tag == nodes[top].tag, !unlikely[n], node.text_chars >= 20,
+                   linkDensity(node) < 0.3, !roots.contains(where: { page.contains($0, n) || page.contains(n, $0) }),
+                   page.attributes(of: node) == topAttributes {
+                    roots.append(n)
+                    n = Int(node.subtree_end) + 1
+                    continue
+                }
+                n += 1
+            }
+        }
+        roots.sort()
         return collect(roots: roots, excluded: excluded, unlikely: unlikely)
     }
 
     /// Nodes inside comment sections, navigation and similar furniture: their text
     /// neither votes nor becomes content (Readability removes them before scoring).
-    private func unlikelyNodes() -> [Bool] {
+    private func unlikelyNodes(strictClasses: Bool) -> [Bool] {
         let nodes = page.nodes
         var unlikely = [Bool](repeating: false, count: nodes.count)
         for n in 0..<nodes.count {
@@ -99,7 +130,7 @@ struct MainText {
             if parent >= 0 && unlikely[parent] { unlikely[n] = true; continue }
             let tag = Int(nodes[n].tag)
             if tag == INGEST_HTML_TAG_BODY || tag == INGEST_HTML_TAG_HTML { continue }
-            unlikely[n] = isBoilerplate(nodes[n])
+            unlikely[n] = strictClasses ? isBoilerplate(nodes[n]) : isFurniture(nodes[n])
         }
         return unlikely
     }
@@ -161,6 +192,12 @@ struct MainText {
         return negative && hints & UInt32(INGEST_HTML_HINT_POSITIVE) == 0
     }
 
+    private func isFurniture(_ node: HTMLPage.Node) -> Bool {
+        let tag = Int(node.tag)
+        if tag == INGEST_HTML_TAG_NAV || tag == INGEST_HTML_TAG_FOOTER { return true }
+        return node.hints & UInt32(INGEST_HTML_HINT_COMMENT) != 0 && node.hints & UInt32(INGEST_HTML_HINT_POSITIVE) == 0
+    }
+
     /// A boilerplate container between the block and the chosen root (exclusive).
     private func insideBoilerplate(_ owner: Int, below root: Int) -> Bool {
         var n = owner
@@ -182,7 +219,7 @@ struct MainText {
         guard chars < 120 else { return false }
         let lower = text.lowercased()
         for prefix in boilerplatePrefixes where lower.hasPrefix(prefix) { return true }
-        if chars < 60 && (lower.contains("all rights reserved") || lower.contains("版权所有")) { return true }
+        if chars < 60 && (TextSearch.contains(lower, "all rights reserved") || TextSearch.contains(lower, "版权所有")) { return true }
         return false
     }
 }

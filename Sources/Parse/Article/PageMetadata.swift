@@ -6,7 +6,6 @@ import CLibXML
 struct PageMetadata {
     var titleTag: String?
     var lang: String?
-    var charset: String?
     /// `name`/`property`/`itemprop`/`http-equiv` lower-cased → first non-empty content.
     var named: [String: String] = [:]
     var canonical: String?
@@ -19,17 +18,17 @@ struct PageMetadata {
         for meta in page.metas {
             switch Int(meta.kind) {
             case INGEST_HTML_META_NAME:
-                let key = page.key(of: meta).lowercased().trimmingCharacters(in: .whitespaces)
-                let value = page.value(of: meta).trimmingCharacters(in: .whitespacesAndNewlines)
-                if key == "charset" {
-                    if charset == nil { charset = value }
-                } else if !value.isEmpty, named[key] == nil {
-                    named[key] = value
+                // `property="og:title twitter:title"` names several keys at once.
+                let value = page.value(of: meta).trimmedSpaces
+                guard !value.isEmpty else { break }
+                for key in page.key(of: meta).lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                    let key = String(key)
+                    if named[key] == nil { named[key] = value }
                 }
             case INGEST_HTML_META_LINK:
                 let rel = page.key(of: meta).lowercased()
                 if rel.split(separator: " ").contains("canonical"), canonical == nil {
-                    canonical = page.value(of: meta).trimmingCharacters(in: .whitespacesAndNewlines)
+                    canonical = page.value(of: meta).trimmedSpaces
                 }
             case INGEST_HTML_META_TITLE:
                 if titleTag == nil { titleTag = page.value(of: meta) }
@@ -38,18 +37,15 @@ struct PageMetadata {
             case INGEST_HTML_META_TIME:
                 times.append((page.key(of: meta), page.value(of: meta), Int(meta.node)))
             case INGEST_HTML_META_ITEMPROP:
-                itemprops.append((page.key(of: meta), page.value(of: meta).trimmingCharacters(in: .whitespacesAndNewlines), Int(meta.node)))
+                itemprops.append((page.key(of: meta), page.value(of: meta).trimmedSpaces, Int(meta.node)))
             case INGEST_HTML_META_LANG:
                 if lang == nil { lang = page.value(of: meta) }
             case INGEST_HTML_META_AUTHOR_LINK:
-                let name = page.value(of: meta).trimmingCharacters(in: .whitespacesAndNewlines)
+                let name = page.value(of: meta).trimmedSpaces
                 if !name.isEmpty { authorLinks.append(name) }
             default:
                 break
             }
-        }
-        if charset == nil, let contentType = named["content-type"] {
-            charset = PageCharset.charsetParameter(contentType)
         }
     }
 
@@ -81,7 +77,7 @@ struct LinkedData {
     ]
 
     mutating func absorb(jsonText: String) {
-        var text = jsonText.trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = jsonText.trimmedSpaces
         if text.hasPrefix("<!--") { text.removeFirst(4) }
         if text.hasSuffix("-->") { text.removeLast(3) }
         guard let data = text.data(using: .utf8),
@@ -130,7 +126,7 @@ struct LinkedData {
 
     private static func text(_ value: Any?) -> String? {
         if let s = value as? String {
-            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = s.trimmedSpaces
             return t.isEmpty ? nil : t
         }
         if let a = value as? [Any], let first = a.first { return text(first) }
@@ -140,11 +136,23 @@ struct LinkedData {
 
     private static func names(_ value: Any?) -> [String] {
         if let s = value as? String {
-            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = s.trimmedSpaces
             return t.isEmpty ? [] : [t]
         }
         if let a = value as? [Any] { return a.flatMap { names($0) } }
         if let o = value as? [String: Any] { return text(o["name"]).map { [$0] } ?? [] }
         return []
+    }
+}
+
+extension String {
+    /// White space trimmed at both ends without Foundation's CharacterSet machinery.
+    var trimmedSpaces: String {
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last,
+              first.properties.isWhitespace || last.properties.isWhitespace else { return self }
+        let scalars = unicodeScalars
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[start...end])
     }
 }

@@ -6,6 +6,8 @@ enum VisibleDate {
     nonisolated(unsafe) private static let patterns: [NSRegularExpression] = [
         // 2019-09-07 13:43:45, 2019年11月25日 18:57, 2005/5/7 21:23, 2022.02.06
         #"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*(?:T|\s)?\s*\d{1,2}\s*[:：时]\s*\d{1,2}(?:\s*[:：分]\s*\d{1,2})?)?"#,
+        // 7/5/2005 9:23:57 PM (US-style forum and blog stamps)
+        #"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?"#,
         // Nov 7, 2025 2:25 PM / November 7, 2025
         #"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?)?"#,
         // 7 November 2025 14:25
@@ -28,11 +30,11 @@ enum VisibleDate {
         var current = ""
         for ch in s {
             if ch.isASCII && ch.isNumber { current.append(ch) } else if !current.isEmpty {
-                numbers.append(Int(current)!); current = ""
+                numbers.append(Int(current.prefix(9)) ?? 0); current = ""
                 if numbers.count == 3 { break }
             }
         }
-        if !current.isEmpty && numbers.count < 3 { numbers.append(Int(current)!) }
+        if !current.isEmpty && numbers.count < 3 { numbers.append(Int(current.prefix(9)) ?? 0) }
         guard numbers.count >= 3, numbers[0] > 1900 else { return nil }
         return Array(numbers.prefix(3))
     }
