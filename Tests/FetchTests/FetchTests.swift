@@ -766,6 +766,8 @@ struct RetryPolicyTests {
         #expect(SourceLocation("file:///tmp/a%20b.xml") == .file(path: "/tmp/a b.xml", fileURL: "file:///tmp/a%20b.xml"))
         #expect(SourceLocation("file://localhost/tmp/a.xml") == .file(path: "/tmp/a.xml", fileURL: "file:///tmp/a.xml"))
         #expect(SourceLocation("/tmp/x/../a.xml") == .file(path: "/tmp/a.xml", fileURL: "file:///tmp/a.xml"))
+        #expect(SourceLocation("file:///tmp/新闻 1.xml") == .file(path: "/tmp/新闻 1.xml", fileURL: URL(fileURLWithPath: "/tmp/新闻 1.xml").absoluteString))
+        #expect(SourceLocation("/tmp/新闻 1.xml") == .file(path: "/tmp/新闻 1.xml", fileURL: "file:///tmp/%E6%96%B0%E9%97%BB%201.xml"))
         #expect(SourceLocation("http://[::1]:8080/a b") == .http(url: "http://[::1]:8080/a%20b", hostKey: "http://[::1]:8080"))
         #expect(SourceLocation("http://user:pw@Example.com:81/?q=中") == .http(url: "http://user:pw@Example.com:81/?q=%E4%B8%AD", hostKey: "http://example.com:81"))
         #expect(SourceLocation("http://example.com:http/") == .refused("malformed URL: http://example.com:http/"))
