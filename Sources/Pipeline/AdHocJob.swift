@@ -93,12 +93,17 @@ public enum AdHocJob {
     }
 }
 
-/// Run ids sort by time and are unique across machines: `20251107T022500Z-3f9a1c`.
+/// Run ids sort by time (to the millisecond) and are unique across machines:
+/// `20251107T022500123Z-3f9a1c0e`.
 public enum RunID {
     public static func make(now: Date = Date()) -> String {
-        let stamp = RFC3339.utc(Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)))
-            .replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+        let ms = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = Date(timeIntervalSince1970: Double(ms / 1000))
+        let stamp = RFC3339.utc(seconds).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+            .dropLast()  // the "Z"
+        let millis = String(ms % 1000)
         let random = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        return stamp + "-" + String(repeating: "0", count: 8 - random.count) + random
+        return stamp + String(repeating: "0", count: 3 - millis.count) + millis + "Z-"
+            + String(repeating: "0", count: 8 - random.count) + random
     }
 }

@@ -68,6 +68,9 @@ let crashUniverse = 1_500
                 },
                 published: { part in try journal.append("P\t\(part.pendingNames.joined(separator: ","))\n") })
             state.emitted.formUnion(todo)
+            // Pace the writer so that the parent's kill, 0-60 ms after the start mark, lands
+            // mid-write however fast this machine's fsync is.
+            try await Task.sleep(for: .milliseconds(1))
         }
     }
 
