@@ -90,11 +90,18 @@ public enum LanguageDetector {
         // `text` holds only Latin letters (ASCII already lower-case) separated by spaces.
         var counts = [Int](repeating: 0, count: functionWords.count)
         var seen = 0
-        for w in text.split(separator: " ") {
-            seen += 1
-            if seen > 40 { break }
-            guard let bits = functionWordBits[w] else { continue }
-            for i in 0..<functionWords.count where bits & (1 << UInt8(i)) != 0 { counts[i] += 1 }
+        var start = text.startIndex
+        let end = text.endIndex
+        // Walk words without building an array of them.
+        while start < end, seen < 40 {
+            let stop = text[start...].firstIndex(of: " ") ?? end
+            if stop > start {
+                seen += 1
+                if let bits = functionWordBits[text[start..<stop]] {
+                    for i in 0..<functionWords.count where bits & (1 << UInt8(i)) != 0 { counts[i] += 1 }
+                }
+            }
+            start = stop < end ? text.index(after: stop) : end
         }
         var best = 0
         for i in 1..<counts.count where counts[i] > counts[best] { best = i }
