@@ -33,7 +33,7 @@ public enum LanguageDetector {
             if inLatinWord { inLatinWord = false; if scanned < 2000 { latin.appendASCII(0x20) } }
             if CJK.isHan(v) {
                 han += 1
-                if ScriptTables.traditionalOnly.contains(v) { trad += 1 } else if ScriptTables.simplifiedOnly.contains(v) { simp += 1 }
+                if ScriptTables.traditionalBits.contains(v) { trad += 1 } else if ScriptTables.simplifiedBits.contains(v) { simp += 1 }
             } else if (0x3040...0x30FF).contains(v) && v != 0x30FB && v != 0x30FC { kana += 1 }
             else if (0xAC00...0xD7AF).contains(v) || (0x1100...0x11FF).contains(v) || (0x3130...0x318F).contains(v) { hangul += 1 }
             else if (0x0400...0x04FF).contains(v) {
