@@ -33,7 +33,7 @@ public enum LanguageDetector {
             if inLatinWord { inLatinWord = false; if scanned < 2000 { latin.appendASCII(0x20) } }
             if CJK.isHan(v) {
                 han += 1
-                if ScriptTables.traditionalOnly.contains(v) { trad += 1 } else if ScriptTables.simplifiedOnly.contains(v) { simp += 1 }
+                if ScriptTables.traditionalBits.contains(v) { trad += 1 } else if ScriptTables.simplifiedBits.contains(v) { simp += 1 }
             } else if (0x3040...0x30FF).contains(v) && v != 0x30FB && v != 0x30FC { kana += 1 }
             else if (0xAC00...0xD7AF).contains(v) || (0x1100...0x11FF).contains(v) || (0x3130...0x318F).contains(v) { hangul += 1 }
             else if (0x0400...0x04FF).contains(v) {
@@ -90,11 +90,18 @@ public enum LanguageDetector {
         // `text` holds only Latin letters (ASCII already lower-case) separated by spaces.
         var counts = [Int](repeating: 0, count: functionWords.count)
         var seen = 0
-        for w in text.split(separator: " ") {
-            seen += 1
-            if seen > 40 { break }
-            guard let bits = functionWordBits[w] else { continue }
-            for i in 0..<functionWords.count where bits & (1 << UInt8(i)) != 0 { counts[i] += 1 }
+        var start = text.startIndex
+        let end = text.endIndex
+        // Walk words without building an array of them.
+        while start < end, seen < 40 {
+            let stop = text[start...].firstIndex(of: " ") ?? end
+            if stop > start {
+                seen += 1
+                if let bits = functionWordBits[text[start..<stop]] {
+                    for i in 0..<functionWords.count where bits & (1 << UInt8(i)) != 0 { counts[i] += 1 }
+                }
+            }
+            start = stop < end ? text.index(after: stop) : end
         }
         var best = 0
         for i in 1..<counts.count where counts[i] > counts[best] { best = i }

@@ -76,6 +76,11 @@ enum ScriptTables {
         return set.subtracting(stop)
     }()
 
+    /// Bitmaps over U+3400…U+FAFF for the detector's per-character test (a set lookup
+    /// hashes; this is a shift and a mask).
+    static let traditionalBits: ScalarBitmap = ScalarBitmap(traditionalOnly)
+    static let simplifiedBits: ScalarBitmap = ScalarBitmap(simplifiedOnly)
+
     /// Scalars that only appear in Simplified writing.
     static let simplifiedOnly: Set<UInt32> = {
         let traditional = Set(toSimplified.keys)
@@ -143,4 +148,27 @@ public func trimWhitespace(_ s: String) -> String {
     guard let a = sc.firstIndex(where: { !$0.properties.isWhitespace }),
           let b = sc.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
     return String(sc[a...b])
+}
+
+/// Membership of CJK scalars (U+3400…U+FAFF) as one bit each.
+struct ScalarBitmap: Sendable {
+    static let lower: UInt32 = 0x3400
+    static let upper: UInt32 = 0xFAFF
+    let words: [UInt64]
+
+    init(_ set: Set<UInt32>) {
+        var w = [UInt64](repeating: 0, count: Int((Self.upper - Self.lower) / 64 + 1))
+        for v in set where v >= Self.lower && v <= Self.upper {
+            let i = Int(v - Self.lower)
+            w[i >> 6] |= 1 << UInt64(i & 63)
+        }
+        words = w
+    }
+
+    @inline(__always)
+    func contains(_ v: UInt32) -> Bool {
+        guard v >= Self.lower && v <= Self.upper else { return false }
+        let i = Int(v - Self.lower)
+        return words[i >> 6] & (1 << UInt64(i & 63)) != 0
+    }
 }

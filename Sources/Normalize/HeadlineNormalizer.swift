@@ -27,7 +27,9 @@ public struct HeadlineNormalizer: Sendable {
     /// - Parameter decodeMarkup: decode entities and remove tags first. Parse already hands
     ///   over plain text (`title_raw`), and decoding twice would turn a published `&amp;`
     ///   into `&`, so this is for callers holding HTML.
-    public func normalize(_ text: String, decodeMarkup: Bool = false) -> NormalizedHeadline {
+    ///   - chinese: whether the headline is Chinese, when the caller already knows (the
+    ///     item's language); nil detects it from the headline.
+    public func normalize(_ text: String, decodeMarkup: Bool = false, chinese: Bool? = nil) -> NormalizedHeadline {
         var t = decodeMarkup ? PlainText.fromHTML(text) : text
         t = Self.clean(t)
         var source: NewsSource?
@@ -37,7 +39,7 @@ public struct HeadlineNormalizer: Sendable {
             source = stripped.source
             glued = stripped.printed
         }
-        if Self.isChinese(t) { t = Self.fullWidthPunctuationBetweenHan(t) }
+        if chinese ?? Self.isChinese(t) { t = Self.fullWidthPunctuationBetweenHan(t) }
         return NormalizedHeadline(title: t, source: source, gluedName: glued)
     }
 

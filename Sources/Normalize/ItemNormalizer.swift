@@ -44,19 +44,21 @@ public struct ItemNormalizer: Sendable {
         let info = context.info
         let feedSource = context.source
 
-        // Text.
+        // Language from the item's own text; the declaration only breaks ties.
         let titleRaw = raw.title ?? ""
-        let headline = headlines.normalize(titleRaw)
         let summary = raw.summary.flatMap(Self.paragraphs)
         let content = raw.content.flatMap(Self.paragraphs)
-
-        // Language from the item's own text; the declaration only breaks ties.
         let declared = raw.language ?? info.language ?? feedSource.language
-        var sample = headline.title
+        var sample = titleRaw
         if let body = summary ?? content { sample += "\n" + body.prefix(400) }
         let declaredTag = declared.map(Self.canonicalLanguage)
         let lang = LanguageDetector.detect(sample, hint: declared) ?? declaredTag
         let chinese = lang?.hasPrefix("zh") == true || declaredTag?.hasPrefix("zh") == true
+
+        // Headline: the Chinese punctuation rule needs Han characters on both sides anyway,
+        // so a Chinese item with Han in its headline is enough to apply it.
+        let titleIsChinese = lang?.hasPrefix("zh") == true && titleRaw.unicodeScalars.contains(where: { CJK.isHan($0.value) })
+        let headline = headlines.normalize(titleRaw, chinese: titleIsChinese)
 
         // Outlet behind the feed, for its zone and as a source fallback.
         let feedOutlet = outlet(of: context)
