@@ -52,7 +52,22 @@ public struct ItemNormalizer: Sendable {
         var sample = titleRaw
         if let body = summary ?? content { sample += "\n" + body.prefix(400) }
         let declaredTag = declared.map(Self.canonicalLanguage)
-        let lang = LanguageDetector.detect(sample, hint: declared) ?? declaredTag
+        // A Chinese headline makes a Chinese item whatever language its summary is in (the
+        // seed carries an English abstract under a Chinese headline); a Chinese body then only
+        // helps tell Traditional from Simplified. Otherwise headline and body decide together.
+        let sampleLang = LanguageDetector.detect(sample, hint: declared)
+        let titleLang: String?
+        if titleRaw.unicodeScalars.lazy.filter({ CJK.isHan($0.value) }).prefix(2).count == 2 {
+            titleLang = LanguageDetector.detect(titleRaw, hint: declared)
+        } else {
+            titleLang = nil
+        }
+        let lang: String?
+        if let t = titleLang, t.hasPrefix("zh") {
+            lang = sampleLang?.hasPrefix("zh") == true ? sampleLang : t
+        } else {
+            lang = sampleLang ?? declaredTag
+        }
         let chinese = lang?.hasPrefix("zh") == true || declaredTag?.hasPrefix("zh") == true
 
         // Headline: the Chinese punctuation rule needs Han characters on both sides anyway,
