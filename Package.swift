@@ -81,6 +81,9 @@ let package = Package(
         // Benchmark: topic tagging cost against taxonomy size (`swift run -c release tag-bench`).
         .executableTarget(name: "tag-bench", dependencies: ["Tag", "NewsText"], path: "Sources/tag-bench"),
 
+        // Local feed server for the fetch benchmark (`scripts/bench-fetch.sh`).
+        .executableTarget(name: "bench-server", dependencies: ["TestHTTPServer"], path: "Benchmarks/bench-server"),
+
         // MARK: Tests
         .target(name: "CTestGzip", path: "Tests/TestHTTPServer/CTestGzip"),
         .target(name: "TestHTTPServer", dependencies: ["CTestGzip"], path: "Tests/TestHTTPServer", exclude: ["CTestGzip"]),
