@@ -59,6 +59,28 @@ struct ArticleFixtureTests {
         #expect(RFC3339.utc(date.instant) == "2025-11-06T18:25:00Z")
     }
 
+    /// The pipeline extracts pages on several tasks at once: libxml2 state and the C
+    /// lookup tables must not leak between them.
+    @Test func concurrentExtractionsAgree() async throws {
+        let seed = try fixtureDocument("seed-like.html")
+        let gbk = try fixtureDocument("gbk-declared-gb2312.html", url: "file:///gbk.html", contentType: nil)
+        let results = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+            for i in 0..<16 {
+                group.addTask {
+                    let doc = i % 2 == 0 ? seed : gbk
+                    return (i, try ArticleExtractor().extract(doc).items.first?.title)
+                }
+            }
+            var titles: [Int: String?] = [:]
+            for try await (i, title) in group { titles[i] = title }
+            return titles
+        }
+        for (i, title) in results {
+            #expect(title == (i % 2 == 0 ? "当全球习惯了中国技术,所谓“脱钩”就失去了根基" : "开源模型改变软件行业"))
+        }
+        #expect(results.count == 16)
+    }
+
     @Test func jsonLDGraphOutranksMetaAndVisibleDates() throws {
         let html = """
         <html><head><title>Chips and open weights | Example News</title>
