@@ -126,6 +126,33 @@ struct AdHocCLITests {
         #expect(guids(try parseJSONLines(plain.stdout)) == guids(fromOPML), "same feeds whatever the list format")
     }
 
+    @Test("--page: the seed-shaped article page gives one record with the seed's facts, from a path and over HTTP")
+    func seedPage() throws {
+        let fixture = "Tests/ParseTests/Fixtures/article/seed-like.html"
+        let html = try Data(contentsOf: packageRoot.appendingPathComponent(fixture))
+        let server = try TestHTTPServer { _ in .bytes([UInt8](html), contentType: "text/html; charset=utf-8") }
+        defer { server.stop() }
+        for src in [fixture, server.url("/2025/11/07/article.html")] {
+            let r = try runIngest(["--page", src])
+            #expect(r.status == 0, "\(r.stderr)")
+            let records = try parseJSONLines(r.stdout)
+            #expect(records.count == 1)
+            let rec = try #require(records.first)
+            checkItemContract(rec)
+            #expect(rec["title"] as? String == "当全球习惯了中国技术，所谓“脱钩”就失去了根基")
+            let source = rec["source"] as? [String: Any]
+            #expect(source?["name"] as? String == "钛媒体APP")
+            #expect(source?["id"] as? String == "tmtpost")
+            #expect(rec["published_at"] as? String == "2025-11-06T18:25:00Z")
+            #expect(rec["lang"] as? String == "zh-Hans")
+            #expect((rec["summary"] as? String)?.hasPrefix("Core Insights") == true)
+            let topics = rec["topics"] as? [String] ?? []
+            #expect(topics.contains("decoupling") && topics.contains("open-source"))
+            let feed = rec["feed"] as? [String: Any]
+            #expect(feed?["url"] is NSNull, "a page has no feed")
+        }
+    }
+
     @Test("usage errors, --help and --version")
     func usage() throws {
         let none = try runIngest([])
