@@ -70,6 +70,9 @@ typedef struct {
     scoped_string langs[MAX_STACK];
     int nlangs;
     int saw_rss090;
+    /* First, optimistic pass over the bytes as they are: the first error stops it and
+     * the document is read again after the repair pass. */
+    int optimistic, bail;
 
     /* Element names are interned in libxml2's dictionary, so (name, namespace) pointers
      * identify an element kind for the whole parse: classify each kind once. */
@@ -635,6 +638,11 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
 static void on_error(void *ctx, xmlErrorPtr err) {
     feed_state *st = ctx;
     if (!err || err->level == XML_ERR_WARNING) return;
+    if (st->optimistic) {
+        st->bail = 1;
+        if (st->ctxt) xmlStopParser(st->ctxt);
+        return;
+    }
     st->result->error_count++;
     add_message(st, err->message ? err->message : "parse error", err->line);
     if (st->result->error_count >= st->limits->max_errors && st->ctxt) {
@@ -643,24 +651,103 @@ static void on_error(void *ctx, xmlErrorPtr err) {
     }
 }
 
-int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, const ingest_feed_limits *limits,
-                      ingest_item_callback callback, void *context, ingest_feed_result *result) {
-    memset(result, 0, sizeof *result);
+static feed_state *new_state(const char *base_url, const ingest_feed_limits *limits, ingest_item_callback callback,
+                             void *context, ingest_feed_result *result) {
     feed_state *st = calloc(1, sizeof *st);
-    if (!st) return -1;
+    if (!st) return NULL;
     st->limits = limits;
     st->callback = callback;
     st->context = context;
     st->result = result;
     st->document_base = base_url;
+    return st;
+}
 
+static void free_state(feed_state *st) {
+    pop_scopes(st, 0);
+    free(st->messages.data);
+    free(st->item.arena.data);
+    free(st->channel.arena.data);
+    free(st->scratch.data);
+    free(st->channel_lang);
+    free(st->item_lang);
+    free(st);
+}
+
+static void run_sax(feed_state *st, const char *input, size_t input_len) {
+    if (!input_len) return;
+    xmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = on_start;
+    sax.endElementNs = on_end;
+    sax.characters = on_chars;
+    sax.cdataBlock = on_chars;
+    sax.serror = on_error;
+    /* No DTD loading, no entity substitution, no network; HUGE lifts libxml2's 10 MB
+     * text-node limit, our caps (document size in Swift, depth, fields, entity
+     * budget) bound the work instead. */
+    int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_IGNORE_ENC | XML_PARSE_NOWARNING;
+    /* Pull parsing over the whole buffer: faster than the push parser, which rescans
+     * for the end of each construct. The handler is ours for the parse only. */
+    xmlParserCtxtPtr ctxt = input_len <= 0x7fffffff ? xmlCreateMemoryParserCtxt(input, (int)input_len) : NULL;
+    if (!ctxt) return;
+    xmlSAXHandlerPtr original = ctxt->sax;
+    ctxt->sax = &sax;
+    ctxt->userData = st;
+    xmlCtxtUseOptions(ctxt, options);
+    st->ctxt = ctxt;
+    xmlParseDocument(ctxt);
+    ctxt->sax = original;
+    ctxt->userData = ctxt;
+    xmlFreeParserCtxt(ctxt);
+    st->ctxt = NULL;
+}
+
+static void finish_document(feed_state *st) {
+    /* A truncated document leaves its last item open: what was read is still an item. */
+    if (st->capturing) finish_capture(st);
+    if (st->item_depth) finish_item(st);
+    deliver(st, &st->channel, 1, st->channel_lang);
+    st->result->messages = st->messages.data;
+    st->messages.data = NULL;
+    if (st->saw_rss090 && st->result->root == INGEST_ROOT_RDF) strcpy(st->result->version, "0.90");
+}
+
+int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, const ingest_feed_limits *limits,
+                      ingest_item_callback callback, void *context, ingest_feed_result *result) {
+    memset(result, 0, sizeof *result);
+    const char *s = (const char *)utf8;
+
+    /* Most feeds are well-formed and carry no DOCTYPE: read them as they are. */
+    size_t body = 0;
+    int junk = 0;
+    if (!ingest_prolog_scan(s, len, &body, &junk)) {
+        feed_state *st = new_state(base_url, limits, callback, context, result);
+        if (!st) return -1;
+        st->optimistic = 1;
+        if (junk) add_message(st, "junk before the XML prolog skipped", 0);
+        run_sax(st, s + body, len - body);
+        if (!st->bail) {
+            finish_document(st);
+            free_state(st);
+            return 0;
+        }
+        /* Something needs repair: the caller drops what it was given, and we start over. */
+        callback(context, -1, NULL, 0, NULL);
+        free_state(st);
+        memset(result, 0, sizeof *result);
+    }
+
+    feed_state *st = new_state(base_url, limits, callback, context, result);
+    if (!st) return -1;
     text_buf doc = {0};
     repair_stats rs;
     const char *input = NULL;
     size_t input_len = 0;
-    if (ingest_repair_document((const char *)utf8, len, limits->max_entity_expansion, &doc, &rs, &input, &input_len) != 0) {
+    if (ingest_repair_document(s, len, limits->max_entity_expansion, &doc, &rs, &input, &input_len) != 0) {
         free(doc.data);
-        free(st);
+        free_state(st);
         return -1;
     }
     result->repaired_entities = rs.repaired + rs.html_entities;
@@ -669,52 +756,10 @@ int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, con
     result->external_entities = rs.external_entities + rs.external_declared;
     result->control_chars = rs.control_chars;
     if (rs.junk_before_prolog) add_message(st, "junk before the XML prolog skipped", 0);
-
-    if (input_len) {
-        xmlSAXHandler sax;
-        memset(&sax, 0, sizeof sax);
-        sax.initialized = XML_SAX2_MAGIC;
-        sax.startElementNs = on_start;
-        sax.endElementNs = on_end;
-        sax.characters = on_chars;
-        sax.cdataBlock = on_chars;
-        sax.serror = on_error;
-        /* No DTD loading, no entity substitution, no network; HUGE lifts libxml2's 10 MB
-         * text-node limit, our caps (document size in Swift, depth, fields, entity
-         * budget above) bound the work instead. */
-        int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_IGNORE_ENC | XML_PARSE_NOWARNING;
-        /* Pull parsing over the whole buffer: faster than the push parser, which rescans
-         * for the end of each construct. The handler is ours for the parse only. */
-        xmlParserCtxtPtr ctxt = input_len <= 0x7fffffff ? xmlCreateMemoryParserCtxt(input, (int)input_len) : NULL;
-        if (ctxt) {
-            xmlSAXHandlerPtr original = ctxt->sax;
-            ctxt->sax = &sax;
-            ctxt->userData = st;
-            xmlCtxtUseOptions(ctxt, options);
-            st->ctxt = ctxt;
-            xmlParseDocument(ctxt);
-            ctxt->sax = original;
-            ctxt->userData = ctxt;
-            xmlFreeParserCtxt(ctxt);
-            st->ctxt = NULL;
-        }
-    }
+    run_sax(st, input, input_len);
     free(doc.data);
-
-    /* A truncated document leaves its last item open: what was read is still an item. */
-    if (st->capturing) finish_capture(st);
-    if (st->item_depth) finish_item(st);
-    deliver(st, &st->channel, 1, st->channel_lang);
-
-    pop_scopes(st, 0);
-    result->messages = st->messages.data;
-    free(st->item.arena.data);
-    free(st->channel.arena.data);
-    free(st->scratch.data);
-    free(st->channel_lang);
-    free(st->item_lang);
-    if (st->saw_rss090 && result->root == INGEST_ROOT_RDF) strcpy(result->version, "0.90");
-    free(st);
+    finish_document(st);
+    free_state(st);
     return 0;
 }
 

@@ -56,7 +56,9 @@ typedef struct {
 } ingest_field;
 
 /* One finished item (is_channel 0) or the feed-level fields (is_channel 1, delivered once,
- * after the last item). `lang` is the xml:lang in scope, or NULL. */
+ * after the last item). `lang` is the xml:lang in scope, or NULL. is_channel -1 (no
+ * fields) means: forget everything delivered so far, the document is being read again
+ * after repair. */
 typedef void (*ingest_item_callback)(void *context, int32_t is_channel, const ingest_field *fields,
                                      int32_t count, const char *lang);
 
