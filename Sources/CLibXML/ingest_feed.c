@@ -7,6 +7,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/uri.h>
 #include <libxml/xmlreader.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -651,6 +652,11 @@ static void on_error(void *ctx, xmlErrorPtr err) {
     }
 }
 
+/* libxml2's global set-up is not safe to race; parses run on many threads at once. */
+static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
+static void libxml_init(void) { xmlInitParser(); }
+void ingest_xml_init(void) { pthread_once(&libxml_once, libxml_init); }
+
 static feed_state *new_state(const char *base_url, const ingest_feed_limits *limits, ingest_item_callback callback,
                              void *context, ingest_feed_result *result) {
     feed_state *st = calloc(1, sizeof *st);
@@ -716,6 +722,7 @@ static void finish_document(feed_state *st) {
 
 int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, const ingest_feed_limits *limits,
                       ingest_item_callback callback, void *context, ingest_feed_result *result) {
+    ingest_xml_init();
     memset(result, 0, sizeof *result);
     const char *s = (const char *)utf8;
 
@@ -796,6 +803,7 @@ static void html_silent(void *ctx, xmlErrorPtr err) { (void)ctx; (void)err; }
 
 void ingest_html_links(const uint8_t *utf8, size_t len, ingest_html_link_callback callback, void *context,
                        char **base_href) {
+    ingest_xml_init();
     *base_href = NULL;
     links_state ls = {callback, context, base_href};
     htmlSAXHandler sax;
@@ -814,6 +822,7 @@ void ingest_html_links(const uint8_t *utf8, size_t len, ingest_html_link_callbac
 /* ---------------------------------------------------------------- floor */
 
 long ingest_xml_reader_floor(const uint8_t *utf8, size_t len) {
+    ingest_xml_init();
     xmlTextReaderPtr r = xmlReaderForMemory((const char *)utf8, (int)len, NULL, "UTF-8",
                                             XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOERROR |
                                                 XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC);

@@ -405,3 +405,19 @@ func document(_ bytes: [UInt8], url: String = "https://example.org/feeds/main.xm
         #expect(try FeedParser().parse(document(xml)).items.first?.link == "https://e.example/1.html")
     }
 }
+
+@Suite struct ConcurrencyTests {
+    @Test func parsesOnManyTasksAtOnce() async throws {
+        let xml = "<rss version=\"2.0\"><channel><title>T</title>"
+            + (0..<50).map { "<item><title>Item \($0) &amp; &eacute;</title><link>/p/\($0)</link></item>" }.joined()
+            + "</channel></rss>"
+        let doc = document(xml)
+        let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<16 { group.addTask { try FeedParser().parse(doc).items.count } }
+            var all: [Int] = []
+            for try await c in group { all.append(c) }
+            return all
+        }
+        #expect(counts == Array(repeating: 50, count: 16))
+    }
+}

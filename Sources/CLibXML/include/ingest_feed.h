@@ -100,6 +100,10 @@ typedef struct {
 int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, const ingest_feed_limits *limits,
                       ingest_item_callback callback, void *context, ingest_feed_result *result);
 
+/* Initialises libxml2 once per process (thread-safe); every entry point here calls it,
+ * other libxml2 users in this target (the article reader) should too. */
+void ingest_xml_init(void);
+
 /* HTML fragment to plain text: tags dropped, block elements become line breaks, entities
  * (numeric and HTML named) decoded once, white space collapsed. *out is malloc'd. */
 int ingest_html_to_text(const char *html, size_t len, char **out, size_t *out_len);
