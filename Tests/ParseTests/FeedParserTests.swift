@@ -421,3 +421,25 @@ func document(_ bytes: [UInt8], url: String = "https://example.org/feeds/main.xm
         #expect(counts == Array(repeating: 50, count: 16))
     }
 }
+
+@Suite struct SizeTests {
+    @Test func documentsOverTenMegabytesParseAndFieldsAreCapped() throws {
+        let big = String(repeating: "word ", count: 2_400_000) // 12 MB in one text node
+        let xml = "<rss version=\"2.0\"><channel><item><title>Big</title><description>\(big)</description></item>"
+            + "<item><title>After</title></item></channel></rss>"
+        let feed = try FeedParser().parse(document(xml))
+        #expect(feed.items.map(\.title) == ["Big", "After"])
+        #expect((feed.items[0].summary?.utf8.count ?? 0) <= 1 << 20)
+        #expect(feed.items[0].warnings.contains { $0.contains("size limit") })
+    }
+
+    @Test func quadraticBlowupIsBounded() throws {
+        let a = String(repeating: "a", count: 50_000)
+        let refs = String(repeating: "&a;", count: 50_000)
+        let xml = "<!DOCTYPE rss [<!ENTITY a \"\(a)\">]><rss version=\"2.0\"><channel><item><title>q</title><description>\(refs)</description></item></channel></rss>"
+        let feed = try FeedParser().parse(document(xml))
+        #expect(feed.items.count == 1)
+        #expect((feed.items[0].summary?.utf8.count ?? 0) <= ParseLimits().maxEntityExpansionBytes)
+        #expect(feed.info.warnings.contains { $0.contains("entity expansion") })
+    }
+}
