@@ -30,7 +30,10 @@ typedef struct {
 typedef struct {
     field_slot slots[MAX_FIELDS];
     int count;
+    /* Raw captured text and attributes; finished field text goes to `out`, rendered
+     * there directly so that it is never copied back. */
     text_buf arena;
+    text_buf out;
 } record;
 
 typedef struct {
@@ -63,7 +66,6 @@ typedef struct {
     int cap_slot;
 
     record item, channel;
-    text_buf scratch;
 
     scoped_string bases[MAX_STACK];
     int nbases;
@@ -260,13 +262,13 @@ static size_t arena_put(record *r, const char *s, size_t n) {
 
 static void deliver(feed_state *st, record *r, int is_channel, const char *lang) {
     ingest_field fields[MAX_FIELDS];
-    if (r->arena.oom) return;
+    if (r->arena.oom || r->out.oom) return;
     for (int i = 0; i < r->count; i++) {
         field_slot *s = &r->slots[i];
         ingest_field *f = &fields[i];
         f->code = s->code;
         f->ns = s->ns;
-        f->text = r->arena.data + s->text_off;
+        f->text = r->out.data ? r->out.data + s->text_off : "";
         f->text_len = s->text_len;
         f->truncated = s->truncated;
         f->nattrs = s->nattrs;
@@ -281,6 +283,7 @@ static void deliver(feed_state *st, record *r, int is_channel, const char *lang)
 static void reset_record(record *r) {
     r->count = 0;
     r->arena.len = 0;
+    r->out.len = 0;
 }
 
 /* ---------------------------------------------------------------- SAX */
@@ -306,7 +309,9 @@ static void start_item(feed_state *st, int d, int nb_attributes, const xmlChar *
             char *abs = ingest_resolve_uri(raw, current_base(st));
             const char *v = abs ? abs : "";
             s->text_len = strlen(v);
-            s->text_off = arena_put(&st->item, v, s->text_len);
+            s->text_off = st->item.out.len;
+            tb_append(&st->item.out, v, s->text_len);
+            tb_putc(&st->item.out, 0);
             free(raw);
             free(abs);
         }
@@ -572,9 +577,10 @@ static void finish_capture(feed_state *st) {
         /* Raw markup inside the element (unescaped HTML): its text is already decoded. */
         mode = M_TEXT;
     }
-    st->scratch.len = 0;
-    if (mode == M_HTML) ingest_render_text(text, len, INGEST_TEXT_HTML, &st->scratch);
-    else if (mode == M_TEXT) ingest_render_text(text, len, st->cap_children ? INGEST_TEXT_LINE : INGEST_TEXT_PLAIN, &st->scratch);
+    text_buf *out = &r->out;
+    size_t off = out->len;
+    if (mode == M_HTML) ingest_render_text(text, len, INGEST_TEXT_HTML, out);
+    else if (mode == M_TEXT) ingest_render_text(text, len, st->cap_children ? INGEST_TEXT_LINE : INGEST_TEXT_PLAIN, out);
     else {
         trim_range(&text, &len);
         if (mode == M_URL && len) {
@@ -583,19 +589,18 @@ static void finish_capture(feed_state *st) {
                 memcpy(raw, text, len);
                 raw[len] = 0;
                 char *abs = ingest_resolve_uri(raw, current_base(st));
-                if (abs) tb_append(&st->scratch, abs, strlen(abs));
+                if (abs) tb_append(out, abs, strlen(abs));
                 free(abs);
                 free(raw);
             }
         } else {
-            ingest_render_text(text, len, INGEST_TEXT_LINE, &st->scratch);
+            ingest_render_text(text, len, INGEST_TEXT_LINE, out);
         }
     }
+    s->text_off = off;
+    s->text_len = out->len - off;
+    tb_putc(out, 0);
     r->arena.len = st->cap_start;
-    s->text_off = r->arena.len;
-    s->text_len = st->scratch.len;
-    tb_append(&r->arena, st->scratch.data ? st->scratch.data : "", st->scratch.len);
-    tb_putc(&r->arena, 0);
     s->truncated = st->cap_truncated;
     r->count++;
     st->capturing = 0;
@@ -674,7 +679,8 @@ static void free_state(feed_state *st) {
     free(st->messages.data);
     free(st->item.arena.data);
     free(st->channel.arena.data);
-    free(st->scratch.data);
+    free(st->item.out.data);
+    free(st->channel.out.data);
     free(st->channel_lang);
     free(st->item_lang);
     free(st);
