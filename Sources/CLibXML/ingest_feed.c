@@ -7,6 +7,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/uri.h>
 #include <libxml/xmlreader.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,10 @@ typedef struct {
 typedef struct {
     field_slot slots[MAX_FIELDS];
     int count;
+    /* Raw captured text and attributes; finished field text goes to `out`, rendered
+     * there directly so that it is never copied back. */
     text_buf arena;
+    text_buf out;
 } record;
 
 typedef struct {
@@ -62,7 +66,6 @@ typedef struct {
     int cap_slot;
 
     record item, channel;
-    text_buf scratch;
 
     scoped_string bases[MAX_STACK];
     int nbases;
@@ -70,6 +73,9 @@ typedef struct {
     scoped_string langs[MAX_STACK];
     int nlangs;
     int saw_rss090;
+    /* First, optimistic pass over the bytes as they are: the first error stops it and
+     * the document is read again after the repair pass. */
+    int optimistic, bail;
 
     /* Element names are interned in libxml2's dictionary, so (name, namespace) pointers
      * identify an element kind for the whole parse: classify each kind once. */
@@ -256,13 +262,13 @@ static size_t arena_put(record *r, const char *s, size_t n) {
 
 static void deliver(feed_state *st, record *r, int is_channel, const char *lang) {
     ingest_field fields[MAX_FIELDS];
-    if (r->arena.oom) return;
+    if (r->arena.oom || r->out.oom) return;
     for (int i = 0; i < r->count; i++) {
         field_slot *s = &r->slots[i];
         ingest_field *f = &fields[i];
         f->code = s->code;
         f->ns = s->ns;
-        f->text = r->arena.data + s->text_off;
+        f->text = r->out.data ? r->out.data + s->text_off : "";
         f->text_len = s->text_len;
         f->truncated = s->truncated;
         f->nattrs = s->nattrs;
@@ -277,6 +283,7 @@ static void deliver(feed_state *st, record *r, int is_channel, const char *lang)
 static void reset_record(record *r) {
     r->count = 0;
     r->arena.len = 0;
+    r->out.len = 0;
 }
 
 /* ---------------------------------------------------------------- SAX */
@@ -302,7 +309,9 @@ static void start_item(feed_state *st, int d, int nb_attributes, const xmlChar *
             char *abs = ingest_resolve_uri(raw, current_base(st));
             const char *v = abs ? abs : "";
             s->text_len = strlen(v);
-            s->text_off = arena_put(&st->item, v, s->text_len);
+            s->text_off = st->item.out.len;
+            tb_append(&st->item.out, v, s->text_len);
+            tb_putc(&st->item.out, 0);
             free(raw);
             free(abs);
         }
@@ -568,9 +577,10 @@ static void finish_capture(feed_state *st) {
         /* Raw markup inside the element (unescaped HTML): its text is already decoded. */
         mode = M_TEXT;
     }
-    st->scratch.len = 0;
-    if (mode == M_HTML) ingest_render_text(text, len, INGEST_TEXT_HTML, &st->scratch);
-    else if (mode == M_TEXT) ingest_render_text(text, len, st->cap_children ? INGEST_TEXT_LINE : INGEST_TEXT_PLAIN, &st->scratch);
+    text_buf *out = &r->out;
+    size_t off = out->len;
+    if (mode == M_HTML) ingest_render_text(text, len, INGEST_TEXT_HTML, out);
+    else if (mode == M_TEXT) ingest_render_text(text, len, st->cap_children ? INGEST_TEXT_LINE : INGEST_TEXT_PLAIN, out);
     else {
         trim_range(&text, &len);
         if (mode == M_URL && len) {
@@ -579,19 +589,18 @@ static void finish_capture(feed_state *st) {
                 memcpy(raw, text, len);
                 raw[len] = 0;
                 char *abs = ingest_resolve_uri(raw, current_base(st));
-                if (abs) tb_append(&st->scratch, abs, strlen(abs));
+                if (abs) tb_append(out, abs, strlen(abs));
                 free(abs);
                 free(raw);
             }
         } else {
-            ingest_render_text(text, len, INGEST_TEXT_LINE, &st->scratch);
+            ingest_render_text(text, len, INGEST_TEXT_LINE, out);
         }
     }
+    s->text_off = off;
+    s->text_len = out->len - off;
+    tb_putc(out, 0);
     r->arena.len = st->cap_start;
-    s->text_off = r->arena.len;
-    s->text_len = st->scratch.len;
-    tb_append(&r->arena, st->scratch.data ? st->scratch.data : "", st->scratch.len);
-    tb_putc(&r->arena, 0);
     s->truncated = st->cap_truncated;
     r->count++;
     st->capturing = 0;
@@ -635,6 +644,11 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
 static void on_error(void *ctx, xmlErrorPtr err) {
     feed_state *st = ctx;
     if (!err || err->level == XML_ERR_WARNING) return;
+    if (st->optimistic) {
+        st->bail = 1;
+        if (st->ctxt) xmlStopParser(st->ctxt);
+        return;
+    }
     st->result->error_count++;
     add_message(st, err->message ? err->message : "parse error", err->line);
     if (st->result->error_count >= st->limits->max_errors && st->ctxt) {
@@ -643,24 +657,110 @@ static void on_error(void *ctx, xmlErrorPtr err) {
     }
 }
 
-int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, const ingest_feed_limits *limits,
-                      ingest_item_callback callback, void *context, ingest_feed_result *result) {
-    memset(result, 0, sizeof *result);
+/* libxml2's global set-up is not safe to race; parses run on many threads at once. */
+static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
+static void libxml_init(void) { xmlInitParser(); }
+void ingest_xml_init(void) { pthread_once(&libxml_once, libxml_init); }
+
+static feed_state *new_state(const char *base_url, const ingest_feed_limits *limits, ingest_item_callback callback,
+                             void *context, ingest_feed_result *result) {
     feed_state *st = calloc(1, sizeof *st);
-    if (!st) return -1;
+    if (!st) return NULL;
     st->limits = limits;
     st->callback = callback;
     st->context = context;
     st->result = result;
     st->document_base = base_url;
+    return st;
+}
 
+static void free_state(feed_state *st) {
+    pop_scopes(st, 0);
+    free(st->messages.data);
+    free(st->item.arena.data);
+    free(st->channel.arena.data);
+    free(st->item.out.data);
+    free(st->channel.out.data);
+    free(st->channel_lang);
+    free(st->item_lang);
+    free(st);
+}
+
+static void run_sax(feed_state *st, const char *input, size_t input_len) {
+    if (!input_len) return;
+    xmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = on_start;
+    sax.endElementNs = on_end;
+    sax.characters = on_chars;
+    sax.cdataBlock = on_chars;
+    sax.serror = on_error;
+    /* No DTD loading, no entity substitution, no network; HUGE lifts libxml2's 10 MB
+     * text-node limit, our caps (document size in Swift, depth, fields, entity
+     * budget) bound the work instead. */
+    int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_IGNORE_ENC | XML_PARSE_NOWARNING;
+    /* Pull parsing over the whole buffer: faster than the push parser, which rescans
+     * for the end of each construct. The handler is ours for the parse only. */
+    xmlParserCtxtPtr ctxt = input_len <= 0x7fffffff ? xmlCreateMemoryParserCtxt(input, (int)input_len) : NULL;
+    if (!ctxt) return;
+    xmlSAXHandlerPtr original = ctxt->sax;
+    ctxt->sax = &sax;
+    ctxt->userData = st;
+    xmlCtxtUseOptions(ctxt, options);
+    st->ctxt = ctxt;
+    xmlParseDocument(ctxt);
+    ctxt->sax = original;
+    ctxt->userData = ctxt;
+    xmlFreeParserCtxt(ctxt);
+    st->ctxt = NULL;
+}
+
+static void finish_document(feed_state *st) {
+    /* A truncated document leaves its last item open: what was read is still an item. */
+    if (st->capturing) finish_capture(st);
+    if (st->item_depth) finish_item(st);
+    deliver(st, &st->channel, 1, st->channel_lang);
+    st->result->messages = st->messages.data;
+    st->messages.data = NULL;
+    if (st->saw_rss090 && st->result->root == INGEST_ROOT_RDF) strcpy(st->result->version, "0.90");
+}
+
+int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, const ingest_feed_limits *limits,
+                      ingest_item_callback callback, void *context, ingest_feed_result *result) {
+    ingest_xml_init();
+    memset(result, 0, sizeof *result);
+    const char *s = (const char *)utf8;
+
+    /* Most feeds are well-formed and carry no DOCTYPE: read them as they are. */
+    size_t body = 0;
+    int junk = 0;
+    if (!ingest_prolog_scan(s, len, &body, &junk)) {
+        feed_state *st = new_state(base_url, limits, callback, context, result);
+        if (!st) return -1;
+        st->optimistic = 1;
+        if (junk) add_message(st, "junk before the XML prolog skipped", 0);
+        run_sax(st, s + body, len - body);
+        if (!st->bail) {
+            finish_document(st);
+            free_state(st);
+            return 0;
+        }
+        /* Something needs repair: the caller drops what it was given, and we start over. */
+        callback(context, -1, NULL, 0, NULL);
+        free_state(st);
+        memset(result, 0, sizeof *result);
+    }
+
+    feed_state *st = new_state(base_url, limits, callback, context, result);
+    if (!st) return -1;
     text_buf doc = {0};
     repair_stats rs;
     const char *input = NULL;
     size_t input_len = 0;
-    if (ingest_repair_document((const char *)utf8, len, limits->max_entity_expansion, &doc, &rs, &input, &input_len) != 0) {
+    if (ingest_repair_document(s, len, limits->max_entity_expansion, &doc, &rs, &input, &input_len) != 0) {
         free(doc.data);
-        free(st);
+        free_state(st);
         return -1;
     }
     result->repaired_entities = rs.repaired + rs.html_entities;
@@ -669,52 +769,10 @@ int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, con
     result->external_entities = rs.external_entities + rs.external_declared;
     result->control_chars = rs.control_chars;
     if (rs.junk_before_prolog) add_message(st, "junk before the XML prolog skipped", 0);
-
-    if (input_len) {
-        xmlSAXHandler sax;
-        memset(&sax, 0, sizeof sax);
-        sax.initialized = XML_SAX2_MAGIC;
-        sax.startElementNs = on_start;
-        sax.endElementNs = on_end;
-        sax.characters = on_chars;
-        sax.cdataBlock = on_chars;
-        sax.serror = on_error;
-        /* No DTD loading, no entity substitution, no network; HUGE lifts libxml2's 10 MB
-         * text-node limit, our caps (document size in Swift, depth, fields, entity
-         * budget above) bound the work instead. */
-        int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_IGNORE_ENC | XML_PARSE_NOWARNING;
-        /* Pull parsing over the whole buffer: faster than the push parser, which rescans
-         * for the end of each construct. The handler is ours for the parse only. */
-        xmlParserCtxtPtr ctxt = input_len <= 0x7fffffff ? xmlCreateMemoryParserCtxt(input, (int)input_len) : NULL;
-        if (ctxt) {
-            xmlSAXHandlerPtr original = ctxt->sax;
-            ctxt->sax = &sax;
-            ctxt->userData = st;
-            xmlCtxtUseOptions(ctxt, options);
-            st->ctxt = ctxt;
-            xmlParseDocument(ctxt);
-            ctxt->sax = original;
-            ctxt->userData = ctxt;
-            xmlFreeParserCtxt(ctxt);
-            st->ctxt = NULL;
-        }
-    }
+    run_sax(st, input, input_len);
     free(doc.data);
-
-    /* A truncated document leaves its last item open: what was read is still an item. */
-    if (st->capturing) finish_capture(st);
-    if (st->item_depth) finish_item(st);
-    deliver(st, &st->channel, 1, st->channel_lang);
-
-    pop_scopes(st, 0);
-    result->messages = st->messages.data;
-    free(st->item.arena.data);
-    free(st->channel.arena.data);
-    free(st->scratch.data);
-    free(st->channel_lang);
-    free(st->item_lang);
-    if (st->saw_rss090 && result->root == INGEST_ROOT_RDF) strcpy(result->version, "0.90");
-    free(st);
+    finish_document(st);
+    free_state(st);
     return 0;
 }
 
@@ -751,6 +809,7 @@ static void html_silent(void *ctx, xmlErrorPtr err) { (void)ctx; (void)err; }
 
 void ingest_html_links(const uint8_t *utf8, size_t len, ingest_html_link_callback callback, void *context,
                        char **base_href) {
+    ingest_xml_init();
     *base_href = NULL;
     links_state ls = {callback, context, base_href};
     htmlSAXHandler sax;
@@ -769,6 +828,7 @@ void ingest_html_links(const uint8_t *utf8, size_t len, ingest_html_link_callbac
 /* ---------------------------------------------------------------- floor */
 
 long ingest_xml_reader_floor(const uint8_t *utf8, size_t len) {
+    ingest_xml_init();
     xmlTextReaderPtr r = xmlReaderForMemory((const char *)utf8, (int)len, NULL, "UTF-8",
                                             XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOERROR |
                                                 XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC);

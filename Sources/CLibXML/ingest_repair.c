@@ -345,3 +345,30 @@ int ingest_repair_document(const char *s, size_t n, size_t max_expansion, text_b
     *use_len = out->len;
     return 0;
 }
+
+int ingest_prolog_scan(const char *s, size_t n, size_t *body, int *junk) {
+    size_t i = 0;
+    *junk = 0;
+    *body = n;
+    if (n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) i = 3;
+    const char *lt = memchr(s + i, '<', n - i);
+    if (!lt) return 0;
+    for (const char *p = s + i; p < lt; p++) if (!is_space((unsigned char)*p)) { *junk = 1; break; }
+    i = (size_t)(lt - s);
+    if (n - i >= 5 && starts_ci(s + i, n - i, "<?xml") && (n - i == 5 || is_space((unsigned char)s[i + 5]))) {
+        const char *e = find(s + i, n - i, "?>");
+        i = e ? (size_t)(e - s) + 2 : n;
+    }
+    *body = i;
+    size_t j = i;
+    while (j < n) {
+        while (j < n && is_space((unsigned char)s[j])) j++;
+        if (j >= n || s[j] != '<') break;
+        if (n - j >= 9 && starts_ci(s + j, n - j, "<!doctype")) return 1;
+        const char *e = NULL;
+        if (n - j >= 4 && !memcmp(s + j, "<!--", 4)) { e = find(s + j + 4, n - j - 4, "-->"); j = e ? (size_t)(e - s) + 3 : n; continue; }
+        if (n - j >= 2 && s[j + 1] == '?') { e = find(s + j + 2, n - j - 2, "?>"); j = e ? (size_t)(e - s) + 2 : n; continue; }
+        break;
+    }
+    return 0;
+}

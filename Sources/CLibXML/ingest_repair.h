@@ -18,4 +18,7 @@ typedef struct {
  * repair, else out's buffer. */
 int ingest_repair_document(const char *s, size_t n, size_t max_expansion, text_buf *out, repair_stats *stats,
                            const char **use, size_t *use_len);
+/* Where the document proper starts (after BOM, junk and the XML declaration), and
+ * whether a DOCTYPE follows: then the repair pass is mandatory, it alone handles entities. */
+int ingest_prolog_scan(const char *s, size_t n, size_t *body, int *junk);
 #endif

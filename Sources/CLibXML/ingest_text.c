@@ -120,29 +120,35 @@ static const char *const block_tags[] = {
 };
 static const char *const skip_tags[] = {"script", "style", "noscript", "template", "iframe", "object", "svg", "head", NULL};
 
-static unsigned long long block_keys[64], skip_keys[16];
-static int block_count = -1, skip_count;
+/* Open-addressing table from packed tag name to class (1 block, 2 skipped content). */
+static unsigned long long class_keys[256];
+static unsigned char class_values[256];
+static int classes_ready;
 
-static void init_keys(void) {
-    int b = 0, k = 0;
-    for (const char *const *t = block_tags; *t; t++) block_keys[b++] = pack_tag(*t);
-    for (const char *const *t = skip_tags; *t; t++) skip_keys[k++] = pack_tag(*t);
-    skip_count = k;
-    __atomic_store_n(&block_count, b, __ATOMIC_RELEASE);
+static void class_put(unsigned long long key, unsigned char value) {
+    size_t h = (size_t)(key * 0x9E3779B97F4A7C15ULL >> 56);
+    while (class_keys[h] && class_keys[h] != key) h = (h + 1) & 255;
+    class_keys[h] = key;
+    class_values[h] = value;
 }
 
-static int key_in(unsigned long long key, const unsigned long long *keys, int n) {
-    for (int i = 0; i < n; i++) if (keys[i] == key) return 1;
-    return 0;
+static void init_keys(void) {
+    for (const char *const *t = block_tags; *t; t++) class_put(pack_tag(*t), 1);
+    for (const char *const *t = skip_tags; *t; t++) class_put(pack_tag(*t), 2);
+    __atomic_store_n(&classes_ready, 1, __ATOMIC_RELEASE);
 }
 
 /* 1 for block elements, 2 for elements whose content is never text, 0 otherwise. */
 static int tag_class(const char *lower_name) {
-    if (__atomic_load_n(&block_count, __ATOMIC_ACQUIRE) < 0) init_keys(); /* idempotent: same values from any thread */
+    /* Racing initialisers write the same values; the flag only publishes them. */
+    if (!__atomic_load_n(&classes_ready, __ATOMIC_ACQUIRE)) init_keys();
     unsigned long long key = pack_tag(lower_name);
     if (!key) return 0;
-    if (key_in(key, block_keys, block_count)) return 1;
-    if (key_in(key, skip_keys, skip_count)) return 2;
+    size_t h = (size_t)(key * 0x9E3779B97F4A7C15ULL >> 56);
+    while (class_keys[h]) {
+        if (class_keys[h] == key) return class_values[h];
+        h = (h + 1) & 255;
+    }
     return 0;
 }
 
@@ -150,6 +156,11 @@ int ingest_is_block_tag(const char *lower_name) { return tag_class(lower_name) =
 
 /* Finds the end '>' of a tag starting at s[i], honouring quoted attribute values. */
 static size_t tag_end(const char *s, size_t n, size_t i) {
+    /* Fast path: the next '>' with no quote before it. */
+    const char *gt = memchr(s + i, '>', n - i);
+    if (!gt) return n;
+    size_t span = (size_t)(gt - (s + i));
+    if (!memchr(s + i, '"', span) && !memchr(s + i, '\'', span)) return (size_t)(gt - s);
     char q = 0;
     for (; i < n; i++) {
         char c = s[i];

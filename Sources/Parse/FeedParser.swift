@@ -180,6 +180,12 @@ public struct FeedParser: Sendable {
         _ = utf8.withUnsafeBufferPointer { buf in
             ingest_feed_parse(buf.baseAddress, buf.count, baseURL, &cLimits, { ctx, isChannel, fields, count, lang in
                 let collector = Unmanaged<Collector>.fromOpaque(ctx!).takeUnretainedValue()
+                if isChannel < 0 {
+                    // The reader starts over after repairing the document.
+                    collector.items.removeAll(keepingCapacity: true)
+                    collector.channel = FeedInfo()
+                    return
+                }
                 let view = FieldView(fields: fields, count: Int(count))
                 let language = lang.map { String(cString: $0) }
                 if isChannel != 0 {

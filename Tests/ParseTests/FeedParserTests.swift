@@ -405,3 +405,41 @@ func document(_ bytes: [UInt8], url: String = "https://example.org/feeds/main.xm
         #expect(try FeedParser().parse(document(xml)).items.first?.link == "https://e.example/1.html")
     }
 }
+
+@Suite struct ConcurrencyTests {
+    @Test func parsesOnManyTasksAtOnce() async throws {
+        let xml = "<rss version=\"2.0\"><channel><title>T</title>"
+            + (0..<50).map { "<item><title>Item \($0) &amp; &eacute;</title><link>/p/\($0)</link></item>" }.joined()
+            + "</channel></rss>"
+        let doc = document(xml)
+        let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<16 { group.addTask { try FeedParser().parse(doc).items.count } }
+            var all: [Int] = []
+            for try await c in group { all.append(c) }
+            return all
+        }
+        #expect(counts == Array(repeating: 50, count: 16))
+    }
+}
+
+@Suite struct SizeTests {
+    @Test func documentsOverTenMegabytesParseAndFieldsAreCapped() throws {
+        let big = String(repeating: "word ", count: 2_400_000) // 12 MB in one text node
+        let xml = "<rss version=\"2.0\"><channel><item><title>Big</title><description>\(big)</description></item>"
+            + "<item><title>After</title></item></channel></rss>"
+        let feed = try FeedParser().parse(document(xml))
+        #expect(feed.items.map(\.title) == ["Big", "After"])
+        #expect((feed.items[0].summary?.utf8.count ?? 0) <= 1 << 20)
+        #expect(feed.items[0].warnings.contains { $0.contains("size limit") })
+    }
+
+    @Test func quadraticBlowupIsBounded() throws {
+        let a = String(repeating: "a", count: 50_000)
+        let refs = String(repeating: "&a;", count: 50_000)
+        let xml = "<!DOCTYPE rss [<!ENTITY a \"\(a)\">]><rss version=\"2.0\"><channel><item><title>q</title><description>\(refs)</description></item></channel></rss>"
+        let feed = try FeedParser().parse(document(xml))
+        #expect(feed.items.count == 1)
+        #expect((feed.items[0].summary?.utf8.count ?? 0) <= ParseLimits().maxEntityExpansionBytes)
+        #expect(feed.info.warnings.contains { $0.contains("entity expansion") })
+    }
+}

@@ -56,7 +56,9 @@ typedef struct {
 } ingest_field;
 
 /* One finished item (is_channel 0) or the feed-level fields (is_channel 1, delivered once,
- * after the last item). `lang` is the xml:lang in scope, or NULL. */
+ * after the last item). `lang` is the xml:lang in scope, or NULL. is_channel -1 (no
+ * fields) means: forget everything delivered so far, the document is being read again
+ * after repair. */
 typedef void (*ingest_item_callback)(void *context, int32_t is_channel, const ingest_field *fields,
                                      int32_t count, const char *lang);
 
@@ -97,6 +99,10 @@ typedef struct {
  * result->messages with ingest_free. */
 int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, const ingest_feed_limits *limits,
                       ingest_item_callback callback, void *context, ingest_feed_result *result);
+
+/* Initialises libxml2 once per process (thread-safe); every entry point here calls it,
+ * other libxml2 users in this target (the article reader) should too. */
+void ingest_xml_init(void);
 
 /* HTML fragment to plain text: tags dropped, block elements become line breaks, entities
  * (numeric and HTML named) decoded once, white space collapsed. *out is malloc'd. */
