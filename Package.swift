@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "TagTests", dependencies: ["Tag", "NewsText"], exclude: ["Fixtures"]),
         .testTarget(name: "EmitTests", dependencies: ["Emit"]),
         .testTarget(name: "StateTests", dependencies: ["State"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Fetch", "TestHTTPServer"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Fetch", "TestHTTPServer"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["TestHTTPServer"]),
     ]
 )
