@@ -124,7 +124,10 @@ public struct RunSummary: Sendable, Codable {
             let time = String(format: "%.2fs", f.seconds)
             switch f.status {
             case .failed:
-                out += "  FAIL  \(f.url)\(code) \(time): \(f.error ?? "unknown error")\n"
+                // The error names its source for logs; here the line already does.
+                var reason = f.error ?? "unknown error"
+                if reason.hasPrefix(f.url + ": ") { reason.removeFirst(f.url.count + 2) }
+                out += "  FAIL  \(f.url)\(code) \(time): \(reason)\n"
             case .notModified:
                 out += "  304   \(f.url) \(time): not modified\n"
             case .skipped:

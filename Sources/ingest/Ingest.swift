@@ -23,22 +23,33 @@ struct Ingest: AsyncParsableCommand {
         discussion: """
             Ad-hoc runs (records to standard output unless --output DIR):
               ingest --feed https://example.com/rss.xml
-              ingest --feed feeds/samples/zh-tech.rss.xml --feed file:///tmp/feed.atom --feed-records
+              ingest --feed feeds/samples/zh-tech.rss.xml --feed-records
               ingest --feed-list feeds/demo.opml --output out/
               ingest --page https://example.com/news/123.html
+            Their options: ingest adhoc --help
 
             Scheduled and long-running:
-              ingest run demo                 (pipelines/demo.yaml, once; safe from cron)
-              ingest serve pipelines/demo.yaml
-              ingest validate pipelines/china-tech.yaml
+              ingest run demo             pipelines/demo.yaml once; cron-safe
+              ingest serve demo           until SIGTERM/SIGINT
+              ingest validate china-tech  check without running
 
-            Diagnostics and the run summary go to standard error. Exit status: 0 when the run
-            completed (even if some feeds failed), 1 with --strict and failed feeds, 64 usage,
-            74 I/O error, 75 another run holds the pipeline lock, 78 configuration error.
+            Diagnostics and the run summary go to standard error.
+            Exit status: 0 the run completed (even if feeds failed),
+            1 --strict and a feed failed, 64 usage, 74 I/O error,
+            75 the pipeline is locked by another run, 78 configuration.
             """,
         version: IngestVersion.number,
-        subcommands: [RunCommand.self, ServeCommand.self, ValidateCommand.self, ExportOPMLCommand.self]
+        subcommands: [AdHocCommand.self, RunCommand.self, ServeCommand.self, ValidateCommand.self, ExportOPMLCommand.self],
+        defaultSubcommand: AdHocCommand.self
     )
+}
+
+/// `ingest --feed ...`: the default command, so its options never shadow those of
+/// `run` and `serve` (a parent's options would swallow a subcommand's `--quiet`).
+struct AdHocCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "adhoc",
+        abstract: "Ad-hoc run over feeds and pages (the default: `ingest --feed SRC` means `ingest adhoc --feed SRC`).")
 
     @OptionGroup var adHoc: AdHocArguments
 

@@ -46,7 +46,9 @@ struct ScheduledRunTests {
         #expect(second.status == 0)
         #expect(server.hits(path: "/a.xml") == 1, "not due within its interval")
         #expect(second.stderr.contains("1 not due"))
-        #expect(try project.run(["--all"]).status == 0)
+        let quiet = try project.run(["--all", "--quiet"])
+        #expect(quiet.status == 0)
+        #expect(quiet.stderr.isEmpty, "--quiet: \(quiet.stderr)")
         #expect(server.hits(path: "/a.xml") == 2)
     }
 
