@@ -150,12 +150,28 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    /// Cheap sniff so autodiscovery never re-parses a real feed: does the body start,
-    /// after a BOM, white space, comments or a prolog, with an HTML root?
+    /// Cheap sniff so autodiscovery never re-parses a real feed: only a body whose first
+    /// markup is an HTML doctype or `<html>` can be a page that advertises its feed.
     private func looksLikeFeed(_ doc: FetchedDocument) -> Bool {
-        let head = doc.body.prefix(2048)
-        let text = String(decoding: head, as: UTF8.self).lowercased()
-        return !(text.contains("<html") || text.contains("<!doctype html"))
+        var i = doc.body.startIndex
+        let end = min(doc.body.endIndex, i + 4096)
+        if doc.body.starts(with: [0xEF, 0xBB, 0xBF]) { i += 3 }
+        // Skip white space, the XML prolog and comments before the first element.
+        while i < end {
+            let b = doc.body[i]
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { i += 1; continue }
+            guard b == UInt8(ascii: "<"), i + 1 < end else { return true }
+            let next = doc.body[i + 1]
+            if next == UInt8(ascii: "?") || (next == UInt8(ascii: "!") && i + 3 < end && doc.body[i + 2] == UInt8(ascii: "-")) {
+                // Prolog or comment: continue after its closing '>'.
+                while i < end, doc.body[i] != UInt8(ascii: ">") { i += 1 }
+                i += 1
+                continue
+            }
+            let name = doc.body[(i + 1)..<min(end, i + 10)].map { $0 | 0x20 }  // ASCII lower-case
+            return !(name.starts(with: Array("html".utf8)) || name.starts(with: Array("!doctype".utf8)))
+        }
+        return true
     }
 
     // MARK: Parse

@@ -91,6 +91,27 @@ struct AdHocCLITests {
         #expect(try parseJSONLines(strict.stdout).count >= 5, "--strict still emits what it read")
     }
 
+    @Test("feed autodiscovery: a page that advertises its feed is followed; a page without one is 'not a feed'")
+    func autodiscovery() throws {
+        let feed = try Data(contentsOf: packageRoot.appendingPathComponent(zhSample))
+        let server = try TestHTTPServer { req in
+            switch req.path {
+            case "/news/": return .text(#"<!DOCTYPE html><html><head><title>News</title><link rel="alternate" type="application/rss+xml" title="RSS" href="/rss.xml"></head><body><p>hi</p></body></html>"#, contentType: "text/html")
+            case "/plain/": return .text("<html><head><title>No feed</title></head><body>nothing</body></html>", contentType: "text/html")
+            case "/rss.xml": return .bytes([UInt8](feed), contentType: "application/rss+xml")
+            default: return .status(404)
+            }
+        }
+        defer { server.stop() }
+        let r = try runIngest(["--feed", server.url("/news/"), "--feed", server.url("/plain/"), "--feed-records"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let records = try parseJSONLines(r.stdout)
+        #expect(records.filter { $0["schema"] as? String == "ingest.item/1" }.count >= 5)
+        #expect(server.hits(path: "/rss.xml") == 1)
+        let plain = records.first { $0["schema"] as? String == "ingest.feed/1" && ($0["url"] as? String)?.hasSuffix("/plain/") == true }
+        #expect((plain?["error"] as? String)?.contains("not a feed") == true, "\(String(describing: plain))")
+    }
+
     @Test("--output DIR writes complete JSON Lines files, nothing on stdout")
     func outputDirectory() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-cli-\(UUID().uuidString)")
