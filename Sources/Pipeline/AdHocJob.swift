@@ -24,6 +24,8 @@ public enum AdHocJob {
         public var sourcesPath: String?
         public var timeZone: String?
         public var capacities = EdgeCapacities()
+        /// Fetch each item's article page when its feed carries no body.
+        public var fullText = false
         public init() {}
     }
 
@@ -65,7 +67,10 @@ public enum AdHocJob {
             let sink = try PartitionedFileSink(directory: dir.path, runID: runID)
             delivery = StreamDelivery(sink: sink, feedRecords: options.feedRecords)
         }
-        let reports = try await runner.run(sources: sources) { edge in try await delivery.consume(edge) }
+        var configured = delivery
+        if options.fullText { configured.enricher = FullTextEnricher(stages: stages) }
+        let finalDelivery = configured
+        let reports = try await runner.run(sources: sources) { edge in try await finalDelivery.consume(edge) }
         return RunSummary(runID: runID, pipeline: nil, startedAt: started, finishedAt: Date(), feeds: reports)
     }
 

@@ -60,6 +60,7 @@ extension PipelineConfig {
         s.schedule = SchedulePolicy(
             minimumInterval: schedule.minInterval, maximumInterval: schedule.maxInterval,
             defaultInterval: schedule.interval, maximumBackoff: schedule.maxBackoff)
+        s.fullText = fullText
         s.ignoreSchedule = ignoreSchedule
         s.progress = progress
         return s

@@ -39,6 +39,8 @@ public struct ScheduledSettings: Sendable {
     public var commitEvery = 2_000
     /// Longest time finished feeds wait for their commit.
     public var commitInterval: Duration = .seconds(1)
+    /// Fetch the article page of each new or changed item whose feed has no body.
+    public var fullText = false
     /// Live progress line on standard error (only on a terminal).
     public var progress = false
 

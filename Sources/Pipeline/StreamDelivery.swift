@@ -9,6 +9,8 @@ public struct StreamDelivery: Sendable {
     public var feedRecords: Bool
     /// Records held before one write; bounds memory and keeps syscalls few.
     public var batchSize: Int = 256
+    /// Set for `--full-text`: a feed's items wait for its end, then for their pages.
+    var enricher: FullTextEnricher?
 
     public init(sink: any RecordSink, feedRecords: Bool) {
         self.sink = sink
@@ -20,6 +22,7 @@ public struct StreamDelivery: Sendable {
         var reports: [String: FeedReport] = [:]
         var seen = Set<String>()
         var batch: [EmitRecord] = []
+        var held: [String: [FeedItem]] = [:]
         func flush() async throws {
             guard !batch.isEmpty else { return }
             _ = try await sink.write(batch)
@@ -31,12 +34,22 @@ public struct StreamDelivery: Sendable {
                 if feedRecords, let record = context.record { batch.append(.feed(record)) }
             case .item(let item, let feedID):
                 guard seen.insert(item.id).inserted else { continue }
-                batch.append(.item(item))
                 reports[feedID, default: .empty(feedID)].emitted += 1
+                if enricher != nil {
+                    held[feedID, default: []].append(item)
+                    continue
+                }
                 reports[feedID]!.warnings += item.warnings
+                batch.append(.item(item))
                 if batch.count >= batchSize { try await flush() }
             case .end(let outcome):
                 let id = outcome.source.id
+                if let enricher, let items = held.removeValue(forKey: id) {
+                    for item in await enricher.enrich(items, feedID: id) {
+                        reports[id, default: .empty(id)].warnings += item.warnings
+                        batch.append(.item(item))
+                    }
+                }
                 if feedRecords, outcome.status != .ok { batch.append(.feed(outcome.record)) }
                 var report = reports[id] ?? .empty(id)
                 report.fill(from: outcome)

@@ -21,7 +21,9 @@ struct TransactionalDelivery: Sendable {
     let total: Int
 
     private struct Pending {
-        var items: [(item: FeedItem, feedID: String)] = []
+        /// `hash` is the feed item's own content hash: what the next run compares with,
+        /// whatever full-text enrichment added to the record.
+        var items: [(item: FeedItem, feedID: String, hash: String)] = []
         var outcomes: [FeedOutcome] = []
     }
 
@@ -50,6 +52,7 @@ struct TransactionalDelivery: Sendable {
                         ItemFingerprint(feedID: id, itemID: $0.id, contentHash: $0.contentHash)
                     }
                     let dispositions = try await job.store.classify(fingerprints)
+                    var toEmit: [(item: FeedItem, hash: String)] = []
                     for (item, disposition) in zip(items, dispositions) {
                         report.warnings += item.warnings
                         switch disposition {
@@ -60,8 +63,16 @@ struct TransactionalDelivery: Sendable {
                         guard let revision = disposition.revisionToEmit else { continue }
                         var emitted = item
                         emitted.revision = revision
-                        pending.items.append((emitted, id))
+                        toEmit.append((emitted, item.contentHash))
                     }
+                    if job.settings.fullText {
+                        let enriched = await FullTextEnricher(stages: job.stages).enrich(toEmit.map(\.item), feedID: id)
+                        for (i, e) in enriched.enumerated() {
+                            report.warnings += e.warnings.filter { !toEmit[i].item.warnings.contains($0) }
+                            toEmit[i].item = e
+                        }
+                    }
+                    for e in toEmit { pending.items.append((e.item, id, e.hash)) }
                     report.emitted = report.new + report.changed
                 }
                 var record = outcome.record
@@ -91,7 +102,7 @@ struct TransactionalDelivery: Sendable {
     private func commit(_ pending: inout Pending) async throws {
         if !pending.items.isEmpty {
             // One prepared part per day partition, so every file maps to a known run of items.
-            var byDay: [String: [(item: FeedItem, feedID: String)]] = [:]
+            var byDay: [String: [(item: FeedItem, feedID: String, hash: String)]] = [:]
             var days: [String] = []
             for entry in pending.items {
                 let day = Self.partitionDay(entry.item)
@@ -110,7 +121,7 @@ struct TransactionalDelivery: Sendable {
                         let slice = entries[offset..<min(entries.count, offset + file.records)]
                         offset += file.records
                         commits.append(PartCommit(name: file.temporaryName, items: slice.map {
-                            EmittedItem(feedID: $0.feedID, itemID: $0.item.id, contentHash: $0.item.contentHash,
+                            EmittedItem(feedID: $0.feedID, itemID: $0.item.id, contentHash: $0.hash,
                                         revision: $0.item.revision)
                         }))
                     }

@@ -106,6 +106,9 @@ struct AdHocArguments: ParsableArguments {
     @Option(name: .customLong("timezone"), help: ArgumentHelp("Zone for times printed without one (default: the source's, Asia/Shanghai for Chinese).", valueName: "IANA"))
     var timeZone: String?
 
+    @Flag(name: .customLong("full-text"), help: "Fetch each item's article page when its feed carries no body.")
+    var fullText = false
+
     @Flag(name: .customLong("strict"), help: "Exit non-zero when any source failed.")
     var strict = false
 
@@ -136,6 +139,7 @@ struct AdHocArguments: ParsableArguments {
         o.taxonomyPath = taxonomy
         o.sourcesPath = sources
         o.timeZone = timeZone
+        o.fullText = fullText
         return o
     }
 }

@@ -220,6 +220,57 @@ struct ScheduledRunTests {
         #expect(stderr.contains("stopped"))
     }
 
+    @Test("full_text: new items get their page's body; the feed's own fields win; unchanged items never refetch")
+    func fullText() throws {
+        let page = try Data(contentsOf: packageRoot.appendingPathComponent("Tests/ParseTests/Fixtures/article/seed-like.html"))
+        let server = try TestHTTPServer { req in
+            if req.path.hasPrefix("/a/") { return .bytes([UInt8](page), contentType: "text/html; charset=utf-8") }
+            if req.path == "/broken/1.html" { return .status(500) }
+            // Headline-only feed: two items with article pages, one whose page fails.
+            let xml = """
+                <?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Headlines</title>
+                <link>https://e.com/</link><description>d</description>
+                <item><title>当全球习惯了中国技术,所谓“脱钩”就失去了根基</title><link>\(serverBase)/a/1.html</link>
+                  <guid>h1</guid><author>编辑部</author></item>
+                <item><title>Second headline</title><link>\(serverBase)/a/2.html</link><guid>h2</guid>
+                  <pubDate>Mon, 03 Nov 2025 08:00:00 +0000</pubDate></item>
+                <item><title>Third</title><link>\(serverBase)/broken/1.html</link><guid>h3</guid></item>
+                </channel></rss>
+                """
+            return .bytes(Array(xml.utf8), contentType: "application/rss+xml")
+        }
+        defer { server.stop() }
+        serverBaseBox.withLock { $0 = server.baseURL }
+        let project = try TempProject(name: "fulltext", feeds: [server.url("/feed.xml")], pipelineExtra: "full_text: true")
+        defer { project.remove() }
+        let first = try project.run()
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("full text"), "the failing page is a warning: \(first.stderr)")
+        let items = try project.visibleItems()
+        #expect(items.count == 3)
+        let seed = try #require(items.first { $0["guid"] as? String == "h1" })
+        #expect((seed["content"] as? String)?.contains("开源") == true, "body from the page")
+        #expect(seed["authors"] as? [String] == ["编辑部"], "the feed's author is kept")
+        #expect(seed["published_at"] as? String == "2025-11-06T18:25:00Z", "missing date filled from the page byline")
+        #expect((seed["source"] as? [String: Any])?["id"] as? String == "tmtpost", "missing source filled from the page")
+        let second = try #require(items.first { $0["guid"] as? String == "h2" })
+        #expect(second["published_at"] as? String == "2025-11-03T08:00:00Z", "the feed's own date wins")
+        let third = try #require(items.first { $0["guid"] as? String == "h3" })
+        #expect(third["content"] is NSNull, "a failed page leaves the item as the feed had it")
+        #expect(server.hits(path: "/a/1.html") == 1)
+
+        #expect(try project.run(["--all"]).status == 0)
+        #expect(server.hits(path: "/a/1.html") == 1, "unchanged items are not enriched again")
+        #expect(try project.visibleItems().count == 3, "enrichment does not make an item look changed")
+
+        // The same for an ad-hoc run.
+        let adhoc = try runIngest(["--feed", server.url("/feed.xml"), "--full-text"])
+        #expect(adhoc.status == 0)
+        let records = try parseJSONLines(adhoc.stdout)
+        #expect((records.first { $0["guid"] as? String == "h1" }?["content"] as? String)?.contains("开源") == true)
+        #expect(server.hits(path: "/a/1.html") == 2)
+    }
+
     @Test("serve: SIGTERM during a slow fetch drains it to disk and state, then exits 0")
     func serveDrainsInFlight() throws {
         let server = try TestHTTPServer { _ in
@@ -247,6 +298,10 @@ struct ScheduledRunTests {
         #expect(try project.visibleItems().count == 4)
     }
 }
+
+/// The server's base URL, for documents that must link back to the server serving them.
+let serverBaseBox = Mutex("")
+var serverBase: String { serverBaseBox.withLock { $0 } }
 
 func latestRunSummary(_ project: TempProject) throws -> String {
     let dir = project.outputDir.appendingPathComponent("runs")
