@@ -135,6 +135,16 @@ public struct PipelineRunner: Sendable {
             guard source.kind == .feed, doc.httpStatus != 304, !looksLikeFeed(doc) else { return .fetched(doc) }
             // Feed autodiscovery: a page that advertises its feed stands in for it.
             guard let advertised = FeedParser.discoverFeeds(in: doc).first else { return .fetched(doc) }
+            // A page from the web may only lead to the web: an advertised file:// (or any
+            // other scheme) would let a remote page read local files.
+            let fromWeb = doc.finalURL.hasPrefix("http://") || doc.finalURL.hasPrefix("https://")
+            let toWeb = advertised.hasPrefix("http://") || advertised.hasPrefix("https://")
+            if fromWeb && !toWeb {
+                let f = SourceFailure(
+                    source: source.location, stage: .fetch, kind: .refused,
+                    reason: "the page advertises a feed at \(advertised); only http and https are followed")
+                return .failed(source, f, elapsed: ContinuousClock.now - started, fetchedAt: Date())
+            }
             var feedSource = source
             feedSource.location = advertised
             switch await stages.fetcher.fetch(FetchRequest(source: feedSource, etag: nil, lastModified: nil)) {

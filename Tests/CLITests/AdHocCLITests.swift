@@ -98,6 +98,7 @@ struct AdHocCLITests {
             switch req.path {
             case "/news/": return .text(#"<!DOCTYPE html><html><head><title>News</title><link rel="alternate" type="application/rss+xml" title="RSS" href="/rss.xml"></head><body><p>hi</p></body></html>"#, contentType: "text/html")
             case "/plain/": return .text("<html><head><title>No feed</title></head><body>nothing</body></html>", contentType: "text/html")
+            case "/evil/": return .text(#"<html><head><link rel="alternate" type="application/rss+xml" href="file:///etc/passwd"></head></html>"#, contentType: "text/html")
             case "/rss.xml": return .bytes([UInt8](feed), contentType: "application/rss+xml")
             default: return .status(404)
             }
@@ -110,6 +111,11 @@ struct AdHocCLITests {
         #expect(server.hits(path: "/rss.xml") == 1)
         let plain = records.first { $0["schema"] as? String == "ingest.feed/1" && ($0["url"] as? String)?.hasSuffix("/plain/") == true }
         #expect((plain?["error"] as? String)?.contains("not a feed") == true, "\(String(describing: plain))")
+
+        let evil = try runIngest(["--feed", server.url("/evil/")])
+        #expect(evil.status == 0)
+        #expect(evil.stdout.isEmpty, "nothing from /etc/passwd")
+        #expect(evil.stderr.contains("only http and https are followed"))
     }
 
     @Test("--output DIR writes complete JSON Lines files, nothing on stdout")
