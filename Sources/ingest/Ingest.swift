@@ -37,7 +37,7 @@ struct Ingest: AsyncParsableCommand {
             74 I/O error, 75 another run holds the pipeline lock, 78 configuration error.
             """,
         version: IngestVersion.number,
-        subcommands: [RunCommand.self, ServeCommand.self, ValidateCommand.self, ExportOPMLCommand.self]
+        subcommands: [RunCommand.self, ServeCommand.self, ValidateCommand.self, ExportOPMLCommand.self, StateCommand.self]
     )
 
     @OptionGroup var adHoc: AdHocArguments
