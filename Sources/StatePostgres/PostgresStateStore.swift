@@ -89,6 +89,13 @@ public final class PostgresStateStore: StateStore, Sendable {
         let parsed = try PostgresURL(url)
         let store = PostgresStateStore(url: parsed, options: options)
         do {
+            // One direct connection first: a wrong password, database or TLS setting is
+            // reported at once and by name instead of the pool retrying it in the background.
+            try await store.withRetry("connect") {
+                let connection = try await PostgresConnection.connect(
+                    configuration: parsed.connectionConfiguration(), id: 0, logger: store.logger)
+                try await connection.close()
+            }
             if options.migrate {
                 _ = try await store.migrate()
             } else {
@@ -241,17 +248,20 @@ public final class PostgresStateStore: StateStore, Sendable {
                     let counts = try await connection.query(
                         """
                         SELECT (SELECT count(*) FROM feeds WHERE feed_id = ANY(\(ids))
-                                  AND (next_due_at IS NULL OR next_due_at <= \(now))
-                                  AND (lease_owner IS NULL OR lease_expires_at <= clock_timestamp()))::int8,
+                                  AND (((next_due_at IS NULL OR next_due_at <= \(now))
+                                        AND (lease_owner IS NULL OR lease_expires_at <= clock_timestamp()))
+                                       OR (lease_owner <> \(me) AND lease_expires_at > clock_timestamp())))::int8,
                                (SELECT count(*) FROM workers
                                  WHERE worker_id <> \(me)
                                    AND last_seen_at > clock_timestamp() - make_interval(secs => \(deadAfter)))::int8
                         """, logger: logger
                     ).collect()
                     if let row = counts.first {
-                        let (due, others) = try row.decode((Int, Int).self)
+                        // Work outstanding = due and free, plus what the others hold now; this
+                        // worker's share of it, so the first to ask does not take everything.
+                        let (outstanding, others) = try row.decode((Int, Int).self)
                         let workers = others + 1
-                        limit = max(1, (due + workers - 1) / workers)
+                        limit = max(1, (outstanding + workers - 1) / workers)
                     }
                 }
                 var claimed: [(String, String?)] = []
@@ -756,6 +766,7 @@ public final class PostgresStateStore: StateStore, Sendable {
 
     /// Runs `body` again after a lost connection, a deadlock or a serialisation failure,
     /// with exponential backoff and jitter; every operation above is safe to repeat.
+    @discardableResult
     private func withRetry<T: Sendable>(_ what: String, _ body: @Sendable () async throws -> T) async throws -> T {
         var delay = 0.1
         var attempt = 1

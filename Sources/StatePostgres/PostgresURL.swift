@@ -65,23 +65,36 @@ public struct PostgresURL: Sendable, Hashable {
         return c.string ?? "postgres://…"
     }
 
+    /// `nil` without TLS; else whether TLS is required and how certificates are checked.
+    private var tlsSettings: (required: Bool, configuration: TLSConfiguration)? {
+        var c = TLSConfiguration.makeClientConfiguration()
+        switch tls {
+        case .disable, .allow: return nil
+        case .prefer, .require: c.certificateVerification = .none
+        case .verifyCA: c.certificateVerification = .noHostnameVerification
+        case .verifyFull: c.certificateVerification = .fullVerification
+        }
+        return (tls != .prefer, c)
+    }
+
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tlsSetting: PostgresConnection.Configuration.TLS
+        if let settings = tlsSettings {
+            let context = try NIOSSLContext(configuration: settings.configuration)
+            tlsSetting = settings.required ? .require(context) : .prefer(context)
+        } else {
+            tlsSetting = .disable
+        }
+        return PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: tlsSetting)
+    }
+
     func clientConfiguration() -> PostgresClient.Configuration {
         let tlsSetting: PostgresClient.Configuration.TLS
-        switch tls {
-        case .disable, .allow:
+        if let settings = tlsSettings {
+            tlsSetting = settings.required ? .require(settings.configuration) : .prefer(settings.configuration)
+        } else {
             tlsSetting = .disable
-        case .prefer:
-            var c = TLSConfiguration.makeClientConfiguration()
-            c.certificateVerification = .none
-            tlsSetting = .prefer(c)
-        case .require:
-            var c = TLSConfiguration.makeClientConfiguration()
-            c.certificateVerification = .none
-            tlsSetting = .require(c)
-        case .verifyCA, .verifyFull:
-            var c = TLSConfiguration.makeClientConfiguration()
-            c.certificateVerification = tls == .verifyFull ? .fullVerification : .noHostnameVerification
-            tlsSetting = .require(c)
         }
         return PostgresClient.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: tlsSetting)

@@ -133,7 +133,8 @@ struct MultiWorkerTests {
             }
             Thread.sleep(forTimeInterval: 0.005)
         }
-        #expect(killed.load(ordering: .acquiring), "worker 0 was killed mid-run")
+        let wasKilled = killed.load(ordering: .acquiring)
+        #expect(wasKilled, "worker 0 was killed mid-run")
 
         // The survivors go on until every feed is recorded and nothing is pending.
         let doneBy = Date().addingTimeInterval(240)

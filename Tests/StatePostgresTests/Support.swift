@@ -20,7 +20,8 @@ struct TestDatabase: Sendable {
     init() async throws {
         let baseText = try require_(postgresBaseURL)
         base = try PostgresURL(baseText)
-        name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        self.name = name
         try await Self.admin(base) { c, logger in
             try await c.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
         }

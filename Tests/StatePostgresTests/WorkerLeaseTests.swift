@@ -160,7 +160,7 @@ struct WorkerLeaseTests {
             #expect(recorded == items.count)
             #expect(duplicates.count == items.count)
             #expect(Set(duplicates).count == items.count)
-            let rows = try await db.sql("SELECT count(*), count(DISTINCT (feed_id, item_id, revision)) FROM item_revisions")
+            let rows = try await db.sql("SELECT count(*)::text, count(DISTINCT (feed_id, item_id, revision))::text FROM item_revisions")
             #expect(rows.first == ["200", "200"])
             await a.close()
             await b.close()
@@ -180,7 +180,7 @@ struct WorkerLeaseTests {
                 }
                 try await group.waitForAll()
             }
-            let rows = try await db.sql("SELECT count(*), max(version) FROM ingest_migrations")
+            let rows = try await db.sql("SELECT count(*)::text, max(version)::text FROM ingest_migrations")
             #expect(rows.first == ["\(PostgresStateStore.latestSchemaVersion)", "\(PostgresStateStore.latestSchemaVersion)"])
         }
     }
