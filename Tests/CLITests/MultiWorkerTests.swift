@@ -45,7 +45,7 @@ struct MultiWorkerTests {
     func threeWorkersOneKilled() throws {
         let feedCount = 500
         let itemsPerFeed = 3
-        let perHost = 12
+        let perHost = 6
         // Who fetched what: each worker's pipeline sends its own User-Agent.
         let server = try TestHTTPServer { req in
             guard req.path.hasPrefix("/f"), let n = Int(req.path.dropFirst(2).prefix { $0.isNumber }), n < 500 else {
