@@ -49,11 +49,15 @@ start() {
     fi
     as_owner "$PG_BIN/initdb" -D "$STATE_DIR/data" -U ingest --auth=trust --encoding=UTF8 --no-locale >"$STATE_DIR/initdb.log" 2>&1 \
         || { cat "$STATE_DIR/initdb.log" >&2; die "initdb failed"; }
-    local port
+    local port preload=""
     port="$(free_port)"
+    # Statement counts for scripts/pg-bench.sh, when the contrib module is installed.
+    if [ -f "$(dirname "$PG_BIN")/lib/pg_stat_statements.so" ]; then
+        preload="-c shared_preload_libraries=pg_stat_statements"
+    fi
     # Sockets in the state directory, not /var/run/postgresql (which may not exist or be writable).
     as_owner "$PG_BIN/pg_ctl" -D "$STATE_DIR/data" -l "$STATE_DIR/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $STATE_DIR -c max_connections=200 -c fsync=off" start >/dev/null \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $STATE_DIR -c max_connections=200 -c fsync=off $preload" start >/dev/null \
         || { cat "$STATE_DIR/server.log" >&2; die "server did not start"; }
     as_owner "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U ingest ingest_test
     echo "postgres://ingest@127.0.0.1:$port/ingest_test" >"$STATE_DIR/url"

@@ -172,10 +172,12 @@ public final class ScheduledJob: Sendable {
 
         let enabled = settings.feeds.filter(\.enabled)
         let due: Set<String>
-        if settings.ignoreSchedule {
+        if settings.ignoreSchedule, settings.stateURL == nil {
             due = Set(enabled.map(\.source.id))
         } else {
-            due = try await store.claimDueFeeds(enabled.map(\.source.id), now: now)
+            // Shared state: `--all` still takes leases, so two workers never fetch one feed at once.
+            due = try await store.claimDueFeeds(
+                enabled.map(\.source.id), now: settings.ignoreSchedule ? .distantFuture : now)
         }
         var previous: [String: FeedState] = [:]
         for feed in enabled where due.contains(feed.source.id) {

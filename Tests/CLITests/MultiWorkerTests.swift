@@ -185,4 +185,41 @@ struct MultiWorkerTests {
         // Politeness held across all workers together: never more than per_host at once.
         #expect(server.maxInFlight <= perHost, "max in flight \(server.maxInFlight)")
     }
+
+    @Test("--state postgres://... overrides a SQLite pipeline; --worker-id names the part files; state status reports")
+    func stateOptionAndStatus() throws {
+        let server = try TestHTTPServer { req in
+            req.path == "/broken.xml" ? .status(500) : TestResponse(status: 200, body: rssFeed(feed: 1, count: 4))
+        }
+        defer { server.stop() }
+        let database = try freshDatabase()
+        defer { database.drop() }
+        let project = try TempProject(name: "opt", feeds: [server.url("/ok.xml"), server.url("/broken.xml")])
+        defer { project.remove() }
+
+        let run = try project.run(["--state", database.url, "--worker-id", "alpha", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: project.outputDir.appendingPathComponent("state.sqlite").path),
+                "the pipeline's SQLite file is not used")
+        let names = (FileManager.default.enumerator(at: project.outputDir, includingPropertiesForKeys: nil)?
+            .compactMap { ($0 as? URL)?.lastPathComponent } ?? []).filter { $0.hasPrefix("part-") }
+        #expect(!names.isEmpty && names.allSatisfy { $0.hasPrefix("part-alpha-") }, "\(names)")
+        #expect(try project.visibleItems().count == 4)
+
+        // A second run finds nothing due: the schedule lives in PostgreSQL.
+        #expect(try project.run(["--state", database.url, "--worker-id", "alpha", "--quiet"]).status == 0)
+        #expect(server.hits(path: "/ok.xml") == 1)
+
+        let text = try runIngest(["state", "status", "--state", database.url], cwd: project.root)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdoutText.contains("schema version 1"))
+        #expect(text.stdoutText.contains("2 fetched at least once"))
+        #expect(text.stdoutText.contains("1 failing"))
+        #expect(text.stdoutText.contains("live leases: 0"))
+        #expect(text.stdoutText.contains("f1"), "the failing feed is listed")
+
+        let bad = try runIngest(["state", "status", "--state", "postgres://nobody@127.0.0.1:1/none"], cwd: project.root)
+        #expect(bad.status == 74)
+        #expect(bad.stderr.contains("127.0.0.1:1"), "\(bad.stderr)")
+    }
 }
