@@ -16,7 +16,7 @@ LATENCY_MS="${LATENCY_MS:-100}"
 WORKERS="${WORKERS:-1 2 4}"
 CONCURRENCY="${CONCURRENCY:-16}"
 CLAIM_BATCH="${CLAIM_BATCH:-200}"
-INGEST="${INGEST_BIN:-.build/debug/ingest}"
+INGEST="$(realpath "${INGEST_BIN:-.build/debug/ingest}")"
 BASE_URL="${INGEST_TEST_POSTGRES_URL:?start a server: eval \"\$(scripts/postgres-test.sh start)\"}"
 PSQL="$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | sort -V | tail -1)"
 [ -x "$INGEST" ] || { echo "pg-bench: build first ($INGEST missing)" >&2; exit 1; }
@@ -93,7 +93,7 @@ EOF
         (
             cd "$WORK"
             while [ ! -f "$WORK/done-$W" ]; do
-                "$INGEST" run pipelines/bench.yaml --worker-id "w$w" --claim-batch "$CLAIM_BATCH" --quiet || true
+                "$INGEST" run pipelines/bench.yaml --worker-id "w$w" --claim-batch "$CLAIM_BATCH" --quiet 2>/dev/null || true
             done
         ) &
         pids+=($!)

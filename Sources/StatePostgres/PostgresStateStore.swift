@@ -220,8 +220,14 @@ public final class PostgresStateStore: StateStore, Sendable {
                 """
                 INSERT INTO feeds (feed_id, host)
                 SELECT id, nullif(h, '') FROM unnest(\(ids)::text[], \(hosts)::text[]) AS t(id, h) ORDER BY id
-                ON CONFLICT (feed_id) DO UPDATE SET host = excluded.host
-                WHERE feeds.host IS DISTINCT FROM excluded.host
+                ON CONFLICT (feed_id) DO NOTHING
+                """, logger: self.logger)
+            // Separate, so rows whose host is unchanged are not locked (DO UPDATE would lock them).
+            try await self.client.query(
+                """
+                UPDATE feeds f SET host = nullif(t.h, '')
+                FROM unnest(\(ids)::text[], \(hosts)::text[]) AS t(id, h)
+                WHERE f.feed_id = t.id AND f.host IS DISTINCT FROM nullif(t.h, '')
                 """, logger: self.logger)
         }
         ensuredFeeds.withLock { $0.formUnion(ids) }
@@ -384,7 +390,9 @@ public final class PostgresStateStore: StateStore, Sendable {
         let logger = logger
         try await withRetry("record fetches") {
             try await self.client.withTransaction(logger: logger) { connection in
-                for entry in results {
+                // In key order, so two workers' batches lock rows in the same order.
+                let ordered = results.enumerated().sorted { ($0.element.feedID, $0.offset) < ($1.element.feedID, $1.offset) }
+                for entry in ordered.map(\.element) {
                     let r = entry.result
                     let kind: String
                     var message: String?
