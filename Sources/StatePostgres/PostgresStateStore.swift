@@ -317,6 +317,31 @@ public final class PostgresStateStore: StateStore, Sendable {
         return Set(rows.map(\.0))
     }
 
+    /// When this worker may next find one of `feedIDs` claimable, in one query (a `serve`
+    /// loop asking feed by feed would cost a round trip per feed): `now` for a feed never
+    /// seen or due and free, the lease expiry for one another worker holds, else its due
+    /// time. `nil` for no feeds.
+    public func earliestClaimable(_ feedIDs: [String], now: Date) async throws -> Date? {
+        let ids = Array(Set(feedIDs))
+        guard !ids.isEmpty else { return nil }
+        let me = workerID
+        return try await withRetry("read next due time") {
+            try await self.client.query(
+                """
+                SELECT least(
+                    (SELECT CASE WHEN count(*) < \(ids.count) THEN \(now)::timestamptz END
+                     FROM feeds WHERE feed_id = ANY(\(ids))),
+                    (SELECT min(CASE
+                                  WHEN lease_owner IS NOT NULL AND lease_owner <> \(me)
+                                       AND lease_expires_at > clock_timestamp() THEN lease_expires_at
+                                  WHEN next_due_at IS NULL THEN \(now)::timestamptz
+                                  ELSE greatest(next_due_at, \(now)::timestamptz) END)
+                     FROM feeds WHERE feed_id = ANY(\(ids))))
+                """, logger: self.logger
+            ).collect().first?.decode(Date?.self) ?? nil
+        }
+    }
+
     public func releaseClaims(_ feedIDs: [String]) async throws {
         guard !feedIDs.isEmpty else { return }
         let me = workerID

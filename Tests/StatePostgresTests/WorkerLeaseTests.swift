@@ -207,4 +207,27 @@ struct WorkerLeaseTests {
             await b.close()
         }
     }
+
+    @Test("earliestClaimable: now for new or due feeds, the lease expiry for another's, else the due time")
+    func earliestClaimable() async throws {
+        try await withDatabase { db in
+            let a = try await db.store("a") { $0.claimBatch = 100 }
+            let b = try await db.store("b") { $0.claimBatch = 100 }
+            let now = Date()
+            #expect(try await a.earliestClaimable([], now: now) == nil)
+            #expect(try await a.earliestClaimable(["new"], now: now) == now)
+            try await a.recordFetch(feedID: "later", result: FetchRecord(outcome: .fetched, at: now, nextDueAt: now + 600))
+            try await a.recordFetch(feedID: "soon", result: FetchRecord(outcome: .fetched, at: now, nextDueAt: now + 60))
+            let later = try #require(try await b.earliestClaimable(["later", "soon"], now: now))
+            #expect(abs(later.timeIntervalSince(now + 60)) < 0.001)
+            // Held by a: b may have it when the lease runs out, not before.
+            #expect(try await a.claimDueFeeds(["held"], now: now) == ["held"])
+            let held = try #require(try await b.earliestClaimable(["held", "later"], now: now))
+            #expect(held > now && held <= now + 130)
+            // Its own lease does not make a worker wait.
+            #expect(try await a.earliestClaimable(["held"], now: now) == now)
+            await a.close()
+            await b.close()
+        }
+    }
 }
