@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
     ],
     targets: [
         // MARK: C bindings
@@ -51,12 +52,21 @@ let package = Package(
         .target(name: "Tag", dependencies: ["IngestCore", "NewsText", "Yams"]),
         .target(name: "Emit", dependencies: ["IngestCore", "CZlib"]),
         .target(name: "State", dependencies: ["IngestCore", "CSQLite"]),
+        // Shared state for several workers (issue 7); only Pipeline links it.
+        .target(
+            name: "StatePostgres",
+            dependencies: [
+                "State", "IngestCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // MARK: Composition
         .target(
             name: "Pipeline",
             dependencies: [
-                "IngestCore", "NewsText", "Fetch", "Parse", "Normalize", "Tag", "Emit", "State", "Yams",
+                "IngestCore", "NewsText", "Fetch", "Parse", "Normalize", "Tag", "Emit", "State", "StatePostgres", "Yams",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -66,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "ingest",
             dependencies: [
-                "Pipeline", "IngestCore", "State",
+                "Pipeline", "IngestCore", "State", "StatePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -94,6 +104,9 @@ let package = Package(
         .testTarget(name: "TagTests", dependencies: ["Tag", "NewsText"], exclude: ["Fixtures"]),
         .testTarget(name: "EmitTests", dependencies: ["Emit"]),
         .testTarget(name: "StateTests", dependencies: ["State"]),
+        .testTarget(
+            name: "StatePostgresTests",
+            dependencies: ["StatePostgres", "State", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Fetch", "TestHTTPServer"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["TestHTTPServer"]),
     ]

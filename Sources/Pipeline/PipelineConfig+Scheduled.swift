@@ -37,9 +37,6 @@ extension PipelineConfig {
 
     /// The settings of one scheduled run of this pipeline.
     public func scheduledSettings(ignoreSchedule: Bool = false, progress: Bool = false) throws -> ScheduledSettings {
-        guard state.backend == .sqlite else {
-            throw AdHocJob.Failure("state backend '\(state.backend.rawValue)' is not available in this build; use sqlite")
-        }
         let feeds = self.feeds.map { entry in
             var source = entry.feedSource
             if source.timeZone == nil, let tz = normalize.defaultTimeZone { source.timeZone = tz }
@@ -61,6 +58,10 @@ extension PipelineConfig {
             minimumInterval: schedule.minInterval, maximumInterval: schedule.maxInterval,
             defaultInterval: schedule.interval, maximumBackoff: schedule.maxBackoff)
         s.fullText = fullText
+        if state.backend == .postgres {
+            guard let url = state.url else { throw AdHocJob.Failure("state backend 'postgres' needs state.url (postgres://...)") }
+            s.stateURL = url
+        }
         s.ignoreSchedule = ignoreSchedule
         s.progress = progress
         return s

@@ -4,6 +4,7 @@ import Fetch
 import Emit
 import State
 import Normalize
+import StatePostgres
 
 /// A feed as a pipeline schedules it.
 public struct ScheduledFeed: Sendable {
@@ -43,6 +44,12 @@ public struct ScheduledSettings: Sendable {
     public var fullText = false
     /// Live progress line on standard error (only on a terminal).
     public var progress = false
+    /// Shared PostgreSQL state (issue 7): the connection URL; `nil` = SQLite at `statePath`.
+    public var stateURL: String?
+    /// This worker's id when several share the state: in run ids, part names and leases.
+    public var workerID: String?
+    /// Most due feeds one run claims from shared state; `nil` = a fair share of the live workers'.
+    public var claimBatch: Int?
 
     public init(name: String, feeds: [ScheduledFeed], outputDirectory: URL, statePath: String) {
         self.name = name
@@ -51,8 +58,13 @@ public struct ScheduledSettings: Sendable {
         self.statePath = statePath
     }
 
-    /// The lock that keeps two runs of this pipeline apart; beside the state.
-    public var lockPath: String { statePath + ".lock" }
+    /// The lock that keeps two runs of this pipeline apart; beside the state. Workers
+    /// sharing PostgreSQL state coordinate through leases; each only locks its own id.
+    public var lockPath: String {
+        guard let workerID else { return statePath + ".lock" }
+        let safe = String(workerID.unicodeScalars.map { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" || $0 == ".") ? Character($0) : "_" })
+        return outputDirectory.appendingPathComponent(".worker-\(safe).lock").path
+    }
 }
 
 /// One scheduled run of a pipeline (`ingest run`), and the unit `serve` repeats.
@@ -86,11 +98,59 @@ public final class ScheduledJob: Sendable {
 
     public func shutdown() { stages.fetcher.shutdown() }
 
+    // MARK: Shared PostgreSQL state (issue 7)
+
+    /// Builds the stages and opens the state named by `settings`: SQLite at `statePath`,
+    /// or the PostgreSQL database at `stateURL` as worker `workerID`.
+    public static func connect(_ settings: ScheduledSettings) async throws -> ScheduledJob {
+        guard let url = settings.stateURL else { return try open(settings) }
+        let stages = try StageFactory.make(
+            fetch: settings.fetch, taxonomyPath: settings.taxonomyPath, sourcesPath: settings.sourcesPath,
+            normalize: settings.normalize)
+        var options = PostgresWorkerOptions(workerID: settings.workerID ?? PostgresWorkerOptions.defaultWorkerID())
+        // Heartbeats renew leases; the length only decides how soon a dead worker's feeds move.
+        let timeout = Double(settings.fetch.totalTimeout.components.seconds)
+        options.leaseDuration = .seconds(max(5, Int64(2 * timeout)))
+        options.perHostLimit = settings.fetch.maxPerHost
+        options.claimBatch = settings.claimBatch
+        options.maxConnections = 4
+        var hosts: [String: String] = [:]
+        for feed in settings.feeds {
+            if let c = URLComponents(string: feed.source.location), let host = c.host?.lowercased(),
+               c.scheme == "http" || c.scheme == "https"
+            {
+                hosts[feed.source.id] = c.port.map { "\(host):\($0)" } ?? host
+            }
+        }
+        options.feedHosts = hosts
+        let store = try await PostgresStateStore.open(url: url, options: options)
+        var resolved = settings
+        resolved.workerID = options.workerID
+        return ScheduledJob(settings: resolved, store: store, stages: stages)
+    }
+
+    /// Ends this worker's part in shared state (hands back leases, deregisters); nothing for SQLite.
+    public func closeState() async {
+        if let shared = store as? PostgresStateStore { await shared.close() }
+    }
+
+    /// Run ids carry the worker id when workers share the output directory.
+    func makeRunID(now: Date) -> String {
+        guard let worker = settings.workerID else { return RunID.make(now: now) }
+        return PartitionedFileSink.makeRunID(startedAt: now, worker: worker)
+    }
+
+    /// Only this worker's unregistered temporary files are its to delete.
+    var ownTemporaryPrefix: String? {
+        guard let worker = settings.workerID else { return nil }
+        return String(PartitionedFileSink.makeRunID(worker: worker).prefix(worker.unicodeScalars.count + 1))
+    }
+
     /// Brings output and state back in step after a crash: registered temporary files
     /// are renamed into place, unregistered ones deleted.
     public func recover(sink: PartitionedFileSink) async throws -> RecoveryReport {
         let pending = try await store.pendingParts().map(\.name)
-        let report = try sink.recover(pending: pending)
+        let report = try sink.recover(pending: pending, rollBackOnlyRunIDPrefix: ownTemporaryPrefix)
         let published = report.rolledForward + report.alreadyPublished
         if !published.isEmpty { try await store.markPublished(parts: published) }
         for name in report.missing { try await store.abandonPart(name) }
@@ -101,7 +161,7 @@ public final class ScheduledJob: Sendable {
     public func runOnce(
         now: Date = Date(), admitsMoreFetches: @escaping @Sendable () -> Bool = { true }
     ) async throws -> RunSummary {
-        let runID = RunID.make(now: now)
+        let runID = makeRunID(now: now)
         let started = Date()
         let sink = try PartitionedFileSink(
             directory: settings.outputDirectory.path, runID: runID, options: settings.sink)
@@ -114,10 +174,12 @@ public final class ScheduledJob: Sendable {
 
         let enabled = settings.feeds.filter(\.enabled)
         let due: Set<String>
-        if settings.ignoreSchedule {
+        if settings.ignoreSchedule, settings.stateURL == nil {
             due = Set(enabled.map(\.source.id))
         } else {
-            due = try await store.claimDueFeeds(enabled.map(\.source.id), now: now)
+            // Shared state: `--all` still takes leases, so two workers never fetch one feed at once.
+            due = try await store.claimDueFeeds(
+                enabled.map(\.source.id), now: settings.ignoreSchedule ? .distantFuture : now)
         }
         var previous: [String: FeedState] = [:]
         for feed in enabled where due.contains(feed.source.id) {

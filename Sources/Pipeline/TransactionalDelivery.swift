@@ -130,7 +130,14 @@ struct TransactionalDelivery: Sendable {
                 for part in prepared { try? sink.discard(part) }
                 throw error
             }
-            try await job.store.commitEmitted(commits, runID: runID)
+            let receipt = try await job.store.commitEmitted(commits, runID: runID)
+            if !receipt.duplicates.isEmpty {
+                // Only possible when two workers fetched one feed (a lease lost mid-fetch); the
+                // state kept one mark per revision, the files hold the record twice.
+                Diagnostics.warn(
+                    "\(job.settings.name): \(receipt.duplicates.count) item revision(s) were already emitted by another part "
+                        + "(\(receipt.duplicates.prefix(3).map(\.description).joined(separator: ", ")))")
+            }
             for part in prepared { _ = try sink.publish(part) }
             try await job.store.markPublished(parts: commits.map(\.name))
         }

@@ -39,7 +39,10 @@ struct Ingest: AsyncParsableCommand {
             75 the pipeline is locked by another run, 78 configuration.
             """,
         version: IngestVersion.number,
-        subcommands: [AdHocCommand.self, RunCommand.self, ServeCommand.self, ValidateCommand.self, ExportOPMLCommand.self],
+        subcommands: [
+            AdHocCommand.self, RunCommand.self, ServeCommand.self, ValidateCommand.self, ExportOPMLCommand.self,
+            StateCommand.self,
+        ],
         defaultSubcommand: AdHocCommand.self
     )
 }

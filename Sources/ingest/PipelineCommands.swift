@@ -62,20 +62,23 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("quiet"), help: "No run summary on standard error.")
     var quiet = false
 
+    @OptionGroup var sharedState: SharedStateArguments
+
     func run() async throws {
         let config = try loadPipeline(pipeline)
-        let settings: ScheduledSettings
+        var settings: ScheduledSettings
         do {
             settings = try config.scheduledSettings(ignoreSchedule: all, progress: !quiet)
         } catch {
             FileHandle.standardError.write(Data("ingest: \(error)\n".utf8))
             throw ExitCode(ExitStatus.config)
         }
+        sharedState.apply(to: &settings)
         let lock = try acquireLock(settings)
         defer { lock.release() }
         let job: ScheduledJob
         do {
-            job = try ScheduledJob.open(settings)
+            job = try await ScheduledJob.connect(settings)
         } catch {
             FileHandle.standardError.write(Data("ingest: \(config.name): \(error)\n".utf8))
             throw ExitCode(error is AdHocJob.Failure ? ExitStatus.config : ExitStatus.ioError)
@@ -86,8 +89,10 @@ struct RunCommand: AsyncParsableCommand {
             summary = try await job.runOnce()
         } catch {
             FileHandle.standardError.write(Data("ingest: \(config.name): run failed: \(error)\n".utf8))
+            await job.closeState()
             throw ExitCode(ExitStatus.ioError)
         }
+        await job.closeState()
         if !quiet { FileHandle.standardError.write(Data(summary.render().utf8)) }
         if strict, !summary.failedFeeds.isEmpty { throw ExitCode(ExitStatus.feedFailures) }
     }
@@ -113,20 +118,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-timeout"), help: "Seconds allowed to drain on SIGTERM before in-flight work is cancelled.")
     var shutdownTimeout: Double = 30
 
+    @OptionGroup var sharedState: SharedStateArguments
+
     func run() async throws {
         let config = try loadPipeline(pipeline)
-        let settings: ScheduledSettings
+        var settings: ScheduledSettings
         do {
             settings = try config.scheduledSettings()
         } catch {
             FileHandle.standardError.write(Data("ingest: \(error)\n".utf8))
             throw ExitCode(ExitStatus.config)
         }
+        sharedState.apply(to: &settings)
         let lock = try acquireLock(settings)
         defer { lock.release() }
         let job: ScheduledJob
         do {
-            job = try ScheduledJob.open(settings)
+            job = try await ScheduledJob.connect(settings)
         } catch {
             FileHandle.standardError.write(Data("ingest: \(config.name): \(error)\n".utf8))
             throw ExitCode(ExitStatus.ioError)
@@ -160,8 +168,10 @@ struct ServeCommand: AsyncParsableCommand {
             try await group.run()
         } catch {
             FileHandle.standardError.write(Data("ingest: \(config.name): \(error)\n".utf8))
+            await job.closeState()
             throw ExitCode(ExitStatus.ioError)
         }
+        await job.closeState()
     }
 }
 

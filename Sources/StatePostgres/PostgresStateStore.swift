@@ -1,0 +1,888 @@
+import Foundation
+import IngestCore
+import Logging
+import PostgresNIO
+import State
+import Synchronization
+
+/// How one worker takes part in a shared PostgreSQL state.
+public struct PostgresWorkerOptions: Sendable {
+    /// Names this worker's leases, runs and part files; unique among live workers.
+    public var workerID: String
+    /// How long a claim lives without a heartbeat. A dead worker's feeds wait this long
+    /// before another worker takes them; a live worker renews every third of it.
+    public var leaseDuration: Duration = .seconds(120)
+    /// Feeds of one host leased at once across all workers (`fetch.per_host`); 0 = no limit.
+    /// A feed is fetched only while leased, so this bounds concurrent fetches per host globally.
+    public var perHostLimit = 0
+    /// Host of each feed id, for `perHostLimit` (feeds not listed are not limited).
+    public var feedHosts: [String: String] = [:]
+    /// Most feeds one `claimDueFeeds` call takes; `nil` = a fair share among live workers.
+    public var claimBatch: Int?
+    public var maxConnections = 8
+    /// Attempts per operation when the connection is lost (exponential backoff in between).
+    public var retryAttempts = 6
+    /// Run migrations on open (the default); `false` only checks the version.
+    public var migrate = true
+    /// `false` for onlookers (`ingest state status`): no worker row, no heartbeat, so
+    /// they neither count in fair shares nor look like a dead worker afterwards.
+    public var registersWorker = true
+
+    public init(workerID: String) { self.workerID = workerID }
+
+    /// `hostname-pid`: unique among live processes, and never reused by a later process
+    /// that could mistake a dead worker's files for its own.
+    public static func defaultWorkerID() -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "worker"
+        return "\(host)-\(getpid())"
+    }
+
+    var leaseSeconds: Double {
+        Double(leaseDuration.components.seconds) + Double(leaseDuration.components.attoseconds) / 1e18
+    }
+}
+
+/// Pipeline state in PostgreSQL, shared by several workers on several machines (issue 7).
+///
+/// Work sharing: `claimDueFeeds` leases due feeds to this worker (`FOR UPDATE SKIP
+/// LOCKED`, owner and expiry on the feed row); a heartbeat renews this worker's live leases;
+/// `recordFetch` ends a lease; an expired lease is taken over by whoever claims next, and
+/// the takeover is logged in `lease_takeovers`. Claims are serialised by a transaction-level
+/// advisory lock so the per-host count they check cannot be raced.
+///
+/// Exactly once: `item_revisions` has a unique `(feed_id, item_id, revision)`, so a
+/// revision can be marked emitted by one part only, whatever two workers do at once.
+///
+/// Timestamps of leases and heartbeats use the server's clock (workers' clocks may
+/// differ); due times use the caller's `now`, as with SQLite.
+public final class PostgresStateStore: StateStore, Sendable {
+    public let url: PostgresURL
+    public let options: PostgresWorkerOptions
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let heartbeatTask = Mutex<Task<Void, Never>?>(nil)
+    /// Feed ids whose rows this process has already made sure exist (with their host).
+    private let ensuredFeeds = Mutex<Set<String>>([])
+    private let logger: Logger
+
+    public var location: String { url.redacted }
+    public var workerID: String { options.workerID }
+
+    private init(url: PostgresURL, options: PostgresWorkerOptions) {
+        self.url = url
+        self.options = options
+        var configuration = url.clientConfiguration()
+        configuration.options.maximumConnections = max(2, options.maxConnections)
+        configuration.options.minimumConnections = 0
+        configuration.options.connectTimeout = .seconds(10)
+        var logger = Logger(label: "ingest.state.postgres")
+        logger.logLevel = .critical
+        self.logger = logger
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        runner = Task { await client.run() }
+    }
+
+    /// Connects, migrates under the advisory lock (or checks the version), registers the
+    /// worker and starts its heartbeat.
+    public static func open(url: String, options: PostgresWorkerOptions) async throws -> PostgresStateStore {
+        let parsed = try PostgresURL(url)
+        let store = PostgresStateStore(url: parsed, options: options)
+        do {
+            // One direct connection first: a wrong password, database or TLS setting is
+            // reported at once and by name instead of the pool retrying it in the background.
+            try await store.withRetry("connect") {
+                let connection = try await PostgresConnection.connect(
+                    configuration: parsed.connectionConfiguration(), id: 0, logger: store.logger)
+                try await connection.close()
+            }
+            if options.migrate {
+                _ = try await store.migrate()
+            } else {
+                let version = try await store.schemaVersion()
+                if version != PostgresSchema.latestVersion {
+                    throw StateStoreError(
+                        kind: version > PostgresSchema.latestVersion
+                            ? .schemaTooNew(found: version, supported: PostgresSchema.latestVersion) : .other,
+                        location: store.location,
+                        message: "schema version \(version), this ingest needs \(PostgresSchema.latestVersion); run 'ingest state migrate'")
+                }
+            }
+            if options.registersWorker { try await store.heartbeat() }
+        } catch {
+            await store.close(releaseLeases: false)
+            throw error
+        }
+        if options.registersWorker { store.startHeartbeat() }
+        return store
+    }
+
+    /// Stops the heartbeat, hands back this worker's leases, deregisters it and closes
+    /// the pool. A worker that dies without this simply lets its leases expire.
+    public func close(releaseLeases: Bool = true) async {
+        heartbeatTask.withLock { $0?.cancel(); $0 = nil }
+        if releaseLeases, options.registersWorker {
+            let me = workerID
+            _ = try? await client.query(
+                "UPDATE feeds SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = \(me)", logger: logger)
+            _ = try? await client.query("DELETE FROM workers WHERE worker_id = \(me)", logger: logger)
+        }
+        runner.cancel()
+        await runner.value
+    }
+
+    deinit {
+        heartbeatTask.withLock { $0?.cancel() }
+        runner.cancel()
+    }
+
+    // MARK: Schema
+
+    /// Applies missing migrations while holding the migration advisory lock.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        let location = location
+        let logger = logger
+        return try await withRetry("migrate") {
+            try await self.client.withConnection { connection in
+                try await PostgresSchema.migrate(connection, location: location, logger: logger)
+            }
+        }
+    }
+
+    public func schemaVersion() async throws -> Int {
+        let logger = logger
+        return try await withRetry("read the schema version") {
+            try await self.client.withConnection { connection in
+                try await PostgresSchema.currentVersion(connection, logger: logger)
+            }
+        }
+    }
+
+    public static var latestSchemaVersion: Int { PostgresSchema.latestVersion }
+
+    // MARK: Workers and leases
+
+    /// Records that this worker is alive and renews its unexpired leases. Runs by itself
+    /// every third of the lease; public for tests and for callers with their own timer.
+    public func heartbeat() async throws {
+        let me = workerID
+        let host = ProcessInfo.processInfo.hostName
+        let pid = Int(getpid())
+        let seconds = options.leaseSeconds
+        try await withRetry("heartbeat") {
+            try await self.client.query(
+                """
+                INSERT INTO workers (worker_id, hostname, pid, started_at, last_seen_at)
+                VALUES (\(me), \(host), \(pid), clock_timestamp(), clock_timestamp())
+                ON CONFLICT (worker_id) DO UPDATE SET last_seen_at = clock_timestamp()
+                """, logger: self.logger)
+            // Only live leases: an expired one may already belong to someone else's claim.
+            try await self.client.query(
+                """
+                UPDATE feeds SET lease_expires_at = clock_timestamp() + make_interval(secs => \(seconds))
+                WHERE lease_owner = \(me) AND lease_expires_at > clock_timestamp()
+                """, logger: self.logger)
+        }
+    }
+
+    private func startHeartbeat() {
+        let period = options.leaseDuration / 3
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: period) } catch { return }
+                guard let self else { return }
+                do {
+                    try await self.heartbeat()
+                } catch {
+                    FileHandle.standardError.write(Data(
+                        "ingest: warning: state \(self.location): heartbeat failed: \(Self.describe(error))\n".utf8))
+                }
+            }
+        }
+        heartbeatTask.withLock { $0 = task }
+    }
+
+    /// Workers seen within two leases count as alive: for fair shares and for adopting
+    /// a dead worker's pending parts.
+    private var deadAfterSeconds: Double { options.leaseSeconds * 2 }
+
+    /// Makes sure every feed has a row (a never-fetched feed must be lockable) that
+    /// names its host, once per process.
+    private func ensureFeedRows(_ feedIDs: [String]) async throws {
+        let missing = ensuredFeeds.withLock { known in feedIDs.filter { !known.contains($0) } }
+        guard !missing.isEmpty else { return }
+        // Sorted, so two workers inserting the same new feeds lock them in the same order.
+        let ids = Array(Set(missing)).sorted()
+        let hosts = ids.map { options.feedHosts[$0] ?? "" }
+        try await withRetry("register feeds") {
+            try await self.client.query(
+                """
+                INSERT INTO feeds (feed_id, host)
+                SELECT id, nullif(h, '') FROM unnest(\(ids)::text[], \(hosts)::text[]) AS t(id, h) ORDER BY id
+                ON CONFLICT (feed_id) DO NOTHING
+                """, logger: self.logger)
+            // Separate, so rows whose host is unchanged are not locked (DO UPDATE would lock them).
+            try await self.client.query(
+                """
+                UPDATE feeds f SET host = nullif(t.h, '')
+                FROM unnest(\(ids)::text[], \(hosts)::text[]) AS t(id, h)
+                WHERE f.feed_id = t.id AND f.host IS DISTINCT FROM nullif(t.h, '')
+                """, logger: self.logger)
+        }
+        ensuredFeeds.withLock { $0.formUnion(ids) }
+    }
+
+    public func claimDueFeeds(_ feedIDs: [String], now: Date) async throws -> Set<String> {
+        guard !feedIDs.isEmpty else { return [] }
+        try await ensureFeedRows(feedIDs)
+        let ids = Array(Set(feedIDs))
+        let me = workerID
+        let seconds = options.leaseSeconds
+        let perHost = options.perHostLimit
+        let batch = options.claimBatch
+        let deadAfter = deadAfterSeconds
+        let logger = logger
+        let rows: [(String, String?)] = try await withRetry("claim due feeds") {
+            try await self.client.withTransaction(logger: logger) { connection in
+                // One claimer at a time: the per-host count below must not change under it.
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(\(PostgresSchema.lockNamespace), \(PostgresSchema.claimLock))",
+                    logger: logger)
+                var limit = batch ?? Int.max
+                if batch == nil {
+                    let counts = try await connection.query(
+                        """
+                        SELECT (SELECT count(*) FROM feeds WHERE feed_id = ANY(\(ids))
+                                  AND (((next_due_at IS NULL OR next_due_at <= \(now))
+                                        AND (lease_owner IS NULL OR lease_expires_at <= clock_timestamp()))
+                                       OR (lease_owner <> \(me) AND lease_expires_at > clock_timestamp())))::int8,
+                               (SELECT count(*) FROM workers
+                                 WHERE worker_id <> \(me)
+                                   AND last_seen_at > clock_timestamp() - make_interval(secs => \(deadAfter)))::int8
+                        """, logger: logger
+                    ).collect()
+                    if let row = counts.first {
+                        // Work outstanding = due and free, plus what the others hold now; this
+                        // worker's share of it, so the first to ask does not take everything.
+                        let (outstanding, others) = try row.decode((Int, Int).self)
+                        let workers = others + 1
+                        limit = max(1, (outstanding + workers - 1) / workers)
+                    }
+                }
+                var claimed: [(String, String?)] = []
+                let result = try await connection.query(
+                    """
+                    WITH live AS (
+                        SELECT host, count(*) AS n FROM feeds
+                        WHERE lease_owner IS NOT NULL AND lease_expires_at > clock_timestamp() AND host IS NOT NULL
+                        GROUP BY host
+                    ), candidates AS (
+                        SELECT feed_id, host, lease_owner AS previous_owner, next_due_at FROM feeds
+                        WHERE feed_id = ANY(\(ids))
+                          AND (next_due_at IS NULL OR next_due_at <= \(now))
+                          AND (lease_owner IS NULL OR lease_expires_at <= clock_timestamp())
+                        ORDER BY next_due_at NULLS FIRST, feed_id
+                        FOR UPDATE SKIP LOCKED
+                    ), ranked AS (
+                        SELECT c.feed_id, c.host, c.previous_owner, c.next_due_at,
+                               row_number() OVER (PARTITION BY c.host ORDER BY c.next_due_at NULLS FIRST, c.feed_id)
+                                   + coalesce(l.n, 0) AS slot
+                        FROM candidates c LEFT JOIN live l ON l.host = c.host
+                    ), granted AS (
+                        SELECT feed_id, previous_owner FROM ranked
+                        WHERE host IS NULL OR \(perHost) <= 0 OR slot <= \(perHost)
+                        ORDER BY next_due_at NULLS FIRST, feed_id
+                        LIMIT \(limit)
+                    )
+                    UPDATE feeds f SET lease_owner = \(me),
+                        lease_expires_at = clock_timestamp() + make_interval(secs => \(seconds))
+                    FROM granted g WHERE f.feed_id = g.feed_id
+                    RETURNING f.feed_id, g.previous_owner
+                    """, logger: logger)
+                for try await row in result.decode((String, String?).self) { claimed.append(row) }
+                let takenOver = claimed.filter { $0.1 != nil && $0.1 != me }
+                if !takenOver.isEmpty {
+                    let feeds = takenOver.map(\.0)
+                    let from = takenOver.map { $0.1 ?? "" }
+                    try await connection.query(
+                        """
+                        INSERT INTO lease_takeovers (feed_id, from_worker, to_worker, taken_at)
+                        SELECT f, w, \(me), clock_timestamp() FROM unnest(\(feeds)::text[], \(from)::text[]) AS t(f, w)
+                        """, logger: logger)
+                }
+                return claimed
+            }
+        }
+        return Set(rows.map(\.0))
+    }
+
+    /// When this worker may next find one of `feedIDs` claimable, in one query (a `serve`
+    /// loop asking feed by feed would cost a round trip per feed): `now` for a feed never
+    /// seen or due and free, the lease expiry for one another worker holds, else its due
+    /// time. `nil` for no feeds.
+    public func earliestClaimable(_ feedIDs: [String], now: Date) async throws -> Date? {
+        let ids = Array(Set(feedIDs))
+        guard !ids.isEmpty else { return nil }
+        let me = workerID
+        return try await withRetry("read next due time") {
+            try await self.client.query(
+                """
+                SELECT least(
+                    (SELECT CASE WHEN count(*) < \(ids.count) THEN \(now)::timestamptz END
+                     FROM feeds WHERE feed_id = ANY(\(ids))),
+                    (SELECT min(CASE
+                                  WHEN lease_owner IS NOT NULL AND lease_owner <> \(me)
+                                       AND lease_expires_at > clock_timestamp() THEN lease_expires_at
+                                  WHEN next_due_at IS NULL THEN \(now)::timestamptz
+                                  ELSE greatest(next_due_at, \(now)::timestamptz) END)
+                     FROM feeds WHERE feed_id = ANY(\(ids))))
+                """, logger: self.logger
+            ).collect().first?.decode(Date?.self) ?? nil
+        }
+    }
+
+    public func releaseClaims(_ feedIDs: [String]) async throws {
+        guard !feedIDs.isEmpty else { return }
+        let me = workerID
+        try await withRetry("release claims") {
+            try await self.client.query(
+                """
+                UPDATE feeds SET lease_owner = NULL, lease_expires_at = NULL
+                WHERE feed_id = ANY(\(feedIDs)) AND lease_owner = \(me)
+                """, logger: self.logger)
+        }
+    }
+
+    // MARK: Feeds
+
+    private static let feedColumns = """
+        feed_id, etag, last_modified, last_attempt_at, last_success_at, last_error_at, last_error,
+        last_http_status, consecutive_failures, next_due_at, interval_seconds
+        """
+
+    private typealias FeedRow = (
+        String, String?, String?, Date?, Date?, Date?, String?, Int?, Int, Date?, Int?
+    )
+
+    private static func feedState(_ r: FeedRow) -> FeedState {
+        FeedState(
+            feedID: r.0, etag: r.1, lastModified: r.2, lastAttemptAt: r.3, lastSuccessAt: r.4, lastErrorAt: r.5,
+            lastError: r.6, lastHTTPStatus: r.7, consecutiveFailures: r.8, nextDueAt: r.9, intervalSeconds: r.10)
+    }
+
+    private func readFeeds(_ query: PostgresQuery, _ what: String) async throws -> [FeedState] {
+        try await withRetry(what) {
+            var out: [FeedState] = []
+            let rows = try await self.client.query(query, logger: self.logger)
+            for try await row in rows.decode(FeedRow.self) { out.append(Self.feedState(row)) }
+            return out
+        }
+    }
+
+    public func feedState(feedID: String) async throws -> FeedState? {
+        // A row made by a claim but never fetched is, to the pipeline, a feed not yet seen.
+        try await readFeeds(
+            """
+            SELECT feed_id, etag, last_modified, last_attempt_at, last_success_at, last_error_at, last_error,
+                   last_http_status, consecutive_failures, next_due_at, interval_seconds
+            FROM feeds WHERE feed_id = \(feedID) AND last_attempt_at IS NOT NULL
+            """, "read feed \(feedID)"
+        ).first
+    }
+
+    public func failingFeeds(limit: Int) async throws -> [FeedState] {
+        try await readFeeds(
+            """
+            SELECT feed_id, etag, last_modified, last_attempt_at, last_success_at, last_error_at, last_error,
+                   last_http_status, consecutive_failures, next_due_at, interval_seconds
+            FROM feeds WHERE consecutive_failures > 0
+            ORDER BY consecutive_failures DESC, feed_id LIMIT \(max(0, limit))
+            """, "read failing feeds")
+    }
+
+    public func recordFetch(feedID: String, result: FetchRecord) async throws {
+        try await recordFetches([FeedFetchResult(feedID: feedID, result: result)])
+    }
+
+    /// One statement per feed, all in one transaction; each ends this worker's lease on
+    /// the feed in the same write that stores its next due time, so no other worker can
+    /// claim it in between.
+    public func recordFetches(_ results: [FeedFetchResult]) async throws {
+        guard !results.isEmpty else { return }
+        let me = workerID
+        let hosts = options.feedHosts
+        let logger = logger
+        try await withRetry("record fetches") {
+            try await self.client.withTransaction(logger: logger) { connection in
+                // In key order, so two workers' batches lock rows in the same order.
+                let ordered = results.enumerated().sorted { ($0.element.feedID, $0.offset) < ($1.element.feedID, $1.offset) }
+                for entry in ordered.map(\.element) {
+                    let r = entry.result
+                    let kind: String
+                    var message: String?
+                    switch r.outcome {
+                    case .fetched: kind = "fetched"
+                    case .notModified: kind = "not_modified"
+                    case .failed(let m): kind = "failed"; message = m
+                    }
+                    let failed = kind == "failed"
+                    try await connection.query(
+                        """
+                        INSERT INTO feeds (feed_id, host, etag, last_modified, last_attempt_at, last_success_at,
+                                           last_error_at, last_error, last_http_status, consecutive_failures,
+                                           next_due_at, interval_seconds)
+                        VALUES (\(entry.feedID), \(hosts[entry.feedID]), \(r.etag), \(r.lastModified), \(r.at),
+                                \(failed ? nil : r.at), \(failed ? r.at : nil), \(message), \(r.httpStatus),
+                                \(failed ? 1 : 0), \(r.nextDueAt), \(r.intervalSeconds))
+                        ON CONFLICT (feed_id) DO UPDATE SET
+                            etag = CASE \(kind) WHEN 'fetched' THEN excluded.etag
+                                                WHEN 'not_modified' THEN coalesce(excluded.etag, feeds.etag)
+                                                ELSE feeds.etag END,
+                            last_modified = CASE \(kind) WHEN 'fetched' THEN excluded.last_modified
+                                                WHEN 'not_modified' THEN coalesce(excluded.last_modified, feeds.last_modified)
+                                                ELSE feeds.last_modified END,
+                            last_attempt_at = excluded.last_attempt_at,
+                            last_success_at = coalesce(excluded.last_success_at, feeds.last_success_at),
+                            last_error_at = coalesce(excluded.last_error_at, feeds.last_error_at),
+                            last_error = coalesce(excluded.last_error, feeds.last_error),
+                            last_http_status = excluded.last_http_status,
+                            consecutive_failures = CASE WHEN \(failed) THEN feeds.consecutive_failures + 1 ELSE 0 END,
+                            next_due_at = excluded.next_due_at,
+                            interval_seconds = excluded.interval_seconds,
+                            lease_owner = CASE WHEN feeds.lease_owner = \(me) THEN NULL ELSE feeds.lease_owner END,
+                            lease_expires_at = CASE WHEN feeds.lease_owner = \(me) THEN NULL ELSE feeds.lease_expires_at END
+                        """, logger: logger)
+                }
+            }
+        }
+    }
+
+    // MARK: Items
+
+    public func classify(_ items: [ItemFingerprint]) async throws -> [ItemDisposition] {
+        guard !items.isEmpty else { return [] }
+        let feeds = items.map(\.key.feedID)
+        let itemIDs = items.map(\.key.itemID)
+        let known: [ItemKey: (revision: Int, hash: String)] = try await withRetry("classify items") {
+            var known: [ItemKey: (revision: Int, hash: String)] = [:]
+            let rows = try await self.client.query(
+                """
+                SELECT i.feed_id, i.item_id, i.revision::int8, i.content_hash
+                FROM items i JOIN (SELECT DISTINCT f, n FROM unnest(\(feeds)::text[], \(itemIDs)::text[]) AS t(f, n)) k
+                  ON i.feed_id = k.f AND i.item_id = k.n
+                """, logger: self.logger)
+            for try await (feed, item, revision, hash) in rows.decode((String, String, Int, String).self) {
+                known[ItemKey(feedID: feed, itemID: item)] = (revision, hash)
+            }
+            return known
+        }
+        // Earlier occurrences in this batch, so a repeated item is judged against what
+        // this batch is about to emit, not only against the database.
+        var pending: [ItemKey: (revision: Int, hash: String)] = [:]
+        var result: [ItemDisposition] = []
+        result.reserveCapacity(items.count)
+        for item in items {
+            let disposition: ItemDisposition
+            switch pending[item.key] ?? known[item.key] {
+            case nil: disposition = .new
+            case let (revision, hash)? where hash == item.contentHash: disposition = .unchanged(revision: revision)
+            case let (revision, _)?: disposition = .changed(revision: revision + 1)
+            }
+            if let revision = disposition.revisionToEmit { pending[item.key] = (revision, item.contentHash) }
+            result.append(disposition)
+        }
+        return result
+    }
+
+    @discardableResult
+    public func commitEmitted(_ parts: [PartCommit], runID: String) async throws -> CommitReceipt {
+        for part in parts {
+            for item in part.items where item.revision < 1 {
+                throw StateStoreError(
+                    kind: .invalidArgument, location: location,
+                    message: "item \(item.key) in part \(part.name) has revision \(item.revision); revisions start at 1")
+            }
+        }
+        let me = workerID
+        let logger = logger
+        return try await withRetry("commit emitted items") {
+            try await self.client.withTransaction(logger: logger) { connection in
+                var recorded = 0
+                var duplicates: [ItemKey] = []
+                for part in parts {
+                    let feeds = part.items.map(\.key.feedID)
+                    let itemIDs = part.items.map(\.key.itemID)
+                    let revisions = part.items.map(\.revision)
+                    let hashes = part.items.map(\.contentHash)
+                    // The unique key decides; a row another transaction is inserting makes
+                    // this one wait for it and then count as a conflict.
+                    var inserted = Set<EmittedKey>()
+                    let rows = try await connection.query(
+                        """
+                        INSERT INTO item_revisions (feed_id, item_id, revision, content_hash, part, emitted_at)
+                        SELECT f, n, r, h, \(part.name), now()
+                        FROM unnest(\(feeds)::text[], \(itemIDs)::text[], \(revisions)::int8[], \(hashes)::text[]) AS t(f, n, r, h)
+                        ON CONFLICT ON CONSTRAINT item_revision_emitted_once DO NOTHING
+                        RETURNING feed_id, item_id, revision::int8
+                        """, logger: logger)
+                    for try await (f, n, r) in rows.decode((String, String, Int).self) {
+                        inserted.insert(EmittedKey(feedID: f, itemID: n, revision: r))
+                    }
+                    recorded += inserted.count
+                    let conflicting = part.items.filter {
+                        !inserted.contains(EmittedKey(feedID: $0.key.feedID, itemID: $0.key.itemID, revision: $0.revision))
+                    }
+                    if !conflicting.isEmpty {
+                        // A replay of this very commit is fine; the revision held by another part is a duplicate.
+                        let cf = conflicting.map(\.key.feedID)
+                        let ci = conflicting.map(\.key.itemID)
+                        let cr = conflicting.map(\.revision)
+                        let holders = try await connection.query(
+                            """
+                            SELECT ir.feed_id, ir.item_id FROM item_revisions ir
+                            JOIN unnest(\(cf)::text[], \(ci)::text[], \(cr)::int8[]) AS t(f, n, r)
+                              ON ir.feed_id = t.f AND ir.item_id = t.n AND ir.revision = t.r
+                            WHERE ir.part <> \(part.name)
+                            """, logger: logger)
+                        for try await (f, n) in holders.decode((String, String).self) {
+                            duplicates.append(ItemKey(feedID: f, itemID: n))
+                        }
+                    }
+                    if !inserted.isEmpty {
+                        let keep = part.items.filter {
+                            inserted.contains(EmittedKey(feedID: $0.key.feedID, itemID: $0.key.itemID, revision: $0.revision))
+                        }
+                        // The latest revision wins; an older one replayed late never moves it back.
+                        try await connection.query(
+                            """
+                            INSERT INTO items (feed_id, item_id, revision, content_hash, first_seen_at, last_emitted_at)
+                            SELECT DISTINCT ON (f, n) f, n, r, h, now(), now()
+                            FROM unnest(\(keep.map(\.key.feedID))::text[], \(keep.map(\.key.itemID))::text[],
+                                        \(keep.map(\.revision))::int8[], \(keep.map(\.contentHash))::text[]) AS t(f, n, r, h)
+                            ORDER BY f, n, r DESC
+                            ON CONFLICT (feed_id, item_id) DO UPDATE SET
+                                revision = excluded.revision, content_hash = excluded.content_hash,
+                                last_emitted_at = excluded.last_emitted_at
+                            WHERE excluded.revision > items.revision
+                            """, logger: logger)
+                    }
+                    try await connection.query(
+                        """
+                        INSERT INTO parts (name, run_id, worker_id, state, item_count, committed_at)
+                        VALUES (\(part.name), \(runID), \(me), 'pending', \(part.items.count), now())
+                        ON CONFLICT (name) DO NOTHING
+                        """, logger: logger)
+                }
+                return CommitReceipt(recorded: recorded, duplicates: duplicates)
+            }
+        }
+    }
+
+    /// This worker's pending parts, after adopting those of workers that stopped
+    /// heartbeating (they will never finish them; the output directory is shared).
+    /// Adoption moves ownership in one statement, so two survivors never both adopt.
+    public func pendingParts() async throws -> [PendingPart] {
+        let me = workerID
+        let deadAfter = deadAfterSeconds
+        return try await withRetry("read pending parts") {
+            try await self.client.query(
+                """
+                UPDATE parts SET worker_id = \(me)
+                WHERE state = 'pending' AND worker_id <> \(me)
+                  AND worker_id NOT IN (SELECT worker_id FROM workers
+                                        WHERE last_seen_at > clock_timestamp() - make_interval(secs => \(deadAfter)))
+                """, logger: self.logger)
+            var out: [PendingPart] = []
+            let rows = try await self.client.query(
+                """
+                SELECT name, run_id, item_count::int8, committed_at FROM parts
+                WHERE state = 'pending' AND worker_id = \(me) ORDER BY committed_at, name
+                """, logger: self.logger)
+            for try await (name, run, count, at) in rows.decode((String, String, Int, Date).self) {
+                out.append(PendingPart(name: name, runID: run, itemCount: count, committedAt: at))
+            }
+            return out
+        }
+    }
+
+    public func markPublished(parts: [String]) async throws {
+        guard !parts.isEmpty else { return }
+        try await withRetry("mark parts published") {
+            try await self.client.query(
+                """
+                UPDATE parts SET state = 'published', published_at = now()
+                WHERE name = ANY(\(parts)) AND state = 'pending'
+                """, logger: self.logger)
+        }
+    }
+
+    @discardableResult
+    public func abandonPart(_ part: String) async throws -> Int {
+        let logger = logger
+        return try await withRetry("abandon part \(part)") {
+            try await self.client.withTransaction(logger: logger) { connection in
+                let state = try await connection.query(
+                    "SELECT state FROM parts WHERE name = \(part) FOR UPDATE", logger: logger
+                ).collect().first?.decode(String.self)
+                guard state == "pending" else { return 0 }
+                var keys = Set<ItemKey>()
+                var removed = 0
+                let rows = try await connection.query(
+                    "DELETE FROM item_revisions WHERE part = \(part) RETURNING feed_id, item_id", logger: logger)
+                for try await (f, n) in rows.decode((String, String).self) {
+                    keys.insert(ItemKey(feedID: f, itemID: n))
+                    removed += 1
+                }
+                if !keys.isEmpty {
+                    let feeds = keys.map(\.feedID)
+                    let itemIDs = keys.map(\.itemID)
+                    // Back to the newest revision still on disk, or forgotten when none is.
+                    try await connection.query(
+                        """
+                        UPDATE items i SET revision = latest.revision, content_hash = latest.content_hash,
+                                           last_emitted_at = latest.emitted_at
+                        FROM (SELECT DISTINCT ON (ir.feed_id, ir.item_id) ir.feed_id, ir.item_id, ir.revision,
+                                     ir.content_hash, ir.emitted_at
+                              FROM item_revisions ir
+                              JOIN unnest(\(feeds)::text[], \(itemIDs)::text[]) AS t(f, n)
+                                ON ir.feed_id = t.f AND ir.item_id = t.n
+                              ORDER BY ir.feed_id, ir.item_id, ir.revision DESC) latest
+                        WHERE i.feed_id = latest.feed_id AND i.item_id = latest.item_id
+                        """, logger: logger)
+                    try await connection.query(
+                        """
+                        DELETE FROM items i USING unnest(\(feeds)::text[], \(itemIDs)::text[]) AS t(f, n)
+                        WHERE i.feed_id = t.f AND i.item_id = t.n
+                          AND NOT EXISTS (SELECT 1 FROM item_revisions ir
+                                          WHERE ir.feed_id = t.f AND ir.item_id = t.n)
+                        """, logger: logger)
+                }
+                try await connection.query("DELETE FROM parts WHERE name = \(part)", logger: logger)
+                return removed
+            }
+        }
+    }
+
+    // MARK: Runs
+
+    public func recordRun(_ summary: RunRecord) async throws {
+        let me = workerID
+        try await withRetry("record run") {
+            try await self.client.query(
+                """
+                INSERT INTO runs (run_id, worker_id, pipeline, started_at, finished_at, status, feeds_total,
+                                  feeds_failed, items_new, items_changed, items_unchanged, summary_json)
+                VALUES (\(summary.runID), \(me), \(summary.pipeline), \(summary.startedAt), \(summary.finishedAt),
+                        \(summary.status), \(summary.feedsTotal), \(summary.feedsFailed), \(summary.itemsNew),
+                        \(summary.itemsChanged), \(summary.itemsUnchanged), \(summary.summaryJSON))
+                ON CONFLICT (run_id) DO UPDATE SET
+                    pipeline = excluded.pipeline, started_at = excluded.started_at,
+                    finished_at = excluded.finished_at, status = excluded.status,
+                    feeds_total = excluded.feeds_total, feeds_failed = excluded.feeds_failed,
+                    items_new = excluded.items_new, items_changed = excluded.items_changed,
+                    items_unchanged = excluded.items_unchanged, summary_json = excluded.summary_json
+                """, logger: self.logger)
+        }
+    }
+
+    public func recentRuns(limit: Int) async throws -> [RunRecord] {
+        try await withRetry("read runs") {
+            var out: [RunRecord] = []
+            let rows = try await self.client.query(
+                """
+                SELECT run_id, pipeline, started_at, finished_at, status, feeds_total::int8, feeds_failed::int8,
+                       items_new::int8, items_changed::int8, items_unchanged::int8, summary_json
+                FROM runs ORDER BY started_at DESC, run_id DESC LIMIT \(max(0, limit))
+                """, logger: self.logger)
+            for try await r in rows.decode((String, String, Date, Date?, String, Int, Int, Int, Int, Int, String?).self) {
+                out.append(RunRecord(
+                    runID: r.0, pipeline: r.1, startedAt: r.2, finishedAt: r.3, status: r.4, feedsTotal: r.5,
+                    feedsFailed: r.6, itemsNew: r.7, itemsChanged: r.8, itemsUnchanged: r.9, summaryJSON: r.10))
+            }
+            return out
+        }
+    }
+
+    public func status(now: Date) async throws -> StateStatus {
+        let counts = try await withRetry("read status") {
+            try await self.client.query(
+                """
+                SELECT (SELECT count(*) FROM feeds WHERE last_attempt_at IS NOT NULL)::int8,
+                       (SELECT count(*) FROM feeds WHERE consecutive_failures > 0)::int8,
+                       (SELECT count(*) FROM feeds WHERE next_due_at IS NULL OR next_due_at <= \(now))::int8,
+                       (SELECT count(*) FROM items)::int8,
+                       (SELECT count(*) FROM parts WHERE state = 'pending')::int8
+                """, logger: self.logger
+            ).collect().first?.decode((Int, Int, Int, Int, Int).self)
+        }
+        let version = try await schemaVersion()
+        let c = counts ?? (0, 0, 0, 0, 0)
+        return StateStatus(
+            location: location, schemaVersion: version, feeds: c.0, failingFeeds: c.1, dueFeeds: c.2, items: c.3,
+            pendingParts: c.4, lastRun: try await recentRuns(limit: 1).first)
+    }
+
+    // MARK: Cluster view (for `ingest state status`)
+
+    public struct WorkerInfo: Sendable, Hashable {
+        public var workerID: String
+        public var hostname: String
+        public var pid: Int
+        public var startedAt: Date
+        public var lastSeenAt: Date
+        public var alive: Bool
+        public var liveLeases: Int
+        public var takenOverFrom: Int
+    }
+
+    public struct LeaseInfo: Sendable, Hashable {
+        public var feedID: String
+        public var owner: String
+        public var expiresAt: Date
+    }
+
+    public struct ClusterStatus: Sendable, Hashable {
+        public var workers: [WorkerInfo]
+        public var liveLeases: [LeaseInfo]
+        /// Feeds whose lease a worker took over from another, by former owner.
+        public var takeovers: [String: Int]
+    }
+
+    /// Workers (recently seen or holding leases), live leases, and takeovers.
+    public func clusterStatus(leaseLimit: Int = 50) async throws -> ClusterStatus {
+        let deadAfter = deadAfterSeconds
+        return try await withRetry("read workers") {
+            var takeovers: [String: Int] = [:]
+            for try await (from, n) in try await self.client.query(
+                "SELECT from_worker, count(*)::int8 FROM lease_takeovers GROUP BY from_worker", logger: self.logger
+            ).decode((String, Int).self) { takeovers[from] = n }
+            var workers: [WorkerInfo] = []
+            let rows = try await self.client.query(
+                """
+                SELECT w.worker_id, w.hostname, w.pid::int8, w.started_at, w.last_seen_at,
+                       w.last_seen_at > clock_timestamp() - make_interval(secs => \(deadAfter)),
+                       (SELECT count(*) FROM feeds f WHERE f.lease_owner = w.worker_id
+                          AND f.lease_expires_at > clock_timestamp())::int8
+                FROM workers w ORDER BY w.worker_id
+                """, logger: self.logger)
+            for try await r in rows.decode((String, String, Int, Date, Date, Bool, Int).self) {
+                workers.append(WorkerInfo(
+                    workerID: r.0, hostname: r.1, pid: r.2, startedAt: r.3, lastSeenAt: r.4, alive: r.5,
+                    liveLeases: r.6, takenOverFrom: takeovers[r.0] ?? 0))
+            }
+            var leases: [LeaseInfo] = []
+            let leaseRows = try await self.client.query(
+                """
+                SELECT feed_id, lease_owner, lease_expires_at FROM feeds
+                WHERE lease_owner IS NOT NULL AND lease_expires_at > clock_timestamp()
+                ORDER BY lease_expires_at, feed_id LIMIT \(max(0, leaseLimit))
+                """, logger: self.logger)
+            for try await (f, o, e) in leaseRows.decode((String, String, Date).self) {
+                leases.append(LeaseInfo(feedID: f, owner: o, expiresAt: e))
+            }
+            return ClusterStatus(workers: workers, liveLeases: leases, takeovers: takeovers)
+        }
+    }
+
+    /// Live leases in total (the list in `clusterStatus` is capped).
+    public func liveLeaseCount() async throws -> Int {
+        try await withRetry("count leases") {
+            try await self.client.query(
+                "SELECT count(*)::int8 FROM feeds WHERE lease_owner IS NOT NULL AND lease_expires_at > clock_timestamp()",
+                logger: self.logger
+            ).collect().first?.decode(Int.self) ?? 0
+        }
+    }
+
+    // MARK: Retry and errors
+
+    /// Runs `body` again after a lost connection, a deadlock or a serialisation failure,
+    /// with exponential backoff and jitter; every operation above is safe to repeat.
+    @discardableResult
+    private func withRetry<T: Sendable>(_ what: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        var delay = 0.1
+        var attempt = 1
+        while true {
+            do {
+                return try await body()
+            } catch {
+                guard attempt < options.retryAttempts, Self.isTransient(error), !Task.isCancelled else {
+                    throw Self.translate(error, doing: what, location: location)
+                }
+                let jitter = Double.random(in: 0...(delay / 2))
+                try await Task.sleep(for: .milliseconds(Int64((delay + jitter) * 1000)))
+                delay = min(delay * 2, 5)
+                attempt += 1
+            }
+        }
+    }
+
+    static func unwrap(_ error: any Error) -> any Error {
+        if let t = error as? PostgresTransactionError {
+            if let e = t.closureError { return unwrap(e) }
+            if let e = t.beginError { return unwrap(e) }
+            if let e = t.commitError { return unwrap(e) }
+        }
+        return error
+    }
+
+    static func isTransient(_ error: any Error) -> Bool {
+        let error = unwrap(error)
+        if let p = error as? PSQLError {
+            switch p.code {
+            case .connectionError, .serverClosedConnection: return true
+            case .server:
+                let state = p.serverInfo?[.sqlState] ?? ""
+                // serialization_failure, deadlock_detected, admin/crash shutdown, cannot connect now, connection exceptions.
+                return state == "40001" || state == "40P01" || state.hasPrefix("57P") || state.hasPrefix("08")
+            default: return false
+            }
+        }
+        if error is StateStoreError { return false }
+        // NIO channel and socket errors: the connection went away.
+        return error is ChannelError || error is IOError
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let error = unwrap(error)
+        if let p = error as? PSQLError {
+            if let info = p.serverInfo {
+                let message = info[.message] ?? "server error"
+                let detail = info[.detail].map { " (\($0))" } ?? ""
+                return "\(message)\(detail) [SQLSTATE \(info[.sqlState] ?? "?")]"
+            }
+            if let underlying = p.underlying { return "\(p.code): \(underlying)" }
+            return "\(p.code)"
+        }
+        return "\(error)"
+    }
+
+    static func translate(_ error: any Error, doing what: String, location: String) -> any Error {
+        let inner = unwrap(error)
+        if inner is StateStoreError { return inner }
+        let kind: StateStoreError.Kind
+        if let p = inner as? PSQLError {
+            switch p.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed: kind = .cannotOpen
+            case .server:
+                let state = p.serverInfo?[.sqlState] ?? ""
+                if state.hasPrefix("23") { kind = .constraint }
+                else if state == "53100" { kind = .diskFull }
+                else if state == "25006" { kind = .readOnly }
+                else if state.hasPrefix("28") || state == "3D000" { kind = .cannotOpen }
+                else { kind = .other }
+            default: kind = .other
+            }
+        } else {
+            kind = .cannotOpen
+        }
+        return StateStoreError(kind: kind, location: location, message: "\(what): \(describe(inner))")
+    }
+}
+
+private struct EmittedKey: Hashable {
+    var feedID: String
+    var itemID: String
+    var revision: Int
+}

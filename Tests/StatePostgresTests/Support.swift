@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import PostgresNIO
+import State
+import StatePostgres
+import Testing
+
+/// The server started by `scripts/postgres-test.sh start` (or `.ci/run`); tests skip without it.
+let postgresBaseURL = ProcessInfo.processInfo.environment["INGEST_TEST_POSTGRES_URL"]
+let postgresAvailable = postgresBaseURL != nil
+let postgresSkipMessage: Comment =
+    "INGEST_TEST_POSTGRES_URL is not set: run `eval \"$(scripts/postgres-test.sh start)\"` for a PostgreSQL 15 test server"
+
+/// A fresh database per test (tests run in parallel), dropped afterwards.
+struct TestDatabase: Sendable {
+    let name: String
+    let url: String
+    private let base: PostgresURL
+
+    init() async throws {
+        let baseText = try require_(postgresBaseURL)
+        base = try PostgresURL(baseText)
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        self.name = name
+        try await Self.admin(base) { c, logger in
+            try await c.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        }
+        var components = URLComponents(string: baseText)!
+        components.path = "/" + name
+        url = components.string!
+    }
+
+    func store(_ worker: String, _ configure: (inout PostgresWorkerOptions) -> Void = { _ in }) async throws -> PostgresStateStore {
+        var options = PostgresWorkerOptions(workerID: worker)
+        options.maxConnections = 4
+        configure(&options)
+        return try await PostgresStateStore.open(url: url, options: options)
+    }
+
+    /// Runs SQL on this database directly, as another client would.
+    func sql(_ text: String) async throws -> [[String?]] {
+        var target = base
+        target.database = name
+        return try await Self.admin(target) { c, logger in
+            var out: [[String?]] = []
+            for try await row in try await c.query(PostgresQuery(unsafeSQL: text), logger: logger) {
+                out.append(row.map { cell in cell.bytes.map { String(buffer: $0) } })
+            }
+            return out
+        }
+    }
+
+    func drop() async {
+        _ = try? await Self.admin(base) { c, logger in
+            try await c.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+        }
+    }
+
+    private static func admin<T: Sendable>(
+        _ url: PostgresURL, _ body: @Sendable (PostgresConnection, Logger) async throws -> T
+    ) async throws -> T {
+        let logger = Logger(label: "test")
+        let config = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+            tls: .disable)
+        let connection = try await PostgresConnection.connect(configuration: config, id: 1, logger: logger)
+        do {
+            let result = try await body(connection, logger)
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}
+
+struct MissingEnvironment: Error {}
+func require_<T>(_ value: T?) throws -> T {
+    guard let value else { throw MissingEnvironment() }
+    return value
+}
+
+func fingerprint(_ feed: String, _ item: String, _ hash: String) -> ItemFingerprint {
+    ItemFingerprint(feedID: feed, itemID: item, contentHash: hash)
+}
+
+func emitted(_ feed: String, _ item: String, _ hash: String, _ revision: Int) -> EmittedItem {
+    EmittedItem(feedID: feed, itemID: item, contentHash: hash, revision: revision)
+}
+
+/// Opens a store on a fresh database, runs `body`, closes and drops.
+func withDatabase(_ body: (TestDatabase) async throws -> Void) async throws {
+    let db = try await TestDatabase()
+    do {
+        try await body(db)
+    } catch {
+        await db.drop()
+        throw error
+    }
+    await db.drop()
+}

@@ -1,0 +1,233 @@
+import Foundation
+import State
+import StatePostgres
+import Testing
+
+/// Several workers on one database: two (or more) store instances are two workers.
+@Suite("PostgresStateStore: leases, workers and races", .enabled(if: postgresAvailable, postgresSkipMessage))
+struct WorkerLeaseTests {
+    let now = Date(timeIntervalSince1970: 1_762_470_000)
+
+    @Test("a feed claimed by one worker is not handed to another until recorded or released")
+    func leasesAreExclusive() async throws {
+        try await withDatabase { db in
+            let a = try await db.store("a") { $0.claimBatch = 100 }
+            let b = try await db.store("b") { $0.claimBatch = 100 }
+            #expect(try await a.claimDueFeeds(["f1", "f2"], now: now) == ["f1", "f2"])
+            #expect(try await b.claimDueFeeds(["f1", "f2", "f3"], now: now) == ["f3"])
+            // recordFetch ends a's lease, but with a later due time nobody may take it.
+            try await a.recordFetch(feedID: "f1", result: FetchRecord(outcome: .fetched, at: now, nextDueAt: now + 600))
+            #expect(try await b.claimDueFeeds(["f1", "f2"], now: now) == [])
+            // A failure due again at once, or a release, lets the other worker have it.
+            try await a.recordFetch(feedID: "f2", result: FetchRecord(outcome: .failed(message: "x"), at: now, nextDueAt: now))
+            #expect(try await b.claimDueFeeds(["f1", "f2"], now: now) == ["f2"])
+            try await b.releaseClaims(["f3"])
+            #expect(try await a.claimDueFeeds(["f3"], now: now) == ["f3"])
+            // b cannot end or release a lease it does not hold.
+            try await b.releaseClaims(["f3"])
+            #expect(try await b.claimDueFeeds(["f3"], now: now) == [])
+            await a.close()
+            await b.close()
+        }
+    }
+
+    @Test("a dead worker's leases expire and are taken over, and the takeover is recorded")
+    func expiredLeasesAreTakenOver() async throws {
+        try await withDatabase { db in
+            let dead = try await db.store("dead") { $0.leaseDuration = .seconds(1); $0.claimBatch = 100 }
+            let live = try await db.store("live") { $0.leaseDuration = .seconds(1); $0.claimBatch = 100 }
+            #expect(try await dead.claimDueFeeds(["f1", "f2"], now: now) == ["f1", "f2"])
+            #expect(try await live.claimDueFeeds(["f1", "f2"], now: now) == [])
+            // Stops heartbeating without handing anything back, like SIGKILL.
+            await dead.close(releaseLeases: false)
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try await live.claimDueFeeds(["f1", "f2"], now: now) == ["f1", "f2"])
+            let cluster = try await live.clusterStatus()
+            #expect(cluster.takeovers["dead"] == 2)
+            #expect(Set(cluster.liveLeases.map(\.feedID)) == ["f1", "f2"])
+            #expect(cluster.liveLeases.allSatisfy { $0.owner == "live" })
+            await live.close()
+        }
+    }
+
+    @Test("a live worker's heartbeat keeps its leases past their first expiry")
+    func heartbeatRenewsLeases() async throws {
+        try await withDatabase { db in
+            let a = try await db.store("a") { $0.leaseDuration = .seconds(3); $0.claimBatch = 100 }
+            let b = try await db.store("b") { $0.leaseDuration = .seconds(3); $0.claimBatch = 100 }
+            #expect(try await a.claimDueFeeds(["f"], now: now) == ["f"])
+            // Longer than one lease; a's own timer renews every second.
+            try await Task.sleep(for: .seconds(4))
+            try await a.heartbeat()
+            #expect(try await b.claimDueFeeds(["f"], now: now) == [])
+            #expect(try await b.clusterStatus().takeovers.isEmpty)
+            await a.close()
+            await b.close()
+        }
+    }
+
+    @Test("per-host limits hold across workers: leases of one host never exceed the limit")
+    func perHostLimitAcrossWorkers() async throws {
+        try await withDatabase { db in
+            let hosts = ["a1": "h", "a2": "h", "a3": "h", "a4": "h", "b1": "g"]
+            let w1 = try await db.store("w1") { $0.perHostLimit = 2; $0.feedHosts = hosts; $0.claimBatch = 100 }
+            let w2 = try await db.store("w2") { $0.perHostLimit = 2; $0.feedHosts = hosts; $0.claimBatch = 100 }
+            let all = Array(hosts.keys)
+            let first = try await w1.claimDueFeeds(["a1", "a2", "a3", "b1"], now: now)
+            #expect(first == ["a1", "a2", "b1"])
+            // Host h is full: the other worker gets nothing of it.
+            #expect(try await w2.claimDueFeeds(all, now: now) == [])
+            try await w1.recordFetch(feedID: "a1", result: FetchRecord(outcome: .fetched, at: now, nextDueAt: now + 600))
+            #expect(try await w2.claimDueFeeds(all, now: now) == ["a3"])
+            await w1.close()
+            await w2.close()
+        }
+    }
+
+    @Test("without a batch size each live worker claims a fair share")
+    func fairShares() async throws {
+        try await withDatabase { db in
+            let feeds = (1...9).map { "f\($0)" }
+            let a = try await db.store("a")
+            let b = try await db.store("b")
+            let c = try await db.store("c")
+            let first = try await a.claimDueFeeds(feeds, now: now)
+            let second = try await b.claimDueFeeds(feeds, now: now)
+            let third = try await c.claimDueFeeds(feeds, now: now)
+            #expect(first.count == 3 && second.count == 3 && third.count == 3)
+            #expect(first.union(second).union(third) == Set(feeds))
+            await a.close()
+            await b.close()
+            await c.close()
+        }
+    }
+
+    @Test("many workers claiming at once never get the same feed")
+    func concurrentClaims() async throws {
+        try await withDatabase { db in
+            let feeds = (1...300).map { "feed-\($0)" }
+            var stores: [PostgresStateStore] = []
+            for w in 0..<4 { stores.append(try await db.store("w\(w)") { $0.claimBatch = 20 }) }
+            let now = now
+            let claims = try await withThrowingTaskGroup(of: [String].self) { group in
+                for store in stores {
+                    group.addTask {
+                        var mine: [String] = []
+                        while true {
+                            let got = try await store.claimDueFeeds(feeds, now: now)
+                            if got.isEmpty { return mine }
+                            mine += got
+                        }
+                    }
+                }
+                var all: [[String]] = []
+                for try await c in group { all.append(c) }
+                return all
+            }
+            let flat = claims.flatMap { $0 }
+            #expect(flat.count == feeds.count)
+            #expect(Set(flat) == Set(feeds))
+            for store in stores { await store.close() }
+        }
+    }
+
+    @Test("the unique revision key makes a second emission impossible even when two workers race")
+    func uniqueEmissionUnderRace() async throws {
+        try await withDatabase { db in
+            let a = try await db.store("a")
+            let b = try await db.store("b")
+            let items = (0..<200).map { emitted("f", "i\($0)", "h", 1) }
+            // Each worker commits every item in its own parts, in batches of 10, at the same time.
+            async let ra: [CommitReceipt] = {
+                var out: [CommitReceipt] = []
+                for (n, start) in stride(from: 0, to: items.count, by: 10).enumerated() {
+                    out.append(try await a.commitEmitted(
+                        [PartCommit(name: "part-a-\(n)", items: Array(items[start..<start + 10]))], runID: "ra"))
+                }
+                return out
+            }()
+            async let rb: [CommitReceipt] = {
+                var out: [CommitReceipt] = []
+                for (n, start) in stride(from: 0, to: items.count, by: 10).enumerated().reversed() {
+                    out.append(try await b.commitEmitted(
+                        [PartCommit(name: "part-b-\(n)", items: Array(items[start..<start + 10]))], runID: "rb"))
+                }
+                return out
+            }()
+            let (receiptsA, receiptsB) = try await (ra, rb)
+            let recorded = (receiptsA + receiptsB).map(\.recorded).reduce(0, +)
+            let duplicates = (receiptsA + receiptsB).flatMap(\.duplicates)
+            #expect(recorded == items.count)
+            #expect(duplicates.count == items.count)
+            #expect(Set(duplicates).count == items.count)
+            let rows = try await db.sql("SELECT count(*)::text, count(DISTINCT (feed_id, item_id, revision))::text FROM item_revisions")
+            #expect(rows.first == ["200", "200"])
+            await a.close()
+            await b.close()
+        }
+    }
+
+    @Test("workers run migrations at the same time: the advisory lock lets exactly one apply them")
+    func concurrentMigrations() async throws {
+        try await withDatabase { db in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for w in 0..<6 {
+                    group.addTask {
+                        let store = try await db.store("m\(w)")
+                        #expect(try await store.schemaVersion() == PostgresStateStore.latestSchemaVersion)
+                        await store.close()
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let rows = try await db.sql("SELECT count(*)::text, max(version)::text FROM ingest_migrations")
+            #expect(rows.first == ["\(PostgresStateStore.latestSchemaVersion)", "\(PostgresStateStore.latestSchemaVersion)"])
+        }
+    }
+
+    @Test("pending parts are per worker; a dead worker's are adopted by one survivor")
+    func pendingPartsPerWorker() async throws {
+        try await withDatabase { db in
+            let dead = try await db.store("dead") { $0.leaseDuration = .seconds(1) }
+            let a = try await db.store("a") { $0.leaseDuration = .seconds(1) }
+            let b = try await db.store("b") { $0.leaseDuration = .seconds(1) }
+            try await dead.commitEmitted([PartCommit(name: "part-dead", items: [emitted("f", "x", "h", 1)])], runID: "rd")
+            try await a.commitEmitted([PartCommit(name: "part-a", items: [emitted("f", "y", "h", 1)])], runID: "ra")
+            #expect(try await a.pendingParts().map(\.name) == ["part-a"])
+            #expect(try await b.pendingParts().isEmpty)
+            await dead.close(releaseLeases: false)
+            // Dead once unseen for two leases; a and b heartbeat meanwhile.
+            try await Task.sleep(for: .milliseconds(2600))
+            async let fromA = a.pendingParts()
+            async let fromB = b.pendingParts()
+            let (pa, pb) = try await (fromA.map(\.name), fromB.map(\.name))
+            #expect(pa.filter { $0 == "part-dead" }.count + pb.filter { $0 == "part-dead" }.count == 1)
+            #expect(pa.contains("part-a"))
+            await a.close()
+            await b.close()
+        }
+    }
+
+    @Test("earliestClaimable: now for new or due feeds, the lease expiry for another's, else the due time")
+    func earliestClaimable() async throws {
+        try await withDatabase { db in
+            let a = try await db.store("a") { $0.claimBatch = 100 }
+            let b = try await db.store("b") { $0.claimBatch = 100 }
+            let now = Date()
+            #expect(try await a.earliestClaimable([], now: now) == nil)
+            #expect(try await a.earliestClaimable(["new"], now: now) == now)
+            try await a.recordFetch(feedID: "later", result: FetchRecord(outcome: .fetched, at: now, nextDueAt: now + 600))
+            try await a.recordFetch(feedID: "soon", result: FetchRecord(outcome: .fetched, at: now, nextDueAt: now + 60))
+            let later = try #require(try await b.earliestClaimable(["later", "soon"], now: now))
+            #expect(abs(later.timeIntervalSince(now + 60)) < 0.001)
+            // Held by a: b may have it when the lease runs out, not before.
+            #expect(try await a.claimDueFeeds(["held"], now: now) == ["held"])
+            let held = try #require(try await b.earliestClaimable(["held", "later"], now: now))
+            #expect(held > now && held <= now + 130)
+            // Its own lease does not make a worker wait.
+            #expect(try await a.earliestClaimable(["held"], now: now) == now)
+            await a.close()
+            await b.close()
+        }
+    }
+}
