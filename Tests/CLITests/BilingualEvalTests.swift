@@ -59,7 +59,8 @@ struct BilingualEvalTests {
             let link = label["link"] as? String
             let record = recordsByFile[file]?.first { r in
                 if let guid { return (r["guid"] as? String) == guid }
-                return (r["url"] as? String) == link || (r["guid"] as? String) == link
+                guard let link else { return false }
+                return (r["guid"] as? String) == link || Self.sameLink(r["url"] as? String, link)
             }
             guard let record, let raw = record["title_raw"] as? String else {
                 missing.append("\(file) \(guid ?? link ?? "?")")
@@ -214,6 +215,18 @@ struct BilingualEvalTests {
     static func langMatches(_ got: String, expected: String) -> Bool {
         if expected == "other" { return !["zh-Hans", "zh-Hant", "en", "null"].contains(got) }
         return got == expected
+    }
+
+    /// The record's `url` is cleaned (tracking parameters dropped, relative links resolved), the label
+    /// keeps the link as the feed wrote it.
+    static func sameLink(_ url: String?, _ link: String) -> Bool {
+        guard let url else { return false }
+        if url == link { return true }
+        if link.hasPrefix("/") { return url.hasSuffix(link) }
+        guard var parts = URLComponents(string: link) else { return false }
+        parts.queryItems = parts.queryItems?.filter { !$0.name.hasPrefix("utm_") && $0.name != "smid" }
+        if parts.queryItems?.isEmpty == true { parts.queryItems = nil }
+        return parts.string == url
     }
 
     static func evidence(_ r: [String: Any], _ topic: String) -> String {
