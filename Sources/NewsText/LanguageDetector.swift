@@ -2,7 +2,8 @@
 /// feeds often declare `zh-CN` for Traditional text, or `en` for everything.
 ///
 /// Scripts decide first (kana → ja, Hangul → ko, Cyrillic, Arabic, ...). Han text is Chinese
-/// when Han characters are at least as many as Latin words, so `DeepSeek开源了模型权重` is
+/// when Han characters are at least as many as Latin words, or when the Latin words carry no
+/// function words (names only), so `DeepSeek开源了模型权重` and `Yahoo挑战Google AdSense` are
 /// Chinese; it is `zh-Hant` when characters that exist only in Traditional writing outnumber
 /// those that exist only in Simplified. Latin text is told apart by function words and
 /// defaults to English.
@@ -15,6 +16,7 @@ public enum LanguageDetector {
         var han = 0, kana = 0, hangul = 0, cyrillic = 0, arabic = 0, persian = 0, hebrew = 0, greek = 0
         var thai = 0, devanagari = 0, latinWords = 0, ukrainian = 0, urdu = 0
         var trad = 0, simp = 0
+        var hanRun = 0, longestHanRun = 0
         var inLatinWord = false
         var latin = UTF8Builder(capacity: 128)
         var scanned = 0
@@ -22,6 +24,7 @@ public enum LanguageDetector {
             scanned += 1
             if scanned > 4000 { break }
             let v = u.value
+            if CJK.isHan(v) { hanRun += 1; longestHanRun = max(longestHanRun, hanRun) } else { hanRun = 0 }
             let isLatinLetter = (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0xC0 && v <= 0x24F)
                 || (v >= 0xFF21 && v <= 0xFF3A) || (v >= 0xFF41 && v <= 0xFF5A)
             if isLatinLetter {
@@ -52,7 +55,10 @@ public enum LanguageDetector {
         // Japanese uses Han too: any real amount of kana decides.
         if kana >= 2 || (kana >= 1 && kana * 5 >= han) { return "ja" }
         if hangul >= 2 && hangul >= han { return "ko" }
-        if han > 0 && han >= latinWords && han >= cyrillic / 3 {
+        // Latin words in a Chinese headline are names (`Yahoo挑战Google AdSense`); an English sentence
+        // quoting a Chinese word still has English function words around it.
+        let chineseWithNames = longestHanRun >= 2 && latinWords > han && functionWordCount(latin.string) == 0
+        if han > 0 && (han >= latinWords || chineseWithNames) && han >= cyrillic / 3 {
             if trad > simp { return "zh-Hant" }
             if simp > trad { return "zh-Hans" }
             if let h = hint?.lowercased(), h.hasPrefix("zh") {
@@ -85,6 +91,13 @@ public enum LanguageDetector {
         for (i, (_, set)) in functionWords.enumerated() { for w in set { m[w, default: 0] |= 1 << UInt8(i) } }
         return m
     }()
+
+    /// Function words of any listed language among the first Latin words.
+    static func functionWordCount(_ text: String) -> Int {
+        var n = 0
+        for word in text.split(separator: " ").prefix(40) where functionWordBits[word] != nil { n += 1 }
+        return n
+    }
 
     static func latinLanguage(_ text: String) -> String {
         // `text` holds only Latin letters (ASCII already lower-case) separated by spaces.

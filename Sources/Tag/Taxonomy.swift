@@ -31,6 +31,9 @@ public struct Taxonomy: Sendable {
         /// Groups of which every one must match in the same field (e.g. a US word and a
         /// China word for `us-china`).
         public var pairs: [[String]]
+        /// When the groups after the first only give context (脱钩 next to a country), the
+        /// evidence quotes the first group's term alone, not the context word.
+        public var pairEvidenceFirstGroupOnly: Bool = false
         /// Overrides the taxonomy's field weights for this topic.
         public var fieldWeights: FieldWeights?
 
@@ -238,7 +241,7 @@ private struct NodeReader {
     }
 
     func topic(_ node: Node, _ key: String) throws -> Taxonomy.Topic {
-        let allowed: Set<String> = ["id", "labels", "en", "zh", "weak_en", "weak_zh", "exclude", "pairs", "field_weights"]
+        let allowed: Set<String> = ["id", "labels", "en", "zh", "weak_en", "weak_zh", "exclude", "pairs", "pair_evidence", "field_weights"]
         var topic = Taxonomy.Topic(id: "", terms: [])
         var sawId = false
         for (name, _, value) in try mapping(node, key, allowed: allowed) {
@@ -262,6 +265,12 @@ private struct NodeReader {
                 guard case .sequence(let groups) = value else { throw fail(value, path, "expected a list of term lists") }
                 topic.pairs = try groups.enumerated().map { i, g in try strings(g, "\(path)[\(i)]") }
                 guard topic.pairs.count >= 2 else { throw fail(value, path, "needs at least two groups") }
+            case "pair_evidence":
+                switch try string(value, path) {
+                case "all": topic.pairEvidenceFirstGroupOnly = false
+                case "first": topic.pairEvidenceFirstGroupOnly = true
+                default: throw fail(value, path, "expected 'all' or 'first'")
+                }
             default:
                 topic.fieldWeights = try fieldWeights(value, path)
             }

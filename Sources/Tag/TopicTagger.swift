@@ -163,7 +163,7 @@ public final class TopicTagger: Sendable {
                 }
                 if groupHits.allSatisfy({ $0 != nil }) {
                     scores[t] += fieldWeight
-                    found += groupHits.compactMap { $0 }
+                    found += topic.pairEvidenceFirstGroupOnly ? [groupHits[0]!] : groupHits.compactMap { $0 }
                 }
             }
             for h in found.sorted(by: { $0.start < $1.start }) {

@@ -1,0 +1,304 @@
+import Foundation
+import Testing
+
+/// Held-out bilingual evaluation, run the way the hidden evaluation of issue 6 runs: headlines are
+/// written into an RSS file, the real `ingest --feed` binary reads it, and its records are scored
+/// against hand labels. None of these labels were used to tune `pipelines/topics.yaml` before the
+/// baseline was recorded (see the report in the commit history).
+///
+/// Two sets:
+/// - `heldout-written.jsonl`: headlines written for this evaluation (committed whole), positives in
+///   Simplified, Traditional and English plus false-friend traps (`trap: true`). Always runs.
+/// - `heldout-fresh.jsonl`: a second written set, made after the first round of fixes, to check
+///   that they generalise.
+/// - `heldout-corpus-labels.jsonl`: real headlines from ../shared/corpus, pointed at by file and
+///   guid or link, never copied. Their text is read at run time through `ingest` itself
+///   (`title_raw`), so the set skips when the corpus is absent.
+@Suite("Bilingual held-out evaluation")
+struct BilingualEvalTests {
+    /// The topics ../shared/CONTRACT.md promises; the taxonomy's extra topics are not scored.
+    static let contractTopics = [
+        "decoupling", "open-source", "ai", "semiconductors", "export-controls", "trade", "us-china",
+        "electric-vehicles", "cybersecurity",
+    ]
+
+    static let fixtures = packageRoot.appendingPathComponent("Tests/TagTests/Fixtures")
+
+    @Test("written headlines and false-friend traps meet the issue 6 targets")
+    func writtenHeadlines() throws {
+        let cases = try Self.writtenCases("heldout-written.jsonl")
+        #expect(cases.count >= 160)
+        #expect(cases.filter(\.trap).count >= 60)
+        let score = try Self.evaluate(cases, label: "written")
+        Self.checkTargets(score)
+    }
+
+    /// Written after the taxonomy fixes prompted by the first two sets, to see whether they generalise.
+    @Test("a second written set, made after tuning, meets the targets too")
+    func freshHeadlines() throws {
+        let cases = try Self.writtenCases("heldout-fresh.jsonl")
+        #expect(cases.filter(\.trap).count >= 30)
+        let score = try Self.evaluate(cases, label: "fresh")
+        Self.checkTargets(score)
+    }
+
+    /// Written after the second round of fixes and scored once before any further change.
+    @Test("a third written set, made after the second round of fixes, meets the targets")
+    func thirdSetHeadlines() throws {
+        let cases = try Self.writtenCases("heldout-fresh2.jsonl")
+        let score = try Self.evaluate(cases, label: "fresh2")
+        Self.checkTargets(score)
+    }
+
+    static func writtenCases(_ file: String) throws -> [EvalCase] {
+        try loadJSONL(fixtures.appendingPathComponent(file)).map { row in
+            EvalCase(
+                name: row["title"] as? String ?? "",
+                headline: row["title"] as? String ?? "",
+                expectedTitle: (row["expected_title"] as? String) ?? (row["title"] as? String),
+                expectedTitleHash: nil,
+                lang: row["lang"] as? String ?? "",
+                topics: Set(row["topics"] as? [String] ?? []),
+                trap: row["trap"] as? Bool ?? false
+            )
+        }
+    }
+
+    @Test("real corpus headlines meet the issue 6 targets", .enabled(if: corpusExists))
+    func corpusHeadlines() throws {
+        let labels = try Self.loadJSONL(Self.fixtures.appendingPathComponent("heldout-corpus-labels.jsonl"))
+        #expect(labels.count >= 250)
+        // Read each referenced corpus feed once through the real binary to get the published headline.
+        var recordsByFile: [String: [[String: Any]]] = [:]
+        for file in Set(labels.compactMap { $0["file"] as? String }).sorted() {
+            let result = try runIngest(["--feed", corpusRoot.appendingPathComponent(file).path, "--output", "-"])
+            recordsByFile[file] = try parseJSONLines(result.stdout).filter { ($0["schema"] as? String) == "ingest.item/1" }
+        }
+        var cases: [EvalCase] = []
+        var missing: [String] = []
+        for label in labels {
+            let file = label["file"] as? String ?? ""
+            let guid = label["guid"] as? String
+            let link = label["link"] as? String
+            let record = recordsByFile[file]?.first { r in
+                if let guid { return (r["guid"] as? String) == guid }
+                guard let link else { return false }
+                return (r["guid"] as? String) == link || Self.sameLink(r["url"] as? String, link)
+            }
+            guard let record, let raw = record["title_raw"] as? String else {
+                missing.append("\(file) \(guid ?? link ?? "?")")
+                continue
+            }
+            cases.append(EvalCase(
+                name: "\(file) \(guid ?? link ?? "")",
+                headline: raw,
+                expectedTitle: nil,
+                expectedTitleHash: label["title_fnv"] as? String,
+                lang: label["lang"] as? String ?? "",
+                topics: Set(label["topics"] as? [String] ?? []),
+                trap: label["trap"] as? Bool ?? false
+            ))
+        }
+        // A label that no longer finds its item is a broken label or a parse regression: both matter.
+        #expect(missing.count <= labels.count / 100, "labels without a matching corpus item: \(missing.prefix(10))")
+        let score = try Self.evaluate(cases, label: "corpus")
+        Self.checkTargets(score)
+    }
+
+    // MARK: - Evaluation
+
+    struct EvalCase {
+        var name: String
+        /// The headline as published; goes into the RSS `<title>`.
+        var headline: String
+        /// The normalized headline the contract asks for, when labelled (written set).
+        var expectedTitle: String?
+        /// FNV-1a 64 of the expected normalized headline (corpus set: the text itself is never committed).
+        var expectedTitleHash: String?
+        var lang: String
+        var topics: Set<String>
+        var trap: Bool
+    }
+
+    struct Score {
+        var label: String
+        var headlineChecked = 0
+        var headlineExact = 0
+        var langRight = 0
+        var total = 0
+        var trapTags: [String] = []
+        var tp: [String: Int] = [:]
+        var fp: [String: Int] = [:]
+        var fn: [String: Int] = [:]
+
+        func support(_ t: String) -> Int { tp[t, default: 0] + fn[t, default: 0] }
+        func f1(_ t: String) -> Double {
+            let p = precision(t), r = recall(t)
+            return p + r == 0 ? 0 : 2 * p * r / (p + r)
+        }
+        func precision(_ t: String) -> Double {
+            let d = tp[t, default: 0] + fp[t, default: 0]
+            return d == 0 ? (support(t) == 0 ? 1 : 0) : Double(tp[t, default: 0]) / Double(d)
+        }
+        func recall(_ t: String) -> Double {
+            let d = support(t)
+            return d == 0 ? 1 : Double(tp[t, default: 0]) / Double(d)
+        }
+        var microF1: Double {
+            let t = tp.values.reduce(0, +), p = fp.values.reduce(0, +), n = fn.values.reduce(0, +)
+            return t == 0 ? (p + n == 0 ? 1 : 0) : 2 * Double(t) / Double(2 * t + p + n)
+        }
+        var langAccuracy: Double { total == 0 ? 1 : Double(langRight) / Double(total) }
+        var headlineAccuracy: Double { headlineChecked == 0 ? 1 : Double(headlineExact) / Double(headlineChecked) }
+    }
+
+    static func evaluate(_ cases: [EvalCase], label: String) throws -> Score {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bilingual-eval-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let feed = dir.appendingPathComponent("\(label).xml")
+        try rss(for: cases).write(to: feed, atomically: true, encoding: .utf8)
+
+        let result = try runIngest(["--feed", feed.path, "--output", "-"])
+        #expect(result.status == 0, "ingest failed: \(result.stderr)")
+        let records = try parseJSONLines(result.stdout).filter { ($0["schema"] as? String) == "ingest.item/1" }
+        var byGuid: [String: [String: Any]] = [:]
+        for r in records { if let g = r["guid"] as? String { byGuid[g] = r } }
+        #expect(byGuid.count == cases.count, "every headline must come out as a record")
+
+        var score = Score(label: label)
+        var misses: [String] = []
+        for (i, c) in cases.enumerated() {
+            guard let r = byGuid["eval-\(i)"] else { continue }
+            score.total += 1
+            let title = r["title"] as? String ?? ""
+            if let expected = c.expectedTitle {
+                score.headlineChecked += 1
+                if title == expected { score.headlineExact += 1 } else { misses.append("title  \(c.headline) -> \(title) (want \(expected))") }
+            } else if let hash = c.expectedTitleHash {
+                score.headlineChecked += 1
+                if fnv1a64Hex(title) == hash { score.headlineExact += 1 } else { misses.append("title  \(c.headline) -> \(title)") }
+            }
+            let lang = r["lang"] as? String ?? "null"
+            if langMatches(lang, expected: c.lang) { score.langRight += 1 } else { misses.append("lang   \(c.headline) -> \(lang) (want \(c.lang))") }
+
+            let got = Set(r["topics"] as? [String] ?? []).intersection(contractTopics)
+            let want = c.topics.intersection(contractTopics)
+            if c.trap && !got.isEmpty {
+                score.trapTags.append("\(c.headline) -> \(got.sorted())")
+            }
+            for t in contractTopics {
+                switch (got.contains(t), want.contains(t)) {
+                case (true, true): score.tp[t, default: 0] += 1
+                case (true, false):
+                    score.fp[t, default: 0] += 1
+                    misses.append("FP \(t): \(c.headline) \(evidence(r, t))")
+                case (false, true):
+                    score.fn[t, default: 0] += 1
+                    misses.append("FN \(t): \(c.headline)")
+                default: break
+                }
+            }
+        }
+        printReport(score, misses: misses)
+        return score
+    }
+
+    static func checkTargets(_ s: Score, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(s.microF1 >= 0.90, "[\(s.label)] topic micro-F1 \(s.microF1)", sourceLocation: sourceLocation)
+        for t in contractTopics where s.support(t) >= 5 {
+            #expect(s.f1(t) >= 0.80, "[\(s.label)] \(t) F1 \(s.f1(t))", sourceLocation: sourceLocation)
+        }
+        #expect(s.trapTags.isEmpty, "[\(s.label)] false-friend traps tagged: \(s.trapTags)", sourceLocation: sourceLocation)
+        #expect(s.langAccuracy >= 0.99, "[\(s.label)] language accuracy \(s.langAccuracy)", sourceLocation: sourceLocation)
+        #expect(s.headlineAccuracy >= 0.98, "[\(s.label)] headline exact \(s.headlineAccuracy)", sourceLocation: sourceLocation)
+    }
+
+    static func printReport(_ s: Score, misses: [String]) {
+        func f(_ x: Double) -> String { String(format: "%.3f", x) }
+        var out = "\n== bilingual eval [\(s.label)]: \(s.total) headlines ==\n"
+        out += "topic               support   P      R      F1\n"
+        for t in contractTopics {
+            out += t.padding(toLength: 20, withPad: " ", startingAt: 0)
+                + String(s.support(t)).padding(toLength: 8, withPad: " ", startingAt: 0)
+                + "  \(f(s.precision(t)))  \(f(s.recall(t)))  \(f(s.f1(t)))\n"
+        }
+        out += "micro-F1 \(f(s.microF1))   traps tagged \(s.trapTags.count)   "
+        out += "language \(s.langRight)/\(s.total) = \(f(s.langAccuracy))   "
+        out += "headline exact \(s.headlineExact)/\(s.headlineChecked) = \(f(s.headlineAccuracy))\n"
+        if ProcessInfo.processInfo.environment["EVAL_VERBOSE"] != nil || misses.count <= 60 {
+            for m in misses { out += "  \(m)\n" }
+        } else {
+            out += "  (\(misses.count) misses; EVAL_VERBOSE=1 lists them)\n"
+        }
+        print(out)
+    }
+
+    /// `other` in a label means any language that is neither Chinese nor English.
+    static func langMatches(_ got: String, expected: String) -> Bool {
+        if expected == "other" { return !["zh-Hans", "zh-Hant", "en", "null"].contains(got) }
+        return got == expected
+    }
+
+    /// The record's `url` is cleaned (tracking parameters dropped, relative links resolved), the label
+    /// keeps the link as the feed wrote it.
+    static func sameLink(_ url: String?, _ link: String) -> Bool {
+        guard let url else { return false }
+        if url == link { return true }
+        if link.hasPrefix("/") { return url.hasSuffix(link) }
+        guard var parts = URLComponents(string: link) else { return false }
+        parts.queryItems = parts.queryItems?.filter { !$0.name.hasPrefix("utm_") && $0.name != "smid" }
+        if parts.queryItems?.isEmpty == true { parts.queryItems = nil }
+        return parts.string == url
+    }
+
+    static func evidence(_ r: [String: Any], _ topic: String) -> String {
+        guard let ev = (r["topic_evidence"] as? [String: Any])?[topic] else { return "" }
+        return "\(ev)"
+    }
+
+    static func rss(for cases: [EvalCase]) -> String {
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>"
+        xml += "<title>Bilingual held-out evaluation</title><link>https://eval.invalid/</link>"
+        xml += "<description>headlines only</description>\n"
+        for (i, c) in cases.enumerated() {
+            xml += "<item><title>\(escapeXML(c.headline))</title><link>https://eval.invalid/\(i)</link>"
+            xml += "<guid isPermaLink=\"false\">eval-\(i)</guid></item>\n"
+        }
+        return xml + "</channel></rss>\n"
+    }
+
+    static func escapeXML(_ s: String) -> String {
+        var out = ""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    static func fnv1a64Hex(_ s: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    static func loadJSONL(_ url: URL) throws -> [[String: Any]] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
+            guard let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw CocoaError(.fileReadCorruptFile)
+            }
+            return obj
+        }
+    }
+}
