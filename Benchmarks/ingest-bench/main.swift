@@ -7,7 +7,8 @@
 //                          [--sources pipelines/sources.yaml] [--json OUT.json]
 //       In one process, per batch of files, times (CPU, getrusage) the libxml2 reader
 //       floor, the Parse stage, and parse + normalize + tag + JSON encoding; prints MB/s,
-//       items/s and each stage as a multiple of the floor, plus peak RSS.
+//       items/s and each stage as a multiple of the floor, plus peak RSS. `--breakdown`
+//       adds parse+normalize and parse+normalize+tag; `--only floor,parse` picks stages.
 //
 // Files are streamed in small batches (read, measured, dropped), so peak RSS does not
 // grow with the corpus: that is one of the figures under test.
@@ -23,6 +24,7 @@ func usage() -> Never {
     FileHandle.standardError.write(Data("""
         usage: ingest-bench generate DIR [--mb 120]
                ingest-bench parse DIR [--rounds 5] [--batch-mb 4] [--taxonomy FILE] [--sources FILE] [--json OUT]
+                                        [--breakdown] [--only floor,parse,pipeline,normalize,tag]
 
         """.utf8))
     exit(2)
@@ -94,7 +96,9 @@ struct Tally {
     }
 }
 
-enum Stage: String, CaseIterable { case floor, parse, pipeline }
+/// `normalize` and `tag` are the pipeline cut short (parse+normalize, parse+normalize+tag),
+/// measured only with `--breakdown`, to show where the pipeline's time goes.
+enum Stage: String, CaseIterable { case floor, parse, pipeline, normalize, tag }
 enum Subset: String, CaseIterable { case xml, json }
 
 struct Loaded {
@@ -114,6 +118,9 @@ func runParseBenchmark(directory: URL, args: [String]) throws {
     let taxonomy = try Taxonomy.load(from: URL(fileURLWithPath: taxonomyPath))
     let registry = try SourceRegistry.load(path: sourcesPath)
     let parser = FeedParser()
+    // `--only floor,parse` skips stages, for profiling one of them.
+    let stages: [Stage] = option("--only", in: args).map { $0.split(separator: ",").compactMap { Stage(rawValue: String($0)) } }
+        ?? (args.contains("--breakdown") ? Stage.allCases : [.floor, .parse, .pipeline])
     let normalizer = ItemNormalizer(registry: registry)
     let tagger = TopicTagger(taxonomy: taxonomy)
 
@@ -159,7 +166,7 @@ func runParseBenchmark(directory: URL, args: [String]) throws {
                         tally.failures += 1
                         if firstFailure == nil { firstFailure = "\(f.name): \(error)" }
                     }
-                case .pipeline:
+                case .pipeline, .normalize, .tag:
                     do {
                         let doc = f.document
                         let parsed = try parser.parse(doc)
@@ -177,7 +184,9 @@ func runParseBenchmark(directory: URL, args: [String]) throws {
                         RecordEncoder.append(record, to: &encoded)
                         for raw in parsed.items {
                             var item = normalizer.normalize(raw, context: context)
+                            if stage == .normalize { sink &+= item.title.utf8.count; continue }
                             tagger.tag(&item)
+                            if stage == .tag { sink &+= item.topics.count; continue }
                             RecordEncoder.append(item, to: &encoded)
                         }
                         tally.items += parsed.items.count
@@ -208,7 +217,7 @@ func runParseBenchmark(directory: URL, args: [String]) throws {
             }
             // Rotate which stage goes first so a noisy neighbour or a cold cache does not
             // always land on the same stage.
-            let order = Stage.allCases
+            let order = stages
             let shift = (i + round) % order.count
             for stage in order[shift...] + order[..<shift] {
                 measure(stage, batch, into: &totals[stage, default: [:]])
@@ -232,9 +241,9 @@ func runParseBenchmark(directory: URL, args: [String]) throws {
     func best(_ stage: Stage, _ subset: Subset) -> Tally? {
         perRound.compactMap { $0[stage]?[subset] }.min { $0.cpu < $1.cpu }
     }
-    let floorXML = median(.floor, .xml)!
+    guard let floorXML = median(.floor, .xml) else { throw BenchError("the floor stage must be measured") }
     let peak = peakRSSMegabytes()
-    let xml = median(.parse, .xml)!
+    let xml = median(.parse, .xml) ?? floorXML
     let json = median(.parse, .json)
     print(String(format: "XML feeds: %d files, %.1f MB, %d items; JSON feeds: %d files, %.1f MB, %d items",
                  xml.feeds, Double(xml.bytes) / 1e6, xml.items, json?.feeds ?? 0, Double(json?.bytes ?? 0) / 1e6,
@@ -261,6 +270,8 @@ func runParseBenchmark(directory: URL, args: [String]) throws {
     row("libxml2 xmlReader pass (floor)", .floor, .xml)
     row("Parse stage (FeedParser.parse)", .parse, .xml)
     row("parse+normalize+tag+JSON encode", .pipeline, .xml)
+    row("  breakdown: parse+normalize", .normalize, .xml)
+    row("  breakdown: parse+normalize+tag", .tag, .xml)
     row("Parse stage, JSON Feed files", .parse, .json)
     row("parse+normalize+tag+JSON, JSON Feed files", .pipeline, .json)
     print(String(format: "\npeak RSS of this process (all rounds, all stages): %.1f MB", peak))
