@@ -148,11 +148,12 @@ def main():
               (f"peak RSS <= 64 MB ({our_rss:.1f} MB)", our_rss <= 64)]
     if "fastfeedparser" in theirs:
         f = theirs["fastfeedparser"]["xml"]["cpu"]
-        checks.append(("Parse and pipeline faster than fastfeedparser", p["cpu"] < f and w["cpu"] < f))
+        checks.append((f"Parse faster than fastfeedparser ({f / floor['cpu']:.2f}x floor)", p["cpu"] < f))
+        checks.append(("parse+normalize+tag+JSON faster than fastfeedparser", w["cpu"] < f))
     if "feedparser" in theirs:
         f = theirs["feedparser"]["xml"]["cpu"]
-        checks.append((f"> 50x faster than feedparser (Parse {f / p['cpu']:.0f}x, pipeline {f / w['cpu']:.0f}x)",
-                       f / p["cpu"] > 50 and f / w["cpu"] > 50))
+        checks.append((f"Parse > 50x faster than feedparser ({f / p['cpu']:.0f}x)", f / p["cpu"] > 50))
+        checks.append((f"parse+normalize+tag+JSON > 50x faster than feedparser ({f / w['cpu']:.0f}x)", f / w["cpu"] > 50))
     for label, ok in checks:
         print(f"  [{'met' if ok else 'MISSED'}] {label}")
     for name in PARSERS:

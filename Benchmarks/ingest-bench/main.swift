@@ -136,7 +136,7 @@ func runParseBenchmark(directory: URL, args: [String]) throws {
         let doc = FetchedDocument(
             source: FeedSource(location: url, id: name), requestedURL: url, finalURL: url, httpStatus: 200,
             body: body, fetchedAt: Date(timeIntervalSince1970: 1_764_000_000))
-        let floorUTF8 = subset == .xml ? DocumentDecoder.decode(body, contentType: nil, kind: .xml).utf8 : []
+        let floorUTF8 = subset == .xml && stages.contains(.floor) ? DocumentDecoder.decode(body, contentType: nil, kind: .xml).utf8 : []
         return Loaded(name: name, subset: subset, document: doc, floorUTF8: floorUTF8)
     }
 
