@@ -157,6 +157,9 @@ def main():
     for label, ok in checks:
         print(f"  [{'met' if ok else 'MISSED'}] {label}")
     for name in PARSERS:
+        if name in theirs and theirs[name]["xml"]["items"] != p["items"]:
+            print(f"note: {name} returned {theirs[name]['xml']['items']} items from the XML feeds, ingest {p['items']}")
+    for name in PARSERS:
         if name in theirs:
             for subset in ("xml", "json"):
                 t = theirs[name][subset]
