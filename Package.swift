@@ -91,6 +91,8 @@ let package = Package(
         // Benchmark: topic tagging cost against taxonomy size (`swift run -c release tag-bench`).
         .executableTarget(name: "tag-bench", dependencies: ["Tag", "NewsText"], path: "Sources/tag-bench"),
 
+        // Feed-parsing benchmark, issue 3 (`make bench`, `scripts/bench-parse.sh`).
+        .executableTarget(name: "ingest-bench", dependencies: ["Parse", "Normalize", "Tag", "Emit", "NewsText", "IngestCore"], path: "Benchmarks/ingest-bench"),
         // Local feed server for the fetch benchmark (`scripts/bench-fetch.sh`).
         .executableTarget(name: "bench-server", dependencies: ["TestHTTPServer"], path: "Benchmarks/bench-server"),
 
