@@ -17,10 +17,11 @@ release: setup
 demo: release
 	.build/release/ingest run demo
 
-## Build and run the whole test suite.
+## Build and run the whole test suite; a throwaway PostgreSQL on 127.0.0.1 serves the
+## shared-state tests and is stopped afterwards.
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	@eval "$$(scripts/postgres-test.sh start)"; trap 'scripts/postgres-test.sh stop' EXIT; $(SWIFT) test
 
 ## Benchmarks (release build; see README "Performance").
 bench: release
