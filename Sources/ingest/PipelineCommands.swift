@@ -38,6 +38,30 @@ func acquireLock(_ settings: ScheduledSettings) throws -> RunLock {
     return lock
 }
 
+/// What `run` and `serve` share: load and validate the pipeline (exit 78), take its lock
+/// (exit 75), open its state and stages (exit 78 or 74).
+func openScheduledJob(
+    _ pipeline: String, sharedState: SharedStateArguments, ignoreSchedule: Bool = false, progress: Bool = false
+) async throws -> (PipelineConfig, RunLock, ScheduledJob) {
+    let config = try loadPipeline(pipeline)
+    var settings: ScheduledSettings
+    do {
+        settings = try config.scheduledSettings(ignoreSchedule: ignoreSchedule, progress: progress)
+    } catch {
+        FileHandle.standardError.write(Data("ingest: \(error)\n".utf8))
+        throw ExitCode(ExitStatus.config)
+    }
+    sharedState.apply(to: &settings)
+    let lock = try acquireLock(settings)
+    do {
+        return (config, lock, try await ScheduledJob.connect(settings))
+    } catch {
+        lock.release()
+        FileHandle.standardError.write(Data("ingest: \(config.name): \(error)\n".utf8))
+        throw ExitCode(error is AdHocJob.Failure ? ExitStatus.config : ExitStatus.ioError)
+    }
+}
+
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -65,24 +89,9 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var sharedState: SharedStateArguments
 
     func run() async throws {
-        let config = try loadPipeline(pipeline)
-        var settings: ScheduledSettings
-        do {
-            settings = try config.scheduledSettings(ignoreSchedule: all, progress: !quiet)
-        } catch {
-            FileHandle.standardError.write(Data("ingest: \(error)\n".utf8))
-            throw ExitCode(ExitStatus.config)
-        }
-        sharedState.apply(to: &settings)
-        let lock = try acquireLock(settings)
+        let (config, lock, job) = try await openScheduledJob(
+            pipeline, sharedState: sharedState, ignoreSchedule: all, progress: !quiet)
         defer { lock.release() }
-        let job: ScheduledJob
-        do {
-            job = try await ScheduledJob.connect(settings)
-        } catch {
-            FileHandle.standardError.write(Data("ingest: \(config.name): \(error)\n".utf8))
-            throw ExitCode(error is AdHocJob.Failure ? ExitStatus.config : ExitStatus.ioError)
-        }
         defer { job.shutdown() }
         let summary: RunSummary
         do {
@@ -121,24 +130,8 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var sharedState: SharedStateArguments
 
     func run() async throws {
-        let config = try loadPipeline(pipeline)
-        var settings: ScheduledSettings
-        do {
-            settings = try config.scheduledSettings()
-        } catch {
-            FileHandle.standardError.write(Data("ingest: \(error)\n".utf8))
-            throw ExitCode(ExitStatus.config)
-        }
-        sharedState.apply(to: &settings)
-        let lock = try acquireLock(settings)
+        let (config, lock, job) = try await openScheduledJob(pipeline, sharedState: sharedState)
         defer { lock.release() }
-        let job: ScheduledJob
-        do {
-            job = try await ScheduledJob.connect(settings)
-        } catch {
-            FileHandle.standardError.write(Data("ingest: \(config.name): \(error)\n".utf8))
-            throw ExitCode(ExitStatus.ioError)
-        }
         defer { job.shutdown() }
 
         let registry = PrometheusCollectorRegistry()
