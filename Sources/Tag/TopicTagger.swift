@@ -129,10 +129,11 @@ public final class TopicTagger: Sendable {
     private func score(
         field: Field, text: String, scratch: inout FoldScratch, scores: inout [Double], evidence: inout [[String]]
     ) {
-        TextFolding.foldScalars(text, into: &scratch.folded, sourceUTF8: &scratch.sourceUTF8)
+        let count = TextFolding.foldScalars(text, into: &scratch.folded, sourceUTF8: &scratch.sourceUTF8)
         let sourceUTF8 = scratch.sourceUTF8
         var hits: [Hit] = []
-        scratch.folded.withUnsafeBufferPointer { scalars in
+        scratch.folded.withUnsafeBufferPointer { all in
+        let scalars = UnsafeBufferPointer(rebasing: all[0..<count])
         patternLengths.withUnsafeBufferPointer { lengths in
         patternFlags.withUnsafeBufferPointer { flags in
             automaton.scan(scalars) { id, end in
