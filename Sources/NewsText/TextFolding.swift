@@ -43,10 +43,77 @@ public enum TextFolding {
         return FoldedText(original: original, folded: folded, sourceIndex: sourceIndex)
     }
 
+    /// The folded form of `s` as scalar values, with, for every folded scalar, the UTF-8
+    /// offset in `s` of the scalar it came from; `sourceUTF8` has one extra entry,
+    /// `s.utf8.count`, so the end of any source scalar is the next larger offset.
+    ///
+    /// This is the matching hot path: it fills caller-owned buffers (no per-call `String`
+    /// or `[Unicode.Scalar]` copy of the source) and folds Basic Multilingual Plane
+    /// scalars with one table read.
+    /// Returns the number of folded scalars: only that prefix of `folded` (and one more
+    /// entry of `sourceUTF8`, the end offset) is meaningful; the rest is reusable room.
+    @discardableResult
+    public static func foldScalars(_ s: String, into folded: inout [UInt32], sourceUTF8: inout [Int32]) -> Int {
+        // Each scalar takes at least one UTF-8 byte and folds to at most three scalars, so
+        // 3 × bytes bounds the output: write through pointers, then trim.
+        let bound = 3 * s.utf8.count + 1
+        if folded.count < bound { folded.append(contentsOf: repeatElement(0, count: bound - folded.count)) }
+        if sourceUTF8.count < bound {
+            sourceUTF8.append(contentsOf: repeatElement(0, count: bound - sourceUTF8.count))
+        }
+        var written = 0
+        var offset: Int32 = 0
+        bmpFoldTable.withUnsafeBufferPointer { table in
+        folded.withUnsafeMutableBufferPointer { out in
+        sourceUTF8.withUnsafeMutableBufferPointer { src in
+            for u in s.unicodeScalars {
+                let v = u.value
+                let f = v < 0x10000 ? table[Int(v)] : (foldedSingleUncached(u)?.value ?? multiScalarFold)
+                if f != multiScalarFold {
+                    out[written] = f
+                    src[written] = offset
+                    written += 1
+                } else {
+                    for m in u.properties.lowercaseMapping.unicodeScalars.prefix(3) {
+                        out[written] = m.value
+                        src[written] = offset
+                        written += 1
+                    }
+                }
+                offset &+= Int32(truncatingIfNeeded: UTF8.width(u))
+            }
+            src[written] = offset
+        }}}
+        return written
+    }
+
+    /// Marks, in `bmpFoldTable`, scalars whose folded form is more than one scalar.
+    static let multiScalarFold: UInt32 = 0xFFFF_FFFF
+
+    /// `foldedSingle` for every scalar below U+10000, computed once: the per-scalar
+    /// property lookups (lowercase mapping) cost more than the rest of tagging.
+    static let bmpFoldTable: [UInt32] = (0..<UInt32(0x10000)).map { v in
+        guard let u = Unicode.Scalar(v) else { return v }  // surrogates never occur in a String
+        return foldedSingleUncached(u)?.value ?? multiScalarFold
+    }
+
     /// Folds one scalar; `nil` when its folded form is more than one scalar (rare: some
     /// non-ASCII lowercase mappings such as `İ`).
     @inline(__always)
     public static func foldedSingle(_ u: Unicode.Scalar) -> Unicode.Scalar? {
+        let v = u.value
+        if v < 0x80 {
+            if v >= 0x41 && v <= 0x5A { return Unicode.Scalar(v + 0x20)! }
+            return u
+        }
+        if v < 0x10000 {
+            let f = bmpFoldTable[Int(v)]
+            return f == multiScalarFold ? nil : Unicode.Scalar(f)
+        }
+        return foldedSingleUncached(u)
+    }
+
+    static func foldedSingleUncached(_ u: Unicode.Scalar) -> Unicode.Scalar? {
         let v = u.value
         if v < 0x80 {
             if v >= 0x41 && v <= 0x5A { return Unicode.Scalar(v + 0x20)! }

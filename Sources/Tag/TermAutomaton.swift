@@ -104,6 +104,16 @@ func isWordScalar(_ u: Unicode.Scalar) -> Bool {
     return false
 }
 
+/// `isWordScalar` on a scalar value; ASCII answers without building a `Unicode.Scalar`.
+@inline(__always)
+func isWordScalarValue(_ v: UInt32) -> Bool {
+    if v < 0x80 {
+        return (v >= 0x30 && v <= 0x39) || (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A)
+    }
+    if v >= 0xC0 && v < 0x530, let u = Unicode.Scalar(v) { return u.properties.isAlphabetic }
+    return false
+}
+
 /// Aho-Corasick automaton over folded Unicode scalars: one left-to-right pass over the
 /// text finds every occurrence of every pattern, so the work per character does not grow
 /// with the number of terms.
@@ -113,7 +123,8 @@ func isWordScalar(_ u: Unicode.Scalar) -> Bool {
 /// needs about its target (a 16-bit filter of the target's children, whether it reports
 /// anything, whether its fail link is the root), so the common case, a partial match that
 /// dies on the next character, never reads the state table. Root steps use a dense table
-/// for the Basic Multilingual Plane; only branching states use a hash map.
+/// for the Basic Multilingual Plane; branching states keep their edges sorted by scalar in
+/// one flat array (no hashing per character); only astral root steps use a hash map.
 struct TermAutomaton: Sendable {
     struct Edge: Sendable {
         var next: Int32 = -1
@@ -132,6 +143,8 @@ struct TermAutomaton: Sendable {
         var outputCount: Int32 = 0
         var childCount: Int32 = 0
         var onlyChildScalar: UInt32 = 0
+        /// Where this state's edges start in `edgeScalars`/`edgeTargets` (branching states).
+        var edgeStart: Int32 = 0
         /// The child when there is exactly one.
         var onlyChild = Edge()
         /// This state as an edge target (for moves along fail links).
@@ -142,8 +155,11 @@ struct TermAutomaton: Sendable {
     private var outputs: [Int32] = []
     /// Root transitions for scalars below U+10000.
     private var rootTable = [Edge](repeating: Edge(), count: 0x10000)
-    /// (state << 32 | scalar) -> edge, for branching states and astral root steps.
-    private var transitions: [UInt64: Edge] = [:]
+    /// Edges of branching states, sorted by scalar within each state.
+    private var edgeScalars: [UInt32] = []
+    private var edgeTargets: [Edge] = []
+    /// Root steps for scalars beyond the Basic Multilingual Plane (rare in news text).
+    private var astralRoot: [UInt32: Edge] = [:]
     private(set) var patternLengths: [Int32] = []
 
     init(patterns: [[UInt32]]) {
@@ -207,30 +223,43 @@ struct TermAutomaton: Sendable {
             states[s].asTarget = Edge(next: Int32(s), childFilter: filter, flags: flags)
         }
         for (s, kids) in children.enumerated() {
-            for (c, next) in kids {
+            states[s].edgeStart = Int32(edgeScalars.count)
+            for (c, next) in kids.sorted(by: { $0.0 < $1.0 }) {
                 let edge = states[Int(next)].asTarget
-                if s == 0 && c < 0x10000 {
-                    rootTable[Int(c)] = edge
-                } else if kids.count == 1 && s != 0 {
+                if s == 0 {
+                    if c < 0x10000 { rootTable[Int(c)] = edge } else { astralRoot[c] = edge }
+                } else if kids.count == 1 {
                     states[s].onlyChild = edge
                     states[s].onlyChildScalar = c
                 } else {
-                    transitions[UInt64(UInt32(s)) << 32 | UInt64(c)] = edge
+                    edgeScalars.append(c)
+                    edgeTargets.append(edge)
                 }
             }
         }
     }
 
     /// Calls `hit(patternId, endIndex)` for every occurrence, `endIndex` exclusive.
-    @inline(__always)
     func scan(_ text: [Unicode.Scalar], _ hit: (Int, Int) -> Void) {
+        let values = text.map(\.value)
+        values.withUnsafeBufferPointer { scan($0, hit) }
+    }
+
+    /// Same, over scalar values.
+    @inline(__always)
+    func scan(_ text: UnsafeBufferPointer<UInt32>, _ hit: (Int, Int) -> Void) {
+        states.withUnsafeBufferPointer { states in
+        rootTable.withUnsafeBufferPointer { rootTable in
+        edgeScalars.withUnsafeBufferPointer { edgeScalars in
+        edgeTargets.withUnsafeBufferPointer { edgeTargets in
+        outputs.withUnsafeBufferPointer { outputs in
         var at = Edge(next: 0, childFilter: 0, flags: 0)
-        for (i, u) in text.enumerated() {
-            let c = u.value
+        for i in 0..<text.count {
+            let c = text[i]
             let bit: UInt16 = 1 << UInt16(c & 15)
             while true {
                 if at.next == 0 {
-                    let e = c < 0x10000 ? rootTable[Int(c)] : (transitions[UInt64(c)] ?? Edge())
+                    let e = c < 0x10000 ? rootTable[Int(c)] : (astralRoot[c] ?? Edge())
                     if e.next >= 0 { at = e }
                     break
                 }
@@ -241,9 +270,17 @@ struct TermAutomaton: Sendable {
                             at = s.onlyChild
                             break
                         }
-                    } else if let e = transitions[UInt64(UInt32(at.next)) << 32 | UInt64(c)] {
-                        at = e
-                        break
+                    } else {
+                        var lo = Int(s.edgeStart)
+                        var hi = lo + Int(s.childCount)
+                        while lo < hi {
+                            let mid = (lo + hi) >> 1
+                            if edgeScalars[mid] < c { lo = mid + 1 } else { hi = mid }
+                        }
+                        if lo < Int(s.edgeStart) + Int(s.childCount) && edgeScalars[lo] == c {
+                            at = edgeTargets[lo]
+                            break
+                        }
                     }
                 }
                 if at.flags & Edge.failsToRoot != 0 {
@@ -261,5 +298,6 @@ struct TermAutomaton: Sendable {
                 s = st.outputLink
             }
         }
+        }}}}}
     }
 }

@@ -30,6 +30,14 @@ public final class TopicTagger: Sendable {
     public let taxonomy: Taxonomy
     private let automaton: TermAutomaton
     private let patterns: [PatternInfo]
+    /// Per pattern, what the scan callback needs, as plain values (no copies of
+    /// `PatternInfo`, which holds references): length in scalars and `scanFlag*` bits.
+    private let patternLengths: [Int32]
+    private let patternFlags: [UInt8]
+    private static let scanLeftBoundary: UInt8 = 1
+    private static let scanRightBoundary: UInt8 = 2
+    private static let scanExactCase: UInt8 = 4
+    private static let scanToWordEnd: UInt8 = 8
 
     public init(taxonomy: Taxonomy) {
         self.taxonomy = taxonomy
@@ -51,6 +59,15 @@ public final class TopicTagger: Sendable {
             }
         }
         self.patterns = infos
+        self.patternLengths = infos.map { Int32($0.pattern.scalars.count) }
+        self.patternFlags = infos.map { info in
+            var f: UInt8 = 0
+            if info.pattern.needsLeftBoundary { f |= Self.scanLeftBoundary }
+            if info.pattern.needsRightBoundary { f |= Self.scanRightBoundary }
+            if info.pattern.exactCase != nil { f |= Self.scanExactCase }
+            if info.pattern.extendsToWordEnd { f |= Self.scanToWordEnd }
+            return f
+        }
         self.automaton = TermAutomaton(patterns: infos.map(\.pattern.scalars))
     }
 
@@ -63,10 +80,10 @@ public final class TopicTagger: Sendable {
         let topicCount = taxonomy.topics.count
         var scores = [Double](repeating: 0, count: topicCount)
         var evidence = [[String]](repeating: [], count: topicCount)
-        let fields: [(Field, String?)] = [(.title, title), (.summary, summary), (.content, content)]
-        for (field, text) in fields {
+        var scratch = FoldScratch()
+        for (field, text) in [(Field.title, title), (.summary, summary), (.content, content)] {
             guard let text, !text.isEmpty else { continue }
-            score(field: field, text: text, scores: &scores, evidence: &evidence)
+            score(field: field, text: text, scratch: &scratch, scores: &scores, evidence: &evidence)
         }
         var result: [(topic: String, terms: [String])] = []
         for (t, topic) in taxonomy.topics.enumerated() where scores[t] >= taxonomy.threshold - 1e-9 {
@@ -88,26 +105,57 @@ public final class TopicTagger: Sendable {
         var end: Int
     }
 
-    private func score(field: Field, text: String, scores: inout [Double], evidence: inout [[String]]) {
-        let folded = TextFolding.foldKeepingOffsets(text)
-        let scalars = folded.folded
-        var hits: [Hit] = []
-        automaton.scan(scalars) { id, end in
-            let info = patterns[id]
-            let start = end - info.pattern.scalars.count
-            if info.pattern.needsLeftBoundary && start > 0 && isWordScalar(scalars[start - 1]) { return }
-            if info.pattern.needsRightBoundary && end < scalars.count && isWordScalar(scalars[end]) { return }
-            if let exact = info.pattern.exactCase,
-                TermPattern.halfWidth(folded.originalText(forFolded: start..<end)) != exact
-            {
-                return
-            }
-            var wordEnd = end
-            if info.pattern.extendsToWordEnd {
-                while wordEnd < scalars.count && isWordScalar(scalars[wordEnd]) { wordEnd += 1 }
-            }
-            hits.append(Hit(pattern: id, start: start, end: wordEnd))
+    /// Buffers reused across an item's fields.
+    private struct FoldScratch {
+        var folded: [UInt32] = []
+        var sourceUTF8: [Int32] = []
+    }
+
+    /// The text as published behind folded scalars `start..<end`.
+    private static func quote(_ text: String, sourceUTF8: [Int32], start: Int, end: Int) -> String {
+        let from = Int(sourceUTF8[start])
+        let last = sourceUTF8[end - 1]
+        var k = end
+        while sourceUTF8[k] == last { k += 1 }  // a scalar folded to several (`İ` -> `i̇`)
+        let to = Int(sourceUTF8[k])
+        if let s = text.utf8.withContiguousStorageIfAvailable({
+            String(decoding: UnsafeBufferPointer(rebasing: $0[from..<to]), as: UTF8.self)
+        }) {
+            return s
         }
+        return String(decoding: Array(text.utf8)[from..<to], as: UTF8.self)
+    }
+
+    private func score(
+        field: Field, text: String, scratch: inout FoldScratch, scores: inout [Double], evidence: inout [[String]]
+    ) {
+        let count = TextFolding.foldScalars(text, into: &scratch.folded, sourceUTF8: &scratch.sourceUTF8)
+        let sourceUTF8 = scratch.sourceUTF8
+        var hits: [Hit] = []
+        scratch.folded.withUnsafeBufferPointer { all in
+        let scalars = UnsafeBufferPointer(rebasing: all[0..<count])
+        patternLengths.withUnsafeBufferPointer { lengths in
+        patternFlags.withUnsafeBufferPointer { flags in
+            automaton.scan(scalars) { id, end in
+                let start = end - Int(lengths[id])
+                let f = flags[id]
+                if f & Self.scanLeftBoundary != 0 && start > 0 && isWordScalarValue(scalars[start - 1]) { return }
+                if f & Self.scanRightBoundary != 0 && end < scalars.count && isWordScalarValue(scalars[end]) {
+                    return
+                }
+                if f & Self.scanExactCase != 0,
+                    TermPattern.halfWidth(Self.quote(text, sourceUTF8: sourceUTF8, start: start, end: end))
+                        != patterns[id].pattern.exactCase
+                {
+                    return
+                }
+                var wordEnd = end
+                if f & Self.scanToWordEnd != 0 {
+                    while wordEnd < scalars.count && isWordScalarValue(scalars[wordEnd]) { wordEnd += 1 }
+                }
+                hits.append(Hit(pattern: id, start: start, end: wordEnd))
+            }
+        }}}
         guard !hits.isEmpty else { return }
 
         // Hits per topic; most items touch no topic or one, so a small dictionary suffices.
@@ -167,7 +215,7 @@ public final class TopicTagger: Sendable {
                 }
             }
             for h in found.sorted(by: { $0.start < $1.start }) {
-                let quoted = folded.originalText(forFolded: h.start..<h.end)
+                let quoted = Self.quote(text, sourceUTF8: sourceUTF8, start: h.start, end: h.end)
                 if !evidence[t].contains(quoted) { evidence[t].append(quoted) }
             }
         }
