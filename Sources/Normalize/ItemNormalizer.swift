@@ -385,10 +385,57 @@ struct TrackingParameters: Sendable {
         return false
     }
 
+    /// `strip` over bytes when the query (and the character after `#`) is ASCII, where
+    /// bytes and Characters split alike; nil otherwise.
+    func stripASCIIQuery(_ url: String, queryStart q: String.Index) -> String? {
+        let u = Array(url.utf8)
+        let qi = url.utf8.distance(from: url.utf8.startIndex, to: q)
+        var hi = qi + 1
+        while hi < u.count && u[hi] != 0x23 {
+            if u[hi] >= 0x80 { return nil }
+            hi += 1
+        }
+        if hi + 1 < u.count && u[hi + 1] >= 0x80 { return nil }
+        func lowered(_ r: Range<Int>) -> String {
+            String(decoding: u[r].lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(u.count)
+        out.append(contentsOf: u[0..<qi])
+        var kept = 0
+        var start = qi + 1
+        while start < hi {
+            var end = start
+            while end < hi && u[end] != 0x26 { end += 1 }
+            if end > start {
+                var tracking = false
+                if mayBeTracking(first: u[start]) {
+                    var eq = start
+                    while eq < end && u[eq] != 0x3D { eq += 1 }
+                    let n = lowered(start..<eq)
+                    tracking = Self.exact.contains(n) || extraExact.contains(n)
+                        || Self.prefixes.contains(where: { n.hasPrefix($0) }) || extraPrefixes.contains(where: { n.hasPrefix($0) })
+                    if !tracking && n == "from" {
+                        tracking = Self.shareFrom.contains(lowered(Swift.min(eq + 1, end)..<end))
+                    }
+                }
+                if !tracking {
+                    out.append(kept == 0 ? 0x3F : 0x26)
+                    out.append(contentsOf: u[start..<end])
+                    kept += 1
+                }
+            }
+            start = end + 1
+        }
+        out.append(contentsOf: u[hi...])
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// The URL without tracking parameters; everything else byte for byte as given.
     func strip(_ url: String) -> String {
         guard let q = url.firstIndex(of: "?") else { return url }
         if keepsWhole(url, queryStart: q) { return url }
+        if let s = stripASCIIQuery(url, queryStart: q) { return s }
         let hashIndex = url[q...].firstIndex(of: "#") ?? url.endIndex
         let query = url[url.index(after: q)..<hashIndex]
         let kept = query.split(separator: "&", omittingEmptySubsequences: true).filter { pair in
