@@ -29,11 +29,12 @@ public enum LanguageDetector {
                 || (v >= 0xFF21 && v <= 0xFF3A) || (v >= 0xFF41 && v <= 0xFF5A)
             if isLatinLetter {
                 if !inLatinWord { latinWords += 1; inLatinWord = true }
-                if scanned < 2000 { latin.append(v < 0x80 ? Unicode.Scalar(v | 0x20)! : u) }
+                // Only the first 40 words are ever looked at (see `latinLanguage`).
+                if scanned < 2000 && latinWords <= 40 { latin.append(v < 0x80 ? Unicode.Scalar(v | 0x20)! : u) }
                 continue
             }
             if inLatinWord && (v == 0x27 || v == 0x2019 || v == 0x2D) { continue }  // don't, open-source
-            if inLatinWord { inLatinWord = false; if scanned < 2000 { latin.appendASCII(0x20) } }
+            if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.appendASCII(0x20) } }
             if CJK.isHan(v) {
                 han += 1
                 if ScriptTables.traditionalBits.contains(v) { trad += 1 } else if ScriptTables.simplifiedBits.contains(v) { simp += 1 }
@@ -57,7 +58,7 @@ public enum LanguageDetector {
         if hangul >= 2 && hangul >= han { return "ko" }
         // Latin words in a Chinese headline are names (`Yahoo挑战Google AdSense`); an English sentence
         // quoting a Chinese word still has English function words around it.
-        let chineseWithNames = longestHanRun >= 2 && latinWords > han && functionWordCount(latin.string) == 0
+        let chineseWithNames = longestHanRun >= 2 && latinWords > han && functionWordCount(latin.bytes) == 0
         if han > 0 && (han >= latinWords || chineseWithNames) && han >= cyrillic / 3 {
             if trad > simp { return "zh-Hant" }
             if simp > trad { return "zh-Hans" }
@@ -69,7 +70,7 @@ public enum LanguageDetector {
         let scripts = [(cyrillic, ukrainian * 4 >= max(cyrillic / 20, 1) && ukrainian > 0 ? "uk" : "ru"),
                        (arabic, urdu > 0 ? "ur" : persian > 0 ? "fa" : "ar"), (hebrew, "he"), (greek, "el"), (thai, "th"), (devanagari, "hi")]
         if let best = scripts.max(by: { $0.0 < $1.0 }), best.0 > 0, best.0 >= latinWords * 2 { return best.1 }
-        if latinWords > 0 { return latinLanguage(latin.string) }
+        if latinWords > 0 { return latinLanguage(latin.bytes) }
         if han > 0 { return "zh-Hans" }
         return nil
     }
@@ -92,29 +93,58 @@ public enum LanguageDetector {
         return m
     }()
 
+    /// The same table keyed by the word's UTF-8 bytes packed into an integer (every function
+    /// word is at most 8 bytes and holds no zero byte): hashing a `Substring` per word cost
+    /// more than the rest of detection.
+    static let packedFunctionWordBits: [UInt64: UInt8] = {
+        var m: [UInt64: UInt8] = [:]
+        for (word, bits) in functionWordBits {
+            precondition(word.utf8.count <= 8, "function word '\(word)' longer than 8 bytes")
+            var k: UInt64 = 0
+            for (i, b) in word.utf8.enumerated() { k |= UInt64(b) << UInt64(8 * i) }
+            m[k] = bits
+        }
+        return m
+    }()
+
+    /// Calls `body` with the language bits of each of the first 40 space-separated words.
+    @inline(__always)
+    static func forEachWordBits(_ text: [UInt8], _ body: (UInt8?) -> Void) {
+        var seen = 0
+        var i = 0
+        let n = text.count
+        while i < n && seen < 40 {
+            var j = i
+            var k: UInt64 = 0
+            while j < n && text[j] != 0x20 {
+                if j - i < 8 { k |= UInt64(text[j]) << UInt64(8 * (j - i)) }
+                j += 1
+            }
+            if j > i {
+                seen += 1
+                body(j - i <= 8 ? packedFunctionWordBits[k] : nil)
+            }
+            i = j + 1
+        }
+    }
+
     /// Function words of any listed language among the first Latin words.
-    static func functionWordCount(_ text: String) -> Int {
+    static func functionWordCount(_ text: [UInt8]) -> Int {
         var n = 0
-        for word in text.split(separator: " ").prefix(40) where functionWordBits[word] != nil { n += 1 }
+        forEachWordBits(text) { if $0 != nil { n += 1 } }
         return n
     }
 
-    static func latinLanguage(_ text: String) -> String {
+    static func functionWordCount(_ text: String) -> Int { functionWordCount(Array(text.utf8)) }
+
+    static func latinLanguage(_ text: String) -> String { latinLanguage(Array(text.utf8)) }
+
+    static func latinLanguage(_ text: [UInt8]) -> String {
         // `text` holds only Latin letters (ASCII already lower-case) separated by spaces.
         var counts = [Int](repeating: 0, count: functionWords.count)
-        var seen = 0
-        var start = text.startIndex
-        let end = text.endIndex
-        // Walk words without building an array of them.
-        while start < end, seen < 40 {
-            let stop = text[start...].firstIndex(of: " ") ?? end
-            if stop > start {
-                seen += 1
-                if let bits = functionWordBits[text[start..<stop]] {
-                    for i in 0..<functionWords.count where bits & (1 << UInt8(i)) != 0 { counts[i] += 1 }
-                }
-            }
-            start = stop < end ? text.index(after: stop) : end
+        forEachWordBits(text) { bits in
+            guard let bits else { return }
+            for i in 0..<functionWords.count where bits & (1 << UInt8(i)) != 0 { counts[i] += 1 }
         }
         var best = 0
         for i in 1..<counts.count where counts[i] > counts[best] { best = i }

@@ -91,7 +91,7 @@ enum ScriptTables {
 /// Unicode classes the normalizers and detectors share.
 public enum CJK {
     /// Han ideographs (URO, Ext A, compatibility, Ext B+).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func isHan(_ v: UInt32) -> Bool {
         (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0xF900...0xFAFF).contains(v)
             || (0x20000...0x3134F).contains(v)
@@ -99,7 +99,7 @@ public enum CJK {
 
     /// Characters that make a neighbourhood "Chinese" for punctuation purposes: Han,
     /// CJK punctuation, full-width forms and the curly quotes Chinese text uses.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func isChineseContext(_ v: UInt32) -> Bool {
         isHan(v) || (0x3000...0x303F).contains(v) || (0xFF01...0xFF0F).contains(v)
             || (0xFF1A...0xFF20).contains(v) || (0x2018...0x201D).contains(v) || v == 0x2026 || v == 0x2014
@@ -110,43 +110,60 @@ public enum CJK {
 /// `String.UnicodeScalarView` one scalar at a time is several times slower, and the
 /// normalizers do it for every character of every item.
 public struct UTF8Builder {
-    public private(set) var bytes: [UInt8] = []
-    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
-    public var isEmpty: Bool { bytes.isEmpty }
+    // Inlinable across modules: the normalizers call `append` once per scalar.
+    @usableFromInline var storage: [UInt8] = []
+    public var bytes: [UInt8] { storage }
+    @inlinable public init(capacity: Int = 0) { storage.reserveCapacity(capacity) }
+    @inlinable public var isEmpty: Bool { storage.isEmpty }
+    @inlinable public var count: Int { storage.count }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func append(_ u: Unicode.Scalar) {
         let v = u.value
         if v < 0x80 {
-            bytes.append(UInt8(v))
+            storage.append(UInt8(truncatingIfNeeded: v))
         } else if v < 0x800 {
-            bytes.append(UInt8(0xC0 | (v >> 6))); bytes.append(UInt8(0x80 | (v & 0x3F)))
+            storage.append(UInt8(truncatingIfNeeded: 0xC0 | (v >> 6))); storage.append(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
         } else if v < 0x10000 {
-            bytes.append(UInt8(0xE0 | (v >> 12))); bytes.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-            bytes.append(UInt8(0x80 | (v & 0x3F)))
+            storage.append(UInt8(truncatingIfNeeded: 0xE0 | (v >> 12))); storage.append(UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F)))
+            storage.append(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
         } else {
-            bytes.append(UInt8(0xF0 | (v >> 18))); bytes.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
-            bytes.append(UInt8(0x80 | ((v >> 6) & 0x3F))); bytes.append(UInt8(0x80 | (v & 0x3F)))
+            storage.append(UInt8(truncatingIfNeeded: 0xF0 | (v >> 18))); storage.append(UInt8(truncatingIfNeeded: 0x80 | ((v >> 12) & 0x3F)))
+            storage.append(UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F))); storage.append(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
         }
     }
 
-    @inline(__always)
-    public mutating func appendASCII(_ b: UInt8) { bytes.append(b) }
+    @inlinable @inline(__always)
+    public mutating func appendASCII(_ b: UInt8) { storage.append(b) }
 
-    public mutating func appendString(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    @inlinable public mutating func appendString(_ s: String) { storage.append(contentsOf: s.utf8) }
 
-    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+    @inlinable public mutating func removeAll() { storage.removeAll(keepingCapacity: true) }
 
-    public var string: String { String(decoding: bytes, as: UTF8.self) }
+    @inlinable public var string: String { String(decoding: storage, as: UTF8.self) }
+}
+
+/// Unicode White_Space (`Unicode.Scalar.Properties.isWhitespace`) without a property lookup.
+@inlinable @inline(__always)
+public func isWhiteSpace(_ v: UInt32) -> Bool {
+    v < 0x80 ? (v == 0x20 || (0x09...0x0D).contains(v)) : isNonASCIIWhiteSpace(v)
+}
+
+/// Unicode White_Space outside ASCII, without a property lookup (the set is fixed by the
+/// standard and has not changed since Unicode 6.3).
+@inlinable @inline(__always)
+public func isNonASCIIWhiteSpace(_ v: UInt32) -> Bool {
+    v == 0x85 || v == 0xA0 || v == 0x1680 || (0x2000...0x200A).contains(v) || v == 0x2028 || v == 0x2029
+        || v == 0x202F || v == 0x205F || v == 0x3000
 }
 
 /// White space trimmed at both ends without Foundation's `CharacterSet` machinery.
 public func trimWhitespace(_ s: String) -> String {
     let sc = s.unicodeScalars
     guard let first = sc.first, let last = sc.last else { return s }
-    if !first.properties.isWhitespace && !last.properties.isWhitespace { return s }
-    guard let a = sc.firstIndex(where: { !$0.properties.isWhitespace }),
-          let b = sc.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+    if !isWhiteSpace(first.value) && !isWhiteSpace(last.value) { return s }
+    guard let a = sc.firstIndex(where: { !isWhiteSpace($0.value) }),
+          let b = sc.lastIndex(where: { !isWhiteSpace($0.value) }) else { return "" }
     return String(sc[a...b])
 }
 

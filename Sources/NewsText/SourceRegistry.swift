@@ -139,7 +139,8 @@ public final class SourceRegistry: Sendable {
     public static func key(_ name: String) -> String {
         var out = UTF8Builder(capacity: name.utf8.count)
         for u in TextFolding.fold(name).unicodeScalars {
-            if u.properties.isWhitespace || u.value == 0x00B7 || u.value == 0x30FB || u.value == 0x200B { continue }
+            let v = u.value
+            if isWhiteSpace(v) || v == 0x00B7 || u.value == 0x30FB || u.value == 0x200B { continue }
             if u.value == 0x300A || u.value == 0x300B { continue }  // 《》 around titles
             out.append(u)
         }
@@ -253,12 +254,37 @@ public final class SourceRegistry: Sendable {
         return s
     }()
 
+    /// `gluingScalars` as a bitmap over ASCII plus the few others: a set lookup per scalar
+    /// of every headline was measurable.
+    static let gluingASCII: (UInt64, UInt64) = {
+        var lo: UInt64 = 0, hi: UInt64 = 0
+        for v in gluingScalars where v < 0x80 { if v < 64 { lo |= 1 << UInt64(v) } else { hi |= 1 << UInt64(v - 64) } }
+        return (lo, hi)
+    }()
+    static let gluingOther: [UInt32] = gluingScalars.filter { $0 >= 0x80 }.sorted()
+    static let gluingOtherMin: UInt32 = gluingOther.first ?? UInt32.max
+
+    static func mayHoldGluedName(_ headline: String) -> Bool {
+        let (lo, hi) = gluingASCII
+        let others = gluingOther
+        let minOther = gluingOtherMin
+        for u in headline.unicodeScalars {
+            let v = u.value
+            if v < 0x80 {
+                if v < 64 ? lo & (1 << UInt64(v)) != 0 : hi & (1 << UInt64(v - 64)) != 0 { return true }
+            } else if v >= minOther && others.contains(v) {
+                return true
+            }
+        }
+        return false
+    }
+
     /// Removes outlet names glued to the end of a headline (`…_新浪科技_新浪网`, `… | Reuters`)
     /// and a leading `【outlet】`. Returns the bare headline and the most specific outlet named
     /// (the one nearest the text), or nil when nothing glued is a known outlet.
     public func stripGluedSiteNames(_ headline: String) -> (headline: String, source: NewsSource, printed: String)? {
         // Fast path: most headlines carry no separator and no bracket at all.
-        guard headline.unicodeScalars.contains(where: { Self.gluingScalars.contains($0.value) }) else { return nil }
+        guard Self.mayHoldGluedName(headline) else { return nil }
         var scalars = Array(headline.unicodeScalars)
         var found: (NewsSource, String)?
         // Suffixes, innermost last. The name may itself hold a separator (`Agence

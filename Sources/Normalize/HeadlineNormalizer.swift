@@ -56,7 +56,7 @@ public struct HeadlineNormalizer: Sendable {
                 if v <= 0x20 || v == 0x7F { pendingSpace = true; continue }
             } else if !CJK.isHan(v) {
                 if isInvisible(v) { continue }
-                if u.properties.isWhitespace || v == 0x3000 || v == 0xA0 || v == 0x85 {
+                if isNonASCIIWhiteSpace(v) {
                     pendingSpace = true
                     continue
                 }
@@ -80,6 +80,9 @@ public struct HeadlineNormalizer: Sendable {
         for u in text.unicodeScalars {
             let v = u.value
             if v < 0x300 { continue }
+            // Han, CJK and general punctuation, full-width forms: never changed by NFC.
+            if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0xFF01...0xFF5E).contains(v)
+                || (0x3000...0x3029).contains(v) || (0x2010...0x2027).contains(v) { continue }
             if (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v) || (0x1100...0x11FF).contains(v)
                 || v == 0x2126 || v == 0x212A || v == 0x212B || (0x0340...0x0344).contains(v) || v == 0x0374
                 || v == 0x037E || v == 0x0387 || (0x1F71...0x1FFD).contains(v) {
@@ -101,7 +104,7 @@ public struct HeadlineNormalizer: Sendable {
                 if v <= 0x20 || v == 0x7F { pendingSpace = true; continue }
             } else if !CJK.isHan(v) {
                 if isInvisible(v) { continue }
-                if u.properties.isWhitespace || v < 0xA0 { pendingSpace = true; continue }
+                if isNonASCIIWhiteSpace(v) || v < 0xA0 { pendingSpace = true; continue }
             }
             if pendingSpace && !out.isEmpty { out.appendASCII(0x20) }
             pendingSpace = false
@@ -132,6 +135,9 @@ public struct HeadlineNormalizer: Sendable {
     /// dropped) become `，` `；` `：` `？` `！`; a pair of parentheses becomes `（）` when it sits
     /// between Chinese characters and holds Chinese text.
     static func fullWidthPunctuationBetweenHan(_ t: String) -> String {
+        // Nothing to convert (the common case): the text comes back as it was.
+        guard t.utf8.contains(where: { $0 == 0x2C || $0 == 0x3B || $0 == 0x3A || $0 == 0x3F || $0 == 0x21 || $0 == 0x28 })
+        else { return t }
         var s = Array(t.unicodeScalars)
         func neighbour(_ i: Int, _ step: Int) -> Int? {
             var j = i + step
@@ -154,7 +160,7 @@ public struct HeadlineNormalizer: Sendable {
                     if let p = neighbour(i, -1) { for k in (p + 1)..<i { drop.insert(k) } }
                     if let n = neighbour(close, 1) { for k in (close + 1)..<n { drop.insert(k) } }
                 }
-            } else if v != 0x29, let fw = fullWidth[v] {
+            } else if v < 0x80, v != 0x29, let fw = fullWidth[v] {
                 let p = neighbour(i, -1), n = neighbour(i, 1)
                 if chinese(p), chinese(n) {
                     s[i] = Unicode.Scalar(fw)!

@@ -50,7 +50,7 @@ public struct ItemNormalizer: Sendable {
         let content = raw.content.flatMap(Self.paragraphs)
         let declared = raw.language ?? info.language ?? feedSource.language
         var sample = titleRaw
-        if let body = summary ?? content { sample += "\n" + body.prefix(400) }
+        if let body = summary ?? content { sample += "\n" + Self.leadingCharacters(body, 400) }
         let declaredTag = declared.map(Self.canonicalLanguage)
         // A Chinese headline makes a Chinese item whatever language its summary is in (the
         // seed carries an English abstract under a Chinese headline); a Chinese body then only
@@ -116,11 +116,7 @@ public struct ItemNormalizer: Sendable {
             if let s = headline.source { return s.ref }
             // Aggregators (Hacker News, planets): the linked article's outlet.
             if let s = url.flatMap({ registry?.source(forURL: $0) }) { return s.ref }
-            if let title = info.title ?? feedSource.title {
-                let t = HeadlineNormalizer.clean(title)
-                if let s = registry?.source(named: t) ?? registry?.stripGluedSiteNames(t)?.source { return s.ref }
-                if !t.isEmpty { return SourceRef(name: t) }
-            }
+            if let title = info.title ?? feedSource.title { return feedTitleSource(title) }
             return SourceRef()
         }()
 
@@ -170,6 +166,45 @@ public struct ItemNormalizer: Sendable {
         return found
     }
 
+    /// The source a feed title names (an outlet, else the title itself). Depends on the title
+    /// alone, and every item of a feed without a better source asks.
+    private func feedTitleSource(_ title: String) -> SourceRef {
+        if let hit = outlets.titles.withLock({ $0[title] }) { return hit }
+        let t = HeadlineNormalizer.clean(title)
+        let found: SourceRef
+        if let s = registry?.source(named: t) ?? registry?.stripGluedSiteNames(t)?.source {
+            found = s.ref
+        } else {
+            found = t.isEmpty ? SourceRef() : SourceRef(name: t)
+        }
+        outlets.titles.withLock { c in
+            if c.count > 4096 { c.removeAll() }
+            c[title] = found
+        }
+        return found
+    }
+
+    /// `String(text.prefix(n))` without grapheme breaking when it cannot matter: while every
+    /// scalar is one that always forms a Character of its own (ASCII but CR, Latin-1 and
+    /// Latin Extended letters, Han, general and CJK punctuation, full-width forms), the first
+    /// `n` scalars are the first `n` Characters. Anything else falls back to `prefix`.
+    static func leadingCharacters(_ text: String, _ n: Int) -> Substring {
+        let scalars = text.unicodeScalars
+        var i = scalars.startIndex
+        var count = 0
+        while i < scalars.endIndex {
+            let v = scalars[i].value
+            let standalone = (v < 0x300 && v != 0x0D) || CJK.isHan(v) || (0x2010...0x2027).contains(v)
+                || (0x3000...0x3029).contains(v) || (0xFF01...0xFF5E).contains(v)
+            // The scalar after the cut must be standalone too (it could extend the last one).
+            guard standalone else { return text.prefix(n) }
+            if count == n { return text[..<i] }
+            count += 1
+            scalars.formIndex(after: &i)
+        }
+        return text[...]
+    }
+
     /// RSS: a guid is the item's link unless `isPermaLink="false"`.
     private func permalinkGuid(_ raw: RawItem) -> String? {
         guard raw.guidIsPermaLink != false, let g = raw.guid,
@@ -195,7 +230,7 @@ public struct ItemNormalizer: Sendable {
                 if v <= 0x20 || v == 0x7F { pendingSpace = true; continue }
             } else if !CJK.isHan(v) {
                 if HeadlineNormalizer.isInvisible(v) { continue }
-                if u.properties.isWhitespace || v < 0xA0 { pendingSpace = true; continue }
+                if isNonASCIIWhiteSpace(v) || v < 0xA0 { pendingSpace = true; continue }
             }
             if !out.isEmpty {
                 if pendingBreak { out.appendASCII(0x0A) } else if pendingSpace { out.appendASCII(0x20) }
@@ -259,6 +294,8 @@ public struct ItemNormalizer: Sendable {
 
 final class OutletCache: Sendable {
     let cache = Mutex<[String: NewsSource?]>([:])
+    /// Feed title → the source it names.
+    let titles = Mutex<[String: SourceRef]>([:])
 }
 
 /// `TimeZone(identifier:)` reads tzdata; items of one feed share a zone, so keep them.
@@ -288,10 +325,56 @@ struct TrackingParameters: Sendable {
 
     let extraExact: Set<String>
     let extraPrefixes: [String]
+    /// Lower-case ASCII first bytes any tracking name can start with (bit per byte), so most
+    /// parameters are ruled out without lower-casing them; nil when some extra name does
+    /// not start with a plain ASCII letter or digit (then every name gets the full check).
+    let firstBytes: (UInt64, UInt64)?
 
     init(extra: [String]) {
         extraExact = Set(extra.filter { !$0.hasSuffix("*") }.map { $0.lowercased() })
         extraPrefixes = extra.filter { $0.hasSuffix("*") }.map { String($0.dropLast()).lowercased() }
+        var lo: UInt64 = 0, hi: UInt64 = 0
+        var usable = true
+        for name in Array(Self.exact) + Self.prefixes + Array(extraExact) + extraPrefixes + ["from"] {
+            guard let b = name.utf8.first, b < 0x80, b != 0x3D, b != 0x26 else { usable = false; break }
+            if b < 64 { lo |= 1 << UInt64(b) } else { hi |= 1 << UInt64(b - 64) }
+        }
+        firstBytes = usable ? (lo, hi) : nil
+    }
+
+    /// Whether the parameter named from `first` (its first UTF-8 byte) could be tracking.
+    @inline(__always)
+    func mayBeTracking(first: UInt8) -> Bool {
+        guard let (lo, hi) = firstBytes, first < 0x80 else { return true }
+        let b = first >= 0x41 && first <= 0x5A ? first | 0x20 : first
+        return b < 64 ? lo & (1 << UInt64(b)) != 0 : hi & (1 << UInt64(b - 64)) != 0
+    }
+
+    /// True when `strip` would return `url` unchanged: a non-empty query with no empty
+    /// parameter and no parameter that could be tracking.
+    func keepsWhole(_ url: String, queryStart q: String.Index) -> Bool {
+        let u = url.utf8
+        var i = u.index(after: q)
+        var atStart = true
+        while i < u.endIndex {
+            let b = u[i]
+            // Beyond ASCII, `strip` works on Characters (a `#` or `&` may carry a combining mark).
+            if b >= 0x80 { return false }
+            if b == 0x23 {
+                let next = u.index(after: i)
+                if next < u.endIndex && u[next] >= 0x80 { return false }
+                break
+            }
+            if atStart {
+                if b == 0x26 { return false }  // empty parameter
+                if mayBeTracking(first: b) { return false }
+                atStart = false
+            } else if b == 0x26 {
+                atStart = true
+            }
+            i = u.index(after: i)
+        }
+        return !atStart  // an empty query or a trailing `&` is dropped by `strip`
     }
 
     func isTracking(_ name: Substring, value: Substring) -> Bool {
@@ -302,9 +385,57 @@ struct TrackingParameters: Sendable {
         return false
     }
 
+    /// `strip` over bytes when the query (and the character after `#`) is ASCII, where
+    /// bytes and Characters split alike; nil otherwise.
+    func stripASCIIQuery(_ url: String, queryStart q: String.Index) -> String? {
+        let u = Array(url.utf8)
+        let qi = url.utf8.distance(from: url.utf8.startIndex, to: q)
+        var hi = qi + 1
+        while hi < u.count && u[hi] != 0x23 {
+            if u[hi] >= 0x80 { return nil }
+            hi += 1
+        }
+        if hi + 1 < u.count && u[hi + 1] >= 0x80 { return nil }
+        func lowered(_ r: Range<Int>) -> String {
+            String(decoding: u[r].lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(u.count)
+        out.append(contentsOf: u[0..<qi])
+        var kept = 0
+        var start = qi + 1
+        while start < hi {
+            var end = start
+            while end < hi && u[end] != 0x26 { end += 1 }
+            if end > start {
+                var tracking = false
+                if mayBeTracking(first: u[start]) {
+                    var eq = start
+                    while eq < end && u[eq] != 0x3D { eq += 1 }
+                    let n = lowered(start..<eq)
+                    tracking = Self.exact.contains(n) || extraExact.contains(n)
+                        || Self.prefixes.contains(where: { n.hasPrefix($0) }) || extraPrefixes.contains(where: { n.hasPrefix($0) })
+                    if !tracking && n == "from" {
+                        tracking = Self.shareFrom.contains(lowered(Swift.min(eq + 1, end)..<end))
+                    }
+                }
+                if !tracking {
+                    out.append(kept == 0 ? 0x3F : 0x26)
+                    out.append(contentsOf: u[start..<end])
+                    kept += 1
+                }
+            }
+            start = end + 1
+        }
+        out.append(contentsOf: u[hi...])
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// The URL without tracking parameters; everything else byte for byte as given.
     func strip(_ url: String) -> String {
         guard let q = url.firstIndex(of: "?") else { return url }
+        if keepsWhole(url, queryStart: q) { return url }
+        if let s = stripASCIIQuery(url, queryStart: q) { return s }
         let hashIndex = url[q...].firstIndex(of: "#") ?? url.endIndex
         let query = url[url.index(after: q)..<hashIndex]
         let kept = query.split(separator: "&", omittingEmptySubsequences: true).filter { pair in
