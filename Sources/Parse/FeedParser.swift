@@ -105,7 +105,12 @@ public struct FeedParser: Sendable {
         if result.items_capped != 0 { warnings.append("\(result.items_dropped) item(s) beyond the limit of \(limits.maxItems) dropped") }
         if result.stopped_early != 0 { warnings.append("too many XML errors; the rest of the document was not read") }
         info.warnings = warnings
-        return ParsedFeed(info: info, items: read.items)
+        var items = read.items
+        // RFC 4287 4.2.1: an Atom entry without an author has the feed's authors.
+        if info.format == .atom1 || info.format == .atom03, !read.channelAuthors.isEmpty {
+            for i in items.indices where items[i].authors.isEmpty { items[i].authors = read.channelAuthors }
+        }
+        return ParsedFeed(info: info, items: items)
     }
 
     /// Feed URLs an HTML page advertises (`<link rel="alternate" type="application/rss+xml">`
@@ -162,11 +167,13 @@ public struct FeedParser: Sendable {
         var messages: String
         var items: [RawItem]
         var channel: FeedInfo
+        var channelAuthors: [String]
     }
 
     private final class Collector {
         var items: [RawItem] = []
         var channel = FeedInfo()
+        var channelAuthors: [String] = []
     }
 
     private func readXML(_ utf8: [UInt8], baseURL: String) -> XMLRead {
@@ -184,12 +191,14 @@ public struct FeedParser: Sendable {
                     // The reader starts over after repairing the document.
                     collector.items.removeAll(keepingCapacity: true)
                     collector.channel = FeedInfo()
+                    collector.channelAuthors = []
                     return
                 }
                 let view = FieldView(fields: fields, count: Int(count))
                 let language = lang.map { String(cString: $0) }
                 if isChannel != 0 {
                     collector.channel = ItemAssembler.channel(view, language: language)
+                    collector.channelAuthors = ItemAssembler.personNames(view.all)
                 } else {
                     collector.items.append(ItemAssembler.item(view, language: language))
                 }
@@ -204,7 +213,9 @@ public struct FeedParser: Sendable {
             ingest_free(m)
             result.messages = nil
         }
-        return XMLRead(result: result, version: version, messages: messages, items: collector.items, channel: collector.channel)
+        return XMLRead(
+            result: result, version: version, messages: messages, items: collector.items, channel: collector.channel,
+            channelAuthors: collector.channelAuthors)
     }
 
     static func format(root: Int32, version: String) -> FeedFormat {

@@ -140,6 +140,11 @@ enum ItemAssembler {
         return dedupe(names.map { $0.trimmed }.filter { !$0.isEmpty })
     }
 
+    /// Atom person constructs (`<author><name>`) of a feed, which its entries inherit.
+    static func personNames(_ fields: [FieldView.Field]) -> [String] {
+        dedupe(fields.filter { $0.code == Int32(INGEST_F_AUTHOR_NAME) }.compactMap(\.nonEmpty).map { $0.trimmed }.filter { !$0.isEmpty })
+    }
+
     /// RSS `<author>` is an e-mail address, often with the name in parentheses:
     /// `jane@example.com (Jane Doe)` and `Jane Doe (jane@example.com)` both name Jane Doe;
     /// a bare address stays as it is.

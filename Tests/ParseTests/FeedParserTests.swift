@@ -217,6 +217,41 @@ func document(_ bytes: [UInt8], url: String = "https://example.org/feeds/main.xm
         #expect(feed.items[0].content == "Hi & bye")
     }
 
+    @Test func atom03Base64Content() throws {
+        // "<p>Hello <b>world</b></p>" and "plain & simple", base64-encoded as Atom 0.3 allowed.
+        let xml = """
+        <feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old atom</title>
+          <entry><title>E1</title><id>tag:e1</id>
+            <content type="text/html" mode="base64">PHA+SGVsbG8gPGI+d29ybGQ8L2I+PC9wPg==</content></entry>
+          <entry><title>E2</title><id>tag:e2</id>
+            <content type="text/plain" mode="base64">cGxhaW4g
+            JiBzaW1wbGU=</content></entry>
+        </feed>
+        """
+        let feed = try parser.parse(document(xml))
+        #expect(feed.items[0].content == "Hello world")
+        #expect(feed.items[1].content == "plain & simple")
+    }
+
+    @Test func atomEntriesInheritTheFeedsAuthors() throws {
+        let xml = """
+        <feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:f</id>
+          <author><name>Feed Writer</name></author>
+          <entry><title>Own</title><id>urn:1</id><author><name>Entry Writer</name></author></entry>
+          <entry><title>Inherits</title><id>urn:2</id></entry>
+        </feed>
+        """
+        let feed = try parser.parse(document(xml))
+        #expect(feed.items[0].authors == ["Entry Writer"])
+        #expect(feed.items[1].authors == ["Feed Writer"])
+        // RSS channels name editors, not item authors: nothing is inherited there.
+        let rss = """
+        <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T</title>
+          <dc:creator>Channel Editor</dc:creator><item><title>A</title></item></channel></rss>
+        """
+        #expect(try parser.parse(document(rss)).items[0].authors == [])
+    }
+
     @Test func jsonFeed() throws {
         let json = """
         {"version": "https://jsonfeed.org/version/1.1", "title": "JSON news", "home_page_url": "https://j.example/",
