@@ -74,17 +74,42 @@ public final class TopicTagger: Sendable {
     /// Number of searchable patterns (after expanding variants), for benchmarks.
     public var patternCount: Int { patterns.count }
 
+    /// Size of the compiled automaton (states, letter classes), for benchmarks.
+    public var automatonSize: (states: Int, classes: Int) { (automaton.stateCount, automaton.classCount) }
+
+    /// For benchmarks: the raw pattern occurrences in `text` before edge rules and scoring,
+    /// which separates the cost of the walk from the cost of what it finds.
+    public func occurrenceCount(in text: String) -> Int {
+        var text = text
+        var found: [TermAutomaton.Occurrence] = []
+        if text.withUTF8({ automaton.scanUTF8($0, into: &found) }) { return found.count }
+        var folded: [UInt32] = []
+        var offsets: [Int32] = []
+        let count = TextFolding.foldScalars(text, into: &folded, sourceUTF8: &offsets)
+        var n = 0
+        folded.withUnsafeBufferPointer { automaton.scanFolded(UnsafeBufferPointer(rebasing: $0[0..<count])) { _, _ in n += 1 } }
+        return n
+    }
+
     /// Topics for an item's text, in taxonomy order, each with the terms that matched as
     /// they appear in the text.
     public func tag(title: String, summary: String?, content: String?) -> [(topic: String, terms: [String])] {
+        tag(title: title, summary: summary, content: content, foldingFirst: false)
+    }
+
+    /// `foldingFirst` forces the general path (fold, then scan), for tests that check it
+    /// agrees with the byte path.
+    func tag(
+        title: String, summary: String?, content: String?, foldingFirst: Bool
+    ) -> [(topic: String, terms: [String])] {
         let topicCount = taxonomy.topics.count
         var scores = [Double](repeating: 0, count: topicCount)
         var evidence = [[String]](repeating: [], count: topicCount)
-        var scratch = FoldScratch()
-        for (field, text) in [(Field.title, title), (.summary, summary), (.content, content)] {
-            guard let text, !text.isEmpty else { continue }
-            score(field: field, text: text, scratch: &scratch, scores: &scores, evidence: &evidence)
-        }
+        var scratch = Scratch()
+        scratch.foldingFirst = foldingFirst
+        score(field: .title, text: title, scratch: &scratch, scores: &scores, evidence: &evidence)
+        if let summary { score(field: .summary, text: summary, scratch: &scratch, scores: &scores, evidence: &evidence) }
+        if let content { score(field: .content, text: content, scratch: &scratch, scores: &scores, evidence: &evidence) }
         var result: [(topic: String, terms: [String])] = []
         for (t, topic) in taxonomy.topics.enumerated() where scores[t] >= taxonomy.threshold - 1e-9 {
             result.append((topic: topic.id, terms: evidence[t]))
@@ -99,65 +124,138 @@ public final class TopicTagger: Sendable {
         item.topicEvidence = tags
     }
 
+    /// A term occurrence that passed its edge rules: `start..<end` in folded scalars (for
+    /// comparing spans) and `startByte..<endByte` in the text's UTF-8 (for quoting).
     private struct Hit {
         var pattern: Int
         var start: Int
         var end: Int
+        var startByte: Int
+        var endByte: Int
     }
 
     /// Buffers reused across an item's fields.
-    private struct FoldScratch {
+    private struct Scratch {
+        var occurrences: [TermAutomaton.Occurrence] = []
+        var hits: [Hit] = []
         var folded: [UInt32] = []
         var sourceUTF8: [Int32] = []
+        var foldingFirst = false
     }
 
-    /// The text as published behind folded scalars `start..<end`.
-    private static func quote(_ text: String, sourceUTF8: [Int32], start: Int, end: Int) -> String {
-        let from = Int(sourceUTF8[start])
-        let last = sourceUTF8[end - 1]
-        var k = end
-        while sourceUTF8[k] == last { k += 1 }  // a scalar folded to several (`İ` -> `i̇`)
-        let to = Int(sourceUTF8[k])
-        if let s = text.utf8.withContiguousStorageIfAvailable({
-            String(decoding: UnsafeBufferPointer(rebasing: $0[from..<to]), as: UTF8.self)
-        }) {
-            return s
-        }
-        return String(decoding: Array(text.utf8)[from..<to], as: UTF8.self)
+    private static func quote(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
     }
 
     private func score(
-        field: Field, text: String, scratch: inout FoldScratch, scores: inout [Double], evidence: inout [[String]]
+        field: Field, text: String, scratch: inout Scratch, scores: inout [Double], evidence: inout [[String]]
     ) {
+        guard !text.isEmpty else { return }
+        var text = text
+        if text.utf8.withContiguousStorageIfAvailable({ _ in }) == nil { text.makeContiguousUTF8() }
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            scratch.hits.removeAll(keepingCapacity: true)
+            if scratch.foldingFirst || !collectHits(bytes, scratch: &scratch) {
+                scratch.hits.removeAll(keepingCapacity: true)
+                collectHitsOnFoldedText(text, scratch: &scratch)
+            }
+            guard !scratch.hits.isEmpty else { return }
+            accumulate(field: field, hits: scratch.hits, bytes: bytes, scores: &scores, evidence: &evidence)
+        }
+    }
+
+    /// The hot path: scans the UTF-8 as published, folding on the fly, and checks the few
+    /// occurrences against their edge rules by decoding their neighbours in place. Returns
+    /// false when the text has a scalar that folds to several (then offsets in folded
+    /// scalars and in the text no longer correspond one to one).
+    private func collectHits(_ bytes: UnsafeBufferPointer<UInt8>, scratch: inout Scratch) -> Bool {
+        scratch.occurrences.removeAll(keepingCapacity: true)
+        guard automaton.scanUTF8(bytes, into: &scratch.occurrences) else { return false }
+        let n = bytes.count
+        for o in scratch.occurrences {
+            let id = Int(o.pattern)
+            let length = Int(patternLengths[id])
+            let f = patternFlags[id]
+            let end = Int(o.end)
+            let endByte = Int(o.endByte)
+            var startByte = endByte
+            for _ in 0..<length { startByte = TermAutomaton.scalarStart(bytes, before: startByte) }
+            if f & Self.scanLeftBoundary != 0 && startByte > 0 {
+                let before = TermAutomaton.scalarStart(bytes, before: startByte)
+                let v = TermAutomaton.decode(bytes, at: before).0
+                if automaton.isWordClass(automaton.classOfSource(v)) { continue }
+            }
+            if f & Self.scanRightBoundary != 0 && endByte < n {
+                let v = TermAutomaton.decode(bytes, at: endByte).0
+                if automaton.isWordClass(automaton.classOfSource(v)) { continue }
+            }
+            if f & Self.scanExactCase != 0,
+                TermPattern.halfWidth(Self.quote(bytes, startByte, endByte)) != patterns[id].pattern.exactCase
+            {
+                continue
+            }
+            var wordEnd = end
+            var wordEndByte = endByte
+            if f & Self.scanToWordEnd != 0 {
+                while wordEndByte < n {
+                    let (v, width) = TermAutomaton.decode(bytes, at: wordEndByte)
+                    guard automaton.isWordClass(automaton.classOfSource(v)) else { break }
+                    wordEnd += 1
+                    wordEndByte += width
+                }
+            }
+            scratch.hits.append(
+                Hit(pattern: id, start: end - length, end: wordEnd, startByte: startByte, endByte: wordEndByte))
+        }
+        return true
+    }
+
+    /// The general path: folds the text into scalars first, keeping each folded scalar's
+    /// UTF-8 offset in the text, and scans the folded form.
+    private func collectHitsOnFoldedText(_ text: String, scratch: inout Scratch) {
         let count = TextFolding.foldScalars(text, into: &scratch.folded, sourceUTF8: &scratch.sourceUTF8)
         let sourceUTF8 = scratch.sourceUTF8
         var hits: [Hit] = []
+        /// The text as published behind folded scalars `start..<end`, as UTF-8 offsets.
+        func bytes(_ start: Int, _ end: Int) -> (Int, Int) {
+            let last = sourceUTF8[end - 1]
+            var k = end
+            while sourceUTF8[k] == last { k += 1 }  // a scalar folded to several (`İ` -> `i̇`)
+            return (Int(sourceUTF8[start]), Int(sourceUTF8[k]))
+        }
         scratch.folded.withUnsafeBufferPointer { all in
         let scalars = UnsafeBufferPointer(rebasing: all[0..<count])
         patternLengths.withUnsafeBufferPointer { lengths in
         patternFlags.withUnsafeBufferPointer { flags in
-            automaton.scan(scalars) { id, end in
+            automaton.scanFolded(scalars) { id, end in
                 let start = end - Int(lengths[id])
                 let f = flags[id]
                 if f & Self.scanLeftBoundary != 0 && start > 0 && isWordScalarValue(scalars[start - 1]) { return }
                 if f & Self.scanRightBoundary != 0 && end < scalars.count && isWordScalarValue(scalars[end]) {
                     return
                 }
-                if f & Self.scanExactCase != 0,
-                    TermPattern.halfWidth(Self.quote(text, sourceUTF8: sourceUTF8, start: start, end: end))
-                        != patterns[id].pattern.exactCase
-                {
-                    return
+                if f & Self.scanExactCase != 0 {
+                    let (from, to) = bytes(start, end)
+                    let quoted = String(decoding: Array(text.utf8)[from..<to], as: UTF8.self)
+                    if TermPattern.halfWidth(quoted) != patterns[id].pattern.exactCase { return }
                 }
                 var wordEnd = end
                 if f & Self.scanToWordEnd != 0 {
                     while wordEnd < scalars.count && isWordScalarValue(scalars[wordEnd]) { wordEnd += 1 }
                 }
-                hits.append(Hit(pattern: id, start: start, end: wordEnd))
+                let (from, to) = bytes(start, wordEnd)
+                hits.append(Hit(pattern: id, start: start, end: wordEnd, startByte: from, endByte: to))
             }
         }}}
-        guard !hits.isEmpty else { return }
+        scratch.hits = hits
+    }
 
+    /// Scores one field's hits per topic: exclusions, one mention per span, nested terms,
+    /// repeat caps, pairs; then quotes the evidence.
+    private func accumulate(
+        field: Field, hits: [Hit], bytes: UnsafeBufferPointer<UInt8>, scores: inout [Double],
+        evidence: inout [[String]]
+    ) {
         // Hits per topic; most items touch no topic or one, so a small dictionary suffices.
         var byTopic: [Int: [Hit]] = [:]
         for h in hits { byTopic[patterns[h.pattern].topic, default: []].append(h) }
@@ -215,7 +313,7 @@ public final class TopicTagger: Sendable {
                 }
             }
             for h in found.sorted(by: { $0.start < $1.start }) {
-                let quoted = Self.quote(text, sourceUTF8: sourceUTF8, start: h.start, end: h.end)
+                let quoted = Self.quote(bytes, h.startByte, h.endByte)
                 if !evidence[t].contains(quoted) { evidence[t].append(quoted) }
             }
         }
