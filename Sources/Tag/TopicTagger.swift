@@ -34,6 +34,16 @@ public final class TopicTagger: Sendable {
     /// `PatternInfo`, which holds references): length in scalars and `scanFlag*` bits.
     private let patternLengths: [Int32]
     private let patternFlags: [UInt8]
+    /// Per pattern, what scoring reads, as plain values (`patterns` holds references, and
+    /// copying its elements in the scoring loops costs reference counting).
+    private let patternTopic: [Int32]
+    private let patternKind: [UInt8]
+    private let patternWeight: [Double]
+    private let patternGroup: [Int32]
+    private let patternTermKey: [Int32]
+    private static let kindTerm: UInt8 = 0
+    private static let kindExclusion: UInt8 = 1
+    private static let kindPairMember: UInt8 = 2
     private static let scanLeftBoundary: UInt8 = 1
     private static let scanRightBoundary: UInt8 = 2
     private static let scanExactCase: UInt8 = 4
@@ -59,6 +69,17 @@ public final class TopicTagger: Sendable {
             }
         }
         self.patterns = infos
+        self.patternTopic = infos.map { Int32($0.topic) }
+        self.patternKind = infos.map {
+            switch $0.role {
+            case .term: return Self.kindTerm
+            case .exclusion: return Self.kindExclusion
+            case .pairMember: return Self.kindPairMember
+            }
+        }
+        self.patternWeight = infos.map { if case .term(let w) = $0.role { return w } else { return 0 } }
+        self.patternGroup = infos.map { if case .pairMember(let g) = $0.role { return Int32(g) } else { return -1 } }
+        self.patternTermKey = infos.map { Int32($0.termKey) }
         self.patternLengths = infos.map { Int32($0.pattern.scalars.count) }
         self.patternFlags = infos.map { info in
             var f: UInt8 = 0
@@ -141,6 +162,7 @@ public final class TopicTagger: Sendable {
         var folded: [UInt32] = []
         var sourceUTF8: [Int32] = []
         var foldingFirst = false
+        var scoring = ScoringBuffers()
     }
 
     private static func quote(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
@@ -160,7 +182,8 @@ public final class TopicTagger: Sendable {
                 collectHitsOnFoldedText(text, scratch: &scratch)
             }
             guard !scratch.hits.isEmpty else { return }
-            accumulate(field: field, hits: scratch.hits, bytes: bytes, scores: &scores, evidence: &evidence)
+            accumulate(field: field, hits: scratch.hits, bytes: bytes, scores: &scores, evidence: &evidence,
+                       buffers: &scratch.scoring)
         }
     }
 
@@ -251,71 +274,115 @@ public final class TopicTagger: Sendable {
     }
 
     /// Scores one field's hits per topic: exclusions, one mention per span, nested terms,
-    /// repeat caps, pairs; then quotes the evidence.
+    /// repeat caps, pairs; then quotes the evidence. Hits per topic are few, so small
+    /// linear searches in reused buffers replace the dictionaries this once used.
     private func accumulate(
         field: Field, hits: [Hit], bytes: UnsafeBufferPointer<UInt8>, scores: inout [Double],
-        evidence: inout [[String]]
+        evidence: inout [[String]], buffers b: inout ScoringBuffers
     ) {
-        // Hits per topic; most items touch no topic or one, so a small dictionary suffices.
-        var byTopic: [Int: [Hit]] = [:]
-        for h in hits { byTopic[patterns[h.pattern].topic, default: []].append(h) }
+        // Hit indices grouped by topic, in scan order within a topic.
+        b.order.removeAll(keepingCapacity: true)
+        for i in hits.indices { b.order.append(Int32(i)) }
+        let topicOf = patternTopic
+        b.order.sort { x, y in
+            let tx = topicOf[hits[Int(x)].pattern]
+            let ty = topicOf[hits[Int(y)].pattern]
+            return tx != ty ? tx < ty : x < y
+        }
+        var g = 0
+        while g < b.order.count {
+            let t = Int(topicOf[hits[Int(b.order[g])].pattern])
+            var e = g + 1
+            while e < b.order.count && Int(topicOf[hits[Int(b.order[e])].pattern]) == t { e += 1 }
+            score(topic: t, hits: hits, group: g..<e, field: field, bytes: bytes, scores: &scores,
+                  evidence: &evidence, buffers: &b)
+            g = e
+        }
+    }
 
-        for (t, topicHits) in byTopic {
-            let exclusions = topicHits.filter { patterns[$0.pattern].role == .exclusion }
-            let live = topicHits.filter { h in
-                patterns[h.pattern].role != .exclusion
-                    && !exclusions.contains { $0.start < h.end && h.start < $0.end }
+    private struct ScoringBuffers {
+        var order: [Int32] = []
+        var exclusions: [Hit] = []
+        var live: [Hit] = []
+        var spans: [Hit] = []
+        var counted: [Hit] = []
+        var repeats: [(key: Int32, count: Int)] = []
+        var found: [Hit] = []
+    }
+
+    private func score(
+        topic t: Int, hits: [Hit], group: Range<Int>, field: Field, bytes: UnsafeBufferPointer<UInt8>,
+        scores: inout [Double], evidence: inout [[String]], buffers b: inout ScoringBuffers
+    ) {
+        b.exclusions.removeAll(keepingCapacity: true)
+        for k in group where patternKind[hits[Int(b.order[k])].pattern] == Self.kindExclusion {
+            b.exclusions.append(hits[Int(b.order[k])])
+        }
+        b.live.removeAll(keepingCapacity: true)
+        for k in group {
+            let h = hits[Int(b.order[k])]
+            guard patternKind[h.pattern] != Self.kindExclusion else { continue }
+            if b.exclusions.contains(where: { $0.start < h.end && h.start < $0.end }) { continue }
+            b.live.append(h)
+        }
+        // Two written terms can yield the same form (`trade` -> `trades`, and `trades`):
+        // one span is one mention, at the larger weight (the first seen among equals).
+        b.spans.removeAll(keepingCapacity: true)
+        for h in b.live where patternKind[h.pattern] == Self.kindTerm {
+            let w = patternWeight[h.pattern]
+            if let k = b.spans.firstIndex(where: { $0.start == h.start && $0.end == h.end }) {
+                if patternWeight[b.spans[k].pattern] >= w { continue }
+                b.spans[k] = h
+            } else {
+                b.spans.append(h)
             }
-            // Two written terms can yield the same form (`trade` -> `trades`, and `trades`):
-            // one span is one mention, at the larger weight.
-            var bySpan: [Int: Hit] = [:]
-            for h in live {
-                guard case .term(let w) = patterns[h.pattern].role else { continue }
-                let key = h.start << 32 | h.end
-                if let old = bySpan[key], case .term(let ow) = patterns[old.pattern].role, ow >= w { continue }
-                bySpan[key] = h
+        }
+        // A term inside a longer term of the same topic (数据安全 in 数据安全法) is the
+        // same evidence, not a second mention. Counted spans then have distinct starts.
+        b.counted.removeAll(keepingCapacity: true)
+        for h in b.spans where !b.spans.contains(where: { o in
+            (o.start <= h.start && h.end <= o.end) && (o.end - o.start > h.end - h.start)
+        }) {
+            b.counted.append(h)
+        }
+        b.counted.sort { $0.start < $1.start }
+        let topic = taxonomy.topics[t]
+        let weights = topic.fieldWeights ?? taxonomy.fieldWeights
+        let fieldWeight: Double
+        switch field {
+        case .title: fieldWeight = weights.title
+        case .summary: fieldWeight = weights.summary
+        case .content: fieldWeight = weights.content
+        }
+        b.repeats.removeAll(keepingCapacity: true)
+        b.found.removeAll(keepingCapacity: true)
+        for h in b.counted {
+            let key = patternTermKey[h.pattern]
+            if let k = b.repeats.firstIndex(where: { $0.key == key }) {
+                guard b.repeats[k].count < taxonomy.maxRepeats else { continue }
+                b.repeats[k].count += 1
+            } else {
+                guard taxonomy.maxRepeats > 0 else { continue }
+                b.repeats.append((key, 1))
             }
-            let terms = Array(bySpan.values)
-            // A term inside a longer term of the same topic (数据安全 in 数据安全法) is the
-            // same evidence, not a second mention.
-            let counted = terms.filter { h in
-                !terms.contains { o in
-                    (o.start <= h.start && h.end <= o.end) && (o.end - o.start > h.end - h.start)
-                }
+            scores[t] += patternWeight[h.pattern] * fieldWeight
+            b.found.append(h)
+        }
+        if !topic.pairs.isEmpty {
+            var groupHits = [Hit?](repeating: nil, count: topic.pairs.count)
+            for h in b.live.sorted(by: { $0.start < $1.start }) where patternKind[h.pattern] == Self.kindPairMember {
+                let g = Int(patternGroup[h.pattern])
+                if groupHits[g] == nil { groupHits[g] = h }
             }
-            let topic = taxonomy.topics[t]
-            let weights = topic.fieldWeights ?? taxonomy.fieldWeights
-            let fieldWeight: Double
-            switch field {
-            case .title: fieldWeight = weights.title
-            case .summary: fieldWeight = weights.summary
-            case .content: fieldWeight = weights.content
+            if groupHits.allSatisfy({ $0 != nil }) {
+                scores[t] += fieldWeight
+                b.found += topic.pairEvidenceFirstGroupOnly ? [groupHits[0]!] : groupHits.compactMap { $0 }
             }
-            var repeats: [Int: Int] = [:]
-            var found: [Hit] = []
-            for h in counted.sorted(by: { $0.start < $1.start }) {
-                let info = patterns[h.pattern]
-                guard case .term(let weight) = info.role else { continue }
-                let n = repeats[info.termKey, default: 0]
-                guard n < taxonomy.maxRepeats else { continue }
-                repeats[info.termKey] = n + 1
-                scores[t] += weight * fieldWeight
-                found.append(h)
-            }
-            if !topic.pairs.isEmpty {
-                var groupHits = [Hit?](repeating: nil, count: topic.pairs.count)
-                for h in live.sorted(by: { $0.start < $1.start }) {
-                    if case .pairMember(let g) = patterns[h.pattern].role, groupHits[g] == nil { groupHits[g] = h }
-                }
-                if groupHits.allSatisfy({ $0 != nil }) {
-                    scores[t] += fieldWeight
-                    found += topic.pairEvidenceFirstGroupOnly ? [groupHits[0]!] : groupHits.compactMap { $0 }
-                }
-            }
-            for h in found.sorted(by: { $0.start < $1.start }) {
-                let quoted = Self.quote(bytes, h.startByte, h.endByte)
-                if !evidence[t].contains(quoted) { evidence[t].append(quoted) }
-            }
+        }
+        guard !b.found.isEmpty else { return }
+        for h in b.found.sorted(by: { $0.start < $1.start }) {
+            let quoted = Self.quote(bytes, h.startByte, h.endByte)
+            if !evidence[t].contains(quoted) { evidence[t].append(quoted) }
         }
     }
 }
