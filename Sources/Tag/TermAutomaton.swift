@@ -114,190 +114,362 @@ func isWordScalarValue(_ v: UInt32) -> Bool {
     return false
 }
 
-/// Aho-Corasick automaton over folded Unicode scalars: one left-to-right pass over the
-/// text finds every occurrence of every pattern, so the work per character does not grow
-/// with the number of terms.
+/// Aho-Corasick automaton over folded text that reads the text as published, as UTF-8
+/// bytes: one left-to-right pass finds every occurrence of every pattern, so the work per
+/// character does not grow with the number of terms.
 ///
-/// The layout also keeps the memory touched per character independent of the taxonomy
-/// size, which is what makes the cost flat in practice. Each edge carries what the scan
-/// needs about its target (a 16-bit filter of the target's children, whether it reports
-/// anything, whether its fail link is the root), so the common case, a partial match that
-/// dies on the next character, never reads the state table. Root steps use a dense table
-/// for the Basic Multilingual Plane; branching states keep their edges sorted by scalar in
-/// one flat array (no hashing per character); only astral root steps use a hash map.
+/// Flat cost needs more than one pass: the memory touched per character must not grow with
+/// the taxonomy either, or a large taxonomy pays in cache misses what it saved in steps.
+/// Hence the layout:
+/// - Folding and the alphabet are one table read: every Basic Multilingual Plane scalar maps
+///   straight to its letter class, the folded scalar's index among the scalars the patterns
+///   use (two shared classes stand for every other scalar, word and non-word). The automaton
+///   never sees a scalar, and the text is never copied into a folded form.
+/// - Root steps, by far the most frequent, read a dense per-class table, which is small
+///   (a few thousand classes, not 65,536 scalars).
+/// - States are numbered breadth first, so the shallow states that almost every step visits
+///   sit together; each state's edges are a sorted run of one flat array.
+/// - A step carries what the next step needs about its target (a 32-bit filter of the
+///   target's child classes, whether it reports, whether its fail link is the root) packed
+///   in one word, so the common case, a partial match that dies on the next character,
+///   reads nothing but the root table.
 struct TermAutomaton: Sendable {
-    struct Edge: Sendable {
-        var next: Int32 = -1
-        /// Bit (scalar % 16) set for each child of `next`.
-        var childFilter: UInt16 = 0
-        var flags: UInt16 = 0
-        static let reports: UInt16 = 1
-        static let failsToRoot: UInt16 = 2
+    /// A pattern occurrence: pattern id, end in folded scalars (exclusive), and, from
+    /// `scanUTF8`, end as a UTF-8 offset in the text (exclusive).
+    struct Occurrence: Sendable {
+        var pattern: Int32
+        var end: Int32
+        var endByte: Int32
     }
 
-    struct State: Sendable {
-        var fail: Int32 = 0
-        /// Nearest state on the fail chain with outputs (-1 = none).
-        var outputLink: Int32 = -1
-        var outputStart: Int32 = 0
-        var outputCount: Int32 = 0
-        var childCount: Int32 = 0
-        var onlyChildScalar: UInt32 = 0
-        /// Where this state's edges start in `edgeScalars`/`edgeTargets` (branching states).
-        var edgeStart: Int32 = 0
-        /// The child when there is exactly one.
-        var onlyChild = Edge()
-        /// This state as an edge target (for moves along fail links).
-        var asTarget = Edge()
-    }
+    /// In `sourceClass`: the scalar folds to several scalars (`İ` -> `i̇`), which the byte
+    /// scan does not handle; `scanUTF8` gives up and the caller folds the text first.
+    static let severalScalars: UInt32 = 0xFFFF_FFFF
+    static let otherNonWord: UInt32 = 0
+    static let otherWord: UInt32 = 1
 
-    private var states: [State] = [State()]
-    private var outputs: [Int32] = []
-    /// Root transitions for scalars below U+10000.
-    private var rootTable = [Edge](repeating: Edge(), count: 0x10000)
-    /// Edges of branching states, sorted by scalar within each state.
-    private var edgeScalars: [UInt32] = []
-    private var edgeTargets: [Edge] = []
-    /// Root steps for scalars beyond the Basic Multilingual Plane (rare in news text).
-    private var astralRoot: [UInt32: Edge] = [:]
-    private(set) var patternLengths: [Int32] = []
+    // A packed step target: state, two flags, and the filter of its child classes.
+    private static let stateMask: UInt64 = 0x3FFF_FFFF
+    private static let reportsBit: UInt64 = 1 << 30
+    private static let failsToRootBit: UInt64 = 1 << 31
 
+    private(set) var patternLengths: [Int32]
+    /// Letter class of every BMP scalar as published (folding included).
+    private var sourceClass: [UInt32]
+    /// Letter class of the folded scalars that patterns use.
+    private var patternScalarClass: [UInt32: UInt32]
+    /// Per class: 1 when its folded scalar is a letter or digit of an alphabetic script.
+    private var classIsWord: [UInt8]
+    /// Per class: the packed target of the root's step (the root itself when none).
+    private var rootStep: [UInt64]
+    /// Per state (plus one end entry): where its edges start in `edgeClass`/`edgeTarget`.
+    private var edgeStart: [Int32]
+    private var edgeClass: [UInt32]
+    private var edgeTarget: [UInt64]
+    /// Per state: the packed fail target.
+    private var failTarget: [UInt64]
+    /// Per state (plus one end entry): where its own patterns start in `outputs`.
+    private var outputStart: [Int32]
+    /// Per state: nearest state on the fail chain with patterns of its own (-1 = none).
+    private var outputLink: [Int32]
+    private var outputs: [Int32]
+
+    var classCount: Int { rootStep.count }
+    var stateCount: Int { failTarget.count }
+
+    /// `patterns` are folded scalar values.
     init(patterns: [[UInt32]]) {
-        var own: [[Int32]] = [[]]
-        var trie: [UInt64: Int32] = [:]
-        var children: [[(UInt32, Int32)]] = [[]]
-        for (id, p) in patterns.enumerated() {
-            var state: Int32 = 0
-            for c in p {
-                let key = UInt64(UInt32(state)) << 32 | UInt64(c)
-                if let next = trie[key] {
-                    state = next
-                } else {
-                    let next = Int32(states.count)
-                    states.append(State())
-                    own.append([])
-                    children.append([])
-                    trie[key] = next
-                    children[Int(state)].append((c, next))
-                    state = next
-                }
+        patternLengths = patterns.map { Int32($0.count) }
+
+        // The alphabet: one class per distinct folded scalar the patterns use.
+        var classOf: [UInt32: UInt32] = [:]
+        var isWord: [UInt8] = [0, 1]
+        for scalar in Set(patterns.joined()).sorted() {
+            classOf[scalar] = UInt32(isWord.count)
+            isWord.append(isWordScalarValue(scalar) ? 1 : 0)
+        }
+        patternScalarClass = classOf
+        classIsWord = isWord
+        var table = [UInt32](repeating: Self.otherNonWord, count: 0x10000)
+        for v in 0..<UInt32(0x10000) {
+            guard let u = Unicode.Scalar(v) else { continue }  // surrogates never occur in a String
+            guard let f = TextFolding.foldedSingle(u) else {
+                table[Int(v)] = Self.severalScalars
+                continue
             }
-            own[Int(state)].append(Int32(id))
-            patternLengths.append(Int32(p.count))
+            table[Int(v)] = classOf[f.value] ?? (isWordScalarValue(f.value) ? Self.otherWord : Self.otherNonWord)
         }
-        for (s, ids) in own.enumerated() {
-            states[s].outputStart = Int32(outputs.count)
-            states[s].outputCount = Int32(ids.count)
-            states[s].childCount = Int32(children[s].count)
-            outputs += ids
+        sourceClass = table
+
+        // The trie, built breadth first from the patterns in sorted order: the patterns
+        // below a state are a contiguous range, its children the runs of equal classes at
+        // its depth, so states come out numbered breadth first with sorted edges and no
+        // hashing. Equal patterns keep id order, which is the order they are reported in.
+        let words = patterns.map { $0.map { classOf[$0]! } }
+        let order = words.indices.sorted { a, b in
+            words[a] == words[b] ? a < b : words[a].lexicographicallyPrecedes(words[b])
         }
-        // Fail links, breadth first, on the plain trie.
-        var order: [Int32] = []
+        var ranges: [(lo: Int32, hi: Int32, depth: Int32)] = [(0, Int32(order.count), 0)]
+        var edgeStart: [Int32] = []
+        var edgeClass: [UInt32] = []
+        var edgeChild: [Int32] = []
+        var outputStart: [Int32] = []
+        var outputs: [Int32] = []
         var head = 0
-        for (_, child) in children[0] { order.append(child) }
-        while head < order.count {
-            let state = order[head]
+        while head < ranges.count {
+            let (lo, hi, depth) = ranges[head]
+            edgeStart.append(Int32(edgeClass.count))
+            outputStart.append(Int32(outputs.count))
+            var k = Int(lo)
+            // Patterns that end here sort first; the root keeps none (an empty pattern
+            // matches nothing).
+            while k < Int(hi) && words[order[k]].count == Int(depth) {
+                if head != 0 { outputs.append(Int32(order[k])) }
+                k += 1
+            }
+            while k < Int(hi) {
+                let c = words[order[k]][Int(depth)]
+                var e = k + 1
+                while e < Int(hi) && words[order[e]][Int(depth)] == c { e += 1 }
+                edgeClass.append(c)
+                edgeChild.append(Int32(ranges.count))
+                ranges.append((Int32(k), Int32(e), depth + 1))
+                k = e
+            }
             head += 1
-            for (c, child) in children[Int(state)] {
-                var f = states[Int(state)].fail
-                while true {
-                    if let next = children[Int(f)].first(where: { $0.0 == c })?.1 {
-                        states[Int(child)].fail = next
-                        break
+        }
+        let stateCount = ranges.count
+        edgeStart.append(Int32(edgeClass.count))
+        outputStart.append(Int32(outputs.count))
+
+        // Fail and output links, breadth first (which is state order).
+        var rootChild = [Int32](repeating: 0, count: isWord.count)
+        for k in Int(edgeStart[0])..<Int(edgeStart[1]) { rootChild[Int(edgeClass[k])] = edgeChild[k] }
+        func child(_ s: Int32, _ c: UInt32) -> Int32? {
+            if s == 0 {
+                let t = rootChild[Int(c)]
+                return t == 0 ? nil : t
+            }
+            var lo = Int(edgeStart[Int(s)])
+            var hi = Int(edgeStart[Int(s) + 1])
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if edgeClass[mid] < c { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < Int(edgeStart[Int(s) + 1]) && edgeClass[lo] == c ? edgeChild[lo] : nil
+        }
+        var fail = [Int32](repeating: 0, count: stateCount)
+        var outputLink = [Int32](repeating: -1, count: stateCount)
+        for s in 0..<stateCount {
+            for k in Int(edgeStart[s])..<Int(edgeStart[s + 1]) {
+                let c = edgeClass[k]
+                let t = Int(edgeChild[k])
+                if s != 0 {
+                    var f = fail[s]
+                    while true {
+                        if let next = child(f, c) {
+                            fail[t] = next
+                            break
+                        }
+                        if f == 0 { break }
+                        f = fail[Int(f)]
                     }
-                    if f == 0 { break }
-                    f = states[Int(f)].fail
                 }
-                let target = Int(states[Int(child)].fail)
-                states[Int(child)].outputLink = states[target].outputCount > 0 ? Int32(target) : states[target].outputLink
-                order.append(child)
+                let f = Int(fail[t])
+                outputLink[t] = outputStart[f + 1] > outputStart[f] ? Int32(f) : outputLink[f]
             }
         }
-        // Edge summaries, then the transition layout.
-        for s in states.indices {
-            var filter: UInt16 = 0
-            for (c, _) in children[s] { filter |= 1 << UInt16(c & 15) }
-            var flags: UInt16 = 0
-            if states[s].outputCount > 0 || states[s].outputLink >= 0 { flags |= Edge.reports }
-            if states[s].fail == 0 { flags |= Edge.failsToRoot }
-            states[s].asTarget = Edge(next: Int32(s), childFilter: filter, flags: flags)
+
+        // Packed step targets.
+        var packed = [UInt64](repeating: 0, count: stateCount)
+        for s in 1..<max(stateCount, 1) {
+            var filter: UInt32 = 0
+            for k in Int(edgeStart[s])..<Int(edgeStart[s + 1]) { filter |= 1 << (edgeClass[k] & 31) }
+            var p = UInt64(s) | UInt64(filter) << 32
+            if outputStart[s + 1] > outputStart[s] || outputLink[s] >= 0 { p |= Self.reportsBit }
+            if fail[s] == 0 { p |= Self.failsToRootBit }
+            packed[s] = p
         }
-        for (s, kids) in children.enumerated() {
-            states[s].edgeStart = Int32(edgeScalars.count)
-            for (c, next) in kids.sorted(by: { $0.0 < $1.0 }) {
-                let edge = states[Int(next)].asTarget
-                if s == 0 {
-                    if c < 0x10000 { rootTable[Int(c)] = edge } else { astralRoot[c] = edge }
-                } else if kids.count == 1 {
-                    states[s].onlyChild = edge
-                    states[s].onlyChildScalar = c
-                } else {
-                    edgeScalars.append(c)
-                    edgeTargets.append(edge)
-                }
-            }
-        }
+        var rootStep = [UInt64](repeating: 0, count: isWord.count)
+        for c in rootChild.indices where rootChild[c] != 0 { rootStep[c] = packed[Int(rootChild[c])] }
+        self.rootStep = rootStep
+        self.edgeStart = edgeStart
+        self.edgeClass = edgeClass
+        self.edgeTarget = edgeChild.map { packed[Int($0)] }
+        self.failTarget = fail.map { packed[Int($0)] }
+        self.outputStart = outputStart
+        self.outputLink = outputLink
+        self.outputs = outputs
     }
 
-    /// Calls `hit(patternId, endIndex)` for every occurrence, `endIndex` exclusive.
-    func scan(_ text: [Unicode.Scalar], _ hit: (Int, Int) -> Void) {
-        let values = text.map(\.value)
-        values.withUnsafeBufferPointer { scan($0, hit) }
-    }
-
-    /// Same, over scalar values.
+    /// Letter class of a folded scalar.
     @inline(__always)
-    func scan(_ text: UnsafeBufferPointer<UInt32>, _ hit: (Int, Int) -> Void) {
-        states.withUnsafeBufferPointer { states in
-        rootTable.withUnsafeBufferPointer { rootTable in
-        edgeScalars.withUnsafeBufferPointer { edgeScalars in
-        edgeTargets.withUnsafeBufferPointer { edgeTargets in
-        outputs.withUnsafeBufferPointer { outputs in
-        var at = Edge(next: 0, childFilter: 0, flags: 0)
-        for i in 0..<text.count {
-            let c = text[i]
-            let bit: UInt16 = 1 << UInt16(c & 15)
-            while true {
-                if at.next == 0 {
-                    let e = c < 0x10000 ? rootTable[Int(c)] : (astralRoot[c] ?? Edge())
-                    if e.next >= 0 { at = e }
-                    break
+    func classOfFolded(_ v: UInt32) -> UInt32 {
+        patternScalarClass[v] ?? (isWordScalarValue(v) ? Self.otherWord : Self.otherNonWord)
+    }
+
+    /// Letter class of a scalar as published; `severalScalars` when it folds to several.
+    @inline(__always)
+    func classOfSource(_ v: UInt32) -> UInt32 {
+        if v < 0x10000 { return sourceClass[Int(v)] }
+        guard let u = Unicode.Scalar(v), let f = TextFolding.foldedSingle(u) else { return Self.severalScalars }
+        return classOfFolded(f.value)
+    }
+
+    @inline(__always)
+    func isWordClass(_ c: UInt32) -> Bool { c != Self.severalScalars && classIsWord[Int(c)] != 0 }
+
+    /// The scalar at byte `i` of valid UTF-8, and its width in bytes.
+    @inline(__always)
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
+        let b0 = UInt32(bytes[i])
+        if b0 < 0x80 { return (b0, 1) }
+        if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F), 2) }
+        if b0 < 0xF0 {
+            return ((b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F), 3)
+        }
+        return ((b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
+            | UInt32(bytes[i + 3] & 0x3F), 4)
+    }
+
+    /// Start of the scalar that ends at byte `i` of valid UTF-8.
+    @inline(__always)
+    static func scalarStart(_ bytes: UnsafeBufferPointer<UInt8>, before i: Int) -> Int {
+        var k = i - 1
+        while bytes[k] & 0xC0 == 0x80 { k -= 1 }
+        return k
+    }
+
+    /// Finds every occurrence in valid UTF-8 text as published, folding on the fly; with
+    /// every folded scalar standing for one scalar of the text, `end` counts scalars.
+    /// Returns false, with `found` incomplete, when the text holds a scalar that folds to
+    /// several: then fold it first and use `scanFolded`.
+    func scanUTF8(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout [Occurrence]) -> Bool {
+        var complete = true
+        withTables { t in
+            var at: UInt64 = 0
+            var i = 0
+            var index: Int32 = 0
+            let n = bytes.count
+            while i < n {
+                let b0 = UInt32(bytes[i])
+                let c: UInt32
+                if b0 < 0x80 {
+                    c = t.sourceClass[Int(b0)]
+                    i += 1
+                } else if b0 < 0xE0 {
+                    c = t.sourceClass[Int((b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F))]
+                    i += 2
+                } else if b0 < 0xF0 {
+                    c = t.sourceClass[Int((b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F))]
+                    i += 3
+                } else {
+                    c = classOfSource(Self.decode(bytes, at: i).0)
+                    i += 4
                 }
-                if at.childFilter & bit != 0 {
-                    let s = states[Int(at.next)]
-                    if s.childCount == 1 {
-                        if s.onlyChildScalar == c {
-                            at = s.onlyChild
-                            break
-                        }
-                    } else {
-                        var lo = Int(s.edgeStart)
-                        var hi = lo + Int(s.childCount)
-                        while lo < hi {
-                            let mid = (lo + hi) >> 1
-                            if edgeScalars[mid] < c { lo = mid + 1 } else { hi = mid }
-                        }
-                        if lo < Int(s.edgeStart) + Int(s.childCount) && edgeScalars[lo] == c {
-                            at = edgeTargets[lo]
-                            break
-                        }
+                if c == Self.severalScalars {
+                    complete = false
+                    return
+                }
+                index += 1
+                at = Self.step(at, c, t)
+                if at & Self.reportsBit != 0 {
+                    Self.report(Int(truncatingIfNeeded: at & Self.stateMask), t) {
+                        found.append(Occurrence(pattern: $0, end: index, endByte: Int32(truncatingIfNeeded: i)))
                     }
                 }
-                if at.flags & Edge.failsToRoot != 0 {
-                    at = Edge(next: 0, childFilter: 0, flags: 0)
-                } else {
-                    at = states[Int(states[Int(at.next)].fail)].asTarget
-                }
-            }
-            guard at.flags & Edge.reports != 0 else { continue }
-            let current = states[Int(at.next)]
-            var s = current.outputCount > 0 ? at.next : current.outputLink
-            while s >= 0 {
-                let st = states[Int(s)]
-                for k in 0..<Int(st.outputCount) { hit(Int(outputs[Int(st.outputStart) + k]), i + 1) }
-                s = st.outputLink
             }
         }
-        }}}}}
+        return complete
+    }
+
+    /// Calls `hit(patternId, endIndex)` for every occurrence in folded scalars, `endIndex`
+    /// exclusive.
+    func scanFolded(_ text: UnsafeBufferPointer<UInt32>, _ hit: (Int, Int) -> Void) {
+        withTables { t in
+            var at: UInt64 = 0
+            for i in 0..<text.count {
+                at = Self.step(at, classOfFolded(text[i]), t)
+                if at & Self.reportsBit != 0 {
+                    Self.report(Int(truncatingIfNeeded: at & Self.stateMask), t) { hit(Int($0), i + 1) }
+                }
+            }
+        }
+    }
+
+    /// Same, over scalars (for tests).
+    func scan(_ text: [Unicode.Scalar], _ hit: (Int, Int) -> Void) {
+        text.map(\.value).withUnsafeBufferPointer { scanFolded($0, hit) }
+    }
+
+    private struct Tables {
+        var sourceClass: UnsafeBufferPointer<UInt32>
+        var rootStep: UnsafeBufferPointer<UInt64>
+        var edgeStart: UnsafeBufferPointer<Int32>
+        var edgeClass: UnsafeBufferPointer<UInt32>
+        var edgeTarget: UnsafeBufferPointer<UInt64>
+        var failTarget: UnsafeBufferPointer<UInt64>
+        var outputStart: UnsafeBufferPointer<Int32>
+        var outputLink: UnsafeBufferPointer<Int32>
+        var outputs: UnsafeBufferPointer<Int32>
+    }
+
+    @inline(__always)
+    private func withTables(_ body: (Tables) -> Void) {
+        sourceClass.withUnsafeBufferPointer { sourceClass in
+        rootStep.withUnsafeBufferPointer { rootStep in
+        edgeStart.withUnsafeBufferPointer { edgeStart in
+        edgeClass.withUnsafeBufferPointer { edgeClass in
+        edgeTarget.withUnsafeBufferPointer { edgeTarget in
+        failTarget.withUnsafeBufferPointer { failTarget in
+        outputStart.withUnsafeBufferPointer { outputStart in
+        outputLink.withUnsafeBufferPointer { outputLink in
+        outputs.withUnsafeBufferPointer { outputs in
+            body(Tables(
+                sourceClass: sourceClass, rootStep: rootStep, edgeStart: edgeStart, edgeClass: edgeClass,
+                edgeTarget: edgeTarget, failTarget: failTarget, outputStart: outputStart,
+                outputLink: outputLink, outputs: outputs))
+        }}}}}}}}}
+    }
+
+    /// One transition on class `c` from packed state `at`.
+    @inline(__always)
+    private static func step(_ at: UInt64, _ c: UInt32, _ t: Tables) -> UInt64 {
+        var at = at
+        let bit: UInt32 = 1 << (c & 31)
+        while true {
+            let s = Int(truncatingIfNeeded: at & stateMask)
+            if s == 0 { return t.rootStep[Int(c)] }
+            if UInt32(truncatingIfNeeded: at >> 32) & bit != 0 {
+                var lo = Int(t.edgeStart[s])
+                let hi = Int(t.edgeStart[s + 1])
+                if hi - lo <= 8 {
+                    while lo < hi {
+                        if t.edgeClass[lo] == c { return t.edgeTarget[lo] }
+                        lo += 1
+                    }
+                } else {
+                    var top = hi
+                    while lo < top {
+                        let mid = (lo + top) >> 1
+                        if t.edgeClass[mid] < c { lo = mid + 1 } else { top = mid }
+                    }
+                    if lo < hi && t.edgeClass[lo] == c { return t.edgeTarget[lo] }
+                }
+            }
+            if at & failsToRootBit != 0 { return t.rootStep[Int(c)] }
+            at = t.failTarget[s]
+        }
+    }
+
+    /// The patterns that end at state `s`: its own, in id order, then those along its
+    /// output links, longest first.
+    @inline(__always)
+    private static func report(_ s: Int, _ t: Tables, _ emit: (Int32) -> Void) {
+        var o = t.outputStart[s + 1] > t.outputStart[s] ? Int32(s) : t.outputLink[s]
+        while o >= 0 {
+            for k in Int(t.outputStart[Int(o)])..<Int(t.outputStart[Int(o) + 1]) { emit(t.outputs[k]) }
+            o = t.outputLink[Int(o)]
+        }
     }
 }

@@ -34,6 +34,16 @@ public final class TopicTagger: Sendable {
     /// `PatternInfo`, which holds references): length in scalars and `scanFlag*` bits.
     private let patternLengths: [Int32]
     private let patternFlags: [UInt8]
+    /// Per pattern, what scoring reads, as plain values (`patterns` holds references, and
+    /// copying its elements in the scoring loops costs reference counting).
+    private let patternTopic: [Int32]
+    private let patternKind: [UInt8]
+    private let patternWeight: [Double]
+    private let patternGroup: [Int32]
+    private let patternTermKey: [Int32]
+    private static let kindTerm: UInt8 = 0
+    private static let kindExclusion: UInt8 = 1
+    private static let kindPairMember: UInt8 = 2
     private static let scanLeftBoundary: UInt8 = 1
     private static let scanRightBoundary: UInt8 = 2
     private static let scanExactCase: UInt8 = 4
@@ -59,6 +69,17 @@ public final class TopicTagger: Sendable {
             }
         }
         self.patterns = infos
+        self.patternTopic = infos.map { Int32($0.topic) }
+        self.patternKind = infos.map {
+            switch $0.role {
+            case .term: return Self.kindTerm
+            case .exclusion: return Self.kindExclusion
+            case .pairMember: return Self.kindPairMember
+            }
+        }
+        self.patternWeight = infos.map { if case .term(let w) = $0.role { return w } else { return 0 } }
+        self.patternGroup = infos.map { if case .pairMember(let g) = $0.role { return Int32(g) } else { return -1 } }
+        self.patternTermKey = infos.map { Int32($0.termKey) }
         self.patternLengths = infos.map { Int32($0.pattern.scalars.count) }
         self.patternFlags = infos.map { info in
             var f: UInt8 = 0
@@ -74,17 +95,42 @@ public final class TopicTagger: Sendable {
     /// Number of searchable patterns (after expanding variants), for benchmarks.
     public var patternCount: Int { patterns.count }
 
+    /// Size of the compiled automaton (states, letter classes), for benchmarks.
+    public var automatonSize: (states: Int, classes: Int) { (automaton.stateCount, automaton.classCount) }
+
+    /// For benchmarks: the raw pattern occurrences in `text` before edge rules and scoring,
+    /// which separates the cost of the walk from the cost of what it finds.
+    public func occurrenceCount(in text: String) -> Int {
+        var text = text
+        var found: [TermAutomaton.Occurrence] = []
+        if text.withUTF8({ automaton.scanUTF8($0, into: &found) }) { return found.count }
+        var folded: [UInt32] = []
+        var offsets: [Int32] = []
+        let count = TextFolding.foldScalars(text, into: &folded, sourceUTF8: &offsets)
+        var n = 0
+        folded.withUnsafeBufferPointer { automaton.scanFolded(UnsafeBufferPointer(rebasing: $0[0..<count])) { _, _ in n += 1 } }
+        return n
+    }
+
     /// Topics for an item's text, in taxonomy order, each with the terms that matched as
     /// they appear in the text.
     public func tag(title: String, summary: String?, content: String?) -> [(topic: String, terms: [String])] {
+        tag(title: title, summary: summary, content: content, foldingFirst: false)
+    }
+
+    /// `foldingFirst` forces the general path (fold, then scan), for tests that check it
+    /// agrees with the byte path.
+    func tag(
+        title: String, summary: String?, content: String?, foldingFirst: Bool
+    ) -> [(topic: String, terms: [String])] {
         let topicCount = taxonomy.topics.count
         var scores = [Double](repeating: 0, count: topicCount)
         var evidence = [[String]](repeating: [], count: topicCount)
-        var scratch = FoldScratch()
-        for (field, text) in [(Field.title, title), (.summary, summary), (.content, content)] {
-            guard let text, !text.isEmpty else { continue }
-            score(field: field, text: text, scratch: &scratch, scores: &scores, evidence: &evidence)
-        }
+        var scratch = Scratch()
+        scratch.foldingFirst = foldingFirst
+        score(field: .title, text: title, scratch: &scratch, scores: &scores, evidence: &evidence)
+        if let summary { score(field: .summary, text: summary, scratch: &scratch, scores: &scores, evidence: &evidence) }
+        if let content { score(field: .content, text: content, scratch: &scratch, scores: &scores, evidence: &evidence) }
         var result: [(topic: String, terms: [String])] = []
         for (t, topic) in taxonomy.topics.enumerated() where scores[t] >= taxonomy.threshold - 1e-9 {
             result.append((topic: topic.id, terms: evidence[t]))
@@ -99,125 +145,244 @@ public final class TopicTagger: Sendable {
         item.topicEvidence = tags
     }
 
+    /// A term occurrence that passed its edge rules: `start..<end` in folded scalars (for
+    /// comparing spans) and `startByte..<endByte` in the text's UTF-8 (for quoting).
     private struct Hit {
         var pattern: Int
         var start: Int
         var end: Int
+        var startByte: Int
+        var endByte: Int
     }
 
     /// Buffers reused across an item's fields.
-    private struct FoldScratch {
+    private struct Scratch {
+        var occurrences: [TermAutomaton.Occurrence] = []
+        var hits: [Hit] = []
         var folded: [UInt32] = []
         var sourceUTF8: [Int32] = []
+        var foldingFirst = false
+        var scoring = ScoringBuffers()
     }
 
-    /// The text as published behind folded scalars `start..<end`.
-    private static func quote(_ text: String, sourceUTF8: [Int32], start: Int, end: Int) -> String {
-        let from = Int(sourceUTF8[start])
-        let last = sourceUTF8[end - 1]
-        var k = end
-        while sourceUTF8[k] == last { k += 1 }  // a scalar folded to several (`İ` -> `i̇`)
-        let to = Int(sourceUTF8[k])
-        if let s = text.utf8.withContiguousStorageIfAvailable({
-            String(decoding: UnsafeBufferPointer(rebasing: $0[from..<to]), as: UTF8.self)
-        }) {
-            return s
-        }
-        return String(decoding: Array(text.utf8)[from..<to], as: UTF8.self)
+    private static func quote(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
     }
 
     private func score(
-        field: Field, text: String, scratch: inout FoldScratch, scores: inout [Double], evidence: inout [[String]]
+        field: Field, text: String, scratch: inout Scratch, scores: inout [Double], evidence: inout [[String]]
     ) {
+        guard !text.isEmpty else { return }
+        var text = text
+        if text.utf8.withContiguousStorageIfAvailable({ _ in }) == nil { text.makeContiguousUTF8() }
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            scratch.hits.removeAll(keepingCapacity: true)
+            if scratch.foldingFirst || !collectHits(bytes, scratch: &scratch) {
+                scratch.hits.removeAll(keepingCapacity: true)
+                collectHitsOnFoldedText(text, scratch: &scratch)
+            }
+            guard !scratch.hits.isEmpty else { return }
+            accumulate(field: field, hits: scratch.hits, bytes: bytes, scores: &scores, evidence: &evidence,
+                       buffers: &scratch.scoring)
+        }
+    }
+
+    /// The hot path: scans the UTF-8 as published, folding on the fly, and checks the few
+    /// occurrences against their edge rules by decoding their neighbours in place. Returns
+    /// false when the text has a scalar that folds to several (then offsets in folded
+    /// scalars and in the text no longer correspond one to one).
+    private func collectHits(_ bytes: UnsafeBufferPointer<UInt8>, scratch: inout Scratch) -> Bool {
+        scratch.occurrences.removeAll(keepingCapacity: true)
+        guard automaton.scanUTF8(bytes, into: &scratch.occurrences) else { return false }
+        let n = bytes.count
+        for o in scratch.occurrences {
+            let id = Int(o.pattern)
+            let length = Int(patternLengths[id])
+            let f = patternFlags[id]
+            let end = Int(o.end)
+            let endByte = Int(o.endByte)
+            var startByte = endByte
+            for _ in 0..<length { startByte = TermAutomaton.scalarStart(bytes, before: startByte) }
+            if f & Self.scanLeftBoundary != 0 && startByte > 0 {
+                let before = TermAutomaton.scalarStart(bytes, before: startByte)
+                let v = TermAutomaton.decode(bytes, at: before).0
+                if automaton.isWordClass(automaton.classOfSource(v)) { continue }
+            }
+            if f & Self.scanRightBoundary != 0 && endByte < n {
+                let v = TermAutomaton.decode(bytes, at: endByte).0
+                if automaton.isWordClass(automaton.classOfSource(v)) { continue }
+            }
+            if f & Self.scanExactCase != 0,
+                TermPattern.halfWidth(Self.quote(bytes, startByte, endByte)) != patterns[id].pattern.exactCase
+            {
+                continue
+            }
+            var wordEnd = end
+            var wordEndByte = endByte
+            if f & Self.scanToWordEnd != 0 {
+                while wordEndByte < n {
+                    let (v, width) = TermAutomaton.decode(bytes, at: wordEndByte)
+                    guard automaton.isWordClass(automaton.classOfSource(v)) else { break }
+                    wordEnd += 1
+                    wordEndByte += width
+                }
+            }
+            scratch.hits.append(
+                Hit(pattern: id, start: end - length, end: wordEnd, startByte: startByte, endByte: wordEndByte))
+        }
+        return true
+    }
+
+    /// The general path: folds the text into scalars first, keeping each folded scalar's
+    /// UTF-8 offset in the text, and scans the folded form.
+    private func collectHitsOnFoldedText(_ text: String, scratch: inout Scratch) {
         let count = TextFolding.foldScalars(text, into: &scratch.folded, sourceUTF8: &scratch.sourceUTF8)
         let sourceUTF8 = scratch.sourceUTF8
         var hits: [Hit] = []
+        /// The text as published behind folded scalars `start..<end`, as UTF-8 offsets.
+        func bytes(_ start: Int, _ end: Int) -> (Int, Int) {
+            let last = sourceUTF8[end - 1]
+            var k = end
+            while sourceUTF8[k] == last { k += 1 }  // a scalar folded to several (`İ` -> `i̇`)
+            return (Int(sourceUTF8[start]), Int(sourceUTF8[k]))
+        }
         scratch.folded.withUnsafeBufferPointer { all in
         let scalars = UnsafeBufferPointer(rebasing: all[0..<count])
         patternLengths.withUnsafeBufferPointer { lengths in
         patternFlags.withUnsafeBufferPointer { flags in
-            automaton.scan(scalars) { id, end in
+            automaton.scanFolded(scalars) { id, end in
                 let start = end - Int(lengths[id])
                 let f = flags[id]
                 if f & Self.scanLeftBoundary != 0 && start > 0 && isWordScalarValue(scalars[start - 1]) { return }
                 if f & Self.scanRightBoundary != 0 && end < scalars.count && isWordScalarValue(scalars[end]) {
                     return
                 }
-                if f & Self.scanExactCase != 0,
-                    TermPattern.halfWidth(Self.quote(text, sourceUTF8: sourceUTF8, start: start, end: end))
-                        != patterns[id].pattern.exactCase
-                {
-                    return
+                if f & Self.scanExactCase != 0 {
+                    let (from, to) = bytes(start, end)
+                    let quoted = String(decoding: Array(text.utf8)[from..<to], as: UTF8.self)
+                    if TermPattern.halfWidth(quoted) != patterns[id].pattern.exactCase { return }
                 }
                 var wordEnd = end
                 if f & Self.scanToWordEnd != 0 {
                     while wordEnd < scalars.count && isWordScalarValue(scalars[wordEnd]) { wordEnd += 1 }
                 }
-                hits.append(Hit(pattern: id, start: start, end: wordEnd))
+                let (from, to) = bytes(start, wordEnd)
+                hits.append(Hit(pattern: id, start: start, end: wordEnd, startByte: from, endByte: to))
             }
         }}}
-        guard !hits.isEmpty else { return }
+        scratch.hits = hits
+    }
 
-        // Hits per topic; most items touch no topic or one, so a small dictionary suffices.
-        var byTopic: [Int: [Hit]] = [:]
-        for h in hits { byTopic[patterns[h.pattern].topic, default: []].append(h) }
+    /// Scores one field's hits per topic: exclusions, one mention per span, nested terms,
+    /// repeat caps, pairs; then quotes the evidence. Hits per topic are few, so small
+    /// linear searches in reused buffers replace the dictionaries this once used.
+    private func accumulate(
+        field: Field, hits: [Hit], bytes: UnsafeBufferPointer<UInt8>, scores: inout [Double],
+        evidence: inout [[String]], buffers b: inout ScoringBuffers
+    ) {
+        // Hit indices grouped by topic, in scan order within a topic.
+        b.order.removeAll(keepingCapacity: true)
+        for i in hits.indices { b.order.append(Int32(i)) }
+        let topicOf = patternTopic
+        b.order.sort { x, y in
+            let tx = topicOf[hits[Int(x)].pattern]
+            let ty = topicOf[hits[Int(y)].pattern]
+            return tx != ty ? tx < ty : x < y
+        }
+        var g = 0
+        while g < b.order.count {
+            let t = Int(topicOf[hits[Int(b.order[g])].pattern])
+            var e = g + 1
+            while e < b.order.count && Int(topicOf[hits[Int(b.order[e])].pattern]) == t { e += 1 }
+            score(topic: t, hits: hits, group: g..<e, field: field, bytes: bytes, scores: &scores,
+                  evidence: &evidence, buffers: &b)
+            g = e
+        }
+    }
 
-        for (t, topicHits) in byTopic {
-            let exclusions = topicHits.filter { patterns[$0.pattern].role == .exclusion }
-            let live = topicHits.filter { h in
-                patterns[h.pattern].role != .exclusion
-                    && !exclusions.contains { $0.start < h.end && h.start < $0.end }
+    private struct ScoringBuffers {
+        var order: [Int32] = []
+        var exclusions: [Hit] = []
+        var live: [Hit] = []
+        var spans: [Hit] = []
+        var counted: [Hit] = []
+        var repeats: [(key: Int32, count: Int)] = []
+        var found: [Hit] = []
+    }
+
+    private func score(
+        topic t: Int, hits: [Hit], group: Range<Int>, field: Field, bytes: UnsafeBufferPointer<UInt8>,
+        scores: inout [Double], evidence: inout [[String]], buffers b: inout ScoringBuffers
+    ) {
+        b.exclusions.removeAll(keepingCapacity: true)
+        for k in group where patternKind[hits[Int(b.order[k])].pattern] == Self.kindExclusion {
+            b.exclusions.append(hits[Int(b.order[k])])
+        }
+        b.live.removeAll(keepingCapacity: true)
+        for k in group {
+            let h = hits[Int(b.order[k])]
+            guard patternKind[h.pattern] != Self.kindExclusion else { continue }
+            if b.exclusions.contains(where: { $0.start < h.end && h.start < $0.end }) { continue }
+            b.live.append(h)
+        }
+        // Two written terms can yield the same form (`trade` -> `trades`, and `trades`):
+        // one span is one mention, at the larger weight (the first seen among equals).
+        b.spans.removeAll(keepingCapacity: true)
+        for h in b.live where patternKind[h.pattern] == Self.kindTerm {
+            let w = patternWeight[h.pattern]
+            if let k = b.spans.firstIndex(where: { $0.start == h.start && $0.end == h.end }) {
+                if patternWeight[b.spans[k].pattern] >= w { continue }
+                b.spans[k] = h
+            } else {
+                b.spans.append(h)
             }
-            // Two written terms can yield the same form (`trade` -> `trades`, and `trades`):
-            // one span is one mention, at the larger weight.
-            var bySpan: [Int: Hit] = [:]
-            for h in live {
-                guard case .term(let w) = patterns[h.pattern].role else { continue }
-                let key = h.start << 32 | h.end
-                if let old = bySpan[key], case .term(let ow) = patterns[old.pattern].role, ow >= w { continue }
-                bySpan[key] = h
+        }
+        // A term inside a longer term of the same topic (数据安全 in 数据安全法) is the
+        // same evidence, not a second mention. Counted spans then have distinct starts.
+        b.counted.removeAll(keepingCapacity: true)
+        for h in b.spans where !b.spans.contains(where: { o in
+            (o.start <= h.start && h.end <= o.end) && (o.end - o.start > h.end - h.start)
+        }) {
+            b.counted.append(h)
+        }
+        b.counted.sort { $0.start < $1.start }
+        let topic = taxonomy.topics[t]
+        let weights = topic.fieldWeights ?? taxonomy.fieldWeights
+        let fieldWeight: Double
+        switch field {
+        case .title: fieldWeight = weights.title
+        case .summary: fieldWeight = weights.summary
+        case .content: fieldWeight = weights.content
+        }
+        b.repeats.removeAll(keepingCapacity: true)
+        b.found.removeAll(keepingCapacity: true)
+        for h in b.counted {
+            let key = patternTermKey[h.pattern]
+            if let k = b.repeats.firstIndex(where: { $0.key == key }) {
+                guard b.repeats[k].count < taxonomy.maxRepeats else { continue }
+                b.repeats[k].count += 1
+            } else {
+                guard taxonomy.maxRepeats > 0 else { continue }
+                b.repeats.append((key, 1))
             }
-            let terms = Array(bySpan.values)
-            // A term inside a longer term of the same topic (数据安全 in 数据安全法) is the
-            // same evidence, not a second mention.
-            let counted = terms.filter { h in
-                !terms.contains { o in
-                    (o.start <= h.start && h.end <= o.end) && (o.end - o.start > h.end - h.start)
-                }
+            scores[t] += patternWeight[h.pattern] * fieldWeight
+            b.found.append(h)
+        }
+        if !topic.pairs.isEmpty {
+            var groupHits = [Hit?](repeating: nil, count: topic.pairs.count)
+            for h in b.live.sorted(by: { $0.start < $1.start }) where patternKind[h.pattern] == Self.kindPairMember {
+                let g = Int(patternGroup[h.pattern])
+                if groupHits[g] == nil { groupHits[g] = h }
             }
-            let topic = taxonomy.topics[t]
-            let weights = topic.fieldWeights ?? taxonomy.fieldWeights
-            let fieldWeight: Double
-            switch field {
-            case .title: fieldWeight = weights.title
-            case .summary: fieldWeight = weights.summary
-            case .content: fieldWeight = weights.content
+            if groupHits.allSatisfy({ $0 != nil }) {
+                scores[t] += fieldWeight
+                b.found += topic.pairEvidenceFirstGroupOnly ? [groupHits[0]!] : groupHits.compactMap { $0 }
             }
-            var repeats: [Int: Int] = [:]
-            var found: [Hit] = []
-            for h in counted.sorted(by: { $0.start < $1.start }) {
-                let info = patterns[h.pattern]
-                guard case .term(let weight) = info.role else { continue }
-                let n = repeats[info.termKey, default: 0]
-                guard n < taxonomy.maxRepeats else { continue }
-                repeats[info.termKey] = n + 1
-                scores[t] += weight * fieldWeight
-                found.append(h)
-            }
-            if !topic.pairs.isEmpty {
-                var groupHits = [Hit?](repeating: nil, count: topic.pairs.count)
-                for h in live.sorted(by: { $0.start < $1.start }) {
-                    if case .pairMember(let g) = patterns[h.pattern].role, groupHits[g] == nil { groupHits[g] = h }
-                }
-                if groupHits.allSatisfy({ $0 != nil }) {
-                    scores[t] += fieldWeight
-                    found += topic.pairEvidenceFirstGroupOnly ? [groupHits[0]!] : groupHits.compactMap { $0 }
-                }
-            }
-            for h in found.sorted(by: { $0.start < $1.start }) {
-                let quoted = Self.quote(text, sourceUTF8: sourceUTF8, start: h.start, end: h.end)
-                if !evidence[t].contains(quoted) { evidence[t].append(quoted) }
-            }
+        }
+        guard !b.found.isEmpty else { return }
+        for h in b.found.sorted(by: { $0.start < $1.start }) {
+            let quoted = Self.quote(bytes, h.startByte, h.endByte)
+            if !evidence[t].contains(quoted) { evidence[t].append(quoted) }
         }
     }
 }
