@@ -64,6 +64,19 @@ struct BilingualEvalTests {
         Self.checkTargets(score)
     }
 
+    /// Written after the taxonomy changes that fresh3 prompted and scored once before any further
+    /// change. First run: micro-F1 0.876, decoupling 0.57, cybersecurity 0.80, export-controls 0.82,
+    /// open-source 0.88, us-china 0.91, electric-vehicles 0.91, ai 0.93, semiconductors 0.93,
+    /// trade 0.95; 3 of 27 traps tagged; language and headlines 127/127.
+    @Test("a fifth written set, made after the fresh3 changes, meets the targets")
+    func fifthSetHeadlines() throws {
+        let cases = try Self.writtenCases("heldout-fresh4.jsonl")
+        #expect(cases.count >= 100)
+        #expect(cases.filter(\.trap).count >= 25)
+        let score = try Self.evaluate(cases, label: "fresh4")
+        Self.checkTargets(score)
+    }
+
     static func writtenCases(_ file: String) throws -> [EvalCase] {
         try loadJSONL(fixtures.appendingPathComponent(file)).map { row in
             EvalCase(
