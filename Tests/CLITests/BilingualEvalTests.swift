@@ -6,14 +6,17 @@ import Testing
 /// against hand labels. None of these labels were used to tune `pipelines/topics.yaml` before the
 /// baseline was recorded (see the report in the commit history).
 ///
-/// Two sets:
+/// Sets (each written set was scored once, before any taxonomy change it prompted; the first-run
+/// scores are on each test below and are the honest estimate for the hidden set):
 /// - `heldout-written.jsonl`: headlines written for this evaluation (committed whole), positives in
 ///   Simplified, Traditional and English plus false-friend traps (`trap: true`). Always runs.
-/// - `heldout-fresh.jsonl`: a second written set, made after the first round of fixes, to check
-///   that they generalise.
+/// - `heldout-fresh.jsonl` … `heldout-fresh5.jsonl`: further written sets, each made after the
+///   previous round of fixes, to check that they generalise.
 /// - `heldout-corpus-labels.jsonl`: real headlines from ../shared/corpus, pointed at by file and
 ///   guid or link, never copied. Their text is read at run time through `ingest` itself
 ///   (`title_raw`), so the set skips when the corpus is absent.
+///
+/// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss.
 @Suite("Bilingual held-out evaluation")
 struct BilingualEvalTests {
     /// The topics ../shared/CONTRACT.md promises; the taxonomy's extra topics are not scored.
@@ -47,6 +50,46 @@ struct BilingualEvalTests {
     func thirdSetHeadlines() throws {
         let cases = try Self.writtenCases("heldout-fresh2.jsonl")
         let score = try Self.evaluate(cases, label: "fresh2")
+        Self.checkTargets(score)
+    }
+
+    /// Written before any change in the fourth round and scored once before the taxonomy was touched;
+    /// 2024–2026 headlines, a quarter of them traps. First run, before any change it prompted:
+    /// micro-F1 0.855, decoupling 0.67, export-controls 0.71, cybersecurity 0.81, us-china 0.85,
+    /// trade 0.86, ai 0.90, electric-vehicles 0.90, open-source 0.91, semiconductors 0.97;
+    /// 15 of 64 traps tagged; language 267/267; headline exact 266/267.
+    @Test("a fourth written set, scored before the changes it prompted, meets the targets")
+    func fourthSetHeadlines() throws {
+        let cases = try Self.writtenCases("heldout-fresh3.jsonl")
+        #expect(cases.count >= 200)
+        #expect(cases.filter(\.trap).count >= 50)
+        let score = try Self.evaluate(cases, label: "fresh3")
+        Self.checkTargets(score)
+    }
+
+    /// Written after the taxonomy changes that fresh3 prompted and scored once before any further
+    /// change. First run: micro-F1 0.876, decoupling 0.57, cybersecurity 0.80, export-controls 0.82,
+    /// open-source 0.88, us-china 0.91, electric-vehicles 0.91, ai 0.93, semiconductors 0.93,
+    /// trade 0.95; 3 of 27 traps tagged; language and headlines 127/127.
+    @Test("a fifth written set, made after the fresh3 changes, meets the targets")
+    func fifthSetHeadlines() throws {
+        let cases = try Self.writtenCases("heldout-fresh4.jsonl")
+        #expect(cases.count >= 100)
+        #expect(cases.filter(\.trap).count >= 25)
+        let score = try Self.evaluate(cases, label: "fresh4")
+        Self.checkTargets(score)
+    }
+
+    /// Written after the fresh4 changes, quickly, and scored once before any change it prompted.
+    /// First run: micro-F1 0.808 as first labelled; 0.852 after five labels were made consistent with
+    /// the earlier sets' conventions (an AI chip is ai and semiconductors, an EU duty on Chinese EVs is
+    /// electric-vehicles) with no taxonomy change; cybersecurity 0.62, decoupling 0.71; 3 of 17 traps.
+    @Test("a sixth written set, made after the fresh4 changes, meets the targets")
+    func sixthSetHeadlines() throws {
+        let cases = try Self.writtenCases("heldout-fresh5.jsonl")
+        #expect(cases.count >= 90)
+        #expect(cases.filter(\.trap).count >= 15)
+        let score = try Self.evaluate(cases, label: "fresh5")
         Self.checkTargets(score)
     }
 
@@ -206,7 +249,8 @@ struct BilingualEvalTests {
 
     static func checkTargets(_ s: Score, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(s.microF1 >= 0.90, "[\(s.label)] topic micro-F1 \(s.microF1)", sourceLocation: sourceLocation)
-        for t in contractTopics where s.support(t) >= 5 {
+        // Every topic the set has examples of, however few: the hidden set asks ≥ 0.80 of each topic.
+        for t in contractTopics where s.support(t) >= 1 {
             #expect(s.f1(t) >= 0.80, "[\(s.label)] \(t) F1 \(s.f1(t))", sourceLocation: sourceLocation)
         }
         #expect(s.trapTags.isEmpty, "[\(s.label)] false-friend traps tagged: \(s.trapTags)", sourceLocation: sourceLocation)
@@ -231,7 +275,8 @@ struct BilingualEvalTests {
         } else {
             out += "  (\(misses.count) misses; EVAL_VERBOSE=1 lists them)\n"
         }
-        print(out)
+        // One write per report: `print` from tests running in parallel lost whole reports.
+        FileHandle.standardOutput.write(Data(out.utf8))
     }
 
     /// `other` in a label means any language that is neither Chinese nor English.

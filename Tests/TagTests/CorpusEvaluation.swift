@@ -250,6 +250,14 @@ func loadLabels() throws -> [TopicLabel] {
         print("held-out part (\(held) headlines labelled after the taxonomy was written): TP \(heldTP) FP \(heldFP) FN \(heldFN)")
         if !mistakes.isEmpty { print("disagreements (\(mistakes.count)):\n" + mistakes.joined(separator: "\n")) }
         #expect(microF1 >= 0.90)
+        // Issue 6's per-topic floor and its zero tolerance for false friends hold here too.
+        for topic in taxonomy.topics {
+            let t = tp[topic.id, default: 0], f = fp[topic.id, default: 0], n = fn[topic.id, default: 0]
+            guard t + n > 0 else { continue }
+            let f1 = 2 * Double(t) / Double(2 * t + f + n)
+            #expect(f1 >= 0.80, "\(topic.id) F1 \(f1)")
+        }
+        #expect(hardNegativeTagged == 0, "hard negatives tagged: \(hardNegativeTagged)")
     }
 
     static func report(taxonomy: Taxonomy, tp: [String: Int], fp: [String: Int], fn: [String: Int]) -> (Double, String) {
