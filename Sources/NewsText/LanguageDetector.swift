@@ -13,29 +13,64 @@ public enum LanguageDetector {
     /// - Parameter hint: the declared language, used only when the text cannot decide
     ///   (Han text with no script-specific character, e.g. `中国人民银行`).
     public static func detect(_ text: String, hint: String?) -> String? {
+        var tally = Tally()
+        for u in text.unicodeScalars where !tally.add(u.value) { break }
+        return tally.language(hint: hint)
+    }
+
+    /// What detection counts, scalar by scalar. A value type so that a caller can read the
+    /// verdict on a prefix (a headline) and go on with the rest (its summary) in one pass:
+    /// the tally after the headline is exactly the headline's own.
+    public struct Tally: Sendable {
         var han = 0, kana = 0, hangul = 0, cyrillic = 0, arabic = 0, persian = 0, hebrew = 0, greek = 0
         var thai = 0, devanagari = 0, latinWords = 0, ukrainian = 0, urdu = 0
         var trad = 0, simp = 0
         var hanRun = 0, longestHanRun = 0
         var inLatinWord = false
-        var latin = UTF8Builder(capacity: 128)
-        var scanned = 0
-        for u in text.unicodeScalars {
+        var latin: [UInt8] = []
+        /// Scalars counted so far (detection looks at the first 4,000).
+        public private(set) var scanned = 0
+        /// Han scalars among them.
+        public var hanCount: Int { han }
+
+        public init() {}
+
+        /// Counts one scalar; false once the 4,000 scalars detection reads are done (the
+        /// scalar was not counted, and neither will any later one be).
+        @inline(__always)
+        public mutating func add(_ v: UInt32) -> Bool {
             scanned += 1
-            if scanned > 4000 { break }
-            let v = u.value
-            if CJK.isHan(v) { hanRun += 1; longestHanRun = max(longestHanRun, hanRun) } else { hanRun = 0 }
-            let isLatinLetter = (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0xC0 && v <= 0x24F)
-                || (v >= 0xFF21 && v <= 0xFF3A) || (v >= 0xFF41 && v <= 0xFF5A)
+            if scanned > 4000 { return false }
+            if v < 0x80 {
+                hanRun = 0
+                let lower = v | 0x20
+                if lower >= 0x61 && lower <= 0x7A {
+                    if !inLatinWord { latinWords += 1; inLatinWord = true }
+                    // Only the first 40 words are ever looked at (see `latinLanguage`).
+                    if scanned < 2000 && latinWords <= 40 { latin.append(UInt8(truncatingIfNeeded: lower)) }
+                    return true
+                }
+                if inLatinWord && (v == 0x27 || v == 0x2D) { return true }  // don't, open-source
+                if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.append(0x20) } }
+                return true
+            }
+            addNonASCII(v)
+            return true
+        }
+
+        @inline(__always)
+        mutating func addNonASCII(_ v: UInt32) {
+            let isHan = CJK.isHan(v)
+            if isHan { hanRun += 1; longestHanRun = max(longestHanRun, hanRun) } else { hanRun = 0 }
+            let isLatinLetter = (v >= 0xC0 && v <= 0x24F) || (v >= 0xFF21 && v <= 0xFF3A) || (v >= 0xFF41 && v <= 0xFF5A)
             if isLatinLetter {
                 if !inLatinWord { latinWords += 1; inLatinWord = true }
-                // Only the first 40 words are ever looked at (see `latinLanguage`).
-                if scanned < 2000 && latinWords <= 40 { latin.append(v < 0x80 ? Unicode.Scalar(v | 0x20)! : u) }
-                continue
+                if scanned < 2000 && latinWords <= 40 { appendUTF8(v) }
+                return
             }
-            if inLatinWord && (v == 0x27 || v == 0x2019 || v == 0x2D) { continue }  // don't, open-source
-            if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.appendASCII(0x20) } }
-            if CJK.isHan(v) {
+            if inLatinWord && v == 0x2019 { return }
+            if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.append(0x20) } }
+            if isHan {
                 han += 1
                 if ScriptTables.traditionalBits.contains(v) { trad += 1 } else if ScriptTables.simplifiedBits.contains(v) { simp += 1 }
             } else if (0x3040...0x30FF).contains(v) && v != 0x30FB && v != 0x30FC { kana += 1 }
@@ -53,26 +88,41 @@ public enum LanguageDetector {
             else if (0x0900...0x097F).contains(v) { devanagari += 1 }
         }
 
-        // Japanese uses Han too: any real amount of kana decides.
-        if kana >= 2 || (kana >= 1 && kana * 5 >= han) { return "ja" }
-        if hangul >= 2 && hangul >= han { return "ko" }
-        // Latin words in a Chinese headline are names (`Yahoo挑战Google AdSense`); an English sentence
-        // quoting a Chinese word still has English function words around it.
-        let chineseWithNames = longestHanRun >= 2 && latinWords > han && functionWordCount(latin.bytes) == 0
-        if han > 0 && (han >= latinWords || chineseWithNames) && han >= cyrillic / 3 {
-            if trad > simp { return "zh-Hant" }
-            if simp > trad { return "zh-Hans" }
-            if let h = hint?.lowercased(), h.hasPrefix("zh") {
-                if h.contains("hant") || h.hasSuffix("-tw") || h.hasSuffix("-hk") || h.hasSuffix("-mo") { return "zh-Hant" }
+        @inline(__always)
+        mutating func appendUTF8(_ v: UInt32) {
+            if v < 0x800 {
+                latin.append(UInt8(truncatingIfNeeded: 0xC0 | (v >> 6)))
+                latin.append(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
+            } else {
+                latin.append(UInt8(truncatingIfNeeded: 0xE0 | (v >> 12)))
+                latin.append(UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F)))
+                latin.append(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
             }
-            return "zh-Hans"
         }
-        let scripts = [(cyrillic, ukrainian * 4 >= max(cyrillic / 20, 1) && ukrainian > 0 ? "uk" : "ru"),
-                       (arabic, urdu > 0 ? "ur" : persian > 0 ? "fa" : "ar"), (hebrew, "he"), (greek, "el"), (thai, "th"), (devanagari, "hi")]
-        if let best = scripts.max(by: { $0.0 < $1.0 }), best.0 > 0, best.0 >= latinWords * 2 { return best.1 }
-        if latinWords > 0 { return latinLanguage(latin.bytes) }
-        if han > 0 { return "zh-Hans" }
-        return nil
+
+        /// The verdict on what was counted; `hint` as in `detect(_:hint:)`.
+        public func language(hint: String?) -> String? {
+            // Japanese uses Han too: any real amount of kana decides.
+            if kana >= 2 || (kana >= 1 && kana * 5 >= han) { return "ja" }
+            if hangul >= 2 && hangul >= han { return "ko" }
+            // Latin words in a Chinese headline are names (`Yahoo挑战Google AdSense`); an English sentence
+            // quoting a Chinese word still has English function words around it.
+            let chineseWithNames = longestHanRun >= 2 && latinWords > han && functionWordCount(latin) == 0
+            if han > 0 && (han >= latinWords || chineseWithNames) && han >= cyrillic / 3 {
+                if trad > simp { return "zh-Hant" }
+                if simp > trad { return "zh-Hans" }
+                if let h = hint?.lowercased(), h.hasPrefix("zh") {
+                    if h.contains("hant") || h.hasSuffix("-tw") || h.hasSuffix("-hk") || h.hasSuffix("-mo") { return "zh-Hant" }
+                }
+                return "zh-Hans"
+            }
+            let scripts = [(cyrillic, ukrainian * 4 >= max(cyrillic / 20, 1) && ukrainian > 0 ? "uk" : "ru"),
+                           (arabic, urdu > 0 ? "ur" : persian > 0 ? "fa" : "ar"), (hebrew, "he"), (greek, "el"), (thai, "th"), (devanagari, "hi")]
+            if let best = scripts.max(by: { $0.0 < $1.0 }), best.0 > 0, best.0 >= latinWords * 2 { return best.1 }
+            if latinWords > 0 { return latinLanguage(latin) }
+            if han > 0 { return "zh-Hans" }
+            return nil
+        }
     }
 
     /// Function words per Latin-script language; the highest count wins, English by default.
