@@ -78,11 +78,11 @@ struct ByteTextTests {
     @Test func oneLanguagePassEqualsTwoDetections() {
         let titles = Self.samples(count: 600, seed: 4) + [
             "DeepSeek开源了模型权重", "Yahoo挑战Google AdSense", "當全球習慣了中國技術", "The state of open source in 2025",
-            String(repeating: "中", 4001), String(repeating: "ab ", 1500),
+            String(repeating: "中", count: 4001), String(repeating: "ab ", count: 1500),
         ]
         let bodies: [String?] = [nil, "", "An English abstract of the article, which says little.",
-                                 "繁體中文的內容，說明這篇報導。", String(repeating: "e\u{0301}中 ", 300),
-                                 String(repeating: "the cat and 貓 ", 60)] + Self.samples(count: 50, seed: 5)
+                                 "繁體中文的內容，說明這篇報導。", String(repeating: "e\u{0301}中 ", count: 300),
+                                 String(repeating: "the cat and 貓 ", count: 60)] + Self.samples(count: 50, seed: 5)
         for (i, title) in titles.enumerated() {
             for body in [bodies[i % bodies.count], bodies[(i * 7 + 3) % bodies.count]] {
                 for declared in [nil, "zh-TW", "en"] as [String?] {
