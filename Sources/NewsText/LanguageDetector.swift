@@ -54,12 +54,81 @@ public enum LanguageDetector {
                 if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.append(0x20) } }
                 return true
             }
-            addNonASCII(v)
+            addNonASCII(v, ScriptTables.traditionalBits, ScriptTables.simplifiedBits)
             return true
         }
 
+        /// `add` with the script tables passed in: bulk loops read them once, not per scalar.
         @inline(__always)
-        mutating func addNonASCII(_ v: UInt32) {
+        mutating func add(_ v: UInt32, _ traditional: ScalarBitmap, _ simplified: ScalarBitmap) -> Bool {
+            if v < 0x80 { return add(v) }
+            scanned += 1
+            if scanned > 4000 { return false }
+            addNonASCII(v, traditional, simplified)
+            return true
+        }
+
+        /// Adds every scalar of `text`; false when the 4,000-scalar cap stopped it.
+        public mutating func add(contentsOf text: String) -> Bool {
+            let traditional = ScriptTables.traditionalBits, simplified = ScriptTables.simplifiedBits
+            return Self.forEachScalar(text) { add($0, traditional, simplified) }
+        }
+
+        /// Adds the scalars of `text.prefix(n)` (its first `n` Characters) without building
+        /// it. While every scalar is one that always forms a Character of its own (ASCII but
+        /// CR, Latin-1 and Latin Extended letters, Han, general and CJK punctuation,
+        /// full-width forms), the first `n` scalars are the first `n` Characters; anything
+        /// else goes through `prefix`.
+        public mutating func addLeadingCharacters(of text: String, _ n: Int) {
+            let start = self
+            let traditional = ScriptTables.traditionalBits, simplified = ScriptTables.simplifiedBits
+            var count = 0
+            var fast = true
+            _ = Self.forEachScalar(text) { v in
+                // The scalar after the cut must be standalone too (it could extend the last one).
+                let standalone = (v < 0x300 && v != 0x0D) || CJK.isHan(v) || (0x2010...0x2027).contains(v)
+                    || (0x3000...0x3029).contains(v) || (0xFF01...0xFF5E).contains(v)
+                guard standalone else { fast = false; return false }
+                if count == n { return false }
+                count += 1
+                return add(v, traditional, simplified)
+            }
+            guard !fast else { return }
+            self = start
+            for u in text.prefix(n).unicodeScalars where !add(u.value) { break }
+        }
+
+        /// Calls `body` with each scalar of `text` until it returns false; true when every
+        /// scalar was taken.
+        @inline(__always)
+        static func forEachScalar(_ text: String, _ body: (UInt32) -> Bool) -> Bool {
+            var text = text
+            return text.withUTF8 { buf in
+                guard let p = buf.baseAddress else { return true }
+                let n = buf.count
+                var i = 0
+                while i < n {
+                    let b = p[i]
+                    let v: UInt32
+                    if b < 0x80 {
+                        v = UInt32(b); i += 1
+                    } else if b < 0xE0 {
+                        v = (UInt32(b & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F); i += 2
+                    } else if b < 0xF0 {
+                        v = (UInt32(b & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F); i += 3
+                    } else {
+                        v = (UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
+                            | UInt32(p[i + 3] & 0x3F)
+                        i += 4
+                    }
+                    if !body(v) { return false }
+                }
+                return true
+            }
+        }
+
+        @inline(__always)
+        mutating func addNonASCII(_ v: UInt32, _ traditional: ScalarBitmap, _ simplified: ScalarBitmap) {
             let isHan = CJK.isHan(v)
             if isHan { hanRun += 1; longestHanRun = max(longestHanRun, hanRun) } else { hanRun = 0 }
             let isLatinLetter = (v >= 0xC0 && v <= 0x24F) || (v >= 0xFF21 && v <= 0xFF3A) || (v >= 0xFF41 && v <= 0xFF5A)
@@ -72,7 +141,7 @@ public enum LanguageDetector {
             if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.append(0x20) } }
             if isHan {
                 han += 1
-                if ScriptTables.traditionalBits.contains(v) { trad += 1 } else if ScriptTables.simplifiedBits.contains(v) { simp += 1 }
+                if traditional.contains(v) { trad += 1 } else if simplified.contains(v) { simp += 1 }
             } else if (0x3040...0x30FF).contains(v) && v != 0x30FB && v != 0x30FC { kana += 1 }
             else if (0xAC00...0xD7AF).contains(v) || (0x1100...0x11FF).contains(v) || (0x3130...0x318F).contains(v) { hangul += 1 }
             else if (0x0400...0x04FF).contains(v) {

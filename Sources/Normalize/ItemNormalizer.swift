@@ -219,10 +219,10 @@ public struct ItemNormalizer: Sendable {
         // One pass reads the headline and then the body's sample; the tally after the
         // headline is the headline's own.
         var tally = LanguageDetector.Tally()
-        let titleComplete = scalars(of: title) { tally.add($0) }
+        let titleComplete = tally.add(contentsOf: title)
         let titleTally = tally
         if titleComplete, let body, tally.add(0x0A) {
-            addLeadingCharacters(body, 400, to: &tally)
+            tally.addLeadingCharacters(of: body, 400)
         }
         let titleHan = titleComplete ? min(titleTally.hanCount, 2)
             : title.unicodeScalars.lazy.filter({ CJK.isHan($0.value) }).prefix(2).count
@@ -261,30 +261,6 @@ public struct ItemNormalizer: Sendable {
             }
             return true
         }
-    }
-
-    /// Whether a scalar always forms a Character of its own (see `leadingCharacters`).
-    @inline(__always)
-    static func isStandalone(_ v: UInt32) -> Bool {
-        (v < 0x300 && v != 0x0D) || CJK.isHan(v) || (0x2010...0x2027).contains(v)
-            || (0x3000...0x3029).contains(v) || (0xFF01...0xFF5E).contains(v)
-    }
-
-    /// Adds the scalars of `leadingCharacters(text, n)` to `tally` without building it.
-    static func addLeadingCharacters(_ text: String, _ n: Int, to tally: inout LanguageDetector.Tally) {
-        let start = tally
-        var count = 0
-        var fast = true
-        _ = scalars(of: text) { v in
-            // The scalar after the cut must be standalone too (it could extend the last one).
-            guard isStandalone(v) else { fast = false; return false }
-            if count == n { return false }
-            count += 1
-            return tally.add(v)
-        }
-        guard !fast else { return }
-        tally = start
-        for u in text.prefix(n).unicodeScalars where !tally.add(u.value) { break }
     }
 
     /// RSS: a guid is the item's link unless `isPermaLink="false"`.

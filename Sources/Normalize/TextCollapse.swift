@@ -77,6 +77,8 @@ enum TextCollapse {
                 if gapStart >= 0 { closeGap(i) }
                 emitted = true
                 i += 1
+                // The rest of a word: printable ASCII needs nothing but skipping.
+                while i < n && p[i] > 0x20 && p[i] < 0x7F { i += 1 }
                 continue
             }
             // Han in the Unified Ideographs block (lead bytes E4–E9: U+4000–U+9FFF) is never
@@ -85,6 +87,7 @@ enum TextCollapse {
                 if gapStart >= 0 { closeGap(i) }
                 emitted = true
                 i += 3
+                while i < n && p[i] >= 0xE4 && p[i] <= 0xE9 { i += 3 }
                 continue
             }
             let len: Int
