@@ -213,6 +213,18 @@ struct JSONWriter {
     /// Topic id → terms. Duplicate topic ids are merged (a JSON object with a repeated key
     /// is legal but readers disagree on which value wins), terms de-duplicated in order.
     mutating func topicEvidence(_ evidence: [(topic: String, terms: [String])]) {
+        // Usual case: distinct topics, each with distinct terms; written as they are.
+        if evidence.count <= 16 && Self.isPlain(evidence) {
+            out.append(0x7B)
+            for (index, entry) in evidence.enumerated() {
+                if index > 0 { out.append(0x2C) }
+                string(entry.topic)
+                out.append(0x3A)
+                stringArray(entry.terms)
+            }
+            out.append(0x7D)
+            return
+        }
         out.append(0x7B)
         var seen: [String] = []
         var first = true
@@ -233,6 +245,21 @@ struct JSONWriter {
         out.append(0x7D)
     }
 
+    /// No topic twice and no term twice within a topic (nothing to merge or drop).
+    static func isPlain(_ evidence: [(topic: String, terms: [String])]) -> Bool {
+        for i in evidence.indices {
+            for j in 0..<i where evidence[j].topic == evidence[i].topic { return false }
+            let terms = evidence[i].terms
+            if terms.count > 1 {
+                if terms.count > 16 { return false }
+                for a in 1..<terms.count {
+                    for b in 0..<a where terms[b] == terms[a] { return false }
+                }
+            }
+        }
+        return true
+    }
+
     mutating func string(_ s: String) {
         out.append(0x22)
         var s = s
@@ -250,6 +277,14 @@ struct JSONWriter {
         var runStart = 0
         var i = 0
         while i < n {
+            // Eight bytes at a time while none is a control byte, `"`, `\\` or 0xE2 (the lead
+            // byte of U+2028/U+2029): the usual text is long runs of such bytes.
+            while i + 8 <= n {
+                let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if Self.mayNeedEscape(x) { break }
+                i += 8
+            }
+            guard i < n else { break }
             let b = base[i]
             if b >= 0x20 && b != 0x22 && b != 0x5C && b != 0xE2 {
                 i += 1
@@ -285,6 +320,17 @@ struct JSONWriter {
             runStart = i
         }
         flush(buf, runStart, n)
+    }
+
+    /// Whether any byte of `x` is below 0x20, 0x22, 0x5C or 0xE2 (exact for "any").
+    @inline(__always)
+    static func mayNeedEscape(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & high != 0 }
+        // Below 0x20: bytes that are ASCII (high bit clear) and borrow when 0x20 is taken away.
+        let below = (x &- ones &* 0x20) & ~x & high
+        return below != 0 || hasZero(x ^ (ones &* 0x22)) || hasZero(x ^ (ones &* 0x5C)) || hasZero(x ^ (ones &* 0xE2))
     }
 
     @inline(__always) private mutating func flush(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {

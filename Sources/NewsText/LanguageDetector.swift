@@ -13,31 +13,135 @@ public enum LanguageDetector {
     /// - Parameter hint: the declared language, used only when the text cannot decide
     ///   (Han text with no script-specific character, e.g. `中国人民银行`).
     public static func detect(_ text: String, hint: String?) -> String? {
+        var tally = Tally()
+        for u in text.unicodeScalars where !tally.add(u.value) { break }
+        return tally.language(hint: hint)
+    }
+
+    /// What detection counts, scalar by scalar. A value type so that a caller can read the
+    /// verdict on a prefix (a headline) and go on with the rest (its summary) in one pass:
+    /// the tally after the headline is exactly the headline's own.
+    public struct Tally: Sendable {
         var han = 0, kana = 0, hangul = 0, cyrillic = 0, arabic = 0, persian = 0, hebrew = 0, greek = 0
         var thai = 0, devanagari = 0, latinWords = 0, ukrainian = 0, urdu = 0
         var trad = 0, simp = 0
         var hanRun = 0, longestHanRun = 0
         var inLatinWord = false
-        var latin = UTF8Builder(capacity: 128)
-        var scanned = 0
-        for u in text.unicodeScalars {
+        var latin: [UInt8] = []
+        /// Scalars counted so far (detection looks at the first 4,000).
+        public private(set) var scanned = 0
+        /// Han scalars among them.
+        public var hanCount: Int { han }
+
+        public init() {}
+
+        /// Counts one scalar; false once the 4,000 scalars detection reads are done (the
+        /// scalar was not counted, and neither will any later one be).
+        @inline(__always)
+        public mutating func add(_ v: UInt32) -> Bool {
             scanned += 1
-            if scanned > 4000 { break }
-            let v = u.value
-            if CJK.isHan(v) { hanRun += 1; longestHanRun = max(longestHanRun, hanRun) } else { hanRun = 0 }
-            let isLatinLetter = (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0xC0 && v <= 0x24F)
-                || (v >= 0xFF21 && v <= 0xFF3A) || (v >= 0xFF41 && v <= 0xFF5A)
+            if scanned > 4000 { return false }
+            if v < 0x80 {
+                hanRun = 0
+                let lower = v | 0x20
+                if lower >= 0x61 && lower <= 0x7A {
+                    if !inLatinWord { latinWords += 1; inLatinWord = true }
+                    // Only the first 40 words are ever looked at (see `latinLanguage`).
+                    if scanned < 2000 && latinWords <= 40 { latin.append(UInt8(truncatingIfNeeded: lower)) }
+                    return true
+                }
+                if inLatinWord && (v == 0x27 || v == 0x2D) { return true }  // don't, open-source
+                if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.append(0x20) } }
+                return true
+            }
+            addNonASCII(v, ScriptTables.traditionalBits, ScriptTables.simplifiedBits)
+            return true
+        }
+
+        /// `add` with the script tables passed in: bulk loops read them once, not per scalar.
+        @inline(__always)
+        mutating func add(_ v: UInt32, _ traditional: ScalarBitmap, _ simplified: ScalarBitmap) -> Bool {
+            if v < 0x80 { return add(v) }
+            scanned += 1
+            if scanned > 4000 { return false }
+            addNonASCII(v, traditional, simplified)
+            return true
+        }
+
+        /// Adds every scalar of `text`; false when the 4,000-scalar cap stopped it.
+        public mutating func add(contentsOf text: String) -> Bool {
+            let traditional = ScriptTables.traditionalBits, simplified = ScriptTables.simplifiedBits
+            return Self.forEachScalar(text) { add($0, traditional, simplified) }
+        }
+
+        /// Adds the scalars of `text.prefix(n)` (its first `n` Characters) without building
+        /// it. While every scalar is one that always forms a Character of its own (ASCII but
+        /// CR, Latin-1 and Latin Extended letters, Han, general and CJK punctuation,
+        /// full-width forms), the first `n` scalars are the first `n` Characters; anything
+        /// else goes through `prefix`.
+        public mutating func addLeadingCharacters(of text: String, _ n: Int) {
+            let start = self
+            let traditional = ScriptTables.traditionalBits, simplified = ScriptTables.simplifiedBits
+            var count = 0
+            var fast = true
+            _ = Self.forEachScalar(text) { v in
+                // The scalar after the cut must be standalone too (it could extend the last one).
+                let standalone = (v < 0x300 && v != 0x0D) || CJK.isHan(v) || (0x2010...0x2027).contains(v)
+                    || (0x3000...0x3029).contains(v) || (0xFF01...0xFF5E).contains(v)
+                guard standalone else { fast = false; return false }
+                if count == n { return false }
+                count += 1
+                return add(v, traditional, simplified)
+            }
+            guard !fast else { return }
+            self = start
+            for u in text.prefix(n).unicodeScalars where !add(u.value) { break }
+        }
+
+        /// Calls `body` with each scalar of `text` until it returns false; true when every
+        /// scalar was taken.
+        @inline(__always)
+        static func forEachScalar(_ text: String, _ body: (UInt32) -> Bool) -> Bool {
+            var text = text
+            return text.withUTF8 { buf in
+                guard let p = buf.baseAddress else { return true }
+                let n = buf.count
+                var i = 0
+                while i < n {
+                    let b = p[i]
+                    let v: UInt32
+                    if b < 0x80 {
+                        v = UInt32(b); i += 1
+                    } else if b < 0xE0 {
+                        v = (UInt32(b & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F); i += 2
+                    } else if b < 0xF0 {
+                        v = (UInt32(b & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F); i += 3
+                    } else {
+                        v = (UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
+                            | UInt32(p[i + 3] & 0x3F)
+                        i += 4
+                    }
+                    if !body(v) { return false }
+                }
+                return true
+            }
+        }
+
+        @inline(__always)
+        mutating func addNonASCII(_ v: UInt32, _ traditional: ScalarBitmap, _ simplified: ScalarBitmap) {
+            let isHan = CJK.isHan(v)
+            if isHan { hanRun += 1; longestHanRun = max(longestHanRun, hanRun) } else { hanRun = 0 }
+            let isLatinLetter = (v >= 0xC0 && v <= 0x24F) || (v >= 0xFF21 && v <= 0xFF3A) || (v >= 0xFF41 && v <= 0xFF5A)
             if isLatinLetter {
                 if !inLatinWord { latinWords += 1; inLatinWord = true }
-                // Only the first 40 words are ever looked at (see `latinLanguage`).
-                if scanned < 2000 && latinWords <= 40 { latin.append(v < 0x80 ? Unicode.Scalar(v | 0x20)! : u) }
-                continue
+                if scanned < 2000 && latinWords <= 40 { appendUTF8(v) }
+                return
             }
-            if inLatinWord && (v == 0x27 || v == 0x2019 || v == 0x2D) { continue }  // don't, open-source
-            if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.appendASCII(0x20) } }
-            if CJK.isHan(v) {
+            if inLatinWord && v == 0x2019 { return }
+            if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.append(0x20) } }
+            if isHan {
                 han += 1
-                if ScriptTables.traditionalBits.contains(v) { trad += 1 } else if ScriptTables.simplifiedBits.contains(v) { simp += 1 }
+                if traditional.contains(v) { trad += 1 } else if simplified.contains(v) { simp += 1 }
             } else if (0x3040...0x30FF).contains(v) && v != 0x30FB && v != 0x30FC { kana += 1 }
             else if (0xAC00...0xD7AF).contains(v) || (0x1100...0x11FF).contains(v) || (0x3130...0x318F).contains(v) { hangul += 1 }
             else if (0x0400...0x04FF).contains(v) {
@@ -53,26 +157,41 @@ public enum LanguageDetector {
             else if (0x0900...0x097F).contains(v) { devanagari += 1 }
         }
 
-        // Japanese uses Han too: any real amount of kana decides.
-        if kana >= 2 || (kana >= 1 && kana * 5 >= han) { return "ja" }
-        if hangul >= 2 && hangul >= han { return "ko" }
-        // Latin words in a Chinese headline are names (`Yahoo挑战Google AdSense`); an English sentence
-        // quoting a Chinese word still has English function words around it.
-        let chineseWithNames = longestHanRun >= 2 && latinWords > han && functionWordCount(latin.bytes) == 0
-        if han > 0 && (han >= latinWords || chineseWithNames) && han >= cyrillic / 3 {
-            if trad > simp { return "zh-Hant" }
-            if simp > trad { return "zh-Hans" }
-            if let h = hint?.lowercased(), h.hasPrefix("zh") {
-                if h.contains("hant") || h.hasSuffix("-tw") || h.hasSuffix("-hk") || h.hasSuffix("-mo") { return "zh-Hant" }
+        @inline(__always)
+        mutating func appendUTF8(_ v: UInt32) {
+            if v < 0x800 {
+                latin.append(UInt8(truncatingIfNeeded: 0xC0 | (v >> 6)))
+                latin.append(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
+            } else {
+                latin.append(UInt8(truncatingIfNeeded: 0xE0 | (v >> 12)))
+                latin.append(UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F)))
+                latin.append(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
             }
-            return "zh-Hans"
         }
-        let scripts = [(cyrillic, ukrainian * 4 >= max(cyrillic / 20, 1) && ukrainian > 0 ? "uk" : "ru"),
-                       (arabic, urdu > 0 ? "ur" : persian > 0 ? "fa" : "ar"), (hebrew, "he"), (greek, "el"), (thai, "th"), (devanagari, "hi")]
-        if let best = scripts.max(by: { $0.0 < $1.0 }), best.0 > 0, best.0 >= latinWords * 2 { return best.1 }
-        if latinWords > 0 { return latinLanguage(latin.bytes) }
-        if han > 0 { return "zh-Hans" }
-        return nil
+
+        /// The verdict on what was counted; `hint` as in `detect(_:hint:)`.
+        public func language(hint: String?) -> String? {
+            // Japanese uses Han too: any real amount of kana decides.
+            if kana >= 2 || (kana >= 1 && kana * 5 >= han) { return "ja" }
+            if hangul >= 2 && hangul >= han { return "ko" }
+            // Latin words in a Chinese headline are names (`Yahoo挑战Google AdSense`); an English sentence
+            // quoting a Chinese word still has English function words around it.
+            let chineseWithNames = longestHanRun >= 2 && latinWords > han && functionWordCount(latin) == 0
+            if han > 0 && (han >= latinWords || chineseWithNames) && han >= cyrillic / 3 {
+                if trad > simp { return "zh-Hant" }
+                if simp > trad { return "zh-Hans" }
+                if let h = hint?.lowercased(), h.hasPrefix("zh") {
+                    if h.contains("hant") || h.hasSuffix("-tw") || h.hasSuffix("-hk") || h.hasSuffix("-mo") { return "zh-Hant" }
+                }
+                return "zh-Hans"
+            }
+            let scripts = [(cyrillic, ukrainian * 4 >= max(cyrillic / 20, 1) && ukrainian > 0 ? "uk" : "ru"),
+                           (arabic, urdu > 0 ? "ur" : persian > 0 ? "fa" : "ar"), (hebrew, "he"), (greek, "el"), (thai, "th"), (devanagari, "hi")]
+            if let best = scripts.max(by: { $0.0 < $1.0 }), best.0 > 0, best.0 >= latinWords * 2 { return best.1 }
+            if latinWords > 0 { return latinLanguage(latin) }
+            if han > 0 { return "zh-Hans" }
+            return nil
+        }
     }
 
     /// Function words per Latin-script language; the highest count wins, English by default.

@@ -313,6 +313,9 @@ public final class SourceRegistry: Sendable {
             }
             break
         }
+        // Without a suffix outlet, only a bracket prefix can name one.
+        if found == nil, let first = scalars.first?.value, first != 0x3010, first != 0x5B, first != 0xFF3B { return nil }
+        if found == nil && scalars.isEmpty { return nil }
         var text = String(String.UnicodeScalarView(scalars))
         // `【新华社】…` / `[Reuters] …` prefixes naming the outlet.
         for (open, close) in [("【", "】"), ("[", "]"), ("［", "］")] where text.hasPrefix(open) {

@@ -46,6 +46,12 @@ public struct HeadlineNormalizer: Sendable {
     /// NFC; zero-width, bidi and control characters removed; every run of white space
     /// (U+3000 included) one space; trimmed; full-width ASCII letters and digits half-width.
     public static func clean(_ text: String) -> String {
+        TextCollapse.collapse(text, .headline) ?? cleanScalars(text)
+    }
+
+    /// `clean`, scalar by scalar with NFC first: the reference the byte version must equal,
+    /// and its path for text that NFC could change.
+    static func cleanScalars(_ text: String) -> String {
         let nfc = needsNFC(text) ? text.precomposedStringWithCanonicalMapping : text
         var out = UTF8Builder(capacity: nfc.utf8.count)
         var pendingSpace = false
@@ -77,25 +83,33 @@ public struct HeadlineNormalizer: Sendable {
     /// decompositions (CJK compatibility ideographs, Ohm and Angstrom signs, Greek
     /// tonos forms) do. Foundation's NFC is slow, and almost no headline needs it.
     static func needsNFC(_ text: String) -> Bool {
-        for u in text.unicodeScalars {
-            let v = u.value
-            if v < 0x300 { continue }
-            // Han, CJK and general punctuation, full-width forms: never changed by NFC.
-            if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0xFF01...0xFF5E).contains(v)
-                || (0x3000...0x3029).contains(v) || (0x2010...0x2027).contains(v) { continue }
-            if (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v) || (0x1100...0x11FF).contains(v)
-                || v == 0x2126 || v == 0x212A || v == 0x212B || (0x0340...0x0344).contains(v) || v == 0x0374
-                || v == 0x037E || v == 0x0387 || (0x1F71...0x1FFD).contains(v) {
-                return true
-            }
-            if u.properties.canonicalCombiningClass != .notReordered { return true }
-        }
+        for u in text.unicodeScalars where u.value >= 0x300 && mayNeedNFC(u.value) { return true }
         return false
+    }
+
+    /// `needsNFC` for one scalar at or above U+0300.
+    @inline(__always)
+    static func mayNeedNFC(_ v: UInt32) -> Bool {
+        // Han, CJK and general punctuation, full-width forms: never changed by NFC.
+        if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0xFF01...0xFF5E).contains(v)
+            || (0x3000...0x3029).contains(v) || (0x2010...0x2027).contains(v) { return false }
+        if (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v) || (0x1100...0x11FF).contains(v)
+            || v == 0x2126 || v == 0x212A || v == 0x212B || (0x0340...0x0344).contains(v) || v == 0x0374
+            || v == 0x037E || v == 0x0387 || (0x1F71...0x1FFD).contains(v) {
+            return true
+        }
+        guard let u = Unicode.Scalar(v) else { return false }
+        return u.properties.canonicalCombiningClass != .notReordered
     }
 
     /// White space and invisible characters collapsed, nothing else changed (no width fold):
     /// for names, categories and other one-line fields.
     public static func cleanLine(_ text: String) -> String {
+        TextCollapse.collapse(text, .line) ?? cleanLineScalars(text)
+    }
+
+    /// `cleanLine` scalar by scalar: the reference the byte version must equal.
+    static func cleanLineScalars(_ text: String) -> String {
         var out = UTF8Builder(capacity: text.utf8.count)
         var pendingSpace = false
         for u in text.unicodeScalars {
@@ -179,6 +193,67 @@ public struct HeadlineNormalizer: Sendable {
     /// punctuation, symbols and spaces removed. The same story from a Traditional and a
     /// Simplified feed gets the same key.
     public static func titleKey(_ title: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(title.utf8.count)
+        let complete = ItemNormalizer.scalars(of: title) { v in
+            let k = v < 0x10000 ? keyTable[Int(v)] : keyScalar(v)
+            if k == keyDrop { return true }
+            if k == keySlow { return false }
+            if k < 0x80 {
+                out.append(UInt8(truncatingIfNeeded: k))
+            } else if k < 0x800 {
+                out.append(UInt8(truncatingIfNeeded: 0xC0 | (k >> 6))); out.append(UInt8(truncatingIfNeeded: 0x80 | (k & 0x3F)))
+            } else if k < 0x10000 {
+                out.append(UInt8(truncatingIfNeeded: 0xE0 | (k >> 12))); out.append(UInt8(truncatingIfNeeded: 0x80 | ((k >> 6) & 0x3F)))
+                out.append(UInt8(truncatingIfNeeded: 0x80 | (k & 0x3F)))
+            } else {
+                out.append(UInt8(truncatingIfNeeded: 0xF0 | (k >> 18))); out.append(UInt8(truncatingIfNeeded: 0x80 | ((k >> 12) & 0x3F)))
+                out.append(UInt8(truncatingIfNeeded: 0x80 | ((k >> 6) & 0x3F))); out.append(UInt8(truncatingIfNeeded: 0x80 | (k & 0x3F)))
+            }
+            return true
+        }
+        return complete ? String(decoding: out, as: UTF8.self) : titleKeyScalars(title)
+    }
+
+    static let keyDrop: UInt32 = 0xFFFF_FFFF
+    static let keySlow: UInt32 = 0xFFFF_FFFE
+
+    /// What `titleKeyScalars` makes of one scalar on its own: its folded form, `keyDrop`, or
+    /// `keySlow` when the scalar's fate depends on its neighbours (NFC could change the
+    /// text) or it folds to several scalars. Without NFC, `clean` and `fold` work scalar by
+    /// scalar, and whatever `clean` turns into a space the key drops anyway.
+    static func keyScalar(_ v: UInt32) -> UInt32 {
+        guard let u = Unicode.Scalar(v) else { return keyDrop }
+        if v >= 0x300 && mayNeedNFC(v) { return keySlow }
+        if v < 0x80 {
+            if v <= 0x20 || v == 0x7F { return keyDrop }
+        } else if !CJK.isHan(v) {
+            if isInvisible(v) || isNonASCIIWhiteSpace(v) || v < 0xA0 { return keyDrop }
+        }
+        var w = u
+        if (0xFF10...0xFF19).contains(v) || (0xFF21...0xFF3A).contains(v) || (0xFF41...0xFF5A).contains(v) {
+            w = Unicode.Scalar(v - 0xFEE0)!
+        }
+        guard let f = TextFolding.foldedSingle(w) else { return keySlow }
+        let fv = f.value
+        if fv < 0x80 {
+            return (fv >= 0x30 && fv <= 0x39) || (fv >= 0x61 && fv <= 0x7A) || (fv >= 0x41 && fv <= 0x5A) ? fv : keyDrop
+        }
+        if CJK.isHan(fv) { return fv }
+        switch f.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark:
+            return fv
+        default:
+            return keyDrop
+        }
+    }
+
+    /// `keyScalar` for the Basic Multilingual Plane, computed once.
+    static let keyTable: [UInt32] = (0..<UInt32(0x10000)).map(keyScalar)
+
+    /// `titleKey` scalar by scalar: the reference, and the path for text NFC could change.
+    static func titleKeyScalars(_ title: String) -> String {
         var out = UTF8Builder(capacity: title.utf8.count)
         for u in TextFolding.fold(clean(title)).unicodeScalars {
             let v = u.value

@@ -49,30 +49,14 @@ public struct ItemNormalizer: Sendable {
         let summary = raw.summary.flatMap(Self.paragraphs)
         let content = raw.content.flatMap(Self.paragraphs)
         let declared = raw.language ?? info.language ?? feedSource.language
-        var sample = titleRaw
-        if let body = summary ?? content { sample += "\n" + Self.leadingCharacters(body, 400) }
         let declaredTag = declared.map(Self.canonicalLanguage)
-        // A Chinese headline makes a Chinese item whatever language its summary is in (the
-        // seed carries an English abstract under a Chinese headline); a Chinese body then only
-        // helps tell Traditional from Simplified. Otherwise headline and body decide together.
-        let sampleLang = LanguageDetector.detect(sample, hint: declared)
-        let titleLang: String?
-        if titleRaw.unicodeScalars.lazy.filter({ CJK.isHan($0.value) }).prefix(2).count == 2 {
-            titleLang = LanguageDetector.detect(titleRaw, hint: declared)
-        } else {
-            titleLang = nil
-        }
-        let lang: String?
-        if let t = titleLang, t.hasPrefix("zh") {
-            lang = sampleLang?.hasPrefix("zh") == true ? sampleLang : t
-        } else {
-            lang = sampleLang ?? declaredTag
-        }
+        let (lang, titleHan) = Self.itemLanguage(title: titleRaw, body: summary ?? content, declared: declared,
+                                                 declaredTag: declaredTag)
         let chinese = lang?.hasPrefix("zh") == true || declaredTag?.hasPrefix("zh") == true
 
         // Headline: the Chinese punctuation rule needs Han characters on both sides anyway,
         // so a Chinese item with Han in its headline is enough to apply it.
-        let titleIsChinese = lang?.hasPrefix("zh") == true && titleRaw.unicodeScalars.contains(where: { CJK.isHan($0.value) })
+        let titleIsChinese = lang?.hasPrefix("zh") == true && titleHan > 0
         let headline = headlines.normalize(titleRaw, chinese: titleIsChinese)
 
         // Outlet behind the feed, for its zone and as a source fallback.
@@ -123,14 +107,14 @@ public struct ItemNormalizer: Sendable {
         let guid = raw.guid.map(trimWhitespace)
         let titleKey = HeadlineNormalizer.titleKey(headline.title)
 
-        var h = FNV1a64()
+        var h = ItemIDHash()
         h.add(feedSource.id)
         if let g = guid, !g.isEmpty {
-            h.add("guid:" + g)
+            h.add("guid:", g)
         } else if let u = url, !u.isEmpty {
-            h.add("url:" + u)
+            h.add("url:", u)
         } else {
-            h.add("title:" + titleKey)
+            h.add("title:", titleKey)
             h.add(published.map { RFC3339.utc($0.instant) } ?? raw.published ?? "")
         }
 
@@ -155,6 +139,18 @@ public struct ItemNormalizer: Sendable {
     private func outlet(of context: FeedContext) -> NewsSource? {
         guard let registry else { return nil }
         if let id = context.source.sourceID { return registry.source(id: id) }
+        // Items come feed by feed: the previous item's answer is nearly always this one's.
+        let link = context.info.link, finalURL = context.finalURL
+        if let last = outlets.last.withLock({ $0 }), last.feedID == context.source.id, last.link == link,
+           last.finalURL == finalURL {
+            return last.outlet
+        }
+        let found = outletUncached(of: context, registry: registry)
+        outlets.last.withLock { $0 = LastOutlet(feedID: context.source.id, link: link, finalURL: finalURL, outlet: found) }
+        return found
+    }
+
+    private func outletUncached(of context: FeedContext, registry: SourceRegistry) -> NewsSource? {
         let key = context.source.id + "\u{1}" + (context.info.link ?? "") + "\u{1}" + context.finalURL
         if let hit = outlets.cache.withLock({ $0[key] }) { return hit }
         let found = [context.info.link, context.finalURL, context.requestedURL].lazy.compactMap { $0 }
@@ -169,6 +165,13 @@ public struct ItemNormalizer: Sendable {
     /// The source a feed title names (an outlet, else the title itself). Depends on the title
     /// alone, and every item of a feed without a better source asks.
     private func feedTitleSource(_ title: String) -> SourceRef {
+        if let last = outlets.lastTitle.withLock({ $0 }), last.title == title { return last.source }
+        let found = feedTitleSourceUncached(title)
+        outlets.lastTitle.withLock { $0 = (title, found) }
+        return found
+    }
+
+    private func feedTitleSourceUncached(_ title: String) -> SourceRef {
         if let hit = outlets.titles.withLock({ $0[title] }) { return hit }
         let t = HeadlineNormalizer.clean(title)
         let found: SourceRef
@@ -205,6 +208,61 @@ public struct ItemNormalizer: Sendable {
         return text[...]
     }
 
+    /// The item's language, and how many Han characters its headline holds (0, 1, or 2 for
+    /// two or more).
+    ///
+    /// A Chinese headline makes a Chinese item whatever language its summary is in (the
+    /// seed carries an English abstract under a Chinese headline); a Chinese body then only
+    /// helps tell Traditional from Simplified. Otherwise headline and body decide together,
+    /// over the headline, a line break and the body's first 400 characters.
+    static func itemLanguage(title: String, body: String?, declared: String?, declaredTag: String?) -> (String?, Int) {
+        // One pass reads the headline and then the body's sample; the tally after the
+        // headline is the headline's own.
+        var tally = LanguageDetector.Tally()
+        let titleComplete = tally.add(contentsOf: title)
+        let titleTally = tally
+        if titleComplete, let body, tally.add(0x0A) {
+            tally.addLeadingCharacters(of: body, 400)
+        }
+        let titleHan = titleComplete ? min(titleTally.hanCount, 2)
+            : title.unicodeScalars.lazy.filter({ CJK.isHan($0.value) }).prefix(2).count
+        let sampleLang = tally.language(hint: declared)
+        let titleLang: String? = titleHan >= 2 ? titleTally.language(hint: declared) : nil
+        if let t = titleLang, t.hasPrefix("zh") {
+            return (sampleLang?.hasPrefix("zh") == true ? sampleLang : t, titleHan)
+        }
+        return (sampleLang ?? declaredTag, titleHan)
+    }
+
+    /// Calls `body` with each scalar of `text` until it returns false; true when every
+    /// scalar was taken.
+    @inline(__always)
+    static func scalars(of text: String, _ body: (UInt32) -> Bool) -> Bool {
+        var text = text
+        return text.withUTF8 { buf in
+            guard let p = buf.baseAddress else { return true }
+            let n = buf.count
+            var i = 0
+            while i < n {
+                let b = p[i]
+                let v: UInt32
+                if b < 0x80 {
+                    v = UInt32(b); i += 1
+                } else if b < 0xE0 {
+                    v = (UInt32(b & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F); i += 2
+                } else if b < 0xF0 {
+                    v = (UInt32(b & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F); i += 3
+                } else {
+                    v = (UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
+                        | UInt32(p[i + 3] & 0x3F)
+                    i += 4
+                }
+                if !body(v) { return false }
+            }
+            return true
+        }
+    }
+
     /// RSS: a guid is the item's link unless `isPermaLink="false"`.
     private func permalinkGuid(_ raw: RawItem) -> String? {
         guard raw.guidIsPermaLink != false, let g = raw.guid,
@@ -218,6 +276,12 @@ public struct ItemNormalizer: Sendable {
     /// line; nil when nothing visible remains. Width is left as published (the full-width
     /// fold is a headline rule).
     public static func paragraphs(_ text: String) -> String? {
+        let t = TextCollapse.collapse(text, .paragraphs) ?? ""
+        return t.isEmpty ? nil : t
+    }
+
+    /// `paragraphs` scalar by scalar: the reference the byte version must equal.
+    static func paragraphsScalars(_ text: String) -> String? {
         var out = UTF8Builder(capacity: text.utf8.count)
         var pendingSpace = false, pendingBreak = false
         for u in text.unicodeScalars {
@@ -250,7 +314,7 @@ public struct ItemNormalizer: Sendable {
     /// `jane@example.com (Jane Doe)` and `Jane Doe <jane@example.com>` are Jane Doe.
     static func personName(_ s: String) -> String? {
         var t = collapse(s)
-        guard t.contains("@") else { return t.isEmpty ? nil : t }
+        guard t.utf8.contains(0x40) else { return t.isEmpty ? nil : t }
         if let open = t.firstIndex(of: "("), let close = t.lastIndex(of: ")"), open < close, t[..<open].contains("@") {
             t = String(t[t.index(after: open)..<close])
         } else if let open = t.firstIndex(of: "<"), t.hasSuffix(">"), t[open...].contains("@") {
@@ -261,6 +325,15 @@ public struct ItemNormalizer: Sendable {
     }
 
     static func dedupe(_ xs: [String]) -> [String] {
+        // Most items carry one author and a few categories: compare pairwise, no Set.
+        if xs.count < 2 { return xs }
+        if xs.count <= 8 {
+            var clash = false
+            outer: for i in 1..<xs.count {
+                for j in 0..<i where xs[j] == xs[i] { clash = true; break outer }
+            }
+            if !clash { return xs }
+        }
         var seen = Set<String>()
         return xs.filter { seen.insert($0).inserted }
     }
@@ -292,7 +365,18 @@ public struct ItemNormalizer: Sendable {
     }
 }
 
+/// The feed whose outlet was looked up last.
+struct LastOutlet: Sendable {
+    var feedID: String
+    var link: String?
+    var finalURL: String
+    var outlet: NewsSource?
+}
+
 final class OutletCache: Sendable {
+    let last = Mutex<LastOutlet?>(nil)
+    /// The feed title asked about last, and its source.
+    let lastTitle = Mutex<(title: String, source: SourceRef)?>(nil)
     let cache = Mutex<[String: NewsSource?]>([:])
     /// Feed title → the source it names.
     let titles = Mutex<[String: SourceRef]>([:])
@@ -431,9 +515,20 @@ struct TrackingParameters: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The first `?` Character, found on the bytes: a `?` byte between ASCII bytes is a
+    /// Character of its own (only non-ASCII scalars can join it into a larger one).
+    @inline(__always)
+    func queryStart(_ url: String) -> String.Index? {
+        let u = url.utf8
+        guard let q = u.firstIndex(of: 0x3F) else { return nil }
+        let next = u.index(after: q)
+        if (q == u.startIndex || u[u.index(before: q)] < 0x80) && (next == u.endIndex || u[next] < 0x80) { return q }
+        return url.firstIndex(of: "?")
+    }
+
     /// The URL without tracking parameters; everything else byte for byte as given.
     func strip(_ url: String) -> String {
-        guard let q = url.firstIndex(of: "?") else { return url }
+        guard let q = queryStart(url) else { return url }
         if keepsWhole(url, queryStart: q) { return url }
         if let s = stripASCIIQuery(url, queryStart: q) { return s }
         let hashIndex = url[q...].firstIndex(of: "#") ?? url.endIndex
@@ -447,5 +542,42 @@ struct TrackingParameters: Sendable {
         if !kept.isEmpty { out += "?" + kept.joined(separator: "&") }
         out += url[hashIndex...]
         return out
+    }
+}
+
+/// `IngestCore.FNV1a64` over the same fields, without building `"guid:" + guid` first and
+/// with the hex digits written directly (`String(_:radix:)` and padding showed up per item).
+struct ItemIDHash {
+    private var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always) private mutating func bytes(_ s: StaticString) {
+        s.withUTF8Buffer { for b in $0 { value ^= UInt64(b); value &*= 0x0000_0100_0000_01B3 } }
+    }
+
+    @inline(__always) private mutating func bytes(_ s: String) {
+        var s = s
+        s.withUTF8 { for b in $0 { value ^= UInt64(b); value &*= 0x0000_0100_0000_01B3 } }
+    }
+
+    @inline(__always) private mutating func separator() {
+        value ^= 0xFF
+        value &*= 0x0000_0100_0000_01B3
+    }
+
+    /// One field, as `FNV1a64.add(s)`.
+    mutating func add(_ s: String) { bytes(s); separator() }
+
+    /// One field made of a fixed prefix and a string, as `FNV1a64.add(prefix + s)`.
+    mutating func add(_ prefix: StaticString, _ s: String) { bytes(prefix); bytes(s); separator() }
+
+    /// 16 lower-case hex digits, as `FNV1a64.hex`.
+    var hex: String {
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 16) { buf in
+            digits.withUTF8Buffer { d in
+                for i in 0..<16 { buf[i] = d[Int((value >> UInt64(60 - 4 * i)) & 0xF)] }
+            }
+            return 16
+        }
     }
 }

@@ -1,0 +1,142 @@
+import NewsText
+
+/// The white-space rules of `paragraphs`, `cleanLine` and `clean`, run over UTF-8 bytes.
+///
+/// Every item passes its summary, content, headline, names and categories through these
+/// rules, and almost all of that text is already clean: walking it scalar by scalar into a
+/// new `String` cost more than the rest of normalization. Here verbatim stretches are
+/// copied in one go, and text that needs no change comes back as the same `String`
+/// (no allocation). The rules are exactly those of the scalar versions kept beside them
+/// (`HeadlineNormalizer.cleanScalars` and friends), which the tests compare against.
+enum TextCollapse {
+    enum Mode {
+        /// Line breaks (LF, CR, VT, FF, U+2028, U+2029) kept as one `\n` between paragraphs.
+        case paragraphs
+        /// Every run of white space one space.
+        case line
+        /// `line` plus full-width ASCII letters and digits folded to half-width; gives up
+        /// (nil) when NFC could change the text (`HeadlineNormalizer.needsNFC`).
+        case headline
+    }
+
+    /// The collapsed text; `nil` only in `.headline` mode when the caller must take the NFC
+    /// path. May be empty.
+    @inline(__always)
+    static func collapse(_ text: String, _ mode: Mode) -> String? {
+        var bytes = text
+        return bytes.withUTF8 { collapse(text, $0, mode) }
+    }
+
+    // The original is passed along so that unchanged text is returned without a copy.
+    private static func collapse(_ original: String, _ buf: UnsafeBufferPointer<UInt8>, _ mode: Mode) -> String? {
+        guard let p = buf.baseAddress, !buf.isEmpty else { return original }
+        let n = buf.count
+        var out: [UInt8] = []
+        var copying = false  // whether `out` is in use (the text changed)
+        var runStart = 0  // start of the verbatim stretch not yet copied
+        var gapStart = -1  // start of the current run of dropped scalars, -1 when none
+        var emitted = false
+        var pendingSpace = false, pendingBreak = false
+
+        @inline(__always) func flush(_ to: Int) {
+            if !copying {
+                copying = true
+                out.reserveCapacity(n)
+            }
+            if to > runStart { out.append(contentsOf: UnsafeBufferPointer(start: p + runStart, count: to - runStart)) }
+        }
+
+        /// Closes the gap before a kept scalar at `i`: the separator it stands for is either
+        /// exactly the bytes already there (nothing to do) or written out.
+        @inline(__always) func closeGap(_ i: Int) {
+            let sep: UInt8 = !emitted ? 0 : pendingBreak ? 0x0A : pendingSpace ? 0x20 : 0
+            if !(sep != 0 && i - gapStart == 1 && p[gapStart] == sep) {
+                flush(gapStart)
+                if sep != 0 { out.append(sep) }
+                runStart = i
+            }
+            gapStart = -1
+            pendingSpace = false
+            pendingBreak = false
+        }
+
+        var i = 0
+        while i < n {
+            let b = p[i]
+            if b < 0x80 {
+                if b <= 0x20 || b == 0x7F {
+                    if gapStart < 0 { gapStart = i }
+                    if mode == .paragraphs && (b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C) {
+                        pendingBreak = true
+                    } else {
+                        pendingSpace = true
+                    }
+                    i += 1
+                    continue
+                }
+                if gapStart >= 0 { closeGap(i) }
+                emitted = true
+                i += 1
+                // The rest of a word: printable ASCII needs nothing but skipping.
+                while i < n && p[i] > 0x20 && p[i] < 0x7F { i += 1 }
+                continue
+            }
+            // Han in the Unified Ideographs block (lead bytes E4–E9: U+4000–U+9FFF) is never
+            // white space, invisible, width-folded or changed by NFC.
+            if b >= 0xE4 && b <= 0xE9 {
+                if gapStart >= 0 { closeGap(i) }
+                emitted = true
+                i += 3
+                while i < n && p[i] >= 0xE4 && p[i] <= 0xE9 { i += 3 }
+                continue
+            }
+            let len: Int
+            let v: UInt32
+            if b < 0xE0 {
+                len = 2
+                v = (UInt32(b & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F)
+            } else if b < 0xF0 {
+                len = 3
+                v = (UInt32(b & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F)
+            } else {
+                len = 4
+                v = (UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
+                    | UInt32(p[i + 3] & 0x3F)
+            }
+            if mode == .headline && v >= 0x300 && HeadlineNormalizer.mayNeedNFC(v) { return nil }
+            if mode == .paragraphs && (v == 0x2028 || v == 0x2029) {
+                if gapStart < 0 { gapStart = i }
+                pendingBreak = true
+                i += len
+                continue
+            }
+            if HeadlineNormalizer.isInvisible(v) {
+                if gapStart < 0 { gapStart = i }
+                i += len
+                continue
+            }
+            if v < 0xA0 || isNonASCIIWhiteSpace(v) {
+                if gapStart < 0 { gapStart = i }
+                pendingSpace = true
+                i += len
+                continue
+            }
+            if gapStart >= 0 { closeGap(i) }
+            emitted = true
+            if mode == .headline && v >= 0xFF10 && v <= 0xFF5A
+                && (v <= 0xFF19 || (v >= 0xFF21 && v <= 0xFF3A) || v >= 0xFF41) {
+                flush(i)
+                out.append(UInt8(truncatingIfNeeded: v - 0xFEE0))
+                runStart = i + len
+            }
+            i += len
+        }
+        let end = gapStart >= 0 ? gapStart : n
+        if !copying {
+            if runStart == 0 && end == n { return original }
+            return String(decoding: UnsafeBufferPointer(start: p + runStart, count: end - runStart), as: UTF8.self)
+        }
+        flush(end)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
