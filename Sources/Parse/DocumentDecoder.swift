@@ -367,6 +367,16 @@ extension StringProtocol {
     var trimmed: String { strip(" \t\r\n") }
 
     func strip(_ set: String) -> String {
+        // Almost every value arrives already trimmed. A character of `set` starts and ends
+        // with bytes of `set.utf8`, so when neither end byte is one, nothing can be stripped
+        // and the per-character work below (grapheme breaking, a Set) is skipped.
+        let whole = Substring(self)
+        guard let head = whole.utf8.first, let tail = whole.utf8.last else { return "" }
+        let setBytes = set.utf8
+        if !setBytes.contains(head) && !setBytes.contains(tail) {
+            if let string = self as? String { return string }
+            return String(whole)
+        }
         let chars = Set(set)
         var s = Substring(self)
         while let f = s.first, chars.contains(f) { s = s.dropFirst() }
