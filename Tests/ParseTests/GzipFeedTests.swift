@@ -26,7 +26,7 @@ private func gzip(_ bytes: [UInt8], arguments: [String] = ["-c", "-n"]) throws -
 private let sampleFeed = """
     <?xml version="1.0" encoding="UTF-8"?>
     <rss version="2.0"><channel><title>压缩的频道</title><link>https://example.org/</link>
-    <item><title>开源芯片 &amp; decoupling</title><link>/a/1</link><guid>a-1</guid>
+    <item><title>开源芯片 &amp; decoupling</title><link>a/1</link><guid>a-1</guid>
     <description>&lt;p&gt;First&lt;/p&gt;&lt;p&gt;Second&lt;/p&gt;</description></item>
     <item><title>Second item</title><link>https://example.org/a/2</link></item>
     </channel></rss>
