@@ -47,7 +47,7 @@ let package = Package(
 
         // MARK: Stages
         .target(name: "Fetch", dependencies: ["IngestCore", "CCurl", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Parse", dependencies: ["IngestCore", "NewsText", "CLibXML"]),
+        .target(name: "Parse", dependencies: ["IngestCore", "NewsText", "CLibXML", "CZlib"]),
         .target(name: "Normalize", dependencies: ["IngestCore", "NewsText"]),
         .target(name: "Tag", dependencies: ["IngestCore", "NewsText", "Yams"]),
         .target(name: "Emit", dependencies: ["IngestCore", "CZlib"]),

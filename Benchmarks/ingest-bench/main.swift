@@ -70,6 +70,8 @@ case "generate":
         FileHandle.standardError.write(Data("ingest-bench generate: \(error)\n".utf8))
         exit(1)
     }
+case "dump":
+    runParseDump(directory)
 case "parse":
     do {
         try runParseBenchmark(directory: directory, args: args)

@@ -118,6 +118,19 @@ int ingest_utf8_check(const uint8_t *s, size_t n, int *has_non_ascii) {
         unsigned char c = s[i];
         if (c < 0x80) { i++; continue; }
         non_ascii = 1;
+        /* Runs of three-byte characters (all of CJK) checked without the general loop:
+         * E1..EC and EE..EF take any continuation bytes; E0 needs A0.., ED stays below A0
+         * (no surrogates). */
+        while (i + 3 <= n && (c & 0xF0) == 0xE0) {
+            unsigned char d1 = s[i + 1], d2 = s[i + 2];
+            if ((d1 & 0xC0) != 0x80 || (d2 & 0xC0) != 0x80) { *has_non_ascii = 1; return 0; }
+            if ((c == 0xE0 && d1 < 0xA0) || (c == 0xED && d1 >= 0xA0)) { *has_non_ascii = 1; return 0; }
+            i += 3;
+            if (i >= n) break;
+            c = s[i];
+        }
+        if (i >= n) break;
+        if (c < 0x80) { i++; continue; }
         size_t need;
         uint32_t cp, min;
         if ((c & 0xE0) == 0xC0) { need = 1; cp = c & 0x1F; min = 0x80; }

@@ -760,6 +760,9 @@ static void finish_document(feed_state *st) {
     if (st->capturing) finish_capture(st);
     if (st->item_depth) finish_item(st);
     deliver(st, &st->channel, 1, st->channel_lang);
+    /* The caller reads the messages as a C string: terminate them (without counting). */
+    if (st->messages.data && tb_reserve(&st->messages, 1)) st->messages.data[st->messages.len] = 0;
+    else if (st->messages.data) { free(st->messages.data); st->messages.data = NULL; }
     st->result->messages = st->messages.data;
     st->messages.data = NULL;
     if (st->saw_rss090 && st->result->root == INGEST_ROOT_RDF) strcpy(st->result->version, "0.90");

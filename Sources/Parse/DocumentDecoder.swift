@@ -259,8 +259,57 @@ public enum DocumentDecoder {
         while i < b.count && i < 64 && (b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D) { i += 1 }
         guard b.count >= i + 5, b[i] == 0x3C, b[i + 1] == 0x3F, b[i + 2] | 0x20 == 0x78, b[i + 3] | 0x20 == 0x6D, b[i + 4] | 0x20 == 0x6C else { return nil }
         guard let end = findBytes(Array("?>".utf8), in: b, from: i, limit: i + 512) else { return nil }
-        let decl = String(decoding: b[i..<end], as: UTF8.self)
+        let declBytes = b[i..<end]
+        if declBytes.allSatisfy({ $0 < 0x80 }) { return asciiAttributeValue(named: Array("encoding".utf8), in: declBytes) }
+        let decl = String(decoding: declBytes, as: UTF8.self)
         return attributeValue(named: "encoding", in: decl)
+    }
+
+    /// `attributeValue(named:in:)` for an all-ASCII declaration, on its bytes: the same
+    /// rules (a name not preceded by a letter or `-`, white space around `=`, quoted or
+    /// bare value), without building, lower-casing and searching a String per document.
+    private static func asciiAttributeValue(named name: [UInt8], in text: ArraySlice<UInt8>) -> String? {
+        func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+        let start = text.startIndex, end = text.endIndex
+        var search = start
+        while search + name.count <= end {
+            var r = search
+            var found = false
+            while r + name.count <= end {
+                var k = 0
+                while k < name.count && lower(text[r + k]) == name[k] { k += 1 }
+                if k == name.count { found = true; break }
+                r += 1
+            }
+            guard found else { return nil }
+            search = r + name.count
+            if r > start {
+                let before = lower(text[r - 1])
+                if (before >= 0x61 && before <= 0x7A) || before == 0x2D { continue }
+            }
+            var i = search
+            while i < end && isSpace(text[i]) { i += 1 }
+            guard i < end, text[i] == 0x3D else { continue }
+            i += 1
+            while i < end && isSpace(text[i]) { i += 1 }
+            guard i < end else { return nil }
+            let quote = text[i]
+            if quote == 0x22 || quote == 0x27 {
+                let valueStart = i + 1
+                var valueEnd = valueStart
+                while valueEnd < end && text[valueEnd] != quote { valueEnd += 1 }
+                return String(decoding: text[valueStart..<valueEnd], as: UTF8.self).trimmed
+            }
+            var valueEnd = i
+            while valueEnd < end {
+                let c = text[valueEnd]
+                if isSpace(c) || c == 0x3B || c == 0x3E || c == 0x2F || c == 0x3F || c == 0x22 || c == 0x27 { break }
+                valueEnd += 1
+            }
+            return String(decoding: text[i..<valueEnd], as: UTF8.self).trimmed
+        }
+        return nil
     }
 
     /// `<meta charset>` or `<meta http-equiv="Content-Type" content="…; charset=…">` in the
@@ -367,6 +416,16 @@ extension StringProtocol {
     var trimmed: String { strip(" \t\r\n") }
 
     func strip(_ set: String) -> String {
+        // Almost every value arrives already trimmed. A character of `set` starts and ends
+        // with bytes of `set.utf8`, so when neither end byte is one, nothing can be stripped
+        // and the per-character work below (grapheme breaking, a Set) is skipped.
+        let whole = Substring(self)
+        guard let head = whole.utf8.first, let tail = whole.utf8.last else { return "" }
+        let setBytes = set.utf8
+        if !setBytes.contains(head) && !setBytes.contains(tail) {
+            if let string = self as? String { return string }
+            return String(whole)
+        }
         let chars = Set(set)
         var s = Substring(self)
         while let f = s.first, chars.contains(f) { s = s.dropFirst() }

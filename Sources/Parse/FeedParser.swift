@@ -14,10 +14,15 @@ public struct ParseLimits: Sendable, Hashable {
     public var maxEntityExpansionBytes: Int
     /// Well-formedness errors after which recovery gives up on the rest of the document.
     public var maxErrors: Int
+    /// Cap on a gzip-compressed body once inflated (a `.xml.gz` file, or gzip served
+    /// without `Content-Encoding`). The default is Fetch's default size cap, so that a
+    /// gzip bomb stops where an oversized download would; callers that change the fetch
+    /// cap should pass the same value here.
+    public var maxDecompressedBytes: Int
 
     public init(
         maxDocumentBytes: Int = 64 << 20, maxDepth: Int = 256, maxFieldBytes: Int = 1 << 20, maxItems: Int = 20_000,
-        maxEntityExpansionBytes: Int = 1 << 20, maxErrors: Int = 2_000
+        maxEntityExpansionBytes: Int = 1 << 20, maxErrors: Int = 2_000, maxDecompressedBytes: Int = 20 * 1024 * 1024
     ) {
         self.maxDocumentBytes = maxDocumentBytes
         self.maxDepth = maxDepth
@@ -25,6 +30,7 @@ public struct ParseLimits: Sendable, Hashable {
         self.maxItems = maxItems
         self.maxEntityExpansionBytes = maxEntityExpansionBytes
         self.maxErrors = maxErrors
+        self.maxDecompressedBytes = maxDecompressedBytes
     }
 }
 
@@ -41,6 +47,35 @@ public struct FeedParser: Sendable {
     }
 
     public func parse(_ document: FetchedDocument) throws(SourceFailure) -> ParsedFeed {
+        try parse(document, insideGzip: false)
+    }
+
+    /// The feed inside a gzip-compressed body, inflated under `maxDecompressedBytes`.
+    /// One layer only: gzip inside gzip is not a feed anyone publishes.
+    private func parseGzipped(_ document: FetchedDocument) throws(SourceFailure) -> ParsedFeed {
+        let source = document.source.location
+        let inflated: [UInt8]
+        do {
+            inflated = try GzipBody.inflate(document.body, cap: limits.maxDecompressedBytes)
+        } catch {
+            switch error {
+            case .tooLarge(let cap):
+                throw SourceFailure(
+                    source: source, stage: .parse, kind: .tooLarge,
+                    reason: "gzip-compressed body inflates to more than the \(cap)-byte cap (\(document.body.count) bytes compressed)",
+                    httpStatus: document.httpStatus)
+            case .corrupt(let why):
+                throw SourceFailure(
+                    source: source, stage: .parse, kind: .notAFeed,
+                    reason: "gzip-compressed data that cannot be decompressed (\(why)): not a feed", httpStatus: document.httpStatus)
+            }
+        }
+        var plain = document
+        plain.body = inflated
+        return try parse(plain, insideGzip: true)
+    }
+
+    private func parse(_ document: FetchedDocument, insideGzip: Bool) throws(SourceFailure) -> ParsedFeed {
         let source = document.source.location
         func notAFeed(_ reason: String) -> SourceFailure {
             SourceFailure(source: source, stage: .parse, kind: .notAFeed, reason: reason, httpStatus: document.httpStatus)
@@ -53,6 +88,9 @@ public struct FeedParser: Sendable {
         }
         guard body.contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
             throw notAFeed("empty body: not a feed")
+        }
+        if GzipBody.isGzip(body) && !insideGzip {
+            return try parseGzipped(document)
         }
         if let binary = Self.binaryKind(body) {
             throw notAFeed("the body is \(binary), not a feed")
@@ -298,51 +336,53 @@ struct FieldView {
     let fields: UnsafePointer<ingest_field>?
     let count: Int
 
-    /// One field; its attributes are read straight from the C record, which lives for
-    /// the duration of the callback that this view is confined to.
+    /// One field, read in place from the C record, which lives for the duration of the
+    /// callback that this view is confined to (nothing is copied until a value is asked for).
     struct Field {
-        let code: Int32
-        let ns: Int32
-        let truncated: Bool
-        private let raw: ingest_field
+        private let raw: UnsafePointer<ingest_field>
 
-        init(_ f: ingest_field) {
-            raw = f
-            code = f.code
-            ns = f.ns
-            truncated = f.truncated != 0
-        }
+        init(_ raw: UnsafePointer<ingest_field>) { self.raw = raw }
+
+        var code: Int32 { raw.pointee.code }
+        var ns: Int32 { raw.pointee.ns }
+        var truncated: Bool { raw.pointee.truncated != 0 }
 
         /// Made on demand: most records carry fields nobody reads.
         var text: String {
-            raw.text_len == 0 ? "" : raw.text.withMemoryRebound(to: UInt8.self, capacity: raw.text_len) {
-                String(decoding: UnsafeBufferPointer(start: $0, count: raw.text_len), as: UTF8.self)
+            let n = raw.pointee.text_len
+            guard n > 0, let t = raw.pointee.text else { return "" }
+            return t.withMemoryRebound(to: UInt8.self, capacity: n) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self)
             }
         }
 
-        var isEmpty: Bool { raw.text_len == 0 }
+        var isEmpty: Bool { raw.pointee.text_len == 0 }
 
-        func attr(_ name: String) -> String? {
-            let count = Int(raw.nattrs)
+        private static let namesOffset = MemoryLayout<ingest_field>.offset(of: \ingest_field.attr_names)!
+        private static let valuesOffset = MemoryLayout<ingest_field>.offset(of: \ingest_field.attr_values)!
+
+        private func attrValue(_ name: String) -> UnsafePointer<CChar>? {
+            let count = Int(raw.pointee.nattrs)
             guard count > 0 else { return nil }
-            return withUnsafeBytes(of: raw.attr_names) { np in
-                withUnsafeBytes(of: raw.attr_values) { vp in
-                    let names = np.bindMemory(to: UnsafePointer<CChar>?.self)
-                    let values = vp.bindMemory(to: UnsafePointer<CChar>?.self)
-                    for k in 0..<count {
-                        guard let n = names[k], let v = values[k] else { continue }
-                        if strcmp(n, name) == 0 { return String(cString: v) }
-                    }
-                    return nil
-                }
+            let base = UnsafeRawPointer(raw)
+            let names = (base + Self.namesOffset).assumingMemoryBound(to: UnsafePointer<CChar>?.self)
+            let values = (base + Self.valuesOffset).assumingMemoryBound(to: UnsafePointer<CChar>?.self)
+            for k in 0..<min(count, Int(INGEST_MAX_ATTRS)) {
+                guard let n = names[k], let v = values[k] else { continue }
+                if strcmp(n, name) == 0 { return v }
             }
+            return nil
         }
+
+        func attr(_ name: String) -> String? { attrValue(name).map { String(cString: $0) } }
+
+        func hasAttr(_ name: String) -> Bool { attrValue(name) != nil }
 
         var nonEmpty: String? { isEmpty ? nil : text }
     }
 
     var all: [Field] {
         guard let fields else { return [] }
-        return (0..<count).map { Field(fields[$0]) }
+        return (0..<count).map { Field(fields + $0) }
     }
 }

@@ -4,23 +4,50 @@ import IngestCore
 /// Turns one record of C fields into a `RawItem` or `FeedInfo`, applying each format's
 /// priorities (content:encoded beside description, Atom link relations, author forms).
 enum ItemAssembler {
+    // Field codes in priority order; static so that looking a field up allocates nothing.
+    private static let titleCodes = [Int32(INGEST_F_TITLE), Int32(INGEST_F_DC_TITLE), Int32(INGEST_F_MEDIA_TITLE)]
+    private static let summaryCodes = [
+        Int32(INGEST_F_DESCRIPTION), Int32(INGEST_F_SUMMARY), Int32(INGEST_F_DC_DESCRIPTION),
+        Int32(INGEST_F_ITUNES_SUMMARY), Int32(INGEST_F_MEDIA_DESCRIPTION), Int32(INGEST_F_ITUNES_SUBTITLE),
+    ]
+    private static let publishedCodes = [
+        Int32(INGEST_F_PUBDATE), Int32(INGEST_F_PUBLISHED), Int32(INGEST_F_DC_DATE), Int32(INGEST_F_ISSUED),
+        Int32(INGEST_F_DCTERMS_ISSUED), Int32(INGEST_F_CREATED), Int32(INGEST_F_DCTERMS_CREATED),
+    ]
+    private static let updatedCodes = [Int32(INGEST_F_UPDATED), Int32(INGEST_F_MODIFIED), Int32(INGEST_F_DCTERMS_MODIFIED)]
+    private static let idCodes = [Int32(INGEST_F_ID), Int32(INGEST_F_RDF_ABOUT)]
+    private static let languageCodes = [Int32(INGEST_F_DC_LANGUAGE), Int32(INGEST_F_LANGUAGE)]
+
     static func item(_ view: FieldView, language: String?) -> RawItem {
         let fields = view.all
-        func first(_ codes: Int32...) -> String? {
-            for c in codes { if let f = fields.first(where: { $0.code == c && !$0.isEmpty }) { return f.text } }
+        // Per item, the first non-empty field of each code: one pass instead of one scan
+        // per lookup (items carry a dozen fields and are looked up about twenty times).
+        var firstNonEmpty = [Int16](repeating: -1, count: Int(INGEST_F_COUNT) + 1)
+        for (i, f) in fields.enumerated() where !f.isEmpty {
+            let c = Int(f.code)
+            if c >= 0 && c < firstNonEmpty.count && firstNonEmpty[c] < 0 { firstNonEmpty[c] = Int16(truncatingIfNeeded: i) }
+        }
+        func first(_ codes: [Int32]) -> String? {
+            for c in codes {
+                let i = firstNonEmpty[Int(c)]
+                if i >= 0 { return fields[Int(i)].text }
+            }
             return nil
         }
-        func all(_ c: Int32) -> [FieldView.Field] { fields.filter { $0.code == c } }
+        func first(_ code: Int32) -> String? {
+            let i = firstNonEmpty[Int(code)]
+            return i >= 0 ? fields[Int(i)].text : nil
+        }
 
         var item = RawItem()
-        item.title = first(Int32(INGEST_F_TITLE), Int32(INGEST_F_DC_TITLE), Int32(INGEST_F_MEDIA_TITLE))
+        item.title = first(Self.titleCodes)
 
         // Links: plain RSS <link> text first; Atom (or atom:link in RSS) by relation.
         var alternate: String?, related: String?, selfLink: String?, via: String?, other: String?
         var enclosures: [String] = []
         var replies: String?
         var alternateIsHTML = false
-        for f in all(Int32(INGEST_F_LINK)) {
+        for f in fields where f.code == Int32(INGEST_F_LINK) {
             if let href = f.attr("href") {
                 let rel = (f.attr("rel") ?? "alternate").lowercased()
                 let type = f.attr("type")?.lowercased() ?? ""
@@ -49,40 +76,41 @@ enum ItemAssembler {
             item.guid = g.nonEmpty
             if let p = g.attr("isPermaLink")?.lowercased() { item.guidIsPermaLink = p == "true" }
         }
-        if item.guid == nil { item.guid = first(Int32(INGEST_F_ID), Int32(INGEST_F_RDF_ABOUT)) }
+        if item.guid == nil { item.guid = first(Self.idCodes) }
         if item.link == nil, let g = item.guid, item.guidIsPermaLink != false,
            fields.contains(where: { $0.code == Int32(INGEST_F_GUID) }), g.hasPrefix("http://") || g.hasPrefix("https://") {
             item.link = g
         }
         if item.link == nil, let about = first(Int32(INGEST_F_RDF_ABOUT)), about.hasPrefix("http") { item.link = about }
 
-        item.summary = first(
-            Int32(INGEST_F_DESCRIPTION), Int32(INGEST_F_SUMMARY), Int32(INGEST_F_DC_DESCRIPTION),
-            Int32(INGEST_F_ITUNES_SUMMARY), Int32(INGEST_F_MEDIA_DESCRIPTION), Int32(INGEST_F_ITUNES_SUBTITLE))
-        let contentFields = fields.filter { $0.code == Int32(INGEST_F_CONTENT_ENCODED) || ($0.code == Int32(INGEST_F_CONTENT) && $0.attr("src") == nil) }
-        item.content = contentFields.first(where: { !$0.isEmpty })?.text
+        item.summary = first(Self.summaryCodes)
+        item.content = fields.first(where: {
+            !$0.isEmpty && ($0.code == Int32(INGEST_F_CONTENT_ENCODED) || ($0.code == Int32(INGEST_F_CONTENT) && !$0.hasAttr("src")))
+        })?.text
 
-        item.published = first(
-            Int32(INGEST_F_PUBDATE), Int32(INGEST_F_PUBLISHED), Int32(INGEST_F_DC_DATE), Int32(INGEST_F_ISSUED),
-            Int32(INGEST_F_DCTERMS_ISSUED), Int32(INGEST_F_CREATED), Int32(INGEST_F_DCTERMS_CREATED))
-        item.updated = first(Int32(INGEST_F_UPDATED), Int32(INGEST_F_MODIFIED), Int32(INGEST_F_DCTERMS_MODIFIED))
+        item.published = first(Self.publishedCodes)
+        item.updated = first(Self.updatedCodes)
 
         item.authors = authors(fields)
 
         var categories: [String] = []
+        func addCategory(_ c: String) {
+            let t = c.trimmed
+            if !t.isEmpty { categories.append(t) }
+        }
         for f in fields {
             switch f.code {
             case Int32(INGEST_F_CATEGORY):
                 // The term is the category; a label is only its display form.
-                if let c = (f.attr("term").flatMap { $0.isEmpty ? nil : $0 }) ?? f.attr("label") ?? f.nonEmpty { categories.append(c) }
+                if let c = (f.attr("term").flatMap { $0.isEmpty ? nil : $0 }) ?? f.attr("label") ?? f.nonEmpty { addCategory(c) }
             case Int32(INGEST_F_DC_SUBJECT):
-                if let c = f.nonEmpty { categories.append(c) }
+                if let c = f.nonEmpty { addCategory(c) }
             case Int32(INGEST_F_ITUNES_CATEGORY):
-                if let c = f.attr("text") ?? f.nonEmpty { categories.append(c) }
+                if let c = f.attr("text") ?? f.nonEmpty { addCategory(c) }
             default: break
             }
         }
-        item.categories = dedupe(categories.map { $0.trimmed }.filter { !$0.isEmpty })
+        item.categories = dedupe(categories)
 
         if let s = fields.first(where: { $0.code == Int32(INGEST_F_SOURCE) }) {
             item.sourceName = s.nonEmpty
@@ -90,7 +118,7 @@ enum ItemAssembler {
         }
         if item.sourceName == nil { item.sourceName = first(Int32(INGEST_F_SOURCE_TITLE)) }
 
-        item.language = language ?? first(Int32(INGEST_F_DC_LANGUAGE), Int32(INGEST_F_LANGUAGE))
+        item.language = language ?? first(Self.languageCodes)
 
         for f in fields {
             switch f.code {
@@ -116,6 +144,7 @@ enum ItemAssembler {
     static func authors(_ fields: [FieldView.Field]) -> [String] {
         var names: [String] = []
         var pendingEmail: String?
+        var hasFallback = false
         for f in fields {
             switch f.code {
             case Int32(INGEST_F_AUTHOR):
@@ -126,18 +155,27 @@ enum ItemAssembler {
                 if let a = f.nonEmpty { names.append(a) }
             case Int32(INGEST_F_AUTHOR_EMAIL):
                 pendingEmail = pendingEmail ?? f.nonEmpty
+            case Int32(INGEST_F_ITUNES_AUTHOR), Int32(INGEST_F_MEDIA_CREDIT), Int32(INGEST_F_CONTRIBUTOR_NAME):
+                hasFallback = true
             default: break
             }
         }
         if names.isEmpty, let e = pendingEmail { names.append(e) }
-        if names.isEmpty {
+        if names.isEmpty && hasFallback {
             names = fields.filter { $0.code == Int32(INGEST_F_ITUNES_AUTHOR) || $0.code == Int32(INGEST_F_MEDIA_CREDIT) }
                 .compactMap(\.nonEmpty)
+            if names.isEmpty {
+                names = fields.filter { $0.code == Int32(INGEST_F_CONTRIBUTOR_NAME) }.compactMap(\.nonEmpty)
+            }
         }
-        if names.isEmpty {
-            names = fields.filter { $0.code == Int32(INGEST_F_CONTRIBUTOR_NAME) }.compactMap(\.nonEmpty)
+        if names.isEmpty { return names }
+        var out: [String] = []
+        out.reserveCapacity(names.count)
+        for n in names {
+            let t = n.trimmed
+            if !t.isEmpty { out.append(t) }
         }
-        return dedupe(names.map { $0.trimmed }.filter { !$0.isEmpty })
+        return dedupe(out)
     }
 
     /// Atom person constructs (`<author><name>`) of a feed, which its entries inherit.
@@ -198,6 +236,15 @@ enum ItemAssembler {
     }
 
     static func dedupe(_ values: [String]) -> [String] {
+        // Items carry a handful of authors and categories: a linear check beats hashing.
+        // (`contains` and `Set` agree: both compare strings by canonical equivalence.)
+        if values.count < 2 { return values }
+        if values.count <= 16 {
+            var out: [String] = []
+            out.reserveCapacity(values.count)
+            for v in values where !out.contains(v) { out.append(v) }
+            return out
+        }
         var seen = Set<String>()
         return values.filter { seen.insert($0).inserted }
     }
