@@ -1,6 +1,7 @@
 import Foundation
 import CLibXML
 import IngestCore
+import NewsText
 
 /// Turns one news article page into one raw item: headline, canonical link, summary,
 /// main text, dates and bylines as printed. Meaning (UTC dates, the outlet in the
@@ -119,8 +120,12 @@ struct PageReading {
         let dates = chooseDates(byline: byline)
         item.published = dates.published
         item.updated = dates.updated
-        item.authors = chooseAuthors(byline: byline)
-        if item.authors.isEmpty { item.authors = chineseAuthors(byline: byline, content: body.blockIndices) }
+        // Printed credits name people; metadata often names the site. A writer credited in
+        // the text wins, then metadata that survives the site-name checks, then an editor.
+        let credits = chineseAuthors(headline: headline.blocks.max(), byline: byline, content: body.blockIndices)
+        item.authors = credits.writers
+        if item.authors.isEmpty { item.authors = credibleAuthors(chooseAuthors(byline: byline), byline: byline) }
+        if item.authors.isEmpty { item.authors = credits.fallback }
         item.sourceName = meta.first(["source", "og:site_name"]) ?? meta.ld.publisher
         if let image = meta.first(["og:image", "twitter:image"]) { item.imageURL = resolve(image) }
         if let section = meta.first(["article:section"]) { item.categories = [section] }
@@ -393,28 +398,121 @@ struct PageReading {
 
     // MARK: Authors
 
-    nonisolated(unsafe) private static let chineseCredit = try! NSRegularExpression(
-        pattern: #"(?:(?:^|[\s（(【\[])(?:作者|撰文|文)|(?:^|[\s（(【\[]|[\p{Han}]{1,4})记者)\s*[:：/／]?\s*([\p{Han}·]{2,4}(?:[ 、，,][\p{Han}·]{2,4}){0,4})(?=$|[\s）)】\]，。,]|发自|报道)"#)
-    nonisolated(unsafe) private static let postedBy = try! NSRegularExpression(pattern: #"^\s*([^\s:：]{2,20})\s*发表于"#)
-    nonisolated(unsafe) private static let bracketed = try! NSRegularExpression(pattern: #"\[\s*([\p{Han}]{2,4})\s*\]"#)
-
-    /// Chinese credits: `记者 张倩`, `文/黄宇`, `（记者 李楠）`, `ggjjzhzz 发表于 …`, `[ 黄宇 ]`.
-    func chineseAuthors(byline: Byline?, content: [Int]) -> [String] {
+    /// Chinese credits (`记者 张倩`, `文/黄宇`, `（记者 李楠）`, `ggjjzhzz 发表于 …`, `[ 黄宇 ]`,
+    /// `编辑：X`), read from where pages print them, nearest the headline first: the
+    /// byline, the lines between headline and text, the opening of the text (`…讯（记者X）`),
+    /// then its end and the lines after it (`（总台记者 张倩）`, `责任编辑：X`). A writer
+    /// anywhere beats an editor; an editor beats a person named as the source.
+    func chineseAuthors(headline: Int?, byline: Byline?, content: [Int]) -> (writers: [String], fallback: [String]) {
+        let blocks = page.blocks
         var lines: [String] = []
-        if let b = byline?.text { lines.append(b) }
-        let edges = Array(content.prefix(3)) + Array(content.suffix(3))
-        for i in edges where page.blocks[i].chars <= 400 { lines.append(page.text(of: page.blocks[i])) }
-        for line in lines {
-            let range = NSRange(line.startIndex..., in: line)
-            for regex in [Self.chineseCredit, Self.postedBy, Self.bracketed] {
-                guard let m = regex.firstMatch(in: line, range: range), m.numberOfRanges > 1,
-                      let r = Range(m.range(at: 1), in: line) else { continue }
-                let names = line[r].split(whereSeparator: { " 、，,".contains($0) }).map(String.init)
-                    .filter { !["编辑", "来源", "发表", "时间", "日期", "本报"].contains($0) }
-                if !names.isEmpty { return names }
+        func add(_ text: String, head: Int? = nil, tail: Int? = nil) {
+            for line in text.split(separator: "\n") {
+                var l = Substring(line)
+                if let head, l.count > head { l = l.prefix(head) }
+                if let tail, l.count > tail { l = l.suffix(tail) }
+                if l.count >= 2 { lines.append(String(l)) }
             }
         }
-        return []
+        if let b = byline { add(page.text(of: blocks[b.block]), head: 200) }
+        let contentStart = content.first ?? blocks.count
+        let contentEnd = content.last ?? -1
+        // Between the headline and the text (or the few lines above the text).
+        let headerFrom = headline.map { $0 + 1 } ?? max(0, contentStart - 6)
+        var bareName: String?
+        if headerFrom < contentStart {
+            for i in headerFrom..<min(contentStart, headerFrom + 12) where blocks[i].chars <= 200 {
+                let text = page.text(of: blocks[i])
+                add(text)
+                // A lone person name under the headline is the author's line.
+                let trimmed = Self.collapse(text)
+                let node = page.nodes[Int(blocks[i].node)]
+                let furniture = (node.hints | node.inherited) & UInt32(INGEST_HTML_HINT_NEGATIVE | INGEST_HTML_HINT_NAV) != 0
+                if bareName == nil, i - headerFrom < 4, blocks[i].link_chars == 0, !furniture,
+                   NewsText.Byline.isChinesePersonName(trimmed) { bareName = trimmed }
+            }
+        }
+        // …or as one of the first lines of the text.
+        let opening = content.prefix(3).flatMap { page.text(of: blocks[$0]).split(separator: "\n").prefix(3) }.prefix(3)
+        for line in opening where bareName == nil {
+            let trimmed = Self.collapse(String(line))
+            if NewsText.Byline.isChinesePersonName(trimmed) { bareName = trimmed }
+        }
+        for i in content.prefix(2) { add(page.text(of: blocks[i]), head: 80) }
+        for i in content.suffix(3) { add(page.text(of: blocks[i]), tail: 80) }
+        if contentEnd >= 0 {
+            for i in (contentEnd + 1)..<min(blocks.count, contentEnd + 10) where blocks[i].chars <= 160 {
+                add(page.text(of: blocks[i]))
+            }
+        }
+        var editors: [String] = [], sourcePeople: [String] = []
+        for line in lines {
+            let credits = NewsText.Byline.chineseCredits(in: line)
+            let writers = credits.filter { $0.role == .author }.flatMap(\.names)
+            if !writers.isEmpty { return (Self.unique(writers), []) }
+            if editors.isEmpty { editors = credits.first(where: { $0.role == .editor })?.names ?? [] }
+            if sourcePeople.isEmpty { sourcePeople = credits.first(where: { $0.role == .sourcePerson })?.names ?? [] }
+            if let name = Self.bracketedName(line) { return ([name], []) }
+        }
+        if let bareName { return ([bareName], []) }
+        return ([], Self.unique(editors.isEmpty ? sourcePeople : editors))
+    }
+
+    private static let furniture: Set<String> = [
+        "关注", "關注", "订阅", "訂閱", "分享", "收藏", "举报", "舉報", "更多", "登录", "登錄", "注册", "返回", "首页", "评论", "作者",
+        "author", "authors", "follow", "subscribe", "share", "admin", "staff", "unknown", "anonymous", "by",
+    ]
+
+    /// Drops what metadata and author-classed elements name instead of people: the site or
+    /// outlet (`网易`, the byline's `参考消息`), user ids, e-mail placeholders, widgets and
+    /// buttons; a value that is itself a credit line (`责任编辑：张申`) is read as one.
+    func credibleAuthors(_ names: [String], byline: Byline?) -> [String] {
+        guard !names.isEmpty else { return [] }
+        var sites = [meta.first(["og:site_name"]), meta.first(["application-name"]), meta.ld.publisher,
+                     meta.first(["source"])].compactMap { $0.map(Self.collapse) }.filter { !$0.isEmpty }
+        if let title = meta.titleTag.map(Self.collapse) {
+            // Every piece of `<title>` but the headline is a site or channel name.
+            for sep in Self.separators where TextSearch.contains(title, sep) {
+                let parts = title.components(separatedBy: sep).map { $0.trimmingCharacters(in: .whitespaces) }
+                let longest = parts.max(by: { $0.count < $1.count })
+                sites += parts.filter { $0 != longest && !$0.isEmpty }
+                break
+            }
+        }
+        let bylineCredits = byline.map { NewsText.Byline.chineseCredits(in: $0.text).flatMap(\.names) } ?? []
+        var out: [String] = []
+        for raw in names {
+            let name = Self.collapse(raw)
+            let credits = NewsText.Byline.chineseCredits(in: name)
+            if !credits.isEmpty {
+                let writers = credits.filter { $0.role == .author }.flatMap(\.names)
+                out += writers.isEmpty ? credits.filter { $0.role == .editor }.flatMap(\.names) : writers
+                continue
+            }
+            let lower = name.lowercased()
+            if name.count < 2 || name.count > 80 || TextSearch.contains(name, "@") || TextSearch.contains(lower, "http")
+                || TextSearch.contains(lower, "taboola") || TextSearch.contains(lower, "outbrain")
+                || Self.furniture.contains(lower) || name.allSatisfy({ $0.isNumber || $0.isPunctuation || $0 == " " }) {
+                continue
+            }
+            if sites.contains(where: { $0 == name || (name.count >= 2 && TextSearch.contains($0, name)) }) { continue }
+            let han = name.unicodeScalars.contains { CJK.isHan($0.value) }
+            if han {
+                // A Chinese value that the byline prints outside any credit is the outlet.
+                if let b = byline, TextSearch.contains(b.text, name), !bylineCredits.contains(name) { continue }
+                if !NewsText.Byline.isPlausibleName(name) || name.contains(where: \.isNumber) { continue }
+            }
+            out.append(name)
+        }
+        return Self.unique(out)
+    }
+
+    /// `2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]`: the writer in brackets beside the date.
+    static func bracketedName(_ line: String) -> String? {
+        guard VisibleDate.find(in: line) != nil, let open = line.firstIndex(of: "["),
+              let close = line[open...].firstIndex(of: "]") else { return nil }
+        let name = line[line.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+        return NewsText.Byline.isChinesePersonName(name) ? name : nil
     }
 
     func chooseAuthors(byline: Byline?) -> [String] {
