@@ -181,6 +181,7 @@ struct PageReading {
         let refs = [metaTitle, titleTag].compactMap { $0 }
         // Headings in document order: <h1> first, then <h2>/<h3> and title-named blocks.
         var candidates: [(block: Int, text: String, rank: Int)] = []
+        var minorHeadings: [(block: Int, text: String, rank: Int)] = []
         for (i, block) in page.blocks.enumerated() {
             let node = page.nodes[Int(block.node)]
             let tag = Int(node.tag)
@@ -190,6 +191,12 @@ struct PageReading {
             switch tag {
             case INGEST_HTML_TAG_H1: rank = 0
             case INGEST_HTML_TAG_H2, INGEST_HTML_TAG_H3: rank = 1
+            case INGEST_HTML_TAG_H4, INGEST_HTML_TAG_H5, INGEST_HTML_TAG_H6:
+                // Minor headings only serve the dateline fallback below.
+                if node.inherited & UInt32(INGEST_HTML_HINT_NAV | INGEST_HTML_HINT_COMMENT) == 0, minorHeadings.count < 40 {
+                    minorHeadings.append((i, Self.collapse(page.text(of: block)), 2))
+                }
+                continue
             default:
                 if node.hints & UInt32(INGEST_HTML_HINT_TITLE) != 0 { rank = 2 } else { continue }
             }
@@ -222,12 +229,48 @@ struct PageReading {
             if let metaTitle, !Self.looselyContains(best.text, metaTitle), !Self.looselyContains(metaTitle, best.text) {
                 return Headline(text: metaTitle, blocks: [best.block])
             }
-            return Headline(text: best.text, blocks: [best.block])
+            return Headline(text: Self.strippingBadge(best.text, references: refs), blocks: [best.block])
         }
         if let metaTitle { return Headline(text: metaTitle, blocks: []) }
-        if let title = titleTag { return Headline(text: Self.stripSiteName(title), blocks: []) }
+        if let title = titleTag {
+            let stripped = Self.stripSiteName(title)
+            // A plain block printing the start of `<title>` (`X 东区办事处_中山网` over a bare
+            // `X`): the title glued a channel on, the block is the headline.
+            for (i, block) in page.blocks.prefix(400).enumerated()
+            where block.chars >= 8 && Int(block.chars) < stripped.count && block.link_chars == 0 {
+                let text = Self.collapse(page.text(of: block))
+                if stripped.hasPrefix(text), Double(text.count) >= 0.6 * Double(stripped.count) {
+                    return Headline(text: text, blocks: [i])
+                }
+            }
+            // A `<title>` that no heading echoes names the site or channel (`新闻动态--中国地理学会官网`);
+            // the headline is then the first heading printed right above a dateline.
+            let headings = (candidates.filter { $0.rank <= 2 } + minorHeadings).sorted { $0.block < $1.block }
+            for c in headings where c.text.count >= 6 {
+                let next = (c.block + 1)..<min(page.blocks.count, c.block + 4)
+                if next.contains(where: { page.mayHoldDate(page.blocks[$0]) && VisibleDate.find(in: page.text(of: page.blocks[$0])) != nil }) {
+                    return Headline(text: c.text, blocks: [c.block])
+                }
+            }
+            return Headline(text: stripped, blocks: [])
+        }
         if let first = candidates.first(where: { $0.rank == 0 }) { return Headline(text: first.text, blocks: [first.block]) }
         return Headline(text: nil, blocks: [])
+    }
+
+    private static let badges = ["原创", "原創", "独家", "獨家", "转载", "轉載", "置顶", "置頂", "精选", "精選", "推荐", "推薦",
+                                 "热门", "熱門", "头条", "頭條", "视频", "視頻", "图文", "圖文", "快讯", "快訊", "重磅"]
+
+    /// `原创最不愁吃肉的国家…`: a badge printed in the heading that the page's own title
+    /// leaves out is furniture, not part of the headline.
+    static func strippingBadge(_ heading: String, references: [String]) -> String {
+        guard let badge = badges.first(where: { heading.hasPrefix($0) }) else { return heading }
+        let rest = String(heading.dropFirst(badge.count)).trimmingCharacters(in: .whitespaces)
+        let agrees = references.contains { ref in
+            let r = collapse(ref)
+            return r == rest || stripSiteName(r) == rest
+        }
+        return agrees ? rest : heading
     }
 
     /// Containment ignoring case, white space and quote styles.
@@ -468,14 +511,16 @@ struct PageReading {
     /// buttons; a value that is itself a credit line (`责任编辑：张申`) is read as one.
     func credibleAuthors(_ names: [String], byline: Byline?) -> [String] {
         guard !names.isEmpty else { return [] }
-        var sites = [meta.first(["og:site_name"]), meta.first(["application-name"]), meta.ld.publisher,
+        let sites = [meta.first(["og:site_name"]), meta.first(["application-name"]), meta.ld.publisher,
                      meta.first(["source"])].compactMap { $0.map(Self.collapse) }.filter { !$0.isEmpty }
+        // On Chinese pages every piece of `<title>` but the headline is a site or channel
+        // name (`…_网易财经`); English titles often carry the writer (`… | by Jane Doe | Medium`).
+        var titleSites: [String] = []
         if let title = meta.titleTag.map(Self.collapse) {
-            // Every piece of `<title>` but the headline is a site or channel name.
             for sep in Self.separators where TextSearch.contains(title, sep) {
                 let parts = title.components(separatedBy: sep).map { $0.trimmingCharacters(in: .whitespaces) }
                 let longest = parts.max(by: { $0.count < $1.count })
-                sites += parts.filter { $0 != longest && !$0.isEmpty }
+                titleSites = parts.filter { $0 != longest && !$0.isEmpty }
                 break
             }
         }
@@ -498,6 +543,7 @@ struct PageReading {
             if sites.contains(where: { $0 == name || (name.count >= 2 && TextSearch.contains($0, name)) }) { continue }
             let han = name.unicodeScalars.contains { CJK.isHan($0.value) }
             if han {
+                if titleSites.contains(where: { TextSearch.contains($0, name) }) { continue }
                 // A Chinese value that the byline prints outside any credit is the outlet.
                 if let b = byline, TextSearch.contains(b.text, name), !bylineCredits.contains(name) { continue }
                 if !NewsText.Byline.isPlausibleName(name) || name.contains(where: \.isNumber) { continue }
@@ -515,19 +561,63 @@ struct PageReading {
         return NewsText.Byline.isChinesePersonName(name) ? name : nil
     }
 
+    /// The first source of evidence that still names someone once site names, ids and
+    /// furniture are dropped: JSON-LD, then author meta (Dublin Core first, as Readability
+    /// reads it; every value, for pages that repeat the key per author), microdata,
+    /// `rel=author` links, then a visible "By …" line.
     func chooseAuthors(byline: Byline?) -> [String] {
-        if !meta.ld.authors.isEmpty { return Self.unique(meta.ld.authors.filter { !$0.hasPrefix("http") }) }
-        if let a = meta.itemprop("author"), !a.isEmpty, !a.hasPrefix("http") { return [Self.collapse(a)] }
-        if !meta.authorLinks.isEmpty { return Self.unique(meta.authorLinks.map(Self.collapse)) }
-        for key in ["author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author"] {
-            guard var value = meta.named[key], !value.hasPrefix("http") else { continue }
-            if value.lowercased().hasPrefix("by ") { value = String(value.dropFirst(3)) }
-            let site = siteTitle ?? ""
-            if !value.isEmpty && value != site && !(meta.titleTag ?? "").hasSuffix(value) {
-                return [Self.collapse(value)]
+        let fromLD = meta.ld.authors.filter { !$0.hasPrefix("http") }
+        let found = credibleAuthors(fromLD.map(Self.latinCredit), byline: byline)
+        if !found.isEmpty { return found }
+        for key in ["dc:creator", "dcterm:creator", "dcterms.creator", "dc.creator", "author", "article:author", "byl",
+                    "sailthru.author", "parsely-author", "citation_author"] {
+            guard let values = meta.credited[key] else { continue }
+            let found = credibleAuthors(values.filter { !$0.hasPrefix("http") }.map(Self.latinCredit), byline: byline)
+            if !found.isEmpty { return found }
+        }
+        // Microdata: `itemprop=author` holding a Person whose `itemprop=name` is the name.
+        var props: [String] = []
+        let items = meta.itemprops
+        for (k, prop) in items.enumerated() where prop.key.split(separator: " ").contains("author") {
+            let owner = prop.node
+            if let name = items[(k + 1)..<min(items.count, k + 6)].first(where: {
+                $0.key == "name" && owner >= 0 && $0.node >= 0 && page.contains(owner, $0.node)
+            }) {
+                props.append(name.value)
+            } else if !prop.value.hasPrefix("http") {
+                props.append(prop.value)
             }
         }
-        return visibleAuthors()
+        let fromProps = credibleAuthors(props.map(Self.latinCredit).filter { $0.count <= 60 }, byline: byline)
+        if !fromProps.isEmpty { return fromProps }
+        let fromLinks = credibleAuthors(meta.authorLinks.map(Self.latinCredit), byline: byline)
+        if !fromLinks.isEmpty { return fromLinks }
+        return credibleAuthors(visibleAuthors(), byline: byline)
+    }
+
+    private static let months: Set<String> = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february",
+        "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    ]
+
+    /// `By Erin Cunningham March 18 at 3:57 PM` → `Erin Cunningham`: a credit cut before
+    /// its date, its "By" dropped. Chinese values pass through untouched.
+    static func latinCredit(_ raw: String) -> String {
+        var text = collapse(raw)
+        guard !text.unicodeScalars.contains(where: { CJK.isHan($0.value) }) else { return text }
+        for prefix in ["written by ", "by: ", "by ", "par ", "von ", "por "] where text.lowercased().hasPrefix(prefix) {
+            text = String(text.dropFirst(prefix.count))
+            break
+        }
+        let words = text.split(separator: " ")
+        if let k = words.indices.first(where: { i in
+            let w = words[i].lowercased().trimmingCharacters(in: .punctuationCharacters)
+            let dated = i + 1 < words.count && words[i + 1].contains(where: \.isNumber)
+            return words[i].contains(where: \.isNumber) || (months.contains(w) && dated)
+        }), k > 0 {
+            text = words[..<k].joined(separator: " ")
+        }
+        return text.trimmingCharacters(in: CharacterSet(charactersIn: " ,;|-–—"))
     }
 
     private static let authorPrefixes = ["by ", "par ", "von ", "por ", "作者：", "作者:", "作者 ", "记者：", "记者:", "记者 ",
@@ -563,6 +653,7 @@ struct PageReading {
             for stop in Self.authorStops {
                 if let r = text.range(of: stop, options: .caseInsensitive) { text = String(text[..<r.lowerBound]) }
             }
+            text = Self.latinCredit(text)
             var names: [String] = []
             for part in text.replacingOccurrences(of: " and ", with: ",").replacingOccurrences(of: " & ", with: ",")
                 .replacingOccurrences(of: " et ", with: ",").replacingOccurrences(of: "、", with: ",")

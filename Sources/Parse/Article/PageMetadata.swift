@@ -13,6 +13,12 @@ struct PageMetadata {
     var times: [(datetime: String, text: String, node: Int)] = []
     var itemprops: [(key: String, value: String, node: Int)] = []
     var authorLinks: [String] = []
+    /// Every value of the author-like keys: papers and some CMSs repeat `DC.Creator` per author.
+    var credited: [String: [String]] = [:]
+    static let creditKeys: Set<String> = [
+        "dc:creator", "dcterm:creator", "dcterms.creator", "dc.creator", "author", "article:author", "byl",
+        "sailthru.author", "parsely-author", "citation_author",
+    ]
 
     init(page: HTMLPage) {
         for meta in page.metas {
@@ -24,6 +30,7 @@ struct PageMetadata {
                 for key in page.key(of: meta).lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                     let key = String(key)
                     if named[key] == nil { named[key] = value }
+                    if Self.creditKeys.contains(key) { credited[key, default: []].append(value) }
                 }
             case INGEST_HTML_META_LINK:
                 let rel = page.key(of: meta).lowercased()
@@ -140,7 +147,13 @@ struct LinkedData {
             return t.isEmpty ? [] : [t]
         }
         if let a = value as? [Any] { return a.flatMap { names($0) } }
-        if let o = value as? [String: Any] { return text(o["name"]).map { [$0] } ?? [] }
+        if let o = value as? [String: Any] {
+            // The contract's authors are people; an Organization credited as author is the publisher.
+            if strings(o["@type"]).contains(where: { $0.lowercased() == "organization" || $0.lowercased() == "newsmediaorganization" }) {
+                return []
+            }
+            return text(o["name"]).map { [$0] } ?? []
+        }
         return []
     }
 }
