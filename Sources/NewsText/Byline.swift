@@ -146,7 +146,9 @@ public struct Byline: Sendable, Hashable {
             case .source:
                 if r.source == nil { setSource(value, registry: registry, into: &r) }
             case .author:
+                // `作者：未知`, a template's `size="20"`: values that name nobody.
                 r.authors += value.split(whereSeparator: { $0 == " " || $0 == "、" || $0 == "," || $0 == "，" }).map(String.init)
+                    .filter(isPlausibleName)
             case .editor, .time, .authorSlash:
                 continue
             case .none:

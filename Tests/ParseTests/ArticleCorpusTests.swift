@@ -358,6 +358,9 @@ extension ArticleCorpusTests {
         print("SCORE articles-readability authors found in Readability's byline: \(authorHits)/\(authored)")
         #expect(dated > 0)
         #expect(Double(dayHits) >= 0.8 * Double(dated), "regression guard: 28/33 when written")
+        // Regression guard: 60/76 with the author cascade (53/76 before); Readability's misses
+        // include dates and buttons it took for bylines, and organisations the contract leaves out.
+        #expect(Double(authorHits) >= 0.78 * Double(authored))
     }
 }
 

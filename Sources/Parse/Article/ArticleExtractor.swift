@@ -527,7 +527,11 @@ struct PageReading {
         let bylineCredits = byline.map { NewsText.Byline.chineseCredits(in: $0.text).flatMap(\.names) } ?? []
         var out: [String] = []
         for raw in names {
-            let name = Self.collapse(raw)
+            var name = Self.collapse(raw)
+            // `示例财经关注`: an account name with its follow button glued on.
+            if let button = Self.furniture.first(where: { name.count > $0.count + 1 && name.hasSuffix($0) && $0.unicodeScalars.allSatisfy { CJK.isHan($0.value) } }) {
+                name = String(name.dropLast(button.count)).trimmingCharacters(in: .whitespaces)
+            }
             let credits = NewsText.Byline.chineseCredits(in: name)
             if !credits.isEmpty {
                 let writers = credits.filter { $0.role == .author }.flatMap(\.names)

@@ -87,6 +87,13 @@ struct LinkedData {
         var text = jsonText.trimmedSpaces
         if text.hasPrefix("<!--") { text.removeFirst(4) }
         if text.hasSuffix("-->") { text.removeLast(3) }
+        // XHTML habits: `<![CDATA[ {...} ]]>`, sometimes behind `//` comment markers.
+        if let open = text.range(of: "<![CDATA["), text[..<open.lowerBound].allSatisfy({ $0.isWhitespace || $0 == "/" }) {
+            text = String(text[open.upperBound...])
+            if let close = text.range(of: "]]>", options: .backwards) { text = String(text[..<close.lowerBound]) }
+            text = text.trimmedSpaces
+            if text.hasSuffix("//") { text.removeLast(2) }
+        }
         guard let data = text.data(using: .utf8),
               let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         else { return }
@@ -116,7 +123,7 @@ struct LinkedData {
             if let headline { self.headline = headline }
             if let published { datePublished = published }
             if let modified = Self.text(object["dateModified"]) { dateModified = modified }
-            let names = Self.names(object["author"])
+            let names = Self.names(object["author"], people: true)
             if !names.isEmpty { authors = names }
             if let pub = Self.names(object["publisher"]).first { publisher = pub }
             if let d = Self.text(object["description"]) { description = d }
@@ -141,15 +148,15 @@ struct LinkedData {
         return nil
     }
 
-    private static func names(_ value: Any?) -> [String] {
+    private static func names(_ value: Any?, people: Bool = false) -> [String] {
         if let s = value as? String {
             let t = s.trimmedSpaces
             return t.isEmpty ? [] : [t]
         }
-        if let a = value as? [Any] { return a.flatMap { names($0) } }
+        if let a = value as? [Any] { return a.flatMap { names($0, people: people) } }
         if let o = value as? [String: Any] {
             // The contract's authors are people; an Organization credited as author is the publisher.
-            if strings(o["@type"]).contains(where: { $0.lowercased() == "organization" || $0.lowercased() == "newsmediaorganization" }) {
+            if people, strings(o["@type"]).contains(where: { $0.lowercased() == "organization" || $0.lowercased() == "newsmediaorganization" }) {
                 return []
             }
             return text(o["name"]).map { [$0] } ?? []
