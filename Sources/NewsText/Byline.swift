@@ -271,6 +271,8 @@ extension Byline {
     /// a bracket); a name after a colon may be any nickname (`ggjjzhzz`, `放飞&心情`).
     /// Values that name nobody (`未知`, `网络整理`, an outlet or an office) are dropped.
     public static func chineseCredits(in text: String) -> [Credit] {
+        // Every label holds one of a few Han characters: most lines are ruled out in one scan.
+        guard text.unicodeScalars.contains(where: { labelScalars.contains($0.value) }) else { return [] }
         let line = Array(normalizeSpaces(text).prefix(400))
         guard line.count >= 3 else { return [] }
         var credits: [Credit] = []
@@ -328,12 +330,23 @@ extension Byline {
         ("摄", .photographer),
     ]
 
+    /// Scalars that occur in labels (`者` of 作者/记者, `文`, `编`, `摄`, ...), for the quick rejection.
+    private static let labelScalars: Set<UInt32> = Set("者記文编編輯辑摄攝贴貼源笔筆写稿员員表图".unicodeScalars.map(\.value))
+    private static let labelFirsts: Set<Character> = Set(creditLabels.compactMap { $0.0.first })
+    private static let labelChars: [(String, [Character], CreditRole)] = creditLabels.map { ($0.0, Array($0.0), $0.1) }
+    private static let closerChars: [[Character]] = nameClosers.map { Array($0) }
+
+    private static func matches(_ chars: [Character], at i: Int, in line: [Character]) -> Bool {
+        guard i + chars.count <= line.count else { return false }
+        for k in 0..<chars.count where line[i + k] != chars[k] { return false }
+        return true
+    }
+
     private static func creditLabel(at i: Int, in line: [Character]) -> (String, CreditRole)? {
         let c = line[i]
-        guard "责執执特见实发發作记記撰采通张编編摄攝来來/／文图".contains(c) else { return nil }
-        for (label, role) in creditLabels where label.first == c {
-            let chars = Array(label)
-            guard i + chars.count <= line.count, Array(line[i..<(i + chars.count)]) == chars else { continue }
+        guard labelFirsts.contains(c) else { return nil }
+        for (label, chars, role) in labelChars where chars[0] == c {
+            guard matches(chars, at: i, in: line) else { continue }
             let after: Character? = i + chars.count < line.count ? line[i + chars.count] : nil
             switch label {
             case "文/", "文／", "图/", "图／":
@@ -370,10 +383,7 @@ extension Byline {
                 let c = line[j]
                 if c == " " || "、，,；;。）)】]|｜丨(（【[“\"".contains(c) { break }
                 if !token.isEmpty, creditLabel(at: j, in: line) != nil { break }
-                if !token.isEmpty, nameClosers.contains(where: { closer in
-                    let cs = Array(closer)
-                    return j + cs.count <= line.count && Array(line[j..<(j + cs.count)]) == cs
-                }) { break }
+                if !token.isEmpty, closerChars.contains(where: { matches($0, at: j, in: line) }) { break }
                 token.append(c)
                 j += 1
             }
@@ -401,7 +411,7 @@ extension Byline {
             // `记者唐霁）`, `记者马俊峰/文`: a glued name needs something that closes the credit.
             if glued, j < line.count, !(line[j] == " " || "、）)】]/／|".contains(line[j])),
                creditLabel(at: j, in: line) == nil,
-               !nameClosers.contains(where: { j + $0.count <= line.count && String(line[j..<(j + $0.count)]) == $0 }) {
+               !closerChars.contains(where: { matches($0, at: j, in: line) }) {
                 break
             }
             names.append(name)

@@ -181,7 +181,7 @@ struct PageReading {
         let refs = [metaTitle, titleTag].compactMap { $0 }
         // Headings in document order: <h1> first, then <h2>/<h3> and title-named blocks.
         var candidates: [(block: Int, text: String, rank: Int)] = []
-        var minorHeadings: [(block: Int, text: String, rank: Int)] = []
+        var minorHeadings: [Int] = []
         for (i, block) in page.blocks.enumerated() {
             let node = page.nodes[Int(block.node)]
             let tag = Int(node.tag)
@@ -194,7 +194,7 @@ struct PageReading {
             case INGEST_HTML_TAG_H4, INGEST_HTML_TAG_H5, INGEST_HTML_TAG_H6:
                 // Minor headings only serve the dateline fallback below.
                 if node.inherited & UInt32(INGEST_HTML_HINT_NAV | INGEST_HTML_HINT_COMMENT) == 0, minorHeadings.count < 40 {
-                    minorHeadings.append((i, Self.collapse(page.text(of: block)), 2))
+                    minorHeadings.append(i)  // text read only if the fallback needs it
                 }
                 continue
             default:
@@ -245,7 +245,8 @@ struct PageReading {
             }
             // A `<title>` that no heading echoes names the site or channel (`新闻动态--中国地理学会官网`);
             // the headline is then the first heading printed right above a dateline.
-            let headings = (candidates.filter { $0.rank <= 2 } + minorHeadings).sorted { $0.block < $1.block }
+            let minor = minorHeadings.map { (block: $0, text: Self.collapse(page.text(of: page.blocks[$0])), rank: 2) }
+            let headings = (candidates.filter { $0.rank <= 2 } + minor).sorted { $0.block < $1.block }
             for c in headings where c.text.count >= 6 {
                 let next = (c.block + 1)..<min(page.blocks.count, c.block + 4)
                 if next.contains(where: { page.mayHoldDate(page.blocks[$0]) && VisibleDate.find(in: page.text(of: page.blocks[$0])) != nil }) {
@@ -559,10 +560,11 @@ struct PageReading {
 
     /// `2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]`: the writer in brackets beside the date.
     static func bracketedName(_ line: String) -> String? {
-        guard VisibleDate.find(in: line) != nil, let open = line.firstIndex(of: "["),
+        guard TextSearch.contains(line, "["), let open = line.firstIndex(of: "["),
               let close = line[open...].firstIndex(of: "]") else { return nil }
         let name = line[line.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
-        return NewsText.Byline.isChinesePersonName(name) ? name : nil
+        guard NewsText.Byline.isChinesePersonName(name) else { return nil }
+        return VisibleDate.find(in: line) != nil ? name : nil
     }
 
     /// The first source of evidence that still names someone once site names, ids and
