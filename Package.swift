@@ -87,7 +87,7 @@ let package = Package(
 
         // MARK: Benchmarks (release builds; see README "Performance")
         // Article extraction benchmark (pages/s over corpus pages): `swift run -c release article-bench`.
-        .executableTarget(name: "article-bench", dependencies: ["Parse", "IngestCore", "CLibXML"], path: "Sources/article-bench"),
+        .executableTarget(name: "article-bench", dependencies: ["Parse", "IngestCore", "CLibXML", "NewsText"], path: "Sources/article-bench"),
         // Benchmark: topic tagging cost against taxonomy size (`swift run -c release tag-bench`).
         .executableTarget(name: "tag-bench", dependencies: ["Tag", "NewsText"], path: "Sources/tag-bench"),
 

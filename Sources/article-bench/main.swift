@@ -2,10 +2,11 @@ import Foundation
 import IngestCore
 import Parse
 import CLibXML
+import NewsText
 
 /// Pages per second for article extraction alone (bytes already in memory, start-up
 /// excluded), over every HTML page of the shared corpus article sets.
-/// Usage: article-bench [--rounds N] [--dump FILE...] [CORPUS_DIR]
+/// Usage: article-bench [--rounds N] [--dump FILE...] [--credits LINE...] [CORPUS_DIR]
 var arguments = Array(CommandLine.arguments.dropFirst())
 var rounds = 3
 if let i = arguments.firstIndex(of: "--rounds"), i + 1 < arguments.count {
@@ -17,6 +18,12 @@ func document(_ path: String, _ bytes: [UInt8]) -> FetchedDocument {
     let url = URL(fileURLWithPath: path).absoluteString
     return FetchedDocument(source: FeedSource(location: path, kind: .page), requestedURL: url, finalURL: url,
                            httpStatus: nil, body: bytes, fetchedAt: Date())
+}
+
+if arguments.first == "--credits" {
+    // The Chinese credits the byline parser reads in each line given (for tuning).
+    for line in arguments.dropFirst() { print("\(line) => \(Byline.chineseCredits(in: line))") }
+    exit(0)
 }
 
 if arguments.first == "--dump" {

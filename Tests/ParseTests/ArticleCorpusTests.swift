@@ -153,7 +153,7 @@ struct ArticleCorpusTests {
     @Test func cwcedDatesAndBodies() throws {
         let base = articleCorpus.appendingPathComponent("zh-articles-cwced")
         let truth = try jsonLines(base.appendingPathComponent("ground_truth.jsonl"))
-        var dayHits = 0, dated = 0, authorHits = 0, authored = 0
+        var dayHits = 0, dated = 0, authorHits = 0, authored = 0, unknownAuthors = 0, unnamed = 0
         var f1Sum = 0.0
         for record in truth {
             let file = base.appendingPathComponent(record["file"] as! String)
@@ -167,6 +167,15 @@ struct ArticleCorpusTests {
                     ? (item.byline.flatMap { Byline.parse($0, registry: nil)?.authors } ?? []) : item.authors
                 if !names.isEmpty && names.allSatisfy({ author.contains($0) }) { authorHits += 1 } else {
                     print("CWCED author miss \(file.lastPathComponent): got \(names) [\(item.byline ?? "")] | want \(author)")
+                }
+            } else {
+                // Pages whose truth names nobody: any name found is a false one.
+                unnamed += 1
+                let names = item.authors.isEmpty
+                    ? (item.byline.flatMap { Byline.parse($0, registry: nil)?.authors } ?? []) : item.authors
+                if !names.isEmpty {
+                    unknownAuthors += 1
+                    print("CWCED author where the truth has none \(file.lastPathComponent): got \(names)")
                 }
             }
             if let date = record["date"] as? String, date != "UNKNOWN" {
@@ -182,10 +191,13 @@ struct ArticleCorpusTests {
         let f1 = f1Sum / Double(truth.count)
         let dayScore = Double(dayHits) / Double(max(dated, 1))
         print("SCORE zh-articles-cwced date to the day: \(dayHits)/\(dated) = \(String(format: "%.3f", dayScore))")
-        print("SCORE zh-articles-cwced authors: \(authorHits)/\(authored)")
+        print("SCORE zh-articles-cwced authors: \(authorHits)/\(authored) (names given where the truth has none: \(unknownAuthors)/\(unnamed))")
         print("SCORE zh-articles-cwced body F1 (characters): \(String(format: "%.3f", f1)) over \(truth.count) pages")
         #expect(f1 >= 0.88)
         #expect(dayScore >= 0.85)
+        // Regression guard: 12/14 (0.857) with no false names when written; 6/14 before the credit reader.
+        #expect(Double(authorHits) >= 0.85 * Double(authored))
+        #expect(unknownAuthors <= 1)
     }
 
     @Test func readabilityTitles() throws {
@@ -336,7 +348,9 @@ extension ArticleCorpusTests {
             }
             if let byline = expected["byline"] as? String, !byline.isEmpty {
                 authored += 1
-                let names = item.authors.joined(separator: ", ")
+                // White space collapsed: Readability keeps the page's line breaks and double spaces.
+                let names = collapsed(item.authors.joined(separator: ", ")) ?? ""
+                let byline = collapsed(byline) ?? ""
                 if !names.isEmpty && (byline.contains(names) || names.contains(byline)) { authorHits += 1 } else { print("READABILITY author miss \(dir): got \(item.authors) [\(item.byline ?? "")] | want \(byline)") }
             }
         }
@@ -344,6 +358,9 @@ extension ArticleCorpusTests {
         print("SCORE articles-readability authors found in Readability's byline: \(authorHits)/\(authored)")
         #expect(dated > 0)
         #expect(Double(dayHits) >= 0.8 * Double(dated), "regression guard: 28/33 when written")
+        // Regression guard: 60/76 with the author cascade (53/76 before); Readability's misses
+        // include dates and buttons it took for bylines, and organisations the contract leaves out.
+        #expect(Double(authorHits) >= 0.78 * Double(authored))
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import CLibXML
 import IngestCore
+import NewsText
 
 /// Turns one news article page into one raw item: headline, canonical link, summary,
 /// main text, dates and bylines as printed. Meaning (UTC dates, the outlet in the
@@ -119,8 +120,12 @@ struct PageReading {
         let dates = chooseDates(byline: byline)
         item.published = dates.published
         item.updated = dates.updated
-        item.authors = chooseAuthors(byline: byline)
-        if item.authors.isEmpty { item.authors = chineseAuthors(byline: byline, content: body.blockIndices) }
+        // Printed credits name people; metadata often names the site. A writer credited in
+        // the text wins, then metadata that survives the site-name checks, then an editor.
+        let credits = chineseAuthors(headline: headline.blocks.max(), byline: byline, content: body.blockIndices)
+        item.authors = credits.writers
+        if item.authors.isEmpty { item.authors = credibleAuthors(chooseAuthors(byline: byline), byline: byline) }
+        if item.authors.isEmpty { item.authors = credits.fallback }
         item.sourceName = meta.first(["source", "og:site_name"]) ?? meta.ld.publisher
         if let image = meta.first(["og:image", "twitter:image"]) { item.imageURL = resolve(image) }
         if let section = meta.first(["article:section"]) { item.categories = [section] }
@@ -176,6 +181,7 @@ struct PageReading {
         let refs = [metaTitle, titleTag].compactMap { $0 }
         // Headings in document order: <h1> first, then <h2>/<h3> and title-named blocks.
         var candidates: [(block: Int, text: String, rank: Int)] = []
+        var minorHeadings: [Int] = []
         for (i, block) in page.blocks.enumerated() {
             let node = page.nodes[Int(block.node)]
             let tag = Int(node.tag)
@@ -185,6 +191,12 @@ struct PageReading {
             switch tag {
             case INGEST_HTML_TAG_H1: rank = 0
             case INGEST_HTML_TAG_H2, INGEST_HTML_TAG_H3: rank = 1
+            case INGEST_HTML_TAG_H4, INGEST_HTML_TAG_H5, INGEST_HTML_TAG_H6:
+                // Minor headings only serve the dateline fallback below.
+                if node.inherited & UInt32(INGEST_HTML_HINT_NAV | INGEST_HTML_HINT_COMMENT) == 0, minorHeadings.count < 40 {
+                    minorHeadings.append(i)  // text read only if the fallback needs it
+                }
+                continue
             default:
                 if node.hints & UInt32(INGEST_HTML_HINT_TITLE) != 0 { rank = 2 } else { continue }
             }
@@ -217,12 +229,49 @@ struct PageReading {
             if let metaTitle, !Self.looselyContains(best.text, metaTitle), !Self.looselyContains(metaTitle, best.text) {
                 return Headline(text: metaTitle, blocks: [best.block])
             }
-            return Headline(text: best.text, blocks: [best.block])
+            return Headline(text: Self.strippingBadge(best.text, references: refs), blocks: [best.block])
         }
         if let metaTitle { return Headline(text: metaTitle, blocks: []) }
-        if let title = titleTag { return Headline(text: Self.stripSiteName(title), blocks: []) }
+        if let title = titleTag {
+            let stripped = Self.stripSiteName(title)
+            // A plain block printing the start of `<title>` (`X 东区办事处_中山网` over a bare
+            // `X`): the title glued a channel on, the block is the headline.
+            for (i, block) in page.blocks.prefix(400).enumerated()
+            where block.chars >= 8 && Int(block.chars) < stripped.count && block.link_chars == 0 {
+                let text = Self.collapse(page.text(of: block))
+                if stripped.hasPrefix(text), Double(text.count) >= 0.6 * Double(stripped.count) {
+                    return Headline(text: text, blocks: [i])
+                }
+            }
+            // A `<title>` that no heading echoes names the site or channel (`新闻动态--中国地理学会官网`);
+            // the headline is then the first heading printed right above a dateline.
+            let minor = minorHeadings.map { (block: $0, text: Self.collapse(page.text(of: page.blocks[$0])), rank: 2) }
+            let headings = (candidates.filter { $0.rank <= 2 } + minor).sorted { $0.block < $1.block }
+            for c in headings where c.text.count >= 6 {
+                let next = (c.block + 1)..<min(page.blocks.count, c.block + 4)
+                if next.contains(where: { page.mayHoldDate(page.blocks[$0]) && VisibleDate.find(in: page.text(of: page.blocks[$0])) != nil }) {
+                    return Headline(text: c.text, blocks: [c.block])
+                }
+            }
+            return Headline(text: stripped, blocks: [])
+        }
         if let first = candidates.first(where: { $0.rank == 0 }) { return Headline(text: first.text, blocks: [first.block]) }
         return Headline(text: nil, blocks: [])
+    }
+
+    private static let badges = ["原创", "原創", "独家", "獨家", "转载", "轉載", "置顶", "置頂", "精选", "精選", "推荐", "推薦",
+                                 "热门", "熱門", "头条", "頭條", "视频", "視頻", "图文", "圖文", "快讯", "快訊", "重磅"]
+
+    /// `原创最不愁吃肉的国家…`: a badge printed in the heading that the page's own title
+    /// leaves out is furniture, not part of the headline.
+    static func strippingBadge(_ heading: String, references: [String]) -> String {
+        guard let badge = badges.first(where: { heading.hasPrefix($0) }) else { return heading }
+        let rest = String(heading.dropFirst(badge.count)).trimmingCharacters(in: .whitespaces)
+        let agrees = references.contains { ref in
+            let r = collapse(ref)
+            return r == rest || stripSiteName(r) == rest
+        }
+        return agrees ? rest : heading
     }
 
     /// Containment ignoring case, white space and quote styles.
@@ -393,43 +442,188 @@ struct PageReading {
 
     // MARK: Authors
 
-    nonisolated(unsafe) private static let chineseCredit = try! NSRegularExpression(
-        pattern: #"(?:(?:^|[\s（(【\[])(?:作者|撰文|文)|(?:^|[\s（(【\[]|[\p{Han}]{1,4})记者)\s*[:：/／]?\s*([\p{Han}·]{2,4}(?:[ 、，,][\p{Han}·]{2,4}){0,4})(?=$|[\s）)】\]，。,]|发自|报道)"#)
-    nonisolated(unsafe) private static let postedBy = try! NSRegularExpression(pattern: #"^\s*([^\s:：]{2,20})\s*发表于"#)
-    nonisolated(unsafe) private static let bracketed = try! NSRegularExpression(pattern: #"\[\s*([\p{Han}]{2,4})\s*\]"#)
-
-    /// Chinese credits: `记者 张倩`, `文/黄宇`, `（记者 李楠）`, `ggjjzhzz 发表于 …`, `[ 黄宇 ]`.
-    func chineseAuthors(byline: Byline?, content: [Int]) -> [String] {
+    /// Chinese credits (`记者 张倩`, `文/黄宇`, `（记者 李楠）`, `ggjjzhzz 发表于 …`, `[ 黄宇 ]`,
+    /// `编辑：X`), read from where pages print them, nearest the headline first: the
+    /// byline, the lines between headline and text, the opening of the text (`…讯（记者X）`),
+    /// then its end and the lines after it (`（总台记者 张倩）`, `责任编辑：X`). A writer
+    /// anywhere beats an editor; an editor beats a person named as the source.
+    func chineseAuthors(headline: Int?, byline: Byline?, content: [Int]) -> (writers: [String], fallback: [String]) {
+        let blocks = page.blocks
         var lines: [String] = []
-        if let b = byline?.text { lines.append(b) }
-        let edges = Array(content.prefix(3)) + Array(content.suffix(3))
-        for i in edges where page.blocks[i].chars <= 400 { lines.append(page.text(of: page.blocks[i])) }
-        for line in lines {
-            let range = NSRange(line.startIndex..., in: line)
-            for regex in [Self.chineseCredit, Self.postedBy, Self.bracketed] {
-                guard let m = regex.firstMatch(in: line, range: range), m.numberOfRanges > 1,
-                      let r = Range(m.range(at: 1), in: line) else { continue }
-                let names = line[r].split(whereSeparator: { " 、，,".contains($0) }).map(String.init)
-                    .filter { !["编辑", "来源", "发表", "时间", "日期", "本报"].contains($0) }
-                if !names.isEmpty { return names }
+        func add(_ text: String, head: Int? = nil, tail: Int? = nil) {
+            for line in text.split(separator: "\n") {
+                var l = Substring(line)
+                if let head, l.count > head { l = l.prefix(head) }
+                if let tail, l.count > tail { l = l.suffix(tail) }
+                if l.count >= 2 { lines.append(String(l)) }
             }
         }
-        return []
+        if let b = byline { add(page.text(of: blocks[b.block]), head: 200) }
+        let contentStart = content.first ?? blocks.count
+        let contentEnd = content.last ?? -1
+        // Between the headline and the text (or the few lines above the text).
+        let headerFrom = headline.map { $0 + 1 } ?? max(0, contentStart - 6)
+        var bareName: String?
+        if headerFrom < contentStart {
+            for i in headerFrom..<min(contentStart, headerFrom + 12) where blocks[i].chars <= 200 {
+                let text = page.text(of: blocks[i])
+                add(text)
+                // A lone person name under the headline is the author's line.
+                let trimmed = Self.collapse(text)
+                let node = page.nodes[Int(blocks[i].node)]
+                let furniture = (node.hints | node.inherited) & UInt32(INGEST_HTML_HINT_NEGATIVE | INGEST_HTML_HINT_NAV) != 0
+                if bareName == nil, i - headerFrom < 4, blocks[i].link_chars == 0, !furniture,
+                   NewsText.Byline.isChinesePersonName(trimmed) { bareName = trimmed }
+            }
+        }
+        // …or as one of the first lines of the text.
+        let opening = content.prefix(3).flatMap { page.text(of: blocks[$0]).split(separator: "\n").prefix(3) }.prefix(3)
+        for line in opening where bareName == nil {
+            let trimmed = Self.collapse(String(line))
+            if NewsText.Byline.isChinesePersonName(trimmed) { bareName = trimmed }
+        }
+        for i in content.prefix(2) { add(page.text(of: blocks[i]), head: 80) }
+        for i in content.suffix(3) { add(page.text(of: blocks[i]), tail: 80) }
+        if contentEnd >= 0 {
+            for i in (contentEnd + 1)..<min(blocks.count, contentEnd + 10) where blocks[i].chars <= 160 {
+                add(page.text(of: blocks[i]))
+            }
+        }
+        var editors: [String] = [], sourcePeople: [String] = []
+        for line in lines {
+            let credits = NewsText.Byline.chineseCredits(in: line)
+            let writers = credits.filter { $0.role == .author }.flatMap(\.names)
+            if !writers.isEmpty { return (Self.unique(writers), []) }
+            if editors.isEmpty { editors = credits.first(where: { $0.role == .editor })?.names ?? [] }
+            if sourcePeople.isEmpty { sourcePeople = credits.first(where: { $0.role == .sourcePerson })?.names ?? [] }
+            if let name = Self.bracketedName(line) { return ([name], []) }
+        }
+        if let bareName { return ([bareName], []) }
+        return ([], Self.unique(editors.isEmpty ? sourcePeople : editors))
     }
 
-    func chooseAuthors(byline: Byline?) -> [String] {
-        if !meta.ld.authors.isEmpty { return Self.unique(meta.ld.authors.filter { !$0.hasPrefix("http") }) }
-        if let a = meta.itemprop("author"), !a.isEmpty, !a.hasPrefix("http") { return [Self.collapse(a)] }
-        if !meta.authorLinks.isEmpty { return Self.unique(meta.authorLinks.map(Self.collapse)) }
-        for key in ["author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author"] {
-            guard var value = meta.named[key], !value.hasPrefix("http") else { continue }
-            if value.lowercased().hasPrefix("by ") { value = String(value.dropFirst(3)) }
-            let site = siteTitle ?? ""
-            if !value.isEmpty && value != site && !(meta.titleTag ?? "").hasSuffix(value) {
-                return [Self.collapse(value)]
+    private static let furniture: Set<String> = [
+        "关注", "關注", "订阅", "訂閱", "分享", "收藏", "举报", "舉報", "更多", "登录", "登錄", "注册", "返回", "首页", "评论", "作者",
+        "author", "authors", "follow", "subscribe", "share", "admin", "staff", "unknown", "anonymous", "by",
+    ]
+
+    /// Drops what metadata and author-classed elements name instead of people: the site or
+    /// outlet (`网易`, the byline's `参考消息`), user ids, e-mail placeholders, widgets and
+    /// buttons; a value that is itself a credit line (`责任编辑：张申`) is read as one.
+    func credibleAuthors(_ names: [String], byline: Byline?) -> [String] {
+        guard !names.isEmpty else { return [] }
+        let sites = [meta.first(["og:site_name"]), meta.first(["application-name"]), meta.ld.publisher,
+                     meta.first(["source"])].compactMap { $0.map(Self.collapse) }.filter { !$0.isEmpty }
+        // On Chinese pages every piece of `<title>` but the headline is a site or channel
+        // name (`…_网易财经`); English titles often carry the writer (`… | by Jane Doe | Medium`).
+        var titleSites: [String] = []
+        if let title = meta.titleTag.map(Self.collapse) {
+            for sep in Self.separators where TextSearch.contains(title, sep) {
+                let parts = title.components(separatedBy: sep).map { $0.trimmingCharacters(in: .whitespaces) }
+                let longest = parts.max(by: { $0.count < $1.count })
+                titleSites = parts.filter { $0 != longest && !$0.isEmpty }
+                break
             }
         }
-        return visibleAuthors()
+        let bylineCredits = byline.map { NewsText.Byline.chineseCredits(in: $0.text).flatMap(\.names) } ?? []
+        var out: [String] = []
+        for raw in names {
+            var name = Self.collapse(raw)
+            // `示例财经关注`: an account name with its follow button glued on.
+            if let button = Self.furniture.first(where: { name.count > $0.count + 1 && name.hasSuffix($0) && $0.unicodeScalars.allSatisfy { CJK.isHan($0.value) } }) {
+                name = String(name.dropLast(button.count)).trimmingCharacters(in: .whitespaces)
+            }
+            let credits = NewsText.Byline.chineseCredits(in: name)
+            if !credits.isEmpty {
+                let writers = credits.filter { $0.role == .author }.flatMap(\.names)
+                out += writers.isEmpty ? credits.filter { $0.role == .editor }.flatMap(\.names) : writers
+                continue
+            }
+            let lower = name.lowercased()
+            if name.count < 2 || name.count > 80 || TextSearch.contains(name, "@") || TextSearch.contains(lower, "http")
+                || TextSearch.contains(lower, "taboola") || TextSearch.contains(lower, "outbrain")
+                || Self.furniture.contains(lower) || name.allSatisfy({ $0.isNumber || $0.isPunctuation || $0 == " " }) {
+                continue
+            }
+            if sites.contains(where: { $0 == name || (name.count >= 2 && TextSearch.contains($0, name)) }) { continue }
+            let han = name.unicodeScalars.contains { CJK.isHan($0.value) }
+            if han {
+                if titleSites.contains(where: { TextSearch.contains($0, name) }) { continue }
+                // A Chinese value that the byline prints outside any credit is the outlet.
+                if let b = byline, TextSearch.contains(b.text, name), !bylineCredits.contains(name) { continue }
+                if !NewsText.Byline.isPlausibleName(name) || name.contains(where: \.isNumber) { continue }
+            }
+            out.append(name)
+        }
+        return Self.unique(out)
+    }
+
+    /// `2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]`: the writer in brackets beside the date.
+    static func bracketedName(_ line: String) -> String? {
+        guard TextSearch.contains(line, "["), let open = line.firstIndex(of: "["),
+              let close = line[open...].firstIndex(of: "]") else { return nil }
+        let name = line[line.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+        guard NewsText.Byline.isChinesePersonName(name) else { return nil }
+        return VisibleDate.find(in: line) != nil ? name : nil
+    }
+
+    /// The first source of evidence that still names someone once site names, ids and
+    /// furniture are dropped: JSON-LD, then author meta (Dublin Core first, as Readability
+    /// reads it; every value, for pages that repeat the key per author), microdata,
+    /// `rel=author` links, then a visible "By …" line.
+    func chooseAuthors(byline: Byline?) -> [String] {
+        let fromLD = meta.ld.authors.filter { !$0.hasPrefix("http") }
+        let found = credibleAuthors(fromLD.map(Self.latinCredit), byline: byline)
+        if !found.isEmpty { return found }
+        for key in ["dc:creator", "dcterm:creator", "dcterms.creator", "dc.creator", "author", "article:author", "byl",
+                    "sailthru.author", "parsely-author", "citation_author"] {
+            guard let values = meta.credited[key] else { continue }
+            let found = credibleAuthors(values.filter { !$0.hasPrefix("http") }.map(Self.latinCredit), byline: byline)
+            if !found.isEmpty { return found }
+        }
+        // Microdata: `itemprop=author` holding a Person whose `itemprop=name` is the name.
+        var props: [String] = []
+        let items = meta.itemprops
+        for (k, prop) in items.enumerated() where prop.key.split(separator: " ").contains("author") {
+            let owner = prop.node
+            if let name = items[(k + 1)..<min(items.count, k + 6)].first(where: {
+                $0.key == "name" && owner >= 0 && $0.node >= 0 && page.contains(owner, $0.node)
+            }) {
+                props.append(name.value)
+            } else if !prop.value.hasPrefix("http") {
+                props.append(prop.value)
+            }
+        }
+        let fromProps = credibleAuthors(props.map(Self.latinCredit).filter { $0.count <= 60 }, byline: byline)
+        if !fromProps.isEmpty { return fromProps }
+        let fromLinks = credibleAuthors(meta.authorLinks.map(Self.latinCredit), byline: byline)
+        if !fromLinks.isEmpty { return fromLinks }
+        return credibleAuthors(visibleAuthors(), byline: byline)
+    }
+
+    private static let months: Set<String> = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february",
+        "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    ]
+
+    /// `By Erin Cunningham March 18 at 3:57 PM` → `Erin Cunningham`: a credit cut before
+    /// its date, its "By" dropped. Chinese values pass through untouched.
+    static func latinCredit(_ raw: String) -> String {
+        var text = collapse(raw)
+        guard !text.unicodeScalars.contains(where: { CJK.isHan($0.value) }) else { return text }
+        for prefix in ["written by ", "by: ", "by ", "par ", "von ", "por "] where text.lowercased().hasPrefix(prefix) {
+            text = String(text.dropFirst(prefix.count))
+            break
+        }
+        let words = text.split(separator: " ")
+        if let k = words.indices.first(where: { i in
+            let w = words[i].lowercased().trimmingCharacters(in: .punctuationCharacters)
+            let dated = i + 1 < words.count && words[i + 1].contains(where: \.isNumber)
+            return words[i].contains(where: \.isNumber) || (months.contains(w) && dated)
+        }), k > 0 {
+            text = words[..<k].joined(separator: " ")
+        }
+        return text.trimmingCharacters(in: CharacterSet(charactersIn: " ,;|-–—"))
     }
 
     private static let authorPrefixes = ["by ", "par ", "von ", "por ", "作者：", "作者:", "作者 ", "记者：", "记者:", "记者 ",
@@ -465,6 +659,7 @@ struct PageReading {
             for stop in Self.authorStops {
                 if let r = text.range(of: stop, options: .caseInsensitive) { text = String(text[..<r.lowerBound]) }
             }
+            text = Self.latinCredit(text)
             var names: [String] = []
             for part in text.replacingOccurrences(of: " and ", with: ",").replacingOccurrences(of: " & ", with: ",")
                 .replacingOccurrences(of: " et ", with: ",").replacingOccurrences(of: "、", with: ",")

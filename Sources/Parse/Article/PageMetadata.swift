@@ -13,6 +13,12 @@ struct PageMetadata {
     var times: [(datetime: String, text: String, node: Int)] = []
     var itemprops: [(key: String, value: String, node: Int)] = []
     var authorLinks: [String] = []
+    /// Every value of the author-like keys: papers and some CMSs repeat `DC.Creator` per author.
+    var credited: [String: [String]] = [:]
+    static let creditKeys: Set<String> = [
+        "dc:creator", "dcterm:creator", "dcterms.creator", "dc.creator", "author", "article:author", "byl",
+        "sailthru.author", "parsely-author", "citation_author",
+    ]
 
     init(page: HTMLPage) {
         for meta in page.metas {
@@ -24,6 +30,7 @@ struct PageMetadata {
                 for key in page.key(of: meta).lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                     let key = String(key)
                     if named[key] == nil { named[key] = value }
+                    if Self.creditKeys.contains(key) { credited[key, default: []].append(value) }
                 }
             case INGEST_HTML_META_LINK:
                 let rel = page.key(of: meta).lowercased()
@@ -80,6 +87,13 @@ struct LinkedData {
         var text = jsonText.trimmedSpaces
         if text.hasPrefix("<!--") { text.removeFirst(4) }
         if text.hasSuffix("-->") { text.removeLast(3) }
+        // XHTML habits: `<![CDATA[ {...} ]]>`, sometimes behind `//` comment markers.
+        if let open = text.range(of: "<![CDATA["), text[..<open.lowerBound].allSatisfy({ $0.isWhitespace || $0 == "/" }) {
+            text = String(text[open.upperBound...])
+            if let close = text.range(of: "]]>", options: .backwards) { text = String(text[..<close.lowerBound]) }
+            text = text.trimmedSpaces
+            if text.hasSuffix("//") { text.removeLast(2) }
+        }
         guard let data = text.data(using: .utf8),
               let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         else { return }
@@ -109,7 +123,7 @@ struct LinkedData {
             if let headline { self.headline = headline }
             if let published { datePublished = published }
             if let modified = Self.text(object["dateModified"]) { dateModified = modified }
-            let names = Self.names(object["author"])
+            let names = Self.names(object["author"], people: true)
             if !names.isEmpty { authors = names }
             if let pub = Self.names(object["publisher"]).first { publisher = pub }
             if let d = Self.text(object["description"]) { description = d }
@@ -134,13 +148,19 @@ struct LinkedData {
         return nil
     }
 
-    private static func names(_ value: Any?) -> [String] {
+    private static func names(_ value: Any?, people: Bool = false) -> [String] {
         if let s = value as? String {
             let t = s.trimmedSpaces
             return t.isEmpty ? [] : [t]
         }
-        if let a = value as? [Any] { return a.flatMap { names($0) } }
-        if let o = value as? [String: Any] { return text(o["name"]).map { [$0] } ?? [] }
+        if let a = value as? [Any] { return a.flatMap { names($0, people: people) } }
+        if let o = value as? [String: Any] {
+            // The contract's authors are people; an Organization credited as author is the publisher.
+            if people, strings(o["@type"]).contains(where: { $0.lowercased() == "organization" || $0.lowercased() == "newsmediaorganization" }) {
+                return []
+            }
+            return text(o["name"]).map { [$0] } ?? []
+        }
         return []
     }
 }
