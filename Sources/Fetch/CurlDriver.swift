@@ -469,31 +469,38 @@ private final class Transfer {
         return count
     }
 
+    /// Byte-wise throughout: it runs for every header line of every response, and
+    /// Foundation's character-set trimming cost more than the rest of a 304's handling.
     func receiveHeaderLine(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
         guard count > 0, let data else { return count }
-        var bytes = UnsafeRawBufferPointer(start: data, count: count)[...]
-        // Byte-wise: in Swift "\r\n" is one Character, so String suffix checks miss it.
-        while let last = bytes.last, last == 0x0A || last == 0x0D { bytes = bytes.dropLast() }
-        let line = String(decoding: bytes, as: UTF8.self)
-        if line.hasPrefix("HTTP/") {
-            // A new response (after a redirect or a 1xx): only the final one's headers count.
+        let bytes = UnsafeRawBufferPointer(start: data, count: count)
+        var end = count
+        while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        if end == 0 { return count }
+        if end >= 5, bytes[0] == 0x48, bytes[1] == 0x54, bytes[2] == 0x54, bytes[3] == 0x50, bytes[4] == 0x2F {
+            // "HTTP/": a new response (after a redirect or a 1xx); only the final one's headers count.
             headers = HTTPHeaders()
             body.removeAll(keepingCapacity: true)
             return count
         }
-        if line.isEmpty { return count }
-        if let first = line.first, first == " " || first == "\t" {
+        if bytes[0] == 0x20 || bytes[0] == 0x09 {
             // Obsolete line folding: continues the previous header's value.
             if !headers.fields.isEmpty {
                 let last = headers.fields.count - 1
-                headers.fields[last].value += " " + line.trimmingCharacters(in: .whitespaces)
+                headers.fields[last].value += " " + Self.trimmedText(bytes, 0, end)
             }
             return count
         }
-        guard let colon = line.firstIndex(of: ":") else { return count }
-        let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
-        let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-        headers.append(name: name, value: value)
+        guard let colon = bytes[0..<end].firstIndex(of: 0x3A) else { return count }
+        headers.append(name: Self.trimmedText(bytes, 0, colon), value: Self.trimmedText(bytes, colon + 1, end))
         return count
+    }
+
+    /// `bytes[start..<end]` without the spaces and tabs around it, as text.
+    private static func trimmedText(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> String {
+        var lower = start, upper = end
+        while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+        while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
     }
 }

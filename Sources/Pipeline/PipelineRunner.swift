@@ -4,6 +4,7 @@ import Fetch
 import Parse
 import Normalize
 import Tag
+import Synchronization
 
 /// Supplies HTTP validators (ETag / Last-Modified) for conditional GETs.
 public typealias ValidatorLookup = @Sendable (FeedSource) async -> (etag: String?, lastModified: String?)
@@ -19,9 +20,11 @@ public struct PipelineRunner: Sendable {
     public var capacities: EdgeCapacities
     /// Fetches in flight at once; the fetcher's own limit applies too.
     public var concurrency: Int
-    /// Parse workers. One keeps each feed's events contiguous on the output; more
-    /// interleave feeds (still each framed by its own `begin`/`end`).
-    public var parseWorkers: Int
+    /// Parallel Parse → Normalize → Tag lanes. A document goes down one lane whole, so each
+    /// feed's events stay contiguous within it and framed by its own `begin`/`end`; more
+    /// than one lane interleaves feeds on the tagged edge (a sink that buffers per feed, like
+    /// the scheduled run's, does not mind) and lets the per-item work use every core.
+    public var lanes: Int
     public var validators: ValidatorLookup?
     /// Asked before each new fetch starts; `false` stops starting fetches while what is in
     /// flight drains to the sink (graceful shutdown of `serve`).
@@ -29,29 +32,39 @@ public struct PipelineRunner: Sendable {
 
     public init(
         stages: Stages, capacities: EdgeCapacities = .init(), concurrency: Int = 16,
-        parseWorkers: Int = 1,
+        lanes: Int = 1,
         validators: ValidatorLookup? = nil
     ) {
         self.stages = stages
         self.capacities = capacities
         self.concurrency = max(1, concurrency)
-        self.parseWorkers = max(1, parseWorkers)
+        self.lanes = max(1, lanes)
         self.validators = validators
     }
+
+    /// Lanes worth running on this machine: one per core, a few at most (each lane's
+    /// stages are already separate tasks).
+    public static var lanesForThisMachine: Int { min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
 
     /// Observers for tests and metrics: the edges, after the run has started.
     public struct Edges: Sendable {
         public let fetched: BoundedChannel<FetchOutcome>
-        public let parsed: BoundedChannel<FeedEvent<RawItem>>
-        public let normalized: BoundedChannel<FeedEvent<FeedItem>>
+        /// Per lane: Parse → Normalize and Normalize → Tag.
+        public let parsedLanes: [BoundedChannel<FeedEvent<RawItem>>]
+        public let normalizedLanes: [BoundedChannel<FeedEvent<FeedItem>>]
+        /// Every lane's Tag stage feeds the one sink edge.
         public let tagged: BoundedChannel<FeedEvent<FeedItem>>
+
+        /// The first lane's edges (the only ones with a single lane).
+        public var parsed: BoundedChannel<FeedEvent<RawItem>> { parsedLanes[0] }
+        public var normalized: BoundedChannel<FeedEvent<FeedItem>> { normalizedLanes[0] }
     }
 
     public func makeEdges() -> Edges {
         Edges(
             fetched: BoundedChannel(capacity: capacities.fetched),
-            parsed: BoundedChannel(capacity: capacities.items),
-            normalized: BoundedChannel(capacity: capacities.items),
+            parsedLanes: (0..<lanes).map { _ in BoundedChannel(capacity: capacities.items) },
+            normalizedLanes: (0..<lanes).map { _ in BoundedChannel(capacity: capacities.items) },
             tagged: BoundedChannel(capacity: capacities.items)
         )
     }
@@ -64,29 +77,49 @@ public struct PipelineRunner: Sendable {
         deliver: @escaping @Sendable (BoundedChannel<FeedEvent<FeedItem>>) async throws -> Result
     ) async throws -> Result {
         let e = edges ?? makeEdges()
-        let contexts = ContextTable()
+        precondition(e.parsedLanes.count == e.normalizedLanes.count && !e.parsedLanes.isEmpty, "edges need one or more whole lanes")
+        let laneCount = e.parsedLanes.count
+        // The tagged edge ends when the last lane's Tag stage does.
+        let tagLanesLeft = Countdown(laneCount)
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
                 try await fetchStage(sources: sources, into: e.fetched)
                 return nil
             }
-            group.addTask {
-                try await parseStage(from: e.fetched, into: e.parsed)
-                return nil
-            }
-            group.addTask {
-                try await runStage(input: e.parsed, output: e.normalized) { event, send in
-                    try await send(normalize(event, contexts: contexts))
+            for lane in 0..<laneCount {
+                let parsed = e.parsedLanes[lane], normalized = e.normalizedLanes[lane]
+                group.addTask {
+                    try await parseStage(from: e.fetched, into: parsed)
+                    return nil
                 }
-                return nil
-            }
-            group.addTask {
-                try await runStage(input: e.normalized, output: e.tagged) { event, send in
-                    guard case .item(var item, let feedID) = event else { return try await send(event) }
-                    stages.tagger.tag(&item)
-                    try await send(.item(item, feedID: feedID))
+                group.addTask {
+                    let contexts = ContextTable()
+                    var sinceYield = 0
+                    try await runStage(input: parsed, output: normalized) { event, send in
+                        try await send(normalize(event, contexts: contexts))
+                        await Self.yieldNow(&sinceYield)
+                    }
+                    return nil
                 }
-                return nil
+                group.addTask {
+                    defer { if tagLanesLeft.countDown() == 0 { e.tagged.finish() } }
+                    do {
+                        var sinceYield = 0
+                        for await event in normalized {
+                            guard case .item(var item, let feedID) = event else {
+                                try await e.tagged.send(event)
+                                continue
+                            }
+                            stages.tagger.tag(&item)
+                            try await e.tagged.send(.item(item, feedID: feedID))
+                            await Self.yieldNow(&sinceYield)
+                        }
+                    } catch {
+                        normalized.close()
+                        throw error
+                    }
+                    return nil
+                }
             }
             group.addTask {
                 defer { e.tagged.close() }
@@ -184,26 +217,35 @@ public struct PipelineRunner: Sendable {
         return true
     }
 
+    /// A stage task that never waits on its edges (full input, room on its output) keeps
+    /// its thread for as long as that lasts; on a 2-core machine that delays the fetch
+    /// tasks' short hops (a finished transfer handing over its document, the next fetch
+    /// starting) by whole batches. Yielding now and then lets them through.
+    static let eventsBetweenYields = 32
+
+    static func yieldNow(_ since: inout Int) async {
+        since += 1
+        guard since >= eventsBetweenYields else { return }
+        since = 0
+        await Task.yield()
+    }
+
     // MARK: Parse
 
     private func parseStage(
         from input: BoundedChannel<FetchOutcome>, into output: BoundedChannel<FeedEvent<RawItem>>
     ) async throws {
         defer { output.finish() }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<parseWorkers {
-                group.addTask {
-                    do {
-                        for await outcome in input {
-                            for event in parse(outcome) { try await output.send(event) }
-                        }
-                    } catch {
-                        input.close()
-                        throw error
-                    }
-                }
+        do {
+            var sinceYield = 0
+            for await outcome in input {
+                for event in parse(outcome) { try await output.send(event) }
+                sinceYield += Self.eventsBetweenYields / 4
+                await Self.yieldNow(&sinceYield)
             }
-            try await group.waitForAll()
+        } catch {
+            input.close()
+            throw error
         }
     }
 
@@ -264,6 +306,13 @@ public struct PipelineRunner: Sendable {
         return URL(fileURLWithPath: expanded).standardizedFileURL.absoluteString
     }
 
+    /// How many lanes are still feeding the shared tagged edge.
+    private final class Countdown: Sendable {
+        private let left: Mutex<Int>
+        init(_ count: Int) { left = Mutex(count) }
+        func countDown() -> Int { left.withLock { $0 -= 1; return $0 } }
+    }
+
     // MARK: Normalize
 
     /// Keeps each feed's context from its `begin` so items can be read in it.
@@ -272,7 +321,7 @@ public struct PipelineRunner: Sendable {
     }
 
     private func normalize(_ event: FeedEvent<RawItem>, contexts: ContextTable) -> FeedEvent<FeedItem> {
-        // Called from a single stage task: the table needs no lock.
+        // Each lane's Normalize task has its own table, and a feed stays in one lane: no lock.
         switch event {
         case .begin(let c):
             contexts.contexts[c.source.id] = c

@@ -181,13 +181,10 @@ public final class ScheduledJob: Sendable {
             due = try await store.claimDueFeeds(
                 enabled.map(\.source.id), now: settings.ignoreSchedule ? .distantFuture : now)
         }
-        var previous: [String: FeedState] = [:]
-        for feed in enabled where due.contains(feed.source.id) {
-            previous[feed.source.id] = try await store.feedState(feedID: feed.source.id)
-        }
-        let known = previous
+        let known = try await store.feedStates(enabled.map(\.source.id).filter(due.contains))
         var runner = PipelineRunner(
             stages: stages, capacities: settings.capacities, concurrency: settings.fetch.maxConcurrent,
+            lanes: PipelineRunner.lanesForThisMachine,
             validators: { source in (known[source.id]?.etag, known[source.id]?.lastModified) })
         runner.admitsMoreFetches = admitsMoreFetches
         let delivery = TransactionalDelivery(
@@ -214,25 +211,27 @@ public final class ScheduledJob: Sendable {
             reports.append(r)
         }
         let summary = RunSummary(runID: runID, pipeline: settings.name, startedAt: started, finishedAt: Date(), feeds: reports)
-        try writeRunFiles(summary, records: delivered.feedRecords, sink: sink)
+        // Encoded once, for the file and the state: thousands of feed reports take a while.
+        let summaryJSON = try summary.jsonData()
+        try writeRunFiles(summary, json: summaryJSON, records: delivered.feedRecords, sink: sink)
         let t = summary.totals
         try await store.recordRun(RunRecord(
             runID: runID, pipeline: settings.name, startedAt: started, finishedAt: summary.finishedAt,
             status: "completed", feedsTotal: t.feeds, feedsFailed: t.failed, itemsNew: t.new, itemsChanged: t.changed,
-            itemsUnchanged: t.unchanged, summaryJSON: String(decoding: try summary.jsonData(), as: UTF8.self)))
+            itemsUnchanged: t.unchanged, summaryJSON: String(decoding: summaryJSON, as: UTF8.self)))
         return summary
     }
 
     /// `runs/<run>.json` and the feeds dimension (`feeds-<run>.jsonl` beside the items),
     /// both written whole or not at all.
-    private func writeRunFiles(_ summary: RunSummary, records: [FeedRecord], sink: PartitionedFileSink) throws {
+    private func writeRunFiles(_ summary: RunSummary, json: Data, records: [FeedRecord], sink: PartitionedFileSink) throws {
         if settings.feedRecords, !records.isEmpty {
             _ = try sink.write(records.map { EmitRecord.feed($0) })
         }
         let runs = settings.outputDirectory.appendingPathComponent("runs", isDirectory: true)
         try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
         let final = runs.appendingPathComponent("\(summary.runID).json")
-        try AtomicFile.write(try summary.jsonData(), to: final)
+        try AtomicFile.write(json, to: final)
     }
 }
 

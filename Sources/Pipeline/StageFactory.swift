@@ -5,6 +5,7 @@ import Parse
 import Normalize
 import Tag
 import NewsText
+import Synchronization
 
 /// The composition root: turns settings into the stage objects a run uses. `ingest`,
 /// `run`, `serve` and the tests all come through here, so they never wire stages
@@ -19,18 +20,24 @@ public enum StageFactory {
     ) throws -> Stages {
         let taxonomyURL = try locate(taxonomyPath, fallback: defaultTaxonomy, what: "topic taxonomy")
         let sourcesURL = try locate(sourcesPath, fallback: defaultSources, what: "source registry")
+        // The source registry and the normalizer build on another thread while this one
+        // reads the taxonomy and builds the tagger's automaton: the first fetch waits for both.
+        let normalizer = BackgroundWork { () throws -> ItemNormalizer in
+            let registry: SourceRegistry
+            do {
+                registry = try SourceRegistry.load(path: sourcesURL.path)
+            } catch {
+                throw AdHocJob.Failure("\(sourcesURL.path): \(error)")
+            }
+            return ItemNormalizer(registry: registry, options: normalize)
+        }
         let taxonomy: Taxonomy
         do {
             taxonomy = try Taxonomy.load(from: taxonomyURL)
         } catch {
             throw AdHocJob.Failure("\(taxonomyURL.path): \(error)")
         }
-        let registry: SourceRegistry
-        do {
-            registry = try SourceRegistry.load(path: sourcesURL.path)
-        } catch {
-            throw AdHocJob.Failure("\(sourcesURL.path): \(error)")
-        }
+        let tagger = TopicTagger(taxonomy: taxonomy)
         let fetcher: Fetcher
         do {
             fetcher = try Fetcher(configuration: fetch)
@@ -39,9 +46,24 @@ public enum StageFactory {
         }
         return Stages(
             fetcher: fetcher, feedParser: FeedParser(), articleExtractor: ArticleExtractor(),
-            normalizer: ItemNormalizer(registry: registry, options: normalize),
-            tagger: TopicTagger(taxonomy: taxonomy))
+            normalizer: try normalizer.wait(), tagger: tagger)
     }
+
+    /// Builds the text-folding tables (the ICU Traditional→Simplified expansion and the
+    /// fold table over the Basic Multilingual Plane, a good part of start-up) on a thread of
+    /// their own while the caller reads its configuration; whoever needs them first (the
+    /// taxonomy's term checks) waits only for what is left. Once per process.
+    public static func prepareTextTablesInBackground() {
+        warmUp.withLock { started in
+            guard !started else { return }
+            started = true
+            let thread = Thread { _ = TextFolding.fold("開") }
+            thread.name = "ingest-warm-up"
+            thread.start()
+        }
+    }
+
+    private static let warmUp = Mutex(false)
 
     static func locate(_ explicit: String?, fallback: String, what: String) throws -> URL {
         if let explicit {
@@ -70,5 +92,28 @@ extension StageFactory {
         let registry: SourceRegistry
         do { registry = try SourceRegistry.load(path: sourcesURL.path) } catch { throw AdHocJob.Failure("\(sourcesURL.path): \(error)") }
         return (taxonomy.topics.count, registry.sources.count)
+    }
+}
+
+/// Work started on a thread of its own at once; `wait` blocks until it is done. For
+/// start-up only, where the caller has nothing else to do meanwhile.
+final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `result` is written once before `done` is signalled and read only after it.
+    private var result: Result<Value, any Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ body: @escaping @Sendable () throws -> Value) {
+        let thread = Thread { [self] in
+            result = Result { try body() }
+            done.signal()
+        }
+        thread.name = "ingest-start-up"
+        thread.start()
+    }
+
+    /// Call once.
+    func wait() throws -> Value {
+        done.wait()
+        return try result!.get()
     }
 }

@@ -35,71 +35,90 @@ struct TransactionalDelivery: Sendable {
         var pending = Pending()
         var lastCommit = ContinuousClock.now
         let progress = ProgressLine(total: total, enabled: job.settings.progress)
+        // One commit runs behind the loop at a time, so fsyncs never stall the stages
+        // upstream; commits still happen strictly in order.
+        var committing: Task<Void, any Error>?
+        func commitBehind() async throws {
+            if let previous = committing { try await previous.value }
+            let batch = pending
+            pending = Pending()
+            committing = Task { try await commit(batch) }
+        }
 
-        for await event in input {
-            switch event {
-            case .begin(let context):
-                buffers[context.source.id] = []
-            case .item(let item, let feedID):
-                buffers[feedID, default: []].append(item)
-            case .end(let outcome):
-                let id = outcome.source.id
-                var report = FeedReport.empty(id)
-                report.fill(from: outcome)
-                let items = buffers.removeValue(forKey: id) ?? []
-                if outcome.status == .ok, !items.isEmpty {
-                    let fingerprints = items.map {
-                        ItemFingerprint(feedID: id, itemID: $0.id, contentHash: $0.contentHash)
-                    }
-                    let dispositions = try await job.store.classify(fingerprints)
-                    var toEmit: [(item: FeedItem, hash: String)] = []
-                    for (item, disposition) in zip(items, dispositions) {
-                        report.warnings += item.warnings
-                        switch disposition {
-                        case .new: report.new += 1
-                        case .changed: report.changed += 1
-                        case .unchanged: report.unchanged += 1
+        do {
+            for await event in input {
+                switch event {
+                case .begin(let context):
+                    buffers[context.source.id] = []
+                case .item(let item, let feedID):
+                    buffers[feedID, default: []].append(item)
+                case .end(let outcome):
+                    let id = outcome.source.id
+                    var report = FeedReport.empty(id)
+                    report.fill(from: outcome)
+                    let items = buffers.removeValue(forKey: id) ?? []
+                    if outcome.status == .ok, !items.isEmpty {
+                        // Hashing reads every text field: once per item.
+                        let fingerprints = items.map {
+                            ItemFingerprint(feedID: id, itemID: $0.id, contentHash: $0.contentHash)
                         }
-                        guard let revision = disposition.revisionToEmit else { continue }
-                        var emitted = item
-                        emitted.revision = revision
-                        toEmit.append((emitted, item.contentHash))
-                    }
-                    if job.settings.fullText {
-                        let enriched = await FullTextEnricher(stages: job.stages).enrich(toEmit.map(\.item), feedID: id)
-                        for (i, e) in enriched.enumerated() {
-                            report.warnings += e.warnings.filter { !toEmit[i].item.warnings.contains($0) }
-                            toEmit[i].item = e
+                        let dispositions = try await job.store.classify(fingerprints)
+                        var toEmit: [(item: FeedItem, hash: String)] = []
+                        toEmit.reserveCapacity(items.count)
+                        for (i, disposition) in dispositions.enumerated() {
+                            let item = items[i]
+                            report.warnings += item.warnings
+                            switch disposition {
+                            case .new: report.new += 1
+                            case .changed: report.changed += 1
+                            case .unchanged: report.unchanged += 1
+                            }
+                            guard let revision = disposition.revisionToEmit else { continue }
+                            var emitted = item
+                            emitted.revision = revision
+                            toEmit.append((emitted, fingerprints[i].contentHash))
                         }
+                        if job.settings.fullText {
+                            let enriched = await FullTextEnricher(stages: job.stages).enrich(toEmit.map(\.item), feedID: id)
+                            for (i, e) in enriched.enumerated() {
+                                report.warnings += e.warnings.filter { !toEmit[i].item.warnings.contains($0) }
+                                toEmit[i].item = e
+                            }
+                        }
+                        for e in toEmit { pending.items.append((e.item, id, e.hash)) }
+                        report.emitted = report.new + report.changed
                     }
-                    for e in toEmit { pending.items.append((e.item, id, e.hash)) }
-                    report.emitted = report.new + report.changed
-                }
-                var record = outcome.record
-                record.items = items.count
-                feedRecords.append(record)
-                pending.outcomes.append(outcome)
-                reports[id] = report
-                order.append(id)
-                progress.feedDone(items: report.emitted, failed: outcome.status == .failed)
-                // Commit by size, and by time so a slow run (or `serve`) makes steady progress
-                // that a crash cannot take back.
-                if pending.items.count >= job.settings.commitEvery
-                    || ContinuousClock.now - lastCommit >= job.settings.commitInterval
-                {
-                    try await commit(&pending)
-                    lastCommit = ContinuousClock.now
+                    var record = outcome.record
+                    record.items = items.count
+                    feedRecords.append(record)
+                    pending.outcomes.append(outcome)
+                    reports[id] = report
+                    order.append(id)
+                    progress.feedDone(items: report.emitted, failed: outcome.status == .failed)
+                    // Commit by size, and by time so a slow run (or `serve`) makes steady progress
+                    // that a crash cannot take back.
+                    if pending.items.count >= job.settings.commitEvery
+                        || ContinuousClock.now - lastCommit >= job.settings.commitInterval
+                    {
+                        try await commitBehind()
+                        lastCommit = ContinuousClock.now
+                    }
                 }
             }
+            try await commitBehind()
+            try await committing?.value
+        } catch {
+            // Never leave a commit running past the run that started it.
+            _ = try? await committing?.value
+            throw error
         }
-        try await commit(&pending)
         progress.finish()
         return Delivered(reports: order.compactMap { reports[$0] }, feedRecords: feedRecords)
     }
 
     /// The acknowledgement path: nothing is marked emitted before its file is durable,
     /// and no feed's validators move before its items are marked.
-    private func commit(_ pending: inout Pending) async throws {
+    private func commit(_ pending: Pending) async throws {
         if !pending.items.isEmpty {
             // One prepared part per day partition, so every file maps to a known run of items.
             var byDay: [String: [(item: FeedItem, feedID: String, hash: String)]] = [:]
@@ -109,26 +128,31 @@ struct TransactionalDelivery: Sendable {
                 if byDay[day] == nil { days.append(day) }
                 byDay[day, default: []].append(entry)
             }
-            var prepared: [PreparedPart] = []
-            var commits: [PartCommit] = []
-            do {
-                for day in days {
-                    let entries = byDay[day]!
-                    let part = try sink.prepare(entries.map { EmitRecord.item($0.item) })
-                    prepared.append(part)
-                    var offset = 0
-                    for file in part.files {
-                        let slice = entries[offset..<min(entries.count, offset + file.records)]
-                        offset += file.records
-                        commits.append(PartCommit(name: file.temporaryName, items: slice.map {
-                            EmittedItem(feedID: $0.feedID, itemID: $0.item.id, contentHash: $0.hash,
-                                        revision: $0.item.revision)
-                        }))
+            let sink = sink
+            let (groups, dayOrder) = (byDay, days)
+            let (prepared, commits) = try await Self.offThePool {
+                var prepared: [PreparedPart] = []
+                var commits: [PartCommit] = []
+                do {
+                    for day in dayOrder {
+                        let entries = groups[day]!
+                        let part = try sink.prepare(entries.map { EmitRecord.item($0.item) })
+                        prepared.append(part)
+                        var offset = 0
+                        for file in part.files {
+                            let slice = entries[offset..<min(entries.count, offset + file.records)]
+                            offset += file.records
+                            commits.append(PartCommit(name: file.temporaryName, items: slice.map {
+                                EmittedItem(feedID: $0.feedID, itemID: $0.item.id, contentHash: $0.hash,
+                                            revision: $0.item.revision)
+                            }))
+                        }
                     }
+                } catch {
+                    for part in prepared { try? sink.discard(part) }
+                    throw error
                 }
-            } catch {
-                for part in prepared { try? sink.discard(part) }
-                throw error
+                return (prepared, commits)
             }
             let receipt = try await job.store.commitEmitted(commits, runID: runID)
             if !receipt.duplicates.isEmpty {
@@ -138,14 +162,23 @@ struct TransactionalDelivery: Sendable {
                     "\(job.settings.name): \(receipt.duplicates.count) item revision(s) were already emitted by another part "
                         + "(\(receipt.duplicates.prefix(3).map(\.description).joined(separator: ", ")))")
             }
-            for part in prepared { _ = try sink.publish(part) }
+            try await Self.offThePool { for part in prepared { _ = try sink.publish(part) } }
             try await job.store.markPublished(parts: commits.map(\.name))
         }
         if !pending.outcomes.isEmpty {
             try await job.store.recordFetches(pending.outcomes.map(fetchResult))
         }
-        pending = Pending()
     }
+
+    /// Encoding, writing and fsyncing part files blocks for milliseconds per fsync: done on
+    /// a thread of its own, it never holds one of the few threads the stages run on.
+    private static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            commitQueue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    private static let commitQueue = DispatchQueue(label: "ingest.emit.commit")
 
     /// Same rule as `PartitionedFileSink`: the UTC day of `published_at`, else `fetched_at`.
     static func partitionDay(_ item: FeedItem) -> String {

@@ -83,6 +83,29 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         try await perform { db in try Self.readFeed(db, feedID) }
     }
 
+    public func feedStates(_ feedIDs: [String]) async throws -> [String: FeedState] {
+        guard !feedIDs.isEmpty else { return [:] }
+        if feedIDs.count <= 8 {
+            return try await perform { db in
+                var states: [String: FeedState] = [:]
+                for id in feedIDs { if let state = try Self.readFeed(db, id) { states[id] = state } }
+                return states
+            }
+        }
+        // One scan beats thousands of lookups: a pipeline's file holds only its own feeds,
+        // so the rows not asked for are few.
+        let wanted = Set(feedIDs)
+        return try await perform { db in
+            var states: [String: FeedState] = [:]
+            states.reserveCapacity(wanted.count)
+            _ = try db.query("SELECT \(Self.feedColumns) FROM feeds") { row -> Void in
+                let state = Self.feedRow(row)
+                if wanted.contains(state.feedID) { states[state.feedID] = state }
+            }
+            return states
+        }
+    }
+
     private static let feedColumns = """
         feed_id, etag, last_modified, last_attempt_at, last_success_at, last_error_at, last_error,
         last_http_status, consecutive_failures, next_due_at, interval_seconds
@@ -196,6 +219,7 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
                 // Earlier occurrences in this batch, so a repeated item is judged against
                 // what this batch is about to emit, not only against the database.
                 var pending: [ItemKey: (revision: Int, hash: String)] = [:]
+                let stored = try Self.storedItems(db, items.map(\.key))
                 var result: [ItemDisposition] = []
                 result.reserveCapacity(items.count)
                 for item in items {
@@ -203,10 +227,7 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
                     if let earlier = pending[item.key] {
                         known = earlier
                     } else {
-                        known = try db.queryFirst(
-                            "SELECT revision, content_hash FROM items WHERE feed_id = ? AND item_id = ?",
-                            [.text(item.key.feedID), .text(item.key.itemID)]
-                        ) { (revision: $0.int(0), hash: $0.text(1) ?? "") }
+                        known = stored[item.key]
                     }
                     let disposition: ItemDisposition
                     switch known {
@@ -222,6 +243,58 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
                 return result
             }
         }
+    }
+
+    /// Revision and hash of each of `keys` that the store knows. One query per feed (a
+    /// JSON array of the feed's item ids, looked up through the primary key) rather than
+    /// one per item: a run classifies every item of every feed it fetched.
+    private static func storedItems(_ db: SQLiteConnection, _ keys: [ItemKey]) throws -> [ItemKey: (revision: Int, hash: String)] {
+        var byFeed: [String: [String]] = [:]
+        var found: [ItemKey: (revision: Int, hash: String)] = [:]
+        found.reserveCapacity(keys.count)
+        for key in keys {
+            guard key.itemID.utf8.contains(0) else {
+                byFeed[key.feedID, default: []].append(key.itemID)
+                continue
+            }
+            // JSON text cannot carry a NUL through to SQLite intact: look such an id up alone.
+            found[key] = try db.queryFirst(
+                "SELECT revision, content_hash FROM items WHERE feed_id = ? AND item_id = ?",
+                [.text(key.feedID), .text(key.itemID)]
+            ) { (revision: $0.int(0), hash: $0.text(1) ?? "") }
+        }
+        for (feedID, itemIDs) in byFeed {
+            _ = try db.query(
+                """
+                SELECT item_id, revision, content_hash FROM items
+                WHERE feed_id = ? AND item_id IN (SELECT value FROM json_each(?))
+                """, [.text(feedID), .text(jsonArray(itemIDs))]
+            ) { row -> Void in
+                found[ItemKey(feedID: feedID, itemID: row.text(0) ?? "")] = (row.int(1), row.text(2) ?? "")
+            }
+        }
+        return found
+    }
+
+    /// `strings` as a JSON array, for `json_each`.
+    static func jsonArray(_ strings: [String]) -> String {
+        var out = "["
+        for (i, string) in strings.enumerated() {
+            if i > 0 { out += "," }
+            out += "\""
+            for u in string.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case _ where u.value < 0x20:
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(u)
+                }
+            }
+            out += "\""
+        }
+        return out + "]"
     }
 
     @discardableResult

@@ -25,6 +25,11 @@ public protocol StateStore: Sendable {
     /// Validators, health and schedule of one feed; `nil` before its first fetch.
     func feedState(feedID: String) async throws -> FeedState?
 
+    /// The states of many feeds in one round trip, keyed by feed id; feeds never fetched
+    /// are absent. A run reads every due feed's validators before its first fetch, and a
+    /// round trip per feed would hold back the start of thousands of fetches.
+    func feedStates(_ feedIDs: [String]) async throws -> [String: FeedState]
+
     /// The subset of `feedIDs` that is due and not already claimed, now claimed by the
     /// caller until `recordFetch`/`recordFetches` or `releaseClaims` for it. A feed never
     /// fetched is due. Claims keep a long-running `serve` from starting a feed twice while
@@ -80,6 +85,14 @@ public protocol StateStore: Sendable {
 }
 
 extension StateStore {
+    public func feedStates(_ feedIDs: [String]) async throws -> [String: FeedState] {
+        var states: [String: FeedState] = [:]
+        for id in feedIDs {
+            if let state = try await feedState(feedID: id) { states[id] = state }
+        }
+        return states
+    }
+
     public func recordFetches(_ results: [FeedFetchResult]) async throws {
         for entry in results { try await recordFetch(feedID: entry.feedID, result: entry.result) }
     }

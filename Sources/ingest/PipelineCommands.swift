@@ -43,6 +43,7 @@ func acquireLock(_ settings: ScheduledSettings) throws -> RunLock {
 func openScheduledJob(
     _ pipeline: String, sharedState: SharedStateArguments, ignoreSchedule: Bool = false, progress: Bool = false
 ) async throws -> (PipelineConfig, RunLock, ScheduledJob) {
+    StageFactory.prepareTextTablesInBackground()
     let config = try loadPipeline(pipeline)
     var settings: ScheduledSettings
     do {

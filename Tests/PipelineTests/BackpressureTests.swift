@@ -141,4 +141,50 @@ struct BackpressureTests {
         #expect(outcomes["/junk.xml"]?.failure?.kind == .notAFeed)
         #expect(outcomes["/junk.xml"]?.record.error?.contains("/junk.xml") == true, "the message names the source")
     }
+
+    @Test("two lanes: every feed's events arrive framed by its own begin and end, each item once, edges bounded")
+    func lanesKeepFeedsFramed() async throws {
+        let server = try TestHTTPServer { req in .bytes(smallFeed(Int(req.path.dropFirst(2).prefix { $0.isNumber }) ?? 0)) }
+        defer { server.stop() }
+        let feeds = 60
+        let stages = try makeStages(concurrency: 8)
+        defer { stages.fetcher.shutdown() }
+        let runner = PipelineRunner(
+            stages: stages, capacities: EdgeCapacities(fetched: 2, items: 8), concurrency: 8, lanes: 2)
+        let edges = runner.makeEdges()
+        #expect(edges.parsedLanes.count == 2 && edges.normalizedLanes.count == 2)
+        let sources = (0..<feeds).map { FeedSource(location: server.url("/l\($0).xml"), id: "l\($0)") }
+        let (problems, items, ended) = try await runner.run(sources: sources, edges: edges) { input in
+            var open: Set<String> = []
+            var problems: [String] = []
+            var items: [String: [String]] = [:]
+            var ended: Set<String> = []
+            for await event in input {
+                switch event {
+                case .begin(let c):
+                    if !open.insert(c.source.id).inserted || ended.contains(c.source.id) { problems.append("begin \(c.source.id) twice") }
+                case .item(let item, let feedID):
+                    if !open.contains(feedID) { problems.append("item of \(feedID) outside its begin/end") }
+                    items[feedID, default: []].append(item.title)
+                case .end(let o):
+                    if open.remove(o.source.id) == nil { problems.append("end of \(o.source.id) without begin") }
+                    ended.insert(o.source.id)
+                }
+            }
+            return (problems, items, ended)
+        }
+        #expect(problems.isEmpty, "\(problems.prefix(5))")
+        #expect(ended.count == feeds)
+        #expect(items.count == feeds)
+        for n in 0..<feeds {
+            // Within a feed the order is the document's.
+            #expect(items["l\(n)"] == (0..<10).map { "Feed \(n) item \($0)" })
+        }
+        for lane in 0..<2 {
+            #expect(edges.parsedLanes[lane].highWaterMark <= 8)
+            #expect(edges.normalizedLanes[lane].highWaterMark <= 8)
+            #expect(edges.parsedLanes[lane].sentCount > 0, "both lanes did work")
+        }
+        #expect(edges.tagged.highWaterMark <= 8)
+    }
 }
