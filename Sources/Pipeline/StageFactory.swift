@@ -45,7 +45,9 @@ public enum StageFactory {
             throw AdHocJob.Failure("cannot start the fetcher: \(error)", isConfiguration: false)
         }
         return Stages(
-            fetcher: fetcher, feedParser: FeedParser(), articleExtractor: ArticleExtractor(),
+            fetcher: fetcher,
+            // A gzip body is inflated under the same cap as a fetched one.
+            feedParser: FeedParser(limits: ParseLimits(maxDecompressedBytes: fetch.maxBytes)), articleExtractor: ArticleExtractor(),
             normalizer: try normalizer.wait(), tagger: tagger)
     }
 

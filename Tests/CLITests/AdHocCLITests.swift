@@ -180,6 +180,36 @@ struct AdHocCLITests {
         }
     }
 
+    @Test("a gzip-compressed feed file is read; inflating past --max-bytes fails that feed with the reason")
+    func gzipFeedFileAndItsCap() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-gz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plain = dir.appendingPathComponent("zh.xml")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(zhSample), to: plain)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gzip.arguments = ["gzip", "-k", "-9", plain.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(gzip.terminationStatus == 0)
+        let gz = plain.path + ".gz"
+
+        let expected = try parseJSONLines(try runIngest(["--feed", plain.path]).stdout).count
+        let r = try runIngest(["--feed", gz])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(try parseJSONLines(r.stdout).count == expected)
+
+        // A cap the compressed file fits under but its inflated form does not: the read
+        // succeeds and the inflation stops, naming the cap.
+        let compressed = try #require(try FileManager.default.attributesOfItem(atPath: gz)[.size] as? Int)
+        let cap = compressed + 100
+        #expect(cap < 7000, "the sample must compress well for this test (\(compressed) bytes)")
+        let capped = try runIngest(["--feed", gz, "--max-bytes", "\(cap)", "--strict"])
+        #expect(capped.status != 0)
+        #expect(capped.stderr.contains("inflates to more than the \(cap)-byte cap"), "stderr: \(capped.stderr)")
+    }
+
     @Test("usage errors, --help and --version")
     func usage() throws {
         let none = try runIngest([])
