@@ -131,7 +131,21 @@ public final class PostgresStateStore: StateStore, Sendable {
             _ = try? await client.query("DELETE FROM workers WHERE worker_id = \(me)", logger: logger)
         }
         runner.cancel()
-        await runner.value
+        // The pool normally stops at once; a connection stuck on a dead peer must not
+        // keep a worker from exiting, so wait a bounded time.
+        await Self.waitBounded(runner, seconds: 5)
+    }
+
+    private static func waitBounded(_ task: Task<Void, Never>, seconds: Int64) async {
+        final class Once: Sendable { let done = Atomic<Bool>(false) }
+        let resumed = Once()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once: @Sendable () -> Void = {
+                if !resumed.done.exchange(true, ordering: .acquiringAndReleasing) { continuation.resume() }
+            }
+            Task { await task.value; once() }
+            Task { try? await Task.sleep(for: .seconds(seconds)); once() }
+        }
     }
 
     deinit {
