@@ -66,17 +66,16 @@ mkdir -p "$WORK/feeds" "$WORK/pipelines"
     done
 } >"$WORK/feeds/list.yaml"
 
-# CPU seconds (user+system) of the PostgreSQL server: the postmaster, its reaped children
-# (backends of finished `ingest run`s) and its live ones. Local server only.
+# CPU seconds (user+system) of the PostgreSQL server, given the postmaster's pid: the
+# postmaster, its reaped children (backends of finished `ingest run`s) and its live ones.
 server_cpu() {
     python3 - "$1" <<'PY2'
 import os, sys
-backend = int(sys.argv[1])
+post = int(sys.argv[1])
 def stat(pid):
     with open(f"/proc/{pid}/stat") as f:
         return f.read().rsplit(")", 1)[1].split()
 tick = os.sysconf("SC_CLK_TCK")
-post = int(stat(backend)[1])
 s = stat(post)
 total = sum(int(x) for x in s[11:15])
 for pid in os.listdir("/proc"):
@@ -114,7 +113,8 @@ state:
 EOF
     (cd "$WORK" && "$INGEST" state migrate pipelines/bench.yaml >/dev/null)
     "$PSQL" "$URL" -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 || true
-    backend="$("$PSQL" "$URL" -tA -c "SELECT pg_backend_pid()")"
+    # The postmaster: its pid heads postmaster.pid in the data directory (local server).
+    backend="$(head -1 "$("$PSQL" "$URL" -tA -c "SHOW data_directory")/postmaster.pid" 2>/dev/null || echo 0)"
     cpu0="$(server_cpu "$backend" 2>/dev/null || echo 0)"
     start=$(date +%s.%N)
     pids=()
@@ -125,7 +125,7 @@ EOF
                 "$INGEST" run pipelines/bench.yaml --worker-id "w$w" --claim-batch "$CLAIM_BATCH" --quiet 2>/dev/null || true
             done
             # CPU of the `ingest run` processes this loop started (second line: children).
-            times | tail -1 >"$WORK/times-$W-$w"
+            times >"$WORK/times-$W-$w"
         ) &
         pids+=($!)
     done
