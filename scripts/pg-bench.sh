@@ -2,7 +2,8 @@
 # Scaling-out benchmark (issue 7): N workers (`ingest run` in a loop, as cron would start
 # them) share one PostgreSQL database and fetch FEEDS feeds served by a local HTTP server
 # that answers every request after LATENCY_MS. Prints feeds/s per worker count against the
-# ideal (workers x concurrency / latency) and the database's statements per feed.
+# ideal (workers x concurrency / latency), the database's statements and execution time per
+# feed, and the CPU seconds the workers and the server used (to see which saturates the machine).
 #
 #   eval "$(scripts/postgres-test.sh start)"
 #   scripts/pg-bench.sh                    # FEEDS=2000 LATENCY_MS=100 WORKERS="1 2 4"
@@ -65,7 +66,32 @@ mkdir -p "$WORK/feeds" "$WORK/pipelines"
     done
 } >"$WORK/feeds/list.yaml"
 
-printf '%-8s %-10s %-12s %-12s %-10s %-14s %-12s\n' workers seconds feeds/s ideal/s "% ideal" statements/feed db-ms/feed
+# CPU seconds (user+system) of the PostgreSQL server, given the postmaster's pid: the
+# postmaster, its reaped children (backends of finished `ingest run`s) and its live ones.
+server_cpu() {
+    python3 - "$1" <<'PY2'
+import os, sys
+post = int(sys.argv[1])
+def stat(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+tick = os.sysconf("SC_CLK_TCK")
+s = stat(post)
+total = sum(int(x) for x in s[11:15])
+for pid in os.listdir("/proc"):
+    if pid.isdigit():
+        try:
+            t = stat(int(pid))
+        except OSError:
+            continue
+        if int(t[1]) == post:
+            total += int(t[11]) + int(t[12])
+print(total / tick)
+PY2
+}
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; ingest: $INGEST"
+printf '%-8s %-10s %-12s %-12s %-10s %-14s %-12s %-14s %-14s\n' workers seconds feeds/s ideal/s "% ideal" statements/feed db-ms/feed worker-cpu-s server-cpu-s
 for W in $WORKERS; do
     DB="bench_${W}_$$"
     "$PSQL" "$BASE_URL" -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
@@ -87,6 +113,9 @@ state:
 EOF
     (cd "$WORK" && "$INGEST" state migrate pipelines/bench.yaml >/dev/null)
     "$PSQL" "$URL" -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 || true
+    # The postmaster: its pid heads postmaster.pid in the data directory (local server).
+    backend="$(head -1 "$("$PSQL" "$URL" -tA -c "SHOW data_directory")/postmaster.pid" 2>/dev/null || echo 0)"
+    cpu0="$(server_cpu "$backend" 2>/dev/null || echo 0)"
     start=$(date +%s.%N)
     pids=()
     for w in $(seq 1 "$W"); do
@@ -95,6 +124,8 @@ EOF
             while [ ! -f "$WORK/done-$W" ]; do
                 "$INGEST" run pipelines/bench.yaml --worker-id "w$w" --claim-batch "$CLAIM_BATCH" --quiet 2>/dev/null || true
             done
+            # CPU of the `ingest run` processes this loop started (second line: children).
+            times >"$WORK/times-$W-$w"
         ) &
         pids+=($!)
     done
@@ -104,18 +135,27 @@ EOF
         sleep 0.2
     done
     end=$(date +%s.%N)
+    cpu1="$(server_cpu "$backend" 2>/dev/null || echo 0)"
     touch "$WORK/done-$W"
     wait "${pids[@]}"
+    # `times` prints e.g. "0m12.340s 0m1.020s"; the last run of each loop may end after `end`.
+    wcpu="$(cat "$WORK"/times-"$W"-* | python3 -c '
+import re, sys
+total = 0.0
+for m, s in re.findall(r"(\d+)m([\d.]+)s", sys.stdin.read()):
+    total += int(m) * 60 + float(s)
+print(f"{total:.1f}")')"
+    scpu="$(python3 -c "print(f'{$cpu1 - $cpu0:.1f}')")"
     stats="$("$PSQL" "$URL" -tA -F' ' -c "SELECT coalesce(sum(calls),0), coalesce(sum(total_exec_time),0) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT ILIKE '%pg_stat_statements%' AND query NOT ILIKE '%last_attempt_at IS NOT NULL%'" 2>/dev/null || echo "0 0")"
     read -r calls ms <<<"$stats"
-    python3 - "$W" "$start" "$end" "$FEEDS" "$CONCURRENCY" "$LATENCY_MS" "$calls" "$ms" <<'PY'
+    python3 - "$W" "$start" "$end" "$FEEDS" "$CONCURRENCY" "$LATENCY_MS" "$calls" "$ms" "$wcpu" "$scpu" <<'PY'
 import sys
-w, start, end, feeds, conc, lat, calls, ms = sys.argv[1:]
+w, start, end, feeds, conc, lat, calls, ms, wcpu, scpu = sys.argv[1:]
 w, feeds, conc = int(w), int(feeds), int(conc)
 secs = float(end) - float(start)
 rate = feeds / secs
 ideal = w * conc / (float(lat) / 1000)
-print(f"{w:<8} {secs:<10.1f} {rate:<12.1f} {ideal:<12.0f} {100*rate/ideal:<10.0f} {float(calls)/feeds:<14.1f} {float(ms)/feeds:<12.3f}")
+print(f"{w:<8} {secs:<10.1f} {rate:<12.1f} {ideal:<12.0f} {100*rate/ideal:<10.0f} {float(calls)/feeds:<14.1f} {float(ms)/feeds:<12.3f} {wcpu:<14} {scpu:<14}")
 PY
     "$PSQL" "$BASE_URL" -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
 done

@@ -154,7 +154,23 @@ struct TransactionalDelivery: Sendable {
                 }
                 return (prepared, commits)
             }
-            let receipt = try await job.store.commitEmitted(commits, runID: runID)
+            let receipt: CommitReceipt
+            do {
+                receipt = try await job.store.commitEmitted(commits, runID: runID)
+            } catch let error as StateStoreError {
+                guard case .leaseLost(let lost) = error.kind, !lost.isEmpty else { throw error }
+                // Stalled past a lease: another worker fetches these feeds now. Publish nothing
+                // of theirs and record nothing for them; commit the rest again.
+                for part in prepared { try? sink.discard(part) }
+                Diagnostics.warn(
+                    "\(job.settings.name): lease lost on \(lost.count) feed(s) while they were in flight "
+                        + "(\(lost.prefix(3).joined(separator: ", "))); another worker has them now, their items are left to it")
+                let gone = Set(lost)
+                pending.items.removeAll { gone.contains($0.feedID) }
+                pending.outcomes.removeAll { gone.contains($0.source.id) }
+                try await commit(&pending)
+                return
+            }
             if !receipt.duplicates.isEmpty {
                 // Only possible when two workers fetched one feed (a lease lost mid-fetch); the
                 // state kept one mark per revision, the files hold the record twice.

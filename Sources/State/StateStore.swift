@@ -355,6 +355,9 @@ public struct StateStoreError: Error, Sendable, CustomStringConvertible {
         case schemaTooNew(found: Int, supported: Int)
         case constraint
         case invalidArgument
+        /// A shared backend refused a commit for these feeds: this worker outlived its lease
+        /// on them and another worker has claimed them since (its items are that worker's now).
+        case leaseLost(feeds: [String])
         case other
     }
 

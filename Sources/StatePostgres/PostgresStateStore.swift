@@ -61,8 +61,11 @@ public final class PostgresStateStore: StateStore, Sendable {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let heartbeatTask = Mutex<Task<Void, Never>?>(nil)
-    /// Feed ids whose rows this process has already made sure exist (with their host).
-    private let ensuredFeeds = Mutex<Set<String>>([])
+    /// The feed list this process last made the database's (see `registerFeeds`).
+    private let registered = Mutex<RegisteredList?>(nil)
+    /// Token of each lease this process holds, by feed: a commit for a feed whose token
+    /// changed came from a worker that outlived its lease, and is refused.
+    private let leaseTokens = Mutex<[String: Int64]>([:])
     private let logger: Logger
 
     public var location: String { url.redacted }
@@ -128,7 +131,21 @@ public final class PostgresStateStore: StateStore, Sendable {
             _ = try? await client.query("DELETE FROM workers WHERE worker_id = \(me)", logger: logger)
         }
         runner.cancel()
-        await runner.value
+        // The pool normally stops at once; a connection stuck on a dead peer must not
+        // keep a worker from exiting, so wait a bounded time.
+        await Self.waitBounded(runner, seconds: 5)
+    }
+
+    private static func waitBounded(_ task: Task<Void, Never>, seconds: Int64) async {
+        final class Once: Sendable { let done = Atomic<Bool>(false) }
+        let resumed = Once()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once: @Sendable () -> Void = {
+                if !resumed.done.exchange(true, ordering: .acquiringAndReleasing) { continuation.resume() }
+            }
+            Task { await task.value; once() }
+            Task { try? await Task.sleep(for: .seconds(seconds)); once() }
+        }
     }
 
     deinit {
@@ -207,43 +224,144 @@ public final class PostgresStateStore: StateStore, Sendable {
     /// a dead worker's pending parts.
     private var deadAfterSeconds: Double { options.leaseSeconds * 2 }
 
-    /// Makes sure every feed has a row (a never-fetched feed must be lockable) that
-    /// names its host, once per process.
-    private func ensureFeedRows(_ feedIDs: [String]) async throws {
-        let missing = ensuredFeeds.withLock { known in feedIDs.filter { !known.contains($0) } }
-        guard !missing.isEmpty else { return }
-        // Sorted, so two workers inserting the same new feeds lock them in the same order.
-        let ids = Array(Set(missing)).sorted()
-        let hosts = ids.map { options.feedHosts[$0] ?? "" }
-        try await withRetry("register feeds") {
-            try await self.client.query(
-                """
-                INSERT INTO feeds (feed_id, host)
-                SELECT id, nullif(h, '') FROM unnest(\(ids)::text[], \(hosts)::text[]) AS t(id, h) ORDER BY id
-                ON CONFLICT (feed_id) DO NOTHING
-                """, logger: self.logger)
-            // Separate, so rows whose host is unchanged are not locked (DO UPDATE would lock them).
-            try await self.client.query(
-                """
-                UPDATE feeds f SET host = nullif(t.h, '')
-                FROM unnest(\(ids)::text[], \(hosts)::text[]) AS t(id, h)
-                WHERE f.feed_id = t.id AND f.host IS DISTINCT FROM nullif(t.h, '')
-                """, logger: self.logger)
-        }
-        ensuredFeeds.withLock { $0.formUnion(ids) }
+    /// The pipeline's feed list as this process last registered it, with its ids as a set
+    /// (to recognise claimed ids this worker's pipeline file does not have).
+    private struct RegisteredList: Sendable {
+        var ids: [String]
+        var known: Set<String>
     }
 
+    /// What `registerFeeds` changed in the database (all zero when it was already current).
+    public struct FeedListChange: Sendable, Hashable {
+        public var added = 0
+        /// Known rows listed again or whose host changed.
+        public var updated = 0
+        /// Feeds no longer in the list (removed or disabled): never claimed again, history kept.
+        public var unlisted = 0
+        /// `false` when the database already held this exact list (nothing was sent).
+        public var uploaded = false
+        public init() {}
+    }
+
+    /// Order-independent digest of ids and hosts, so workers started with the same
+    /// pipeline file agree without sorting a million ids.
+    private func feedListDigest(_ ids: [String]) -> String {
+        var sum: UInt64 = 0
+        var mix: UInt64 = 0
+        for id in ids {
+            var h = FNV1a64()
+            h.add(id)
+            h.add(options.feedHosts[id] ?? "")
+            sum &+= h.value
+            mix ^= h.value &* 0x9E37_79B9_7F4A_7C15
+        }
+        func hex(_ v: UInt64) -> String {
+            let s = String(v, radix: 16)
+            return String(repeating: "0", count: 16 - s.count) + s
+        }
+        return "\(ids.count):\(hex(sum))\(hex(mix))"
+    }
+
+    /// Makes the database's feed list equal to `feedIDs` (the pipeline's enabled feeds,
+    /// hosts from `options.feedHosts`): adds rows for new feeds, unlists feeds that left
+    /// the list, so claims read only the `feeds_claimable` index and never need the ids.
+    ///
+    /// Cheap when nothing changed: the same list again in this process costs an in-memory
+    /// comparison; a list another worker already registered costs one digest query. Only
+    /// a changed list is uploaded, in batches, into a temporary table and merged in one
+    /// transaction under an advisory lock, writing only rows that change. Workers running
+    /// different pipeline files take turns overwriting the list; each then hands back
+    /// claimed feeds it does not know (see `claimDueFeeds`).
+    @discardableResult
+    public func registerFeeds(_ feedIDs: [String]) async throws -> FeedListChange {
+        if registered.withLock({ $0?.ids == feedIDs }) { return FeedListChange() }
+        let digest = feedListDigest(feedIDs)
+        let hosts = feedIDs.map { options.feedHosts[$0] ?? "" }
+        let me = workerID
+        let logger = logger
+        let change: FeedListChange = try await withRetry("register the feed list") {
+            try await self.client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(\(PostgresSchema.lockNamespace), \(PostgresSchema.feedListLock))",
+                    logger: logger)
+                let stored = try await connection.query("SELECT digest FROM feed_list", logger: logger)
+                    .collect().first?.decode(String.self)
+                var change = FeedListChange()
+                guard stored != digest else { return change }
+                change.uploaded = true
+                try await connection.query(
+                    "CREATE TEMP TABLE configured_feeds (feed_id TEXT NOT NULL, host TEXT) ON COMMIT DROP",
+                    logger: logger)
+                let batch = 20_000
+                for start in stride(from: 0, to: feedIDs.count, by: batch) {
+                    let ids = Array(feedIDs[start..<min(feedIDs.count, start + batch)])
+                    let hs = Array(hosts[start..<min(hosts.count, start + batch)])
+                    try await connection.query(
+                        """
+                        INSERT INTO configured_feeds (feed_id, host)
+                        SELECT id, nullif(h, '') FROM unnest(\(ids)::text[], \(hs)::text[]) AS t(id, h)
+                        """, logger: logger)
+                }
+                // Statistics, so the merges below hash-join instead of looping a million times.
+                try await connection.query("ANALYZE configured_feeds", logger: logger)
+                func count(_ query: PostgresQuery) async throws -> Int {
+                    try await connection.query(query, logger: logger).collect().first?.decode(Int.self) ?? 0
+                }
+                change.added = try await count(
+                    """
+                    WITH added AS (
+                        INSERT INTO feeds (feed_id, host, listed)
+                        SELECT DISTINCT ON (feed_id) feed_id, host, true FROM configured_feeds ORDER BY feed_id
+                        ON CONFLICT (feed_id) DO NOTHING RETURNING 1)
+                    SELECT count(*)::int8 FROM added
+                    """)
+                // Only rows that change are written (and locked): a million unchanged rows stay untouched.
+                change.updated = try await count(
+                    """
+                    WITH updated AS (
+                        UPDATE feeds f SET listed = true, host = c.host
+                        FROM (SELECT DISTINCT ON (feed_id) feed_id, host FROM configured_feeds ORDER BY feed_id) c
+                        WHERE f.feed_id = c.feed_id AND (NOT f.listed OR f.host IS DISTINCT FROM c.host)
+                        RETURNING 1)
+                    SELECT count(*)::int8 FROM updated
+                    """)
+                change.unlisted = try await count(
+                    """
+                    WITH unlisted AS (
+                        UPDATE feeds f SET listed = false
+                        WHERE f.listed AND NOT EXISTS (SELECT 1 FROM configured_feeds c WHERE c.feed_id = f.feed_id)
+                        RETURNING 1)
+                    SELECT count(*)::int8 FROM unlisted
+                    """)
+                try await connection.query(
+                    """
+                    INSERT INTO feed_list (singleton, digest, feeds, updated_at, updated_by)
+                    VALUES (true, \(digest), \(feedIDs.count), clock_timestamp(), \(me))
+                    ON CONFLICT (singleton) DO UPDATE SET digest = excluded.digest, feeds = excluded.feeds,
+                        updated_at = excluded.updated_at, updated_by = excluded.updated_by
+                    """, logger: logger)
+                return change
+            }
+        }
+        registered.withLock { $0 = RegisteredList(ids: feedIDs, known: Set(feedIDs)) }
+        return change
+    }
+
+    /// Due, listed, unleased feeds, oldest due first, up to a fair share (or the batch
+    /// size), read through the `feeds_claimable` index: the cost grows with the feeds
+    /// claimed and those in flight, not with the size of the feed list. `feedIDs` is the
+    /// pipeline's list; it is registered first (a no-op when unchanged).
     public func claimDueFeeds(_ feedIDs: [String], now: Date) async throws -> Set<String> {
         guard !feedIDs.isEmpty else { return [] }
-        try await ensureFeedRows(feedIDs)
-        let ids = Array(Set(feedIDs))
+        try await registerFeeds(feedIDs)
+        let known = registered.withLock { $0?.known } ?? Set(feedIDs)
         let me = workerID
         let seconds = options.leaseSeconds
         let perHost = options.perHostLimit
         let batch = options.claimBatch
         let deadAfter = deadAfterSeconds
         let logger = logger
-        let rows: [(String, String?)] = try await withRetry("claim due feeds") {
+        let rows: [(String, String?, Int64)] = try await withRetry("claim due feeds") {
             try await self.client.withTransaction(logger: logger) { connection in
                 // One claimer at a time: the per-host count below must not change under it.
                 try await connection.query(
@@ -253,10 +371,12 @@ public final class PostgresStateStore: StateStore, Sendable {
                 if batch == nil {
                     let counts = try await connection.query(
                         """
-                        SELECT (SELECT count(*) FROM feeds WHERE feed_id = ANY(\(ids))
-                                  AND (((next_due_at IS NULL OR next_due_at <= \(now))
-                                        AND (lease_owner IS NULL OR lease_expires_at <= clock_timestamp()))
-                                       OR (lease_owner <> \(me) AND lease_expires_at > clock_timestamp())))::int8,
+                        SELECT (SELECT count(*) FROM feeds
+                                 WHERE listed AND coalesce(next_due_at, '-infinity'::timestamptz) <= \(now)
+                                   AND (lease_owner IS NULL OR lease_expires_at <= clock_timestamp()))::int8
+                             + (SELECT count(*) FROM feeds
+                                 WHERE lease_owner IS NOT NULL AND lease_owner <> \(me)
+                                   AND lease_expires_at > clock_timestamp())::int8,
                                (SELECT count(*) FROM workers
                                  WHERE worker_id <> \(me)
                                    AND last_seen_at > clock_timestamp() - make_interval(secs => \(deadAfter)))::int8
@@ -270,7 +390,11 @@ public final class PostgresStateStore: StateStore, Sendable {
                         limit = max(1, (outstanding + workers - 1) / workers)
                     }
                 }
-                var claimed: [(String, String?)] = []
+                // With a per-host limit some candidates are passed over, so look a little
+                // further than the share; the window bounds the rows locked either way.
+                let window = perHost > 0 ? limit.multipliedReportingOverflow(by: 4).partialValue : limit
+                let windowLimit = window <= 0 ? Int.max : window
+                var claimed: [(String, String?, Int64)] = []
                 let result = try await connection.query(
                     """
                     WITH live AS (
@@ -278,29 +402,42 @@ public final class PostgresStateStore: StateStore, Sendable {
                         WHERE lease_owner IS NOT NULL AND lease_expires_at > clock_timestamp() AND host IS NOT NULL
                         GROUP BY host
                     ), candidates AS (
-                        SELECT feed_id, host, lease_owner AS previous_owner, next_due_at FROM feeds
-                        WHERE feed_id = ANY(\(ids))
-                          AND (next_due_at IS NULL OR next_due_at <= \(now))
+                        SELECT feed_id, host, lease_owner AS previous_owner,
+                               coalesce(next_due_at, '-infinity'::timestamptz) AS due
+                        FROM feeds
+                        WHERE listed AND coalesce(next_due_at, '-infinity'::timestamptz) <= \(now)
                           AND (lease_owner IS NULL OR lease_expires_at <= clock_timestamp())
-                        ORDER BY next_due_at NULLS FIRST, feed_id
+                        ORDER BY listed, coalesce(next_due_at, '-infinity'::timestamptz), feed_id
+                        LIMIT \(windowLimit)
                         FOR UPDATE SKIP LOCKED
                     ), ranked AS (
-                        SELECT c.feed_id, c.host, c.previous_owner, c.next_due_at,
-                               row_number() OVER (PARTITION BY c.host ORDER BY c.next_due_at NULLS FIRST, c.feed_id)
+                        SELECT c.feed_id, c.host, c.previous_owner, c.due,
+                               row_number() OVER (PARTITION BY c.host ORDER BY c.due, c.feed_id)
                                    + coalesce(l.n, 0) AS slot
                         FROM candidates c LEFT JOIN live l ON l.host = c.host
                     ), granted AS (
                         SELECT feed_id, previous_owner FROM ranked
                         WHERE host IS NULL OR \(perHost) <= 0 OR slot <= \(perHost)
-                        ORDER BY next_due_at NULLS FIRST, feed_id
+                        ORDER BY due, feed_id
                         LIMIT \(limit)
                     )
                     UPDATE feeds f SET lease_owner = \(me),
-                        lease_expires_at = clock_timestamp() + make_interval(secs => \(seconds))
+                        lease_expires_at = clock_timestamp() + make_interval(secs => \(seconds)),
+                        lease_token = nextval('lease_tokens')
                     FROM granted g WHERE f.feed_id = g.feed_id
-                    RETURNING f.feed_id, g.previous_owner
+                    RETURNING f.feed_id, g.previous_owner, f.lease_token
                     """, logger: logger)
-                for try await row in result.decode((String, String?).self) { claimed.append(row) }
+                for try await row in result.decode((String, String?, Int64).self) { claimed.append(row) }
+                // Listed by a worker with another pipeline file: not ours to fetch, hand back at once.
+                let foreign = claimed.filter { !known.contains($0.0) }.map(\.0)
+                if !foreign.isEmpty {
+                    try await connection.query(
+                        """
+                        UPDATE feeds SET lease_owner = NULL, lease_expires_at = NULL
+                        WHERE feed_id = ANY(\(foreign)) AND lease_owner = \(me)
+                        """, logger: logger)
+                    claimed.removeAll { !known.contains($0.0) }
+                }
                 let takenOver = claimed.filter { $0.1 != nil && $0.1 != me }
                 if !takenOver.isEmpty {
                     let feeds = takenOver.map(\.0)
@@ -311,32 +448,38 @@ public final class PostgresStateStore: StateStore, Sendable {
                         SELECT f, w, \(me), clock_timestamp() FROM unnest(\(feeds)::text[], \(from)::text[]) AS t(f, w)
                         """, logger: logger)
                 }
+                if !foreign.isEmpty {
+                    FileHandle.standardError.write(Data(
+                        ("ingest: warning: state \(self.location): \(foreign.count) due feed(s) listed by another worker's "
+                            + "pipeline file are not in this one (\(foreign.prefix(3).joined(separator: ", "))); handed back\n").utf8))
+                }
                 return claimed
             }
+        }
+        leaseTokens.withLock { tokens in
+            for (feed, _, token) in rows { tokens[feed] = token }
         }
         return Set(rows.map(\.0))
     }
 
-    /// When this worker may next find one of `feedIDs` claimable, in one query (a `serve`
-    /// loop asking feed by feed would cost a round trip per feed): `now` for a feed never
-    /// seen or due and free, the lease expiry for one another worker holds, else its due
-    /// time. `nil` for no feeds.
+    /// When this worker may next find a feed claimable, in one query through the indexes
+    /// (a `serve` loop asking feed by feed would cost a round trip per feed): `now` when a
+    /// listed feed is due and free, the earliest expiry of a lease another worker holds,
+    /// else the earliest due time. `nil` for no feeds. `feedIDs` is registered first.
     public func earliestClaimable(_ feedIDs: [String], now: Date) async throws -> Date? {
-        let ids = Array(Set(feedIDs))
-        guard !ids.isEmpty else { return nil }
+        guard !feedIDs.isEmpty else { return nil }
+        try await registerFeeds(feedIDs)
         let me = workerID
         return try await withRetry("read next due time") {
             try await self.client.query(
                 """
                 SELECT least(
-                    (SELECT CASE WHEN count(*) < \(ids.count) THEN \(now)::timestamptz END
-                     FROM feeds WHERE feed_id = ANY(\(ids))),
-                    (SELECT min(CASE
-                                  WHEN lease_owner IS NOT NULL AND lease_owner <> \(me)
-                                       AND lease_expires_at > clock_timestamp() THEN lease_expires_at
-                                  WHEN next_due_at IS NULL THEN \(now)::timestamptz
-                                  ELSE greatest(next_due_at, \(now)::timestamptz) END)
-                     FROM feeds WHERE feed_id = ANY(\(ids))))
+                    (SELECT greatest(coalesce(next_due_at, '-infinity'::timestamptz), \(now)::timestamptz) FROM feeds
+                     WHERE listed AND (lease_owner IS NULL OR lease_owner = \(me) OR lease_expires_at <= clock_timestamp())
+                     ORDER BY listed, coalesce(next_due_at, '-infinity'::timestamptz), feed_id LIMIT 1),
+                    (SELECT min(lease_expires_at) FROM feeds
+                     WHERE lease_owner IS NOT NULL AND lease_owner <> \(me) AND lease_expires_at > clock_timestamp()
+                       AND listed))
                 """, logger: self.logger
             ).collect().first?.decode(Date?.self) ?? nil
         }
@@ -345,6 +488,7 @@ public final class PostgresStateStore: StateStore, Sendable {
     public func releaseClaims(_ feedIDs: [String]) async throws {
         guard !feedIDs.isEmpty else { return }
         let me = workerID
+        leaseTokens.withLock { tokens in for id in feedIDs { tokens[id] = nil } }
         try await withRetry("release claims") {
             try await self.client.query(
                 """
@@ -413,8 +557,14 @@ public final class PostgresStateStore: StateStore, Sendable {
         let me = workerID
         let hosts = options.feedHosts
         let logger = logger
-        try await withRetry("record fetches") {
+        let tokens = leaseTokens.withLock { held in
+            var taken: [String: Int64] = [:]
+            for entry in results { taken[entry.feedID] = held.removeValue(forKey: entry.feedID) }
+            return taken
+        }
+        let fenced: [String] = try await withRetry("record fetches") {
             try await self.client.withTransaction(logger: logger) { connection in
+                var fenced: [String] = []
                 // In key order, so two workers' batches lock rows in the same order.
                 let ordered = results.enumerated().sorted { ($0.element.feedID, $0.offset) < ($1.element.feedID, $1.offset) }
                 for entry in ordered.map(\.element) {
@@ -427,7 +577,10 @@ public final class PostgresStateStore: StateStore, Sendable {
                     case .failed(let m): kind = "failed"; message = m
                     }
                     let failed = kind == "failed"
-                    try await connection.query(
+                    // A feed this worker claimed is written only while its lease token is still
+                    // the feed's: a worker that outlived its lease must not overwrite the newer record.
+                    let token = tokens[entry.feedID]
+                    let written = try await connection.query(
                         """
                         INSERT INTO feeds (feed_id, host, etag, last_modified, last_attempt_at, last_success_at,
                                            last_error_at, last_error, last_http_status, consecutive_failures,
@@ -452,9 +605,20 @@ public final class PostgresStateStore: StateStore, Sendable {
                             interval_seconds = excluded.interval_seconds,
                             lease_owner = CASE WHEN feeds.lease_owner = \(me) THEN NULL ELSE feeds.lease_owner END,
                             lease_expires_at = CASE WHEN feeds.lease_owner = \(me) THEN NULL ELSE feeds.lease_expires_at END
-                        """, logger: logger)
+                        WHERE \(token)::int8 IS NULL OR feeds.lease_token = \(token)::int8
+                        RETURNING 1
+                        """, logger: logger
+                    ).collect()
+                    if written.isEmpty { fenced.append(entry.feedID) }
                 }
+                return fenced
             }
+        }
+        if !fenced.isEmpty {
+            // The lease was claimed by another worker since: its record is the newer one.
+            FileHandle.standardError.write(Data(
+                ("ingest: warning: state \(location): fetch result(s) of \(fenced.count) feed(s) not recorded, another worker "
+                    + "claimed them after this worker's lease ran out (\(fenced.prefix(3).joined(separator: ", ")))\n").utf8))
         }
     }
 
@@ -506,8 +670,37 @@ public final class PostgresStateStore: StateStore, Sendable {
         }
         let me = workerID
         let logger = logger
+        let held = leaseTokens.withLock { $0 }
+        var fencedFeeds: [String] = []
+        var fencedTokens: [Int64] = []
+        for feed in Set(parts.flatMap { $0.items.map(\.key.feedID) }).sorted() {
+            if let token = held[feed] { fencedFeeds.append(feed); fencedTokens.append(token) }
+        }
+        let fenceFeeds = fencedFeeds
+        let fenceTokens = fencedTokens
+        let location = location
         return try await withRetry("commit emitted items") {
             try await self.client.withTransaction(logger: logger) { connection in
+                if !fenceFeeds.isEmpty {
+                    // Fencing: the feeds this worker leased must still carry its lease tokens. The
+                    // share locks keep a claim from taking them over until this commit ends, so a
+                    // worker that takes one afterwards sees these items as already emitted.
+                    var lost: [String] = []
+                    let rows = try await connection.query(
+                        """
+                        SELECT f.feed_id, f.lease_token IS NOT DISTINCT FROM t.token
+                        FROM feeds f JOIN unnest(\(fenceFeeds)::text[], \(fenceTokens)::int8[]) AS t(id, token)
+                          ON f.feed_id = t.id
+                        ORDER BY f.feed_id FOR SHARE OF f
+                        """, logger: logger)
+                    for try await (feed, held) in rows.decode((String, Bool).self) where !held { lost.append(feed) }
+                    if !lost.isEmpty {
+                        throw StateStoreError(
+                            kind: .leaseLost(feeds: lost), location: location,
+                            message: "commit refused: this worker's lease on \(lost.count) feed(s) ran out and another "
+                                + "worker claimed them (\(lost.prefix(3).joined(separator: ", ")))")
+                    }
+                }
                 var recorded = 0
                 var duplicates: [ItemKey] = []
                 for part in parts {
@@ -710,7 +903,8 @@ public final class PostgresStateStore: StateStore, Sendable {
                 """
                 SELECT (SELECT count(*) FROM feeds WHERE last_attempt_at IS NOT NULL)::int8,
                        (SELECT count(*) FROM feeds WHERE consecutive_failures > 0)::int8,
-                       (SELECT count(*) FROM feeds WHERE next_due_at IS NULL OR next_due_at <= \(now))::int8,
+                       (SELECT count(*) FROM feeds
+                         WHERE listed AND coalesce(next_due_at, '-infinity'::timestamptz) <= \(now))::int8,
                        (SELECT count(*) FROM items)::int8,
                        (SELECT count(*) FROM parts WHERE state = 'pending')::int8
                 """, logger: self.logger
@@ -831,7 +1025,9 @@ public final class PostgresStateStore: StateStore, Sendable {
         let error = unwrap(error)
         if let p = error as? PSQLError {
             switch p.code {
-            case .connectionError, .serverClosedConnection: return true
+            // clientClosedConnection: the pool noticed a connection the server had ended
+            // (terminated backend, restart) and failed the query queued on it.
+            case .connectionError, .serverClosedConnection, .clientClosedConnection: return true
             case .server:
                 let state = p.serverInfo?[.sqlState] ?? ""
                 // serialization_failure, deadlock_detected, admin/crash shutdown, cannot connect now, connection exceptions.
