@@ -166,9 +166,10 @@ struct TransactionalDelivery: Sendable {
                     "\(job.settings.name): lease lost on \(lost.count) feed(s) while they were in flight "
                         + "(\(lost.prefix(3).joined(separator: ", "))); another worker has them now, their items are left to it")
                 let gone = Set(lost)
-                pending.items.removeAll { gone.contains($0.feedID) }
-                pending.outcomes.removeAll { gone.contains($0.source.id) }
-                try await commit(&pending)
+                var rest = pending
+                rest.items.removeAll { gone.contains($0.feedID) }
+                rest.outcomes.removeAll { gone.contains($0.source.id) }
+                try await commit(rest)
                 return
             }
             if !receipt.duplicates.isEmpty {
