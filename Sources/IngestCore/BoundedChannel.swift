@@ -26,6 +26,7 @@ public final class BoundedChannel<Element: Sendable>: AsyncSequence, Sendable {
         var continuation: CheckedContinuation<Element?, Never>
     }
 
+    private enum FastSend { case resume(CheckedContinuation<Element?, Never>), done, fail, full }
     private enum SendAction { case resume(CheckedContinuation<Element?, Never>), done, fail, wait }
     private enum ReceiveAction { case value(Element, CheckedContinuation<Void, any Error>?), end, wait }
 
@@ -60,6 +61,31 @@ public final class BoundedChannel<Element: Sendable>: AsyncSequence, Sendable {
     /// Hands `element` on, suspending while the buffer is full.
     public func send(_ element: Element) async throws {
         try Task.checkCancellation()
+        // Fast path: room in the buffer or a receiver waiting; no continuation, no
+        // cancellation handler. Most sends of a flowing pipeline end here.
+        let fast: FastSend = state.withLock { s in
+            if s.closed { return .fail }
+            precondition(!s.finished, "send after finish()")
+            if let r = s.receivers.popFirst() {
+                s.sent += 1
+                return .resume(r.continuation)
+            }
+            if s.buffer.count < capacity {
+                s.buffer.append(element)
+                s.sent += 1
+                s.highWater = Swift.max(s.highWater, s.buffer.count)
+                return .done
+            }
+            return .full
+        }
+        switch fast {
+        case .done: return
+        case .resume(let r):
+            r.resume(returning: element)
+            return
+        case .fail: throw Task.isCancelled ? CancellationError() : Closed()
+        case .full: break
+        }
         let id: UInt64 = state.withLock { s in
             s.nextID += 1
             return s.nextID
@@ -127,6 +153,31 @@ public final class BoundedChannel<Element: Sendable>: AsyncSequence, Sendable {
 
     /// Next element, or `nil` once finished and drained (or when the task is cancelled).
     public func receive() async -> Element? {
+        // Fast path: something buffered (or a sender waiting), or the end: no suspension.
+        let fast: ReceiveAction = state.withLock { s in
+            if let first = s.buffer.popFirst() {
+                var woken: CheckedContinuation<Void, any Error>?
+                if let snd = s.senders.popFirst() {
+                    s.buffer.append(snd.element)
+                    s.sent += 1
+                    woken = snd.continuation
+                }
+                return .value(first, woken)
+            }
+            if let snd = s.senders.popFirst() {
+                s.sent += 1
+                return .value(snd.element, snd.continuation)
+            }
+            if s.finished || s.closed || Task.isCancelled { return .end }
+            return .wait
+        }
+        switch fast {
+        case .value(let e, let woken):
+            woken?.resume()
+            return e
+        case .end: return nil
+        case .wait: break
+        }
         let id: UInt64 = state.withLock { s in
             s.nextID += 1
             return s.nextID

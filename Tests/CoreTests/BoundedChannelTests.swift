@@ -18,6 +18,52 @@ struct BoundedChannelTests {
         #expect(ch.highWaterMark <= 3)
     }
 
+    @Test("many producers and consumers racing through fast and slow paths: each element exactly once, per-producer order kept")
+    func manyProducersManyConsumers() async throws {
+        let ch = BoundedChannel<Int>(capacity: 2)
+        let producers = 4, perProducer = 5_000
+        let collected = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for c in 0..<3 {
+                group.addTask {
+                    var mine: [Int] = []
+                    // One consumer yields now and then, so producers find the buffer full.
+                    for await v in ch {
+                        mine.append(v)
+                        if c == 0, v % 7 == 0 { await Task.yield() }
+                    }
+                    return mine
+                }
+            }
+            group.addTask {
+                try await withThrowingTaskGroup(of: Void.self) { senders in
+                    for p in 0..<producers {
+                        senders.addTask { for i in 0..<perProducer { try await ch.send(p * 1_000_000 + i) } }
+                    }
+                    try await senders.waitForAll()
+                }
+                ch.finish()
+                return []
+            }
+            var all: [[Int]] = []
+            for try await part in group { all.append(part) }
+            return all
+        }
+        let flat = collected.flatMap { $0 }
+        #expect(flat.count == producers * perProducer)
+        #expect(Set(flat).count == producers * perProducer)
+        for part in collected {
+            // A consumer sees each producer's elements in the order they were sent.
+            var last: [Int: Int] = [:]
+            for v in part {
+                let p = v / 1_000_000
+                #expect((last[p] ?? -1) < v)
+                last[p] = v
+            }
+        }
+        #expect(ch.highWaterMark <= 2)
+        #expect(ch.sentCount == producers * perProducer)
+    }
+
     @Test("a stalled consumer suspends producers at the bound")
     func backpressure() async throws {
         let ch = BoundedChannel<Int>(capacity: 4)
