@@ -71,7 +71,7 @@ public enum LanguageDetector {
         /// Adds every scalar of `text`; false when the 4,000-scalar cap stopped it.
         public mutating func add(contentsOf text: String) -> Bool {
             let traditional = ScriptTables.traditionalBits, simplified = ScriptTables.simplifiedBits
-            return Self.forEachScalar(text) { add($0, traditional, simplified) }
+            return UTF8Scalars.forEach(text) { add($0, traditional, simplified) }
         }
 
         /// Adds the scalars of `text.prefix(n)` (its first `n` Characters) without building
@@ -84,7 +84,7 @@ public enum LanguageDetector {
             let traditional = ScriptTables.traditionalBits, simplified = ScriptTables.simplifiedBits
             var count = 0
             var fast = true
-            _ = Self.forEachScalar(text) { v in
+            _ = UTF8Scalars.forEach(text) { v in
                 // The scalar after the cut must be standalone too (it could extend the last one).
                 let standalone = (v < 0x300 && v != 0x0D) || CJK.isHan(v) || (0x2010...0x2027).contains(v)
                     || (0x3000...0x3029).contains(v) || (0xFF01...0xFF5E).contains(v)
@@ -96,35 +96,6 @@ public enum LanguageDetector {
             guard !fast else { return }
             self = start
             for u in text.prefix(n).unicodeScalars where !add(u.value) { break }
-        }
-
-        /// Calls `body` with each scalar of `text` until it returns false; true when every
-        /// scalar was taken.
-        @inline(__always)
-        static func forEachScalar(_ text: String, _ body: (UInt32) -> Bool) -> Bool {
-            var text = text
-            return text.withUTF8 { buf in
-                guard let p = buf.baseAddress else { return true }
-                let n = buf.count
-                var i = 0
-                while i < n {
-                    let b = p[i]
-                    let v: UInt32
-                    if b < 0x80 {
-                        v = UInt32(b); i += 1
-                    } else if b < 0xE0 {
-                        v = (UInt32(b & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F); i += 2
-                    } else if b < 0xF0 {
-                        v = (UInt32(b & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F); i += 3
-                    } else {
-                        v = (UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
-                            | UInt32(p[i + 3] & 0x3F)
-                        i += 4
-                    }
-                    if !body(v) { return false }
-                }
-                return true
-            }
         }
 
         @inline(__always)

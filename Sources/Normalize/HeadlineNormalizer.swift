@@ -195,7 +195,7 @@ public struct HeadlineNormalizer: Sendable {
     public static func titleKey(_ title: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(title.utf8.count)
-        let complete = ItemNormalizer.scalars(of: title) { v in
+        let complete = UTF8Scalars.forEach(title) { v in
             let k = v < 0x10000 ? keyTable[Int(v)] : keyScalar(v)
             if k == keyDrop { return true }
             if k == keySlow { return false }
