@@ -26,7 +26,6 @@ public final class BoundedChannel<Element: Sendable>: AsyncSequence, Sendable {
         var continuation: CheckedContinuation<Element?, Never>
     }
 
-    private enum FastSend { case resume(CheckedContinuation<Element?, Never>), done, fail, full }
     private enum SendAction { case resume(CheckedContinuation<Element?, Never>), done, fail, wait }
     private enum ReceiveAction { case value(Element, CheckedContinuation<Void, any Error>?), end, wait }
 
@@ -39,6 +38,42 @@ public final class BoundedChannel<Element: Sendable>: AsyncSequence, Sendable {
         var nextID: UInt64 = 0
         var highWater = 0
         var sent = 0
+    }
+
+    /// The part of a send that needs no waiting, under the lock: fails on a closed
+    /// channel, hands the element to a waiting receiver, or buffers it; nil when full.
+    private static func place(_ element: Element, in s: inout State, capacity: Int) -> SendAction? {
+        if s.closed { return .fail }
+        precondition(!s.finished, "send after finish()")
+        if let r = s.receivers.popFirst() {
+            s.sent += 1
+            return .resume(r.continuation)
+        }
+        guard s.buffer.count < capacity else { return nil }
+        s.buffer.append(element)
+        s.sent += 1
+        s.highWater = Swift.max(s.highWater, s.buffer.count)
+        return .done
+    }
+
+    /// The part of a receive that needs no waiting, under the lock: the next element (moving
+    /// a suspended sender's into the buffer), or the end; nil when the receiver must wait.
+    private static func take(from s: inout State) -> ReceiveAction? {
+        if let first = s.buffer.popFirst() {
+            var woken: CheckedContinuation<Void, any Error>?
+            if let snd = s.senders.popFirst() {
+                s.buffer.append(snd.element)
+                s.sent += 1
+                woken = snd.continuation
+            }
+            return .value(first, woken)
+        }
+        if let snd = s.senders.popFirst() {
+            s.sent += 1
+            return .value(snd.element, snd.continuation)
+        }
+        if s.finished || s.closed || Task.isCancelled { return .end }
+        return nil
     }
 
     public let capacity: Int
@@ -63,28 +98,14 @@ public final class BoundedChannel<Element: Sendable>: AsyncSequence, Sendable {
         try Task.checkCancellation()
         // Fast path: room in the buffer or a receiver waiting; no continuation, no
         // cancellation handler. Most sends of a flowing pipeline end here.
-        let fast: FastSend = state.withLock { s in
-            if s.closed { return .fail }
-            precondition(!s.finished, "send after finish()")
-            if let r = s.receivers.popFirst() {
-                s.sent += 1
-                return .resume(r.continuation)
-            }
-            if s.buffer.count < capacity {
-                s.buffer.append(element)
-                s.sent += 1
-                s.highWater = Swift.max(s.highWater, s.buffer.count)
-                return .done
-            }
-            return .full
-        }
+        let fast: SendAction = state.withLock { s in Self.place(element, in: &s, capacity: capacity) ?? .wait }
         switch fast {
         case .done: return
         case .resume(let r):
             r.resume(returning: element)
             return
         case .fail: throw Task.isCancelled ? CancellationError() : Closed()
-        case .full: break
+        case .wait: break
         }
         let id: UInt64 = state.withLock { s in
             s.nextID += 1
@@ -93,18 +114,7 @@ public final class BoundedChannel<Element: Sendable>: AsyncSequence, Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
                 let action: SendAction = state.withLock { s in
-                    if s.closed { return .fail }
-                    precondition(!s.finished, "send after finish()")
-                    if let r = s.receivers.popFirst() {
-                        s.sent += 1
-                        return .resume(r.continuation)
-                    }
-                    if s.buffer.count < capacity {
-                        s.buffer.append(element)
-                        s.sent += 1
-                        s.highWater = Swift.max(s.highWater, s.buffer.count)
-                        return .done
-                    }
+                    if let placed = Self.place(element, in: &s, capacity: capacity) { return placed }
                     if Task.isCancelled { return .fail }
                     s.senders.append(Sender(id: id, element: element, continuation: cont))
                     return .wait
@@ -154,23 +164,7 @@ public final class BoundedChannel<Element: Sendable>: AsyncSequence, Sendable {
     /// Next element, or `nil` once finished and drained (or when the task is cancelled).
     public func receive() async -> Element? {
         // Fast path: something buffered (or a sender waiting), or the end: no suspension.
-        let fast: ReceiveAction = state.withLock { s in
-            if let first = s.buffer.popFirst() {
-                var woken: CheckedContinuation<Void, any Error>?
-                if let snd = s.senders.popFirst() {
-                    s.buffer.append(snd.element)
-                    s.sent += 1
-                    woken = snd.continuation
-                }
-                return .value(first, woken)
-            }
-            if let snd = s.senders.popFirst() {
-                s.sent += 1
-                return .value(snd.element, snd.continuation)
-            }
-            if s.finished || s.closed || Task.isCancelled { return .end }
-            return .wait
-        }
+        let fast: ReceiveAction = state.withLock { s in Self.take(from: &s) ?? .wait }
         switch fast {
         case .value(let e, let woken):
             woken?.resume()
@@ -185,20 +179,7 @@ public final class BoundedChannel<Element: Sendable>: AsyncSequence, Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (cont: CheckedContinuation<Element?, Never>) in
                 let action: ReceiveAction = state.withLock { s in
-                    if let first = s.buffer.popFirst() {
-                        var woken: CheckedContinuation<Void, any Error>?
-                        if let snd = s.senders.popFirst() {
-                            s.buffer.append(snd.element)
-                            s.sent += 1
-                            woken = snd.continuation
-                        }
-                        return .value(first, woken)
-                    }
-                    if let snd = s.senders.popFirst() {
-                        s.sent += 1
-                        return .value(snd.element, snd.continuation)
-                    }
-                    if s.finished || s.closed || Task.isCancelled { return .end }
+                    if let taken = Self.take(from: &s) { return taken }
                     s.receivers.append(Receiver(id: id, continuation: cont))
                     return .wait
                 }
