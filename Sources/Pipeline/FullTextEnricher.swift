@@ -67,12 +67,14 @@ struct FullTextEnricher: Sendable {
         let context = FeedContext(
             source: source, info: parsed.info, requestedURL: document.requestedURL, finalURL: document.finalURL,
             httpStatus: document.httpStatus, fetchedAt: document.fetchedAt, headers: document.headers)
-        let page = stages.normalizer.normalize(raw, context: context)
+        // Items reach enrichment only after Normalize and Tag ran, so these are built.
+        guard let text = try? await stages.text() else { return result }
+        let page = text.normalizer.normalize(raw, context: context)
         if let content = page.content, content.count > (result.content?.count ?? 0) { result.content = content }
         if result.authors.isEmpty { result.authors = page.authors }
         if result.published == nil { result.published = page.published }
         if result.source.id == nil, page.source.id != nil { result.source = page.source }
-        stages.tagger.tag(&result)
+        text.tagger.tag(&result)
         return result
     }
 }

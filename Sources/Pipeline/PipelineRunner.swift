@@ -93,10 +93,18 @@ public struct PipelineRunner: Sendable {
                     return nil
                 }
                 group.addTask {
+                    let normalizer: ItemNormalizer
+                    do {
+                        normalizer = try await stages.text().normalizer
+                    } catch {
+                        parsed.close()
+                        normalized.finish()
+                        throw error
+                    }
                     let contexts = ContextTable()
                     var sinceYield = 0
                     try await runStage(input: parsed, output: normalized) { event, send in
-                        try await send(normalize(event, contexts: contexts))
+                        try await send(Self.normalize(event, with: normalizer, contexts: contexts))
                         await Self.yieldNow(&sinceYield)
                     }
                     return nil
@@ -104,13 +112,14 @@ public struct PipelineRunner: Sendable {
                 group.addTask {
                     defer { if tagLanesLeft.countDown() == 0 { e.tagged.finish() } }
                     do {
+                        let tagger = try await stages.text().tagger
                         var sinceYield = 0
                         for await event in normalized {
                             guard case .item(var item, let feedID) = event else {
                                 try await e.tagged.send(event)
                                 continue
                             }
-                            stages.tagger.tag(&item)
+                            tagger.tag(&item)
                             try await e.tagged.send(.item(item, feedID: feedID))
                             await Self.yieldNow(&sinceYield)
                         }
@@ -320,7 +329,9 @@ public struct PipelineRunner: Sendable {
         var contexts: [String: FeedContext] = [:]
     }
 
-    private func normalize(_ event: FeedEvent<RawItem>, contexts: ContextTable) -> FeedEvent<FeedItem> {
+    private static func normalize(
+        _ event: FeedEvent<RawItem>, with normalizer: ItemNormalizer, contexts: ContextTable
+    ) -> FeedEvent<FeedItem> {
         // Each lane's Normalize task has its own table, and a feed stays in one lane: no lock.
         switch event {
         case .begin(let c):
@@ -328,7 +339,7 @@ public struct PipelineRunner: Sendable {
             return .begin(c)
         case .item(let raw, let feedID):
             let context = contexts.contexts[feedID]!
-            return .item(stages.normalizer.normalize(raw, context: context), feedID: feedID)
+            return .item(normalizer.normalize(raw, context: context), feedID: feedID)
         case .end(let o):
             contexts.contexts[o.source.id] = nil
             return .end(o)

@@ -98,6 +98,11 @@ public final class ScheduledJob: Sendable {
 
     public func shutdown() { stages.fetcher.shutdown() }
 
+    /// Waits for the normalizer and tagger, which build in the background: `serve` checks
+    /// them before it starts, so a broken taxonomy stops a daemon at once rather than
+    /// failing every run. (`run` lets its first fetches overlap with the build.)
+    public func awaitTextStages() async throws { _ = try await stages.text() }
+
     // MARK: Shared PostgreSQL state (issue 7)
 
     /// Builds the stages and opens the state named by `settings`: SQLite at `statePath`,

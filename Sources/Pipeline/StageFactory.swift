@@ -20,35 +20,38 @@ public enum StageFactory {
     ) throws -> Stages {
         let taxonomyURL = try locate(taxonomyPath, fallback: defaultTaxonomy, what: "topic taxonomy")
         let sourcesURL = try locate(sourcesPath, fallback: defaultSources, what: "source registry")
-        // The source registry and the normalizer build on another thread while this one
-        // reads the taxonomy and builds the tagger's automaton: the first fetch waits for both.
-        let normalizer = BackgroundWork { () throws -> ItemNormalizer in
-            let registry: SourceRegistry
-            do {
-                registry = try SourceRegistry.load(path: sourcesURL.path)
-            } catch {
-                throw AdHocJob.Failure("\(sourcesURL.path): \(error)")
-            }
-            return ItemNormalizer(registry: registry, options: normalize)
-        }
-        let taxonomy: Taxonomy
-        do {
-            taxonomy = try Taxonomy.load(from: taxonomyURL)
-        } catch {
-            throw AdHocJob.Failure("\(taxonomyURL.path): \(error)")
-        }
-        let tagger = TopicTagger(taxonomy: taxonomy)
         let fetcher: Fetcher
         do {
             fetcher = try Fetcher(configuration: fetch)
         } catch {
             throw AdHocJob.Failure("cannot start the fetcher: \(error)", isConfiguration: false)
         }
+        // Normalizer and tagger build on threads of their own while the caller opens its
+        // state and starts fetching; the registry and the taxonomy load side by side.
+        let text = Prepared(name: "ingest-taxonomy") { () throws -> TextStages in
+            let normalizer = Prepared(name: "ingest-sources") { () throws -> ItemNormalizer in
+                let registry: SourceRegistry
+                do {
+                    registry = try SourceRegistry.load(path: sourcesURL.path)
+                } catch {
+                    throw AdHocJob.Failure("\(sourcesURL.path): \(error)")
+                }
+                return ItemNormalizer(registry: registry, options: normalize)
+            }
+            let taxonomy: Taxonomy
+            do {
+                taxonomy = try Taxonomy.load(from: taxonomyURL)
+            } catch {
+                throw AdHocJob.Failure("\(taxonomyURL.path): \(error)")
+            }
+            let tagger = TopicTagger(taxonomy: taxonomy)
+            return TextStages(normalizer: try normalizer.wait(), tagger: tagger)
+        }
         return Stages(
             fetcher: fetcher,
             // A gzip body is inflated under the same cap as a fetched one.
             feedParser: FeedParser(limits: ParseLimits(maxDecompressedBytes: fetch.maxBytes)), articleExtractor: ArticleExtractor(),
-            normalizer: try normalizer.wait(), tagger: tagger)
+            textStages: text)
     }
 
     /// Builds the text-folding tables (the ICU Traditional→Simplified expansion and the
@@ -94,28 +97,5 @@ extension StageFactory {
         let registry: SourceRegistry
         do { registry = try SourceRegistry.load(path: sourcesURL.path) } catch { throw AdHocJob.Failure("\(sourcesURL.path): \(error)") }
         return (taxonomy.topics.count, registry.sources.count)
-    }
-}
-
-/// Work started on a thread of its own at once; `wait` blocks until it is done. For
-/// start-up only, where the caller has nothing else to do meanwhile.
-final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
-    // @unchecked: `result` is written once before `done` is signalled and read only after it.
-    private var result: Result<Value, any Error>?
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ body: @escaping @Sendable () throws -> Value) {
-        let thread = Thread { [self] in
-            result = Result { try body() }
-            done.signal()
-        }
-        thread.name = "ingest-start-up"
-        thread.start()
-    }
-
-    /// Call once.
-    func wait() throws -> Value {
-        done.wait()
-        return try result!.get()
     }
 }

@@ -100,7 +100,10 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("ingest: \(config.name): run failed: \(error)\n".utf8))
             await job.closeState()
-            throw ExitCode(ExitStatus.ioError)
+            // A taxonomy or source registry that cannot be read is a configuration error,
+            // even though it surfaces once the run has started.
+            let isConfiguration = (error as? AdHocJob.Failure)?.isConfiguration ?? false
+            throw ExitCode(isConfiguration ? ExitStatus.config : ExitStatus.ioError)
         }
         await job.closeState()
         if !quiet { FileHandle.standardError.write(Data(summary.render().utf8)) }
@@ -134,6 +137,13 @@ struct ServeCommand: AsyncParsableCommand {
         let (config, lock, job) = try await openScheduledJob(pipeline, sharedState: sharedState)
         defer { lock.release() }
         defer { job.shutdown() }
+        do {
+            try await job.awaitTextStages()
+        } catch {
+            FileHandle.standardError.write(Data("ingest: \(config.name): \(error)\n".utf8))
+            await job.closeState()
+            throw ExitCode(ExitStatus.config)
+        }
 
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))

@@ -35,6 +35,30 @@ struct ScheduledRunTests {
         #expect(runs.filter { $0.hasSuffix(".json") }.count == 2)
     }
 
+    @Test("a taxonomy that cannot be read stops the run with 78 and commits nothing, though fetching had started")
+    func unreadableTaxonomy() throws {
+        let server = try TestHTTPServer { _ in .bytes(rssFeed(feed: 7, count: 4), contentType: "application/rss+xml") }
+        defer { server.stop() }
+        let project = try TempProject(
+            name: "badtax", feeds: [server.url("/feed.xml")], pipelineExtra: "tag:\n  taxonomy: pipelines/bad-topics.yaml")
+        defer { project.remove() }
+        let taxonomy = project.root.appendingPathComponent("pipelines/bad-topics.yaml")
+        try "topics:\n  - id: ai\n    terms: [unclosed\n".write(to: taxonomy, atomically: true, encoding: .utf8)
+
+        let broken = try project.run()
+        #expect(broken.status == 78, "\(broken.stderr)")
+        #expect(broken.stderr.contains("bad-topics.yaml"), "\(broken.stderr)")
+        #expect(try project.visibleItems().isEmpty)
+        #expect(project.temporaryFiles().isEmpty)
+
+        // Mended, the next run emits every item: the failed one marked nothing as emitted.
+        try FileManager.default.removeItem(at: taxonomy)
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("pipelines/topics.yaml"), to: taxonomy)
+        let mended = try project.run()
+        #expect(mended.status == 0, "\(mended.stderr)")
+        #expect(try project.visibleItems().count == 4)
+    }
+
     @Test("a feed not yet due is skipped; --all fetches it anyway")
     func dueness() throws {
         let server = try TestHTTPServer { _ in .bytes(rssFeed(feed: 2, count: 3), contentType: "application/rss+xml") }
