@@ -16,6 +16,8 @@ struct TransferOutcome: Sendable {
     var finalURL: String
     var exceededCap: Bool
     var cancelled: Bool
+    /// Refused by the spec's `admit` when its turn came: nothing was sent.
+    var notStarted = false
 
     static func aborted(_ message: String, cancelled: Bool) -> TransferOutcome {
         TransferOutcome(
@@ -31,6 +33,8 @@ struct TransferSpec: Sendable {
     var extraHeaders: [String]
     /// Per-host accounting key: scheme, host and port.
     var hostKey: String
+    /// Asked on the transfer thread when the attempt's turn comes; `false` drops it unsent.
+    var admit: (@Sendable () -> Bool)? = nil
 }
 
 /// One queued or running attempt. Its mutable fields are guarded by the driver's lock,
@@ -293,6 +297,12 @@ final class CurlDriver: @unchecked Sendable {
     }
 
     private func start(_ job: TransferJob) {
+        if let admit = job.spec.admit, !admit() {
+            var outcome = TransferOutcome.aborted("not started: no new fetches are being taken", cancelled: false)
+            outcome.notStarted = true
+            complete(job, with: outcome)
+            return
+        }
         let easy = idleHandles.popLast() ?? curl_easy_init()
         guard let easy else {
             complete(job, with: .aborted("libcurl: curl_easy_init failed", cancelled: false))

@@ -38,11 +38,19 @@ public struct FetchRequest: Sendable {
     public var etag: String?
     /// Sent as `If-Modified-Since`, verbatim as the server gave it.
     public var lastModified: String?
+    /// Asked when the fetch's turn comes (it may wait in the fetcher's queue behind the
+    /// concurrency limits); `false` drops it unsent with kind `.notStarted`. This is how a
+    /// run that has begun shutting down keeps queued fetches from starting.
+    public var startsOnlyIf: (@Sendable () -> Bool)?
 
-    public init(source: FeedSource, etag: String? = nil, lastModified: String? = nil) {
+    public init(
+        source: FeedSource, etag: String? = nil, lastModified: String? = nil,
+        startsOnlyIf: (@Sendable () -> Bool)? = nil
+    ) {
         self.source = source
         self.etag = etag
         self.lastModified = lastModified
+        self.startsOnlyIf = startsOnlyIf
     }
 }
 

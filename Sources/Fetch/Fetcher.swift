@@ -50,10 +50,15 @@ public final class Fetcher: Sendable {
     ///   `retryAfterSeconds`), `.timeout`, `.network`, `.tooLarge`, `.refused` (scheme other
     ///   than http/https/file, also on redirect; more than `maxRedirects`; bad URL), `.io`
     ///   (local file), `.malformed` (undecodable Content-Encoding), `.other` (cancelled or
-    ///   shut down). Retryable failures were already retried `configuration.retries` times.
+    ///   shut down), `.notStarted` (`request.startsOnlyIf` said no when its turn came). Retryable failures were already retried `configuration.retries` times.
     /// - Cancelling the calling task aborts the transfer (or the wait before a retry).
     public func fetch(_ request: FetchRequest) async -> Result<FetchedDocument, SourceFailure> {
         let result: Result<FetchedDocument, SourceFailure>
+        if let admit = request.startsOnlyIf, !admit() {
+            return .failure(SourceFailure(
+                source: request.source.location, stage: .fetch, kind: .notStarted,
+                reason: "not started: no new fetches are being taken"))
+        }
         switch SourceLocation(request.source.location) {
         case .http(let url, let hostKey):
             result = await fetchHTTP(request, url: url, hostKey: hostKey)
@@ -88,11 +93,16 @@ public final class Fetcher: Sendable {
         if let lastModified = request.lastModified, !lastModified.isEmpty {
             headers.append("If-Modified-Since: \(lastModified)")
         }
-        let spec = TransferSpec(url: url, extraHeaders: headers, hostKey: hostKey)
+        var spec = TransferSpec(url: url, extraHeaders: headers, hostKey: hostKey, admit: request.startsOnlyIf)
         var attempt = 0
         while true {
-            counters.withLock { $0.attempts += 1 }
             let outcome = await driver.perform(spec)
+            // Only a fetch that has begun may be retried; retries are never refused.
+            spec.admit = nil
+            if outcome.notStarted {
+                return OutcomeJudge.judge(outcome, source: request.source, requestedURL: url, configuration: configuration)
+            }
+            counters.withLock { $0.attempts += 1 }
             let judged = OutcomeJudge.judge(outcome, source: request.source, requestedURL: url, configuration: configuration)
             switch judged {
             case .success(var document):
@@ -301,6 +311,7 @@ enum OutcomeJudge {
                 source: location, stage: .fetch, kind: kind, reason: reason, httpStatus: status,
                 retryable: retryable, retryAfterSeconds: retryAfter))
         }
+        if outcome.notStarted { return failure(.notStarted, outcome.curlMessage) }
         if outcome.cancelled { return failure(.other, outcome.curlMessage) }
         let code = CURLcode(rawValue: outcome.curlCode)
         switch code {

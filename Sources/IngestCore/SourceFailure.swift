@@ -22,6 +22,9 @@ public struct SourceFailure: Error, Sendable, Hashable, CustomStringConvertible 
         /// The document could not be read at all.
         case malformed
         case other
+        /// Never started: the run stopped taking new fetches first (graceful shutdown). Such
+        /// a feed is not reported; it stays due for the next run.
+        case notStarted = "not-started"
     }
 
     public var source: String

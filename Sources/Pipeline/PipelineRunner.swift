@@ -93,18 +93,13 @@ public struct PipelineRunner: Sendable {
                     return nil
                 }
                 group.addTask {
-                    let normalizer: ItemNormalizer
-                    do {
-                        normalizer = try await stages.text().normalizer
-                    } catch {
-                        parsed.close()
-                        normalized.finish()
-                        throw error
-                    }
+                    // Asked for at the first event: a run with nothing due never waits for it.
+                    var normalizer: ItemNormalizer?
                     let contexts = ContextTable()
                     var sinceYield = 0
                     try await runStage(input: parsed, output: normalized) { event, send in
-                        try await send(Self.normalize(event, with: normalizer, contexts: contexts))
+                        if normalizer == nil { normalizer = try await stages.text().normalizer }
+                        try await send(Self.normalize(event, with: normalizer!, contexts: contexts))
                         await Self.yieldNow(&sinceYield)
                     }
                     return nil
@@ -112,14 +107,15 @@ public struct PipelineRunner: Sendable {
                 group.addTask {
                     defer { if tagLanesLeft.countDown() == 0 { e.tagged.finish() } }
                     do {
-                        let tagger = try await stages.text().tagger
+                        var tagger: TopicTagger?
                         var sinceYield = 0
                         for await event in normalized {
                             guard case .item(var item, let feedID) = event else {
                                 try await e.tagged.send(event)
                                 continue
                             }
-                            tagger.tag(&item)
+                            if tagger == nil { tagger = try await stages.text().tagger }
+                            tagger!.tag(&item)
                             try await e.tagged.send(.item(item, feedID: feedID))
                             await Self.yieldNow(&sinceYield)
                         }
@@ -155,10 +151,15 @@ public struct PipelineRunner: Sendable {
             var running = 0
             func startNext() -> Bool {
                 guard admitsMoreFetches(), let source = iterator.next() else { return false }
-                group.addTask { try await output.send(fetchOne(source)) }
+                group.addTask {
+                    // A fetch that never started (shutdown began while it was queued) is not
+                    // reported, so its feed stays due.
+                    if let outcome = await fetchOne(source) { try await output.send(outcome) }
+                }
                 return true
             }
-            while running < concurrency, startNext() { running += 1 }
+            let outstanding = concurrency + Self.fetchLookahead(concurrency)
+            while running < outstanding, startNext() { running += 1 }
             while try await group.next() != nil {
                 running -= 1
                 if startNext() { running += 1 }
@@ -166,11 +167,20 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    private func fetchOne(_ source: FeedSource) async -> FetchOutcome {
+    /// Fetches asked for beyond `concurrency`. The fetcher starts at most its own limit
+    /// at once and queues the rest, so when a transfer ends its transfer thread starts the
+    /// next one at once, instead of waiting for this stage's tasks to get a turn on the
+    /// cooperative pool (which Parse, Normalize and Tag keep busy).
+    public static func fetchLookahead(_ concurrency: Int) -> Int { max(2, concurrency / 4) }
+
+    private func fetchOne(_ source: FeedSource) async -> FetchOutcome? {
         let started = ContinuousClock.now
         let v = await validators?(source) ?? (etag: nil, lastModified: nil)
-        let request = FetchRequest(source: source, etag: v.etag, lastModified: v.lastModified)
+        let request = FetchRequest(
+            source: source, etag: v.etag, lastModified: v.lastModified, startsOnlyIf: admitsMoreFetches)
         switch await stages.fetcher.fetch(request) {
+        case .failure(let failure) where failure.kind == .notStarted:
+            return nil
         case .failure(let failure):
             return .failed(source, failure, elapsed: ContinuousClock.now - started, fetchedAt: Date())
         case .success(let doc):

@@ -491,6 +491,37 @@ struct HTTPFetchTests {
         #expect(document.httpStatus == 200)
     }
 
+    @Test func aQueuedFetchWhoseGateClosesIsDroppedUnsent() async throws {
+        let server = try TestHTTPServer(routes: [
+            "/slow": TestResponse.text(rss).delayed(by: .milliseconds(300)),
+            "/gated": .text(rss),
+            "/open": .text(rss),
+        ])
+        defer { server.stop() }
+        let fetcher = try makeFetcher { $0.maxConcurrent = 1 }
+        defer { fetcher.shutdown() }
+        let admitting = Mutex(true)
+        let gate: @Sendable () -> Bool = { admitting.withLock { $0 } }
+
+        let running = Task { await fetcher.fetch(request(server.url("/slow"))) }
+        while server.hits(path: "/slow") == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        // Both wait behind /slow; the gate closes before their turn comes.
+        let gated = Task { await fetcher.fetch(FetchRequest(source: FeedSource(location: server.url("/gated")), startsOnlyIf: gate)) }
+        let ungated = Task { await fetcher.fetch(request(server.url("/open"))) }
+        try await Task.sleep(for: .milliseconds(50))
+        admitting.withLock { $0 = false }
+        #expect(try #require(await running.value.document).httpStatus == 200, "what had started finishes")
+        let failure = try #require(await gated.value.failure)
+        #expect(failure.kind == .notStarted)
+        #expect(server.hits(path: "/gated") == 0)
+        #expect(try #require(await ungated.value.document).httpStatus == 200)
+        // A closed gate refuses at once, before any queue.
+        let refused = try #require(await fetcher.fetch(FetchRequest(
+            source: FeedSource(location: server.url("/open")), startsOnlyIf: gate)).failure)
+        #expect(refused.kind == .notStarted)
+        #expect(server.hits(path: "/open") == 1)
+    }
+
     @Test func sequentialFetchesReuseOneConnection() async throws {
         let server = try TestHTTPServer(routes: ["/feed": .text(rss)])
         defer { server.stop() }

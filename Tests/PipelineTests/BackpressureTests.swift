@@ -66,9 +66,10 @@ struct BackpressureTests {
         // Let every producer run into the full buffers.
         try await Task.sleep(for: .milliseconds(800))
         let fetchedWhileStalled = server.totalHits
-        // Documents: `concurrency` waiting to send + the fetched buffer + one in Parse; events of
-        // a few more documents fill the three 8-event edges (12 events per document).
-        let bound = concurrency + capacities.fetched + 1 + (3 * capacities.items + 3) / 12 + 2
+        // Documents: `concurrency` plus the look-ahead waiting to send + the fetched buffer + one
+        // in Parse; events of a few more documents fill the three 8-event edges (12 events per document).
+        let outstanding = concurrency + PipelineRunner.fetchLookahead(concurrency)
+        let bound = outstanding + capacities.fetched + 1 + (3 * capacities.items + 3) / 12 + 2
         #expect(fetchedWhileStalled <= bound, "fetched \(fetchedWhileStalled) documents while the sink was stalled")
         #expect(edges.fetched.count <= capacities.fetched)
         #expect(edges.parsed.highWaterMark <= capacities.items)
@@ -81,6 +82,32 @@ struct BackpressureTests {
         #expect(items == feeds * 10, "every item arrives once the sink drains")
         #expect(server.totalHits == feeds)
         #expect(edges.fetched.highWaterMark <= capacities.fetched)
+    }
+
+    @Test("once fetches stop being admitted, queued look-ahead fetches never start; only started feeds are reported")
+    func stoppingAdmissionLeavesQueuedFetchesUnsent() async throws {
+        let server = try TestHTTPServer { _ in TestResponse(status: 200, body: smallFeed(1), delay: .milliseconds(300)) }
+        defer { server.stop() }
+        let concurrency = 2
+        let stages = try makeStages(concurrency: concurrency)
+        defer { stages.fetcher.shutdown() }
+        var runner = PipelineRunner(stages: stages, concurrency: concurrency)
+        let admitting = Mutex(true)
+        runner.admitsMoreFetches = { admitting.withLock { $0 } }
+        let sources = (0..<10).map { FeedSource(location: server.url("/f\($0).xml"), id: "f\($0)") }
+        let run = Task {
+            try await runner.run(sources: sources) { input in
+                var ended: [String] = []
+                for await event in input { if case .end(let outcome) = event { ended.append(outcome.source.id) } }
+                return ended
+            }
+        }
+        // Two transfers run; the look-ahead waits in the fetcher's queue behind them.
+        while server.totalHits < concurrency { try await Task.sleep(for: .milliseconds(10)) }
+        admitting.withLock { $0 = false }
+        let ended = try await run.value
+        #expect(ended.sorted() == ["f0", "f1"])
+        #expect(server.totalHits == concurrency, "nothing queued was sent after admission stopped")
     }
 
     @Test("cancelling a run ends every stage promptly and fetches no more")
