@@ -13,9 +13,13 @@ struct YAMLWalker {
     }
 
     /// Composes `text`; a syntax error becomes a problem at its mark.
+    ///
+    /// With the basic resolver every scalar stays text: this walker types values itself
+    /// (`int`, `bool`, `duration`, ...), and Yams would otherwise run its regular expressions
+    /// on every key while checking for duplicates, most of the time a 2,000-feed list takes.
     func compose(_ text: String) -> Node? {
         do {
-            return try Yams.compose(yaml: text)
+            return try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             let (mark, message) = Self.describe(error)
             problems.add(.syntax, ConfigLocation(file: display, line: mark?.line, column: mark?.column), "",
