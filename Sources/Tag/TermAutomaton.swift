@@ -177,6 +177,13 @@ struct TermAutomaton: Sendable {
     var classCount: Int { rootStep.count }
     var stateCount: Int { failTarget.count }
 
+    /// Bytes held by the scan tables (the class dictionary counted at 16 bytes an entry).
+    var memoryBytes: Int {
+        sourceClass.count * 4 + patternScalarClass.count * 16 + classIsWord.count + rootStep.count * 8
+            + edgeStart.count * 4 + edgeClass.count * 4 + edgeTarget.count * 8 + failTarget.count * 8
+            + outputStart.count * 4 + outputLink.count * 4 + outputs.count * 4 + patternLengths.count * 4
+    }
+
     /// `patterns` are folded scalar values.
     init(patterns: [[UInt32]]) {
         patternLengths = patterns.map { Int32($0.count) }
