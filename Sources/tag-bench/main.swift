@@ -162,7 +162,12 @@ for terms in [100, 1_000] {
 }
 }
 
-if let path = CommandLine.arguments.dropFirst().first(where: { !$0.hasPrefix("--") }) {
+let optionsWithValues: Set<String> = ["--terms", "--rounds", "--dump"]
+let positional = CommandLine.arguments.indices.dropFirst().filter { i in
+    !CommandLine.arguments[i].hasPrefix("--") && !optionsWithValues.contains(CommandLine.arguments[i - 1])
+}
+if let i = positional.first {
+    let path = CommandLine.arguments[i]
     let url = URL(fileURLWithPath: path)
     let tagger = TopicTagger(taxonomy: try Taxonomy.load(from: url))
     var s = Double.infinity
