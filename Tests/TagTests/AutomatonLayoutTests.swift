@@ -61,8 +61,8 @@ import Testing
             #expect(copy.withUTF8 { automaton.scanUTF8($0, into: &occurrences) })
             #expect(occurrences.map { [Int($0.pattern), Int($0.end)] } == expected, "budget \(budget), round \(round)")
             // The byte offset of each end is that of the scalar it counts.
-            let utf8Ends = text.unicodeScalars.indices.map { text.utf8.distance(from: text.startIndex, to: $0) }
-                .dropFirst() + [text.utf8.count]
+            let utf8Ends = text.unicodeScalars.indices.dropFirst().map { text.utf8.distance(from: text.startIndex, to: $0) }
+                + [text.utf8.count]
             #expect(occurrences.allSatisfy { Int($0.endByte) == utf8Ends[Int($0.end) - 1] })
         }
         // A budget this small really leaves states as trie nodes, so both layouts are tested.
