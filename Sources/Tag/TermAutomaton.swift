@@ -115,24 +115,34 @@ func isWordScalarValue(_ v: UInt32) -> Bool {
 }
 
 /// Aho-Corasick automaton over folded text that reads the text as published, as UTF-8
-/// bytes: one left-to-right pass finds every occurrence of every pattern, so the work per
-/// character does not grow with the number of terms.
+/// bytes: one left-to-right pass finds every occurrence of every pattern, so the number of
+/// steps per character does not grow with the number of terms.
 ///
-/// Flat cost needs more than one pass: the memory touched per character must not grow with
-/// the taxonomy either, or a large taxonomy pays in cache misses what it saved in steps.
-/// Hence the layout:
+/// Flat cost needs more than one pass: neither the work of a step nor the memory it touches
+/// may grow with the taxonomy, or a large taxonomy pays in failure-link chasing, searches
+/// and cache misses what it saved in passes. With 10,000 terms, random English text sits
+/// two or three letters deep in the trie most of the time, and each step used to search a
+/// 26-letter node and then chase a failure link, with branches that random text makes
+/// unpredictable. Hence the layout:
 /// - Folding and the alphabet are one table read: every Basic Multilingual Plane scalar maps
 ///   straight to its letter class, the folded scalar's index among the scalars the patterns
 ///   use (two shared classes stand for every other scalar, word and non-word). The automaton
 ///   never sees a scalar, and the text is never copied into a folded form.
-/// - Root steps, by far the most frequent, read a dense per-class table, which is small
-///   (a few thousand classes, not 65,536 scalars).
-/// - States are numbered breadth first, so the shallow states that almost every step visits
-///   sit together; each state's edges are a sorted run of one flat array.
-/// - A step carries what the next step needs about its target (a 32-bit filter of the
-///   target's child classes, whether it reports, whether its fail link is the root) packed
-///   in one word, so the common case, a partial match that dies on the next character,
-///   reads nothing but the root table.
+/// - The shallow states, which almost every step visits, are compiled into a DFA (failure
+///   links followed in advance) stored as a double array: a step reads three cells, the
+///   state's own, that of the state the last character alone leads to, and the root's, and
+///   picks the first that belongs to its row, without a branch. Only the first read depends
+///   on the state; the other two depend on the text and overlap with it. Reading the last
+///   character's row means a deep state stores only what its deeper suffixes add, not a
+///   copy of the 26 letters every English state continues with, so the rows stay small.
+/// - Rows are packed breadth first (the states most steps visit sit together) and take a
+///   bounded number of cells (`denseCellBudget`): a larger taxonomy keeps its deeper,
+///   rarely reached states as trie nodes rather than grow the hot tables. A node holds its
+///   edges and failure link, one edge inline (the usual case inside a long term); failure
+///   links lead back into the DFA within a few steps.
+/// - What the scan loop needs from a step (the next state, whether it is a DFA state, and
+///   whether patterns end there) is one 32-bit word. The output lists, read only when a
+///   pattern ends, sit apart.
 struct TermAutomaton: Sendable {
     /// A pattern occurrence: pattern id, end in folded scalars (exclusive), and, from
     /// `scanUTF8`, end as a UTF-8 offset in the text (exclusive).
@@ -148,10 +158,41 @@ struct TermAutomaton: Sendable {
     static let otherNonWord: UInt32 = 0
     static let otherWord: UInt32 = 1
 
-    // A packed step target: state, two flags, and the filter of its child classes.
-    private static let stateMask: UInt64 = 0x3FFF_FFFF
-    private static let reportsBit: UInt64 = 1 << 30
-    private static let failsToRootBit: UInt64 = 1 << 31
+    /// Transitions (8-byte cells) that the DFA rows together may hold, about 1 MiB.
+    /// Rows are packed breadth first, so a larger budget adds only colder rows at the end;
+    /// the bench (`tag-bench`) found 2^15 to 2^17 alike at 10,000 terms, and 2^17 better
+    /// at 100,000, where the shallow rows alone outgrow the smaller budgets.
+    static let denseCellBudget = 1 << 17
+
+    // A step's word: a DFA state's base in `cells`, or a trie node's index with
+    // `sparseBit`; and whether patterns end at the state.
+    private static let idMask: UInt32 = 0x3FFF_FFFF
+    private static let sparseBit: UInt32 = 0x4000_0000
+    private static let reportsBit: UInt32 = 0x8000_0000
+    private static let emptyCell: UInt32 = 0xFFFF_FFFF
+
+    /// One transition of the DFA, packed as a double array: state `b` steps on class `c`
+    /// to `cells[b + c].next` when `cells[b + c].check == b`; otherwise as the state of the
+    /// last character does, and otherwise as the root (base 0, whose row
+    /// `cells[0..<classCount]` is complete) does.
+    private struct Cell {
+        var check: UInt32
+        var next: UInt32
+    }
+
+    /// A trie state: with one edge, `first` is its class and `second` its step word;
+    /// otherwise its `count` edges are `edges[first...]`, sorted by class.
+    private struct SparseNode {
+        var first: UInt32
+        var second: UInt32
+        var fail: UInt32
+        var count: UInt32
+    }
+
+    private struct Edge {
+        var letter: UInt32
+        var target: UInt32
+    }
 
     private(set) var patternLengths: [Int32]
     /// Letter class of every BMP scalar as published (folding included).
@@ -160,25 +201,35 @@ struct TermAutomaton: Sendable {
     private var patternScalarClass: [UInt32: UInt32]
     /// Per class: 1 when its folded scalar is a letter or digit of an alphabetic script.
     private var classIsWord: [UInt8]
-    /// Per class: the packed target of the root's step (the root itself when none).
-    private var rootStep: [UInt64]
-    /// Per state (plus one end entry): where its edges start in `edgeClass`/`edgeTarget`.
-    private var edgeStart: [Int32]
-    private var edgeClass: [UInt32]
-    private var edgeTarget: [UInt64]
-    /// Per state: the packed fail target.
-    private var failTarget: [UInt64]
-    /// Per state (plus one end entry): where its own patterns start in `outputs`.
+    private var cells: [Cell]
+    private var nodes: [SparseNode]
+    private var edges: [Edge]
+    /// Trie state (breadth-first number) of each DFA base (-1 where none) and each node,
+    /// read only to report the patterns that end at a state.
+    private var stateOfBase: [Int32]
+    private var stateOfNode: [Int32]
+    /// Per trie state (plus one end entry): where its own patterns start in `outputs`.
     private var outputStart: [Int32]
-    /// Per state: nearest state on the fail chain with patterns of its own (-1 = none).
+    /// Per trie state: nearest state on the fail chain with patterns of its own (-1 = none).
     private var outputLink: [Int32]
     private var outputs: [Int32]
 
-    var classCount: Int { rootStep.count }
-    var stateCount: Int { failTarget.count }
+    private(set) var classCount: Int
+    private(set) var stateCount: Int
+    /// States compiled into the DFA, the root included (for benchmarks and tests).
+    private(set) var denseStateCount: Int
+
+    /// Bytes held by the scan tables (the class dictionary counted at 16 bytes an entry).
+    var memoryBytes: Int {
+        sourceClass.count * 4 + patternScalarClass.count * 16 + classIsWord.count
+            + cells.count * MemoryLayout<Cell>.stride + stateOfBase.count * 4
+            + nodes.count * MemoryLayout<SparseNode>.stride + edges.count * MemoryLayout<Edge>.stride
+            + stateOfNode.count * 4 + outputStart.count * 4 + outputLink.count * 4 + outputs.count * 4
+            + patternLengths.count * 4
+    }
 
     /// `patterns` are folded scalar values.
-    init(patterns: [[UInt32]]) {
+    init(patterns: [[UInt32]], denseCellBudget: Int = TermAutomaton.denseCellBudget) {
         patternLengths = patterns.map { Int32($0.count) }
 
         // The alphabet: one class per distinct folded scalar the patterns use.
@@ -190,6 +241,7 @@ struct TermAutomaton: Sendable {
         }
         patternScalarClass = classOf
         classIsWord = isWord
+        classCount = isWord.count
         var table = [UInt32](repeating: Self.otherNonWord, count: 0x10000)
         for v in 0..<UInt32(0x10000) {
             guard let u = Unicode.Scalar(v) else { continue }  // surrogates never occur in a String
@@ -213,18 +265,18 @@ struct TermAutomaton: Sendable {
         var edgeStart: [Int32] = []
         var edgeClass: [UInt32] = []
         var edgeChild: [Int32] = []
-        var outputStart: [Int32] = []
-        var outputs: [Int32] = []
+        var ownStart: [Int32] = []
+        var own: [Int32] = []
         var head = 0
         while head < ranges.count {
             let (lo, hi, depth) = ranges[head]
             edgeStart.append(Int32(edgeClass.count))
-            outputStart.append(Int32(outputs.count))
+            ownStart.append(Int32(own.count))
             var k = Int(lo)
             // Patterns that end here sort first; the root keeps none (an empty pattern
             // matches nothing).
             while k < Int(hi) && words[order[k]].count == Int(depth) {
-                if head != 0 { outputs.append(Int32(order[k])) }
+                if head != 0 { own.append(Int32(order[k])) }
                 k += 1
             }
             while k < Int(hi) {
@@ -238,9 +290,10 @@ struct TermAutomaton: Sendable {
             }
             head += 1
         }
-        let stateCount = ranges.count
+        ranges = []
+        let stateCount = edgeStart.count
         edgeStart.append(Int32(edgeClass.count))
-        outputStart.append(Int32(outputs.count))
+        ownStart.append(Int32(own.count))
 
         // Fail and output links, breadth first (which is state order).
         var rootChild = [Int32](repeating: 0, count: isWord.count)
@@ -259,7 +312,7 @@ struct TermAutomaton: Sendable {
             return lo < Int(edgeStart[Int(s) + 1]) && edgeClass[lo] == c ? edgeChild[lo] : nil
         }
         var fail = [Int32](repeating: 0, count: stateCount)
-        var outputLink = [Int32](repeating: -1, count: stateCount)
+        var link = [Int32](repeating: -1, count: stateCount)
         for s in 0..<stateCount {
             for k in Int(edgeStart[s])..<Int(edgeStart[s + 1]) {
                 let c = edgeClass[k]
@@ -276,30 +329,195 @@ struct TermAutomaton: Sendable {
                     }
                 }
                 let f = Int(fail[t])
-                outputLink[t] = outputStart[f + 1] > outputStart[f] ? Int32(f) : outputLink[f]
+                link[t] = ownStart[f + 1] > ownStart[f] ? Int32(f) : link[f]
             }
         }
 
-        // Packed step targets.
-        var packed = [UInt64](repeating: 0, count: stateCount)
-        for s in 1..<max(stateCount, 1) {
-            var filter: UInt32 = 0
-            for k in Int(edgeStart[s])..<Int(edgeStart[s + 1]) { filter |= 1 << (edgeClass[k] & 31) }
-            var p = UInt64(s) | UInt64(filter) << 32
-            if outputStart[s + 1] > outputStart[s] || outputLink[s] >= 0 { p |= Self.reportsBit }
-            if fail[s] == 0 { p |= Self.failsToRootBit }
-            packed[s] = p
+        // Transitions of a breadth-first prefix of the states, as the classes where they
+        // differ from what the state of the last character alone (a root child, or the
+        // root) does: a state's own edges, then those of its fail state that it does not
+        // override, up to where the fail chain reaches the root's children (its fail state
+        // is shallower, so done already). The scan looks the rest up in that state's row,
+        // which for English text is a few dozen rows shared by all deeper states instead
+        // of a copy in each. The prefix (all root children at least) ends once these lists
+        // outgrow the budget.
+        let firstDeep = 1 + Int(edgeStart[1] - edgeStart[0])
+        var mergedStart: [Int] = [0, 0]  // the root differs from itself nowhere
+        var mergedClass: [UInt32] = []
+        var mergedTarget: [Int32] = []
+        var s = 1
+        var budget = denseCellBudget
+        while s < stateCount && (s < firstDeep || mergedClass.count <= 4 * budget) {
+            var a = Int(edgeStart[s])
+            let aEnd = Int(edgeStart[s + 1])
+            let f = Int(fail[s])
+            var b = f >= firstDeep ? mergedStart[f] : 0
+            let bEnd = f >= firstDeep ? mergedStart[f + 1] : 0
+            while a < aEnd || b < bEnd {
+                if b == bEnd || (a < aEnd && edgeClass[a] <= mergedClass[b]) {
+                    if b < bEnd && edgeClass[a] == mergedClass[b] { b += 1 }
+                    mergedClass.append(edgeClass[a])
+                    mergedTarget.append(edgeChild[a])
+                    a += 1
+                } else {
+                    mergedClass.append(mergedClass[b])
+                    mergedTarget.append(mergedTarget[b])
+                    b += 1
+                }
+            }
+            mergedStart.append(mergedClass.count)
+            s += 1
         }
-        var rootStep = [UInt64](repeating: 0, count: isWord.count)
-        for c in rootChild.indices where rootChild[c] != 0 { rootStep[c] = packed[Int(rootChild[c])] }
-        self.rootStep = rootStep
-        self.edgeStart = edgeStart
-        self.edgeClass = edgeClass
-        self.edgeTarget = edgeChild.map { packed[Int($0)] }
-        self.failTarget = fail.map { packed[Int($0)] }
-        self.outputStart = outputStart
-        self.outputLink = outputLink
-        self.outputs = outputs
+        let mergedPrefix = s
+
+        // Which states join the DFA: the root and its children (the scan reads their rows
+        // for every character), and states of the prefix while the budget of transitions
+        // lasts (breadth first, so the shallow states that most steps visit).
+        var isDense = [Bool](repeating: false, count: stateCount)
+        isDense[0] = true
+        var denseStates: [Int] = []
+        for s in 1..<mergedPrefix {
+            let k = mergedStart[s + 1] - mergedStart[s]
+            guard k <= budget || s < firstDeep else { continue }
+            budget -= k
+            isDense[s] = true
+            denseStates.append(s)
+        }
+
+        // Bases by first fit, breadth first: a row goes where all its classes fall on
+        // free cells and no other state has the same base. `skip` finds the next free cell
+        // that may still hold a row's first class (path-compressed). A free cell that has
+        // failed as a row's first cell 16 times is dropped from that search (crowded
+        // region: a row's other classes keep hitting used cells), which bounds the work.
+        var owner = [UInt32](repeating: 0, count: isWord.count)  // the root's row
+        var skip = Array(1...isWord.count)
+        var failures = [UInt8](repeating: 0, count: isWord.count)
+        var baseUsed = [Bool](repeating: false, count: isWord.count)
+        baseUsed[0] = true
+        func ensure(_ i: Int) {
+            while owner.count <= i {
+                owner.append(Self.emptyCell)
+                skip.append(skip.count)
+                failures.append(0)
+                baseUsed.append(false)
+            }
+        }
+        func firstFree(from p: Int) -> Int {
+            ensure(p)
+            var r = p
+            while skip[r] != r {
+                r = skip[r]
+                ensure(r)
+            }
+            var q = p
+            while skip[q] != r {
+                let next = skip[q]
+                skip[q] = r
+                q = next
+            }
+            return r
+        }
+        var base = [Int](repeating: -1, count: stateCount)
+        base[0] = 0
+        var frontier = isWord.count
+        for s in denseStates {
+            let row = mergedClass[mergedStart[s]..<mergedStart[s + 1]]
+            guard let first = row.first.map(Int.init) else { continue }
+            var p = firstFree(from: max(isWord.count, first + 1))
+            while true {
+                let b = p - first
+                var fits = !baseUsed[b]
+                if fits {
+                    for c in row.dropFirst() {
+                        ensure(b + Int(c))
+                        if owner[b + Int(c)] != Self.emptyCell {
+                            fits = false
+                            break
+                        }
+                    }
+                }
+                if fits {
+                    base[s] = b
+                    baseUsed[b] = true
+                    for c in row {
+                        owner[b + Int(c)] = UInt32(b)
+                        skip[b + Int(c)] = b + Int(c) + 1
+                        ensure(b + Int(c) + 1)
+                    }
+                    frontier = max(frontier, b + Int(row.last!) + 1)
+                    break
+                }
+                failures[p] += 1
+                if failures[p] >= 16 { skip[p] = p + 1 }
+                p = firstFree(from: p + 1)
+            }
+        }
+        // States that differ from the root nowhere: any base of their own will do.
+        var spare = 1
+        for s in denseStates where base[s] < 0 {
+            ensure(spare)
+            while baseUsed[spare] {
+                spare += 1
+                ensure(spare)
+            }
+            base[s] = spare
+            baseUsed[spare] = true
+        }
+        let maxBase = base.max() ?? 0
+        ensure(max(frontier, maxBase + isWord.count))
+        baseUsed = []
+        skip = []
+        failures = []
+
+        var nodeIndex = [Int32](repeating: -1, count: stateCount)
+        var stateOfNode: [Int32] = []
+        for s in 0..<stateCount where !isDense[s] {
+            nodeIndex[s] = Int32(stateOfNode.count)
+            stateOfNode.append(Int32(s))
+        }
+        func word(_ s: Int32) -> UInt32 {
+            let reports = ownStart[Int(s) + 1] > ownStart[Int(s)] || link[Int(s)] >= 0
+            let id = isDense[Int(s)] ? UInt32(base[Int(s)]) : UInt32(nodeIndex[Int(s)]) | Self.sparseBit
+            return id | (reports ? Self.reportsBit : 0)
+        }
+
+        var cells = owner.map { Cell(check: $0, next: 0) }
+        owner = []
+        var stateOfBase = [Int32](repeating: -1, count: cells.count)
+        stateOfBase[0] = 0
+        for c in rootChild.indices where rootChild[c] != 0 { cells[c].next = word(rootChild[c]) }
+        for s in denseStates {
+            let b = base[s]
+            stateOfBase[b] = Int32(s)
+            for k in mergedStart[s]..<mergedStart[s + 1] { cells[b + Int(mergedClass[k])].next = word(mergedTarget[k]) }
+        }
+
+        // The trie nodes.
+        var nodes: [SparseNode] = []
+        nodes.reserveCapacity(stateOfNode.count)
+        var edges: [Edge] = []
+        for s in stateOfNode.map(Int.init) {
+            let a = Int(edgeStart[s])
+            let b = Int(edgeStart[s + 1])
+            let failTo = word(fail[s])
+            if b - a == 1 {
+                nodes.append(SparseNode(first: edgeClass[a], second: word(edgeChild[a]), fail: failTo, count: 1))
+            } else {
+                nodes.append(SparseNode(first: UInt32(edges.count), second: 0, fail: failTo, count: UInt32(b - a)))
+                for k in a..<b { edges.append(Edge(letter: edgeClass[k], target: word(edgeChild[k]))) }
+            }
+        }
+
+        self.stateCount = stateCount
+        self.denseStateCount = stateCount - stateOfNode.count
+        self.cells = cells
+        self.stateOfBase = stateOfBase
+        self.nodes = nodes
+        self.stateOfNode = stateOfNode
+        self.edges = edges
+        self.outputStart = ownStart
+        self.outputLink = link
+        self.outputs = own
     }
 
     /// Letter class of a folded scalar.
@@ -347,7 +565,8 @@ struct TermAutomaton: Sendable {
     func scanUTF8(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout [Occurrence]) -> Bool {
         var complete = true
         withTables { t in
-            var at: UInt64 = 0
+            var at: UInt32 = 0
+            var last: UInt32 = 0
             var i = 0
             var index: Int32 = 0
             let n = bytes.count
@@ -372,9 +591,10 @@ struct TermAutomaton: Sendable {
                     return
                 }
                 index += 1
-                at = Self.step(at, c, t)
+                at = Self.step(at, c, last, t)
+                last = t.cells[Int(truncatingIfNeeded: c)].next & Self.idMask
                 if at & Self.reportsBit != 0 {
-                    Self.report(Int(truncatingIfNeeded: at & Self.stateMask), t) {
+                    Self.report(at, t) {
                         found.append(Occurrence(pattern: $0, end: index, endByte: Int32(truncatingIfNeeded: i)))
                     }
                 }
@@ -387,11 +607,14 @@ struct TermAutomaton: Sendable {
     /// exclusive.
     func scanFolded(_ text: UnsafeBufferPointer<UInt32>, _ hit: (Int, Int) -> Void) {
         withTables { t in
-            var at: UInt64 = 0
+            var at: UInt32 = 0
+            var last: UInt32 = 0
             for i in 0..<text.count {
-                at = Self.step(at, classOfFolded(text[i]), t)
+                let c = classOfFolded(text[i])
+                at = Self.step(at, c, last, t)
+                last = t.cells[Int(truncatingIfNeeded: c)].next & Self.idMask
                 if at & Self.reportsBit != 0 {
-                    Self.report(Int(truncatingIfNeeded: at & Self.stateMask), t) { hit(Int($0), i + 1) }
+                    Self.report(at, t) { hit(Int($0), i + 1) }
                 }
             }
         }
@@ -404,11 +627,11 @@ struct TermAutomaton: Sendable {
 
     private struct Tables {
         var sourceClass: UnsafeBufferPointer<UInt32>
-        var rootStep: UnsafeBufferPointer<UInt64>
-        var edgeStart: UnsafeBufferPointer<Int32>
-        var edgeClass: UnsafeBufferPointer<UInt32>
-        var edgeTarget: UnsafeBufferPointer<UInt64>
-        var failTarget: UnsafeBufferPointer<UInt64>
+        var cells: UnsafeBufferPointer<Cell>
+        var nodes: UnsafeBufferPointer<SparseNode>
+        var edges: UnsafeBufferPointer<Edge>
+        var stateOfBase: UnsafeBufferPointer<Int32>
+        var stateOfNode: UnsafeBufferPointer<Int32>
         var outputStart: UnsafeBufferPointer<Int32>
         var outputLink: UnsafeBufferPointer<Int32>
         var outputs: UnsafeBufferPointer<Int32>
@@ -417,55 +640,66 @@ struct TermAutomaton: Sendable {
     @inline(__always)
     private func withTables(_ body: (Tables) -> Void) {
         sourceClass.withUnsafeBufferPointer { sourceClass in
-        rootStep.withUnsafeBufferPointer { rootStep in
-        edgeStart.withUnsafeBufferPointer { edgeStart in
-        edgeClass.withUnsafeBufferPointer { edgeClass in
-        edgeTarget.withUnsafeBufferPointer { edgeTarget in
-        failTarget.withUnsafeBufferPointer { failTarget in
+        cells.withUnsafeBufferPointer { cells in
+        nodes.withUnsafeBufferPointer { nodes in
+        edges.withUnsafeBufferPointer { edges in
+        stateOfBase.withUnsafeBufferPointer { stateOfBase in
+        stateOfNode.withUnsafeBufferPointer { stateOfNode in
         outputStart.withUnsafeBufferPointer { outputStart in
         outputLink.withUnsafeBufferPointer { outputLink in
         outputs.withUnsafeBufferPointer { outputs in
             body(Tables(
-                sourceClass: sourceClass, rootStep: rootStep, edgeStart: edgeStart, edgeClass: edgeClass,
-                edgeTarget: edgeTarget, failTarget: failTarget, outputStart: outputStart,
-                outputLink: outputLink, outputs: outputs))
+                sourceClass: sourceClass, cells: cells, nodes: nodes, edges: edges, stateOfBase: stateOfBase,
+                stateOfNode: stateOfNode, outputStart: outputStart, outputLink: outputLink, outputs: outputs))
         }}}}}}}}}
     }
 
-    /// One transition on class `c` from packed state `at`.
+    /// One transition on class `c` from the state in step word `at`: trie nodes follow
+    /// their edges or fail links until the DFA answers, in one read of its own and one of
+    /// the root's row (which does not depend on the state, so the two overlap).
     @inline(__always)
-    private static func step(_ at: UInt64, _ c: UInt32, _ t: Tables) -> UInt64 {
-        var at = at
-        let bit: UInt32 = 1 << (c & 31)
-        while true {
-            let s = Int(truncatingIfNeeded: at & stateMask)
-            if s == 0 { return t.rootStep[Int(c)] }
-            if UInt32(truncatingIfNeeded: at >> 32) & bit != 0 {
-                var lo = Int(t.edgeStart[s])
-                let hi = Int(t.edgeStart[s + 1])
-                if hi - lo <= 8 {
+    private static func step(_ at: UInt32, _ c: UInt32, _ last: UInt32, _ t: Tables) -> UInt32 {
+        var w = at
+        while w & sparseBit != 0 {
+            let node = t.nodes[Int(truncatingIfNeeded: w & idMask)]
+            if node.count == 1 {
+                if node.first == c { return node.second }
+            } else if node.count > 1 {
+                var lo = Int(node.first)
+                let hi = lo + Int(node.count)
+                if node.count <= 8 {
                     while lo < hi {
-                        if t.edgeClass[lo] == c { return t.edgeTarget[lo] }
+                        if t.edges[lo].letter == c { return t.edges[lo].target }
                         lo += 1
                     }
                 } else {
                     var top = hi
                     while lo < top {
                         let mid = (lo + top) >> 1
-                        if t.edgeClass[mid] < c { lo = mid + 1 } else { top = mid }
+                        if t.edges[mid].letter < c { lo = mid + 1 } else { top = mid }
                     }
-                    if lo < hi && t.edgeClass[lo] == c { return t.edgeTarget[lo] }
+                    if lo < hi && t.edges[lo].letter == c { return t.edges[lo].target }
                 }
             }
-            if at & failsToRootBit != 0 { return t.rootStep[Int(c)] }
-            at = t.failTarget[s]
+            w = node.fail
         }
+        // Both checks are read before choosing, and the choice is of an index: random text
+        // makes which row answers unpredictable, and a branch here would mispredict.
+        let b = w & idMask
+        let ownIndex = b &+ c
+        let lastIndex = last &+ c
+        let ownHit = t.cells[Int(truncatingIfNeeded: ownIndex)].check == b
+        let lastHit = t.cells[Int(truncatingIfNeeded: lastIndex)].check == last
+        let index = ownHit ? ownIndex : lastHit ? lastIndex : c
+        return t.cells[Int(truncatingIfNeeded: index)].next
     }
 
-    /// The patterns that end at state `s`: its own, in id order, then those along its
-    /// output links, longest first.
+    /// The patterns that end at the state of step word `at`: its own, in id order, then
+    /// those along its output links, longest first.
     @inline(__always)
-    private static func report(_ s: Int, _ t: Tables, _ emit: (Int32) -> Void) {
+    private static func report(_ at: UInt32, _ t: Tables, _ emit: (Int32) -> Void) {
+        let id = Int(truncatingIfNeeded: at & idMask)
+        let s = Int(at & sparseBit != 0 ? t.stateOfNode[id] : t.stateOfBase[id])
         var o = t.outputStart[s + 1] > t.outputStart[s] ? Int32(s) : t.outputLink[s]
         while o >= 0 {
             for k in Int(t.outputStart[Int(o)])..<Int(t.outputStart[Int(o) + 1]) { emit(t.outputs[k]) }

@@ -95,8 +95,10 @@ public final class TopicTagger: Sendable {
     /// Number of searchable patterns (after expanding variants), for benchmarks.
     public var patternCount: Int { patterns.count }
 
-    /// Size of the compiled automaton (states, letter classes), for benchmarks.
-    public var automatonSize: (states: Int, classes: Int) { (automaton.stateCount, automaton.classCount) }
+    /// Size of the compiled automaton (states, letter classes, bytes of its tables), for benchmarks.
+    public var automatonSize: (states: Int, classes: Int, bytes: Int) {
+        (automaton.stateCount, automaton.classCount, automaton.memoryBytes)
+    }
 
     /// For benchmarks: the raw pattern occurrences in `text` before edge rules and scoring,
     /// which separates the cost of the walk from the cost of what it finds.

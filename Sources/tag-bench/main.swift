@@ -1,11 +1,15 @@
 // tag-bench: shows that topic tagging cost stays flat as the taxonomy grows, because
 // every term of every topic lives in one automaton that reads each text once.
 //
-//   swift run -c release tag-bench [taxonomy.yaml] [--naive]
+//   swift run -c release tag-bench [taxonomy.yaml] [--naive] [--terms 100,10000] [--rounds N]
+//   tag-bench --dump TERMS        (tags of every bench text with the TERMS-term taxonomy)
+//   tag-bench --tag-lines TAXONOMY  /  --tag-jsonl TAXONOMY   (tags of standard input)
 //
 // For 100, 1,000 and 10,000 terms (and 100,000 as a stress point) it tags the same
 // fixed set of bilingual headlines and bodies and prints the cost per text and per
-// character. Build time of the automaton is reported separately.
+// character. Build time and table memory of the automaton are reported separately.
+// `--dump` and `--tag-jsonl` print tagging output only, so two builds can be compared
+// with `cmp`: a faster automaton must tag byte for byte alike.
 import Foundation
 import Tag
 
@@ -73,7 +77,9 @@ let realWords = ["芯片", "开源", "AI", "关税", "脱钩", "open-source", "c
 let texts: [(String, String)] = (0..<5_000).map { _ in (sentence(8), sentence(60)) }
 let totalScalars = texts.reduce(0) { $0 + $1.0.unicodeScalars.count + $1.1.unicodeScalars.count }
 
+/// Seeded by its size, so one size gives the same taxonomy whichever sizes run before it.
 @MainActor func taxonomy(terms: Int) -> Taxonomy {
+    rng = SplitMix(state: UInt64(terms))
     let topicCount = 10
     var topics: [Taxonomy.Topic] = (0..<topicCount).map { Taxonomy.Topic(id: "t\($0)", terms: []) }
     for i in 0..<terms {
@@ -89,12 +95,27 @@ func cpuSeconds() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
+func option(_ name: String) -> String? {
+    guard let i = CommandLine.arguments.firstIndex(of: name), i + 1 < CommandLine.arguments.count else { return nil }
+    return CommandLine.arguments[i + 1]
+}
+
+if let dump = option("--dump"), let terms = Int(dump) {
+    let tagger = TopicTagger(taxonomy: taxonomy(terms: terms))
+    for (title, body) in texts {
+        print(tagger.tag(title: title, summary: nil, content: body).map { "\($0.topic)\($0.terms)" }.joined(separator: " "))
+    }
+    exit(0)
+}
+let sizes = option("--terms").map { $0.split(separator: ",").compactMap { Int($0) } } ?? [100, 1_000, 10_000, 100_000]
+let rounds = option("--rounds").flatMap { Int($0) } ?? 3
+
 print("texts: \(texts.count), characters: \(totalScalars)")
 // `walk` is the automaton pass alone (no edge rules, no scoring); `occ/text` is what it
 // finds per text (title + body), so a larger taxonomy that simply matches more often shows
 // up there and not as a hidden cost of the walk.
-print("terms     patterns    states  classes  build ms  walk µs/text  occ/text  tag µs/text   ns/char   topics tagged")
-for terms in [100, 1_000, 10_000, 100_000] {
+print("terms     patterns    states  classes  build ms  table MB  walk µs/text  occ/text  tag µs/text   ns/char   topics tagged")
+for terms in sizes {
     let t0 = cpuSeconds()
     let tagger = TopicTagger(taxonomy: taxonomy(terms: terms))
     let built = cpuSeconds()
@@ -102,7 +123,7 @@ for terms in [100, 1_000, 10_000, 100_000] {
     var bestWalk = Double.infinity
     var tagged = 0
     var occurrences = 0
-    for _ in 0..<3 {
+    for _ in 0..<rounds {
         occurrences = 0
         let walkStart = cpuSeconds()
         for (title, body) in texts {
@@ -117,8 +138,8 @@ for terms in [100, 1_000, 10_000, 100_000] {
         best = min(best, cpuSeconds() - start)
     }
     let size = tagger.automatonSize
-    print(String(format: "%6d  %10d  %8d  %7d  %8.0f  %12.2f  %8.2f  %11.2f  %8.1f   %d", terms, tagger.patternCount,
-                 size.states, size.classes, (built - t0) * 1000, bestWalk / Double(texts.count) * 1e6,
+    print(String(format: "%6d  %10d  %8d  %7d  %8.0f  %8.1f  %12.2f  %8.2f  %11.2f  %8.1f   %d", terms, tagger.patternCount,
+                 size.states, size.classes, (built - t0) * 1000, Double(size.bytes) / 1e6, bestWalk / Double(texts.count) * 1e6,
                  Double(occurrences) / Double(texts.count), best / Double(texts.count) * 1e6,
                  best / Double(totalScalars) * 1e9, tagged))
 }
@@ -141,7 +162,12 @@ for terms in [100, 1_000] {
 }
 }
 
-if let path = CommandLine.arguments.dropFirst().first(where: { !$0.hasPrefix("--") }) {
+let optionsWithValues: Set<String> = ["--terms", "--rounds", "--dump"]
+let positional = CommandLine.arguments.indices.dropFirst().filter { i in
+    !CommandLine.arguments[i].hasPrefix("--") && !optionsWithValues.contains(CommandLine.arguments[i - 1])
+}
+if let i = positional.first {
+    let path = CommandLine.arguments[i]
     let url = URL(fileURLWithPath: path)
     let tagger = TopicTagger(taxonomy: try Taxonomy.load(from: url))
     var s = Double.infinity
