@@ -73,6 +73,9 @@ typedef struct {
     size_t max_entity_expansion;
     /* Recorded parse errors before the parser gives up (recover mode keeps going otherwise). */
     int32_t max_errors;
+    /* Non-zero: let libxml2 read CDATA sections itself even on the fast path (tests compare
+     * both ways of reading; see lift_cdata in ingest_feed.c). */
+    int32_t no_cdata_lift;
 } ingest_feed_limits;
 
 typedef struct {
