@@ -23,7 +23,7 @@ enum { K_OTHER = 0, K_ROOT, K_CHANNEL, K_ITEM, K_AUTHOR, K_CONTRIBUTOR, K_SOURCE
 enum { M_RAW = 0, M_URL, M_HTML, M_TEXT, M_AUTO, M_CONTENT };
 
 typedef struct {
-    int32_t code, ns, truncated, nattrs;
+    int32_t code, ns, truncated, nattrs, unverified;
     size_t text_off, text_len;
     size_t attr_name_off[INGEST_MAX_ATTRS], attr_value_off[INGEST_MAX_ATTRS];
 } field_slot;
@@ -274,6 +274,7 @@ static void deliver(feed_state *st, record *r, int is_channel, const char *lang)
         f->text = r->out.data ? r->out.data + s->text_off : "";
         f->text_len = s->text_len;
         f->truncated = s->truncated;
+        f->unverified = s->unverified;
         f->nattrs = s->nattrs;
         for (int k = 0; k < s->nattrs; k++) {
             f->attr_names[k] = r->arena.data + s->attr_name_off[k];
@@ -638,12 +639,14 @@ static void finish_capture(feed_state *st) {
             ingest_render_text(text, len, INGEST_TEXT_LINE, out);
         }
     }
+    int from_base64 = decoded64 != NULL;
     free(decoded64);
     s->text_off = off;
     s->text_len = out->len - off;
     tb_putc(out, 0);
     r->arena.len = st->cap_start;
     s->truncated = st->cap_truncated;
+    s->unverified = st->cap_truncated || from_base64;
     r->count++;
     st->capturing = 0;
 }

@@ -111,3 +111,56 @@ import Testing
         #expect(withCDATA > 20)
     }
 }
+
+/// Strings made from the reader's bytes skip the standard library's UTF-8 check; these
+/// make sure that only bytes which really are UTF-8 take that path.
+@Suite struct ReaderTextTests {
+    static func strings(of feed: ParsedFeed) -> [String] {
+        var out = [feed.info.title, feed.info.link, feed.info.description, feed.info.language].compactMap { $0 }
+        for i in feed.items {
+            out += [i.guid, i.link, i.title, i.summary, i.content, i.published, i.updated, i.sourceName, i.sourceURL,
+                    i.language, i.imageURL, i.commentsURL].compactMap { $0 }
+            out += i.authors + i.categories + i.enclosures
+        }
+        return out
+    }
+
+    static func isValidUTF8(_ s: String) -> Bool { String(validating: Array(s.utf8), as: UTF8.self) != nil }
+
+    @Test func fieldCutInsideACharacterIsRepaired() throws {
+        // 10 bytes keep "abc" and the first seven bytes of three 3-byte characters.
+        let parser = FeedParser(limits: ParseLimits(maxFieldBytes: 10))
+        let feed = try parser.parse(document(CDATALiftTests.rss("<item><title>abc央行同比</title></item>")))
+        let title = try #require(feed.items.first?.title)
+        #expect(Self.isValidUTF8(title))
+        #expect(title == "abc央行\u{FFFD}")
+    }
+
+    @Test func base64ContentThatIsNotUTF8IsRepaired() throws {
+        // "/w==" is the single byte 0xFF.
+        let xml = """
+            <?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>F</title>
+            <entry><title>t</title><id>e</id><content type="text/plain" mode="base64">/w==</content></entry></feed>
+            """
+        let feed = try FeedParser().parse(document(xml))
+        let content = try #require(feed.items.first?.content)
+        #expect(Self.isValidUTF8(content))
+        #expect(content == "\u{FFFD}")
+    }
+
+    @Test(.enabled(if: corpusExists))
+    func everyCorpusStringIsValidUTF8() {
+        var checked = 0
+        var bad: [String] = []
+        for file in TestPaths.files(under: TestPaths.corpus) {
+            guard let bytes = try? [UInt8](Data(contentsOf: file)), bytes.count < 8 << 20,
+                  let feed = try? FeedParser().parse(document(bytes, url: file.absoluteString)) else { continue }
+            for s in Self.strings(of: feed) {
+                checked += 1
+                if !Self.isValidUTF8(s) { bad.append(file.path) }
+            }
+        }
+        #expect(checked > 10_000)
+        #expect(bad.isEmpty, "\(bad.prefix(5))")
+    }
+}

@@ -53,6 +53,9 @@ typedef struct {
     const char *attr_values[INGEST_MAX_ATTRS];
     /* 1 when the text was cut at the field size cap. */
     int32_t truncated;
+    /* 1 when the text may not be valid UTF-8 (cut inside a character at the cap, or
+     * decoded from base64). Everything else is UTF-8 libxml2 or this reader produced. */
+    int32_t unverified;
 } ingest_field;
 
 /* One finished item (is_channel 0) or the feed-level fields (is_channel 1, delivered once,
