@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include "ingest_feed.h"
 #include "ingest_encoding.h"
 #include "ingest_repair.h"
@@ -22,7 +23,7 @@ enum { K_OTHER = 0, K_ROOT, K_CHANNEL, K_ITEM, K_AUTHOR, K_CONTRIBUTOR, K_SOURCE
 enum { M_RAW = 0, M_URL, M_HTML, M_TEXT, M_AUTO, M_CONTENT };
 
 typedef struct {
-    int32_t code, ns, truncated, nattrs;
+    int32_t code, ns, truncated, nattrs, unverified;
     size_t text_off, text_len;
     size_t attr_name_off[INGEST_MAX_ATTRS], attr_value_off[INGEST_MAX_ATTRS];
 } field_slot;
@@ -76,6 +77,8 @@ typedef struct {
     /* First, optimistic pass over the bytes as they are: the first error stops it and
      * the document is read again after the repair pass. */
     int optimistic, bail;
+    /* CDATA sections the optimistic pass took out of libxml2's hands (see lift_cdata). */
+    const struct cdata_lift *lift;
 
     /* Element names are interned in libxml2's dictionary, so (name, namespace) pointers
      * identify an element kind for the whole parse: classify each kind once. */
@@ -271,6 +274,7 @@ static void deliver(feed_state *st, record *r, int is_channel, const char *lang)
         f->text = r->out.data ? r->out.data + s->text_off : "";
         f->text_len = s->text_len;
         f->truncated = s->truncated;
+        f->unverified = s->unverified;
         f->nattrs = s->nattrs;
         for (int k = 0; k < s->nattrs; k++) {
             f->attr_names[k] = r->arena.data + s->attr_name_off[k];
@@ -635,12 +639,14 @@ static void finish_capture(feed_state *st) {
             ingest_render_text(text, len, INGEST_TEXT_LINE, out);
         }
     }
+    int from_base64 = decoded64 != NULL;
     free(decoded64);
     s->text_off = off;
     s->text_len = out->len - off;
     tb_putc(out, 0);
     r->arena.len = st->cap_start;
     s->truncated = st->cap_truncated;
+    s->unverified = st->cap_truncated || from_base64;
     r->count++;
     st->capturing = 0;
 }
@@ -725,6 +731,192 @@ static void free_state(feed_state *st) {
     free(st);
 }
 
+
+/* ---------------------------------------------------------------- CDATA lift */
+
+/* libxml2 2.9 reads a CDATA section one character at a time through xmlCurrentChar,
+ * several times slower than anything else it parses, and feeds carry most of their HTML
+ * in CDATA. For the optimistic pass each CDATA section is cut out and replaced by a
+ * processing instruction `<?_ingest_cdata N?>`; the handler appends section N's bytes,
+ * taken straight from the document, to the field being captured, exactly as the
+ * cdataBlock callback would have. The result is the same as long as the cut finds the
+ * same sections libxml2 would and libxml2 would have found nothing wrong inside them:
+ *  - the scan understands comments, PIs, CDATA, start/end tags; anything else it cannot
+ *    read for sure (a DOCTYPE, markup left open, a CDATA section outside the root
+ *    element, a PI with our target) makes it decline, and the document is read as it is;
+ *  - up to libxml2's first error the document is well-formed, where the scan is exact
+ *    ('>' inside an attribute value can only make it count an element as empty, which
+ *    errs towards declining); the optimistic pass stops at that first error anyway;
+ *  - each section's content is checked for what libxml2 would reject (invalid UTF-8,
+ *    characters outside XML's Char production) and the whole lift declined if any;
+ *  - line ends inside a section are normalised as libxml2 does (CR LF and CR to LF). */
+
+#define CDATA_PI_TARGET "_ingest_cdata"
+
+typedef struct {
+    size_t off, len;
+    int has_cr;
+} cdata_span;
+
+typedef struct cdata_lift {
+    const char *src;
+    cdata_span *spans;
+    size_t count, cap;
+} cdata_lift;
+
+#define LIFT_ONES 0x0101010101010101ULL
+#define LIFT_HIGHS 0x8080808080808080ULL
+
+/* 1 when the bytes are valid UTF-8 made of XML Chars only; *cr when a CR occurs. */
+static int cdata_chars_ok(const unsigned char *s, size_t n, int *cr) {
+    size_t i = 0;
+    *cr = 0;
+    while (i < n) {
+        /* Printable ASCII, eight bytes at a time: no high bit, no byte below 0x20. */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w | ((w - LIFT_ONES * 0x20) & ~w)) & LIFT_HIGHS) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        unsigned c = s[i];
+        if (c < 0x80) {
+            if (c < 0x20) {
+                if (c == 0x0D) *cr = 1;
+                else if (c != 0x09 && c != 0x0A) return 0;
+            }
+            i++;
+            continue;
+        }
+        if (c >= 0xE1 && c <= 0xEC) { /* most of CJK: any two continuation bytes */
+            if (i + 2 >= n || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80) return 0;
+            i += 3;
+            continue;
+        }
+        size_t need;
+        uint32_t cp, min;
+        if ((c & 0xE0) == 0xC0) { need = 1; cp = c & 0x1F; min = 0x80; }
+        else if ((c & 0xF0) == 0xE0) { need = 2; cp = c & 0x0F; min = 0x800; }
+        else if ((c & 0xF8) == 0xF0) { need = 3; cp = c & 0x07; min = 0x10000; }
+        else return 0;
+        if (i + need >= n) return 0;
+        for (size_t k = 1; k <= need; k++) {
+            unsigned d = s[i + k];
+            if ((d & 0xC0) != 0x80) return 0;
+            cp = (cp << 6) | (d & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF) return 0;
+        i += need + 1;
+    }
+    return 1;
+}
+
+static int lift_push(cdata_lift *l, size_t off, size_t len, int cr) {
+    if (l->count == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 64;
+        cdata_span *n = realloc(l->spans, ncap * sizeof *n);
+        if (!n) return 0;
+        l->spans = n;
+        l->cap = ncap;
+    }
+    l->spans[l->count++] = (cdata_span){off, len, cr};
+    return 1;
+}
+
+/* 1: `out` holds the document with its CDATA sections lifted into `l`; 0: the document
+ * has no CDATA section, or the scan declines; read the bytes as they are. */
+static int lift_cdata(const char *s, size_t n, text_buf *out, cdata_lift *l) {
+    size_t i = 0, copied = 0;
+    long depth = 0;
+    l->src = s;
+    l->count = 0;
+    out->len = 0;
+    for (;;) {
+        const char *lt = memchr(s + i, '<', n - i);
+        if (!lt) break;
+        i = (size_t)(lt - s);
+        if (n - i < 2) return 0;
+        char c = s[i + 1];
+        if (c == '!') {
+            if (n - i >= 4 && s[i + 2] == '-' && s[i + 3] == '-') {
+                const char *e = memmem(s + i + 4, n - i - 4, "-->", 3);
+                if (!e) return 0;
+                i = (size_t)(e - s) + 3;
+                continue;
+            }
+            if (n - i >= 9 && !memcmp(s + i, "<![CDATA[", 9)) {
+                size_t from = i + 9;
+                const char *e = memmem(s + from, n - from, "]]>", 3);
+                if (!e || depth <= 0) return 0;
+                size_t len = (size_t)(e - (s + from));
+                int cr = 0;
+                if (!cdata_chars_ok((const unsigned char *)s + from, len, &cr)) return 0;
+                if (!lift_push(l, from, len, cr)) return 0;
+                char pi[48];
+                int pn = snprintf(pi, sizeof pi, "<?" CDATA_PI_TARGET " %zu?>", l->count - 1);
+                tb_append(out, s + copied, i - copied);
+                tb_append(out, pi, (size_t)pn);
+                i = copied = (size_t)(e - s) + 3;
+                continue;
+            }
+            return 0; /* a DOCTYPE or something malformed */
+        }
+        if (c == '?') {
+            if (n - i - 2 >= sizeof CDATA_PI_TARGET - 1 && !memcmp(s + i + 2, CDATA_PI_TARGET, sizeof CDATA_PI_TARGET - 1))
+                return 0;
+            const char *e = memmem(s + i + 2, n - i - 2, "?>", 2);
+            if (!e) return 0;
+            i = (size_t)(e - s) + 2;
+            continue;
+        }
+        const char *gt = memchr(s + i + 1, '>', n - i - 1);
+        if (!gt) return 0;
+        if (c == '/') depth--;
+        else if (gt[-1] != '/') depth++;
+        i = (size_t)(gt - s) + 1;
+    }
+    if (!l->count) return 0;
+    tb_append(out, s + copied, n - copied);
+    return !out->oom;
+}
+
+static void capture_bytes(feed_state *st, const char *ch, size_t len) {
+    record *r = st->cap_record;
+    size_t have = r->arena.len - st->cap_start;
+    size_t n = len;
+    if (have + n > st->limits->max_field_bytes) {
+        n = have < st->limits->max_field_bytes ? st->limits->max_field_bytes - have : 0;
+        st->cap_truncated = 1;
+    }
+    tb_append(&r->arena, ch, n);
+}
+
+static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data) {
+    feed_state *st = ctx;
+    if (!st->lift || !target || strcmp((const char *)target, CDATA_PI_TARGET) || !data) return;
+    if (!st->capturing || st->depth > st->limits->max_depth) return;
+    size_t k = (size_t)strtoull((const char *)data, NULL, 10);
+    if (k >= st->lift->count) return;
+    const cdata_span *sp = &st->lift->spans[k];
+    const char *p = st->lift->src + sp->off;
+    if (!sp->has_cr) {
+        capture_bytes(st, p, sp->len);
+        return;
+    }
+    /* CR LF and a lone CR are LF to an XML reader. */
+    size_t i = 0;
+    while (i < sp->len) {
+        const char *cr = memchr(p + i, '\r', sp->len - i);
+        size_t run = cr ? (size_t)(cr - (p + i)) : sp->len - i;
+        if (run) capture_bytes(st, p + i, run);
+        if (!cr) break;
+        capture_bytes(st, "\n", 1);
+        i += run + 1;
+        if (i < sp->len && p[i] == '\n') i++;
+    }
+}
+
 static void run_sax(feed_state *st, const char *input, size_t input_len) {
     if (!input_len) return;
     xmlSAXHandler sax;
@@ -735,6 +927,7 @@ static void run_sax(feed_state *st, const char *input, size_t input_len) {
     sax.characters = on_chars;
     sax.cdataBlock = on_chars;
     sax.serror = on_error;
+    if (st->lift) sax.processingInstruction = on_pi;
     /* No DTD loading, no entity substitution, no network; HUGE lifts libxml2's 10 MB
      * text-node limit, our caps (document size in Swift, depth, fields, entity
      * budget) bound the work instead. */
@@ -782,7 +975,17 @@ int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, con
         if (!st) return -1;
         st->optimistic = 1;
         if (junk) add_message(st, "junk before the XML prolog skipped", 0);
-        run_sax(st, s + body, len - body);
+        text_buf lifted = {0};
+        cdata_lift lift = {0};
+        if (!limits->no_cdata_lift && lift_cdata(s + body, len - body, &lifted, &lift)) {
+            st->lift = &lift;
+            run_sax(st, lifted.data, lifted.len);
+            st->lift = NULL;
+        } else {
+            run_sax(st, s + body, len - body);
+        }
+        free(lifted.data);
+        free(lift.spans);
         if (!st->bail) {
             finish_document(st);
             free_state(st);

@@ -140,8 +140,8 @@ static size_t reference(repair_ctx *r, const char *s, size_t n, int depth) {
     return used;
 }
 
-/* Copies markup and text, repairing references and characters (not inside CDATA,
- * comments or PIs, which are copied verbatim). */
+/* Copies markup and text, repairing references and characters (comments and PIs are
+ * copied verbatim, CDATA sections only lose control characters). */
 /* Bytes the repair pass must look at; everything else is copied in runs. */
 static const unsigned char special[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -168,7 +168,20 @@ static void copy_text(repair_ctx *r, const char *s, size_t n, int depth) {
         else if (left >= 2 && rest[1] == '?') { end = find(rest + 2, left - 2, "?>"); tail = 2; }
         if (tail) {
             size_t stop = end ? (size_t)(end - rest) + tail : left;
-            out_append(r->out, rest, stop);
+            if (rest[1] == '!' && rest[2] == '[') {
+                /* A control character inside CDATA is as fatal to libxml2 as anywhere else
+                 * (its recovery then loses the section): dropped like those in text. */
+                size_t k = 0;
+                while (k < stop) {
+                    size_t m = k;
+                    while (m < stop && !((unsigned char)rest[m] < 0x20 && special[(unsigned char)rest[m]])) m++;
+                    out_append(r->out, rest + k, m - k);
+                    if (m < stop) { r->stats->control_chars++; m++; }
+                    k = m;
+                }
+            } else {
+                out_append(r->out, rest, stop);
+            }
             i += stop;
             continue;
         }

@@ -2,9 +2,13 @@
  * collapsed, numeric and HTML named entities decoded once. */
 #include "ingest_text.h"
 #include <libxml/HTMLparser.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* windows-1252's meaning of 0x80-0x9F: feeds that say U+0080..U+009F (as raw bytes or
  * as &#150;) mean these characters; 0 marks the five bytes 1252 leaves undefined. */
@@ -58,6 +62,46 @@ void tb_put_codepoint(text_buf *b, unsigned cp) {
 static int is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 static int is_alnum(unsigned char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
 
+/* libxml2 finds an HTML entity name by a linear scan of its 253 names, with a string
+ * compare each; escaped feed HTML is full of &ldquo; and &mdash;. The same table, hashed
+ * once per process: every (name, value) pair comes from libxml2 itself (walked by value,
+ * the order its table is sorted in), and a name not found falls back to libxml2's lookup,
+ * so the answers cannot differ. */
+#define ENTITY_SLOTS 1024
+static struct { char name[12]; unsigned value; } entity_slots[ENTITY_SLOTS];
+static pthread_once_t entity_once = PTHREAD_ONCE_INIT;
+
+static size_t entity_hash(const char *name, size_t len) {
+    size_t h = 2166136261u;
+    for (size_t k = 0; k < len; k++) h = (h ^ (unsigned char)name[k]) * 16777619u;
+    return h & (ENTITY_SLOTS - 1);
+}
+
+static void build_entities(void) {
+    /* HTML 4's largest entity value is 9830 (&diams;). */
+    for (unsigned v = 1; v < 0x2800; v++) {
+        const htmlEntityDesc *e = htmlEntityValueLookup(v);
+        if (!e || !e->name || e->value != v) continue;
+        size_t len = strlen(e->name);
+        if (len >= sizeof entity_slots[0].name) continue;
+        size_t h = entity_hash(e->name, len);
+        while (entity_slots[h].value) h = (h + 1) & (ENTITY_SLOTS - 1);
+        memcpy(entity_slots[h].name, e->name, len + 1);
+        entity_slots[h].value = v;
+    }
+}
+
+unsigned ingest_html_entity(const char *name) {
+    pthread_once(&entity_once, build_entities);
+    size_t len = strlen(name);
+    if (len < sizeof entity_slots[0].name) {
+        for (size_t h = entity_hash(name, len); entity_slots[h].value; h = (h + 1) & (ENTITY_SLOTS - 1))
+            if (!strcmp(entity_slots[h].name, name)) return entity_slots[h].value;
+    }
+    const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)name);
+    return e ? e->value : 0;
+}
+
 /* Reads the entity at s[0]=='&' into *cp. Returns bytes consumed (0 when it is not one). */
 static size_t decode_entity(const char *s, size_t n, unsigned *cp_out) {
     if (n < 3) return 0;
@@ -101,10 +145,7 @@ static size_t decode_entity(const char *s, size_t n, unsigned *cp_out) {
     else if (!strcmp(name, "gt")) cp = '>';
     else if (!strcmp(name, "quot")) cp = '"';
     else if (!strcmp(name, "nbsp")) cp = 0xA0;
-    else {
-        const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)name);
-        if (e) cp = e->value;
-    }
+    else cp = ingest_html_entity(name);
     if (!cp) return 0;
     *cp_out = cp;
     return i + (semi ? 1 : 0);
@@ -210,6 +251,48 @@ static inline uint64_t has_run_stop(uint64_t w) {
     return ((w - BYTES_ONES * 0x21) & ~w & BYTES_HIGHS) | has_zero_byte(w ^ (BYTES_ONES * '<')) |
            has_zero_byte(w ^ (BYTES_ONES * '&')) | has_zero_byte(w ^ (BYTES_ONES * 0xC2)) |
            has_zero_byte(w ^ (BYTES_ONES * 0xC3));
+}
+
+/* Where the run of ordinary text that continues at s[j] ends: the first byte in run_stop,
+ * except a single space followed by an ordinary byte (words need no collapsing). */
+static size_t run_end(const char *s, size_t n, size_t j) {
+#if defined(__SSE2__)
+    /* Sixteen bytes at a time (long runs are the rule: Chinese text has no spaces, and
+     * English has only single ones); byte s[j + 16] decides a space in the last lane. */
+    const __m128i sp = _mm_set1_epi8(' '), lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&');
+    const __m128i c2 = _mm_set1_epi8((char)0xC2), c3 = _mm_set1_epi8((char)0xC3);
+    while (j + 16 < n) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+        __m128i stop = _mm_cmpeq_epi8(_mm_max_epu8(x, sp), sp); /* bytes <= 0x20 */
+        stop = _mm_or_si128(stop, _mm_or_si128(_mm_cmpeq_epi8(x, lt), _mm_cmpeq_epi8(x, amp)));
+        stop = _mm_or_si128(stop, _mm_or_si128(_mm_cmpeq_epi8(x, c2), _mm_cmpeq_epi8(x, c3)));
+        unsigned m = (unsigned)_mm_movemask_epi8(stop);
+        if (m) {
+            unsigned spaces = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp));
+            unsigned next_stops = (m >> 1) | ((unsigned)run_stop[(unsigned char)s[j + 16]] << 15);
+            unsigned bad = (m & ~spaces) | (spaces & next_stops);
+            if (bad) return j + (size_t)__builtin_ctz(bad);
+        }
+        j += 16;
+    }
+#endif
+    /* Eight bytes at a time while none of them ends a run, then byte by byte. */
+    for (;;) {
+        while (j + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + j, 8);
+            if (has_run_stop(w)) break;
+            j += 8;
+        }
+        size_t lim = j + 8 < n ? j + 8 : n;
+        while (j < lim) {
+            unsigned char d = (unsigned char)s[j];
+            if (!run_stop[d]) { j++; continue; }
+            if (d == ' ' && j + 1 < n && !run_stop[(unsigned char)s[j + 1]]) { j += 2; continue; }
+            return j;
+        }
+        if (j >= n) return n;
+    }
 }
 
 void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
@@ -322,28 +405,8 @@ void ingest_render_text(const char *s, size_t n, int mode, text_buf *out) {
             i += 2;
             continue;
         }
-        /* Copy a run of ordinary bytes at once. Eight bytes at a time while none of them
-         * ends a run (long in Chinese text, which has no spaces), then byte by byte. */
-        size_t j = i + 1;
-        for (;;) {
-            while (j + 8 <= n) {
-                uint64_t w;
-                memcpy(&w, s + j, 8);
-                if (has_run_stop(w)) break;
-                j += 8;
-            }
-            size_t lim = j + 8 < n ? j + 8 : n;
-            int stopped = 0;
-            while (j < lim) {
-                unsigned char d = (unsigned char)s[j];
-                if (!run_stop[d]) { j++; continue; }
-                /* A single space between words needs no collapsing: keep it in the run. */
-                if (d == ' ' && j + 1 < n && !run_stop[(unsigned char)s[j + 1]]) { j += 2; continue; }
-                stopped = 1;
-                break;
-            }
-            if (stopped || j >= n) break;
-        }
+        /* Copy a run of ordinary bytes at once. */
+        size_t j = run_end(s, n, i + 1);
         tb_append(out, s + i, j - i);
         i = j;
     }

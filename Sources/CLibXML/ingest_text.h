@@ -25,4 +25,6 @@ enum {
 
 void ingest_render_text(const char *s, size_t n, int mode, text_buf *out);
 int ingest_is_block_tag(const char *lower_name);
+/* Code point of an HTML 4 named entity (without '&' and ';'), 0 when there is none. */
+unsigned ingest_html_entity(const char *name);
 #endif

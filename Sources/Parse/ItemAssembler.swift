@@ -18,15 +18,21 @@ enum ItemAssembler {
     private static let idCodes = [Int32(INGEST_F_ID), Int32(INGEST_F_RDF_ABOUT)]
     private static let languageCodes = [Int32(INGEST_F_DC_LANGUAGE), Int32(INGEST_F_LANGUAGE)]
 
-    static func item(_ view: FieldView, language: String?) -> RawItem {
-        let fields = view.all
+    static func item(_ fields: FieldView, language: String?) -> RawItem {
         // Per item, the first non-empty field of each code: one pass instead of one scan
         // per lookup (items carry a dozen fields and are looked up about twenty times).
-        var firstNonEmpty = [Int16](repeating: -1, count: Int(INGEST_F_COUNT) + 1)
-        for (i, f) in fields.enumerated() where !f.isEmpty {
-            let c = Int(f.code)
-            if c >= 0 && c < firstNonEmpty.count && firstNonEmpty[c] < 0 { firstNonEmpty[c] = Int16(truncatingIfNeeded: i) }
+        // On the stack: this runs once per item.
+        withUnsafeTemporaryAllocation(of: Int16.self, capacity: Int(INGEST_F_COUNT) + 1) { table in
+            table.initialize(repeating: -1)
+            for i in fields.indices where !fields[i].isEmpty {
+                let c = Int(fields[i].code)
+                if c >= 0 && c < table.count && table[c] < 0 { table[c] = Int16(truncatingIfNeeded: i) }
+            }
+            return item(fields, firstNonEmpty: UnsafeBufferPointer(table), language: language)
         }
+    }
+
+    private static func item(_ fields: FieldView, firstNonEmpty: UnsafeBufferPointer<Int16>, language: String?) -> RawItem {
         func first(_ codes: [Int32]) -> String? {
             for c in codes {
                 let i = firstNonEmpty[Int(c)]
@@ -141,7 +147,7 @@ enum ItemAssembler {
         return item
     }
 
-    static func authors(_ fields: [FieldView.Field]) -> [String] {
+    static func authors(_ fields: FieldView) -> [String] {
         var names: [String] = []
         var pendingEmail: String?
         var hasFallback = false
@@ -179,7 +185,7 @@ enum ItemAssembler {
     }
 
     /// Atom person constructs (`<author><name>`) of a feed, which its entries inherit.
-    static func personNames(_ fields: [FieldView.Field]) -> [String] {
+    static func personNames(_ fields: FieldView) -> [String] {
         dedupe(fields.filter { $0.code == Int32(INGEST_F_AUTHOR_NAME) }.compactMap(\.nonEmpty).map { $0.trimmed }.filter { !$0.isEmpty })
     }
 
@@ -195,8 +201,7 @@ enum ItemAssembler {
         return name.isEmpty ? t.strip("()<> \t") : name
     }
 
-    static func channel(_ view: FieldView, language: String?) -> FeedInfo {
-        let fields = view.all
+    static func channel(_ fields: FieldView, language: String?) -> FeedInfo {
         func first(_ codes: Int32...) -> String? {
             for c in codes { if let f = fields.first(where: { $0.code == c && !$0.isEmpty }) { return f.text } }
             return nil

@@ -53,6 +53,9 @@ typedef struct {
     const char *attr_values[INGEST_MAX_ATTRS];
     /* 1 when the text was cut at the field size cap. */
     int32_t truncated;
+    /* 1 when the text may not be valid UTF-8 (cut inside a character at the cap, or
+     * decoded from base64). Everything else is UTF-8 libxml2 or this reader produced. */
+    int32_t unverified;
 } ingest_field;
 
 /* One finished item (is_channel 0) or the feed-level fields (is_channel 1, delivered once,
@@ -73,6 +76,9 @@ typedef struct {
     size_t max_entity_expansion;
     /* Recorded parse errors before the parser gives up (recover mode keeps going otherwise). */
     int32_t max_errors;
+    /* Non-zero: let libxml2 read CDATA sections itself even on the fast path (tests compare
+     * both ways of reading; see lift_cdata in ingest_feed.c). */
+    int32_t no_cdata_lift;
 } ingest_feed_limits;
 
 typedef struct {
