@@ -275,3 +275,19 @@ import Testing
         #expect(located(found) == ["pipelines/p.yaml:1:7 name badValue"])
     }
 }
+
+/// The feed-list fast paths must agree with the Foundation calls they stand in for.
+@Suite struct ConfigTextChecksTests {
+    static let samples = [
+        "", " ", "\t", "https://example.com/feed.xml", "  https://example.com/a b  ", "\thttp://x/\t",
+        "https://例子.中国/rss", "\u{3000}全角空格\u{3000}", "a\u{00A0}b", "a\u{2003}b", "line\nbreak", "cr\r\nlf",
+        "x\u{1C}y", "tab\tinside", "\u{0085}next", "ｈｔｔｐ://full.width/",
+    ]
+
+    @Test("trimmed equals trimmingCharacters(in: .whitespaces) and containsWhitespace equals Character.isWhitespace",
+          arguments: samples)
+    func agreesWithFoundation(_ text: String) {
+        #expect(ConfigChecks.trimmed(text) == text.trimmingCharacters(in: .whitespaces))
+        #expect(ConfigChecks.containsWhitespace(text) == text.contains(where: { $0.isWhitespace }))
+    }
+}

@@ -114,6 +114,28 @@ enum Suggestion {
 
 /// Checks for the value kinds feed lists share with pipeline files.
 enum ConfigChecks {
+    /// `text` without leading and trailing spaces and tabs, as `trimmingCharacters(in:
+    /// .whitespaces)` gives it. That call bridges to `NSString` on Linux and was the largest
+    /// cost of reading a 2,000-entry feed list, so the usual case (nothing to trim) is
+    /// answered from the first and last scalars alone.
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return text }
+        let space = CharacterSet.whitespaces
+        if !space.contains(first) && !space.contains(last) { return text }
+        return text.trimmingCharacters(in: space)
+    }
+
+    /// Whether `text` holds any white space (as `Character.isWhitespace`), with a byte scan
+    /// for ASCII text.
+    static func containsWhitespace(_ text: String) -> Bool {
+        var ascii = true
+        for byte in text.utf8 {
+            if byte >= 0x80 { ascii = false; break }
+            if byte == 0x20 || (0x09...0x0D).contains(byte) { return true }
+        }
+        return ascii ? false : text.contains(where: { $0.isWhitespace })
+    }
+
     /// IANA zone names (plus `UTC`); abbreviations such as `CST` are refused because they are
     /// ambiguous (China, US Central, Cuba) — the very trap the date parser has to avoid.
     static func isTimeZone(_ name: String) -> Bool {

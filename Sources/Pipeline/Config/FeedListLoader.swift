@@ -211,12 +211,12 @@ public enum FeedListLoader {
     static func checkLocation(_ text: String, at location: ConfigLocation, keyPath: String, base: URL,
                               problems: ProblemCollector) -> String? {
         let onlyThese = "(only http, https, file or a path)"
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = ConfigChecks.trimmed(text)
         guard !trimmed.isEmpty else {
             problems.add(.missingValue, location, keyPath, "empty URL")
             return nil
         }
-        guard !trimmed.contains(where: { $0.isWhitespace }) else {
+        guard !ConfigChecks.containsWhitespace(trimmed) else {
             problems.add(.badURL, location, keyPath, "bad URL '\(text)' (contains white space)")
             return nil
         }
