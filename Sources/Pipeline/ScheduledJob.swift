@@ -218,12 +218,19 @@ public final class ScheduledJob: Sendable {
         let summary = RunSummary(runID: runID, pipeline: settings.name, startedAt: started, finishedAt: Date(), feeds: reports)
         // Encoded once, for the file and the state: thousands of feed reports take a while.
         let summaryJSON = try summary.jsonData()
-        try writeRunFiles(summary, json: summaryJSON, records: delivered.feedRecords, sink: sink)
         let t = summary.totals
-        try await store.recordRun(RunRecord(
+        // The state's run record and the files (each fsynced) are independent: write them side by side.
+        async let recorded: Void = store.recordRun(RunRecord(
             runID: runID, pipeline: settings.name, startedAt: started, finishedAt: summary.finishedAt,
             status: "completed", feedsTotal: t.feeds, feedsFailed: t.failed, itemsNew: t.new, itemsChanged: t.changed,
             itemsUnchanged: t.unchanged, summaryJSON: String(decoding: summaryJSON, as: UTF8.self)))
+        do {
+            try writeRunFiles(summary, json: summaryJSON, records: delivered.feedRecords, sink: sink)
+        } catch {
+            try? await recorded
+            throw error
+        }
+        try await recorded
         return summary
     }
 
