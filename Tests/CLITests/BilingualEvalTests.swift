@@ -116,12 +116,28 @@ struct BilingualEvalTests {
 
     /// Real headlines from corpus files no earlier set had used (article pages of the five page sets
     /// and feeds nobody had labelled), labelled before the tagger's output on them was seen. First
-    /// run, before any change it prompted: see the commit that added the labels.
+    /// run, before any change it prompted: micro-F1 0.857 (23 positives), cybersecurity 0.62 (4 of 9
+    /// found), semiconductors 0.89, 1 of 41 traps tagged ("CPU profiling"); language 215/215,
+    /// headlines 204/204.
     @Test("fresh real corpus headlines from unused files (fresh6) meet the targets", .enabled(if: corpusExists))
     func fresh6CorpusHeadlines() throws {
         let cases = try Self.corpusCases("heldout-fresh6-labels.jsonl", minimum: 150)
         #expect(cases.filter(\.trap).count >= 40)
         let score = try Self.evaluate(cases, label: "fresh6")
+        Self.checkTargets(score)
+    }
+
+    /// Real headlines never labelled before, from feed files other than fresh6's (items the
+    /// earlier sets had skipped in their feeds), labelled after the fresh6 round of changes and
+    /// scored once before any change it prompted: the honest check that those changes generalise.
+    /// First run: micro-F1 0.684 (22 positives), electric-vehicles 0.57, cybersecurity 0.73, ai 0,
+    /// 3 of 28 traps tagged (a US journalist next to China, a lockpicking "hacker", the Gemini
+    /// protocol); language 111/112 (an English podcast title read as Portuguese).
+    @Test("fresh real corpus headlines labelled after the fresh6 changes (fresh7) meet the targets", .enabled(if: corpusExists))
+    func fresh7CorpusHeadlines() throws {
+        let cases = try Self.corpusCases("heldout-fresh7-labels.jsonl", minimum: 100)
+        #expect(cases.filter(\.trap).count >= 25)
+        let score = try Self.evaluate(cases, label: "fresh7")
         Self.checkTargets(score)
     }
 
