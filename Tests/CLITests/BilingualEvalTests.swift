@@ -15,6 +15,9 @@ import Testing
 /// - `heldout-corpus-labels.jsonl`: real headlines from ../shared/corpus, pointed at by file and
 ///   guid or link, never copied. Their text is read at run time through `ingest` itself
 ///   (`title_raw`), so the set skips when the corpus is absent.
+/// - `heldout-fresh6-labels.jsonl`, `heldout-fresh7-labels.jsonl`: real corpus headlines from files
+///   and items no earlier set had used (fresh6 also points at article pages by `page` and `url`),
+///   each scored once before the changes it prompted.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss.
 @Suite("Bilingual held-out evaluation")
