@@ -31,6 +31,12 @@ public struct Taxonomy: Sendable {
         /// Groups of which every one must match in the same field (e.g. a US word and a
         /// China word for `us-china`).
         public var pairs: [[String]]
+        /// Further context rules, each like `pairs`: a list of groups that must all match in
+        /// the same field. One rule per sense a word takes on topic (a leak verb next to
+        /// accounts, a restriction verb next to exports) keeps each rule narrow.
+        public var contexts: [[[String]]] = []
+        /// Every context rule: `pairs` first, then `contexts`.
+        public var contextRules: [[[String]]] { (pairs.isEmpty ? [] : [pairs]) + contexts }
         /// When the groups after the first only give context (脱钩 next to a country), the
         /// evidence quotes the first group's term alone, not the context word.
         public var pairEvidenceFirstGroupOnly: Bool = false
@@ -185,7 +191,9 @@ private struct NodeReader {
         guard case .sequence(let seq) = node else { throw fail(node, key, "expected a list of terms") }
         return try seq.enumerated().map { i, item in
             let term = try string(item, "\(key)[\(i)]")
-            if let problem = TermPattern.problem(in: term) {
+            // A leading `*` (left-open: the term may end a longer word) is read by the tagger.
+            let body = term.hasPrefix("*") ? String(term.dropFirst()) : term
+            if let problem = TermPattern.problem(in: body) {
                 throw fail(item, "\(key)[\(i)]", "term '\(term)': \(problem)")
             }
             return term
@@ -241,7 +249,9 @@ private struct NodeReader {
     }
 
     func topic(_ node: Node, _ key: String) throws -> Taxonomy.Topic {
-        let allowed: Set<String> = ["id", "labels", "en", "zh", "weak_en", "weak_zh", "exclude", "pairs", "pair_evidence", "field_weights"]
+        let allowed: Set<String> = [
+            "id", "labels", "en", "zh", "weak_en", "weak_zh", "exclude", "pairs", "contexts", "pair_evidence", "field_weights",
+        ]
         var topic = Taxonomy.Topic(id: "", terms: [])
         var sawId = false
         for (name, _, value) in try mapping(node, key, allowed: allowed) {
@@ -265,6 +275,15 @@ private struct NodeReader {
                 guard case .sequence(let groups) = value else { throw fail(value, path, "expected a list of term lists") }
                 topic.pairs = try groups.enumerated().map { i, g in try strings(g, "\(path)[\(i)]") }
                 guard topic.pairs.count >= 2 else { throw fail(value, path, "needs at least two groups") }
+            case "contexts":
+                guard case .sequence(let rules) = value else { throw fail(value, path, "expected a list of rules (each a list of term lists)") }
+                topic.contexts = try rules.enumerated().map { r, rule in
+                    guard case .sequence(let groups) = rule else {
+                        throw fail(rule, "\(path)[\(r)]", "expected a list of term lists")
+                    }
+                    guard groups.count >= 2 else { throw fail(rule, "\(path)[\(r)]", "needs at least two groups") }
+                    return try groups.enumerated().map { i, g in try strings(g, "\(path)[\(r)][\(i)]") }
+                }
             case "pair_evidence":
                 switch try string(value, path) {
                 case "all": topic.pairEvidenceFirstGroupOnly = false
@@ -276,7 +295,7 @@ private struct NodeReader {
             }
         }
         guard sawId else { throw fail(node, "\(key).id", "missing key") }
-        guard !topic.terms.isEmpty || !topic.pairs.isEmpty else {
+        guard !topic.terms.isEmpty || !topic.contextRules.isEmpty else {
             throw fail(node, key, "topic '\(topic.id)' has no terms (en, zh or pairs)")
         }
         return topic

@@ -13,7 +13,7 @@ public final class TopicTagger: Sendable {
     enum Role: Sendable, Equatable {
         case term(weight: Double)
         case exclusion
-        case pairMember(group: Int)
+        case pairMember(rule: Int, group: Int)
     }
 
     struct PatternInfo: Sendable {
@@ -40,6 +40,7 @@ public final class TopicTagger: Sendable {
     private let patternKind: [UInt8]
     private let patternWeight: [Double]
     private let patternGroup: [Int32]
+    private let patternRule: [Int32]
     private let patternTermKey: [Int32]
     private static let kindTerm: UInt8 = 0
     private static let kindExclusion: UInt8 = 1
@@ -56,7 +57,11 @@ public final class TopicTagger: Sendable {
         func add(_ written: String, topic: Int, role: Role) {
             let key = termKeys["\(topic)\u{0}\(written)", default: termKeys.count]
             termKeys["\(topic)\u{0}\(written)"] = key
-            for p in TermPattern.expand(written) {
+            // `*term` is left-open: it may end a longer word, as in compounds written solid
+            // (`*attack` finds "cyberattack"); the right edge keeps its word boundary.
+            let leftOpen = written.hasPrefix("*")
+            for var p in TermPattern.expand(leftOpen ? String(written.dropFirst()) : written) {
+                if leftOpen { p.needsLeftBoundary = false }
                 infos.append(PatternInfo(topic: topic, role: role, termKey: key, pattern: p))
             }
         }
@@ -64,8 +69,10 @@ public final class TopicTagger: Sendable {
             for term in topic.terms { add(term, topic: t, role: .term(weight: 1)) }
             for term in topic.weakTerms { add(term, topic: t, role: .term(weight: taxonomy.weakWeight)) }
             for term in topic.exclusions { add(term, topic: t, role: .exclusion) }
-            for (g, group) in topic.pairs.enumerated() {
-                for term in group { add(term, topic: t, role: .pairMember(group: g)) }
+            for (r, rule) in topic.contextRules.enumerated() {
+                for (g, group) in rule.enumerated() {
+                    for term in group { add(term, topic: t, role: .pairMember(rule: r, group: g)) }
+                }
             }
         }
         self.patterns = infos
@@ -78,7 +85,8 @@ public final class TopicTagger: Sendable {
             }
         }
         self.patternWeight = infos.map { if case .term(let w) = $0.role { return w } else { return 0 } }
-        self.patternGroup = infos.map { if case .pairMember(let g) = $0.role { return Int32(g) } else { return -1 } }
+        self.patternGroup = infos.map { if case .pairMember(_, let g) = $0.role { return Int32(g) } else { return -1 } }
+        self.patternRule = infos.map { if case .pairMember(let r, _) = $0.role { return Int32(r) } else { return -1 } }
         self.patternTermKey = infos.map { Int32($0.termKey) }
         self.patternLengths = infos.map { Int32($0.pattern.scalars.count) }
         self.patternFlags = infos.map { info in
@@ -360,8 +368,11 @@ public final class TopicTagger: Sendable {
         b.found.removeAll(keepingCapacity: true)
         for h in b.counted {
             let key = patternTermKey[h.pattern]
+            // A weak term is a hint: saying it again is not more evidence, so it counts once
+            // per field ("security ... security" is still one hint).
+            let limit = patternWeight[h.pattern] < 1 ? 1 : taxonomy.maxRepeats
             if let k = b.repeats.firstIndex(where: { $0.key == key }) {
-                guard b.repeats[k].count < taxonomy.maxRepeats else { continue }
+                guard b.repeats[k].count < limit else { continue }
                 b.repeats[k].count += 1
             } else {
                 guard taxonomy.maxRepeats > 0 else { continue }
@@ -370,15 +381,22 @@ public final class TopicTagger: Sendable {
             scores[t] += patternWeight[h.pattern] * fieldWeight
             b.found.append(h)
         }
-        if !topic.pairs.isEmpty {
-            var groupHits = [Hit?](repeating: nil, count: topic.pairs.count)
-            for h in b.live.sorted(by: { $0.start < $1.start }) where patternKind[h.pattern] == Self.kindPairMember {
-                let g = Int(patternGroup[h.pattern])
-                if groupHits[g] == nil { groupHits[g] = h }
-            }
-            if groupHits.allSatisfy({ $0 != nil }) {
-                scores[t] += fieldWeight
-                b.found += topic.pairEvidenceFirstGroupOnly ? [groupHits[0]!] : groupHits.compactMap { $0 }
+        // Context rules: the first rule whose groups all match gives the field's weight once,
+        // however many rules match (they are alternative readings of the same evidence).
+        let rules = topic.contextRules
+        if !rules.isEmpty {
+            let sorted = b.live.sorted(by: { $0.start < $1.start })
+            for (r, rule) in rules.enumerated() {
+                var groupHits = [Hit?](repeating: nil, count: rule.count)
+                for h in sorted where patternKind[h.pattern] == Self.kindPairMember && Int(patternRule[h.pattern]) == r {
+                    let g = Int(patternGroup[h.pattern])
+                    if groupHits[g] == nil { groupHits[g] = h }
+                }
+                if groupHits.allSatisfy({ $0 != nil }) {
+                    scores[t] += fieldWeight
+                    b.found += topic.pairEvidenceFirstGroupOnly ? [groupHits[0]!] : groupHits.compactMap { $0 }
+                    break
+                }
             }
         }
         guard !b.found.isEmpty else { return }

@@ -15,6 +15,9 @@ import Testing
 /// - `heldout-corpus-labels.jsonl`: real headlines from ../shared/corpus, pointed at by file and
 ///   guid or link, never copied. Their text is read at run time through `ingest` itself
 ///   (`title_raw`), so the set skips when the corpus is absent.
+/// - `heldout-fresh6-labels.jsonl`, `heldout-fresh7-labels.jsonl`: real corpus headlines from files
+///   and items no earlier set had used (fresh6 also points at article pages by `page` and `url`),
+///   each scored once before the changes it prompted.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss.
 @Suite("Bilingual held-out evaluation")
@@ -109,31 +112,80 @@ struct BilingualEvalTests {
 
     @Test("real corpus headlines meet the issue 6 targets", .enabled(if: corpusExists))
     func corpusHeadlines() throws {
-        let labels = try Self.loadJSONL(Self.fixtures.appendingPathComponent("heldout-corpus-labels.jsonl"))
-        #expect(labels.count >= 250)
+        let cases = try Self.corpusCases("heldout-corpus-labels.jsonl", minimum: 250)
+        let score = try Self.evaluate(cases, label: "corpus")
+        Self.checkTargets(score)
+    }
+
+    /// Real headlines from corpus files no earlier set had used (article pages of the five page sets
+    /// and feeds nobody had labelled), labelled before the tagger's output on them was seen. First
+    /// run, before any change it prompted: micro-F1 0.857 (23 positives), cybersecurity 0.62 (4 of 9
+    /// found), semiconductors 0.89, 1 of 41 traps tagged ("CPU profiling"); language 215/215,
+    /// headlines 204/204.
+    @Test("fresh real corpus headlines from unused files (fresh6) meet the targets", .enabled(if: corpusExists))
+    func fresh6CorpusHeadlines() throws {
+        let cases = try Self.corpusCases("heldout-fresh6-labels.jsonl", minimum: 150)
+        #expect(cases.filter(\.trap).count >= 40)
+        let score = try Self.evaluate(cases, label: "fresh6")
+        Self.checkTargets(score)
+    }
+
+    /// Real headlines never labelled before, from feed files other than fresh6's (items the
+    /// earlier sets had skipped in their feeds), labelled after the fresh6 round of changes and
+    /// scored once before any change it prompted: the honest check that those changes generalise.
+    /// First run: micro-F1 0.684 (22 positives), electric-vehicles 0.57, cybersecurity 0.73, ai 0,
+    /// 3 of 28 traps tagged (a US journalist next to China, a lockpicking "hacker", the Gemini
+    /// protocol); language 111/112 (an English podcast title read as Portuguese).
+    @Test("fresh real corpus headlines labelled after the fresh6 changes (fresh7) meet the targets", .enabled(if: corpusExists))
+    func fresh7CorpusHeadlines() throws {
+        let cases = try Self.corpusCases("heldout-fresh7-labels.jsonl", minimum: 100)
+        #expect(cases.filter(\.trap).count >= 25)
+        let score = try Self.evaluate(cases, label: "fresh7")
+        Self.checkTargets(score)
+    }
+
+    /// Cases for a label file of real corpus headlines. A label points at its headline by `file` plus
+    /// `guid` or `link` (a feed, read through `ingest --feed`) or by `page` plus `url` (an article
+    /// page, read through `ingest --page`); the text is read at run time and never committed.
+    static func corpusCases(_ labelFile: String, minimum: Int) throws -> [EvalCase] {
+        let labels = try Self.loadJSONL(Self.fixtures.appendingPathComponent(labelFile))
+        #expect(labels.count >= minimum)
         // Read each referenced corpus feed once through the real binary to get the published headline.
         var recordsByFile: [String: [[String: Any]]] = [:]
         for file in Set(labels.compactMap { $0["file"] as? String }).sorted() {
             let result = try runIngest(["--feed", corpusRoot.appendingPathComponent(file).path, "--output", "-"])
             recordsByFile[file] = try parseJSONLines(result.stdout).filter { ($0["schema"] as? String) == "ingest.item/1" }
         }
+        // All pages in one run; a page's record is found by the URL it declares.
+        let pages = Set(labels.compactMap { $0["page"] as? String }).sorted()
+        var pageRecords: [[String: Any]] = []
+        if !pages.isEmpty {
+            let result = try runIngest(pages.flatMap { ["--page", corpusRoot.appendingPathComponent($0).path] } + ["--output", "-"])
+            pageRecords = try parseJSONLines(result.stdout).filter { ($0["schema"] as? String) == "ingest.item/1" }
+        }
         var cases: [EvalCase] = []
         var missing: [String] = []
         for label in labels {
-            let file = label["file"] as? String ?? ""
+            let file = label["file"] as? String ?? label["page"] as? String ?? ""
             let guid = label["guid"] as? String
             let link = label["link"] as? String
-            let record = recordsByFile[file]?.first { r in
-                if let guid { return (r["guid"] as? String) == guid }
-                guard let link else { return false }
-                return (r["guid"] as? String) == link || Self.sameLink(r["url"] as? String, link)
+            let pageURL = label["page"] != nil ? label["url"] as? String : nil
+            let record: [String: Any]?
+            if let pageURL {
+                record = pageRecords.first { ($0["url"] as? String) == pageURL }
+            } else {
+                record = recordsByFile[file]?.first { r in
+                    if let guid { return (r["guid"] as? String) == guid }
+                    guard let link else { return false }
+                    return (r["guid"] as? String) == link || Self.sameLink(r["url"] as? String, link)
+                }
             }
             guard let record, let raw = record["title_raw"] as? String else {
-                missing.append("\(file) \(guid ?? link ?? "?")")
+                missing.append("\(file) \(guid ?? link ?? pageURL ?? "?")")
                 continue
             }
             cases.append(EvalCase(
-                name: "\(file) \(guid ?? link ?? "")",
+                name: "\(file) \(guid ?? link ?? pageURL ?? "")",
                 headline: raw,
                 expectedTitle: nil,
                 expectedTitleHash: label["title_fnv"] as? String,
@@ -143,9 +195,8 @@ struct BilingualEvalTests {
             ))
         }
         // A label that no longer finds its item is a broken label or a parse regression: both matter.
-        #expect(missing.count <= labels.count / 100, "labels without a matching corpus item: \(missing.prefix(10))")
-        let score = try Self.evaluate(cases, label: "corpus")
-        Self.checkTargets(score)
+        #expect(missing.count <= labels.count / 100, "[\(labelFile)] labels without a matching corpus item: \(missing.prefix(10))")
+        return cases
     }
 
     // MARK: - Evaluation

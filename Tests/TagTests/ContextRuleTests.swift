@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import Tag
+
+/// The scoring rules added after the fresh6 round: several context rules per topic, weak terms
+/// that count once per field, and left-open terms. Each test builds a small taxonomy of its own
+/// so that it checks the rule, not the shipped word lists.
+@Suite struct ContextRuleTests {
+    func tagger(_ yaml: String) throws -> TopicTagger {
+        TopicTagger(taxonomy: try Taxonomy.parse(yaml: yaml, file: "t.yaml"))
+    }
+
+    func topics(_ t: TopicTagger, _ title: String) -> [String] {
+        t.tag(title: title, summary: nil, content: nil).map(\.topic)
+    }
+
+    @Test func anyOfSeveralContextRulesTagsButEachNeedsAllItsGroups() throws {
+        let t = try tagger("""
+            topics:
+              - id: cybersecurity
+                en: [malware]
+                contexts:
+                  - - [leaked, stolen]
+                    - [passwords, source code]
+                  - - [compromised]
+                    - [script, server]
+            """)
+        #expect(topics(t, "Intern stole and leaked the source code") == ["cybersecurity"])
+        #expect(topics(t, "Third-party script was compromised") == ["cybersecurity"])
+        // One group of a rule alone, or groups of two different rules, are not enough.
+        #expect(topics(t, "Leaked memo shows a new plan").isEmpty)
+        #expect(topics(t, "Compromised talks over source code licence").isEmpty)
+    }
+
+    @Test func matchingSeveralRulesCountsOnce() throws {
+        // Body weight 1, threshold 2: two rules satisfied in one body must not add up to a tag.
+        let t = try tagger("""
+            threshold: 2
+            topics:
+              - id: cybersecurity
+                en: [malware]
+                contexts:
+                  - - [leaked]
+                    - [passwords]
+                  - - [compromised]
+                    - [server]
+            """)
+        let body = "Passwords leaked after a server was compromised"
+        #expect(t.tag(title: "", summary: nil, content: body).isEmpty)
+        #expect(t.tag(title: "", summary: nil, content: body + "; malware found").map(\.topic) == ["cybersecurity"])
+    }
+
+    @Test func contextRulesNeedTwoGroupsAndListsOfLists() throws {
+        #expect(throws: TaxonomyError.self) {
+            _ = try Taxonomy.parse(yaml: """
+                topics:
+                  - id: a
+                    en: [x]
+                    contexts:
+                      - - [only, one, group]
+                """)
+        }
+        #expect(throws: TaxonomyError.self) {
+            _ = try Taxonomy.parse(yaml: """
+                topics:
+                  - id: a
+                    en: [x]
+                    contexts: [a, b]
+                """)
+        }
+    }
+
+    @Test func aRepeatedWeakTermIsStillOneHint() throws {
+        // Title weight 3, weak weight 0.5: one weak mention scores 1.5, two different weak terms 3.
+        let t = try tagger("""
+            topics:
+              - id: cybersecurity
+                en: [ransomware]
+                weak_en: [security, password]
+            """)
+        #expect(topics(t, "Security, security, security: the airport queue").isEmpty)
+        #expect(topics(t, "Security question: reuse a password?") == ["cybersecurity"])
+        #expect(topics(t, "Ransomware") == ["cybersecurity"])
+    }
+
+    @Test func leftOpenTermsMayEndALongerWord() throws {
+        let t = try tagger("""
+            topics:
+              - id: cybersecurity
+                en: ['*attack']
+            """)
+        #expect(topics(t, "Cyberattack hits the port") == ["cybersecurity"])
+        #expect(topics(t, "Attack on the port") == ["cybersecurity"])
+        // The right edge still ends the word.
+        #expect(topics(t, "Cyberattacker unmasked").isEmpty)
+        let evidence = t.tag(title: "Cyberattack hits the port", summary: nil, content: nil).first?.terms
+        #expect(evidence == ["attack"])
+    }
+}
