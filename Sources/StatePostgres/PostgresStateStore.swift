@@ -535,6 +535,31 @@ public final class PostgresStateStore: StateStore, Sendable {
         ).first
     }
 
+    /// Ids per `feedStates` query: big enough that a run's claim is one round trip, small
+    /// enough that the array's planning cost stays in milliseconds (see the README).
+    static let feedStateChunk = 10_000
+
+    /// One query per 10,000 ids through the primary key (`= ANY`), instead of a round
+    /// trip per feed before the first fetch can start.
+    public func feedStates(_ feedIDs: [String]) async throws -> [String: FeedState] {
+        guard !feedIDs.isEmpty else { return [:] }
+        var states: [String: FeedState] = [:]
+        states.reserveCapacity(feedIDs.count)
+        for start in stride(from: 0, to: feedIDs.count, by: Self.feedStateChunk) {
+            let ids = Array(feedIDs[start..<min(feedIDs.count, start + Self.feedStateChunk)])
+            for state in try await readFeeds(
+                """
+                SELECT feed_id, etag, last_modified, last_attempt_at, last_success_at, last_error_at, last_error,
+                       last_http_status, consecutive_failures, next_due_at, interval_seconds
+                FROM feeds WHERE feed_id = ANY(\(ids)) AND last_attempt_at IS NOT NULL
+                """, "read \(ids.count) feed(s)")
+            {
+                states[state.feedID] = state
+            }
+        }
+        return states
+    }
+
     public func failingFeeds(limit: Int) async throws -> [FeedState] {
         try await readFeeds(
             """
@@ -549,9 +574,11 @@ public final class PostgresStateStore: StateStore, Sendable {
         try await recordFetches([FeedFetchResult(feedID: feedID, result: result)])
     }
 
-    /// One statement per feed, all in one transaction; each ends this worker's lease on
-    /// the feed in the same write that stores its next due time, so no other worker can
-    /// claim it in between.
+    /// One transaction of three statements however many feeds: the rows are made to exist,
+    /// locked in key order (so two workers' batches cannot deadlock), and updated from
+    /// arrays in one `UPDATE … FROM unnest(…)`. Each update ends this worker's lease on the
+    /// feed in the same write that stores its next due time, so no other worker can claim
+    /// it in between.
     public func recordFetches(_ results: [FeedFetchResult]) async throws {
         guard !results.isEmpty else { return }
         let me = workerID
@@ -562,54 +589,12 @@ public final class PostgresStateStore: StateStore, Sendable {
             for entry in results { taken[entry.feedID] = held.removeValue(forKey: entry.feedID) }
             return taken
         }
+        let rounds = FetchBatch.rounds(results, hosts: hosts, tokens: tokens)
         let fenced: [String] = try await withRetry("record fetches") {
             try await self.client.withTransaction(logger: logger) { connection in
                 var fenced: [String] = []
-                // In key order, so two workers' batches lock rows in the same order.
-                let ordered = results.enumerated().sorted { ($0.element.feedID, $0.offset) < ($1.element.feedID, $1.offset) }
-                for entry in ordered.map(\.element) {
-                    let r = entry.result
-                    let kind: String
-                    var message: String?
-                    switch r.outcome {
-                    case .fetched: kind = "fetched"
-                    case .notModified: kind = "not_modified"
-                    case .failed(let m): kind = "failed"; message = m
-                    }
-                    let failed = kind == "failed"
-                    // A feed this worker claimed is written only while its lease token is still
-                    // the feed's: a worker that outlived its lease must not overwrite the newer record.
-                    let token = tokens[entry.feedID]
-                    let written = try await connection.query(
-                        """
-                        INSERT INTO feeds (feed_id, host, etag, last_modified, last_attempt_at, last_success_at,
-                                           last_error_at, last_error, last_http_status, consecutive_failures,
-                                           next_due_at, interval_seconds)
-                        VALUES (\(entry.feedID), \(hosts[entry.feedID]), \(r.etag), \(r.lastModified), \(r.at),
-                                \(failed ? nil : r.at), \(failed ? r.at : nil), \(message), \(r.httpStatus),
-                                \(failed ? 1 : 0), \(r.nextDueAt), \(r.intervalSeconds))
-                        ON CONFLICT (feed_id) DO UPDATE SET
-                            etag = CASE \(kind) WHEN 'fetched' THEN excluded.etag
-                                                WHEN 'not_modified' THEN coalesce(excluded.etag, feeds.etag)
-                                                ELSE feeds.etag END,
-                            last_modified = CASE \(kind) WHEN 'fetched' THEN excluded.last_modified
-                                                WHEN 'not_modified' THEN coalesce(excluded.last_modified, feeds.last_modified)
-                                                ELSE feeds.last_modified END,
-                            last_attempt_at = excluded.last_attempt_at,
-                            last_success_at = coalesce(excluded.last_success_at, feeds.last_success_at),
-                            last_error_at = coalesce(excluded.last_error_at, feeds.last_error_at),
-                            last_error = coalesce(excluded.last_error, feeds.last_error),
-                            last_http_status = excluded.last_http_status,
-                            consecutive_failures = CASE WHEN \(failed) THEN feeds.consecutive_failures + 1 ELSE 0 END,
-                            next_due_at = excluded.next_due_at,
-                            interval_seconds = excluded.interval_seconds,
-                            lease_owner = CASE WHEN feeds.lease_owner = \(me) THEN NULL ELSE feeds.lease_owner END,
-                            lease_expires_at = CASE WHEN feeds.lease_owner = \(me) THEN NULL ELSE feeds.lease_expires_at END
-                        WHERE \(token)::int8 IS NULL OR feeds.lease_token = \(token)::int8
-                        RETURNING 1
-                        """, logger: logger
-                    ).collect()
-                    if written.isEmpty { fenced.append(entry.feedID) }
+                for batch in rounds {
+                    fenced += try await Self.record(batch, worker: me, on: connection, logger: logger)
                 }
                 return fenced
             }
@@ -620,6 +605,66 @@ public final class PostgresStateStore: StateStore, Sendable {
                 ("ingest: warning: state \(location): fetch result(s) of \(fenced.count) feed(s) not recorded, another worker "
                     + "claimed them after this worker's lease ran out (\(fenced.prefix(3).joined(separator: ", ")))\n").utf8))
         }
+    }
+
+    /// Writes one batch (each feed at most once); returns the feeds not written because
+    /// another worker holds their lease now.
+    private static func record(
+        _ batch: FetchBatch, worker me: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [String] {
+        try await connection.query(
+            """
+            INSERT INTO feeds (feed_id, host)
+            SELECT id, nullif(h, '') FROM unnest(\(batch.ids)::text[], \(batch.hosts)::text[]) AS t(id, h)
+            ORDER BY id
+            ON CONFLICT (feed_id) DO NOTHING
+            """, logger: logger)
+        try await connection.query(
+            "SELECT 1 FROM feeds WHERE feed_id = ANY(\(batch.ids)) ORDER BY feed_id FOR UPDATE",
+            logger: logger)
+        // `present` has a bit per nullable text (postgres-nio sends no NULLs inside
+        // arrays): 1 etag, 2 last_modified, 4 message; absent integers are `Int64.min`.
+        // A feed this worker claimed is written only while its lease token is still
+        // the feed's: a worker that outlived its lease must not overwrite the newer record.
+        let written = try await connection.query(
+            """
+            UPDATE feeds f SET
+                etag = CASE i.kind WHEN 'fetched' THEN i.etag
+                                   WHEN 'not_modified' THEN coalesce(i.etag, f.etag)
+                                   ELSE f.etag END,
+                last_modified = CASE i.kind WHEN 'fetched' THEN i.last_modified
+                                   WHEN 'not_modified' THEN coalesce(i.last_modified, f.last_modified)
+                                   ELSE f.last_modified END,
+                last_attempt_at = i.attempt_at,
+                last_success_at = CASE WHEN i.kind = 'failed' THEN f.last_success_at ELSE i.attempt_at END,
+                last_error_at = CASE WHEN i.kind = 'failed' THEN i.attempt_at ELSE f.last_error_at END,
+                last_error = CASE WHEN i.kind = 'failed' THEN coalesce(i.message, f.last_error) ELSE f.last_error END,
+                last_http_status = i.http_status,
+                consecutive_failures = CASE WHEN i.kind = 'failed' THEN f.consecutive_failures + 1 ELSE 0 END,
+                next_due_at = i.next_due_at,
+                interval_seconds = i.interval_seconds,
+                lease_owner = CASE WHEN f.lease_owner = \(me) THEN NULL ELSE f.lease_owner END,
+                lease_expires_at = CASE WHEN f.lease_owner = \(me) THEN NULL ELSE f.lease_expires_at END
+            FROM (
+                SELECT id, kind, attempt_at, next_due_at,
+                       CASE WHEN present & 1 <> 0 THEN etag END AS etag,
+                       CASE WHEN present & 2 <> 0 THEN lm END AS last_modified,
+                       CASE WHEN present & 4 <> 0 THEN msg END AS message,
+                       nullif(status, \(Int64.min))::int AS http_status,
+                       nullif(ivl, \(Int64.min))::int AS interval_seconds,
+                       nullif(token, \(Int64.min)) AS token
+                FROM unnest(\(batch.ids)::text[], \(batch.kinds)::text[], \(batch.etags)::text[],
+                            \(batch.lastModified)::text[], \(batch.messages)::text[], \(batch.present)::int8[],
+                            \(batch.at)::timestamptz[], \(batch.nextDueAt)::timestamptz[],
+                            \(batch.httpStatus)::int8[], \(batch.intervals)::int8[], \(batch.tokens)::int8[])
+                    AS t(id, kind, etag, lm, msg, present, attempt_at, next_due_at, status, ivl, token)
+            ) i
+            WHERE f.feed_id = i.id AND (i.token IS NULL OR f.lease_token = i.token)
+            RETURNING f.feed_id
+            """, logger: logger)
+        var recorded = Set<String>()
+        for try await id in written.decode(String.self) { recorded.insert(id) }
+        return batch.ids.filter { !recorded.contains($0) }
     }
 
     // MARK: Items
@@ -1074,6 +1119,66 @@ public final class PostgresStateStore: StateStore, Sendable {
             kind = .cannotOpen
         }
         return StateStoreError(kind: kind, location: location, message: "\(what): \(describe(inner))")
+    }
+}
+
+/// Fetch results as the parallel arrays one `UNNEST` reads.
+private struct FetchBatch: Sendable {
+    var ids: [String] = []
+    var hosts: [String] = []
+    var kinds: [String] = []
+    var etags: [String] = []
+    var lastModified: [String] = []
+    var messages: [String] = []
+    var present: [Int64] = []
+    var at: [Date] = []
+    var nextDueAt: [Date] = []
+    var httpStatus: [Int64] = []
+    var intervals: [Int64] = []
+    var tokens: [Int64] = []
+
+    /// One statement may update a row only once: a feed reported twice goes into a second
+    /// batch, applied after the first, as if the results were recorded one by one.
+    static func rounds(
+        _ results: [FeedFetchResult], hosts: [String: String], tokens: [String: Int64]
+    ) -> [FetchBatch] {
+        var rounds: [[FeedFetchResult]] = []
+        var seen: [String: Int] = [:]
+        for entry in results {
+            let round = seen[entry.feedID, default: 0]
+            seen[entry.feedID] = round + 1
+            if round == rounds.count { rounds.append([]) }
+            rounds[round].append(entry)
+        }
+        return rounds.map { FetchBatch($0, hosts: hosts, tokens: tokens) }
+    }
+
+    init(_ results: [FeedFetchResult], hosts hostOf: [String: String], tokens tokenOf: [String: Int64]) {
+        for entry in results {
+            let r = entry.result
+            var bits: Int64 = 0
+            var message = ""
+            let kind: String
+            switch r.outcome {
+            case .fetched: kind = "fetched"
+            case .notModified: kind = "not_modified"
+            case .failed(let m): kind = "failed"; message = m; bits |= 4
+            }
+            if r.etag != nil { bits |= 1 }
+            if r.lastModified != nil { bits |= 2 }
+            ids.append(entry.feedID)
+            hosts.append(hostOf[entry.feedID] ?? "")
+            kinds.append(kind)
+            etags.append(r.etag ?? "")
+            lastModified.append(r.lastModified ?? "")
+            messages.append(message)
+            present.append(bits)
+            at.append(r.at)
+            nextDueAt.append(r.nextDueAt)
+            httpStatus.append(r.httpStatus.map(Int64.init) ?? .min)
+            intervals.append(r.intervalSeconds.map(Int64.init) ?? .min)
+            tokens.append(tokenOf[entry.feedID] ?? .min)
+        }
     }
 }
 
