@@ -20,8 +20,16 @@ public struct PostgresWorkerOptions: Sendable {
     /// Most feeds one `claimDueFeeds` call takes; `nil` = a fair share among live workers.
     public var claimBatch: Int?
     public var maxConnections = 8
-    /// Attempts per operation when the connection is lost (exponential backoff in between).
-    public var retryAttempts = 6
+    /// How long an operation keeps being retried after lost connections (a server restart
+    /// or failover), with exponential backoff up to 5 s in between, before it fails. Every
+    /// operation is safe to repeat, so a worker rides out an outage shorter than this.
+    public var retryFor: Duration = .seconds(60)
+    /// Most attempts per operation (within `retryFor`); 1 = fail at the first error.
+    public var retryAttempts = Int.max
+    /// How long an attempt may wait (for a connection, or for a server that stopped
+    /// answering) before the server is probed with a connection of its own; when that
+    /// fails too, the attempt is abandoned and retried instead of queueing in the pool.
+    public var connectionWait: Duration = .seconds(3)
     /// Run migrations on open (the default); `false` only checks the version.
     public var migrate = true
     /// `false` for onlookers (`ingest state status`): no worker row, no heartbeat, so
@@ -58,8 +66,13 @@ public struct PostgresWorkerOptions: Sendable {
 public final class PostgresStateStore: StateStore, Sendable {
     public let url: PostgresURL
     public let options: PostgresWorkerOptions
-    private let client: PostgresClient
-    private let runner: Task<Void, Never>
+    /// The pool in use. Replaced by a fresh one when the server could not be reached: a
+    /// pool that failed to connect for a while backs off for up to a minute between attempts
+    /// (and then refuses every request), long after the server is back.
+    private let pool: Mutex<Pool>
+    /// `close()` began: a closed pool is no longer a reason to retry.
+    private let closing = Atomic<Bool>(false)
+    private var client: PostgresClient { pool.withLock { $0.client } }
     private let heartbeatTask = Mutex<Task<Void, Never>?>(nil)
     /// The feed list this process last made the database's (see `registerFeeds`).
     private let registered = Mutex<RegisteredList?>(nil)
@@ -74,16 +87,41 @@ public final class PostgresStateStore: StateStore, Sendable {
     private init(url: PostgresURL, options: PostgresWorkerOptions) {
         self.url = url
         self.options = options
-        var configuration = url.clientConfiguration()
-        configuration.options.maximumConnections = max(2, options.maxConnections)
-        configuration.options.minimumConnections = 0
-        configuration.options.connectTimeout = .seconds(10)
         var logger = Logger(label: "ingest.state.postgres")
         logger.logLevel = .critical
         self.logger = logger
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.client = client
-        runner = Task { await client.run() }
+        pool = Mutex(Pool(url: url, options: options, logger: logger, generation: 0))
+    }
+
+    /// A `PostgresClient` and the task running it.
+    private struct Pool: Sendable {
+        let client: PostgresClient
+        let runner: Task<Void, Never>
+        let generation: Int
+
+        init(url: PostgresURL, options: PostgresWorkerOptions, logger: Logger, generation: Int) {
+            var configuration = url.clientConfiguration()
+            configuration.options.maximumConnections = max(2, options.maxConnections)
+            configuration.options.minimumConnections = 0
+            configuration.options.connectTimeout = .seconds(10)
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            self.client = client
+            runner = Task { await client.run() }
+            self.generation = generation
+        }
+    }
+
+    /// Swaps in a fresh pool unless another caller already replaced `generation`.
+    private func renewPool(replacing generation: Int) {
+        guard !closing.load(ordering: .acquiring) else { return }
+        let old: Pool? = pool.withLock { current in
+            guard current.generation == generation else { return nil }
+            let old = current
+            current = Pool(url: url, options: options, logger: logger, generation: generation + 1)
+            return old
+        }
+        // Its queued and in-flight calls fail with "pool closed" and are retried on the new one.
+        old?.runner.cancel()
     }
 
     /// Connects, migrates under the advisory lock (or checks the version), registers the
@@ -94,7 +132,8 @@ public final class PostgresStateStore: StateStore, Sendable {
         do {
             // One direct connection first: a wrong password, database or TLS setting is
             // reported at once and by name instead of the pool retrying it in the background.
-            try await store.withRetry("connect") {
+            // A few quick attempts only: a wrong host or port is reported in seconds, not a minute.
+            try await store.withRetry("connect", attempts: 6) {
                 let connection = try await PostgresConnection.connect(
                     configuration: parsed.connectionConfiguration(), id: 0, logger: store.logger)
                 try await connection.close()
@@ -126,10 +165,19 @@ public final class PostgresStateStore: StateStore, Sendable {
         heartbeatTask.withLock { $0?.cancel(); $0 = nil }
         if releaseLeases, options.registersWorker {
             let me = workerID
-            _ = try? await client.query(
-                "UPDATE feeds SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = \(me)", logger: logger)
-            _ = try? await client.query("DELETE FROM workers WHERE worker_id = \(me)", logger: logger)
+            let client = client
+            let logger = logger
+            // Best effort and bounded: with the server gone, the leases simply expire.
+            let release = Task {
+                _ = try? await client.query(
+                    "UPDATE feeds SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = \(me)", logger: logger)
+                _ = try? await client.query("DELETE FROM workers WHERE worker_id = \(me)", logger: logger)
+            }
+            await Self.waitBounded(release, seconds: 5)
+            release.cancel()
         }
+        closing.store(true, ordering: .releasing)
+        let runner = pool.withLock { $0.runner }
         runner.cancel()
         // The pool normally stops at once; a connection stuck on a dead peer must not
         // keep a worker from exiting, so wait a bounded time.
@@ -150,7 +198,7 @@ public final class PostgresStateStore: StateStore, Sendable {
 
     deinit {
         heartbeatTask.withLock { $0?.cancel() }
-        runner.cancel()
+        pool.withLock { $0.runner.cancel() }
     }
 
     // MARK: Schema
@@ -1037,24 +1085,92 @@ public final class PostgresStateStore: StateStore, Sendable {
     // MARK: Retry and errors
 
     /// Runs `body` again after a lost connection, a deadlock or a serialisation failure,
-    /// with exponential backoff and jitter; every operation above is safe to repeat.
+    /// with exponential backoff and jitter, for up to `retryFor`; every operation above is
+    /// safe to repeat. An attempt stuck while the server does not answer is abandoned (see
+    /// `watched`), and the pool is renewed so the first attempt after the server is back
+    /// connects at once.
     @discardableResult
-    private func withRetry<T: Sendable>(_ what: String, _ body: @Sendable () async throws -> T) async throws -> T {
+    private func withRetry<T: Sendable>(
+        _ what: String, attempts: Int = .max, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let clock = ContinuousClock()
+        let started = clock.now
         var delay = 0.1
         var attempt = 1
         while true {
+            let generation = pool.withLock { $0.generation }
             do {
-                return try await body()
+                return try await watched(body)
             } catch {
-                guard attempt < options.retryAttempts, Self.isTransient(error), !Task.isCancelled else {
+                let closed = Self.isPoolClosed(error)
+                let transient = Self.isTransient(error) || error is ServerUnreachable
+                    || (closed && !closing.load(ordering: .acquiring))
+                guard transient, attempt < min(attempts, options.retryAttempts), clock.now - started < options.retryFor,
+                      !Task.isCancelled
+                else {
                     throw Self.translate(error, doing: what, location: location)
                 }
+                if error is ServerUnreachable || Self.poolGaveUp(error) { renewPool(replacing: generation) }
                 let jitter = Double.random(in: 0...(delay / 2))
                 try await Task.sleep(for: .milliseconds(Int64((delay + jitter) * 1000)))
                 delay = min(delay * 2, 5)
                 attempt += 1
             }
         }
+    }
+
+    /// The server did not accept a connection of its own while an attempt was waiting.
+    struct ServerUnreachable: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { "the server does not answer (\(reason))" }
+    }
+
+    /// Runs one attempt. Every `connectionWait` it is still running, the server is probed
+    /// with a direct connection: a slow query on a live server goes on, but an attempt
+    /// queued in a pool that cannot connect (it would wait up to a minute) or talking to a
+    /// server that went away is cancelled and fails with `ServerUnreachable`.
+    private func watched<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let wait = options.connectionWait
+        let url = url
+        let logger = logger
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: wait)
+                    if let reason = await Self.unreachable(url, logger: logger) { throw ServerUnreachable(reason: reason) }
+                }
+            }
+            defer { group.cancelAll() }
+            // The watcher never returns; the first result is the attempt's.
+            guard let result = try await group.next(), let value = result else { throw CancellationError() }
+            return value
+        }
+    }
+
+    /// `nil` when the server accepts a connection now, else why not.
+    private static func unreachable(_ url: PostgresURL, logger: Logger) async -> String? {
+        do {
+            var configuration = try url.connectionConfiguration()
+            configuration.options.connectTimeout = .seconds(3)
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+            return nil
+        } catch {
+            // Refused, timed out, or "the database system is starting up / shutting down".
+            return isTransient(error) ? describe(error) : nil
+        }
+    }
+
+    /// The pool stopped trying to connect for a while and refuses every request.
+    static func poolGaveUp(_ error: any Error) -> Bool {
+        // `ConnectionPoolError` lives in postgres-nio's underscored pool module; its
+        // circuit breaker is the only such error that reaches a caller here.
+        String(reflecting: type(of: unwrap(error))).hasSuffix("ConnectionPoolError")
+    }
+
+    static func isPoolClosed(_ error: any Error) -> Bool {
+        (unwrap(error) as? PSQLError)?.code == .poolClosed
     }
 
     static func unwrap(_ error: any Error) -> any Error {
@@ -1081,6 +1197,7 @@ public final class PostgresStateStore: StateStore, Sendable {
             }
         }
         if error is StateStoreError { return false }
+        if poolGaveUp(error) { return true }
         // NIO channel and socket errors: the connection went away.
         return error is ChannelError || error is IOError
     }
