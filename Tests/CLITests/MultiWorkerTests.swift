@@ -186,6 +186,91 @@ struct MultiWorkerTests {
         #expect(server.maxInFlight <= perHost, "max in flight \(server.maxInFlight)")
     }
 
+    @Test("a worker stopped (SIGSTOP) past its leases: another takes its feeds, the woken one is fenced; every item exactly once")
+    func stalledWorkerIsFenced() throws {
+        let feedCount = 24
+        let server = try TestHTTPServer { req in
+            guard req.path.hasPrefix("/f"), let n = Int(req.path.dropFirst(2).prefix { $0.isNumber }), n < 24 else {
+                return .status(404)
+            }
+            return TestResponse(status: 200, body: rssFeed(feed: n, count: 2), delay: .milliseconds(300))
+        }
+        defer { server.stop() }
+        let database = try freshDatabase()
+        defer { database.drop() }
+        let project = try TempProject(name: "ll", feeds: (0..<feedCount).map { server.url("/f\($0).xml") }, interval: "1h")
+        defer { project.remove() }
+        // Leases last 5 s (the minimum; twice a 1 s timeout would be less): one fetch at a
+        // time, so the stalled worker still holds leases on feeds it has not fetched.
+        for w in ["a", "b"] {
+            try """
+                name: ll
+                feed_lists:
+                  - feeds/list.yaml
+                fetch:
+                  concurrency: 1
+                  per_host: \(feedCount)
+                  timeout: 2s
+                  retries: 0
+                  user_agent: ingest-test-\(w)
+                output:
+                  directory: output/ll
+                state:
+                  backend: postgres
+                  url: \(database.url)
+                """.write(to: project.root.appendingPathComponent("pipelines/\(w).yaml"), atomically: true, encoding: .utf8)
+        }
+        func start(_ w: String) throws -> (Process, URL) {
+            let log = project.root.appendingPathComponent("\(w).log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let p = Process()
+            p.executableURL = ingestBinary
+            p.arguments = ["run", "pipelines/\(w).yaml", "--worker-id", w, "--claim-batch", "\(feedCount)"]
+            p.currentDirectoryURL = project.root
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = try FileHandle(forWritingTo: log)
+            try p.run()
+            return (p, log)
+        }
+        func wait(_ p: Process, _ seconds: Double) {
+            let by = Date().addingTimeInterval(seconds)
+            while p.isRunning, Date() < by { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        func hits(_ w: String) -> Int { server.allRequests.filter { $0.header("User-Agent") == "ingest-test-\(w)" }.count }
+
+        let (a, aLog) = try start("a")
+        defer { if a.isRunning { kill(a.processIdentifier, SIGCONT); kill(a.processIdentifier, SIGKILL) } }
+        let by = Date().addingTimeInterval(60)
+        while hits("a") < 4, Date() < by, a.isRunning { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(a.isRunning, "worker a is mid-run")
+        kill(a.processIdentifier, SIGSTOP)
+        let fetchedByA = hits("a")
+        // Past its 5 s leases: b takes over every feed a had not recorded yet.
+        Thread.sleep(forTimeInterval: 7)
+        let (b, bLog) = try start("b")
+        wait(b, 90)
+        #expect(!b.isRunning && b.terminationStatus == 0, "\((try? String(contentsOf: bLog, encoding: .utf8)) ?? "")")
+        #expect(hits("b") >= feedCount - fetchedByA, "b fetched what a had left")
+        kill(a.processIdentifier, SIGCONT)
+        wait(a, 90)
+        let aText = (try? String(contentsOf: aLog, encoding: .utf8)) ?? ""
+        #expect(!a.isRunning && a.terminationStatus == 0, "\(aText)")
+        // The woken worker learns it lost its leases: its items or its fetch records are refused.
+        #expect(aText.contains("lease lost") || aText.contains("not recorded"), "\(aText)")
+
+        var seen: [String: Int] = [:]
+        for item in try project.visibleItems() { seen[item["guid"] as? String ?? "?", default: 0] += 1 }
+        #expect(seen.filter { $0.value > 1 }.isEmpty, "duplicated: \(seen.filter { $0.value > 1 }.keys.sorted().prefix(5))")
+        var expected = Set<String>()
+        for n in 0..<feedCount { for i in 0..<2 { expected.insert("feed-\(n)-item-\(i)") } }
+        #expect(Set(seen.keys) == expected, "missing: \(expected.subtracting(seen.keys).sorted().prefix(5))")
+        let status = try runIngest(["state", "status", "pipelines/a.yaml", "--json"], cwd: project.root)
+        let json = (try? JSONSerialization.jsonObject(with: status.stdout)) as? [String: Any] ?? [:]
+        #expect(json["items"] as? Int == feedCount * 2 && json["pending_parts"] as? Int == 0, "\(json)")
+        let takeovers = json["takeovers"] as? [String: Any] ?? [:]
+        #expect((takeovers["a"] as? Int ?? 0) >= 1, "takeovers: \(takeovers)")
+    }
+
     @Test("--state postgres://... overrides a SQLite pipeline; --worker-id names the part files; state status reports")
     func stateOptionAndStatus() throws {
         let server = try TestHTTPServer { req in
