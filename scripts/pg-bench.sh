@@ -21,6 +21,9 @@ INGEST="$(realpath "${INGEST_BIN:-.build/debug/ingest}")"
 BASE_URL="${INGEST_TEST_POSTGRES_URL:?start a server: eval \"\$(scripts/postgres-test.sh start)\"}"
 PSQL="$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | sort -V | tail -1)"
 [ -x "$INGEST" ] || { echo "pg-bench: build first ($INGEST missing)" >&2; exit 1; }
+# The runs happen in a scratch directory: the taxonomy (pipelines/topics.yaml) comes from
+# this checkout, wherever the binary lives.
+export INGEST_HOME="${INGEST_HOME:-$PWD}"
 
 WORK="$(mktemp -d /tmp/ingest-pg-bench.XXXXXX)"
 cleanup() { [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"; }
@@ -122,7 +125,11 @@ EOF
         (
             cd "$WORK"
             while [ ! -f "$WORK/done-$W" ]; do
-                "$INGEST" run pipelines/bench.yaml --worker-id "w$w" --claim-batch "$CLAIM_BATCH" --quiet 2>/dev/null || true
+                # A failing run (bad binary, unreachable database, missing taxonomy) stops the
+                # benchmark instead of looping for ever; its message is shown. 75 (lock held) is benign.
+                rc=0
+                "$INGEST" run pipelines/bench.yaml --worker-id "w$w" --claim-batch "$CLAIM_BATCH" --quiet 2>"$WORK/err-$W-$w" || rc=$?
+                if [ "$rc" != 0 ] && [ "$rc" != 75 ]; then cp "$WORK/err-$W-$w" "$WORK/failed-$W"; break; fi
             done
             # CPU of the `ingest run` processes this loop started (second line: children).
             times >"$WORK/times-$W-$w"
@@ -130,6 +137,10 @@ EOF
         pids+=($!)
     done
     while :; do
+        if [ -f "$WORK/failed-$W" ]; then
+            touch "$WORK/done-$W"; wait "${pids[@]}"
+            echo "pg-bench: a worker's 'ingest run' failed:" >&2; cat "$WORK/failed-$W" >&2; exit 1
+        fi
         n="$("$PSQL" "$URL" -tA -c "SELECT count(*) FROM feeds WHERE last_attempt_at IS NOT NULL")"
         [ "$n" -ge "$FEEDS" ] && break
         sleep 0.2

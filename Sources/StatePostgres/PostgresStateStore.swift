@@ -20,8 +20,16 @@ public struct PostgresWorkerOptions: Sendable {
     /// Most feeds one `claimDueFeeds` call takes; `nil` = a fair share among live workers.
     public var claimBatch: Int?
     public var maxConnections = 8
-    /// Attempts per operation when the connection is lost (exponential backoff in between).
-    public var retryAttempts = 6
+    /// How long an operation keeps being retried after lost connections (a server restart
+    /// or failover), with exponential backoff up to 5 s in between, before it fails. Every
+    /// operation is safe to repeat, so a worker rides out an outage shorter than this.
+    public var retryFor: Duration = .seconds(60)
+    /// Most attempts per operation (within `retryFor`); 1 = fail at the first error.
+    public var retryAttempts = Int.max
+    /// How long an attempt may wait (for a connection, or for a server that stopped
+    /// answering) before the server is probed with a connection of its own; when that
+    /// fails too, the attempt is abandoned and retried instead of queueing in the pool.
+    public var connectionWait: Duration = .seconds(3)
     /// Run migrations on open (the default); `false` only checks the version.
     public var migrate = true
     /// `false` for onlookers (`ingest state status`): no worker row, no heartbeat, so
@@ -58,8 +66,13 @@ public struct PostgresWorkerOptions: Sendable {
 public final class PostgresStateStore: StateStore, Sendable {
     public let url: PostgresURL
     public let options: PostgresWorkerOptions
-    private let client: PostgresClient
-    private let runner: Task<Void, Never>
+    /// The pool in use. Replaced by a fresh one when the server could not be reached: a
+    /// pool that failed to connect for a while backs off for up to a minute between attempts
+    /// (and then refuses every request), long after the server is back.
+    private let pool: Mutex<Pool>
+    /// `close()` began: a closed pool is no longer a reason to retry.
+    private let closing = Atomic<Bool>(false)
+    private var client: PostgresClient { pool.withLock { $0.client } }
     private let heartbeatTask = Mutex<Task<Void, Never>?>(nil)
     /// The feed list this process last made the database's (see `registerFeeds`).
     private let registered = Mutex<RegisteredList?>(nil)
@@ -74,16 +87,41 @@ public final class PostgresStateStore: StateStore, Sendable {
     private init(url: PostgresURL, options: PostgresWorkerOptions) {
         self.url = url
         self.options = options
-        var configuration = url.clientConfiguration()
-        configuration.options.maximumConnections = max(2, options.maxConnections)
-        configuration.options.minimumConnections = 0
-        configuration.options.connectTimeout = .seconds(10)
         var logger = Logger(label: "ingest.state.postgres")
         logger.logLevel = .critical
         self.logger = logger
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.client = client
-        runner = Task { await client.run() }
+        pool = Mutex(Pool(url: url, options: options, logger: logger, generation: 0))
+    }
+
+    /// A `PostgresClient` and the task running it.
+    private struct Pool: Sendable {
+        let client: PostgresClient
+        let runner: Task<Void, Never>
+        let generation: Int
+
+        init(url: PostgresURL, options: PostgresWorkerOptions, logger: Logger, generation: Int) {
+            var configuration = url.clientConfiguration()
+            configuration.options.maximumConnections = max(2, options.maxConnections)
+            configuration.options.minimumConnections = 0
+            configuration.options.connectTimeout = .seconds(10)
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            self.client = client
+            runner = Task { await client.run() }
+            self.generation = generation
+        }
+    }
+
+    /// Swaps in a fresh pool unless another caller already replaced `generation`.
+    private func renewPool(replacing generation: Int) {
+        guard !closing.load(ordering: .acquiring) else { return }
+        let old: Pool? = pool.withLock { current in
+            guard current.generation == generation else { return nil }
+            let old = current
+            current = Pool(url: url, options: options, logger: logger, generation: generation + 1)
+            return old
+        }
+        // Its queued and in-flight calls fail with "pool closed" and are retried on the new one.
+        old?.runner.cancel()
     }
 
     /// Connects, migrates under the advisory lock (or checks the version), registers the
@@ -94,7 +132,8 @@ public final class PostgresStateStore: StateStore, Sendable {
         do {
             // One direct connection first: a wrong password, database or TLS setting is
             // reported at once and by name instead of the pool retrying it in the background.
-            try await store.withRetry("connect") {
+            // A few quick attempts only: a wrong host or port is reported in seconds, not a minute.
+            try await store.withRetry("connect", attempts: 6) {
                 let connection = try await PostgresConnection.connect(
                     configuration: parsed.connectionConfiguration(), id: 0, logger: store.logger)
                 try await connection.close()
@@ -126,10 +165,19 @@ public final class PostgresStateStore: StateStore, Sendable {
         heartbeatTask.withLock { $0?.cancel(); $0 = nil }
         if releaseLeases, options.registersWorker {
             let me = workerID
-            _ = try? await client.query(
-                "UPDATE feeds SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = \(me)", logger: logger)
-            _ = try? await client.query("DELETE FROM workers WHERE worker_id = \(me)", logger: logger)
+            let client = client
+            let logger = logger
+            // Best effort and bounded: with the server gone, the leases simply expire.
+            let release = Task {
+                _ = try? await client.query(
+                    "UPDATE feeds SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = \(me)", logger: logger)
+                _ = try? await client.query("DELETE FROM workers WHERE worker_id = \(me)", logger: logger)
+            }
+            await Self.waitBounded(release, seconds: 5)
+            release.cancel()
         }
+        closing.store(true, ordering: .releasing)
+        let runner = pool.withLock { $0.runner }
         runner.cancel()
         // The pool normally stops at once; a connection stuck on a dead peer must not
         // keep a worker from exiting, so wait a bounded time.
@@ -150,7 +198,7 @@ public final class PostgresStateStore: StateStore, Sendable {
 
     deinit {
         heartbeatTask.withLock { $0?.cancel() }
-        runner.cancel()
+        pool.withLock { $0.runner.cancel() }
     }
 
     // MARK: Schema
@@ -535,6 +583,31 @@ public final class PostgresStateStore: StateStore, Sendable {
         ).first
     }
 
+    /// Ids per `feedStates` query: big enough that a run's claim is one round trip, small
+    /// enough that the array's planning cost stays in milliseconds (see the README).
+    static let feedStateChunk = 10_000
+
+    /// One query per 10,000 ids through the primary key (`= ANY`), instead of a round
+    /// trip per feed before the first fetch can start.
+    public func feedStates(_ feedIDs: [String]) async throws -> [String: FeedState] {
+        guard !feedIDs.isEmpty else { return [:] }
+        var states: [String: FeedState] = [:]
+        states.reserveCapacity(feedIDs.count)
+        for start in stride(from: 0, to: feedIDs.count, by: Self.feedStateChunk) {
+            let ids = Array(feedIDs[start..<min(feedIDs.count, start + Self.feedStateChunk)])
+            for state in try await readFeeds(
+                """
+                SELECT feed_id, etag, last_modified, last_attempt_at, last_success_at, last_error_at, last_error,
+                       last_http_status, consecutive_failures, next_due_at, interval_seconds
+                FROM feeds WHERE feed_id = ANY(\(ids)) AND last_attempt_at IS NOT NULL
+                """, "read \(ids.count) feed(s)")
+            {
+                states[state.feedID] = state
+            }
+        }
+        return states
+    }
+
     public func failingFeeds(limit: Int) async throws -> [FeedState] {
         try await readFeeds(
             """
@@ -549,9 +622,11 @@ public final class PostgresStateStore: StateStore, Sendable {
         try await recordFetches([FeedFetchResult(feedID: feedID, result: result)])
     }
 
-    /// One statement per feed, all in one transaction; each ends this worker's lease on
-    /// the feed in the same write that stores its next due time, so no other worker can
-    /// claim it in between.
+    /// One transaction of three statements however many feeds: the rows are made to exist,
+    /// locked in key order (so two workers' batches cannot deadlock), and updated from
+    /// arrays in one `UPDATE … FROM unnest(…)`. Each update ends this worker's lease on the
+    /// feed in the same write that stores its next due time, so no other worker can claim
+    /// it in between.
     public func recordFetches(_ results: [FeedFetchResult]) async throws {
         guard !results.isEmpty else { return }
         let me = workerID
@@ -562,54 +637,12 @@ public final class PostgresStateStore: StateStore, Sendable {
             for entry in results { taken[entry.feedID] = held.removeValue(forKey: entry.feedID) }
             return taken
         }
+        let rounds = FetchBatch.rounds(results, hosts: hosts, tokens: tokens)
         let fenced: [String] = try await withRetry("record fetches") {
             try await self.client.withTransaction(logger: logger) { connection in
                 var fenced: [String] = []
-                // In key order, so two workers' batches lock rows in the same order.
-                let ordered = results.enumerated().sorted { ($0.element.feedID, $0.offset) < ($1.element.feedID, $1.offset) }
-                for entry in ordered.map(\.element) {
-                    let r = entry.result
-                    let kind: String
-                    var message: String?
-                    switch r.outcome {
-                    case .fetched: kind = "fetched"
-                    case .notModified: kind = "not_modified"
-                    case .failed(let m): kind = "failed"; message = m
-                    }
-                    let failed = kind == "failed"
-                    // A feed this worker claimed is written only while its lease token is still
-                    // the feed's: a worker that outlived its lease must not overwrite the newer record.
-                    let token = tokens[entry.feedID]
-                    let written = try await connection.query(
-                        """
-                        INSERT INTO feeds (feed_id, host, etag, last_modified, last_attempt_at, last_success_at,
-                                           last_error_at, last_error, last_http_status, consecutive_failures,
-                                           next_due_at, interval_seconds)
-                        VALUES (\(entry.feedID), \(hosts[entry.feedID]), \(r.etag), \(r.lastModified), \(r.at),
-                                \(failed ? nil : r.at), \(failed ? r.at : nil), \(message), \(r.httpStatus),
-                                \(failed ? 1 : 0), \(r.nextDueAt), \(r.intervalSeconds))
-                        ON CONFLICT (feed_id) DO UPDATE SET
-                            etag = CASE \(kind) WHEN 'fetched' THEN excluded.etag
-                                                WHEN 'not_modified' THEN coalesce(excluded.etag, feeds.etag)
-                                                ELSE feeds.etag END,
-                            last_modified = CASE \(kind) WHEN 'fetched' THEN excluded.last_modified
-                                                WHEN 'not_modified' THEN coalesce(excluded.last_modified, feeds.last_modified)
-                                                ELSE feeds.last_modified END,
-                            last_attempt_at = excluded.last_attempt_at,
-                            last_success_at = coalesce(excluded.last_success_at, feeds.last_success_at),
-                            last_error_at = coalesce(excluded.last_error_at, feeds.last_error_at),
-                            last_error = coalesce(excluded.last_error, feeds.last_error),
-                            last_http_status = excluded.last_http_status,
-                            consecutive_failures = CASE WHEN \(failed) THEN feeds.consecutive_failures + 1 ELSE 0 END,
-                            next_due_at = excluded.next_due_at,
-                            interval_seconds = excluded.interval_seconds,
-                            lease_owner = CASE WHEN feeds.lease_owner = \(me) THEN NULL ELSE feeds.lease_owner END,
-                            lease_expires_at = CASE WHEN feeds.lease_owner = \(me) THEN NULL ELSE feeds.lease_expires_at END
-                        WHERE \(token)::int8 IS NULL OR feeds.lease_token = \(token)::int8
-                        RETURNING 1
-                        """, logger: logger
-                    ).collect()
-                    if written.isEmpty { fenced.append(entry.feedID) }
+                for batch in rounds {
+                    fenced += try await Self.record(batch, worker: me, on: connection, logger: logger)
                 }
                 return fenced
             }
@@ -620,6 +653,66 @@ public final class PostgresStateStore: StateStore, Sendable {
                 ("ingest: warning: state \(location): fetch result(s) of \(fenced.count) feed(s) not recorded, another worker "
                     + "claimed them after this worker's lease ran out (\(fenced.prefix(3).joined(separator: ", ")))\n").utf8))
         }
+    }
+
+    /// Writes one batch (each feed at most once); returns the feeds not written because
+    /// another worker holds their lease now.
+    private static func record(
+        _ batch: FetchBatch, worker me: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [String] {
+        try await connection.query(
+            """
+            INSERT INTO feeds (feed_id, host)
+            SELECT id, nullif(h, '') FROM unnest(\(batch.ids)::text[], \(batch.hosts)::text[]) AS t(id, h)
+            ORDER BY id
+            ON CONFLICT (feed_id) DO NOTHING
+            """, logger: logger)
+        try await connection.query(
+            "SELECT 1 FROM feeds WHERE feed_id = ANY(\(batch.ids)) ORDER BY feed_id FOR UPDATE",
+            logger: logger)
+        // `present` has a bit per nullable text (postgres-nio sends no NULLs inside
+        // arrays): 1 etag, 2 last_modified, 4 message; absent integers are `Int64.min`.
+        // A feed this worker claimed is written only while its lease token is still
+        // the feed's: a worker that outlived its lease must not overwrite the newer record.
+        let written = try await connection.query(
+            """
+            UPDATE feeds f SET
+                etag = CASE i.kind WHEN 'fetched' THEN i.etag
+                                   WHEN 'not_modified' THEN coalesce(i.etag, f.etag)
+                                   ELSE f.etag END,
+                last_modified = CASE i.kind WHEN 'fetched' THEN i.last_modified
+                                   WHEN 'not_modified' THEN coalesce(i.last_modified, f.last_modified)
+                                   ELSE f.last_modified END,
+                last_attempt_at = i.attempt_at,
+                last_success_at = CASE WHEN i.kind = 'failed' THEN f.last_success_at ELSE i.attempt_at END,
+                last_error_at = CASE WHEN i.kind = 'failed' THEN i.attempt_at ELSE f.last_error_at END,
+                last_error = CASE WHEN i.kind = 'failed' THEN coalesce(i.message, f.last_error) ELSE f.last_error END,
+                last_http_status = i.http_status,
+                consecutive_failures = CASE WHEN i.kind = 'failed' THEN f.consecutive_failures + 1 ELSE 0 END,
+                next_due_at = i.next_due_at,
+                interval_seconds = i.interval_seconds,
+                lease_owner = CASE WHEN f.lease_owner = \(me) THEN NULL ELSE f.lease_owner END,
+                lease_expires_at = CASE WHEN f.lease_owner = \(me) THEN NULL ELSE f.lease_expires_at END
+            FROM (
+                SELECT id, kind, attempt_at, next_due_at,
+                       CASE WHEN present & 1 <> 0 THEN etag END AS etag,
+                       CASE WHEN present & 2 <> 0 THEN lm END AS last_modified,
+                       CASE WHEN present & 4 <> 0 THEN msg END AS message,
+                       nullif(status, \(Int64.min))::int AS http_status,
+                       nullif(ivl, \(Int64.min))::int AS interval_seconds,
+                       nullif(token, \(Int64.min)) AS token
+                FROM unnest(\(batch.ids)::text[], \(batch.kinds)::text[], \(batch.etags)::text[],
+                            \(batch.lastModified)::text[], \(batch.messages)::text[], \(batch.present)::int8[],
+                            \(batch.at)::timestamptz[], \(batch.nextDueAt)::timestamptz[],
+                            \(batch.httpStatus)::int8[], \(batch.intervals)::int8[], \(batch.tokens)::int8[])
+                    AS t(id, kind, etag, lm, msg, present, attempt_at, next_due_at, status, ivl, token)
+            ) i
+            WHERE f.feed_id = i.id AND (i.token IS NULL OR f.lease_token = i.token)
+            RETURNING f.feed_id
+            """, logger: logger)
+        var recorded = Set<String>()
+        for try await id in written.decode(String.self) { recorded.insert(id) }
+        return batch.ids.filter { !recorded.contains($0) }
     }
 
     // MARK: Items
@@ -992,24 +1085,92 @@ public final class PostgresStateStore: StateStore, Sendable {
     // MARK: Retry and errors
 
     /// Runs `body` again after a lost connection, a deadlock or a serialisation failure,
-    /// with exponential backoff and jitter; every operation above is safe to repeat.
+    /// with exponential backoff and jitter, for up to `retryFor`; every operation above is
+    /// safe to repeat. An attempt stuck while the server does not answer is abandoned (see
+    /// `watched`), and the pool is renewed so the first attempt after the server is back
+    /// connects at once.
     @discardableResult
-    private func withRetry<T: Sendable>(_ what: String, _ body: @Sendable () async throws -> T) async throws -> T {
+    private func withRetry<T: Sendable>(
+        _ what: String, attempts: Int = .max, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let clock = ContinuousClock()
+        let started = clock.now
         var delay = 0.1
         var attempt = 1
         while true {
+            let generation = pool.withLock { $0.generation }
             do {
-                return try await body()
+                return try await watched(body)
             } catch {
-                guard attempt < options.retryAttempts, Self.isTransient(error), !Task.isCancelled else {
+                let closed = Self.isPoolClosed(error)
+                let transient = Self.isTransient(error) || error is ServerUnreachable
+                    || (closed && !closing.load(ordering: .acquiring))
+                guard transient, attempt < min(attempts, options.retryAttempts), clock.now - started < options.retryFor,
+                      !Task.isCancelled
+                else {
                     throw Self.translate(error, doing: what, location: location)
                 }
+                if error is ServerUnreachable || Self.poolGaveUp(error) { renewPool(replacing: generation) }
                 let jitter = Double.random(in: 0...(delay / 2))
                 try await Task.sleep(for: .milliseconds(Int64((delay + jitter) * 1000)))
                 delay = min(delay * 2, 5)
                 attempt += 1
             }
         }
+    }
+
+    /// The server did not accept a connection of its own while an attempt was waiting.
+    struct ServerUnreachable: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { "the server does not answer (\(reason))" }
+    }
+
+    /// Runs one attempt. Every `connectionWait` it is still running, the server is probed
+    /// with a direct connection: a slow query on a live server goes on, but an attempt
+    /// queued in a pool that cannot connect (it would wait up to a minute) or talking to a
+    /// server that went away is cancelled and fails with `ServerUnreachable`.
+    private func watched<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let wait = options.connectionWait
+        let url = url
+        let logger = logger
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: wait)
+                    if let reason = await Self.unreachable(url, logger: logger) { throw ServerUnreachable(reason: reason) }
+                }
+            }
+            defer { group.cancelAll() }
+            // The watcher never returns; the first result is the attempt's.
+            guard let result = try await group.next(), let value = result else { throw CancellationError() }
+            return value
+        }
+    }
+
+    /// `nil` when the server accepts a connection now, else why not.
+    private static func unreachable(_ url: PostgresURL, logger: Logger) async -> String? {
+        do {
+            var configuration = try url.connectionConfiguration()
+            configuration.options.connectTimeout = .seconds(3)
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+            return nil
+        } catch {
+            // Refused, timed out, or "the database system is starting up / shutting down".
+            return isTransient(error) ? describe(error) : nil
+        }
+    }
+
+    /// The pool stopped trying to connect for a while and refuses every request.
+    static func poolGaveUp(_ error: any Error) -> Bool {
+        // `ConnectionPoolError` lives in postgres-nio's underscored pool module; its
+        // circuit breaker is the only such error that reaches a caller here.
+        String(reflecting: type(of: unwrap(error))).hasSuffix("ConnectionPoolError")
+    }
+
+    static func isPoolClosed(_ error: any Error) -> Bool {
+        (unwrap(error) as? PSQLError)?.code == .poolClosed
     }
 
     static func unwrap(_ error: any Error) -> any Error {
@@ -1036,6 +1197,7 @@ public final class PostgresStateStore: StateStore, Sendable {
             }
         }
         if error is StateStoreError { return false }
+        if poolGaveUp(error) { return true }
         // NIO channel and socket errors: the connection went away.
         return error is ChannelError || error is IOError
     }
@@ -1074,6 +1236,66 @@ public final class PostgresStateStore: StateStore, Sendable {
             kind = .cannotOpen
         }
         return StateStoreError(kind: kind, location: location, message: "\(what): \(describe(inner))")
+    }
+}
+
+/// Fetch results as the parallel arrays one `UNNEST` reads.
+private struct FetchBatch: Sendable {
+    var ids: [String] = []
+    var hosts: [String] = []
+    var kinds: [String] = []
+    var etags: [String] = []
+    var lastModified: [String] = []
+    var messages: [String] = []
+    var present: [Int64] = []
+    var at: [Date] = []
+    var nextDueAt: [Date] = []
+    var httpStatus: [Int64] = []
+    var intervals: [Int64] = []
+    var tokens: [Int64] = []
+
+    /// One statement may update a row only once: a feed reported twice goes into a second
+    /// batch, applied after the first, as if the results were recorded one by one.
+    static func rounds(
+        _ results: [FeedFetchResult], hosts: [String: String], tokens: [String: Int64]
+    ) -> [FetchBatch] {
+        var rounds: [[FeedFetchResult]] = []
+        var seen: [String: Int] = [:]
+        for entry in results {
+            let round = seen[entry.feedID, default: 0]
+            seen[entry.feedID] = round + 1
+            if round == rounds.count { rounds.append([]) }
+            rounds[round].append(entry)
+        }
+        return rounds.map { FetchBatch($0, hosts: hosts, tokens: tokens) }
+    }
+
+    init(_ results: [FeedFetchResult], hosts hostOf: [String: String], tokens tokenOf: [String: Int64]) {
+        for entry in results {
+            let r = entry.result
+            var bits: Int64 = 0
+            var message = ""
+            let kind: String
+            switch r.outcome {
+            case .fetched: kind = "fetched"
+            case .notModified: kind = "not_modified"
+            case .failed(let m): kind = "failed"; message = m; bits |= 4
+            }
+            if r.etag != nil { bits |= 1 }
+            if r.lastModified != nil { bits |= 2 }
+            ids.append(entry.feedID)
+            hosts.append(hostOf[entry.feedID] ?? "")
+            kinds.append(kind)
+            etags.append(r.etag ?? "")
+            lastModified.append(r.lastModified ?? "")
+            messages.append(message)
+            present.append(bits)
+            at.append(r.at)
+            nextDueAt.append(r.nextDueAt)
+            httpStatus.append(r.httpStatus.map(Int64.init) ?? .min)
+            intervals.append(r.intervalSeconds.map(Int64.init) ?? .min)
+            tokens.append(tokenOf[entry.feedID] ?? .min)
+        }
     }
 }
 

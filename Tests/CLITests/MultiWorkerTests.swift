@@ -186,6 +186,91 @@ struct MultiWorkerTests {
         #expect(server.maxInFlight <= perHost, "max in flight \(server.maxInFlight)")
     }
 
+    @Test("a worker stopped (SIGSTOP) past its leases: another takes its feeds, the woken one is fenced; every item exactly once")
+    func stalledWorkerIsFenced() throws {
+        let feedCount = 24
+        let server = try TestHTTPServer { req in
+            guard req.path.hasPrefix("/f"), let n = Int(req.path.dropFirst(2).prefix { $0.isNumber }), n < 24 else {
+                return .status(404)
+            }
+            return TestResponse(status: 200, body: rssFeed(feed: n, count: 2), delay: .milliseconds(300))
+        }
+        defer { server.stop() }
+        let database = try freshDatabase()
+        defer { database.drop() }
+        let project = try TempProject(name: "ll", feeds: (0..<feedCount).map { server.url("/f\($0).xml") }, interval: "1h")
+        defer { project.remove() }
+        // Leases last 5 s (the minimum; twice a 1 s timeout would be less): one fetch at a
+        // time, so the stalled worker still holds leases on feeds it has not fetched.
+        for w in ["a", "b"] {
+            try """
+                name: ll
+                feed_lists:
+                  - feeds/list.yaml
+                fetch:
+                  concurrency: 1
+                  per_host: \(feedCount)
+                  timeout: 2s
+                  retries: 0
+                  user_agent: ingest-test-\(w)
+                output:
+                  directory: output/ll
+                state:
+                  backend: postgres
+                  url: \(database.url)
+                """.write(to: project.root.appendingPathComponent("pipelines/\(w).yaml"), atomically: true, encoding: .utf8)
+        }
+        func start(_ w: String) throws -> (Process, URL) {
+            let log = project.root.appendingPathComponent("\(w).log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let p = Process()
+            p.executableURL = ingestBinary
+            p.arguments = ["run", "pipelines/\(w).yaml", "--worker-id", w, "--claim-batch", "\(feedCount)"]
+            p.currentDirectoryURL = project.root
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = try FileHandle(forWritingTo: log)
+            try p.run()
+            return (p, log)
+        }
+        func wait(_ p: Process, _ seconds: Double) {
+            let by = Date().addingTimeInterval(seconds)
+            while p.isRunning, Date() < by { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        func hits(_ w: String) -> Int { server.allRequests.filter { $0.header("User-Agent") == "ingest-test-\(w)" }.count }
+
+        let (a, aLog) = try start("a")
+        defer { if a.isRunning { kill(a.processIdentifier, SIGCONT); kill(a.processIdentifier, SIGKILL) } }
+        let by = Date().addingTimeInterval(60)
+        while hits("a") < 4, Date() < by, a.isRunning { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(a.isRunning, "worker a is mid-run")
+        kill(a.processIdentifier, SIGSTOP)
+        let fetchedByA = hits("a")
+        // Past its 5 s leases: b takes over every feed a had not recorded yet.
+        Thread.sleep(forTimeInterval: 7)
+        let (b, bLog) = try start("b")
+        wait(b, 90)
+        #expect(!b.isRunning && b.terminationStatus == 0, "\((try? String(contentsOf: bLog, encoding: .utf8)) ?? "")")
+        #expect(hits("b") >= feedCount - fetchedByA, "b fetched what a had left")
+        kill(a.processIdentifier, SIGCONT)
+        wait(a, 90)
+        let aText = (try? String(contentsOf: aLog, encoding: .utf8)) ?? ""
+        #expect(!a.isRunning && a.terminationStatus == 0, "\(aText)")
+        // The woken worker learns it lost its leases: its items or its fetch records are refused.
+        #expect(aText.contains("lease lost") || aText.contains("not recorded"), "\(aText)")
+
+        var seen: [String: Int] = [:]
+        for item in try project.visibleItems() { seen[item["guid"] as? String ?? "?", default: 0] += 1 }
+        #expect(seen.filter { $0.value > 1 }.isEmpty, "duplicated: \(seen.filter { $0.value > 1 }.keys.sorted().prefix(5))")
+        var expected = Set<String>()
+        for n in 0..<feedCount { for i in 0..<2 { expected.insert("feed-\(n)-item-\(i)") } }
+        #expect(Set(seen.keys) == expected, "missing: \(expected.subtracting(seen.keys).sorted().prefix(5))")
+        let status = try runIngest(["state", "status", "pipelines/a.yaml", "--json"], cwd: project.root)
+        let json = (try? JSONSerialization.jsonObject(with: status.stdout)) as? [String: Any] ?? [:]
+        #expect(json["items"] as? Int == feedCount * 2 && json["pending_parts"] as? Int == 0, "\(json)")
+        let takeovers = json["takeovers"] as? [String: Any] ?? [:]
+        #expect((takeovers["a"] as? Int ?? 0) >= 1, "takeovers: \(takeovers)")
+    }
+
     @Test("--state postgres://... overrides a SQLite pipeline; --worker-id names the part files; state status reports")
     func stateOptionAndStatus() throws {
         let server = try TestHTTPServer { req in
@@ -221,5 +306,166 @@ struct MultiWorkerTests {
         let bad = try runIngest(["state", "status", "--state", "postgres://nobody@127.0.0.1:1/none"], cwd: project.root)
         #expect(bad.status == 74)
         #expect(bad.stderr.contains("127.0.0.1:1"), "\(bad.stderr)")
+    }
+}
+
+/// A PostgreSQL server of the test's own, made by `scripts/postgres-test.sh` in its own
+/// directory, so that stopping it cannot break tests running beside it on the shared one.
+private final class PrivateServer: Sendable {
+    let stateDirectory: String
+    let url: String
+    let port: Int
+    private let script: String
+    private let pgBin: String
+
+    init() throws {
+        script = packageRoot.appendingPathComponent("scripts/postgres-test.sh").path
+        stateDirectory = "/tmp/ingest-pg-restart-" + UUID().uuidString.prefix(8).lowercased()
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        pgBin = "/usr/lib/postgresql/\(versions.sorted().last ?? "15")/bin"
+        let out = try Self.shell(["bash", script, "start"], environment: ["INGEST_PG_STATE": stateDirectory])
+        guard let line = out.split(separator: "\n").first(where: { $0.contains("INGEST_TEST_POSTGRES_URL=") }),
+              let value = line.split(separator: "=", maxSplits: 1).last,
+              let port = URLComponents(string: String(value))?.port
+        else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "no URL from postgres-test.sh: \(out)"]) }
+        url = String(value)
+        self.port = port
+    }
+
+    /// A fast shutdown (sessions terminated, as in a restart by an administrator or a failover).
+    func stop() throws { try pgCtl(["-m", "fast", "-w", "stop"]) }
+
+    /// The same data directory on the same port.
+    func start() throws {
+        try pgCtl([
+            "-l", "\(stateDirectory)/server.log", "-w", "-t", "60",
+            "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(stateDirectory) -c fsync=off", "start",
+        ])
+    }
+
+    func destroy() { _ = try? Self.shell(["bash", script, "stop"], environment: ["INGEST_PG_STATE": stateDirectory]) }
+
+    private func pgCtl(_ arguments: [String]) throws {
+        let command = ["\(pgBin)/pg_ctl", "-D", "\(stateDirectory)/data"] + arguments
+        // The server refuses root: the script made the directory the postgres user's.
+        try Self.shell(getuid() == 0 ? ["runuser", "-u", "postgres", "--"] + command : command, environment: [:])
+    }
+
+    /// Runs a command with its output in a file, and waits with `waitpid`. Not `Process`:
+    /// the server `pg_ctl` starts inherits the output, and `Process` (pipes, or its
+    /// SIGCHLD monitor) was seen waiting for ever after the script had exited.
+    @discardableResult
+    static func shell(_ command: [String], environment: [String: String]) throws -> String {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pg-shell-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
+        var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        var envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
+        defer { for p in argv + envp { free(p) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, command[0], &actions, nil, &argv, &envp)
+        guard spawned == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(command[0]): spawn failed (\(spawned))"])
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        // WIFEXITED && WEXITSTATUS == 0
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(command.joined(separator: " ")) (status \(status)): \(text)"])
+        }
+        return text
+    }
+}
+
+@Suite("a worker whose PostgreSQL restarts mid-run", .serialized, .enabled(if: postgresURL != nil,
+       "INGEST_TEST_POSTGRES_URL is not set: run `eval \"$(scripts/postgres-test.sh start)\"` for a PostgreSQL 15 test server"))
+struct PostgresRestartTests {
+    @Test("PostgreSQL stopped and restarted under a running `ingest run`: the run finishes, every item exactly once, no feed fetched twice")
+    func runSurvivesRestart() throws {
+        let feedCount = 200
+        let server = try TestHTTPServer { req in
+            guard req.path.hasPrefix("/f"), let n = Int(req.path.dropFirst(2).prefix { $0.isNumber }), n < 200 else {
+                return .status(404)
+            }
+            return TestResponse(status: 200, body: rssFeed(feed: n, count: 2), delay: .milliseconds(50))
+        }
+        defer { server.stop() }
+        let postgres = try PrivateServer()
+        defer { postgres.destroy() }
+        let project = try TempProject(name: "rs", feeds: (0..<feedCount).map { server.url("/f\($0).xml") }, interval: "1h")
+        defer { project.remove() }
+        // Two fetches at a time: the run lasts several seconds, committing every second. All
+        // feeds share one host, whose lease limit would otherwise end the run after a few.
+        try """
+            name: rs
+            feed_lists:
+              - feeds/list.yaml
+            fetch:
+              concurrency: 2
+              per_host: \(feedCount)
+              timeout: 5s
+              retries: 0
+            output:
+              directory: output/rs
+            state:
+              backend: postgres
+              url: \(postgres.url)
+            """.write(to: project.root.appendingPathComponent("pipelines/rs.yaml"), atomically: true, encoding: .utf8)
+
+        let log = project.root.appendingPathComponent("run.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: log)
+        let run = Process()
+        run.executableURL = ingestBinary
+        run.arguments = ["run", "pipelines/rs.yaml", "--worker-id", "r1", "--quiet"]
+        run.currentDirectoryURL = project.root
+        run.standardOutput = FileHandle.nullDevice
+        run.standardError = logHandle
+        try run.run()
+        defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
+
+        // Stop the server once a quarter of the feeds were fetched (some committed, many to go).
+        let startBy = Date().addingTimeInterval(60)
+        while server.allRequests.count < feedCount / 4, Date() < startBy, run.isRunning { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(run.isRunning, "the run was still going when the server stopped")
+        try postgres.stop()
+        let hitsWhenStopped = server.allRequests.count
+        Thread.sleep(forTimeInterval: 3)
+        #expect(run.isRunning, "the run waits for the database instead of failing")
+        try postgres.start()
+
+        let doneBy = Date().addingTimeInterval(120)
+        while run.isRunning, Date() < doneBy { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(!run.isRunning, "the run finished after the restart")
+        try? logHandle.close()
+        let stderr = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(run.terminationStatus == 0, "\(stderr)")
+        #expect(hitsWhenStopped < feedCount, "the outage came mid-run")
+
+        // Every feed fetched exactly once, every item visible exactly once, nothing pending.
+        for n in 0..<feedCount { #expect(server.hits(path: "/f\(n).xml") == 1, "/f\(n).xml") }
+        var seen: [String: Int] = [:]
+        for item in try project.visibleItems() { seen[item["guid"] as? String ?? "?", default: 0] += 1 }
+        #expect(seen.filter { $0.value > 1 }.isEmpty, "duplicated: \(seen.filter { $0.value > 1 }.keys.sorted().prefix(5))")
+        var expected = Set<String>()
+        for n in 0..<feedCount { for i in 0..<2 { expected.insert("feed-\(n)-item-\(i)") } }
+        #expect(Set(seen.keys) == expected, "missing: \(expected.subtracting(seen.keys).sorted().prefix(5))")
+        let status = try runIngest(["state", "status", "pipelines/rs.yaml", "--json"], cwd: project.root)
+        #expect(status.status == 0, "\(status.stderr)")
+        let json = (try? JSONSerialization.jsonObject(with: status.stdout)) as? [String: Any] ?? [:]
+        #expect(json["feeds"] as? Int == feedCount && json["pending_parts"] as? Int == 0, "\(json)")
+        #expect(json["items"] as? Int == feedCount * 2, "\(json)")
+
+        // The schedule survived too: a second run finds nothing due.
+        let again = try runIngest(["run", "pipelines/rs.yaml", "--worker-id", "r1", "--quiet"], cwd: project.root)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(server.allRequests.count == feedCount)
     }
 }
