@@ -40,8 +40,21 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
             let connection = try SQLiteConnection(path: path)
             let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
             try connection.execute("PRAGMA busy_timeout = \(milliseconds)")
-            // journal_mode answers with a row; WAL persists in the file once set.
-            let mode = try connection.queryFirst("PRAGMA journal_mode = WAL") { $0.text(0) } ?? nil
+            // journal_mode answers with a row; WAL persists in the file once set. Switching a
+            // new file needs it to itself, and SQLite answers "busy" at once rather than
+            // through the busy handler when another process opens the same new file at that
+            // moment (cron starting two pipelines that share a state file): retry until the
+            // busy timeout, like any other lock.
+            let deadline = ContinuousClock.now + busyTimeout
+            var mode: String?
+            while true {
+                do {
+                    mode = try connection.queryFirst("PRAGMA journal_mode = WAL") { $0.text(0) } ?? nil
+                    break
+                } catch let error as StateStoreError where error.kind == .busy && ContinuousClock.now < deadline {
+                    Thread.sleep(forTimeInterval: 0.005)
+                }
+            }
             if path != ":memory:", mode?.lowercased() != "wal" {
                 throw StateStoreError(
                     kind: .other, location: path,
