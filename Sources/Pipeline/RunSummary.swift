@@ -32,10 +32,16 @@ public struct RunSummary: Sendable, Codable {
     public var pipeline: String?
     public var startedAt: Date
     public var finishedAt: Date
+    /// The feeds this run fetched or tried to.
     public var feeds: [FeedReport]
+    /// Enabled feeds that were not due, counted but not listed: a run every few minutes over
+    /// a large list would otherwise write (and store in state) a report per idle feed, half a
+    /// megabyte per run at 2,000 feeds and hundreds at a million.
+    public var notDue: Int
 
     enum CodingKeys: String, CodingKey {
-        case runID = "run_id", pipeline, startedAt = "started_at", finishedAt = "finished_at", feeds, totals
+        case runID = "run_id", pipeline, startedAt = "started_at", finishedAt = "finished_at", feeds, notDue = "not_due",
+            totals
     }
 
     public struct Totals: Sendable, Codable {
@@ -56,8 +62,8 @@ public struct RunSummary: Sendable, Codable {
     }
 
     public var totals: Totals {
-        var t = Totals(feeds: feeds.count, ok: 0, notModified: 0, failed: 0, skipped: 0, emitted: 0, new: 0, changed: 0,
-                       unchanged: 0, warnings: 0, bytes: 0)
+        var t = Totals(feeds: feeds.count + notDue, ok: 0, notModified: 0, failed: 0, skipped: notDue, emitted: 0, new: 0,
+                       changed: 0, unchanged: 0, warnings: 0, bytes: 0)
         for f in feeds {
             switch f.status {
             case .ok: t.ok += 1
@@ -77,12 +83,13 @@ public struct RunSummary: Sendable, Codable {
 
     public var failedFeeds: [FeedReport] { feeds.filter { $0.status == .failed } }
 
-    public init(runID: String, pipeline: String?, startedAt: Date, finishedAt: Date, feeds: [FeedReport]) {
+    public init(runID: String, pipeline: String?, startedAt: Date, finishedAt: Date, feeds: [FeedReport], notDue: Int = 0) {
         self.runID = runID
         self.pipeline = pipeline
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.feeds = feeds
+        self.notDue = notDue
     }
 
     public init(from decoder: any Decoder) throws {
@@ -92,6 +99,7 @@ public struct RunSummary: Sendable, Codable {
         startedAt = try c.decode(Date.self, forKey: .startedAt)
         finishedAt = try c.decode(Date.self, forKey: .finishedAt)
         feeds = try c.decode([FeedReport].self, forKey: .feeds)
+        notDue = try c.decodeIfPresent(Int.self, forKey: .notDue) ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -101,6 +109,7 @@ public struct RunSummary: Sendable, Codable {
         try c.encode(startedAt, forKey: .startedAt)
         try c.encode(finishedAt, forKey: .finishedAt)
         try c.encode(feeds, forKey: .feeds)
+        try c.encode(notDue, forKey: .notDue)
         try c.encode(totals, forKey: .totals)
     }
 

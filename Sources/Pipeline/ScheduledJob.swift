@@ -204,18 +204,14 @@ public final class ScheduledJob: Sendable {
             try? await store.releaseClaims(Array(due))
             throw error
         }
-        var reports = delivered.reports
+        let reports = delivered.reports
         // Feeds never started (shutdown began first) go back to the pool.
         let reported = Set(reports.map(\.feedID))
         let unstarted = due.filter { !reported.contains($0) }
         if !unstarted.isEmpty { try await store.releaseClaims(Array(unstarted)) }
-        for feed in enabled where !due.contains(feed.source.id) {
-            var r = FeedReport.empty(feed.source.id)
-            r.url = feed.source.location
-            r.status = .skipped
-            reports.append(r)
-        }
-        let summary = RunSummary(runID: runID, pipeline: settings.name, startedAt: started, finishedAt: Date(), feeds: reports)
+        let notDue = enabled.reduce(0) { $0 + (due.contains($1.source.id) ? 0 : 1) }
+        let summary = RunSummary(
+            runID: runID, pipeline: settings.name, startedAt: started, finishedAt: Date(), feeds: reports, notDue: notDue)
         // Encoded once, for the file and the state: thousands of feed reports take a while.
         let summaryJSON = try summary.jsonData()
         let t = summary.totals

@@ -70,6 +70,12 @@ struct ScheduledRunTests {
         #expect(second.status == 0)
         #expect(server.hits(path: "/a.xml") == 1, "not due within its interval")
         #expect(second.stderr.contains("1 not due"))
+        // A feed that was not due is counted, not listed: idle feeds cost no report each.
+        let idle = try JSONSerialization.jsonObject(with: Data(try latestRunSummary(project).utf8)) as? [String: Any]
+        #expect((idle?["feeds"] as? [Any])?.isEmpty == true)
+        #expect(idle?["not_due"] as? Int == 1)
+        let totals = idle?["totals"] as? [String: Any]
+        #expect(totals?["feeds"] as? Int == 1 && totals?["skipped"] as? Int == 1)
         let quiet = try project.run(["--all", "--quiet"])
         #expect(quiet.status == 0)
         #expect(quiet.stderr.isEmpty, "--quiet: \(quiet.stderr)")
