@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 server for the tests (issue 7): a data directory in a temporary
 # directory, owned by a non-root user (initdb refuses root), listening on 127.0.0.1 only,
-# on a free port, trust authentication for local TCP.
+# on a free port, trust authentication for local TCP. With `openssl` present the server also
+# offers TLS with a throwaway self-signed certificate, so tests can check that `sslmode=require`
+# really encrypts; the printed URL says `sslmode=disable`, so other clients stay in plain text.
 #
 #   eval "$(scripts/postgres-test.sh start)"   # starts it, prints `export INGEST_TEST_POSTGRES_URL=...`
 #   scripts/postgres-test.sh env               # prints the export line of the running server
@@ -49,18 +51,25 @@ start() {
     fi
     as_owner "$PG_BIN/initdb" -D "$STATE_DIR/data" -U ingest --auth=trust --encoding=UTF8 --no-locale >"$STATE_DIR/initdb.log" 2>&1 \
         || { cat "$STATE_DIR/initdb.log" >&2; die "initdb failed"; }
-    local port preload=""
+    local port preload="" tls=""
     port="$(free_port)"
+    if command -v openssl >/dev/null 2>&1 \
+        && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=ingest-test" \
+            -keyout "$STATE_DIR/server.key" -out "$STATE_DIR/server.crt" >/dev/null 2>&1; then
+        chmod 600 "$STATE_DIR/server.key"
+        [ "$(id -u)" = "0" ] && chown "$RUN_AS" "$STATE_DIR/server.key" "$STATE_DIR/server.crt"
+        tls="-c ssl=on -c ssl_cert_file=$STATE_DIR/server.crt -c ssl_key_file=$STATE_DIR/server.key"
+    fi
     # Statement counts for scripts/pg-bench.sh, when the contrib module is installed.
     if [ -f "$(dirname "$PG_BIN")/lib/pg_stat_statements.so" ]; then
         preload="-c shared_preload_libraries=pg_stat_statements"
     fi
     # Sockets in the state directory, not /var/run/postgresql (which may not exist or be writable).
     as_owner "$PG_BIN/pg_ctl" -D "$STATE_DIR/data" -l "$STATE_DIR/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $STATE_DIR -c max_connections=200 -c fsync=off $preload" start >/dev/null \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $STATE_DIR -c max_connections=200 -c fsync=off $preload $tls" start >/dev/null \
         || { cat "$STATE_DIR/server.log" >&2; die "server did not start"; }
     as_owner "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U ingest ingest_test
-    echo "postgres://ingest@127.0.0.1:$port/ingest_test" >"$STATE_DIR/url"
+    echo "postgres://ingest@127.0.0.1:$port/ingest_test?sslmode=disable" >"$STATE_DIR/url"
     print_env
 }
 

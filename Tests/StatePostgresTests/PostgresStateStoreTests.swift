@@ -301,15 +301,48 @@ struct PostgresStateStoreTests {
 
     // MARK: Connections
 
-    @Test("a URL asking for TLS is refused by a server without it; bad URLs are named")
+    @Test("sslmode=require encrypts every connection of the store, disable does not, verify-full refuses a self-signed server; bad URLs are named")
     func tlsAndURLs() async throws {
-        let base = try require_(postgresBaseURL)
-        await #expect {
-            var options = PostgresWorkerOptions(workerID: "w")
-            options.retryAttempts = 1
-            _ = try await PostgresStateStore.open(url: base + "?sslmode=require", options: options)
-        } throws: { error in
-            (error as? StateStoreError)?.location.contains("sslmode=require") == true
+        let db = try await TestDatabase()
+        defer { Task { await db.drop() } }
+        func url(_ mode: String) -> String {
+            var c = URLComponents(string: db.url)!
+            c.queryItems = [URLQueryItem(name: "sslmode", value: mode)]
+            return c.string!
+        }
+        /// Whether this database's client connections are encrypted, as the server sees them.
+        func encryption() async throws -> [String?] {
+            try await db.sql("""
+                SELECT s.ssl::text FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+                WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+                """).map { $0.first ?? nil }
+        }
+        var options = PostgresWorkerOptions(workerID: "w")
+        options.retryAttempts = 1
+        options.registersWorker = false
+        let serverOffersTLS = try await db.sql("SHOW ssl").first?.first == "on"
+        if serverOffersTLS {
+            let secure = try await PostgresStateStore.open(url: url("require"), options: options)
+            _ = try await secure.feedStates(["any"])
+            let seen = try await encryption()
+            #expect(!seen.isEmpty && seen.allSatisfy { $0 == "true" }, "require: \(seen)")
+            await secure.close()
+            let plain = try await PostgresStateStore.open(url: url("disable"), options: options)
+            _ = try await plain.feedStates(["any"])
+            let plainSeen = try await encryption()
+            #expect(!plainSeen.isEmpty && plainSeen.allSatisfy { $0 == "false" }, "disable: \(plainSeen)")
+            await plain.close()
+            // The throwaway certificate is signed by nobody the system trusts.
+            await #expect(throws: StateStoreError.self) {
+                _ = try await PostgresStateStore.open(url: url("verify-full"), options: options)
+            }
+        } else {
+            // Without openssl the test server has no TLS: asking for it must fail, naming the URL.
+            await #expect {
+                _ = try await PostgresStateStore.open(url: url("require"), options: options)
+            } throws: { error in
+                (error as? StateStoreError)?.location.contains("sslmode=require") == true
+            }
         }
         #expect(throws: StateStoreError.self) { try PostgresURL("mysql://h/db") }
         #expect(throws: StateStoreError.self) { try PostgresURL("postgres://h/db?sslmode=sometimes") }
