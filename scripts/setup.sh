@@ -3,7 +3,7 @@
 # Called by `make demo` and `make test`; safe to run again.
 set -euo pipefail
 
-packages=(libxml2-dev libicu-dev libcurl4-openssl-dev libsqlite3-dev zlib1g-dev pkg-config gzip postgresql)
+packages=(libxml2-dev libicu-dev libcurl4-openssl-dev libsqlite3-dev zlib1g-dev pkg-config gzip postgresql openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
