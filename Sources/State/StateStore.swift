@@ -82,9 +82,19 @@ public protocol StateStore: Sendable {
 
     /// Feeds whose last attempts failed, longest-failing first, for status and alerts.
     func failingFeeds(limit: Int) async throws -> [FeedState]
+
+    /// Whether a fetch started now under this worker's claims would end before any of them
+    /// could expire. A worker that was stopped (SIGSTOP, a VM pause, a long GC-like stall)
+    /// past its leases must not go on fetching feeds another worker may already have taken
+    /// over: that would fetch them twice in one interval. Asked before every fetch starts,
+    /// so it must be cheap and synchronous: no round trip. Backends without leases
+    /// (SQLite: one machine, claims die with the process) are always fresh.
+    var leasesAreFresh: Bool { get }
 }
 
 extension StateStore {
+    public var leasesAreFresh: Bool { true }
+
     public func feedStates(_ feedIDs: [String]) async throws -> [String: FeedState] {
         var states: [String: FeedState] = [:]
         for id in feedIDs {

@@ -12,6 +12,10 @@ public struct PostgresWorkerOptions: Sendable {
     /// How long a claim lives without a heartbeat. A dead worker's feeds wait this long
     /// before another worker takes them; a live worker renews every third of it.
     public var leaseDuration: Duration = .seconds(120)
+    /// How long before its leases could expire this worker stops starting fetches under
+    /// them (`leasesAreFresh`): the longest one fetch may take, so that a fetch started
+    /// under a live lease ends before another worker can claim the feed.
+    public var leaseMargin: Duration = .seconds(30)
     /// Feeds of one host leased at once across all workers (`fetch.per_host`); 0 = no limit.
     /// A feed is fetched only while leased, so this bounds concurrent fetches per host globally.
     public var perHostLimit = 0
@@ -79,6 +83,11 @@ public final class PostgresStateStore: StateStore, Sendable {
     /// Token of each lease this process holds, by feed: a commit for a feed whose token
     /// changed came from a worker that outlived its lease, and is refused.
     private let leaseTokens = Mutex<[String: Int64]>([:])
+    /// Until when (this process's monotonic clock, which keeps running while the process is
+    /// stopped) every lease of the latest claim is known to be live; `nil` before any claim.
+    /// Lease expiries are set by the server at least a lease after the request that set
+    /// them was sent, so the send time plus a lease is a safe lower bound.
+    private let leasesLiveUntil = Mutex<ContinuousClock.Instant?>(nil)
     private let logger: Logger
 
     public var location: String { url.redacted }
@@ -235,6 +244,7 @@ public final class PostgresStateStore: StateStore, Sendable {
         let host = ProcessInfo.processInfo.hostName
         let pid = Int(getpid())
         let seconds = options.leaseSeconds
+        let sent = ContinuousClock.now
         try await withRetry("heartbeat") {
             try await self.client.query(
                 """
@@ -249,6 +259,19 @@ public final class PostgresStateStore: StateStore, Sendable {
                 WHERE lease_owner = \(me) AND lease_expires_at > clock_timestamp()
                 """, logger: self.logger)
         }
+        // Renewed only if they were still live when the update ran (it ran before now): a
+        // heartbeat that comes back after they may have lapsed proves nothing about them.
+        let answered = ContinuousClock.now
+        leasesLiveUntil.withLock { until in
+            if let current = until, answered < current { until = max(current, sent + options.leaseDuration) }
+        }
+    }
+
+    /// See `StateStore.leasesAreFresh`. Runs choose feeds one claim at a time and end every
+    /// lease of a claim before the next, so the latest claim's leases are the only ones held.
+    public var leasesAreFresh: Bool {
+        guard let until = leasesLiveUntil.withLock({ $0 }) else { return true }
+        return ContinuousClock.now + options.leaseMargin < until
     }
 
     private func startHeartbeat() {
@@ -409,6 +432,7 @@ public final class PostgresStateStore: StateStore, Sendable {
         let batch = options.claimBatch
         let deadAfter = deadAfterSeconds
         let logger = logger
+        let sent = ContinuousClock.now
         let rows: [(String, String?, Int64)] = try await withRetry("claim due feeds") {
             try await self.client.withTransaction(logger: logger) { connection in
                 // One claimer at a time: the per-host count below must not change under it.
@@ -507,6 +531,7 @@ public final class PostgresStateStore: StateStore, Sendable {
         leaseTokens.withLock { tokens in
             for (feed, _, token) in rows { tokens[feed] = token }
         }
+        leasesLiveUntil.withLock { $0 = sent + options.leaseDuration }
         return Set(rows.map(\.0))
     }
 
