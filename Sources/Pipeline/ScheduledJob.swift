@@ -197,6 +197,9 @@ public final class ScheduledJob: Sendable {
         // worker may have taken those feeds over. The rest go back as unstarted below.
         let store = store
         runner.admitsMoreFetches = { admitsMoreFetches() && store.leasesAreFresh }
+        // Not sure any more (a heartbeat came late, the database was briefly away): ask the
+        // database whether the leases are still this worker's before giving up on the rest.
+        runner.reconsidersAdmission = { admitsMoreFetches() ? await store.confirmLeases() : false }
         let delivery = TransactionalDelivery(
             job: self, sink: sink, runID: runID, previous: known,
             intervals: Dictionary(enabled.map { ($0.source.id, $0.interval) }, uniquingKeysWith: { a, _ in a }),

@@ -90,10 +90,16 @@ public protocol StateStore: Sendable {
     /// so it must be cheap and synchronous: no round trip. Backends without leases
     /// (SQLite: one machine, claims die with the process) are always fresh.
     var leasesAreFresh: Bool { get }
+
+    /// Asked when `leasesAreFresh` said no: renews this worker's claims if none was taken
+    /// by another worker meanwhile (waiting out a brief database outage), and says whether
+    /// fetching may go on. `false` is final until the next claim.
+    func confirmLeases() async -> Bool
 }
 
 extension StateStore {
     public var leasesAreFresh: Bool { true }
+    public func confirmLeases() async -> Bool { true }
 
     public func feedStates(_ feedIDs: [String]) async throws -> [String: FeedState] {
         var states: [String: FeedState] = [:]

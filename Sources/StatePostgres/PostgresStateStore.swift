@@ -88,6 +88,8 @@ public final class PostgresStateStore: StateStore, Sendable {
     /// Lease expiries are set by the server at least a lease after the request that set
     /// them was sent, so the send time plus a lease is a safe lower bound.
     private let leasesLiveUntil = Mutex<ContinuousClock.Instant?>(nil)
+    /// `confirmLeases` found a lease of the latest claim taken by another worker.
+    private let leasesLost = Atomic<Bool>(false)
     private let logger: Logger
 
     public var location: String { url.redacted }
@@ -270,8 +272,53 @@ public final class PostgresStateStore: StateStore, Sendable {
     /// See `StateStore.leasesAreFresh`. Runs choose feeds one claim at a time and end every
     /// lease of a claim before the next, so the latest claim's leases are the only ones held.
     public var leasesAreFresh: Bool {
+        if leasesLost.load(ordering: .acquiring) { return false }
         guard let until = leasesLiveUntil.withLock({ $0 }) else { return true }
         return ContinuousClock.now + options.leaseMargin < until
+    }
+
+    /// Renews every lease this process still holds whose token is unchanged (nobody claimed
+    /// the feed since, even if the lease lapsed: a claim always draws a new token), in one
+    /// statement. Any token changed means another worker took a feed over: the claim is
+    /// lost and no more fetches start under it. Waits out a brief outage (`withRetry`).
+    public func confirmLeases() async -> Bool {
+        if leasesLost.load(ordering: .acquiring) { return false }
+        let held = leaseTokens.withLock { $0 }
+        guard !held.isEmpty else { return true }
+        let ids = Array(held.keys)
+        let tokens = ids.map { held[$0]! }
+        let me = workerID
+        let seconds = options.leaseSeconds
+        let sent = ContinuousClock.now
+        let taken: Int
+        do {
+            taken = try await withRetry("confirm leases") {
+                try await self.client.query(
+                    """
+                    WITH held AS (SELECT * FROM unnest(\(ids)::text[], \(tokens)::int8[]) AS t(id, tok)),
+                    renewed AS (
+                        UPDATE feeds f SET lease_expires_at = clock_timestamp() + make_interval(secs => \(seconds))
+                        FROM held h WHERE f.feed_id = h.id AND f.lease_token = h.tok AND f.lease_owner = \(me)
+                        RETURNING 1)
+                    SELECT (SELECT count(*) FROM held h JOIN feeds f ON f.feed_id = h.id
+                            WHERE f.lease_token IS DISTINCT FROM h.tok)::int8
+                    """, logger: self.logger
+                ).collect().first?.decode(Int.self) ?? 0
+            }
+        } catch {
+            FileHandle.standardError.write(Data(
+                "ingest: warning: state \(location): could not confirm this worker's leases: \(Self.describe(error))\n".utf8))
+            return false
+        }
+        if taken > 0 {
+            leasesLost.store(true, ordering: .releasing)
+            FileHandle.standardError.write(Data(
+                ("ingest: warning: state \(location): \(taken) feed(s) of this worker's claim were taken over after its "
+                    + "leases ran out; no more fetches start under it\n").utf8))
+            return false
+        }
+        leasesLiveUntil.withLock { until in until = max(until ?? sent, sent + options.leaseDuration) }
+        return true
     }
 
     private func startHeartbeat() {
@@ -532,6 +579,7 @@ public final class PostgresStateStore: StateStore, Sendable {
             for (feed, _, token) in rows { tokens[feed] = token }
         }
         leasesLiveUntil.withLock { $0 = sent + options.leaseDuration }
+        leasesLost.store(false, ordering: .releasing)
         return Set(rows.map(\.0))
     }
 
