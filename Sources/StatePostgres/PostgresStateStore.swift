@@ -90,6 +90,8 @@ public final class PostgresStateStore: StateStore, Sendable {
     private let leasesLiveUntil = Mutex<ContinuousClock.Instant?>(nil)
     /// `confirmLeases` found a lease of the latest claim taken by another worker.
     private let leasesLost = Atomic<Bool>(false)
+    /// The feeds of the latest claim: the ones `leasesAreFresh` and `confirmLeases` are about.
+    private let latestClaim = Mutex<Set<String>>([])
     private let logger: Logger
 
     public var location: String { url.redacted }
@@ -283,7 +285,8 @@ public final class PostgresStateStore: StateStore, Sendable {
     /// lost and no more fetches start under it. Waits out a brief outage (`withRetry`).
     public func confirmLeases() async -> Bool {
         if leasesLost.load(ordering: .acquiring) { return false }
-        let held = leaseTokens.withLock { $0 }
+        let claim = latestClaim.withLock { $0 }
+        let held = leaseTokens.withLock { $0.filter { claim.contains($0.key) } }
         guard !held.isEmpty else { return true }
         let ids = Array(held.keys)
         let tokens = ids.map { held[$0]! }
@@ -580,7 +583,9 @@ public final class PostgresStateStore: StateStore, Sendable {
         }
         leasesLiveUntil.withLock { $0 = sent + options.leaseDuration }
         leasesLost.store(false, ordering: .releasing)
-        return Set(rows.map(\.0))
+        let claimed = Set(rows.map(\.0))
+        latestClaim.withLock { $0 = claimed }
+        return claimed
     }
 
     /// When this worker may next find a feed claimable, in one query through the indexes
