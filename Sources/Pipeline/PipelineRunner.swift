@@ -189,10 +189,13 @@ public struct PipelineRunner: Sendable {
         let request = FetchRequest(
             source: source, etag: v.etag, lastModified: v.lastModified, startsOnlyIf: admitsMoreFetches)
         var result = await stages.fetcher.fetch(request)
-        // Refused at its turn: asked again (after a possible wait) rather than dropped at once.
+        // Refused at its turn: asked again (after a possible wait) rather than dropped at once;
+        // a few times only, so a gate that stays shut after a yes cannot keep it spinning.
+        var asked = 0
         while case .failure(let failure) = result, failure.kind == .notStarted, reconsidersAdmission != nil,
-              await admitted()
+              asked < 3, await admitted()
         {
+            asked += 1
             result = await stages.fetcher.fetch(request)
         }
         switch result {

@@ -287,12 +287,15 @@ public final class PostgresStateStore: StateStore, Sendable {
         if leasesLost.load(ordering: .acquiring) { return false }
         let claim = latestClaim.withLock { $0 }
         let held = leaseTokens.withLock { $0.filter { claim.contains($0.key) } }
-        guard !held.isEmpty else { return true }
+        let sent = ContinuousClock.now
+        guard !held.isEmpty else {
+            leasesLiveUntil.withLock { until in until = max(until ?? sent, sent + options.leaseDuration) }
+            return true
+        }
         let ids = Array(held.keys)
         let tokens = ids.map { held[$0]! }
         let me = workerID
         let seconds = options.leaseSeconds
-        let sent = ContinuousClock.now
         let taken: Int
         do {
             taken = try await withRetry("confirm leases") {
