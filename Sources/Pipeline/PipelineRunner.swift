@@ -29,6 +29,10 @@ public struct PipelineRunner: Sendable {
     /// Asked before each new fetch starts; `false` stops starting fetches while what is in
     /// flight drains to the sink (graceful shutdown of `serve`).
     public var admitsMoreFetches: @Sendable () -> Bool = { true }
+    /// Asked when `admitsMoreFetches` said no, before giving up on the rest: it may wait
+    /// (re-confirm leases with a database that was briefly unreachable) and say the run
+    /// can go on after all. `nil`: a no is final.
+    public var reconsidersAdmission: (@Sendable () async -> Bool)?
 
     public init(
         stages: Stages, capacities: EdgeCapacities = .init(), concurrency: Int = 16,
@@ -149,8 +153,8 @@ public struct PipelineRunner: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var iterator = sources.makeIterator()
             var running = 0
-            func startNext() -> Bool {
-                guard admitsMoreFetches(), let source = iterator.next() else { return false }
+            func startNext() async -> Bool {
+                guard await admitted(), let source = iterator.next() else { return false }
                 group.addTask {
                     // A fetch that never started (shutdown began while it was queued) is not
                     // reported, so its feed stays due.
@@ -159,10 +163,10 @@ public struct PipelineRunner: Sendable {
                 return true
             }
             let outstanding = concurrency + Self.fetchLookahead(concurrency)
-            while running < outstanding, startNext() { running += 1 }
+            while running < outstanding, await startNext() { running += 1 }
             while try await group.next() != nil {
                 running -= 1
-                if startNext() { running += 1 }
+                if await startNext() { running += 1 }
             }
         }
     }
@@ -173,12 +177,28 @@ public struct PipelineRunner: Sendable {
     /// cooperative pool (which Parse, Normalize and Tag keep busy).
     public static func fetchLookahead(_ concurrency: Int) -> Int { max(2, concurrency / 4) }
 
+    private func admitted() async -> Bool {
+        if admitsMoreFetches() { return true }
+        guard let reconsidersAdmission else { return false }
+        return await reconsidersAdmission()
+    }
+
     private func fetchOne(_ source: FeedSource) async -> FetchOutcome? {
         let started = ContinuousClock.now
         let v = await validators?(source) ?? (etag: nil, lastModified: nil)
         let request = FetchRequest(
             source: source, etag: v.etag, lastModified: v.lastModified, startsOnlyIf: admitsMoreFetches)
-        switch await stages.fetcher.fetch(request) {
+        var result = await stages.fetcher.fetch(request)
+        // Refused at its turn: asked again (after a possible wait) rather than dropped at once;
+        // a few times only, so a gate that stays shut after a yes cannot keep it spinning.
+        var asked = 0
+        while case .failure(let failure) = result, failure.kind == .notStarted, reconsidersAdmission != nil,
+              asked < 3, await admitted()
+        {
+            asked += 1
+            result = await stages.fetcher.fetch(request)
+        }
+        switch result {
         case .failure(let failure) where failure.kind == .notStarted:
             return nil
         case .failure(let failure):

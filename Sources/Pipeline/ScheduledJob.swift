@@ -116,6 +116,8 @@ public final class ScheduledJob: Sendable {
         // Heartbeats renew leases; the length only decides how soon a dead worker's feeds move.
         let timeout = Double(settings.fetch.totalTimeout.components.seconds)
         options.leaseDuration = .seconds(max(5, Int64(2 * timeout)))
+        // A fetch (one attempt) ends within the timeout: one started this long before expiry ends in time.
+        options.leaseMargin = min(settings.fetch.totalTimeout, options.leaseDuration / 2)
         options.perHostLimit = settings.fetch.maxPerHost
         options.claimBatch = settings.claimBatch
         options.maxConnections = 4
@@ -191,7 +193,13 @@ public final class ScheduledJob: Sendable {
             stages: stages, capacities: settings.capacities, concurrency: settings.fetch.maxConcurrent,
             lanes: PipelineRunner.lanesForThisMachine,
             validators: { source in (known[source.id]?.etag, known[source.id]?.lastModified) })
-        runner.admitsMoreFetches = admitsMoreFetches
+        // A worker that outlived its leases (stopped past them) starts no more fetches: another
+        // worker may have taken those feeds over. The rest go back as unstarted below.
+        let store = store
+        runner.admitsMoreFetches = { admitsMoreFetches() && store.leasesAreFresh }
+        // Not sure any more (a heartbeat came late, the database was briefly away): ask the
+        // database whether the leases are still this worker's before giving up on the rest.
+        runner.reconsidersAdmission = { admitsMoreFetches() ? await store.confirmLeases() : false }
         let delivery = TransactionalDelivery(
             job: self, sink: sink, runID: runID, previous: known,
             intervals: Dictionary(enabled.map { ($0.source.id, $0.interval) }, uniquingKeysWith: { a, _ in a }),
@@ -205,7 +213,8 @@ public final class ScheduledJob: Sendable {
             throw error
         }
         let reports = delivered.reports
-        // Feeds never started (shutdown began first) go back to the pool.
+        // Feeds never started (shutdown began first, or the leases went stale) go back to the
+        // pool; a lease another worker has taken since is left alone by `releaseClaims`.
         let reported = Set(reports.map(\.feedID))
         let unstarted = due.filter { !reported.contains($0) }
         if !unstarted.isEmpty { try await store.releaseClaims(Array(unstarted)) }

@@ -82,9 +82,25 @@ public protocol StateStore: Sendable {
 
     /// Feeds whose last attempts failed, longest-failing first, for status and alerts.
     func failingFeeds(limit: Int) async throws -> [FeedState]
+
+    /// Whether a fetch started now under this worker's claims would end before any of them
+    /// could expire. A worker that was stopped (SIGSTOP, a VM pause, a long GC-like stall)
+    /// past its leases must not go on fetching feeds another worker may already have taken
+    /// over: that would fetch them twice in one interval. Asked before every fetch starts,
+    /// so it must be cheap and synchronous: no round trip. Backends without leases
+    /// (SQLite: one machine, claims die with the process) are always fresh.
+    var leasesAreFresh: Bool { get }
+
+    /// Asked when `leasesAreFresh` said no: renews this worker's claims if none was taken
+    /// by another worker meanwhile (waiting out a brief database outage), and says whether
+    /// fetching may go on. `false` is final until the next claim.
+    func confirmLeases() async -> Bool
 }
 
 extension StateStore {
+    public var leasesAreFresh: Bool { true }
+    public func confirmLeases() async -> Bool { true }
+
     public func feedStates(_ feedIDs: [String]) async throws -> [String: FeedState] {
         var states: [String: FeedState] = [:]
         for id in feedIDs {

@@ -12,6 +12,10 @@ public struct PostgresWorkerOptions: Sendable {
     /// How long a claim lives without a heartbeat. A dead worker's feeds wait this long
     /// before another worker takes them; a live worker renews every third of it.
     public var leaseDuration: Duration = .seconds(120)
+    /// How long before its leases could expire this worker stops starting fetches under
+    /// them (`leasesAreFresh`): the longest one fetch may take, so that a fetch started
+    /// under a live lease ends before another worker can claim the feed.
+    public var leaseMargin: Duration = .seconds(30)
     /// Feeds of one host leased at once across all workers (`fetch.per_host`); 0 = no limit.
     /// A feed is fetched only while leased, so this bounds concurrent fetches per host globally.
     public var perHostLimit = 0
@@ -79,6 +83,15 @@ public final class PostgresStateStore: StateStore, Sendable {
     /// Token of each lease this process holds, by feed: a commit for a feed whose token
     /// changed came from a worker that outlived its lease, and is refused.
     private let leaseTokens = Mutex<[String: Int64]>([:])
+    /// Until when (this process's monotonic clock, which keeps running while the process is
+    /// stopped) every lease of the latest claim is known to be live; `nil` before any claim.
+    /// Lease expiries are set by the server at least a lease after the request that set
+    /// them was sent, so the send time plus a lease is a safe lower bound.
+    private let leasesLiveUntil = Mutex<ContinuousClock.Instant?>(nil)
+    /// `confirmLeases` found a lease of the latest claim taken by another worker.
+    private let leasesLost = Atomic<Bool>(false)
+    /// The feeds of the latest claim: the ones `leasesAreFresh` and `confirmLeases` are about.
+    private let latestClaim = Mutex<Set<String>>([])
     private let logger: Logger
 
     public var location: String { url.redacted }
@@ -235,6 +248,7 @@ public final class PostgresStateStore: StateStore, Sendable {
         let host = ProcessInfo.processInfo.hostName
         let pid = Int(getpid())
         let seconds = options.leaseSeconds
+        let sent = ContinuousClock.now
         try await withRetry("heartbeat") {
             try await self.client.query(
                 """
@@ -249,6 +263,68 @@ public final class PostgresStateStore: StateStore, Sendable {
                 WHERE lease_owner = \(me) AND lease_expires_at > clock_timestamp()
                 """, logger: self.logger)
         }
+        // Renewed only if they were still live when the update ran (it ran before now): a
+        // heartbeat that comes back after they may have lapsed proves nothing about them.
+        let answered = ContinuousClock.now
+        leasesLiveUntil.withLock { until in
+            if let current = until, answered < current { until = max(current, sent + options.leaseDuration) }
+        }
+    }
+
+    /// See `StateStore.leasesAreFresh`. Runs choose feeds one claim at a time and end every
+    /// lease of a claim before the next, so the latest claim's leases are the only ones held.
+    public var leasesAreFresh: Bool {
+        if leasesLost.load(ordering: .acquiring) { return false }
+        guard let until = leasesLiveUntil.withLock({ $0 }) else { return true }
+        return ContinuousClock.now + options.leaseMargin < until
+    }
+
+    /// Renews every lease this process still holds whose token is unchanged (nobody claimed
+    /// the feed since, even if the lease lapsed: a claim always draws a new token), in one
+    /// statement. Any token changed means another worker took a feed over: the claim is
+    /// lost and no more fetches start under it. Waits out a brief outage (`withRetry`).
+    public func confirmLeases() async -> Bool {
+        if leasesLost.load(ordering: .acquiring) { return false }
+        let claim = latestClaim.withLock { $0 }
+        let held = leaseTokens.withLock { $0.filter { claim.contains($0.key) } }
+        let sent = ContinuousClock.now
+        guard !held.isEmpty else {
+            leasesLiveUntil.withLock { until in until = max(until ?? sent, sent + options.leaseDuration) }
+            return true
+        }
+        let ids = Array(held.keys)
+        let tokens = ids.map { held[$0]! }
+        let me = workerID
+        let seconds = options.leaseSeconds
+        let taken: Int
+        do {
+            taken = try await withRetry("confirm leases") {
+                try await self.client.query(
+                    """
+                    WITH held AS (SELECT * FROM unnest(\(ids)::text[], \(tokens)::int8[]) AS t(id, tok)),
+                    renewed AS (
+                        UPDATE feeds f SET lease_expires_at = clock_timestamp() + make_interval(secs => \(seconds))
+                        FROM held h WHERE f.feed_id = h.id AND f.lease_token = h.tok AND f.lease_owner = \(me)
+                        RETURNING 1)
+                    SELECT (SELECT count(*) FROM held h JOIN feeds f ON f.feed_id = h.id
+                            WHERE f.lease_token IS DISTINCT FROM h.tok)::int8
+                    """, logger: self.logger
+                ).collect().first?.decode(Int.self) ?? 0
+            }
+        } catch {
+            FileHandle.standardError.write(Data(
+                "ingest: warning: state \(location): could not confirm this worker's leases: \(Self.describe(error))\n".utf8))
+            return false
+        }
+        if taken > 0 {
+            leasesLost.store(true, ordering: .releasing)
+            FileHandle.standardError.write(Data(
+                ("ingest: warning: state \(location): \(taken) feed(s) of this worker's claim were taken over after its "
+                    + "leases ran out; no more fetches start under it\n").utf8))
+            return false
+        }
+        leasesLiveUntil.withLock { until in until = max(until ?? sent, sent + options.leaseDuration) }
+        return true
     }
 
     private func startHeartbeat() {
@@ -409,6 +485,7 @@ public final class PostgresStateStore: StateStore, Sendable {
         let batch = options.claimBatch
         let deadAfter = deadAfterSeconds
         let logger = logger
+        let sent = ContinuousClock.now
         let rows: [(String, String?, Int64)] = try await withRetry("claim due feeds") {
             try await self.client.withTransaction(logger: logger) { connection in
                 // One claimer at a time: the per-host count below must not change under it.
@@ -507,7 +584,11 @@ public final class PostgresStateStore: StateStore, Sendable {
         leaseTokens.withLock { tokens in
             for (feed, _, token) in rows { tokens[feed] = token }
         }
-        return Set(rows.map(\.0))
+        leasesLiveUntil.withLock { $0 = sent + options.leaseDuration }
+        leasesLost.store(false, ordering: .releasing)
+        let claimed = Set(rows.map(\.0))
+        latestClaim.withLock { $0 = claimed }
+        return claimed
     }
 
     /// When this worker may next find a feed claimable, in one query through the indexes

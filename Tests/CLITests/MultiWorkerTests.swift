@@ -186,7 +186,7 @@ struct MultiWorkerTests {
         #expect(server.maxInFlight <= perHost, "max in flight \(server.maxInFlight)")
     }
 
-    @Test("a worker stopped (SIGSTOP) past its leases: another takes its feeds, the woken one is fenced; every item exactly once")
+    @Test("a worker stopped (SIGSTOP) past its leases: another takes its feeds, the woken one starts no new fetch and is fenced; every item exactly once")
     func stalledWorkerIsFenced() throws {
         let feedCount = 24
         let server = try TestHTTPServer { req in
@@ -257,6 +257,20 @@ struct MultiWorkerTests {
         #expect(!a.isRunning && a.terminationStatus == 0, "\(aText)")
         // The woken worker learns it lost its leases: its items or its fetch records are refused.
         #expect(aText.contains("lease lost") || aText.contains("not recorded"), "\(aText)")
+        // Woken past its leases, a starts no new fetch: at most the one whose request was on
+        // the wire when it stopped (concurrency 1) reaches the server only now.
+        #expect(hits("a") - fetchedByA <= 1, "a fetched \(hits("a") - fetchedByA) feed(s) after it was woken")
+        // So no feed is fetched twice but those a fetched before b took over (fetched and not
+        // yet recorded when it stopped, or in flight): b fetches each feed once.
+        var byA: [String: Int] = [:], byB: [String: Int] = [:]
+        for r in server.allRequests {
+            if r.header("User-Agent") == "ingest-test-a" { byA[r.path, default: 0] += 1 }
+            if r.header("User-Agent") == "ingest-test-b" { byB[r.path, default: 0] += 1 }
+        }
+        #expect(byA.values.allSatisfy { $0 == 1 } && byB.values.allSatisfy { $0 == 1 }, "a: \(byA), b: \(byB)")
+        let aBeforeStop = Set(server.allRequests.filter { $0.header("User-Agent") == "ingest-test-a" }.prefix(fetchedByA).map(\.path))
+        let twice = Set(byA.keys).intersection(byB.keys)
+        #expect(twice.subtracting(aBeforeStop).count <= 1, "fetched by both: \(twice.sorted()), a before it stopped: \(aBeforeStop.sorted())")
 
         var seen: [String: Int] = [:]
         for item in try project.visibleItems() { seen[item["guid"] as? String ?? "?", default: 0] += 1 }

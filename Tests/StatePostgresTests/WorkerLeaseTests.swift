@@ -31,6 +31,34 @@ struct WorkerLeaseTests {
         }
     }
 
+    @Test("a worker unsure of its leases asks the database: renewed when nobody took them, lost when a feed was taken over")
+    func confirmLeasesAfterALapse() async throws {
+        try await withDatabase { db in
+            // A margin as long as the lease: never fresh by the clock alone, so every fetch would ask.
+            let a = try await db.store("a") { $0.leaseDuration = .seconds(30); $0.leaseMargin = .seconds(30); $0.claimBatch = 100 }
+            let b = try await db.store("b") { $0.leaseDuration = .seconds(30); $0.claimBatch = 100 }
+            #expect(a.leasesAreFresh, "no claim yet: nothing to lose")
+            #expect(try await a.claimDueFeeds(["f1", "f2"], now: now) == ["f1", "f2"])
+            #expect(!a.leasesAreFresh)
+            // Lapsed on the server but nobody claimed them: still a's, renewed.
+            _ = try await db.sql("UPDATE feeds SET lease_expires_at = now() - interval '1 second' WHERE lease_owner = 'a'")
+            #expect(await a.confirmLeases())
+            #expect(try await b.claimDueFeeds(["f1", "f2"], now: now) == [], "renewed: b cannot take them")
+            // Lapsed again and b took one over: the claim is lost for good.
+            _ = try await db.sql("UPDATE feeds SET lease_expires_at = now() - interval '1 second' WHERE lease_owner = 'a'")
+            #expect(try await b.claimDueFeeds(["f2"], now: now) == ["f2"])
+            #expect(await a.confirmLeases() == false)
+            #expect(await a.confirmLeases() == false)
+            #expect(!a.leasesAreFresh)
+            // A feed recorded by a meanwhile does not count as lost; a new claim starts afresh.
+            try await a.recordFetch(feedID: "f1", result: FetchRecord(outcome: .fetched, at: now, nextDueAt: now))
+            #expect(try await a.claimDueFeeds(["f1", "f3"], now: now) == ["f1", "f3"])
+            #expect(await a.confirmLeases())
+            await a.close()
+            await b.close()
+        }
+    }
+
     @Test("a dead worker's leases expire and are taken over, and the takeover is recorded")
     func expiredLeasesAreTakenOver() async throws {
         try await withDatabase { db in
