@@ -86,7 +86,7 @@ struct BackpressureTests {
 
     @Test("once fetches stop being admitted, queued look-ahead fetches never start; only started feeds are reported")
     func stoppingAdmissionLeavesQueuedFetchesUnsent() async throws {
-        let server = try TestHTTPServer { _ in TestResponse(status: 200, body: smallFeed(1), delay: .milliseconds(300)) }
+        let server = try TestHTTPServer { _ in TestResponse(status: 200, body: smallFeed(1), delay: .seconds(2)) }
         defer { server.stop() }
         let concurrency = 2
         let stages = try makeStages(concurrency: concurrency)
