@@ -493,7 +493,7 @@ struct HTTPFetchTests {
 
     @Test func aQueuedFetchWhoseGateClosesIsDroppedUnsent() async throws {
         let server = try TestHTTPServer(routes: [
-            "/slow": TestResponse.text(rss).delayed(by: .milliseconds(300)),
+            "/slow": TestResponse.text(rss).delayed(by: .seconds(3)),
             "/gated": .text(rss),
             "/open": .text(rss),
         ])
@@ -505,7 +505,8 @@ struct HTTPFetchTests {
 
         let running = Task { await fetcher.fetch(request(server.url("/slow"))) }
         while server.hits(path: "/slow") == 0 { try await Task.sleep(for: .milliseconds(10)) }
-        // Both wait behind /slow; the gate closes before their turn comes.
+        // Both wait behind /slow (3 s, so a loaded machine still closes the gate in time);
+        // the gate closes before their turn comes, whichever of them queued first.
         let gated = Task { await fetcher.fetch(FetchRequest(source: FeedSource(location: server.url("/gated")), startsOnlyIf: gate)) }
         let ungated = Task { await fetcher.fetch(request(server.url("/open"))) }
         try await Task.sleep(for: .milliseconds(50))
