@@ -47,12 +47,7 @@ struct MultiWorkerTests {
         let itemsPerFeed = 3
         let perHost = 6
         // Who fetched what: each worker's pipeline sends its own User-Agent.
-        let server = try TestHTTPServer { req in
-            guard req.path.hasPrefix("/f"), let n = Int(req.path.dropFirst(2).prefix { $0.isNumber }), n < 500 else {
-                return .status(404)
-            }
-            return TestResponse(status: 200, body: rssFeed(feed: n, count: 3), delay: .milliseconds(40))
-        }
+        let server = try numberedFeedServer(feeds: 500, items: 3, delay: .milliseconds(40))
         defer { server.stop() }
         let database = try freshDatabase()
         defer { database.drop() }
@@ -191,12 +186,7 @@ struct MultiWorkerTests {
     @Test("a worker stopped (SIGSTOP) past its leases: another takes its feeds, the woken one starts no new fetch and is fenced; every item exactly once")
     func stalledWorkerIsFenced() throws {
         let feedCount = 24
-        let server = try TestHTTPServer { req in
-            guard req.path.hasPrefix("/f"), let n = Int(req.path.dropFirst(2).prefix { $0.isNumber }), n < 24 else {
-                return .status(404)
-            }
-            return TestResponse(status: 200, body: rssFeed(feed: n, count: 2), delay: .milliseconds(300))
-        }
+        let server = try numberedFeedServer(feeds: 24, items: 2, delay: .milliseconds(300))
         defer { server.stop() }
         let database = try freshDatabase()
         defer { database.drop() }
@@ -406,12 +396,7 @@ struct PostgresRestartTests {
     @Test("PostgreSQL stopped and restarted under a running `ingest run`: the run finishes, every item exactly once, no feed fetched twice")
     func runSurvivesRestart() throws {
         let feedCount = 200
-        let server = try TestHTTPServer { req in
-            guard req.path.hasPrefix("/f"), let n = Int(req.path.dropFirst(2).prefix { $0.isNumber }), n < 200 else {
-                return .status(404)
-            }
-            return TestResponse(status: 200, body: rssFeed(feed: n, count: 2), delay: .milliseconds(50))
-        }
+        let server = try numberedFeedServer(feeds: 200, items: 2, delay: .milliseconds(50))
         defer { server.stop() }
         let postgres = try PrivateServer()
         defer { postgres.destroy() }
@@ -483,5 +468,15 @@ struct PostgresRestartTests {
         let again = try runIngest(["run", "pipelines/rs.yaml", "--worker-id", "r1", "--quiet"], cwd: project.root)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(server.allRequests.count == feedCount)
+    }
+}
+
+/// Serves `/f<n>.xml` for `n < feeds` (RSS with `items` items, after `delay`); anything else 404.
+private func numberedFeedServer(feeds: Int, items: Int, delay: Duration) throws -> TestHTTPServer {
+    try TestHTTPServer { req in
+        guard req.path.hasPrefix("/f"), let n = Int(req.path.dropFirst(2).prefix { $0.isNumber }), n < feeds else {
+            return .status(404)
+        }
+        return TestResponse(status: 200, body: rssFeed(feed: n, count: items), delay: delay)
     }
 }
