@@ -74,6 +74,9 @@ typedef struct {
     scoped_string langs[MAX_STACK];
     int nlangs;
     int saw_rss090;
+    /* Namespace of a <feed> root that is none we know: a pre-1.0 Atom draft (necho, echo,
+     * pie, ...). Its elements are read as Atom 0.3. */
+    char *atom_alias;
     /* First, optimistic pass over the bytes as they are: the first error stops it and
      * the document is read again after the repair pass. */
     int optimistic, bail;
@@ -116,7 +119,8 @@ static int ns_id(const xmlChar *uri, const xmlChar *prefix) {
     if (!strcmp(u, "http://purl.org/dc/terms/")) return INGEST_NS_DCTERMS;
     if (!strcmp(u, "http://purl.org/rss/1.0/modules/content/")) return INGEST_NS_CONTENT;
     if (!strncmp(u, "http://search.yahoo.com/mrss", 28) || !strcmp(u, "http://tools.search.yahoo.com/mrss/")) return INGEST_NS_MEDIA;
-    if (!strcmp(u, "http://www.itunes.com/dtds/podcast-1.0.dtd")) return INGEST_NS_ITUNES;
+    /* Apple's early documentation spelled it ".../DTDs/Podcast-1.0.dtd"; feeds copied it. */
+    if (!strcasecmp(u, "http://www.itunes.com/dtds/podcast-1.0.dtd")) return INGEST_NS_ITUNES;
     if (!strcmp(u, "http://purl.org/rss/1.0/modules/slash/")) return INGEST_NS_SLASH;
     if (!strcmp(u, "http://purl.org/rss/1.0/modules/syndication/")) return INGEST_NS_SY;
     if (!strcmp(u, "http://www.w3.org/1999/xhtml")) return INGEST_NS_XHTML;
@@ -157,6 +161,8 @@ static int classify(int ns, const char *n, int channel_level, int *mode) {
         if (!strcmp(n, "subtitle")) { *mode = M_CONTENT; return INGEST_F_SUBTITLE; }
         if (!strcmp(n, "tagline")) { *mode = M_CONTENT; return INGEST_F_TAGLINE; }
         if (!strcmp(n, "lastBuildDate")) return INGEST_F_LASTBUILDDATE;
+        /* RSS 0.9x-era full text beside the description. */
+        if (!strcmp(n, "fullitem")) { *mode = M_HTML; return INGEST_F_CONTENT_ENCODED; }
         return INGEST_F_NONE;
     }
     switch (ns) {
@@ -184,6 +190,7 @@ static int classify(int ns, const char *n, int channel_level, int *mode) {
         if (!strcmp(n, "title")) { *mode = M_CONTENT; return INGEST_F_MEDIA_TITLE; }
         if (!strcmp(n, "credit")) return INGEST_F_MEDIA_CREDIT;
         if (!strcmp(n, "keywords")) return INGEST_F_MEDIA_KEYWORDS;
+        if (!strcmp(n, "category")) return INGEST_F_MEDIA_CATEGORY;
         break;
     case INGEST_NS_ITUNES:
         if (!strcmp(n, "summary")) { *mode = M_HTML; return INGEST_F_ITUNES_SUMMARY; }
@@ -198,6 +205,10 @@ static int classify(int ns, const char *n, int channel_level, int *mode) {
     case INGEST_NS_SY:
         if (!strcmp(n, "updatePeriod")) return INGEST_F_SY_PERIOD;
         if (!strcmp(n, "updateFrequency")) return INGEST_F_SY_FREQUENCY;
+        break;
+    case INGEST_NS_XHTML:
+        /* The full text as an XHTML <body> right inside the item (early RSS 2.0 practice). */
+        if (!strcmp(n, "body")) { *mode = M_HTML; return INGEST_F_CONTENT_ENCODED; }
         break;
     case INGEST_NS_WFW:
         if (!strcmp(n, "commentRss") || !strcmp(n, "commentRSS")) { *mode = M_URL; return INGEST_F_WFW_COMMENTRSS; }
@@ -241,12 +252,29 @@ char *ingest_resolve_uri(const char *ref, const char *base) {
     return out;
 }
 
+/* libxml2 without entity substitution (which stays off: entities are a hostile-input
+ * risk) hands every '&' of an attribute value over as "&#38;", and only '&' that way:
+ * undo it. Returns the new length; the text is shortened in place. */
+static size_t attr_unescape(char *s, size_t n) {
+    char *amp = memchr(s, '&', n);
+    if (!amp) return n;
+    size_t w = (size_t)(amp - s);
+    for (size_t r = w; r < n;) {
+        if (n - r >= 5 && !memcmp(s + r, "&#38;", 5)) { s[w++] = '&'; r += 5; }
+        else s[w++] = s[r++];
+    }
+    s[w] = 0;
+    return w;
+}
+
+/* An attribute value as a C string, its '&' restored. */
 static char *dup_range(const xmlChar *b, const xmlChar *e) {
     size_t n = (size_t)(e - b);
     char *s = malloc(n + 1);
     if (!s) return NULL;
     memcpy(s, b, n);
     s[n] = 0;
+    attr_unescape(s, n);
     return s;
 }
 
@@ -340,6 +368,7 @@ static element_kind kind_of(feed_state *st, const xmlChar *localname, const xmlC
     const char *name = (const char *)localname;
     element_kind k;
     k.ns = ns_id(URI, prefix);
+    if (k.ns == INGEST_NS_OTHER && st->atom_alias && URI && !strcmp((const char *)URI, st->atom_alias)) k.ns = INGEST_NS_ATOM03;
     k.code = classify(k.ns, name, 0, &k.mode);
     k.item_like = (!strcmp(name, "item") && (is_rss_core(k.ns) || k.ns == INGEST_NS_OTHER)) ||
                   (!strcmp(name, "entry") && (is_atom(k.ns) || k.ns == INGEST_NS_NONE));
@@ -395,6 +424,12 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         return;
     }
 
+    if (st->capturing && st->cap_code == INGEST_F_ITUNES_CATEGORY && ek.code == INGEST_F_ITUNES_CATEGORY &&
+        st->kind[st->capturing - 1] != K_OTHER) {
+        /* iTunes subcategories nest inside their category: each is a category of its own. */
+        finish_capture(st);
+        for (int k = st->depth - 1; k > 0 && st->kind[k] == K_OTHER; k--) st->kind[k] = st->kind[k - 1];
+    }
     if (st->capturing) {
         st->cap_children = 1;
         char lower[16];
@@ -412,7 +447,14 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         int root = INGEST_ROOT_OTHER;
         if (!strcmp(name, "rss")) root = INGEST_ROOT_RSS;
         else if (!strcmp(name, "RDF")) root = INGEST_ROOT_RDF;
-        else if (!strcmp(name, "feed")) root = ns == INGEST_NS_ATOM03 ? INGEST_ROOT_ATOM03 : INGEST_ROOT_ATOM10;
+        else if (!strcmp(name, "feed")) {
+            if (ns == INGEST_NS_OTHER && URI) {
+                st->atom_alias = strdup((const char *)URI);
+                memset(st->cache, 0, sizeof st->cache);
+                ns = INGEST_NS_ATOM03;
+            }
+            root = ns == INGEST_NS_ATOM03 ? INGEST_ROOT_ATOM03 : INGEST_ROOT_ATOM10;
+        }
         else if (!strcmp(name, "channel")) root = INGEST_ROOT_CHANNEL;
         else if (!strcasecmp(name, "html")) root = INGEST_ROOT_HTML;
         st->result->root = root;
@@ -513,7 +555,9 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
             free(raw);
             free(abs);
         } else {
-            s->attr_value_off[s->nattrs] = arena_put(rec, (const char *)a[3], vn);
+            size_t off = arena_put(rec, (const char *)a[3], vn);
+            if (!rec->arena.oom) attr_unescape(rec->arena.data + off, vn);
+            s->attr_value_off[s->nattrs] = off;
         }
         s->nattrs++;
     }
@@ -589,6 +633,8 @@ static char *base64_decode(const char *in, size_t n, size_t *out_len) {
     return out;
 }
 
+static int cdata_chars_ok(const unsigned char *s, size_t n, int *cr);
+
 static void finish_capture(feed_state *st) {
     record *r = st->cap_record;
     field_slot *s = &r->slots[st->cap_slot];
@@ -611,7 +657,23 @@ static void finish_capture(feed_state *st) {
         else if (!strcmp(type, "html") || !strcmp(type, "text/html")) mode = M_HTML;
         else if (strstr(type, "xhtml")) mode = contains_tag(text, len) ? M_HTML : M_TEXT;
         else if (!strcmp(type, "plain")) mode = M_TEXT;
-        else mode = M_TEXT;
+        else if (st->cap_ns == INGEST_NS_ATOM10 && !st->cap_children && !strchr(type, '+') && !strstr(type, "xml") &&
+                 strncmp(type, "text/", 5) && strchr(type, '/')) {
+            /* RFC 4287 4.1.3.3: any other media type is carried base64-encoded. Decoded
+             * text is read as markup if it has any; binary content stays as published. */
+            size_t n = 0;
+            int cr = 0;
+            decoded64 = base64_decode(text, len, &n);
+            if (decoded64 && n && cdata_chars_ok((const unsigned char *)decoded64, n, &cr)) {
+                text = decoded64;
+                len = n;
+                mode = contains_tag(text, len) ? M_HTML : M_TEXT;
+            } else {
+                free(decoded64);
+                decoded64 = NULL;
+                mode = M_TEXT;
+            }
+        } else mode = M_TEXT;
         if (st->cap_ns == INGEST_NS_MEDIA && type && !strcmp(type, "html")) mode = M_HTML;
     } else if (mode == M_AUTO) {
         mode = (!st->cap_children && contains_tag(text, len)) ? M_HTML : M_TEXT;
@@ -728,6 +790,7 @@ static void free_state(feed_state *st) {
     free(st->channel.out.data);
     free(st->channel_lang);
     free(st->item_lang);
+    free(st->atom_alias);
     free(st);
 }
 

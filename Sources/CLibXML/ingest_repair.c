@@ -87,8 +87,13 @@ static size_t reference(repair_ctx *r, const char *s, size_t n, int depth) {
             i++;
         }
         if (digits && i < n && s[i] == ';') {
-            if (valid_xml_char(cp)) out_append(r->out, s, i + 1);
-            else r->stats->control_chars++;
+            if (!valid_xml_char(cp)) r->stats->control_chars++;
+            else if (s[2] == 'X') {
+                /* `&#X41;`: HTML accepts the capital X, XML only the small one. */
+                out_append(r->out, "&#x", 3);
+                out_append(r->out, s + 3, i + 1 - 3);
+                r->stats->repaired++;
+            } else out_append(r->out, s, i + 1);
             return i + 1;
         }
         out_append(r->out, "&amp;", 5);

@@ -113,6 +113,8 @@ enum ItemAssembler {
                 if let c = f.nonEmpty { addCategory(c) }
             case Int32(INGEST_F_ITUNES_CATEGORY):
                 if let c = f.attr("text") ?? f.nonEmpty { addCategory(c) }
+            case Int32(INGEST_F_MEDIA_CATEGORY):
+                if let c = f.nonEmpty { addCategory(c) }
             default: break
             }
         }
@@ -156,7 +158,8 @@ enum ItemAssembler {
             case Int32(INGEST_F_AUTHOR):
                 if let a = f.nonEmpty { names.append(rssAuthor(a)) }
             case Int32(INGEST_F_DC_CREATOR):
-                if let a = f.nonEmpty { names.append(a) }
+                // Feeds put RSS <author>'s "name (address)" form into dc:creator too.
+                if let a = f.nonEmpty { names.append(rssAuthor(a)) }
             case Int32(INGEST_F_AUTHOR_NAME):
                 if let a = f.nonEmpty { names.append(a) }
             case Int32(INGEST_F_AUTHOR_EMAIL):
@@ -223,7 +226,7 @@ enum ItemAssembler {
         info.description = first(
             Int32(INGEST_F_DESCRIPTION), Int32(INGEST_F_SUBTITLE), Int32(INGEST_F_TAGLINE), Int32(INGEST_F_DC_DESCRIPTION),
             Int32(INGEST_F_ITUNES_SUMMARY), Int32(INGEST_F_ITUNES_SUBTITLE))
-        info.language = first(Int32(INGEST_F_LANGUAGE), Int32(INGEST_F_DC_LANGUAGE)) ?? language
+        info.language = (first(Int32(INGEST_F_LANGUAGE), Int32(INGEST_F_DC_LANGUAGE)) ?? language).map(bcp47)
         if let ttl = first(Int32(INGEST_F_TTL)), let minutes = Int(ttl.trimmed), minutes > 0 { info.ttlMinutes = minutes }
         if let period = first(Int32(INGEST_F_SY_PERIOD)) {
             let seconds: Int? = switch period.trimmed.lowercased() {
@@ -238,6 +241,11 @@ enum ItemAssembler {
             if let seconds, frequency > 0 { info.updateIntervalSeconds = seconds / frequency }
         }
         return info
+    }
+
+    /// `en_US` (a POSIX locale name, common in feeds) is the BCP 47 tag `en-US`.
+    static func bcp47(_ tag: String) -> String {
+        tag.contains("_") ? String(tag.map { $0 == "_" ? "-" : $0 }) : tag
     }
 
     static func dedupe(_ values: [String]) -> [String] {

@@ -1,0 +1,154 @@
+import Foundation
+import IngestCore
+import Parse
+import Testing
+
+/// Constructs that universal feed parsers' test suites check and that real feeds carry:
+/// each document here is written for this project and shows one construct.
+@Suite struct ConformanceConstructTests {
+    let parser = FeedParser()
+
+    @Test func atom1NonTextMediaTypesAreBase64() throws {
+        // "Budget <i>vote</i> passes" and "Rain due later" in base64.
+        let html64 = Data("Budget <i>vote</i> passes".utf8).base64EncodedString()
+        let text64 = Data("Rain due later".utf8).base64EncodedString()
+        let xml = """
+        <feed xmlns="http://www.w3.org/2005/Atom">
+          <title type="application/octet-stream">\(text64)</title>
+          <entry>
+            <id>urn:uuid:4e1a</id>
+            <title type="application/octet-stream">
+              \(html64)
+            </title>
+            <summary type="application/octet-stream">\(text64)</summary>
+            <content type="image/png">iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==</content>
+          </entry>
+        </feed>
+        """
+        let feed = try parser.parse(document(xml))
+        #expect(feed.info.title == "Rain due later")
+        let item = try #require(feed.items.first)
+        #expect(item.title == "Budget vote passes")
+        #expect(item.summary == "Rain due later")
+        // Binary content does not decode to text: it stays as published rather than as garbage.
+        #expect(item.content?.hasPrefix("iVBORw0KGgo") == true)
+    }
+
+    @Test func atomDraftNamespacesReadAsAtom03() throws {
+        for ns in ["http://purl.org/echo/", "http://purl.org/pie/", "http://example.net/necho"] {
+            let xml = """
+            <feed version="0.3" xmlns="\(ns)">
+              <title>Harbour log</title>
+              <link rel="alternate" type="text/html" href="http://harbour.example/"/>
+              <entry><id>tag:harbour.example,2004:1</id><title>Tide tables</title>
+                <link rel="alternate" href="http://harbour.example/tides"/>
+                <issued>2004-03-01T08:00:00Z</issued></entry>
+            </feed>
+            """
+            let feed = try parser.parse(document(xml))
+            #expect(feed.info.format == .atom03, "\(ns)")
+            #expect(feed.info.title == "Harbour log", "\(ns)")
+            #expect(feed.info.link == "http://harbour.example/", "\(ns)")
+            let item = try #require(feed.items.first)
+            #expect(item.title == "Tide tables")
+            #expect(item.link == "http://harbour.example/tides")
+            #expect(item.guid == "tag:harbour.example,2004:1")
+            #expect(item.published == "2004-03-01T08:00:00Z")
+        }
+    }
+
+    @Test func ampersandsInAttributesComeOutOnce() throws {
+        let xml = """
+        <feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/">
+          <title>Q</title>
+          <link rel="alternate" href="http://q.example/?a=1&amp;b=2"/>
+          <entry><id>q1</id><title>Query</title>
+            <link rel="alternate" href="http://q.example/item?id=7&amp;lang=en&#38;x=&amp;amp;"/>
+            <category term="Food &amp; Drink"/>
+            <media:thumbnail url="http://img.example/t.jpg?w=60&amp;h=60"/>
+          </entry>
+        </feed>
+        """
+        let feed = try parser.parse(document(xml))
+        #expect(feed.info.link == "http://q.example/?a=1&b=2")
+        let item = try #require(feed.items.first)
+        #expect(item.link == "http://q.example/item?id=7&lang=en&x=&amp;")
+        #expect(item.categories == ["Food & Drink"])
+        #expect(item.imageURL == "http://img.example/t.jpg?w=60&h=60")
+    }
+
+    @Test func capitalXCharacterReferenceIsRepaired() throws {
+        let xml = """
+        <rss version="2.0"><channel><title>Refs</title>
+        <item><title>&#X48;ello &#x57;orld</title><guid>r1</guid></item></channel></rss>
+        """
+        let feed = try parser.parse(document(xml))
+        #expect(feed.items.first?.title == "Hello World")
+    }
+
+    @Test func itunesNamespaceAsApplesOldDocsSpelledIt() throws {
+        let xml = """
+        <rss version="2.0" xmlns:itunes="http://www.itunes.com/DTDs/Podcast-1.0.dtd"><channel><title>Pod</title>
+        <item><guid>ep1</guid><title>Episode 1</title>
+          <itunes:author>Ada Host</itunes:author>
+          <itunes:summary>We talk about lighthouses.</itunes:summary>
+          <itunes:category text="Science"><itunes:category text="Engineering"/></itunes:category>
+          <itunes:category text="History"/>
+        </item></channel></rss>
+        """
+        let item = try #require(try parser.parse(document(xml)).items.first)
+        #expect(item.authors == ["Ada Host"])
+        #expect(item.summary == "We talk about lighthouses.")
+        #expect(item.categories == ["Science", "Engineering", "History"])
+    }
+
+    @Test func mediaCategoryIsACategory() throws {
+        let xml = """
+        <rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>M</title>
+        <item><guid>m1</guid><title>Clip</title><category>News</category>
+          <media:category scheme="urn:example:genres">Weather</media:category>
+          <media:category>Coast</media:category>
+        </item></channel></rss>
+        """
+        let item = try #require(try parser.parse(document(xml)).items.first)
+        #expect(item.categories == ["News", "Weather", "Coast"])
+    }
+
+    @Test func dcCreatorWithAddressNamesThePerson() throws {
+        let xml = """
+        <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>D</title>
+        <item><guid>d1</guid><title>A</title><dc:creator>Grace Editor (grace@news.example)</dc:creator></item>
+        <item><guid>d2</guid><title>B</title><dc:creator>Wu Ming</dc:creator></item>
+        </channel></rss>
+        """
+        let feed = try parser.parse(document(xml))
+        #expect(feed.items.map(\.authors) == [["Grace Editor"], ["Wu Ming"]])
+    }
+
+    @Test func posixLocaleLanguageBecomesBCP47() throws {
+        let rss = """
+        <rss version="2.0"><channel><title>L</title><language>zh_CN</language>
+        <item><guid>l1</guid><title>T</title></item></channel></rss>
+        """
+        #expect(try parser.parse(document(rss)).info.language == "zh-CN")
+        let atom = """
+        <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en_GB"><title>L</title>
+        <entry><id>l1</id><title>T</title></entry></feed>
+        """
+        #expect(try parser.parse(document(atom)).info.language == "en-GB")
+    }
+
+    @Test func fullitemAndXHTMLBodyAreTheContent() throws {
+        let xml = """
+        <rss version="2.0"><channel><title>F</title>
+        <item><guid>f1</guid><title>Escaped</title><description>Short</description>
+          <fullitem>&lt;p&gt;The whole &lt;b&gt;story&lt;/b&gt;.&lt;/p&gt;</fullitem></item>
+        <item><guid>f2</guid><title>Inline</title>
+          <body xmlns="http://www.w3.org/1999/xhtml"><p>First part.</p><p>Second part.</p></body></item>
+        </channel></rss>
+        """
+        let feed = try parser.parse(document(xml))
+        #expect(feed.items.map(\.content) == ["The whole story.", "First part.\nSecond part."])
+        #expect(feed.items.first?.summary == "Short")
+    }
+}
