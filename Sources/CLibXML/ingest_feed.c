@@ -198,6 +198,7 @@ static int classify(int ns, const char *n, int channel_level, int *mode) {
         if (!strcmp(n, "image")) return INGEST_F_ITUNES_IMAGE;
         if (!strcmp(n, "subtitle")) { *mode = M_AUTO; return INGEST_F_ITUNES_SUBTITLE; }
         if (!strcmp(n, "category")) return INGEST_F_ITUNES_CATEGORY;
+        if (!strcmp(n, "keywords")) return INGEST_F_ITUNES_KEYWORDS;
         break;
     case INGEST_NS_SLASH:
         if (!strcmp(n, "comments")) return INGEST_F_SLASH_COMMENTS;
@@ -332,6 +333,11 @@ static void start_item(feed_state *st, int d, int nb_attributes, const xmlChar *
     st->item_lang = current_lang(st) ? strdup(current_lang(st)) : NULL;
     for (int i = 0; i < nb_attributes; i++) {
         const xmlChar **a = attributes + i * 5;
+        /* rdf:about names the item; a bare `about` only when it is a full http(s) URL. */
+        int rdf_ns = a[2] && !strcmp((const char *)a[2], "http://www.w3.org/1999/02/22-rdf-syntax-ns#");
+        if (!strcmp((const char *)a[0], "about") && !rdf_ns &&
+            !((a[4] - a[3] > 7 && !memcmp(a[3], "http://", 7)) || (a[4] - a[3] > 8 && !memcmp(a[3], "https://", 8))))
+            continue;
         if (!strcmp((const char *)a[0], "about") && st->item.count < MAX_FIELDS) {
             field_slot *s = &st->item.slots[st->item.count++];
             memset(s, 0, sizeof *s);

@@ -115,6 +115,9 @@ enum ItemAssembler {
                 if let c = f.attr("text") ?? f.nonEmpty { addCategory(c) }
             case Int32(INGEST_F_MEDIA_CATEGORY):
                 if let c = f.nonEmpty { addCategory(c) }
+            case Int32(INGEST_F_ITUNES_KEYWORDS):
+                // A comma-separated list of the episode's keywords.
+                if let c = f.nonEmpty { for k in c.split(separator: ",") { addCategory(String(k)) } }
             default: break
             }
         }
@@ -192,16 +195,27 @@ enum ItemAssembler {
         dedupe(fields.filter { $0.code == Int32(INGEST_F_AUTHOR_NAME) }.compactMap(\.nonEmpty).map { $0.trimmed }.filter { !$0.isEmpty })
     }
 
-    /// RSS `<author>` is an e-mail address, often with the name in parentheses:
-    /// `jane@example.com (Jane Doe)` and `Jane Doe (jane@example.com)` both name Jane Doe;
-    /// a bare address stays as it is.
+    /// RSS `<author>` is an e-mail address, often with the name beside it:
+    /// `jane@example.com (Jane Doe)`, `Jane Doe (jane@example.com)` and
+    /// `"Doe, Jane" <jane@example.com>` all name Jane Doe; a bare address stays as it is.
+    /// Only a word that is an address goes: `Jane Doe (@jane)` is a name with a handle.
     static func rssAuthor(_ s: String) -> String {
         let t = s.trimmed
         guard t.contains("@") else { return t }
         var words = t.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        words.removeAll { $0.contains("@") }
-        let name = words.joined(separator: " ").strip("()<> \t")
+        words.removeAll(where: isAddress)
+        guard words.count < t.split(whereSeparator: { $0 == " " || $0 == "\t" }).count else { return t }
+        let name = words.joined(separator: " ").strip("()<>\" \t")
         return name.isEmpty ? t.strip("()<> \t") : name
+    }
+
+    /// `jane@example.com`, `<jane@example.com>`, `(mailto:jane@example.com)`.
+    private static func isAddress(_ word: String) -> Bool {
+        var w = Substring(word.strip("()<>[]\"',;"))
+        if w.lowercased().hasPrefix("mailto:") { w = w.dropFirst(7) }
+        guard let at = w.firstIndex(of: "@") else { return false }
+        let local = w[..<at], domain = w[w.index(after: at)...]
+        return !local.isEmpty && !domain.isEmpty && !domain.contains("@")
     }
 
     static func channel(_ fields: FieldView, language: String?) -> FeedInfo {

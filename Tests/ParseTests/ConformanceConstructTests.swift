@@ -151,4 +151,45 @@ import Testing
         #expect(feed.items.map(\.content) == ["The whole story.", "First part.\nSecond part."])
         #expect(feed.items.first?.summary == "Short")
     }
+    @Test func authorAddressFormsAndNamesThatOnlyLookLikeThem() throws {
+        let xml = """
+        <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>A</title>
+        <item><guid>a1</guid><author>Lin Qiao &lt;lin@paper.example&gt;</author></item>
+        <item><guid>a2</guid><author>"Qiao, Lin" &lt;lin@paper.example&gt;</author></item>
+        <item><guid>a3</guid><dc:creator>Lin Qiao (@linq)</dc:creator></item>
+        <item><guid>a4</guid><dc:creator>@linq</dc:creator></item>
+        <item><guid>a5</guid><dc:creator>Harbour &amp; Sons (Press)</dc:creator></item>
+        <item><guid>a6</guid><dc:creator>Lin Qiao (mailto:lin@paper.example)</dc:creator></item>
+        <item><guid>a7</guid><author>lin@paper.example</author></item>
+        </channel></rss>
+        """
+        let feed = try parser.parse(document(xml))
+        #expect(feed.items.map(\.authors) == [
+            ["Lin Qiao"], ["Qiao, Lin"], ["Lin Qiao (@linq)"], ["@linq"], ["Harbour & Sons (Press)"], ["Lin Qiao"],
+            ["lin@paper.example"],
+        ])
+    }
+
+    @Test func onlyRDFAboutOrAFullURLNamesAnRSS1Item() throws {
+        let xml = """
+        <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+          <channel rdf:about="http://tides.example/rss"><title>Tides</title><link>http://tides.example/</link></channel>
+          <item rdf:about="http://tides.example/1"><title>One</title></item>
+          <item about="local-name"><title>Two</title></item>
+          <item about="http://tides.example/3"><title>Three</title></item>
+        </rdf:RDF>
+        """
+        let feed = try parser.parse(document(xml))
+        #expect(feed.items.map(\.guid) == ["http://tides.example/1", nil, "http://tides.example/3"])
+    }
+
+    @Test func itunesKeywordsAreCategories() throws {
+        let xml = """
+        <rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>K</title>
+        <item><guid>k1</guid><title>Ep</title><category>Radio</category>
+          <itunes:keywords>tides, harbours ,,ships</itunes:keywords></item></channel></rss>
+        """
+        let item = try #require(try parser.parse(document(xml)).items.first)
+        #expect(item.categories == ["Radio", "tides", "harbours", "ships"])
+    }
 }
