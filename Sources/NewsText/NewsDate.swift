@@ -473,6 +473,10 @@ struct DateScanner {
                 else { day = Int(nums[0].0); year = Int(nums[1].0); if nums[1].1 <= 2 { year = Self.expandYear(year!) } else if nums[1].1 == 3 { year! += 1900 } }
             default: return unknown
             }
+        } else if let iso = Self.truncatedISO(nums, leadingHyphen: toks.first == .sym(UInt8(ascii: "-")), timeless: hour == nil) {
+            // ISO 8601's reduced forms: `-YYMM`, `-YY-MM`, `YYYYDDD`.
+            guard let (yy, mm, dd) = iso else { return bad("day of year out of range") }
+            year = yy; month = mm; day = dd
         } else {
             switch nums.count {
             case 1:
@@ -568,6 +572,29 @@ struct DateScanner {
         guard let a = sc.firstIndex(where: { !$0.properties.isWhitespace }),
               let b = sc.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         return String(sc[a...b])
+    }
+
+    /// ISO 8601 (2000) truncated and ordinal dates without a time: `-0312` and `-03-12`
+    /// (year of the century and month), `2003335` (year and day of the year).
+    /// nil: not one of these; .some(nil): one of these, impossible.
+    static func truncatedISO(_ nums: [(Int64, Int, Int)], leadingHyphen: Bool, timeless: Bool) -> (Int, Int, Int)?? {
+        guard timeless else { return nil }
+        if leadingHyphen && nums.count == 1 && nums[0].1 == 4 {
+            return .some((expandYear(Int(nums[0].0 / 100)), Int(nums[0].0 % 100), 1))
+        }
+        if leadingHyphen && nums.count == 2 && nums[0].1 == 2 && nums[1].1 == 2 {
+            return .some((expandYear(Int(nums[0].0)), Int(nums[1].0), 1))
+        }
+        // `YYDDD` stays unrecognized: five bare digits are as likely a mangled year (`22013`).
+        if !leadingHyphen && nums.count == 1 && nums[0].1 == 7 {
+            let y = Int(nums[0].0 / 1000)
+            var doy = Int(nums[0].0 % 1000)
+            guard doy >= 1 && doy <= (isLeap(y) ? 366 : 365) else { return .some(nil) }
+            var m = 1
+            while doy > daysIn(y, m) { doy -= daysIn(y, m); m += 1 }
+            return .some((y, m, doy))
+        }
+        return nil
     }
 
     static func expandYear(_ y: Int) -> Int { y < 50 ? 2000 + y : 1900 + y }
