@@ -74,9 +74,11 @@ typedef struct {
     scoped_string langs[MAX_STACK];
     int nlangs;
     int saw_rss090;
-    /* Namespace of a <feed> root that is none we know: a pre-1.0 Atom draft (necho, echo,
-     * pie, ...). Its elements are read as Atom 0.3. */
-    char *atom_alias;
+    /* Namespace of a <feed> or <rss> root that is none we know: a pre-1.0 Atom draft
+     * (necho, echo, pie, ...) read as Atom 0.3, or one of the namespaces RSS 2.0 was
+     * briefly given (blogs.law.harvard.edu/tech/rss) read as plain RSS. */
+    char *root_alias;
+    int root_alias_ns;
     /* First, optimistic pass over the bytes as they are: the first error stops it and
      * the document is read again after the repair pass. */
     int optimistic, bail;
@@ -374,7 +376,7 @@ static element_kind kind_of(feed_state *st, const xmlChar *localname, const xmlC
     const char *name = (const char *)localname;
     element_kind k;
     k.ns = ns_id(URI, prefix);
-    if (k.ns == INGEST_NS_OTHER && st->atom_alias && URI && !strcmp((const char *)URI, st->atom_alias)) k.ns = INGEST_NS_ATOM03;
+    if (k.ns == INGEST_NS_OTHER && st->root_alias && URI && !strcmp((const char *)URI, st->root_alias)) k.ns = st->root_alias_ns;
     k.code = classify(k.ns, name, 0, &k.mode);
     k.item_like = (!strcmp(name, "item") && (is_rss_core(k.ns) || k.ns == INGEST_NS_OTHER)) ||
                   (!strcmp(name, "entry") && (is_atom(k.ns) || k.ns == INGEST_NS_NONE));
@@ -451,11 +453,19 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         st->root_seen = 1;
         st->kind[d] = K_ROOT;
         int root = INGEST_ROOT_OTHER;
-        if (!strcmp(name, "rss")) root = INGEST_ROOT_RSS;
+        if (!strcmp(name, "rss")) {
+            root = INGEST_ROOT_RSS;
+            if (ns == INGEST_NS_OTHER && URI) {
+                st->root_alias = strdup((const char *)URI);
+                st->root_alias_ns = INGEST_NS_RSS_NETSCAPE;
+                memset(st->cache, 0, sizeof st->cache);
+            }
+        }
         else if (!strcmp(name, "RDF")) root = INGEST_ROOT_RDF;
         else if (!strcmp(name, "feed")) {
             if (ns == INGEST_NS_OTHER && URI) {
-                st->atom_alias = strdup((const char *)URI);
+                st->root_alias = strdup((const char *)URI);
+                st->root_alias_ns = INGEST_NS_ATOM03;
                 memset(st->cache, 0, sizeof st->cache);
                 ns = INGEST_NS_ATOM03;
             }
@@ -796,7 +806,7 @@ static void free_state(feed_state *st) {
     free(st->channel.out.data);
     free(st->channel_lang);
     free(st->item_lang);
-    free(st->atom_alias);
+    free(st->root_alias);
     free(st);
 }
 

@@ -77,6 +77,27 @@ import Testing
         #expect(item.imageURL == "http://img.example/t.jpg?w=60&h=60")
     }
 
+    @Test func rssInTheNamespaceRSS2WasBrieflyGiven() throws {
+        let xml = """
+        <rss version="2.0" xmlns="http://blogs.law.harvard.edu/tech/rss"><channel>
+          <title>Ferry times</title><link>http://ferry.example/</link><description>Sailings</description>
+          <language>en-GB</language>
+          <item><title>Late ferry</title><link>http://ferry.example/late</link><guid>ferry-1</guid>
+            <pubDate>Tue, 02 Mar 2004 09:00:00 GMT</pubDate></item>
+        </channel></rss>
+        """
+        let feed = try parser.parse(document(xml))
+        #expect(feed.info.title == "Ferry times")
+        #expect(feed.info.link == "http://ferry.example/")
+        #expect(feed.info.description == "Sailings")
+        #expect(feed.info.language == "en-GB")
+        let item = try #require(feed.items.first)
+        #expect(item.title == "Late ferry")
+        #expect(item.link == "http://ferry.example/late")
+        #expect(item.guid == "ferry-1")
+        #expect(item.published == "Tue, 02 Mar 2004 09:00:00 GMT")
+    }
+
     @Test func capitalXCharacterReferenceIsRepaired() throws {
         let xml = """
         <rss version="2.0"><channel><title>Refs</title>
