@@ -193,6 +193,15 @@ public enum DocumentDecoder {
         case "euc-kr", "ks_c_5601-1987", "ksc5601", "cp949", "windows-949":
             return ["CP949", "EUC-KR"]
         case "iso-8859-8-i": return ["ISO-8859-8"]
+        // Mac and DOS code pages under the names Python and IANA give them, which glibc
+        // spells differently (MacGreek and MacTurkish glibc lacks: those stay undecodable).
+        case "macroman", "mac-roman", "x-mac-roman", "macintosh", "csmacintosh", "mac": return ["MACINTOSH"]
+        case "maccentraleurope", "mac-centraleurope", "x-mac-ce", "x-mac-centraleurope", "maclatin2", "mac-latin2",
+             "mac-centeuro":
+            return ["MAC-CENTRALEUROPE"]
+        case "maciceland", "mac-iceland", "x-mac-icelandic", "macis", "mac-is": return ["MAC-IS"]
+        case "maccyrillic", "mac-cyrillic", "x-mac-cyrillic": return ["MAC-CYRILLIC"]
+        case "cp-is", "csibm861", "ibm861", "cp861", "861": return ["IBM861"]
         case "utf-16": return ["UTF-16"]
         default:
             let upper = l.uppercased()
