@@ -79,6 +79,9 @@ typedef struct {
      * briefly given (blogs.law.harvard.edu/tech/rss) read as plain RSS. */
     char *root_alias;
     int root_alias_ns;
+    /* Microsoft's Channel Definition Format (<CHANNEL HREF=..><ITEM HREF=.. LASTMOD=..>):
+     * element names in any case, link and date in attributes. */
+    int cdf;
     /* First, optimistic pass over the bytes as they are: the first error stops it and
      * the document is read again after the repair pass. */
     int optimistic, bail;
@@ -326,6 +329,33 @@ static void reset_record(record *r) {
 static void finish_capture(feed_state *st);
 static void finish_item(feed_state *st);
 
+/* A field whose text is an attribute's value (CDF's HREF and LASTMOD, RSS 1.0's rdf:about). */
+static void add_attr_field(feed_state *st, record *r, int code, int ns, const xmlChar *b, const xmlChar *e, int is_url) {
+    if (r->count >= MAX_FIELDS) return;
+    field_slot *s = &r->slots[r->count++];
+    memset(s, 0, sizeof *s);
+    s->code = code;
+    s->ns = ns;
+    char *raw = dup_range(b, e);
+    char *abs = is_url ? ingest_resolve_uri(raw, current_base(st)) : NULL;
+    const char *v = abs ? abs : raw ? raw : "";
+    s->text_len = strlen(v);
+    s->text_off = r->out.len;
+    tb_append(&r->out, v, s->text_len);
+    tb_putc(&r->out, 0);
+    free(raw);
+    free(abs);
+}
+
+static void cdf_attributes(feed_state *st, record *r, int nb_attributes, const xmlChar **attributes) {
+    for (int i = 0; i < nb_attributes; i++) {
+        const xmlChar **a = attributes + i * 5;
+        if (a[1]) continue;
+        if (!strcasecmp((const char *)a[0], "href")) add_attr_field(st, r, INGEST_F_LINK, INGEST_NS_NONE, a[3], a[4], 1);
+        else if (!strcasecmp((const char *)a[0], "lastmod")) add_attr_field(st, r, INGEST_F_UPDATED, INGEST_NS_NONE, a[3], a[4], 0);
+    }
+}
+
 static void start_item(feed_state *st, int d, int nb_attributes, const xmlChar **attributes) {
     st->result->items_seen++;
     st->kind[d] = K_ITEM;
@@ -356,6 +386,7 @@ static void start_item(feed_state *st, int d, int nb_attributes, const xmlChar *
             free(abs);
         }
     }
+    if (st->cdf) cdf_attributes(st, &st->item, nb_attributes, attributes);
 }
 
 static void start_channel(feed_state *st, int d) {
@@ -374,10 +405,18 @@ static element_kind kind_of(feed_state *st, const xmlChar *localname, const xmlC
         return k;
     }
     const char *name = (const char *)localname;
+    char folded[32];
+    if (st->cdf && !URI) {
+        size_t i = 0;
+        for (; name[i] && i < sizeof folded - 1; i++) folded[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] | 0x20 : name[i]);
+        folded[i] = 0;
+        name = folded;
+    }
     element_kind k;
     k.ns = ns_id(URI, prefix);
     if (k.ns == INGEST_NS_OTHER && st->root_alias && URI && !strcmp((const char *)URI, st->root_alias)) k.ns = st->root_alias_ns;
     k.code = classify(k.ns, name, 0, &k.mode);
+    if (st->cdf && k.ns == INGEST_NS_NONE && !strcmp(name, "abstract")) { k.code = INGEST_F_DESCRIPTION; k.mode = M_HTML; }
     k.item_like = (!strcmp(name, "item") && (is_rss_core(k.ns) || k.ns == INGEST_NS_OTHER)) ||
                   (!strcmp(name, "entry") && (is_atom(k.ns) || k.ns == INGEST_NS_NONE));
     st->cache[h].name = localname;
@@ -472,6 +511,11 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
             root = ns == INGEST_NS_ATOM03 ? INGEST_ROOT_ATOM03 : INGEST_ROOT_ATOM10;
         }
         else if (!strcmp(name, "channel")) root = INGEST_ROOT_CHANNEL;
+        else if (!strcasecmp(name, "channel") && !URI) {
+            root = INGEST_ROOT_CDF;
+            st->cdf = 1;
+            memset(st->cache, 0, sizeof st->cache);
+        }
         else if (!strcasecmp(name, "html")) root = INGEST_ROOT_HTML;
         st->result->root = root;
         for (int i = 0; i < nb_attributes; i++) {
@@ -483,7 +527,9 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                 st->result->version[n] = 0;
             }
         }
-        if (root == INGEST_ROOT_ATOM10 || root == INGEST_ROOT_ATOM03 || root == INGEST_ROOT_CHANNEL) start_channel(st, d);
+        if (root == INGEST_ROOT_ATOM10 || root == INGEST_ROOT_ATOM03 || root == INGEST_ROOT_CHANNEL || root == INGEST_ROOT_CDF)
+            start_channel(st, d);
+        if (root == INGEST_ROOT_CDF) cdf_attributes(st, &st->channel, nb_attributes, attributes);
         if (!strcmp(name, "entry") && is_atom(ns)) {
             /* An Atom Entry Document (RFC 4287 section 4.1.2): one entry, no feed around it. */
             st->result->root = ns == INGEST_NS_ATOM03 ? INGEST_ROOT_ATOM03 : INGEST_ROOT_ATOM10;

@@ -12,6 +12,8 @@ public enum FeedFormat: String, Sendable, Hashable, Codable {
     case atom03 = "atom03"
     case atom1 = "atom1"
     case json1 = "json1"
+    /// Microsoft's Channel Definition Format (1997), which universal parsers still read.
+    case cdf = "cdf"
     case html = "html"
 }
 

@@ -264,6 +264,7 @@ public struct FeedParser: Sendable {
         case Int32(INGEST_ROOT_ATOM03): return .atom03
         case Int32(INGEST_ROOT_ATOM10): return version.hasPrefix("0.3") ? .atom03 : .atom1
         case Int32(INGEST_ROOT_RDF): return version == "0.90" ? .rss090 : .rss1
+        case Int32(INGEST_ROOT_CDF): return .cdf
         default:
             let v = version.trimmed
             if v.hasPrefix("0.91") { return .rss091 }

@@ -110,6 +110,37 @@ import Testing
         #expect(feed.info.title == title, "\(charset)")
     }
 
+    @Test func channelDefinitionFormat() throws {
+        let xml = """
+        <?xml version="1.0"?>
+        <CHANNEL HREF="http://almanac.example/" BASE="http://almanac.example/">
+          <TITLE>Almanac</TITLE>
+          <ABSTRACT>Daily &lt;b&gt;facts&lt;/b&gt;</ABSTRACT>
+          <ITEM HREF="http://almanac.example/moon" LASTMOD="2001-05-04T21:30:00-07:00">
+            <Title>Moon phases</Title>
+            <Abstract>Full moon on Monday</Abstract>
+          </ITEM>
+          <item href="http://almanac.example/sun"><title>Sunrise</title></item>
+        </CHANNEL>
+        """
+        let feed = try parser.parse(document(xml))
+        #expect(feed.info.format == .cdf)
+        #expect(feed.info.title == "Almanac")
+        #expect(feed.info.link == "http://almanac.example/")
+        #expect(feed.info.description == "Daily facts")
+        #expect(feed.items.map(\.title) == ["Moon phases", "Sunrise"])
+        #expect(feed.items.map(\.link) == ["http://almanac.example/moon", "http://almanac.example/sun"])
+        #expect(feed.items.first?.summary == "Full moon on Monday")
+        #expect(feed.items.first?.updated == "2001-05-04T21:30:00-07:00")
+    }
+
+    @Test func aLowercaseChannelRootIsStillRSS() throws {
+        let xml = "<channel><title>Bare</title><item><title>One</title><guid>b1</guid></item></channel>"
+        let feed = try parser.parse(document(xml))
+        #expect(feed.info.format == .rss2)
+        #expect(feed.items.map(\.title) == ["One"])
+    }
+
     @Test func capitalXCharacterReferenceIsRepaired() throws {
         let xml = """
         <rss version="2.0"><channel><title>Refs</title>
