@@ -416,6 +416,17 @@ static element_kind kind_of(feed_state *st, const xmlChar *localname, const xmlC
     k.ns = ns_id(URI, prefix);
     if (k.ns == INGEST_NS_OTHER && st->root_alias && URI && !strcmp((const char *)URI, st->root_alias)) k.ns = st->root_alias_ns;
     k.code = classify(k.ns, name, 0, &k.mode);
+    if (k.code == INGEST_F_NONE && k.ns == INGEST_NS_NONE && name != folded) {
+        /* <Title>, <PUBDATE>: RSS written by hand or by case-insensitive tools. */
+        size_t i = 0;
+        for (; name[i] && i < sizeof folded - 1; i++) folded[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] | 0x20 : name[i]);
+        folded[i] = 0;
+        const char *canonical = !strcmp(folded, "pubdate") ? "pubDate" : !strcmp(folded, "lastbuilddate") ? "lastBuildDate" : folded;
+        if (strcmp(canonical, name)) {
+            k.code = classify(k.ns, canonical, 0, &k.mode);
+            if (!strcmp(folded, "item")) name = folded;
+        }
+    }
     if (st->cdf && k.ns == INGEST_NS_NONE && !strcmp(name, "abstract")) { k.code = INGEST_F_DESCRIPTION; k.mode = M_HTML; }
     k.item_like = (!strcmp(name, "item") && (is_rss_core(k.ns) || k.ns == INGEST_NS_OTHER)) ||
                   (!strcmp(name, "entry") && (is_atom(k.ns) || k.ns == INGEST_NS_NONE));

@@ -93,6 +93,13 @@ enum ItemAssembler {
         item.content = fields.first(where: {
             !$0.isEmpty && ($0.code == Int32(INGEST_F_CONTENT_ENCODED) || ($0.code == Int32(INGEST_F_CONTENT) && !$0.hasAttr("src")))
         })?.text
+        // An RSS item with both <description> and a stray <summary>: the first is the
+        // summary, the other the only fuller text there is.
+        let d = firstNonEmpty[Int(INGEST_F_DESCRIPTION)], s = firstNonEmpty[Int(INGEST_F_SUMMARY)]
+        if item.content == nil, d >= 0, s >= 0, fields[Int(d)].text != fields[Int(s)].text {
+            item.summary = fields[Int(min(d, s))].text
+            item.content = fields[Int(max(d, s))].text
+        }
 
         item.published = first(Self.publishedCodes)
         item.updated = first(Self.updatedCodes)

@@ -141,6 +141,36 @@ import Testing
         #expect(feed.items.map(\.title) == ["One"])
     }
 
+    @Test func rssElementNamesInAnyCase() throws {
+        let xml = """
+        <rss version="2.0"><channel><Title>Shouty</Title><LINK>http://shouty.example/</LINK>
+        <ITEM><TITLE>Loud news</TITLE><Link>http://shouty.example/1</Link><GUID>s1</GUID>
+          <PUBDATE>Wed, 03 Mar 2004 10:00:00 GMT</PUBDATE><pubdate>ignored second date</pubdate></ITEM>
+        </channel></rss>
+        """
+        let feed = try parser.parse(document(xml))
+        #expect(feed.info.title == "Shouty")
+        #expect(feed.info.link == "http://shouty.example/")
+        let item = try #require(feed.items.first)
+        #expect(item.title == "Loud news")
+        #expect(item.link == "http://shouty.example/1")
+        #expect(item.guid == "s1")
+        #expect(item.published == "Wed, 03 Mar 2004 10:00:00 GMT")
+    }
+
+    @Test func descriptionBesideAStraySummary() throws {
+        let xml = """
+        <rss version="2.0"><channel><title>S</title>
+        <item><guid>x1</guid><description>Teaser first</description><summary>Longer text second</summary></item>
+        <item><guid>x2</guid><summary>Teaser first</summary><description>Longer text second</description></item>
+        <item><guid>x3</guid><description>Same</description><summary>Same</summary></item>
+        </channel></rss>
+        """
+        let feed = try parser.parse(document(xml))
+        #expect(feed.items.map(\.summary) == ["Teaser first", "Teaser first", "Same"])
+        #expect(feed.items.map(\.content) == ["Longer text second", "Longer text second", nil])
+    }
+
     @Test func capitalXCharacterReferenceIsRepaired() throws {
         let xml = """
         <rss version="2.0"><channel><title>Refs</title>
