@@ -23,6 +23,7 @@ import Emit
 func usage() -> Never {
     FileHandle.standardError.write(Data("""
         usage: ingest-bench generate DIR [--mb 120]
+               ingest-bench stages DIR [--rounds 5]
                ingest-bench pipeline-dump [--pages] [--taxonomy FILE] [--sources FILE] DIR|LIST...
                ingest-bench parse DIR [--rounds 5] [--batch-mb 4] [--taxonomy FILE] [--sources FILE] [--json OUT]
                                         [--breakdown] [--only floor,parse,pipeline,normalize,tag]
@@ -73,6 +74,13 @@ case "generate":
     }
 case "dump":
     runParseDump(directory)
+case "stages":
+    do {
+        try runStageTimes(args)
+    } catch {
+        FileHandle.standardError.write(Data("ingest-bench stages: \(error)\n".utf8))
+        exit(1)
+    }
 case "pipeline-dump":
     do {
         try runPipelineDump(args)

@@ -63,8 +63,12 @@ public final class TopicTagger: Sendable {
     private let topicPairFirstOnly: [Bool]
     private let topicIDs: [String]
     private let maxGroups: Int
+    /// Per topic: its longest pattern in scalars, which bounds how far apart a span and a
+    /// span containing it can end.
+    private let topicMaxLength: [Int32]
+    private let termKeyCount: Int
     /// Scoring buffers, reused across items (taken out for the length of one `tag` call).
-    private let scratchPool = Mutex<[TagScratch]>([])
+    private let scratchPool = Mutex<[TagScratchBox]>([])
 
     public init(taxonomy: Taxonomy) {
         self.taxonomy = taxonomy
@@ -131,6 +135,10 @@ public final class TopicTagger: Sendable {
         self.topicPairFirstOnly = taxonomy.topics.map(\.pairEvidenceFirstGroupOnly)
         self.topicIDs = taxonomy.topics.map(\.id)
         self.maxGroups = Int(ruleGroupCounts.max() ?? 0)
+        var maxLength = [Int32](repeating: 0, count: taxonomy.topics.count)
+        for info in infos { maxLength[info.topic] = max(maxLength[info.topic], Int32(info.pattern.scalars.count)) }
+        self.topicMaxLength = maxLength
+        self.termKeyCount = termKeys.count
     }
 
     /// Number of searchable patterns (after expanding variants), for benchmarks.
@@ -166,8 +174,9 @@ public final class TopicTagger: Sendable {
     func tag(
         title: String, summary: String?, content: String?, foldingFirst: Bool
     ) -> [(topic: String, terms: [String])] {
-        var scratch = scratchPool.withLock { $0.popLast() }
-            ?? TagScratch(topicCount: taxonomy.topics.count, maxGroups: maxGroups)
+        let box = scratchPool.withLock { $0.popLast() }
+            ?? TagScratchBox(TagScratch(topicCount: taxonomy.topics.count, maxGroups: maxGroups, termKeys: termKeyCount))
+        var scratch = box.scratch
         scratch.foldingFirst = foldingFirst
         // Evidence is quoted only for the topics that pass, after all three fields are read,
         // so the three texts stay open for the whole item.
@@ -189,7 +198,8 @@ public final class TopicTagger: Sendable {
                 }
             }
         }
-        scratchPool.withLock { if $0.count < 64 { $0.append(scratch) } }
+        box.scratch = scratch  // buffers may have moved as they grew
+        scratchPool.withLock { if $0.count < 64 { $0.append(box) } }
         return result
     }
 
@@ -217,6 +227,8 @@ public final class TopicTagger: Sendable {
         var start: Int32
         var end: Int32
         var next: Int32
+        /// `isCanonicallyInert` of the quote, worked out once.
+        var inert = false
     }
 
     /// The item's three texts as UTF-8 (empty when absent).
@@ -236,45 +248,68 @@ public final class TopicTagger: Sendable {
     /// small work lists of the scoring rules.
     struct TagScratch {
         var foldingFirst = false
-        var occurrences: [TermAutomaton.Occurrence] = []
-        var hits: [Hit] = []
+        var occurrences = ScratchBuffer<TermAutomaton.Occurrence>(capacity: 256)
+        var hits = ScratchBuffer<Hit>(capacity: 256)
         /// Per hit: the next hit of the same topic in this field (-1 = none).
-        var nextInTopic: [Int32] = []
+        var nextInTopic = ScratchBuffer<Int32>(capacity: 256)
         /// Per topic, this field: first and last hit, exclusion and pair-member hit counts.
-        var head: [Int32]
-        var tail: [Int32]
-        var exclusionHits: [Int32]
-        var pairHits: [Int32]
-        var fieldTopics: [Int32] = []
+        var head: ScratchBuffer<Int32>
+        var tail: ScratchBuffer<Int32>
+        var exclusionHits: ScratchBuffer<Int32>
+        var pairHits: ScratchBuffer<Int32>
+        /// Hits of `*` patterns, whose span may end past their scan position.
+        var extendedHits: ScratchBuffer<Int32>
+        var fieldTopics = ScratchBuffer<Int32>()
         /// Topics with a hit anywhere in the item, and a flag per topic.
-        var itemTopics: [Int32] = []
-        var touched: [Bool]
-        var scores: [Double]
-        var evidence: [EvidenceRef] = []
-        var evidenceHead: [Int32]
-        var evidenceTail: [Int32]
-        var live: [Int32] = []
-        var exclusions: [Int32] = []
-        var spans: [Int32] = []
-        var counted: [Int32] = []
-        var found: [Int32] = []
-        var repeatKeys: [Int32] = []
-        var repeatCounts: [Int] = []
-        var groupHits: [Int32]
+        var itemTopics = ScratchBuffer<Int32>()
+        var touched: ScratchBuffer<Bool>
+        var scores: ScratchBuffer<Double>
+        var evidence = ScratchBuffer<EvidenceRef>(capacity: 64)
+        var evidenceHead: ScratchBuffer<Int32>
+        var evidenceTail: ScratchBuffer<Int32>
+        var live = ScratchBuffer<Int32>()
+        var exclusions = ScratchBuffer<Int32>()
+        var spans = ScratchBuffer<Int32>()
+        var counted = ScratchBuffer<Int32>()
+        var found = ScratchBuffer<Int32>()
+        /// Per written term: how often it counted in this topic and field; `repeatKeys`
+        /// lists the terms to reset.
+        var repeatCounts: ScratchBuffer<Int32>
+        var repeatKeys = ScratchBuffer<Int32>()
+        var groupHits: ScratchBuffer<Int32>
         var folded: [UInt32] = []
         var sourceUTF8: [Int32] = []
 
-        init(topicCount: Int, maxGroups: Int) {
-            head = [Int32](repeating: -1, count: topicCount)
-            tail = head
-            exclusionHits = [Int32](repeating: 0, count: topicCount)
-            pairHits = exclusionHits
-            touched = [Bool](repeating: false, count: topicCount)
-            scores = [Double](repeating: 0, count: topicCount)
-            evidenceHead = head
-            evidenceTail = head
-            groupHits = [Int32](repeating: -1, count: max(1, maxGroups))
+        init(topicCount: Int, maxGroups: Int, termKeys: Int) {
+            head = ScratchBuffer(repeating: -1, count: topicCount)
+            tail = ScratchBuffer(repeating: -1, count: topicCount)
+            exclusionHits = ScratchBuffer(repeating: 0, count: topicCount)
+            pairHits = ScratchBuffer(repeating: 0, count: topicCount)
+            extendedHits = ScratchBuffer(repeating: 0, count: topicCount)
+            touched = ScratchBuffer(repeating: false, count: topicCount)
+            scores = ScratchBuffer(repeating: 0, count: topicCount)
+            evidenceHead = ScratchBuffer(repeating: -1, count: topicCount)
+            evidenceTail = ScratchBuffer(repeating: -1, count: topicCount)
+            repeatCounts = ScratchBuffer(repeating: 0, count: termKeys)
+            groupHits = ScratchBuffer(repeating: -1, count: max(1, maxGroups))
         }
+
+        func deallocate() {
+            occurrences.deallocate(); hits.deallocate(); nextInTopic.deallocate(); head.deallocate()
+            tail.deallocate(); exclusionHits.deallocate(); pairHits.deallocate(); extendedHits.deallocate()
+            fieldTopics.deallocate(); itemTopics.deallocate(); touched.deallocate(); scores.deallocate()
+            evidence.deallocate(); evidenceHead.deallocate(); evidenceTail.deallocate(); live.deallocate()
+            exclusions.deallocate(); spans.deallocate(); counted.deallocate(); found.deallocate()
+            repeatCounts.deallocate(); repeatKeys.deallocate(); groupHits.deallocate()
+        }
+    }
+
+    /// Owns a `TagScratch`'s memory while it waits in the pool; one `tag` call at a time
+    /// takes it out, so it is never shared.
+    final class TagScratchBox: @unchecked Sendable {
+        var scratch: TagScratch
+        init(_ scratch: TagScratch) { self.scratch = scratch }
+        deinit { scratch.deallocate() }
     }
 
     private static func quote(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
@@ -286,15 +321,15 @@ public final class TopicTagger: Sendable {
         scratch s: inout TagScratch
     ) {
         guard !bytes.isEmpty else { return }
-        s.hits.removeAll(keepingCapacity: true)
+        s.hits.removeAll()
         if s.foldingFirst || !collectHits(bytes, scratch: &s) {
-            s.hits.removeAll(keepingCapacity: true)
+            s.hits.removeAll()
             collectHitsOnFoldedText(text, bytes: bytes, scratch: &s)
         }
         guard !s.hits.isEmpty else { return }
         // Chain the hits per topic, in scan order within a topic.
-        s.nextInTopic.removeAll(keepingCapacity: true)
-        s.fieldTopics.removeAll(keepingCapacity: true)
+        s.nextInTopic.removeAll()
+        s.fieldTopics.removeAll()
         for i in s.hits.indices {
             let p = Int(s.hits[i].pattern)
             let t = Int(patternTopic[p])
@@ -312,6 +347,7 @@ public final class TopicTagger: Sendable {
             s.tail[t] = Int32(i)
             let kind = patternKind[p]
             if kind == Self.kindExclusion { s.exclusionHits[t] += 1 } else if kind == Self.kindPairMember { s.pairHits[t] += 1 }
+            if patternFlags[p] & Self.scanToWordEnd != 0 { s.extendedHits[t] += 1 }
         }
         for k in s.fieldTopics.indices {
             let t = Int(s.fieldTopics[k])
@@ -320,6 +356,7 @@ public final class TopicTagger: Sendable {
             s.tail[t] = -1
             s.exclusionHits[t] = 0
             s.pairHits[t] = 0
+            s.extendedHits[t] = 0
         }
     }
 
@@ -328,10 +365,10 @@ public final class TopicTagger: Sendable {
     /// false when the text has a scalar that folds to several (then offsets in folded
     /// scalars and in the text no longer correspond one to one).
     private func collectHits(_ bytes: UnsafeBufferPointer<UInt8>, scratch s: inout TagScratch) -> Bool {
-        s.occurrences.removeAll(keepingCapacity: true)
+        s.occurrences.removeAll()
         guard automaton.scanUTF8(bytes, into: &s.occurrences) else { return false }
         let n = bytes.count
-        for o in s.occurrences {
+        for o in s.occurrences.buffer {
             let id = Int(o.pattern)
             let length = Int(patternLengths[id])
             let f = patternFlags[id]
@@ -408,7 +445,7 @@ public final class TopicTagger: Sendable {
                     endByte: Int32(to)))
             }
         }}}
-        scratch.hits = hits
+        for h in hits { scratch.hits.append(h) }
     }
 
     /// Scores one field's hits of topic `t` (chained from `s.head[t]`): exclusions, one
@@ -416,7 +453,7 @@ public final class TopicTagger: Sendable {
     /// Hits per topic are few, so small linear searches over hit indices do the work.
     private func scoreTopic(_ t: Int, field: Field, fields: FieldTexts, scratch s: inout TagScratch) {
         // Hits that are not exclusions and overlap none.
-        s.live.removeAll(keepingCapacity: true)
+        s.live.removeAll()
         var i = s.head[t]
         if s.exclusionHits[t] == 0 {
             while i >= 0 {
@@ -424,7 +461,7 @@ public final class TopicTagger: Sendable {
                 i = s.nextInTopic[Int(i)]
             }
         } else {
-            s.exclusions.removeAll(keepingCapacity: true)
+            s.exclusions.removeAll()
             var k = i
             while k >= 0 {
                 if patternKind[Int(s.hits[Int(k)].pattern)] == Self.kindExclusion { s.exclusions.append(k) }
@@ -433,7 +470,7 @@ public final class TopicTagger: Sendable {
             while i >= 0 {
                 let h = s.hits[Int(i)]
                 if patternKind[Int(h.pattern)] != Self.kindExclusion
-                    && !s.exclusions.contains(where: { s.hits[Int($0)].start < h.end && h.start < s.hits[Int($0)].end })
+                    && !s.exclusions.buffer.contains(where: { s.hits[Int($0)].start < h.end && h.start < s.hits[Int($0)].end })
                 {
                     s.live.append(i)
                 }
@@ -442,18 +479,36 @@ public final class TopicTagger: Sendable {
         }
         // Two written terms can yield the same form (`trade` -> `trades`, and `trades`):
         // one span is one mention, at the larger weight (the first seen among equals).
-        s.spans.removeAll(keepingCapacity: true)
-        for i in s.live {
+        // Without `*` hits, spans end in scan order, so an equal span is among the last
+        // ones with the same end.
+        let inScanOrder = s.extendedHits[t] == 0
+        s.spans.removeAll()
+        for i in s.live.buffer {
             let h = s.hits[Int(i)]
             guard patternKind[Int(h.pattern)] == Self.kindTerm else { continue }
             let w = patternWeight[Int(h.pattern)]
-            var k = 0
-            while k < s.spans.count {
-                let o = s.hits[Int(s.spans[k])]
-                if o.start == h.start && o.end == h.end { break }
-                k += 1
+            var k = -1
+            if inScanOrder {
+                var b = s.spans.count - 1
+                while b >= 0 {
+                    let o = s.hits[Int(s.spans[b])]
+                    if o.end != h.end { break }
+                    if o.start == h.start {
+                        k = b
+                        break
+                    }
+                    b -= 1
+                }
+            } else {
+                for b in s.spans.indices {
+                    let o = s.hits[Int(s.spans[b])]
+                    if o.start == h.start && o.end == h.end {
+                        k = b
+                        break
+                    }
+                }
             }
-            if k < s.spans.count {
+            if k >= 0 {
                 if patternWeight[Int(s.hits[Int(s.spans[k])].pattern)] >= w { continue }
                 s.spans[k] = i
             } else {
@@ -462,15 +517,38 @@ public final class TopicTagger: Sendable {
         }
         // A term inside a longer term of the same topic (数据安全 in 数据安全法) is the
         // same evidence, not a second mention. Counted spans then have distinct starts.
-        s.counted.removeAll(keepingCapacity: true)
-        for i in s.spans {
+        // In scan order, a span that contains another ends with it or after it, and no
+        // further than the topic's longest pattern past its start.
+        s.counted.removeAll()
+        let maxLength = topicMaxLength[t]
+        for a in s.spans.indices {
+            let i = s.spans[a]
             let h = s.hits[Int(i)]
+            @inline(__always) func contains(_ x: Hit) -> Bool {
+                x.start <= h.start && h.end <= x.end && x.end - x.start > h.end - h.start
+            }
             var inside = false
-            for o in s.spans {
-                let x = s.hits[Int(o)]
-                if x.start <= h.start && h.end <= x.end && x.end - x.start > h.end - h.start {
-                    inside = true
-                    break
+            if inScanOrder {
+                var b = a - 1
+                while b >= 0 && !inside {
+                    let x = s.hits[Int(s.spans[b])]
+                    if x.end != h.end { break }
+                    inside = contains(x)
+                    b -= 1
+                }
+                b = a + 1
+                while b < s.spans.count && !inside {
+                    let x = s.hits[Int(s.spans[b])]
+                    if x.end > h.start + maxLength { break }
+                    inside = contains(x)
+                    b += 1
+                }
+            } else {
+                for o in s.spans.buffer {
+                    if contains(s.hits[Int(o)]) {
+                        inside = true
+                        break
+                    }
                 }
             }
             if !inside { s.counted.append(i) }
@@ -478,26 +556,27 @@ public final class TopicTagger: Sendable {
         Self.sortByStart(&s.counted, s.hits)
         let fieldWeight = topicFieldWeights[t * 3 + field.rawValue]
         let maxRepeats = taxonomy.maxRepeats
-        s.repeatKeys.removeAll(keepingCapacity: true)
-        s.repeatCounts.removeAll(keepingCapacity: true)
-        s.found.removeAll(keepingCapacity: true)
-        for i in s.counted {
+        s.found.removeAll()
+        for i in s.counted.buffer {
             let p = Int(s.hits[Int(i)].pattern)
-            let key = patternTermKey[p]
+            let key = Int(patternTermKey[p])
             // A weak term is a hint: saying it again is not more evidence, so it counts once
             // per field ("security ... security" is still one hint).
             let limit = patternWeight[p] < 1 ? 1 : maxRepeats
-            if let k = s.repeatKeys.firstIndex(of: key) {
-                guard s.repeatCounts[k] < limit else { continue }
-                s.repeatCounts[k] += 1
+            let seen = Int(s.repeatCounts[key])
+            if seen > 0 {
+                guard seen < limit else { continue }
+                s.repeatCounts[key] += 1
             } else {
                 guard maxRepeats > 0 else { continue }
-                s.repeatKeys.append(key)
-                s.repeatCounts.append(1)
+                s.repeatCounts[key] = 1
+                s.repeatKeys.append(Int32(key))
             }
             s.scores[t] += patternWeight[p] * fieldWeight
             s.found.append(i)
         }
+        for key in s.repeatKeys.buffer { s.repeatCounts[Int(key)] = 0 }
+        s.repeatKeys.removeAll()
         // Context rules: the first rule whose groups all match gives the field's weight once,
         // however many rules match (they are alternative readings of the same evidence).
         // Each group's hit is its earliest (by start, then scan order).
@@ -508,7 +587,7 @@ public final class TopicTagger: Sendable {
                 let groups = Int(ruleGroupCounts[r])
                 for g in 0..<groups { s.groupHits[g] = -1 }
                 let rule = Int32(r - firstRule)
-                for i in s.live {
+                for i in s.live.buffer {
                     let h = s.hits[Int(i)]
                     let p = Int(h.pattern)
                     guard patternKind[p] == Self.kindPairMember && patternRule[p] == rule else { continue }
@@ -533,7 +612,7 @@ public final class TopicTagger: Sendable {
         }
         guard !s.found.isEmpty else { return }
         Self.sortByStart(&s.found, s.hits)
-        for i in s.found {
+        for i in s.found.buffer {
             let h = s.hits[Int(i)]
             addEvidence(t, EvidenceRef(field: Int32(field.rawValue), start: h.startByte, end: h.endByte, next: -1),
                         fields: fields, scratch: &s)
@@ -542,7 +621,7 @@ public final class TopicTagger: Sendable {
 
     /// Stable insertion sort of hit indices by start (the lists are short and nearly sorted).
     @inline(__always)
-    private static func sortByStart(_ list: inout [Int32], _ hits: [Hit]) {
+    private static func sortByStart(_ list: inout ScratchBuffer<Int32>, _ hits: ScratchBuffer<Hit>) {
         guard list.count > 1 else { return }
         for a in 1..<list.count {
             let x = list[a]
@@ -558,16 +637,22 @@ public final class TopicTagger: Sendable {
 
     /// Appends a quote to topic `t`'s evidence unless an equal one (as `String`s compare) is there.
     private func addEvidence(_ t: Int, _ ref: EvidenceRef, fields: FieldTexts, scratch s: inout TagScratch) {
+        var ref = ref
         let quoted = fields.quote(ref)
+        ref.inert = Self.isCanonicallyInert(quoted)
         var k = s.evidenceHead[t]
         while k >= 0 {
-            let e = s.evidence[Int(k)]
-            if Self.sameText(fields.quote(e), quoted) { return }
+            let e = s.evidence[k]
+            let other = fields.quote(e)
+            if other.count == quoted.count && memcmp(other.baseAddress!, quoted.baseAddress!, other.count) == 0 { return }
+            if !(e.inert && ref.inert) && String(decoding: other, as: UTF8.self) == String(decoding: quoted, as: UTF8.self) {
+                return
+            }
             k = e.next
         }
         let index = Int32(s.evidence.count)
         s.evidence.append(ref)
-        if s.evidenceTail[t] >= 0 { s.evidence[Int(s.evidenceTail[t])].next = index } else { s.evidenceHead[t] = index }
+        if s.evidenceTail[t] >= 0 { s.evidence[s.evidenceTail[t]].next = index } else { s.evidenceHead[t] = index }
         s.evidenceTail[t] = index
     }
 
@@ -618,7 +703,7 @@ public final class TopicTagger: Sendable {
             // Every topic passes, even one without a hit.
             for t in topicIDs.indices { emit(t) }
         } else {
-            var order = s.itemTopics
+            var order = Array(s.itemTopics.buffer)
             if order.count > 1 {
                 for a in 1..<order.count {
                     let x = order[a]
@@ -632,14 +717,14 @@ public final class TopicTagger: Sendable {
             }
             for t in order { emit(Int(t)) }
         }
-        for t in s.itemTopics {
+        for t in s.itemTopics.buffer {
             s.scores[Int(t)] = 0
             s.evidenceHead[Int(t)] = -1
             s.evidenceTail[Int(t)] = -1
             s.touched[Int(t)] = false
         }
-        s.itemTopics.removeAll(keepingCapacity: true)
-        s.evidence.removeAll(keepingCapacity: true)
+        s.itemTopics.removeAll()
+        s.evidence.removeAll()
         return result
     }
 }
