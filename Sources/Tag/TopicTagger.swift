@@ -52,6 +52,9 @@ public final class TopicTagger: Sendable {
     static let scanToWordEnd: UInt8 = 8
     /// Per pattern: the `=` term's required published form (nil for the rest).
     let patternExactCase: [String?]
+    /// The same as scalars, when all of them are canonically inert (else empty), so the
+    /// check can compare scalars without building a `String`.
+    let patternExactScalars: [[UInt32]]
 
     /// Per topic and field (`t * 3 + field`): the field weight scoring multiplies by.
     private let topicFieldWeights: [Double]
@@ -119,6 +122,11 @@ public final class TopicTagger: Sendable {
         }
         self.automaton = TermAutomaton(patterns: infos.map(\.pattern.scalars))
         self.patternExactCase = infos.map(\.pattern.exactCase)
+        self.patternExactScalars = infos.map { info in
+            guard var exact = info.pattern.exactCase else { return [] }
+            let inert = exact.withUTF8 { Self.isCanonicallyInert($0) }
+            return inert ? exact.unicodeScalars.map(\.value) : []
+        }
         var fieldWeights: [Double] = []
         var ruleStart: [Int32] = [0]
         var ruleGroupCounts: [Int32] = []
@@ -386,7 +394,7 @@ public final class TopicTagger: Sendable {
                 if automaton.isWordClass(automaton.classOfSource(v)) { continue }
             }
             if f & Self.scanExactCase != 0,
-                TermPattern.halfWidth(Self.quote(bytes, startByte, endByte)) != patternExactCase[id]
+                !matchesExactCase(id, UnsafeBufferPointer(rebasing: bytes[startByte..<endByte]))
             {
                 continue
             }
@@ -433,7 +441,7 @@ public final class TopicTagger: Sendable {
                 }
                 if f & Self.scanExactCase != 0 {
                     let (from, to) = bytes(start, end)
-                    if TermPattern.halfWidth(Self.quote(text8, from, to)) != patternExactCase[id] { return }
+                    if !matchesExactCase(id, UnsafeBufferPointer(rebasing: text8[from..<to])) { return }
                 }
                 var wordEnd = end
                 if f & Self.scanToWordEnd != 0 {
@@ -619,6 +627,32 @@ public final class TopicTagger: Sendable {
         }
     }
 
+    /// `TermPattern.halfWidth(quoted) == exactCase` for an `=` pattern: scalar by scalar
+    /// while both sides are canonically inert (where `String ==` compares scalars), else
+    /// as `String`s.
+    private func matchesExactCase(_ id: Int, _ quoted: UnsafeBufferPointer<UInt8>) -> Bool {
+        let exact = patternExactScalars[id]
+        if !exact.isEmpty {
+            var i = 0
+            var k = 0
+            var inert = true
+            var equal = true
+            while i < quoted.count {
+                var (v, width) = TermAutomaton.decode(quoted, at: i)
+                i += width
+                if v >= 0xFF01 && v <= 0xFF5E { v = v - 0xFF01 + 0x21 }
+                guard Self.isInertScalar(v) else {
+                    inert = false
+                    break
+                }
+                if k >= exact.count || exact[k] != v { equal = false }
+                k += 1
+            }
+            if inert { return equal && k == exact.count }
+        }
+        return TermPattern.halfWidth(String(decoding: quoted, as: UTF8.self)) == patternExactCase[id]
+    }
+
     /// Stable insertion sort of hit indices by start (the lists are short and nearly sorted).
     @inline(__always)
     private static func sortByStart(_ list: inout ScratchBuffer<Int32>, _ hits: ScratchBuffer<Hit>) {
@@ -673,14 +707,15 @@ public final class TopicTagger: Sendable {
         while i < bytes.count {
             let (v, width) = TermAutomaton.decode(bytes, at: i)
             i += width
-            if v < 0xC0 || (v >= 0x4E00 && v <= 0x9FFF) || (v >= 0x3400 && v <= 0x4DBF) || (v >= 0x3000 && v <= 0x3029)
-                || (v >= 0xFF01 && v <= 0xFF5E)
-            {
-                continue
-            }
-            return false
+            if !isInertScalar(v) { return false }
         }
         return true
+    }
+
+    @inline(__always)
+    static func isInertScalar(_ v: UInt32) -> Bool {
+        v < 0xC0 || (v >= 0x4E00 && v <= 0x9FFF) || (v >= 0x3400 && v <= 0x4DBF) || (v >= 0x3000 && v <= 0x3029)
+            || (v >= 0xFF01 && v <= 0xFF5E)
     }
 
     /// The item's topics in taxonomy order with their evidence as `String`s; resets the

@@ -99,7 +99,7 @@ import Testing
         let pieces = ["data security law", "DATA", "数据安全法", "数据", "数据安全", "US", "us", "open-sourced", "open sources said",
                       "cyberattack", "attack", "data center", "leak", "password", "密码", "stolen", "source code", "源代码",
                       "café", "cafe\u{301}", "CAFÉ", "金", "\u{F90A}", "金融", "price", "价格", "said", "SAID", "ai", "開源",
-                      "开源节流", "security", " ", "，", "x", "\n"]
+                      "开源节流", "security", " ", "，", "x", "\n", "ＵＳ", "Ｕs", "U\u{301}S", "ＵＳ\u{301}"]
         var rng = SplitMix(seed: 99)
         // Values the YAML loader refuses, built directly: every topic passes; no repeats count.
         let unchecked = Taxonomy(topics: [
