@@ -52,6 +52,9 @@ public final class TopicTagger: Sendable {
     static let scanToWordEnd: UInt8 = 8
     /// Per pattern: the `=` term's required published form (nil for the rest).
     let patternExactCase: [String?]
+    /// Per pattern: the UTF-8 width of its folded scalars, which is usually that of the
+    /// text it matches.
+    let patternWidths: [Int32]
     /// The same as scalars, when all of them are canonically inert (else empty), so the
     /// check can compare scalars without building a `String`.
     let patternExactScalars: [[UInt32]]
@@ -122,6 +125,9 @@ public final class TopicTagger: Sendable {
         }
         self.automaton = TermAutomaton(patterns: infos.map(\.pattern.scalars))
         self.patternExactCase = infos.map(\.pattern.exactCase)
+        self.patternWidths = infos.map { info in
+            Int32(info.pattern.scalars.reduce(0) { $0 + (Unicode.Scalar($1).map { UTF8.width($0) } ?? 0) })
+        }
         self.patternExactScalars = infos.map { info in
             guard var exact = info.pattern.exactCase else { return [] }
             let inert = exact.withUTF8 { Self.isCanonicallyInert($0) }
@@ -382,8 +388,14 @@ public final class TopicTagger: Sendable {
             let f = patternFlags[id]
             let end = Int(o.end)
             let endByte = Int(o.endByte)
-            var startByte = endByte
-            for _ in 0..<length { startByte = TermAutomaton.scalarStart(bytes, before: startByte) }
+            // Usually the pattern's own UTF-8 width back: right when that byte starts a scalar
+            // and exactly `length` scalars start from there to the end (a loop of fixed
+            // length, where walking back scalar by scalar branches on every byte).
+            var startByte = endByte - Int(patternWidths[id])
+            if startByte < 0 || bytes[startByte] & 0xC0 == 0x80 || Self.scalarCount(bytes, startByte, endByte) != length {
+                startByte = endByte
+                for _ in 0..<length { startByte = TermAutomaton.scalarStart(bytes, before: startByte) }
+            }
             if f & Self.scanLeftBoundary != 0 && startByte > 0 {
                 let before = TermAutomaton.scalarStart(bytes, before: startByte)
                 let v = TermAutomaton.decode(bytes, at: before).0
@@ -625,6 +637,14 @@ public final class TopicTagger: Sendable {
             addEvidence(t, EvidenceRef(field: Int32(field.rawValue), start: h.startByte, end: h.endByte, next: -1),
                         fields: fields, scratch: &s)
         }
+    }
+
+    /// Scalars that start in `bytes[from..<to]` of valid UTF-8.
+    @inline(__always)
+    private static func scalarCount(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int {
+        var n = 0
+        for k in from..<to where bytes[k] & 0xC0 != 0x80 { n += 1 }
+        return n
     }
 
     /// `TermPattern.halfWidth(quoted) == exactCase` for an `=` pattern: scalar by scalar
