@@ -9,6 +9,12 @@
 //       floor, the Parse stage, and parse + normalize + tag + JSON encoding; prints MB/s,
 //       items/s and each stage as a multiple of the floor, plus peak RSS. `--breakdown`
 //       adds parse+normalize and parse+normalize+tag; `--only floor,parse` picks stages.
+//   ingest-bench stages DIR [--rounds 5] [--occurrences]
+//       CPU µs per item of Normalize, Tag and JSON encoding alone (corpus parsed once and
+//       held in memory), best of the rounds; `--occurrences` adds tagger statistics.
+//   ingest-bench pipeline-dump [--pages] DIR|LIST...
+//       Every record Normalize, Tag and Emit produce per file (fetch time fixed), for
+//       checking with `cmp` that a speed change altered no output.
 //
 // Files are streamed in small batches (read, measured, dropped), so peak RSS does not
 // grow with the corpus: that is one of the figures under test.
@@ -23,6 +29,8 @@ import Emit
 func usage() -> Never {
     FileHandle.standardError.write(Data("""
         usage: ingest-bench generate DIR [--mb 120]
+               ingest-bench stages DIR [--rounds 5]
+               ingest-bench pipeline-dump [--pages] [--taxonomy FILE] [--sources FILE] DIR|LIST...
                ingest-bench parse DIR [--rounds 5] [--batch-mb 4] [--taxonomy FILE] [--sources FILE] [--json OUT]
                                         [--breakdown] [--only floor,parse,pipeline,normalize,tag]
 
@@ -72,6 +80,20 @@ case "generate":
     }
 case "dump":
     runParseDump(directory)
+case "stages":
+    do {
+        try runStageTimes(args)
+    } catch {
+        FileHandle.standardError.write(Data("ingest-bench stages: \(error)\n".utf8))
+        exit(1)
+    }
+case "pipeline-dump":
+    do {
+        try runPipelineDump(args)
+    } catch {
+        FileHandle.standardError.write(Data("ingest-bench pipeline-dump: \(error)\n".utf8))
+        exit(1)
+    }
 case "parse":
     do {
         try runParseBenchmark(directory: directory, args: args)

@@ -68,6 +68,20 @@ public final class SourceRegistry: Sendable {
     private let longestKey: Int
     /// URL host (+ first path segment) → source index, -1 for none: every item asks.
     private let hostCache = Mutex<[String: Int]>([:])
+    /// Printed name → index in `sources` (-1: none). Headlines repeat the same glued names
+    /// and bracket prefixes, and each lookup folds the name first.
+    private let nameCache = Mutex<[PrintedName: Int]>([:])
+
+    /// A name compared by its UTF-8 bytes: `String ==` would merge canonically equivalent
+    /// spellings, which `key` may fold apart.
+    struct PrintedName: Hashable {
+        var text: String
+        static func == (a: PrintedName, b: PrintedName) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+        func hash(into hasher: inout Hasher) {
+            var t = text
+            t.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
 
     public init(sources: [NewsSource], origin: String = "sources") throws {
         var byID: [String: Int] = [:]
@@ -151,9 +165,15 @@ public final class SourceRegistry: Sendable {
 
     /// By printed name or alias.
     public func source(named name: String) -> NewsSource? {
+        let printed = PrintedName(text: name)
+        if let hit = nameCache.withLock({ $0[printed] }) { return hit < 0 ? nil : sources[hit] }
         let k = Self.key(name)
-        guard !k.isEmpty else { return nil }
-        return byKey[k].map { sources[$0] }
+        let found = k.isEmpty ? nil : byKey[k]
+        nameCache.withLock { c in
+            if c.count > 8192 { c.removeAll() }
+            c[printed] = found ?? -1
+        }
+        return found.map { sources[$0] }
     }
 
     /// By a URL's host (subdomains match their parent; path-scoped domains such as
@@ -229,14 +249,29 @@ public final class SourceRegistry: Sendable {
         return s
     }()
 
+    /// `separatorScalars` as an ASCII bitmap plus the few others, without hashing.
+    static let separatorASCII: (UInt64, UInt64) = {
+        var lo: UInt64 = 0, hi: UInt64 = 0
+        for v in separatorScalars where v < 0x80 { if v < 64 { lo |= 1 << UInt64(v) } else { hi |= 1 << UInt64(v - 64) } }
+        return (lo, hi)
+    }()
+    static let separatorOther: [UInt32] = separatorScalars.filter { $0 >= 0x80 }.sorted()
+
+    @inline(__always)
+    static func isSeparator(_ v: UInt32, _ ascii: (UInt64, UInt64), _ other: [UInt32]) -> Bool {
+        if v < 0x80 { return v < 64 ? ascii.0 & (1 << UInt64(v)) != 0 : ascii.1 & (1 << UInt64(v - 64)) != 0 }
+        return other.contains(v)
+    }
+
     /// The last run of separator scalars (plus surrounding spaces) that ends before `end`.
     static func lastSeparatorRun(_ s: [Unicode.Scalar], before end: Int) -> Range<Int>? {
+        let ascii = separatorASCII, other = separatorOther
         var j = end - 1
-        while j >= 0 && !separatorScalars.contains(s[j].value) { j -= 1 }
+        while j >= 0 && !isSeparator(s[j].value, ascii, other) { j -= 1 }
         guard j >= 0 else { return nil }
         var lo = j, hi = j + 1
-        while lo > 0 && (separatorScalars.contains(s[lo - 1].value) || s[lo - 1] == " ") { lo -= 1 }
-        while hi < end && (separatorScalars.contains(s[hi].value) || s[hi] == " ") { hi += 1 }
+        while lo > 0 && (isSeparator(s[lo - 1].value, ascii, other) || s[lo - 1] == " ") { lo -= 1 }
+        while hi < end && (isSeparator(s[hi].value, ascii, other) || s[hi] == " ") { hi += 1 }
         return lo..<hi
     }
 

@@ -563,6 +563,16 @@ struct TermAutomaton: Sendable {
     /// Returns false, with `found` incomplete, when the text holds a scalar that folds to
     /// several: then fold it first and use `scanFolded`.
     func scanUTF8(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout [Occurrence]) -> Bool {
+        scanUTF8(bytes) { found.append($0) }
+    }
+
+    /// Same, into the tagger's reused buffer.
+    func scanUTF8(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout ScratchBuffer<Occurrence>) -> Bool {
+        scanUTF8(bytes) { found.append($0) }
+    }
+
+    @inline(__always)
+    private func scanUTF8(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: (Occurrence) -> Void) -> Bool {
         var complete = true
         withTables { t in
             var at: UInt32 = 0
@@ -595,7 +605,7 @@ struct TermAutomaton: Sendable {
                 last = t.cells[Int(truncatingIfNeeded: c)].next & Self.idMask
                 if at & Self.reportsBit != 0 {
                     Self.report(at, t) {
-                        found.append(Occurrence(pattern: $0, end: index, endByte: Int32(truncatingIfNeeded: i)))
+                        emit(Occurrence(pattern: $0, end: index, endByte: Int32(truncatingIfNeeded: i)))
                     }
                 }
             }

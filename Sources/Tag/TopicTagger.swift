@@ -1,6 +1,7 @@
 import Foundation
 import IngestCore
 import NewsText
+import Synchronization
 
 /// Assigns taxonomy topics to items the way a bilingual news editor would: from what the
 /// headline is about, or from repeated mentions in the body, never from one passing word
@@ -28,27 +29,52 @@ public final class TopicTagger: Sendable {
     enum Field: Int, CaseIterable { case title, summary, content }
 
     public let taxonomy: Taxonomy
-    private let automaton: TermAutomaton
-    private let patterns: [PatternInfo]
+    let automaton: TermAutomaton
+    let patterns: [PatternInfo]
     /// Per pattern, what the scan callback needs, as plain values (no copies of
     /// `PatternInfo`, which holds references): length in scalars and `scanFlag*` bits.
-    private let patternLengths: [Int32]
-    private let patternFlags: [UInt8]
+    let patternLengths: [Int32]
+    let patternFlags: [UInt8]
     /// Per pattern, what scoring reads, as plain values (`patterns` holds references, and
     /// copying its elements in the scoring loops costs reference counting).
-    private let patternTopic: [Int32]
-    private let patternKind: [UInt8]
-    private let patternWeight: [Double]
-    private let patternGroup: [Int32]
-    private let patternRule: [Int32]
-    private let patternTermKey: [Int32]
-    private static let kindTerm: UInt8 = 0
-    private static let kindExclusion: UInt8 = 1
-    private static let kindPairMember: UInt8 = 2
-    private static let scanLeftBoundary: UInt8 = 1
-    private static let scanRightBoundary: UInt8 = 2
-    private static let scanExactCase: UInt8 = 4
-    private static let scanToWordEnd: UInt8 = 8
+    let patternTopic: [Int32]
+    let patternKind: [UInt8]
+    let patternWeight: [Double]
+    let patternGroup: [Int32]
+    let patternRule: [Int32]
+    let patternTermKey: [Int32]
+    static let kindTerm: UInt8 = 0
+    static let kindExclusion: UInt8 = 1
+    static let kindPairMember: UInt8 = 2
+    static let scanLeftBoundary: UInt8 = 1
+    static let scanRightBoundary: UInt8 = 2
+    static let scanExactCase: UInt8 = 4
+    static let scanToWordEnd: UInt8 = 8
+    /// Per pattern: the `=` term's required published form (nil for the rest).
+    let patternExactCase: [String?]
+    /// Per pattern: the UTF-8 width of its folded scalars, which is usually that of the
+    /// text it matches.
+    let patternWidths: [Int32]
+    /// The same as scalars, when all of them are canonically inert (else empty), so the
+    /// check can compare scalars without building a `String`.
+    let patternExactScalars: [[UInt32]]
+
+    /// Per topic and field (`t * 3 + field`): the field weight scoring multiplies by.
+    private let topicFieldWeights: [Double]
+    /// Per topic: its context rules as group counts, `ruleGroupCounts[ruleStart[t]..<ruleStart[t + 1]]`.
+    private let ruleStart: [Int32]
+    private let ruleGroupCounts: [Int32]
+    /// Per topic: a rule with no groups, which every field with a hit of the topic satisfies.
+    private let topicHasEmptyRule: [Bool]
+    private let topicPairFirstOnly: [Bool]
+    private let topicIDs: [String]
+    private let maxGroups: Int
+    /// Per topic: its longest pattern in scalars, which bounds how far apart a span and a
+    /// span containing it can end.
+    private let topicMaxLength: [Int32]
+    private let termKeyCount: Int
+    /// Scoring buffers, reused across items (taken out for the length of one `tag` call).
+    private let scratchPool = Mutex<[TagScratchBox]>([])
 
     public init(taxonomy: Taxonomy) {
         self.taxonomy = taxonomy
@@ -98,6 +124,35 @@ public final class TopicTagger: Sendable {
             return f
         }
         self.automaton = TermAutomaton(patterns: infos.map(\.pattern.scalars))
+        self.patternExactCase = infos.map(\.pattern.exactCase)
+        self.patternWidths = infos.map { info in
+            Int32(info.pattern.scalars.reduce(0) { $0 + (Unicode.Scalar($1).map { UTF8.width($0) } ?? 0) })
+        }
+        self.patternExactScalars = infos.map { info in
+            guard var exact = info.pattern.exactCase else { return [] }
+            let inert = exact.withUTF8 { Self.isCanonicallyInert($0) }
+            return inert ? exact.unicodeScalars.map(\.value) : []
+        }
+        var fieldWeights: [Double] = []
+        var ruleStart: [Int32] = [0]
+        var ruleGroupCounts: [Int32] = []
+        for topic in taxonomy.topics {
+            let w = topic.fieldWeights ?? taxonomy.fieldWeights
+            fieldWeights += [w.title, w.summary, w.content]
+            for rule in topic.contextRules { ruleGroupCounts.append(Int32(rule.count)) }
+            ruleStart.append(Int32(ruleGroupCounts.count))
+        }
+        self.topicFieldWeights = fieldWeights
+        self.ruleStart = ruleStart
+        self.ruleGroupCounts = ruleGroupCounts
+        self.topicHasEmptyRule = taxonomy.topics.map { $0.contextRules.contains { $0.isEmpty } }
+        self.topicPairFirstOnly = taxonomy.topics.map(\.pairEvidenceFirstGroupOnly)
+        self.topicIDs = taxonomy.topics.map(\.id)
+        self.maxGroups = Int(ruleGroupCounts.max() ?? 0)
+        var maxLength = [Int32](repeating: 0, count: taxonomy.topics.count)
+        for info in infos { maxLength[info.topic] = max(maxLength[info.topic], Int32(info.pattern.scalars.count)) }
+        self.topicMaxLength = maxLength
+        self.termKeyCount = termKeys.count
     }
 
     /// Number of searchable patterns (after expanding variants), for benchmarks.
@@ -133,18 +188,32 @@ public final class TopicTagger: Sendable {
     func tag(
         title: String, summary: String?, content: String?, foldingFirst: Bool
     ) -> [(topic: String, terms: [String])] {
-        let topicCount = taxonomy.topics.count
-        var scores = [Double](repeating: 0, count: topicCount)
-        var evidence = [[String]](repeating: [], count: topicCount)
-        var scratch = Scratch()
+        let box = scratchPool.withLock { $0.popLast() }
+            ?? TagScratchBox(TagScratch(topicCount: taxonomy.topics.count, maxGroups: maxGroups, termKeys: termKeyCount))
+        var scratch = box.scratch
         scratch.foldingFirst = foldingFirst
-        score(field: .title, text: title, scratch: &scratch, scores: &scores, evidence: &evidence)
-        if let summary { score(field: .summary, text: summary, scratch: &scratch, scores: &scores, evidence: &evidence) }
-        if let content { score(field: .content, text: content, scratch: &scratch, scores: &scores, evidence: &evidence) }
-        var result: [(topic: String, terms: [String])] = []
-        for (t, topic) in taxonomy.topics.enumerated() where scores[t] >= taxonomy.threshold - 1e-9 {
-            result.append((topic: topic.id, terms: evidence[t]))
+        // Evidence is quoted only for the topics that pass, after all three fields are read,
+        // so the three texts stay open for the whole item.
+        var titleText = title
+        var summaryText = summary ?? ""
+        var contentText = content ?? ""
+        let result = titleText.withUTF8 { titleBytes in
+            summaryText.withUTF8 { summaryBytes in
+                contentText.withUTF8 { contentBytes in
+                    let fields = FieldTexts(title: titleBytes, summary: summaryBytes, content: contentBytes)
+                    scoreField(.title, text: title, bytes: titleBytes, fields: fields, scratch: &scratch)
+                    if let summary {
+                        scoreField(.summary, text: summary, bytes: summaryBytes, fields: fields, scratch: &scratch)
+                    }
+                    if let content {
+                        scoreField(.content, text: content, bytes: contentBytes, fields: fields, scratch: &scratch)
+                    }
+                    return finish(fields: fields, scratch: &scratch)
+                }
+            }
         }
+        box.scratch = scratch  // buffers may have moved as they grew
+        scratchPool.withLock { if $0.count < 64 { $0.append(box) } }
         return result
     }
 
@@ -157,43 +226,151 @@ public final class TopicTagger: Sendable {
 
     /// A term occurrence that passed its edge rules: `start..<end` in folded scalars (for
     /// comparing spans) and `startByte..<endByte` in the text's UTF-8 (for quoting).
-    private struct Hit {
-        var pattern: Int
-        var start: Int
-        var end: Int
-        var startByte: Int
-        var endByte: Int
+    struct Hit {
+        var pattern: Int32
+        var start: Int32
+        var end: Int32
+        var startByte: Int32
+        var endByte: Int32
     }
 
-    /// Buffers reused across an item's fields.
-    private struct Scratch {
-        var occurrences: [TermAutomaton.Occurrence] = []
-        var hits: [Hit] = []
+    /// Quoted evidence not yet turned into a `String`: bytes `start..<end` of a field,
+    /// chained per topic through `next`.
+    struct EvidenceRef {
+        var field: Int32
+        var start: Int32
+        var end: Int32
+        var next: Int32
+        /// `isCanonicallyInert` of the quote, worked out once.
+        var inert = false
+    }
+
+    /// The item's three texts as UTF-8 (empty when absent).
+    struct FieldTexts {
+        var title: UnsafeBufferPointer<UInt8>
+        var summary: UnsafeBufferPointer<UInt8>
+        var content: UnsafeBufferPointer<UInt8>
+        @inline(__always)
+        func quote(_ e: EvidenceRef) -> UnsafeBufferPointer<UInt8> {
+            let text = e.field == 0 ? title : e.field == 1 ? summary : content
+            return UnsafeBufferPointer(rebasing: text[Int(e.start)..<Int(e.end)])
+        }
+    }
+
+    /// Everything one item's scoring needs, sized once per taxonomy and reused: a field's
+    /// hits chained per topic (no sort), per-topic scores and evidence references, and the
+    /// small work lists of the scoring rules.
+    struct TagScratch {
+        var foldingFirst = false
+        var occurrences = ScratchBuffer<TermAutomaton.Occurrence>(capacity: 256)
+        var hits = ScratchBuffer<Hit>(capacity: 256)
+        /// Per hit: the next hit of the same topic in this field (-1 = none).
+        var nextInTopic = ScratchBuffer<Int32>(capacity: 256)
+        /// Per topic, this field: first and last hit, exclusion and pair-member hit counts.
+        var head: ScratchBuffer<Int32>
+        var tail: ScratchBuffer<Int32>
+        var exclusionHits: ScratchBuffer<Int32>
+        var pairHits: ScratchBuffer<Int32>
+        /// Hits of `*` patterns, whose span may end past their scan position.
+        var extendedHits: ScratchBuffer<Int32>
+        var fieldTopics = ScratchBuffer<Int32>()
+        /// Topics with a hit anywhere in the item, and a flag per topic.
+        var itemTopics = ScratchBuffer<Int32>()
+        var touched: ScratchBuffer<Bool>
+        var scores: ScratchBuffer<Double>
+        var evidence = ScratchBuffer<EvidenceRef>(capacity: 64)
+        var evidenceHead: ScratchBuffer<Int32>
+        var evidenceTail: ScratchBuffer<Int32>
+        var live = ScratchBuffer<Int32>()
+        var exclusions = ScratchBuffer<Int32>()
+        var spans = ScratchBuffer<Int32>()
+        var counted = ScratchBuffer<Int32>()
+        var found = ScratchBuffer<Int32>()
+        /// Per written term: how often it counted in this topic and field; `repeatKeys`
+        /// lists the terms to reset.
+        var repeatCounts: ScratchBuffer<Int32>
+        var repeatKeys = ScratchBuffer<Int32>()
+        var groupHits: ScratchBuffer<Int32>
         var folded: [UInt32] = []
         var sourceUTF8: [Int32] = []
-        var foldingFirst = false
-        var scoring = ScoringBuffers()
+
+        init(topicCount: Int, maxGroups: Int, termKeys: Int) {
+            head = ScratchBuffer(repeating: -1, count: topicCount)
+            tail = ScratchBuffer(repeating: -1, count: topicCount)
+            exclusionHits = ScratchBuffer(repeating: 0, count: topicCount)
+            pairHits = ScratchBuffer(repeating: 0, count: topicCount)
+            extendedHits = ScratchBuffer(repeating: 0, count: topicCount)
+            touched = ScratchBuffer(repeating: false, count: topicCount)
+            scores = ScratchBuffer(repeating: 0, count: topicCount)
+            evidenceHead = ScratchBuffer(repeating: -1, count: topicCount)
+            evidenceTail = ScratchBuffer(repeating: -1, count: topicCount)
+            repeatCounts = ScratchBuffer(repeating: 0, count: termKeys)
+            groupHits = ScratchBuffer(repeating: -1, count: max(1, maxGroups))
+        }
+
+        func deallocate() {
+            occurrences.deallocate(); hits.deallocate(); nextInTopic.deallocate(); head.deallocate()
+            tail.deallocate(); exclusionHits.deallocate(); pairHits.deallocate(); extendedHits.deallocate()
+            fieldTopics.deallocate(); itemTopics.deallocate(); touched.deallocate(); scores.deallocate()
+            evidence.deallocate(); evidenceHead.deallocate(); evidenceTail.deallocate(); live.deallocate()
+            exclusions.deallocate(); spans.deallocate(); counted.deallocate(); found.deallocate()
+            repeatCounts.deallocate(); repeatKeys.deallocate(); groupHits.deallocate()
+        }
+    }
+
+    /// Owns a `TagScratch`'s memory while it waits in the pool; one `tag` call at a time
+    /// takes it out, so it is never shared.
+    final class TagScratchBox: @unchecked Sendable {
+        var scratch: TagScratch
+        init(_ scratch: TagScratch) { self.scratch = scratch }
+        deinit { scratch.deallocate() }
     }
 
     private static func quote(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
     }
 
-    private func score(
-        field: Field, text: String, scratch: inout Scratch, scores: inout [Double], evidence: inout [[String]]
+    private func scoreField(
+        _ field: Field, text: String, bytes: UnsafeBufferPointer<UInt8>, fields: FieldTexts,
+        scratch s: inout TagScratch
     ) {
-        guard !text.isEmpty else { return }
-        var text = text
-        if text.utf8.withContiguousStorageIfAvailable({ _ in }) == nil { text.makeContiguousUTF8() }
-        text.utf8.withContiguousStorageIfAvailable { bytes in
-            scratch.hits.removeAll(keepingCapacity: true)
-            if scratch.foldingFirst || !collectHits(bytes, scratch: &scratch) {
-                scratch.hits.removeAll(keepingCapacity: true)
-                collectHitsOnFoldedText(text, scratch: &scratch)
+        guard !bytes.isEmpty else { return }
+        s.hits.removeAll()
+        if s.foldingFirst || !collectHits(bytes, scratch: &s) {
+            s.hits.removeAll()
+            collectHitsOnFoldedText(text, bytes: bytes, scratch: &s)
+        }
+        guard !s.hits.isEmpty else { return }
+        // Chain the hits per topic, in scan order within a topic.
+        s.nextInTopic.removeAll()
+        s.fieldTopics.removeAll()
+        for i in s.hits.indices {
+            let p = Int(s.hits[i].pattern)
+            let t = Int(patternTopic[p])
+            s.nextInTopic.append(-1)
+            if s.head[t] < 0 {
+                s.head[t] = Int32(i)
+                s.fieldTopics.append(Int32(t))
+                if !s.touched[t] {
+                    s.touched[t] = true
+                    s.itemTopics.append(Int32(t))
+                }
+            } else {
+                s.nextInTopic[Int(s.tail[t])] = Int32(i)
             }
-            guard !scratch.hits.isEmpty else { return }
-            accumulate(field: field, hits: scratch.hits, bytes: bytes, scores: &scores, evidence: &evidence,
-                       buffers: &scratch.scoring)
+            s.tail[t] = Int32(i)
+            let kind = patternKind[p]
+            if kind == Self.kindExclusion { s.exclusionHits[t] += 1 } else if kind == Self.kindPairMember { s.pairHits[t] += 1 }
+            if patternFlags[p] & Self.scanToWordEnd != 0 { s.extendedHits[t] += 1 }
+        }
+        for k in s.fieldTopics.indices {
+            let t = Int(s.fieldTopics[k])
+            scoreTopic(t, field: field, fields: fields, scratch: &s)
+            s.head[t] = -1
+            s.tail[t] = -1
+            s.exclusionHits[t] = 0
+            s.pairHits[t] = 0
+            s.extendedHits[t] = 0
         }
     }
 
@@ -201,18 +378,24 @@ public final class TopicTagger: Sendable {
     /// occurrences against their edge rules by decoding their neighbours in place. Returns
     /// false when the text has a scalar that folds to several (then offsets in folded
     /// scalars and in the text no longer correspond one to one).
-    private func collectHits(_ bytes: UnsafeBufferPointer<UInt8>, scratch: inout Scratch) -> Bool {
-        scratch.occurrences.removeAll(keepingCapacity: true)
-        guard automaton.scanUTF8(bytes, into: &scratch.occurrences) else { return false }
+    private func collectHits(_ bytes: UnsafeBufferPointer<UInt8>, scratch s: inout TagScratch) -> Bool {
+        s.occurrences.removeAll()
+        guard automaton.scanUTF8(bytes, into: &s.occurrences) else { return false }
         let n = bytes.count
-        for o in scratch.occurrences {
+        for o in s.occurrences.buffer {
             let id = Int(o.pattern)
             let length = Int(patternLengths[id])
             let f = patternFlags[id]
             let end = Int(o.end)
             let endByte = Int(o.endByte)
-            var startByte = endByte
-            for _ in 0..<length { startByte = TermAutomaton.scalarStart(bytes, before: startByte) }
+            // Usually the pattern's own UTF-8 width back: right when that byte starts a scalar
+            // and exactly `length` scalars start from there to the end (a loop of fixed
+            // length, where walking back scalar by scalar branches on every byte).
+            var startByte = endByte - Int(patternWidths[id])
+            if startByte < 0 || bytes[startByte] & 0xC0 == 0x80 || Self.scalarCount(bytes, startByte, endByte) != length {
+                startByte = endByte
+                for _ in 0..<length { startByte = TermAutomaton.scalarStart(bytes, before: startByte) }
+            }
             if f & Self.scanLeftBoundary != 0 && startByte > 0 {
                 let before = TermAutomaton.scalarStart(bytes, before: startByte)
                 let v = TermAutomaton.decode(bytes, at: before).0
@@ -223,7 +406,7 @@ public final class TopicTagger: Sendable {
                 if automaton.isWordClass(automaton.classOfSource(v)) { continue }
             }
             if f & Self.scanExactCase != 0,
-                TermPattern.halfWidth(Self.quote(bytes, startByte, endByte)) != patterns[id].pattern.exactCase
+                !matchesExactCase(id, UnsafeBufferPointer(rebasing: bytes[startByte..<endByte]))
             {
                 continue
             }
@@ -237,15 +420,16 @@ public final class TopicTagger: Sendable {
                     wordEndByte += width
                 }
             }
-            scratch.hits.append(
-                Hit(pattern: id, start: end - length, end: wordEnd, startByte: startByte, endByte: wordEndByte))
+            s.hits.append(Hit(
+                pattern: Int32(id), start: Int32(end - length), end: Int32(wordEnd), startByte: Int32(startByte),
+                endByte: Int32(wordEndByte)))
         }
         return true
     }
 
     /// The general path: folds the text into scalars first, keeping each folded scalar's
     /// UTF-8 offset in the text, and scans the folded form.
-    private func collectHitsOnFoldedText(_ text: String, scratch: inout Scratch) {
+    private func collectHitsOnFoldedText(_ text: String, bytes text8: UnsafeBufferPointer<UInt8>, scratch: inout TagScratch) {
         let count = TextFolding.foldScalars(text, into: &scratch.folded, sourceUTF8: &scratch.sourceUTF8)
         let sourceUTF8 = scratch.sourceUTF8
         var hits: [Hit] = []
@@ -269,140 +453,333 @@ public final class TopicTagger: Sendable {
                 }
                 if f & Self.scanExactCase != 0 {
                     let (from, to) = bytes(start, end)
-                    let quoted = String(decoding: Array(text.utf8)[from..<to], as: UTF8.self)
-                    if TermPattern.halfWidth(quoted) != patterns[id].pattern.exactCase { return }
+                    if !matchesExactCase(id, UnsafeBufferPointer(rebasing: text8[from..<to])) { return }
                 }
                 var wordEnd = end
                 if f & Self.scanToWordEnd != 0 {
                     while wordEnd < scalars.count && isWordScalarValue(scalars[wordEnd]) { wordEnd += 1 }
                 }
                 let (from, to) = bytes(start, wordEnd)
-                hits.append(Hit(pattern: id, start: start, end: wordEnd, startByte: from, endByte: to))
+                hits.append(Hit(
+                    pattern: Int32(id), start: Int32(start), end: Int32(wordEnd), startByte: Int32(from),
+                    endByte: Int32(to)))
             }
         }}}
-        scratch.hits = hits
+        for h in hits { scratch.hits.append(h) }
     }
 
-    /// Scores one field's hits per topic: exclusions, one mention per span, nested terms,
-    /// repeat caps, pairs; then quotes the evidence. Hits per topic are few, so small
-    /// linear searches in reused buffers replace the dictionaries this once used.
-    private func accumulate(
-        field: Field, hits: [Hit], bytes: UnsafeBufferPointer<UInt8>, scores: inout [Double],
-        evidence: inout [[String]], buffers b: inout ScoringBuffers
-    ) {
-        // Hit indices grouped by topic, in scan order within a topic.
-        b.order.removeAll(keepingCapacity: true)
-        for i in hits.indices { b.order.append(Int32(i)) }
-        let topicOf = patternTopic
-        b.order.sort { x, y in
-            let tx = topicOf[hits[Int(x)].pattern]
-            let ty = topicOf[hits[Int(y)].pattern]
-            return tx != ty ? tx < ty : x < y
-        }
-        var g = 0
-        while g < b.order.count {
-            let t = Int(topicOf[hits[Int(b.order[g])].pattern])
-            var e = g + 1
-            while e < b.order.count && Int(topicOf[hits[Int(b.order[e])].pattern]) == t { e += 1 }
-            score(topic: t, hits: hits, group: g..<e, field: field, bytes: bytes, scores: &scores,
-                  evidence: &evidence, buffers: &b)
-            g = e
-        }
-    }
-
-    private struct ScoringBuffers {
-        var order: [Int32] = []
-        var exclusions: [Hit] = []
-        var live: [Hit] = []
-        var spans: [Hit] = []
-        var counted: [Hit] = []
-        var repeats: [(key: Int32, count: Int)] = []
-        var found: [Hit] = []
-    }
-
-    private func score(
-        topic t: Int, hits: [Hit], group: Range<Int>, field: Field, bytes: UnsafeBufferPointer<UInt8>,
-        scores: inout [Double], evidence: inout [[String]], buffers b: inout ScoringBuffers
-    ) {
-        b.exclusions.removeAll(keepingCapacity: true)
-        for k in group where patternKind[hits[Int(b.order[k])].pattern] == Self.kindExclusion {
-            b.exclusions.append(hits[Int(b.order[k])])
-        }
-        b.live.removeAll(keepingCapacity: true)
-        for k in group {
-            let h = hits[Int(b.order[k])]
-            guard patternKind[h.pattern] != Self.kindExclusion else { continue }
-            if b.exclusions.contains(where: { $0.start < h.end && h.start < $0.end }) { continue }
-            b.live.append(h)
+    /// Scores one field's hits of topic `t` (chained from `s.head[t]`): exclusions, one
+    /// mention per span, nested terms, repeat caps, pairs; then records the evidence.
+    /// Hits per topic are few, so small linear searches over hit indices do the work.
+    private func scoreTopic(_ t: Int, field: Field, fields: FieldTexts, scratch s: inout TagScratch) {
+        // Hits that are not exclusions and overlap none.
+        s.live.removeAll()
+        var i = s.head[t]
+        if s.exclusionHits[t] == 0 {
+            while i >= 0 {
+                s.live.append(i)
+                i = s.nextInTopic[Int(i)]
+            }
+        } else {
+            s.exclusions.removeAll()
+            var k = i
+            while k >= 0 {
+                if patternKind[Int(s.hits[Int(k)].pattern)] == Self.kindExclusion { s.exclusions.append(k) }
+                k = s.nextInTopic[Int(k)]
+            }
+            while i >= 0 {
+                let h = s.hits[Int(i)]
+                if patternKind[Int(h.pattern)] != Self.kindExclusion
+                    && !s.exclusions.buffer.contains(where: { s.hits[Int($0)].start < h.end && h.start < s.hits[Int($0)].end })
+                {
+                    s.live.append(i)
+                }
+                i = s.nextInTopic[Int(i)]
+            }
         }
         // Two written terms can yield the same form (`trade` -> `trades`, and `trades`):
         // one span is one mention, at the larger weight (the first seen among equals).
-        b.spans.removeAll(keepingCapacity: true)
-        for h in b.live where patternKind[h.pattern] == Self.kindTerm {
-            let w = patternWeight[h.pattern]
-            if let k = b.spans.firstIndex(where: { $0.start == h.start && $0.end == h.end }) {
-                if patternWeight[b.spans[k].pattern] >= w { continue }
-                b.spans[k] = h
+        // Without `*` hits, spans end in scan order, so an equal span is among the last
+        // ones with the same end.
+        let inScanOrder = s.extendedHits[t] == 0
+        s.spans.removeAll()
+        for i in s.live.buffer {
+            let h = s.hits[Int(i)]
+            guard patternKind[Int(h.pattern)] == Self.kindTerm else { continue }
+            let w = patternWeight[Int(h.pattern)]
+            var k = -1
+            if inScanOrder {
+                var b = s.spans.count - 1
+                while b >= 0 {
+                    let o = s.hits[Int(s.spans[b])]
+                    if o.end != h.end { break }
+                    if o.start == h.start {
+                        k = b
+                        break
+                    }
+                    b -= 1
+                }
             } else {
-                b.spans.append(h)
+                for b in s.spans.indices {
+                    let o = s.hits[Int(s.spans[b])]
+                    if o.start == h.start && o.end == h.end {
+                        k = b
+                        break
+                    }
+                }
+            }
+            if k >= 0 {
+                if patternWeight[Int(s.hits[Int(s.spans[k])].pattern)] >= w { continue }
+                s.spans[k] = i
+            } else {
+                s.spans.append(i)
             }
         }
         // A term inside a longer term of the same topic (数据安全 in 数据安全法) is the
         // same evidence, not a second mention. Counted spans then have distinct starts.
-        b.counted.removeAll(keepingCapacity: true)
-        for h in b.spans where !b.spans.contains(where: { o in
-            (o.start <= h.start && h.end <= o.end) && (o.end - o.start > h.end - h.start)
-        }) {
-            b.counted.append(h)
+        // In scan order, a span that contains another ends with it or after it, and no
+        // further than the topic's longest pattern past its start.
+        s.counted.removeAll()
+        let maxLength = topicMaxLength[t]
+        for a in s.spans.indices {
+            let i = s.spans[a]
+            let h = s.hits[Int(i)]
+            @inline(__always) func contains(_ x: Hit) -> Bool {
+                x.start <= h.start && h.end <= x.end && x.end - x.start > h.end - h.start
+            }
+            var inside = false
+            if inScanOrder {
+                var b = a - 1
+                while b >= 0 && !inside {
+                    let x = s.hits[Int(s.spans[b])]
+                    if x.end != h.end { break }
+                    inside = contains(x)
+                    b -= 1
+                }
+                b = a + 1
+                while b < s.spans.count && !inside {
+                    let x = s.hits[Int(s.spans[b])]
+                    if x.end > h.start + maxLength { break }
+                    inside = contains(x)
+                    b += 1
+                }
+            } else {
+                for o in s.spans.buffer {
+                    if contains(s.hits[Int(o)]) {
+                        inside = true
+                        break
+                    }
+                }
+            }
+            if !inside { s.counted.append(i) }
         }
-        b.counted.sort { $0.start < $1.start }
-        let topic = taxonomy.topics[t]
-        let weights = topic.fieldWeights ?? taxonomy.fieldWeights
-        let fieldWeight: Double
-        switch field {
-        case .title: fieldWeight = weights.title
-        case .summary: fieldWeight = weights.summary
-        case .content: fieldWeight = weights.content
-        }
-        b.repeats.removeAll(keepingCapacity: true)
-        b.found.removeAll(keepingCapacity: true)
-        for h in b.counted {
-            let key = patternTermKey[h.pattern]
+        Self.sortByStart(&s.counted, s.hits)
+        let fieldWeight = topicFieldWeights[t * 3 + field.rawValue]
+        let maxRepeats = taxonomy.maxRepeats
+        s.found.removeAll()
+        for i in s.counted.buffer {
+            let p = Int(s.hits[Int(i)].pattern)
+            let key = Int(patternTermKey[p])
             // A weak term is a hint: saying it again is not more evidence, so it counts once
             // per field ("security ... security" is still one hint).
-            let limit = patternWeight[h.pattern] < 1 ? 1 : taxonomy.maxRepeats
-            if let k = b.repeats.firstIndex(where: { $0.key == key }) {
-                guard b.repeats[k].count < limit else { continue }
-                b.repeats[k].count += 1
+            let limit = patternWeight[p] < 1 ? 1 : maxRepeats
+            let seen = Int(s.repeatCounts[key])
+            if seen > 0 {
+                guard seen < limit else { continue }
+                s.repeatCounts[key] += 1
             } else {
-                guard taxonomy.maxRepeats > 0 else { continue }
-                b.repeats.append((key, 1))
+                guard maxRepeats > 0 else { continue }
+                s.repeatCounts[key] = 1
+                s.repeatKeys.append(Int32(key))
             }
-            scores[t] += patternWeight[h.pattern] * fieldWeight
-            b.found.append(h)
+            s.scores[t] += patternWeight[p] * fieldWeight
+            s.found.append(i)
         }
+        for key in s.repeatKeys.buffer { s.repeatCounts[Int(key)] = 0 }
+        s.repeatKeys.removeAll()
         // Context rules: the first rule whose groups all match gives the field's weight once,
         // however many rules match (they are alternative readings of the same evidence).
-        let rules = topic.contextRules
-        if !rules.isEmpty {
-            let sorted = b.live.sorted(by: { $0.start < $1.start })
-            for (r, rule) in rules.enumerated() {
-                var groupHits = [Hit?](repeating: nil, count: rule.count)
-                for h in sorted where patternKind[h.pattern] == Self.kindPairMember && Int(patternRule[h.pattern]) == r {
-                    let g = Int(patternGroup[h.pattern])
-                    if groupHits[g] == nil { groupHits[g] = h }
+        // Each group's hit is its earliest (by start, then scan order).
+        let firstRule = Int(ruleStart[t])
+        let endRule = Int(ruleStart[t + 1])
+        if firstRule < endRule && (s.pairHits[t] > 0 || topicHasEmptyRule[t]) {
+            for r in firstRule..<endRule {
+                let groups = Int(ruleGroupCounts[r])
+                for g in 0..<groups { s.groupHits[g] = -1 }
+                let rule = Int32(r - firstRule)
+                for i in s.live.buffer {
+                    let h = s.hits[Int(i)]
+                    let p = Int(h.pattern)
+                    guard patternKind[p] == Self.kindPairMember && patternRule[p] == rule else { continue }
+                    let g = Int(patternGroup[p])
+                    if s.groupHits[g] < 0 || h.start < s.hits[Int(s.groupHits[g])].start { s.groupHits[g] = i }
                 }
-                if groupHits.allSatisfy({ $0 != nil }) {
-                    scores[t] += fieldWeight
-                    b.found += topic.pairEvidenceFirstGroupOnly ? [groupHits[0]!] : groupHits.compactMap { $0 }
+                var all = true
+                for g in 0..<groups where s.groupHits[g] < 0 {
+                    all = false
+                    break
+                }
+                if all {
+                    s.scores[t] += fieldWeight
+                    if topicPairFirstOnly[t] {
+                        if groups > 0 { s.found.append(s.groupHits[0]) }
+                    } else {
+                        for g in 0..<groups { s.found.append(s.groupHits[g]) }
+                    }
                     break
                 }
             }
         }
-        guard !b.found.isEmpty else { return }
-        for h in b.found.sorted(by: { $0.start < $1.start }) {
-            let quoted = Self.quote(bytes, h.startByte, h.endByte)
-            if !evidence[t].contains(quoted) { evidence[t].append(quoted) }
+        guard !s.found.isEmpty else { return }
+        Self.sortByStart(&s.found, s.hits)
+        for i in s.found.buffer {
+            let h = s.hits[Int(i)]
+            addEvidence(t, EvidenceRef(field: Int32(field.rawValue), start: h.startByte, end: h.endByte, next: -1),
+                        fields: fields, scratch: &s)
         }
+    }
+
+    /// Scalars that start in `bytes[from..<to]` of valid UTF-8.
+    @inline(__always)
+    private static func scalarCount(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int {
+        var n = 0
+        for k in from..<to where bytes[k] & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    /// `TermPattern.halfWidth(quoted) == exactCase` for an `=` pattern: scalar by scalar
+    /// while both sides are canonically inert (where `String ==` compares scalars), else
+    /// as `String`s.
+    private func matchesExactCase(_ id: Int, _ quoted: UnsafeBufferPointer<UInt8>) -> Bool {
+        let exact = patternExactScalars[id]
+        if !exact.isEmpty {
+            var i = 0
+            var k = 0
+            var inert = true
+            var equal = true
+            while i < quoted.count {
+                var (v, width) = TermAutomaton.decode(quoted, at: i)
+                i += width
+                if v >= 0xFF01 && v <= 0xFF5E { v = v - 0xFF01 + 0x21 }
+                guard Self.isInertScalar(v) else {
+                    inert = false
+                    break
+                }
+                if k >= exact.count || exact[k] != v { equal = false }
+                k += 1
+            }
+            if inert { return equal && k == exact.count }
+        }
+        return TermPattern.halfWidth(String(decoding: quoted, as: UTF8.self)) == patternExactCase[id]
+    }
+
+    /// Stable insertion sort of hit indices by start (the lists are short and nearly sorted).
+    @inline(__always)
+    private static func sortByStart(_ list: inout ScratchBuffer<Int32>, _ hits: ScratchBuffer<Hit>) {
+        guard list.count > 1 else { return }
+        for a in 1..<list.count {
+            let x = list[a]
+            let key = hits[Int(x)].start
+            var b = a
+            while b > 0 && hits[Int(list[b - 1])].start > key {
+                list[b] = list[b - 1]
+                b -= 1
+            }
+            list[b] = x
+        }
+    }
+
+    /// Appends a quote to topic `t`'s evidence unless an equal one (as `String`s compare) is there.
+    private func addEvidence(_ t: Int, _ ref: EvidenceRef, fields: FieldTexts, scratch s: inout TagScratch) {
+        var ref = ref
+        let quoted = fields.quote(ref)
+        ref.inert = Self.isCanonicallyInert(quoted)
+        var k = s.evidenceHead[t]
+        while k >= 0 {
+            let e = s.evidence[k]
+            let other = fields.quote(e)
+            if other.count == quoted.count && memcmp(other.baseAddress!, quoted.baseAddress!, other.count) == 0 { return }
+            if !(e.inert && ref.inert) && String(decoding: other, as: UTF8.self) == String(decoding: quoted, as: UTF8.self) {
+                return
+            }
+            k = e.next
+        }
+        let index = Int32(s.evidence.count)
+        s.evidence.append(ref)
+        if s.evidenceTail[t] >= 0 { s.evidence[s.evidenceTail[t]].next = index } else { s.evidenceHead[t] = index }
+        s.evidenceTail[t] = index
+    }
+
+    /// `String ==` on two pieces of valid UTF-8, which compares canonical equivalence: equal
+    /// bytes are equal; different bytes made only of scalars that have no decomposition and
+    /// combine with nothing (ASCII, Han, CJK and full-width punctuation) differ; anything
+    /// else is left to `String`.
+    static func sameText(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) { return true }
+        if isCanonicallyInert(a) && isCanonicallyInert(b) { return false }
+        return String(decoding: a, as: UTF8.self) == String(decoding: b, as: UTF8.self)
+    }
+
+    /// Whether every scalar of the UTF-8 is its own canonical decomposition with combining
+    /// class 0, so that its canonical form is itself.
+    static func isCanonicallyInert(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < bytes.count {
+            let (v, width) = TermAutomaton.decode(bytes, at: i)
+            i += width
+            if !isInertScalar(v) { return false }
+        }
+        return true
+    }
+
+    @inline(__always)
+    static func isInertScalar(_ v: UInt32) -> Bool {
+        v < 0xC0 || (v >= 0x4E00 && v <= 0x9FFF) || (v >= 0x3400 && v <= 0x4DBF) || (v >= 0x3000 && v <= 0x3029)
+            || (v >= 0xFF01 && v <= 0xFF5E)
+    }
+
+    /// The item's topics in taxonomy order with their evidence as `String`s; resets the
+    /// per-item state for the next item.
+    private func finish(fields: FieldTexts, scratch s: inout TagScratch) -> [(topic: String, terms: [String])] {
+        let bar = taxonomy.threshold - 1e-9
+        var result: [(topic: String, terms: [String])] = []
+        func emit(_ t: Int) {
+            guard s.scores[t] >= bar else { return }
+            var terms: [String] = []
+            var k = s.evidenceHead[t]
+            while k >= 0 {
+                let e = s.evidence[Int(k)]
+                terms.append(String(decoding: fields.quote(e), as: UTF8.self))
+                k = e.next
+            }
+            result.append((topic: topicIDs[t], terms: terms))
+        }
+        if bar <= 0 {
+            // Every topic passes, even one without a hit.
+            for t in topicIDs.indices { emit(t) }
+        } else {
+            var order = Array(s.itemTopics.buffer)
+            if order.count > 1 {
+                for a in 1..<order.count {
+                    let x = order[a]
+                    var b = a
+                    while b > 0 && order[b - 1] > x {
+                        order[b] = order[b - 1]
+                        b -= 1
+                    }
+                    order[b] = x
+                }
+            }
+            for t in order { emit(Int(t)) }
+        }
+        for t in s.itemTopics.buffer {
+            s.scores[Int(t)] = 0
+            s.evidenceHead[Int(t)] = -1
+            s.evidenceTail[Int(t)] = -1
+            s.touched[Int(t)] = false
+        }
+        s.itemTopics.removeAll()
+        s.evidence.removeAll()
+        return result
     }
 }
