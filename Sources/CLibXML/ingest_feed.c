@@ -98,9 +98,38 @@ typedef struct {
 
 /* ---------------------------------------------------------------- namespaces */
 
+static int ns_id_exact(const char *u);
+
+/* Namespace URIs as written in the wild: feeds declare them with stray spaces
+   (xmlns:itunes=" http://...") or without the trailing slash of a module URI
+   (".../modules/content"). The exact spellings are tried first, so only an unknown
+   URI pays for the second look. */
+static int ns_id_lenient(const char *u) {
+    char buf[512];
+    while (*u == ' ' || *u == '\t' || *u == '\n' || *u == '\r') u++;
+    size_t n = strlen(u);
+    while (n > 0 && (u[n - 1] == ' ' || u[n - 1] == '\t' || u[n - 1] == '\n' || u[n - 1] == '\r')) n--;
+    if (n == 0 || n + 2 > sizeof buf) return INGEST_NS_OTHER;
+    memcpy(buf, u, n);
+    buf[n] = 0;
+    int r = ns_id_exact(buf);
+    if (r != INGEST_NS_OTHER) return r;
+    if (buf[n - 1] == '/') {
+        buf[n - 1] = 0;
+    } else {
+        buf[n] = '/';
+        buf[n + 1] = 0;
+    }
+    return ns_id_exact(buf);
+}
+
 static int ns_id(const xmlChar *uri, const xmlChar *prefix) {
     const char *u = (const char *)uri;
-    if (!u) {
+    if (u) {
+        int r = ns_id_exact(u);
+        return r != INGEST_NS_OTHER ? r : ns_id_lenient(u);
+    }
+    {
         const char *p = (const char *)prefix;
         if (!p) return INGEST_NS_NONE;
         if (!strcmp(p, "dc")) return INGEST_NS_DC;
@@ -115,6 +144,9 @@ static int ns_id(const xmlChar *uri, const xmlChar *prefix) {
         if (!strcmp(p, "rdf")) return INGEST_NS_RDF;
         return INGEST_NS_OTHER;
     }
+}
+
+static int ns_id_exact(const char *u) {
     if (!strcmp(u, "http://www.w3.org/2005/Atom")) return INGEST_NS_ATOM10;
     if (!strcmp(u, "http://purl.org/atom/ns#")) return INGEST_NS_ATOM03;
     if (!strcmp(u, "http://purl.org/rss/1.0/")) return INGEST_NS_RSS1;

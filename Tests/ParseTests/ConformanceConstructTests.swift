@@ -286,4 +286,19 @@ import Testing
         let item = try #require(try parser.parse(document(xml)).items.first)
         #expect(item.categories == ["Radio", "tides", "harbours", "ships"])
     }
+
+    @Test func moduleNamespacesDeclaredWithSpacesOrWithoutTheTrailingSlash() throws {
+        let xml = """
+        <rss version="2.0" xmlns:itunes=" http://www.itunes.com/dtds/podcast-1.0.dtd "
+             xmlns:content="http://purl.org/rss/1.0/modules/content"
+             xmlns:dc="http://purl.org/dc/elements/1.1"><channel><title>N</title>
+        <item><guid>n1</guid><title>Ferry times</title><itunes:author>Harbour Radio</itunes:author>
+          <content:encoded>&lt;p&gt;Full timetable.&lt;/p&gt;</content:encoded></item>
+        <item><guid>n2</guid><title>Tides</title><dc:creator>Lin Qiao</dc:creator></item>
+        </channel></rss>
+        """
+        let feed = try parser.parse(document(xml))
+        #expect(feed.items.map(\.authors) == [["Harbour Radio"], ["Lin Qiao"]])
+        #expect(feed.items.first?.content == "Full timetable.")
+    }
 }
