@@ -31,7 +31,10 @@ enum JSONFeedReader {
         }
         func names(_ obj: [String: Any]) -> [String] {
             var out: [String] = []
-            if let authors = obj["authors"] as? [[String: Any]] { out += authors.compactMap { text($0["name"]) } }
+            // A null or malformed entry in the array costs only itself, not its neighbours.
+            if let authors = obj["authors"] as? [Any] {
+                out += authors.compactMap { ($0 as? [String: Any]).flatMap { text($0["name"]) } }
+            }
             if out.isEmpty, let author = obj["author"] as? [String: Any], let n = text(author["name"]) { out.append(n) }
             return out
         }
@@ -59,7 +62,7 @@ enum JSONFeedReader {
             if item.authors.isEmpty { item.authors = names(feed) }
             item.categories = (entry["tags"] as? [Any] ?? []).compactMap { text($0) }
             item.imageURL = url(entry["image"]) ?? url(entry["banner_image"])
-            item.enclosures = (entry["attachments"] as? [[String: Any]] ?? []).compactMap { url($0["url"]) }
+            item.enclosures = (entry["attachments"] as? [Any] ?? []).compactMap { ($0 as? [String: Any]).flatMap { url($0["url"]) } }
             item.language = text(entry["language"])
             items.append(item)
         }

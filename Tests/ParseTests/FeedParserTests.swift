@@ -272,6 +272,19 @@ func document(_ bytes: [UInt8], url: String = "https://example.org/feeds/main.xm
         #expect(feed.items[1].content == "plain")
     }
 
+    @Test func jsonFeedNullEntriesCostOnlyThemselves() throws {
+        let json = """
+        {"version": "https://jsonfeed.org/version/1.1", "title": "Harbour",
+         "items": [null,
+                   {"id": "h1", "title": "Ferry", "authors": [{"name": "Lin Qiao"}, null, "stray", {"name": "Ann Wu"}],
+                    "attachments": [null, {"url": "https://h.example/a.mp3"}]}]}
+        """
+        let feed = try parser.parse(document(json, url: "https://h.example/feed.json"))
+        #expect(feed.items.count == 1)
+        #expect(feed.items[0].authors == ["Lin Qiao", "Ann Wu"])
+        #expect(feed.items[0].enclosures == ["https://h.example/a.mp3"])
+    }
+
     @Test func contentLocationBeatsDocumentURL() throws {
         let xml = "<rss version=\"2.0\"><channel><item><title>t</title><link>a/b.html</link></item></channel></rss>"
         let feed = try parser.parse(document(xml, url: "https://cdn.example.org/x/feed.xml",
