@@ -23,8 +23,10 @@ public struct NormalizeOptions: Sendable {
 /// Item id rule: FNV-1a 64 (IngestCore.FNV1a64) over the feed id and one identity key,
 /// printed as 16 hex digits. The key is `guid:` + the guid as published when there is one,
 /// else `url:` + the canonical URL (tracking parameters removed), else `title:` + the
-/// title key + the published instant (or the date text as printed). The feed id takes part
-/// because two feeds may reuse the same guid for different items.
+/// title key + the published instant (or the date text as printed), and, when there is no
+/// headline either, `text:` + the plain summary (else content) + `authors:` + the authors
+/// as printed. The feed id takes part because two feeds may reuse the same guid for
+/// different items.
 public struct ItemNormalizer: Sendable {
     public let registry: SourceRegistry?
     public let options: NormalizeOptions
@@ -116,6 +118,13 @@ public struct ItemNormalizer: Sendable {
         } else {
             h.add("title:", titleKey)
             h.add(published.map { RFC3339.utc($0.instant) } ?? raw.published ?? "")
+            if titleKey.isEmpty {
+                // No guid, link or headline (author-only or text-only items, which old
+                // feeds and podcasts do publish): without more, every such item of a feed
+                // would share one id and all but the first be dropped as repeats.
+                h.add("text:", summary ?? content ?? "")
+                h.add("authors:", raw.authors.joined(separator: "\u{1}"))
+            }
         }
 
         var authors = Self.dedupe(raw.authors.compactMap(Self.personName))

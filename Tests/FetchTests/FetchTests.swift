@@ -620,11 +620,15 @@ struct ConcurrencyTests {
         #expect(results.count == 40)
         #expect(results.allSatisfy { $0 })
         let observed = inFlight.withLock { $0.max }
-        #expect(observed <= 5)
-        #expect(observed == 5)
+        // A retried request (it failed once under heavy load with 11 hits on one server)
+        // leaves its first attempt running on the server: say so, or the counts mislead.
+        let statistics = fetcher.statistics
+        let why = "attempts \(statistics.attempts), retries \(statistics.retries), failed \(statistics.failed)"
+        #expect(observed <= 5, Comment(rawValue: why))
+        #expect(observed == 5, Comment(rawValue: why))
         for server in servers {
-            #expect(server.maxInFlight <= 2)
-            #expect(server.totalHits == 10)
+            #expect(server.maxInFlight <= 2, Comment(rawValue: why))
+            #expect(server.totalHits == 10, Comment(rawValue: why))
         }
     }
 

@@ -75,6 +75,23 @@ struct ItemNormalizerTests {
         #expect(a.id == h.hex)
     }
 
+    /// Author-only and text-only items (no guid, link or headline) are real: old feeds and
+    /// podcasts publish them. They used to share one id per feed, so all but the first were
+    /// dropped as repeats.
+    @Test func itemsWithoutGuidLinkOrHeadlineAreToldApartByTheirText() {
+        let a = normalizer.normalize(RawItem(summary: "<p>First note</p>", authors: ["Jane"]), context: context())
+        let b = normalizer.normalize(RawItem(summary: "Second note", authors: ["Jane"]), context: context())
+        let c = normalizer.normalize(RawItem(authors: ["Jane Doe"]), context: context())
+        let d = normalizer.normalize(RawItem(authors: ["John Roe"]), context: context())
+        #expect(Set([a.id, b.id, c.id, d.id]).count == 4)
+        // Still stable: the same item on another run has the same id.
+        #expect(normalizer.normalize(RawItem(summary: "<p>First note</p>", authors: ["Jane"]), context: context()).id == a.id)
+        // An item with a headline keeps the documented headline + date key, whatever its text.
+        let t1 = normalizer.normalize(RawItem(title: "开源模型发布", summary: "一", published: "2025-11-07 02:25"), context: context())
+        let t2 = normalizer.normalize(RawItem(title: "开源模型发布", summary: "二", published: "2025-11-07 02:25"), context: context())
+        #expect(t1.id == t2.id)
+    }
+
     @Test func trackingParametersAreRemoved() {
         let cases = [
             ("https://x.org/a?utm_source=a&utm_medium=b&utm_campaign=c", "https://x.org/a"),
