@@ -18,6 +18,9 @@ import Testing
 /// - `heldout-fresh6-labels.jsonl`, `heldout-fresh7-labels.jsonl`: real corpus headlines from files
 ///   and items no earlier set had used (fresh6 also points at article pages by `page` and `url`),
 ///   each scored once before the changes it prompted.
+/// - `heldout-fresh8-labels.jsonl` (real corpus items and pages unused by every earlier set) and
+///   `heldout-written8.jsonl` (written 2024–2026 headlines): made and labelled before anything was
+///   run on them, first-run scores on their tests.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss.
 @Suite("Bilingual held-out evaluation")
@@ -141,6 +144,36 @@ struct BilingualEvalTests {
         let cases = try Self.corpusCases("heldout-fresh7-labels.jsonl", minimum: 100)
         #expect(cases.filter(\.trap).count >= 25)
         let score = try Self.evaluate(cases, label: "fresh7")
+        Self.checkTargets(score)
+    }
+
+    /// Real headlines from corpus items and pages no earlier set had used (wechat items the earlier
+    /// sets skipped, the legacy GB2312/Big5 feeds, English feeds and article pages), labelled before
+    /// the tagger's output on them was seen. First run, before any change it prompted: micro-F1 0.474
+    /// (only 22 positives: 8 found, 3 false), us-china 1.00, electric-vehicles 0.60, cybersecurity 0.44,
+    /// open-source 0.40, decoupling/ai/semiconductors/trade 0; 4 of 34 traps tagged (AMD twice, Tesla,
+    /// Linux); headlines 207/207; language 208/210 (182/210 as first written: the label script marked
+    /// the GB2312 feeds zh-Hant and seven English items zh-Hans; fixed before any taxonomy change).
+    @Test("fresh real corpus headlines from unused items (fresh8) meet the targets", .enabled(if: corpusExists))
+    func fresh8CorpusHeadlines() throws {
+        let cases = try Self.corpusCases("heldout-fresh8-labels.jsonl", minimum: 150)
+        #expect(cases.filter(\.trap).count >= 30)
+        let score = try Self.evaluate(cases, label: "fresh8")
+        Self.checkTargets(score)
+    }
+
+    /// Headlines written for this round (committed whole), modelled on 2024–2026 news in Simplified,
+    /// Traditional and English, with false-friend traps, written before anything was run on them.
+    /// First run, before any change it prompted: micro-F1 0.953; decoupling 0.875,
+    /// export-controls 0.923, us-china 0.941, electric-vehicles 0.941, semiconductors 0.945,
+    /// cybersecurity 0.968, trade 0.971, ai 0.972, open-source 1.00; 2 of 31 traps tagged (宁德时代
+    /// in a broker's rating, "hacking at" a fence); language and headlines 170/170.
+    @Test("a written set of 2024–2026 headlines (written8) meets the targets")
+    func written8Headlines() throws {
+        let cases = try Self.writtenCases("heldout-written8.jsonl")
+        #expect(cases.count >= 150)
+        #expect(cases.filter(\.trap).count >= 30)
+        let score = try Self.evaluate(cases, label: "written8")
         Self.checkTargets(score)
     }
 
