@@ -191,6 +191,20 @@ struct BilingualEvalTests {
         Self.checkTargets(score)
     }
 
+    /// Written after the changes that written9 prompted, before anything was run on it: the check
+    /// that the last round generalises. First run, before any change it prompted: micro-F1 0.854
+    /// (precision 0.97, recall 0.78); decoupling 0.67, electric-vehicles 0.80, export-controls 0.83,
+    /// us-china 0.86, trade 0.88, ai 0.88, open-source 0.89, cybersecurity 0.89, semiconductors 0.90;
+    /// 2 of 15 traps tagged (比亚迪 in a broker's rating, "Tesla the opera"); language and headlines 91/91.
+    @Test("a written set made after the written9 changes (written10) meets the targets")
+    func written10Headlines() throws {
+        let cases = try Self.writtenCases("heldout-written10.jsonl")
+        #expect(cases.count >= 90)
+        #expect(cases.filter(\.trap).count >= 15)
+        let score = try Self.evaluate(cases, label: "written10")
+        Self.checkTargets(score)
+    }
+
     /// Cases for a label file of real corpus headlines. A label points at its headline by `file` plus
     /// `guid` or `link` (a feed, read through `ingest --feed`) or by `page` plus `url` (an article
     /// page, read through `ingest --page`); the text is read at run time and never committed.
