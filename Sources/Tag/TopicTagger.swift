@@ -29,6 +29,9 @@ public final class TopicTagger: Sendable {
 
     public let taxonomy: Taxonomy
     private let automaton: TermAutomaton
+    /// Finds the taxonomy's muted headline forms (one topic whose terms they are), with the same
+    /// folding and word edges as every other term; nil when the taxonomy mutes nothing.
+    private let titleMute: TopicTagger?
     private let patterns: [PatternInfo]
     /// Per pattern, what the scan callback needs, as plain values (no copies of
     /// `PatternInfo`, which holds references): length in scalars and `scanFlag*` bits.
@@ -52,6 +55,9 @@ public final class TopicTagger: Sendable {
 
     public init(taxonomy: Taxonomy) {
         self.taxonomy = taxonomy
+        self.titleMute = taxonomy.mutedTitles.isEmpty ? nil : TopicTagger(taxonomy: Taxonomy(
+            topics: [Taxonomy.Topic(id: "muted", terms: taxonomy.mutedTitles)], threshold: 1,
+            fieldWeights: Taxonomy.FieldWeights(title: 1, summary: 1, content: 1)))
         var infos: [PatternInfo] = []
         var termKeys: [String: Int] = [:]
         func add(_ written: String, topic: Int, role: Role) {
@@ -138,7 +144,8 @@ public final class TopicTagger: Sendable {
         var evidence = [[String]](repeating: [], count: topicCount)
         var scratch = Scratch()
         scratch.foldingFirst = foldingFirst
-        score(field: .title, text: title, scratch: &scratch, scores: &scores, evidence: &evidence)
+        let muted = titleMute.map { !$0.tag(title: title, summary: nil, content: nil).isEmpty } ?? false
+        if !muted { score(field: .title, text: title, scratch: &scratch, scores: &scores, evidence: &evidence) }
         if let summary { score(field: .summary, text: summary, scratch: &scratch, scores: &scores, evidence: &evidence) }
         if let content { score(field: .content, text: content, scratch: &scratch, scores: &scores, evidence: &evidence) }
         var result: [(topic: String, terms: [String])] = []
