@@ -154,6 +154,8 @@ struct BilingualEvalTests {
     /// open-source 0.40, decoupling/ai/semiconductors/trade 0; 4 of 34 traps tagged (AMD twice, Tesla,
     /// Linux); headlines 207/207; language 208/210 (182/210 as first written: the label script marked
     /// the GB2312 feeds zh-Hant and seven English items zh-Hans; fixed before any taxonomy change).
+    /// After the round of changes it prompted (tuned on it, so not an estimate): micro-F1 0.711, still
+    /// 4 traps (AMD twice, Tesla, Linux: names kept as terms because most news naming them is on topic).
     @Test("fresh real corpus headlines from unused items (fresh8) meet the targets", .enabled(if: corpusExists))
     func fresh8CorpusHeadlines() throws {
         let cases = try Self.corpusCases("heldout-fresh8-labels.jsonl", minimum: 150)
@@ -167,7 +169,8 @@ struct BilingualEvalTests {
     /// First run, before any change it prompted: micro-F1 0.953; decoupling 0.875,
     /// export-controls 0.923, us-china 0.941, electric-vehicles 0.941, semiconductors 0.945,
     /// cybersecurity 0.968, trade 0.971, ai 0.972, open-source 1.00; 2 of 31 traps tagged (宁德时代
-    /// in a broker's rating, "hacking at" a fence); language and headlines 170/170.
+    /// in a broker's rating, "hacking at" a fence); language and headlines 170/170. After tuning on it:
+    /// micro-F1 0.989, no trap tagged.
     @Test("a written set of 2024–2026 headlines (written8) meets the targets")
     func written8Headlines() throws {
         let cases = try Self.writtenCases("heldout-written8.jsonl")
@@ -181,7 +184,8 @@ struct BilingualEvalTests {
     /// on it: the check that those changes generalise. First run, before any change it prompted: micro-F1
     /// 0.861; decoupling 0.60, export-controls 0.71, electric-vehicles 0.80, us-china 0.86, open-source
     /// 0.88, trade 0.89, cybersecurity 0.90, semiconductors 0.91, ai 0.93; 2 of 21 traps tagged
-    /// (“开源”与“节流” in quotes, "Teslas of the sea"); language and headlines 124/124.
+    /// (“开源”与“节流” in quotes, "Teslas of the sea"); language and headlines 124/124. After tuning on it:
+    /// micro-F1 0.959, "Teslas of the sea" still tagged.
     @Test("a written set made after the fresh8/written8 changes (written9) meets the targets")
     func written9Headlines() throws {
         let cases = try Self.writtenCases("heldout-written9.jsonl")
@@ -196,6 +200,7 @@ struct BilingualEvalTests {
     /// (precision 0.97, recall 0.78); decoupling 0.67, electric-vehicles 0.80, export-controls 0.83,
     /// us-china 0.86, trade 0.88, ai 0.88, open-source 0.89, cybersecurity 0.89, semiconductors 0.90;
     /// 2 of 15 traps tagged (比亚迪 in a broker's rating, "Tesla the opera"); language and headlines 91/91.
+    /// After tuning on it: micro-F1 0.922, "Tesla the opera" still tagged.
     @Test("a written set made after the written9 changes (written10) meets the targets")
     func written10Headlines() throws {
         let cases = try Self.writtenCases("heldout-written10.jsonl")
