@@ -15,7 +15,9 @@ extension TopicTagger {
         var evidence = [[String]](repeating: [], count: topicCount)
         var scratch = ReferenceScratch()
         scratch.foldingFirst = foldingFirst
-        referenceScore(field: .title, text: title, scratch: &scratch, scores: &scores, evidence: &evidence)
+        if !isMuted(title) {
+            referenceScore(field: .title, text: title, scratch: &scratch, scores: &scores, evidence: &evidence)
+        }
         if let summary { referenceScore(field: .summary, text: summary, scratch: &scratch, scores: &scores, evidence: &evidence) }
         if let content { referenceScore(field: .content, text: content, scratch: &scratch, scores: &scores, evidence: &evidence) }
         var result: [(topic: String, terms: [String])] = []

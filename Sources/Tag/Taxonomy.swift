@@ -67,6 +67,11 @@ public struct Taxonomy: Sendable {
     /// does not outweigh a headline.
     public var maxRepeats: Int
     public var fieldWeights: FieldWeights
+    /// Headline forms that are on no topic whatever else they name: a broker's research note
+    /// (`开源证券：维持比亚迪“买入”评级`) names the companies it rates, but the story is the rating,
+    /// and the broker's name is itself a false friend of open source. A headline with one of
+    /// these terms adds nothing to any topic; summary and body still count.
+    public var mutedTitles: [String] = []
 
     public init(
         topics: [Topic], threshold: Double = 3, weakWeight: Double = 0.5, maxRepeats: Int = 3,
@@ -216,7 +221,7 @@ private struct NodeReader {
     mutating func taxonomy(_ root: Node) throws -> Taxonomy {
         var taxonomy = Taxonomy(topics: [])
         var sawTopics = false
-        let allowed: Set<String> = ["version", "threshold", "weak_weight", "max_repeats", "field_weights", "topics"]
+        let allowed: Set<String> = ["version", "threshold", "weak_weight", "max_repeats", "field_weights", "muted_titles", "topics"]
         for (name, keyNode, value) in try mapping(root, "", allowed: allowed) {
             switch name {
             case "version":
@@ -231,6 +236,7 @@ private struct NodeReader {
                 guard v >= 1, v == v.rounded() else { throw fail(value, name, "expected a whole number of at least 1") }
                 taxonomy.maxRepeats = Int(v)
             case "field_weights": taxonomy.fieldWeights = try fieldWeights(value, name)
+            case "muted_titles": taxonomy.mutedTitles = try strings(value, name)
             default:
                 sawTopics = true
                 guard case .sequence(let seq) = value else { throw fail(keyNode, name, "expected a list of topics") }

@@ -30,6 +30,9 @@ public final class TopicTagger: Sendable {
 
     public let taxonomy: Taxonomy
     let automaton: TermAutomaton
+    /// Finds the taxonomy's muted headline forms (one topic whose terms they are), with the same
+    /// folding and word edges as every other term; nil when the taxonomy mutes nothing.
+    let titleMute: TopicTagger?
     let patterns: [PatternInfo]
     /// Per pattern, what the scan callback needs, as plain values (no copies of
     /// `PatternInfo`, which holds references): length in scalars and `scanFlag*` bits.
@@ -78,6 +81,9 @@ public final class TopicTagger: Sendable {
 
     public init(taxonomy: Taxonomy) {
         self.taxonomy = taxonomy
+        self.titleMute = taxonomy.mutedTitles.isEmpty ? nil : TopicTagger(taxonomy: Taxonomy(
+            topics: [Taxonomy.Topic(id: "muted", terms: taxonomy.mutedTitles)], threshold: 1,
+            fieldWeights: Taxonomy.FieldWeights(title: 1, summary: 1, content: 1)))
         var infos: [PatternInfo] = []
         var termKeys: [String: Int] = [:]
         func add(_ written: String, topic: Int, role: Role) {
@@ -201,7 +207,9 @@ public final class TopicTagger: Sendable {
             summaryText.withUTF8 { summaryBytes in
                 contentText.withUTF8 { contentBytes in
                     let fields = FieldTexts(title: titleBytes, summary: summaryBytes, content: contentBytes)
-                    scoreField(.title, text: title, bytes: titleBytes, fields: fields, scratch: &scratch)
+                    if !isMuted(title) {
+                        scoreField(.title, text: title, bytes: titleBytes, fields: fields, scratch: &scratch)
+                    }
                     if let summary {
                         scoreField(.summary, text: summary, bytes: summaryBytes, fields: fields, scratch: &scratch)
                     }
@@ -215,6 +223,12 @@ public final class TopicTagger: Sendable {
         box.scratch = scratch  // buffers may have moved as they grew
         scratchPool.withLock { if $0.count < 64 { $0.append(box) } }
         return result
+    }
+
+    /// A headline naming one of the taxonomy's `muted_titles` adds nothing from its title.
+    func isMuted(_ title: String) -> Bool {
+        guard let titleMute else { return false }
+        return !titleMute.tag(title: title, summary: nil, content: nil).isEmpty
     }
 
     /// Sets `topics` and `topicEvidence` from the item's title, summary and content.

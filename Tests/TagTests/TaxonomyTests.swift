@@ -119,3 +119,38 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// `muted_titles`: a headline naming a muted form (a broker's rating note) tags nothing from its
+/// title, however many topic terms it names; the same terms elsewhere still tag.
+@Suite struct MutedTitleTests {
+    static let yaml = """
+        muted_titles: [开源证券]
+        topics:
+          - id: electric-vehicles
+            en: [byd]
+            zh: [比亚迪, 宁德时代]
+          - id: open-source
+            zh: [开源]
+            exclude: [开源证券]
+        """
+
+    @Test func aBrokersRatingNoteTagsNothingFromItsTitle() throws {
+        let tagger = TopicTagger(taxonomy: try Taxonomy.parse(yaml: Self.yaml))
+        #expect(tagger.tag(title: "开源证券：给予比亚迪“增持”评级", summary: nil, content: nil).isEmpty)
+        #expect(tagger.tag(title: "開源證券：維持寧德時代“買入”評級", summary: nil, content: nil).isEmpty)
+        #expect(tagger.tag(title: "比亚迪销量创新高", summary: nil, content: nil).map(\.topic) == ["electric-vehicles"])
+        // The body of a muted headline still counts, at body weight (three mentions reach the threshold).
+        let body = tagger.tag(title: "开源证券：点评", summary: nil, content: "比亚迪 比亚迪 比亚迪")
+        #expect(body.map(\.topic) == ["electric-vehicles"])
+    }
+
+    @Test func mutedTitlesMustBeAListOfStrings() {
+        #expect(throws: TaxonomyError.self) { try Taxonomy.parse(yaml: "muted_titles: 开源证券\ntopics:\n  - id: x\n    en: [x]\n") }
+    }
+
+    @Test func theShippedTaxonomyMutesTheBrokerNamedInTheIssue() throws {
+        let tagger = TopicTagger(taxonomy: try Taxonomy.load(from: TestPaths.taxonomy))
+        #expect(tagger.tag(title: "开源证券：维持宁德时代“买入”评级", summary: nil, content: nil).isEmpty)
+        #expect(tagger.tag(title: "开源证券：给予中芯国际“买入”评级", summary: nil, content: nil).isEmpty)
+    }
+}
