@@ -82,16 +82,43 @@ public enum LanguageDetector {
         public mutating func addLeadingCharacters(of text: String, _ n: Int) {
             let start = self
             let traditional = ScriptTables.traditionalBits, simplified = ScriptTables.simplifiedBits
-            var count = 0
-            var fast = true
-            _ = UTF8Scalars.forEach(text) { v in
-                // The scalar after the cut must be standalone too (it could extend the last one).
-                let standalone = (v < 0x300 && v != 0x0D) || CJK.isHan(v) || (0x2010...0x2027).contains(v)
-                    || (0x3000...0x3029).contains(v) || (0xFF01...0xFF5E).contains(v)
-                guard standalone else { fast = false; return false }
-                if count == n { return false }
-                count += 1
-                return add(v, traditional, simplified)
+            var text = text
+            // ASCII (most of an English sample) is read byte by byte without decoding or
+            // the range checks; every other scalar as before.
+            let fast = text.withUTF8 { buf -> Bool in
+                guard let p = buf.baseAddress else { return true }
+                let end = buf.count
+                var count = 0
+                var i = 0
+                while i < end {
+                    let b = p[i]
+                    if b < 0x80 {
+                        // The scalar after the cut must be standalone too (it could extend the last one).
+                        if b == 0x0D { return false }
+                        if count == n { return true }
+                        count += 1
+                        if !add(UInt32(b)) { return true }
+                        i += 1
+                        continue
+                    }
+                    let v: UInt32
+                    if b < 0xE0 {
+                        v = (UInt32(b & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F); i += 2
+                    } else if b < 0xF0 {
+                        v = (UInt32(b & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F); i += 3
+                    } else {
+                        v = (UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
+                            | UInt32(p[i + 3] & 0x3F)
+                        i += 4
+                    }
+                    let standalone = v < 0x300 || CJK.isHan(v) || (0x2010...0x2027).contains(v)
+                        || (0x3000...0x3029).contains(v) || (0xFF01...0xFF5E).contains(v)
+                    guard standalone else { return false }
+                    if count == n { return true }
+                    count += 1
+                    if !add(v, traditional, simplified) { return true }
+                }
+                return true
             }
             guard !fast else { return }
             self = start

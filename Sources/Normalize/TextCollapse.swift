@@ -27,6 +27,26 @@ enum TextCollapse {
         return bytes.withUTF8 { collapse(text, $0, mode) }
     }
 
+    /// The index of the first byte at or after `start` that is not printable ASCII
+    /// (0x21...0x7E), or `n`; eight bytes at a time while they all are.
+    @inline(__always)
+    static func skipPrintableASCII(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) -> Int {
+        var j = start
+        let raw = UnsafeRawPointer(p)
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while j + 8 <= n {
+            let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+            // A high bit set in `low` marks some byte below 0x21 (exact for bytes below
+            // 0x80); in `high`, some byte above 0x7E.
+            let low = (x &- ones &* 0x21) & ~x & highs
+            let high = ((x &+ ones &* (0x7F - 0x7E)) | x) & highs
+            if low | high != 0 { break }
+            j += 8
+        }
+        while j < n && p[j] > 0x20 && p[j] < 0x7F { j += 1 }
+        return j
+    }
+
     // The original is passed along so that unchanged text is returned without a copy.
     private static func collapse(_ original: String, _ buf: UnsafeBufferPointer<UInt8>, _ mode: Mode) -> String? {
         guard let p = buf.baseAddress, !buf.isEmpty else { return original }
@@ -76,9 +96,9 @@ enum TextCollapse {
                 }
                 if gapStart >= 0 { closeGap(i) }
                 emitted = true
-                i += 1
-                // The rest of a word: printable ASCII needs nothing but skipping.
-                while i < n && p[i] > 0x20 && p[i] < 0x7F { i += 1 }
+                // The rest of a word: printable ASCII needs nothing but skipping. A local
+                // index stays in a register (`i` is captured by the helpers above).
+                i = skipPrintableASCII(p, i + 1, n)
                 continue
             }
             // Han in the Unified Ideographs block (lead bytes E4–E9: U+4000–U+9FFF) is never
@@ -86,8 +106,9 @@ enum TextCollapse {
             if b >= 0xE4 && b <= 0xE9 {
                 if gapStart >= 0 { closeGap(i) }
                 emitted = true
-                i += 3
-                while i < n && p[i] >= 0xE4 && p[i] <= 0xE9 { i += 3 }
+                var j = i + 3
+                while j < n && p[j] >= 0xE4 && p[j] <= 0xE9 { j += 3 }
+                i = j
                 continue
             }
             let len: Int

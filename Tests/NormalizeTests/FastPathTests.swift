@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import NewsText
+@testable import Normalize
+
+/// The fast paths of normalization (eight-byte ASCII skipping in `TextCollapse`, the byte
+/// loop of `Tally.addLeadingCharacters`) against the general rules, on text built so that
+/// every special scalar lands at every offset of a long ASCII run.
+@Suite("Normalize fast paths equal the general rules")
+struct FastPathTests {
+    /// Scalars that end or change an ASCII run, and ordinary non-ASCII text.
+    static let specials: [String] = [
+        " ", "  ", "\t", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{7F}", "\u{01}", "\u{85}", "\u{A0}", "\u{AD}",
+        "\u{2028}", "\u{2029}", "\u{3000}", "\u{200B}", "\u{200D}", "\u{FEFF}", "\u{0301}", "e\u{0301}", "é", "Ａ", "ｚ",
+        "５", "，", "中", "國", "開源", "㐀", "\u{4DC0}", "\u{F900}", "𠀀", "😀", "“", "—", "ᄀ", "한", "Привет", "ά", "~", "!",
+        "",
+    ]
+
+    /// Long printable-ASCII stretches with one special scalar at each offset 0...20, and
+    /// text that ends inside, at and just after an eight-byte block.
+    static var samples: [String] {
+        var out: [String] = ["", "abcdefgh", "abcdefghi", "abcdefg", " abcdefghijklmnop ", "abcdefghijklmnop\n"]
+        let word = "Reuters~reports!the[quick]brown_fox{jumps}over"
+        for s in specials {
+            for k in 0...20 {
+                let head = String(word.prefix(k))
+                let tail = String(word.dropFirst(k))
+                out.append(head + s + tail)
+                out.append(" " + head + s + s + tail + " ")
+                out.append(head + s)
+                out.append(s + tail)
+                out.append(head + " " + s + " " + tail + "\n\n" + tail)
+            }
+        }
+        return out
+    }
+
+    @Test func paragraphsEqualTheScalarRule() {
+        for s in Self.samples {
+            #expect(ItemNormalizer.paragraphs(s) == ItemNormalizer.paragraphsScalars(s), "\(Array(s.unicodeScalars))")
+        }
+    }
+
+    @Test func cleanAndCleanLineEqualTheScalarRules() {
+        for s in Self.samples {
+            #expect(HeadlineNormalizer.clean(s) == HeadlineNormalizer.cleanScalars(s), "\(Array(s.unicodeScalars))")
+            #expect(HeadlineNormalizer.cleanLine(s) == HeadlineNormalizer.cleanLineScalars(s), "\(Array(s.unicodeScalars))")
+        }
+    }
+
+    /// Everything a tally holds, to compare two of them.
+    static func fields(_ t: LanguageDetector.Tally) -> [Int] {
+        [t.han, t.kana, t.hangul, t.cyrillic, t.arabic, t.persian, t.hebrew, t.greek, t.thai, t.devanagari,
+         t.latinWords, t.ukrainian, t.urdu, t.trad, t.simp, t.hanRun, t.longestHanRun, t.inLatinWord ? 1 : 0, t.scanned]
+            + t.latin.map(Int.init)
+    }
+
+    /// `addLeadingCharacters(of:n)` counts exactly the scalars of `text.prefix(n)`, after a
+    /// headline or on its own, for cuts inside, at and past the text's end.
+    @Test func leadingCharactersEqualThePrefix() {
+        let bodies = Self.samples + [
+            String(repeating: "The cat and 貓 ", count: 60), String(repeating: "全角　空格，繁體與简体混合。", count: 40),
+            String(repeating: "a", count: 4100), String(repeating: "ab\r", count: 200), String(repeating: "e\u{0301}x ", count: 150),
+        ]
+        for body in bodies {
+            for n in [0, 1, 7, 8, 9, 13, 400] {
+                for title in ["", "DeepSeek开源了模型权重", "The state of AI"] {
+                    var fast = LanguageDetector.Tally()
+                    _ = fast.add(contentsOf: title)
+                    var reference = fast
+                    fast.addLeadingCharacters(of: body, n)
+                    for u in body.prefix(n).unicodeScalars where !reference.add(u.value) { break }
+                    #expect(Self.fields(fast) == Self.fields(reference), "n=\(n) \(Array(body.unicodeScalars).prefix(30))")
+                }
+            }
+        }
+    }
+}
