@@ -183,6 +183,12 @@ public enum LanguageDetector {
                 }
                 return "zh-Hans"
             }
+            // No letter of these scripts (nearly every item): the table below is not built.
+            if cyrillic | arabic | hebrew | greek | thai | devanagari == 0 {
+                if latinWords > 0 { return latinLanguage(latin) }
+                if han > 0 { return "zh-Hans" }
+                return nil
+            }
             let scripts = [(cyrillic, ukrainian * 4 >= max(cyrillic / 20, 1) && ukrainian > 0 ? "uk" : "ru"),
                            (arabic, urdu > 0 ? "ur" : persian > 0 ? "fa" : "ar"), (hebrew, "he"), (greek, "el"), (thai, "th"), (devanagari, "hi")]
             if let best = scripts.max(by: { $0.0 < $1.0 }), best.0 > 0, best.0 >= latinWords * 2 { return best.1 }
@@ -224,6 +230,44 @@ public enum LanguageDetector {
         return m
     }()
 
+    /// `packedFunctionWordBits` as an open-addressing table probed without hashing through
+    /// `Hasher` (a dictionary lookup per word was most of `latinLanguage`).
+    struct PackedWordTable: Sendable {
+        static let size = 1024
+        let keys: [UInt64]
+        let values: [UInt8]
+
+        init(_ words: [UInt64: UInt8]) {
+            var keys = [UInt64](repeating: 0, count: Self.size), values = [UInt8](repeating: 0, count: Self.size)
+            for (k, v) in words {
+                precondition(k != 0, "empty function word")
+                var i = Self.slot(k)
+                while keys[i] != 0 { i = (i + 1) & (Self.size - 1) }
+                keys[i] = k
+                values[i] = v
+            }
+            self.keys = keys
+            self.values = values
+        }
+
+        @inline(__always)
+        static func slot(_ k: UInt64) -> Int { Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 54) }
+
+        /// The bits of the packed word `k`, nil when it is no function word.
+        @inline(__always)
+        func bits(_ k: UInt64) -> UInt8? {
+            var i = Self.slot(k)
+            while true {
+                let key = keys[i]
+                if key == k { return values[i] }
+                if key == 0 { return nil }
+                i = (i + 1) & (Self.size - 1)
+            }
+        }
+    }
+
+    static let functionWordTable = PackedWordTable(packedFunctionWordBits)
+
     /// Calls `body` with the language bits of each of the first 40 space-separated words.
     @inline(__always)
     static func forEachWordBits(_ text: [UInt8], _ body: (UInt8?) -> Void) {
@@ -239,7 +283,7 @@ public enum LanguageDetector {
             }
             if j > i {
                 seen += 1
-                body(j - i <= 8 ? packedFunctionWordBits[k] : nil)
+                body(j - i <= 8 ? functionWordTable.bits(k) : nil)
             }
             i = j + 1
         }

@@ -75,4 +75,21 @@ struct FastPathTests {
             }
         }
     }
+
+    /// The probed word table answers exactly as the dictionary it was built from, for every
+    /// function word and for words next to them (prefixes, extensions, other languages).
+    @Test func functionWordTableEqualsTheDictionary() {
+        let table = LanguageDetector.functionWordTable
+        var probes: [UInt64] = Array(LanguageDetector.packedFunctionWordBits.keys)
+        for (word, _) in LanguageDetector.functionWordBits {
+            for variant in [String(word.dropLast()), word + "s", "x" + word, word.uppercased(), String(word.reversed())] {
+                var k: UInt64 = 0
+                for (i, b) in variant.utf8.prefix(8).enumerated() { k |= UInt64(b) << UInt64(8 * i) }
+                if k != 0 { probes.append(k) }
+            }
+        }
+        for k in probes { #expect(table.bits(k) == LanguageDetector.packedFunctionWordBits[k], "\(k)") }
+        #expect(LanguageDetector.latinLanguage("le chat est sur la table et les chiens") == "fr")
+        #expect(LanguageDetector.latinLanguage("the cat is on the table") == "en")
+    }
 }
