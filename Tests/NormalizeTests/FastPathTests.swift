@@ -92,4 +92,21 @@ struct FastPathTests {
         #expect(LanguageDetector.latinLanguage("le chat est sur la table et les chiens") == "fr")
         #expect(LanguageDetector.latinLanguage("the cat is on the table") == "en")
     }
+
+    /// Built-in tracking prefixes are recognised on the bytes in any case; names that only
+    /// resemble them are kept, and extra names still apply.
+    @Test func trackingPrefixesOnBytes() {
+        let t = TrackingParameters(extra: ["campaign_*", "src"])
+        let cases: [(String, String)] = [
+            ("https://a.cn/x?UTM_Source=rss&id=3", "https://a.cn/x?id=3"),
+            ("https://a.cn/x?Utm_=1&utm=2&utmx_a=3", "https://a.cn/x?utm=2&utmx_a=3"),
+            ("https://a.cn/x?pk_campaign=a&pk=1&PK_kwd=b#f", "https://a.cn/x?pk=1#f"),
+            ("https://a.cn/x?hmsr=a&hmsrx=b&hms=c&ga_x=1&ga=2", "https://a.cn/x?hms=c&ga=2"),
+            ("https://a.cn/x?mtm_source=a&mtm=b&from=timeline&from=home", "https://a.cn/x?mtm=b&from=home"),
+            ("https://a.cn/x?campaign_id=1&src=2&source=3&spm=4", "https://a.cn/x?source=3"),
+            ("https://a.cn/x?utm_source=a", "https://a.cn/x"),
+            ("https://a.cn/x?u=1&&utm_medium", "https://a.cn/x?u=1"),
+        ]
+        for (url, expected) in cases { #expect(t.strip(url) == expected, "\(url)") }
+    }
 }
