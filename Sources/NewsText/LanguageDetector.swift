@@ -64,8 +64,24 @@ public enum LanguageDetector {
             if v < 0x80 { return add(v) }
             scanned += 1
             if scanned > 4000 { return false }
-            addNonASCII(v, traditional, simplified)
+            if v >= 0x4E00 && v <= 0x9FFF {
+                addUnifiedHan(v, traditional, simplified)
+            } else {
+                addNonASCII(v, traditional, simplified)
+            }
             return true
+        }
+
+        /// `addNonASCII` for the Unified Ideographs block (U+4E00…U+9FFF), inline: most
+        /// scalars of a Chinese sample, where the out-of-line call and the other scripts'
+        /// range checks cost more than the counting.
+        @inline(__always)
+        mutating func addUnifiedHan(_ v: UInt32, _ traditional: ScalarBitmap, _ simplified: ScalarBitmap) {
+            hanRun += 1
+            longestHanRun = max(longestHanRun, hanRun)
+            if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.append(0x20) } }
+            han += 1
+            if traditional.contains(v) { trad += 1 } else if simplified.contains(v) { simp += 1 }
         }
 
         /// Adds every scalar of `text`; false when the 4,000-scalar cap stopped it.
