@@ -64,8 +64,24 @@ public enum LanguageDetector {
             if v < 0x80 { return add(v) }
             scanned += 1
             if scanned > 4000 { return false }
-            addNonASCII(v, traditional, simplified)
+            if v >= 0x4E00 && v <= 0x9FFF {
+                addUnifiedHan(v, traditional, simplified)
+            } else {
+                addNonASCII(v, traditional, simplified)
+            }
             return true
+        }
+
+        /// `addNonASCII` for the Unified Ideographs block (U+4E00…U+9FFF), inline: most
+        /// scalars of a Chinese sample, where the out-of-line call and the other scripts'
+        /// range checks cost more than the counting.
+        @inline(__always)
+        mutating func addUnifiedHan(_ v: UInt32, _ traditional: ScalarBitmap, _ simplified: ScalarBitmap) {
+            hanRun += 1
+            longestHanRun = max(longestHanRun, hanRun)
+            if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.append(0x20) } }
+            han += 1
+            if traditional.contains(v) { trad += 1 } else if simplified.contains(v) { simp += 1 }
         }
 
         /// Adds every scalar of `text`; false when the 4,000-scalar cap stopped it.
@@ -82,16 +98,43 @@ public enum LanguageDetector {
         public mutating func addLeadingCharacters(of text: String, _ n: Int) {
             let start = self
             let traditional = ScriptTables.traditionalBits, simplified = ScriptTables.simplifiedBits
-            var count = 0
-            var fast = true
-            _ = UTF8Scalars.forEach(text) { v in
-                // The scalar after the cut must be standalone too (it could extend the last one).
-                let standalone = (v < 0x300 && v != 0x0D) || CJK.isHan(v) || (0x2010...0x2027).contains(v)
-                    || (0x3000...0x3029).contains(v) || (0xFF01...0xFF5E).contains(v)
-                guard standalone else { fast = false; return false }
-                if count == n { return false }
-                count += 1
-                return add(v, traditional, simplified)
+            var text = text
+            // ASCII (most of an English sample) is read byte by byte without decoding or
+            // the range checks; every other scalar as before.
+            let fast = text.withUTF8 { buf -> Bool in
+                guard let p = buf.baseAddress else { return true }
+                let end = buf.count
+                var count = 0
+                var i = 0
+                while i < end {
+                    let b = p[i]
+                    if b < 0x80 {
+                        // The scalar after the cut must be standalone too (it could extend the last one).
+                        if b == 0x0D { return false }
+                        if count == n { return true }
+                        count += 1
+                        if !add(UInt32(b)) { return true }
+                        i += 1
+                        continue
+                    }
+                    let v: UInt32
+                    if b < 0xE0 {
+                        v = (UInt32(b & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F); i += 2
+                    } else if b < 0xF0 {
+                        v = (UInt32(b & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F); i += 3
+                    } else {
+                        v = (UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
+                            | UInt32(p[i + 3] & 0x3F)
+                        i += 4
+                    }
+                    let standalone = v < 0x300 || CJK.isHan(v) || (0x2010...0x2027).contains(v)
+                        || (0x3000...0x3029).contains(v) || (0xFF01...0xFF5E).contains(v)
+                    guard standalone else { return false }
+                    if count == n { return true }
+                    count += 1
+                    if !add(v, traditional, simplified) { return true }
+                }
+                return true
             }
             guard !fast else { return }
             self = start
@@ -156,6 +199,12 @@ public enum LanguageDetector {
                 }
                 return "zh-Hans"
             }
+            // No letter of these scripts (nearly every item): the table below is not built.
+            if cyrillic | arabic | hebrew | greek | thai | devanagari == 0 {
+                if latinWords > 0 { return latinLanguage(latin) }
+                if han > 0 { return "zh-Hans" }
+                return nil
+            }
             let scripts = [(cyrillic, ukrainian * 4 >= max(cyrillic / 20, 1) && ukrainian > 0 ? "uk" : "ru"),
                            (arabic, urdu > 0 ? "ur" : persian > 0 ? "fa" : "ar"), (hebrew, "he"), (greek, "el"), (thai, "th"), (devanagari, "hi")]
             if let best = scripts.max(by: { $0.0 < $1.0 }), best.0 > 0, best.0 >= latinWords * 2 { return best.1 }
@@ -197,6 +246,44 @@ public enum LanguageDetector {
         return m
     }()
 
+    /// `packedFunctionWordBits` as an open-addressing table probed without hashing through
+    /// `Hasher` (a dictionary lookup per word was most of `latinLanguage`).
+    struct PackedWordTable: Sendable {
+        static let size = 1024
+        let keys: [UInt64]
+        let values: [UInt8]
+
+        init(_ words: [UInt64: UInt8]) {
+            var keys = [UInt64](repeating: 0, count: Self.size), values = [UInt8](repeating: 0, count: Self.size)
+            for (k, v) in words {
+                precondition(k != 0, "empty function word")
+                var i = Self.slot(k)
+                while keys[i] != 0 { i = (i + 1) & (Self.size - 1) }
+                keys[i] = k
+                values[i] = v
+            }
+            self.keys = keys
+            self.values = values
+        }
+
+        @inline(__always)
+        static func slot(_ k: UInt64) -> Int { Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 54) }
+
+        /// The bits of the packed word `k`, nil when it is no function word.
+        @inline(__always)
+        func bits(_ k: UInt64) -> UInt8? {
+            var i = Self.slot(k)
+            while true {
+                let key = keys[i]
+                if key == k { return values[i] }
+                if key == 0 { return nil }
+                i = (i + 1) & (Self.size - 1)
+            }
+        }
+    }
+
+    static let functionWordTable = PackedWordTable(packedFunctionWordBits)
+
     /// Calls `body` with the language bits of each of the first 40 space-separated words.
     @inline(__always)
     static func forEachWordBits(_ text: [UInt8], _ body: (UInt8?) -> Void) {
@@ -212,7 +299,7 @@ public enum LanguageDetector {
             }
             if j > i {
                 seen += 1
-                body(j - i <= 8 ? packedFunctionWordBits[k] : nil)
+                body(j - i <= 8 ? functionWordTable.bits(k) : nil)
             }
             i = j + 1
         }

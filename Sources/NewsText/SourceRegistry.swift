@@ -356,8 +356,10 @@ public final class SourceRegistry: Sendable {
         for (open, close) in [("【", "】"), ("[", "]"), ("［", "］")] where text.hasPrefix(open) {
             guard let end = text.range(of: close) else { continue }
             let inner = String(text[text.index(text.startIndex, offsetBy: open.count)..<end.lowerBound])
+            // Most brackets (`【快讯】`) name no outlet: ask first, trim the rest only for one.
+            guard let s = source(named: inner) ?? source(named: Self.trimAgencyWords(inner)) else { continue }
             let rest = text[end.upperBound...].trimmingCharacters(in: .whitespaces)
-            if !rest.isEmpty, let s = source(named: inner) ?? source(named: Self.trimAgencyWords(inner)) {
+            if !rest.isEmpty {
                 text = rest
                 if found == nil { found = (s, inner) }
             }

@@ -449,6 +449,23 @@ struct TrackingParameters: Sendable {
         return false
     }
 
+    /// `prefixes` as bytes. In an ASCII query a byte prefix is a Character prefix: none of
+    /// them ends in CR, the only ASCII scalar that joins the next one into a Character.
+    static let prefixBytes: [[UInt8]] = prefixes.map { Array($0.utf8) }
+
+    /// Whether the parameter name `u[start..<end]`, lower-cased, starts with a built-in prefix.
+    @inline(__always)
+    static func hasBuiltInPrefix(_ u: [UInt8], _ start: Int, _ end: Int) -> Bool {
+        outer: for prefix in prefixBytes where end - start >= prefix.count {
+            for (k, b) in prefix.enumerated() {
+                let c = u[start + k]
+                if (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) != b { continue outer }
+            }
+            return true
+        }
+        return false
+    }
+
     /// `strip` over bytes when the query (and the character after `#`) is ASCII, where
     /// bytes and Characters split alike; nil otherwise.
     func stripASCIIQuery(_ url: String, queryStart q: String.Index) -> String? {
@@ -476,11 +493,17 @@ struct TrackingParameters: Sendable {
                 if mayBeTracking(first: u[start]) {
                     var eq = start
                     while eq < end && u[eq] != 0x3D { eq += 1 }
-                    let n = lowered(start..<eq)
-                    tracking = Self.exact.contains(n) || extraExact.contains(n)
-                        || Self.prefixes.contains(where: { n.hasPrefix($0) }) || extraPrefixes.contains(where: { n.hasPrefix($0) })
-                    if !tracking && n == "from" {
-                        tracking = Self.shareFrom.contains(lowered(Swift.min(eq + 1, end)..<end))
+                    // `utm_source` and friends (most tracking) are told on the bytes alone.
+                    if Self.hasBuiltInPrefix(u, start, eq) {
+                        tracking = true
+                    } else {
+                        let n = lowered(start..<eq)
+                        tracking = Self.exact.contains(n) || extraExact.contains(n)
+                            || Self.prefixes.contains(where: { n.hasPrefix($0) })
+                            || extraPrefixes.contains(where: { n.hasPrefix($0) })
+                        if !tracking && n == "from" {
+                            tracking = Self.shareFrom.contains(lowered(Swift.min(eq + 1, end)..<end))
+                        }
                     }
                 }
                 if !tracking {

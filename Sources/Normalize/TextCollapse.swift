@@ -1,3 +1,4 @@
+import Foundation
 import NewsText
 
 /// The white-space rules of `paragraphs`, `cleanLine` and `clean`, run over UTF-8 bytes.
@@ -24,7 +25,120 @@ enum TextCollapse {
     @inline(__always)
     static func collapse(_ text: String, _ mode: Mode) -> String? {
         var bytes = text
-        return bytes.withUTF8 { collapse(text, $0, mode) }
+        if mode == .headline { return bytes.withUTF8 { collapse(text, $0, mode) } }
+        return bytes.withUTF8 { buf -> String in
+            guard let p = buf.baseAddress, !buf.isEmpty else { return text }
+            let n = buf.count
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { tmp -> String in
+                let out = tmp.baseAddress!
+                let length = collapseLine(p, n, paragraphs: mode == .paragraphs, into: out)
+                // Text that needs no change comes back as the same `String`.
+                if length == n && memcmp(out, p, n) == 0 { return text }
+                return String(decoding: UnsafeBufferPointer(start: out, count: length), as: UTF8.self)
+            }
+        }
+    }
+
+    /// The `.paragraphs` and `.line` rules written straight into `out` (at least `n` bytes:
+    /// the result is never longer, as every separator written stands for at least one
+    /// dropped byte); returns the length written. One loop over local state, no closures
+    /// and no growing array: the state stays in registers, and kept runs are copied whole.
+    static func collapseLine(_ p: UnsafePointer<UInt8>, _ n: Int, paragraphs: Bool,
+                             into out: UnsafeMutablePointer<UInt8>) -> Int {
+        var i = 0, o = 0
+        var emitted = false, pendingSpace = false, pendingBreak = false
+        while i < n {
+            let end = keptRunEnd(p, i, n)
+            if end > i {
+                // A kept stretch: the separator its gap stands for, then its bytes.
+                if emitted {
+                    if pendingBreak { out[o] = 0x0A; o += 1 } else if pendingSpace { out[o] = 0x20; o += 1 }
+                }
+                emitted = true
+                pendingSpace = false
+                pendingBreak = false
+                (out + o).update(from: p + i, count: end - i)
+                o += end - i
+                i = end
+                continue
+            }
+            // One dropped scalar: white space, a line break, a control or an invisible one.
+            let b = p[i]
+            if b < 0x80 {
+                if paragraphs && (b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C) {
+                    pendingBreak = true
+                } else {
+                    pendingSpace = true
+                }
+                i += 1
+                continue
+            }
+            let (v, len) = decode(p, i)
+            i += len
+            if paragraphs && (v == 0x2028 || v == 0x2029) { pendingBreak = true; continue }
+            if HeadlineNormalizer.isInvisible(v) { continue }
+            pendingSpace = true
+        }
+        return o
+    }
+
+    @inline(__always)
+    static func decode(_ p: UnsafePointer<UInt8>, _ i: Int) -> (UInt32, Int) {
+        let b = p[i]
+        if b < 0xE0 { return ((UInt32(b & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F), 2) }
+        if b < 0xF0 {
+            return ((UInt32(b & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F), 3)
+        }
+        return ((UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
+            | UInt32(p[i + 3] & 0x3F), 4)
+    }
+
+    /// The end of the run of kept scalars (neither white space, control nor invisible, in
+    /// `.paragraphs` and `.line` modes alike) that starts at `i`; `i` when none does.
+    /// Printable ASCII, Han and the three-byte blocks from U+3000 up (CJK punctuation,
+    /// kana, Hangul, full-width forms) are kept on their lead byte alone, but for U+3000
+    /// (white space) and U+FEFF (invisible).
+    @inline(__always)
+    static func keptRunEnd(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) -> Int {
+        var j = start
+        while j < n {
+            let b = p[j]
+            if b < 0x80 {
+                if b <= 0x20 || b == 0x7F { return j }
+                j = skipPrintableASCII(p, j + 1, n)
+                continue
+            }
+            if b >= 0xE3 && b <= 0xEF {
+                if b == 0xE3 && p[j + 1] == 0x80 && p[j + 2] == 0x80 { return j }  // U+3000
+                if b == 0xEF && p[j + 1] == 0xBB && p[j + 2] == 0xBF { return j }  // U+FEFF
+                j += 3
+                continue
+            }
+            let (v, len) = decode(p, j)
+            if v < 0xA0 || HeadlineNormalizer.isInvisible(v) || isNonASCIIWhiteSpace(v) { return j }
+            j += len
+        }
+        return j
+    }
+
+    /// The index of the first byte at or after `start` that is not printable ASCII
+    /// (0x21...0x7E), or `n`; eight bytes at a time while they all are.
+    @inline(__always)
+    static func skipPrintableASCII(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) -> Int {
+        var j = start
+        let raw = UnsafeRawPointer(p)
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while j + 8 <= n {
+            let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+            // A high bit set in `low` marks some byte below 0x21 (exact for bytes below
+            // 0x80); in `high`, some byte above 0x7E.
+            let low = (x &- ones &* 0x21) & ~x & highs
+            let high = ((x &+ ones &* (0x7F - 0x7E)) | x) & highs
+            if low | high != 0 { break }
+            j += 8
+        }
+        while j < n && p[j] > 0x20 && p[j] < 0x7F { j += 1 }
+        return j
     }
 
     // The original is passed along so that unchanged text is returned without a copy.
@@ -76,9 +190,9 @@ enum TextCollapse {
                 }
                 if gapStart >= 0 { closeGap(i) }
                 emitted = true
-                i += 1
-                // The rest of a word: printable ASCII needs nothing but skipping.
-                while i < n && p[i] > 0x20 && p[i] < 0x7F { i += 1 }
+                // The rest of a word: printable ASCII needs nothing but skipping. A local
+                // index stays in a register (`i` is captured by the helpers above).
+                i = skipPrintableASCII(p, i + 1, n)
                 continue
             }
             // Han in the Unified Ideographs block (lead bytes E4–E9: U+4000–U+9FFF) is never
@@ -86,8 +200,9 @@ enum TextCollapse {
             if b >= 0xE4 && b <= 0xE9 {
                 if gapStart >= 0 { closeGap(i) }
                 emitted = true
-                i += 3
-                while i < n && p[i] >= 0xE4 && p[i] <= 0xE9 { i += 3 }
+                var j = i + 3
+                while j < n && p[j] >= 0xE4 && p[j] <= 0xE9 { j += 3 }
+                i = j
                 continue
             }
             let len: Int
