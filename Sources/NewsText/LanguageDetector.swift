@@ -27,6 +27,10 @@ public enum LanguageDetector {
         var trad = 0, simp = 0
         var hanRun = 0, longestHanRun = 0
         var inLatinWord = false
+        /// Letters since the word began or since its last kept dot: a dot after a single letter
+        /// stays inside the word, so initialisms (`C.E.O.`, `U.S.`) are one word, not the
+        /// function words `e` and `o` of other languages.
+        var segmentLetters = 0
         var latin: [UInt8] = []
         /// Scalars counted so far (detection looks at the first 4,000).
         public private(set) var scanned = 0
@@ -45,12 +49,14 @@ public enum LanguageDetector {
                 hanRun = 0
                 let lower = v | 0x20
                 if lower >= 0x61 && lower <= 0x7A {
-                    if !inLatinWord { latinWords += 1; inLatinWord = true }
+                    if !inLatinWord { latinWords += 1; inLatinWord = true; segmentLetters = 0 }
+                    segmentLetters += 1
                     // Only the first 40 words are ever looked at (see `latinLanguage`).
                     if scanned < 2000 && latinWords <= 40 { latin.append(UInt8(truncatingIfNeeded: lower)) }
                     return true
                 }
                 if inLatinWord && (v == 0x27 || v == 0x2D) { return true }  // don't, open-source
+                if inLatinWord && v == 0x2E && segmentLetters == 1 { segmentLetters = 0; return true }  // C.E.O.
                 if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.append(0x20) } }
                 return true
             }
@@ -147,7 +153,8 @@ public enum LanguageDetector {
             if isHan { hanRun += 1; longestHanRun = max(longestHanRun, hanRun) } else { hanRun = 0 }
             let isLatinLetter = (v >= 0xC0 && v <= 0x24F) || (v >= 0xFF21 && v <= 0xFF3A) || (v >= 0xFF41 && v <= 0xFF5A)
             if isLatinLetter {
-                if !inLatinWord { latinWords += 1; inLatinWord = true }
+                if !inLatinWord { latinWords += 1; inLatinWord = true; segmentLetters = 0 }
+                segmentLetters += 1
                 if scanned < 2000 && latinWords <= 40 { appendUTF8(v) }
                 return
             }

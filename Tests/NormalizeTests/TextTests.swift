@@ -206,6 +206,11 @@ struct LanguageTests {
         ("الصين تخفض الرسوم الجمركية", "ar"),
         ("پاکستان ان دہشت گرد گروہوں کے خلاف کارروائی کرے", "ur"),
         ("PSP deteve mais de 800 pessoas nas festas de Natal", "pt"),
+        // Initialisms are one word: the letters of C.E.O. are not Portuguese `e` and `o`.
+        ("Exxon Mobil Names New C.E.O.", "en"),
+        ("U.S. and E.U. Reach Deal on Steel", "en"),
+        ("O presidente e o ministro da economia discutem o orçamento", "pt"),
+        ("A. Silva e o P. Costa: o debate da noite", "pt"),
         ("Le gouvernement annonce une nouvelle loi sur les données", "fr"),
         ("Die Regierung und der Bundestag streiten über das Gesetz", "de"),
     ])
