@@ -7,35 +7,35 @@ enum JSONFeedReader {
     static func parse(
         _ decoded: DecodedDocument, baseURL: String, source: String, notAFeed: (String) -> SourceFailure
     ) throws(SourceFailure) -> ParsedFeed {
-        let object: Any
+        let document: JSONValue
         do {
-            object = try JSONSerialization.jsonObject(with: Data(decoded.utf8), options: [.fragmentsAllowed])
+            document = try JSONReader.parse(decoded.utf8)
         } catch {
-            throw SourceFailure(source: source, stage: .parse, kind: .malformed, reason: "invalid JSON: \(error.localizedDescription)")
+            throw SourceFailure(source: source, stage: .parse, kind: .malformed, reason: "invalid JSON: \(error)")
         }
-        guard let feed = object as? [String: Any] else { throw notAFeed("JSON document that is not an object: not a feed") }
-        let version = feed["version"] as? String ?? ""
-        guard version.contains("jsonfeed.org") || feed["items"] is [Any] else {
+        guard let feed = document.object else { throw notAFeed("JSON document that is not an object: not a feed") }
+        let version = feed["version"]?.string ?? ""
+        guard version.contains("jsonfeed.org") || feed["items"]?.array != nil else {
             throw notAFeed("JSON document without a JSON Feed version: not a feed")
         }
         var warnings = decoded.warnings
         if !version.contains("jsonfeed.org") { warnings.append("JSON Feed without a version") }
-        func url(_ s: Any?) -> String? {
-            guard let s = s as? String, !s.trimmed.isEmpty else { return nil }
+        func url(_ s: JSONValue?) -> String? {
+            guard let s = s?.string, !s.trimmed.isEmpty else { return nil }
             return FeedParser.resolve(s.trimmed, against: baseURL)
         }
-        func text(_ s: Any?) -> String? {
-            guard let s = s as? String else { return nil }
+        func text(_ s: JSONValue?) -> String? {
+            guard let s = s?.string else { return nil }
             let t = s.trimmed
             return t.isEmpty ? nil : t
         }
-        func names(_ obj: [String: Any]) -> [String] {
+        func names(_ obj: JSONObject) -> [String] {
             var out: [String] = []
             // A null or malformed entry in the array costs only itself, not its neighbours.
-            if let authors = obj["authors"] as? [Any] {
-                out += authors.compactMap { ($0 as? [String: Any]).flatMap { text($0["name"]) } }
+            if let authors = obj["authors"]?.array {
+                out += authors.compactMap { $0.object.flatMap { text($0["name"]) } }
             }
-            if out.isEmpty, let author = obj["author"] as? [String: Any], let n = text(author["name"]) { out.append(n) }
+            if out.isEmpty, let author = obj["author"]?.object, let n = text(author["name"]) { out.append(n) }
             return out
         }
         var info = FeedInfo(format: .json1, encoding: decoded.encoding)
@@ -46,27 +46,39 @@ enum JSONFeedReader {
         info.warnings = warnings
 
         var items: [RawItem] = []
-        for case let entry as [String: Any] in (feed["items"] as? [Any] ?? []) {
+        for case .object(let entry) in feed["items"]?.array ?? [] {
             var item = RawItem()
-            if let id = entry["id"] {
-                item.guid = (id as? String) ?? (id as? NSNumber).map { $0.stringValue }
+            switch entry["id"] {
+            case .string(let s)?: item.guid = s
+            case .number(let literal)?: item.guid = idText(literal)
+            default: break
             }
             item.link = url(entry["url"]) ?? url(entry["external_url"])
             item.title = text(entry["title"])
-            if let html = entry["content_html"] as? String { item.content = htmlToText(html) }
+            if let html = entry["content_html"]?.string { item.content = htmlToText(html) }
             if item.content == nil { item.content = text(entry["content_text"]) }
             item.summary = text(entry["summary"])
             item.published = text(entry["date_published"])
             item.updated = text(entry["date_modified"])
             item.authors = names(entry)
             if item.authors.isEmpty { item.authors = names(feed) }
-            item.categories = (entry["tags"] as? [Any] ?? []).compactMap { text($0) }
+            item.categories = (entry["tags"]?.array ?? []).compactMap { text($0) }
             item.imageURL = url(entry["image"]) ?? url(entry["banner_image"])
-            item.enclosures = (entry["attachments"] as? [Any] ?? []).compactMap { ($0 as? [String: Any]).flatMap { url($0["url"]) } }
+            item.enclosures = (entry["attachments"]?.array ?? []).compactMap { $0.object.flatMap { url($0["url"]) } }
             item.language = text(entry["language"])
             items.append(item)
         }
         return ParsedFeed(info: info, items: items)
+    }
+
+    /// A numeric id as a string: integers as written, other numbers as their shortest decimal
+    /// form (`1e3` → `1000`), the way the JSON Feed spec's "should be a string" is read by
+    /// readers that accept numbers at all.
+    static func idText(_ literal: String) -> String {
+        if !literal.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { return literal }
+        guard let value = Double(literal), value.isFinite else { return literal }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
     }
 
     static func htmlToText(_ html: String) -> String? {
