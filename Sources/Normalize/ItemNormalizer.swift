@@ -52,7 +52,11 @@ public struct ItemNormalizer: Sendable {
         let content = raw.content.flatMap(Self.paragraphs)
         let declared = raw.language ?? info.language ?? feedSource.language
         let declaredTag = declared.map(Self.canonicalLanguage)
-        let (lang, titleHan) = Self.itemLanguage(title: titleRaw, body: summary ?? content, declared: declared,
+        // Big5 has no Simplified characters: a Big5 feed's Han text that no character decides
+        // is Traditional, whatever the feed declares (fresh8 had a neutral Big5 headline read
+        // as Simplified). Characters that differ between the scripts still decide first.
+        let scriptHint = info.encoding?.hasPrefix("big5") == true ? "zh-Hant" : declared
+        let (lang, titleHan) = Self.itemLanguage(title: titleRaw, body: summary ?? content, declared: scriptHint,
                                                  declaredTag: declaredTag)
         let chinese = lang?.hasPrefix("zh") == true || declaredTag?.hasPrefix("zh") == true
 

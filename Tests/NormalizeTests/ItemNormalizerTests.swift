@@ -9,11 +9,11 @@ private let fetched = Date(timeIntervalSince1970: 1_762_480_800)  // 2025-11-07T
 private func context(
     id: String = "feed-1", location: String = "https://example.org/feed.xml", kind: FeedSource.Kind = .feed,
     language: String? = nil, declared: String? = nil, zone: String? = nil, sourceID: String? = nil,
-    title: String? = "Example Feed", link: String? = "https://example.org/"
+    title: String? = "Example Feed", link: String? = "https://example.org/", encoding: String = "utf-8"
 ) -> FeedContext {
     FeedContext(
         source: FeedSource(location: location, kind: kind, id: id, language: language, timeZone: zone, sourceID: sourceID),
-        info: FeedInfo(format: .rss2, title: title, link: link, language: declared),
+        info: FeedInfo(format: .rss2, encoding: encoding, title: title, link: link, language: declared),
         requestedURL: location, finalURL: location, httpStatus: 200, fetchedAt: fetched)
 }
 
@@ -196,6 +196,20 @@ struct ItemNormalizerTests {
         #expect(normalizer.normalize(RawItem(title: "2025"), context: context(declared: "zh_TW")).lang == "zh-Hant")
         #expect(normalizer.normalize(RawItem(title: "2025"), context: context(declared: "en-us")).lang == "en-US")
         #expect(normalizer.normalize(RawItem(title: "2025"), context: context()).lang == nil)
+    }
+
+    /// Big5 cannot write Simplified characters, so a Big5 feed settles Han text that has no
+    /// script-specific character; such text elsewhere stays Simplified, and the characters
+    /// still outrank the charset.
+    @Test func neutralHanTextInABig5FeedIsTraditional() {
+        let neutral = RawItem(title: "台北今日天晴", summary: "日本首相")
+        #expect(normalizer.normalize(neutral, context: context(encoding: "big5")).lang == "zh-Hant")
+        #expect(normalizer.normalize(neutral, context: context(declared: "zh-CN", encoding: "big5")).lang == "zh-Hant")
+        #expect(normalizer.normalize(neutral, context: context(encoding: "big5-hkscs")).lang == "zh-Hant")
+        #expect(normalizer.normalize(neutral, context: context(encoding: "gb18030")).lang == "zh-Hans")
+        #expect(normalizer.normalize(neutral, context: context()).lang == "zh-Hans")
+        #expect(normalizer.normalize(RawItem(title: "当全球习惯了中国技术"), context: context(encoding: "big5")).lang == "zh-Hans")
+        #expect(normalizer.normalize(RawItem(title: "Open source in 2025"), context: context(encoding: "big5")).lang == "en")
     }
 
     @Test func pagesHaveNoFeed() {
