@@ -56,16 +56,8 @@ func runPipelineDump(_ args: [String]) throws {
         text("=== \(path)\n")
         do {
             let parsed = isPage ? try extractor.extract(doc) : try parser.parse(doc)
-            let record = FeedRecord(
-                url: doc.requestedURL, finalURL: doc.finalURL, title: parsed.info.title,
-                link: parsed.info.link, language: parsed.info.language,
-                description: parsed.info.description, format: parsed.info.format?.rawValue,
-                encoding: parsed.info.encoding, httpStatus: doc.httpStatus, items: parsed.items.count,
-                warnings: parsed.info.warnings, feedID: doc.source.id, fetchedAt: doc.fetchedAt)
-            let context = FeedContext(
-                source: doc.source, info: parsed.info, requestedURL: doc.requestedURL,
-                finalURL: doc.finalURL, httpStatus: doc.httpStatus, fetchedAt: doc.fetchedAt,
-                headers: doc.headers, record: record)
+            let record = FeedRecord(document: doc, parsed: parsed)
+            let context = FeedContext(document: doc, parsed: parsed, record: record)
             RecordEncoder.append(record, to: &out)
             for raw in parsed.items {
                 var item = normalizer.normalize(raw, context: context)

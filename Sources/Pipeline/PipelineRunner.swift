@@ -319,14 +319,8 @@ public struct PipelineRunner: Sendable {
                                          bytes: doc.body.count, elapsed: doc.elapsed, headers: doc.headers,
                                          fetchedAt: doc.fetchedAt))]
             }
-            let record = FeedRecord(
-                url: doc.requestedURL, finalURL: doc.finalURL, title: parsed.info.title ?? source.title,
-                link: parsed.info.link, language: parsed.info.language, description: parsed.info.description,
-                format: parsed.info.format?.rawValue, encoding: parsed.info.encoding, httpStatus: doc.httpStatus,
-                items: parsed.items.count, warnings: parsed.info.warnings, feedID: source.id, fetchedAt: doc.fetchedAt)
-            let context = FeedContext(
-                source: source, info: parsed.info, requestedURL: doc.requestedURL, finalURL: doc.finalURL,
-                httpStatus: doc.httpStatus, fetchedAt: doc.fetchedAt, headers: doc.headers, record: record)
+            let record = FeedRecord(document: doc, parsed: parsed)
+            let context = FeedContext(document: doc, parsed: parsed, record: record)
             var events: [FeedEvent<RawItem>] = [.begin(context)]
             events.reserveCapacity(parsed.items.count + 2)
             for item in parsed.items { events.append(.item(item, feedID: source.id)) }
