@@ -145,12 +145,18 @@ func isWordScalarValue(_ v: UInt32) -> Bool {
 ///   pattern ends, sit apart.
 struct TermAutomaton: Sendable {
     /// A pattern occurrence: pattern id, end in folded scalars (exclusive), and, from
-    /// `scanUTF8`, end as a UTF-8 offset in the text (exclusive).
+    /// `scanUTF8`, end as a UTF-8 offset in the text (exclusive) and start as one (-1 when
+    /// the pattern is longer than the scan remembers, `startMemory`).
     struct Occurrence: Sendable {
         var pattern: Int32
         var end: Int32
         var endByte: Int32
+        var startByte: Int32 = -1
     }
+
+    /// How many scalars back `scanUTF8` remembers where each began, which answers an
+    /// occurrence's start without walking back over the text (a power of two).
+    static let startMemory = 64
 
     /// In `sourceClass`: the scalar folds to several scalars (`İ` -> `i̇`), which the byte
     /// scan does not handle; `scanUTF8` gives up and the caller folds the text first.
@@ -575,6 +581,11 @@ struct TermAutomaton: Sendable {
     private func scanUTF8(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: (Occurrence) -> Void) -> Bool {
         var complete = true
         withTables { t in
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.startMemory) { starts in
+            // `starts[k & mask]`: the UTF-8 offset where scalar `k` (counted from 0) ends,
+            // which is where scalar `k + 1` begins; `starts[0]` is the text's start.
+            let mask = Int32(Self.startMemory - 1)
+            starts[0] = 0
             var at: UInt32 = 0
             var last: UInt32 = 0
             var i = 0
@@ -601,14 +612,19 @@ struct TermAutomaton: Sendable {
                     return
                 }
                 index += 1
+                let endByte = Int32(truncatingIfNeeded: i)
+                starts[Int(truncatingIfNeeded: index & mask)] = endByte
                 at = Self.step(at, c, last, t)
                 last = t.cells[Int(truncatingIfNeeded: c)].next & Self.idMask
                 if at & Self.reportsBit != 0 {
                     Self.report(at, t) {
-                        emit(Occurrence(pattern: $0, end: index, endByte: Int32(truncatingIfNeeded: i)))
+                        let length = t.patternLengths[Int(truncatingIfNeeded: $0)]
+                        let startByte = length <= mask ? starts[Int(truncatingIfNeeded: (index &- length) & mask)] : -1
+                        emit(Occurrence(pattern: $0, end: index, endByte: endByte, startByte: startByte))
                     }
                 }
             }
+        }
         }
         return complete
     }
@@ -645,6 +661,7 @@ struct TermAutomaton: Sendable {
         var outputStart: UnsafeBufferPointer<Int32>
         var outputLink: UnsafeBufferPointer<Int32>
         var outputs: UnsafeBufferPointer<Int32>
+        var patternLengths: UnsafeBufferPointer<Int32>
     }
 
     @inline(__always)
@@ -658,10 +675,12 @@ struct TermAutomaton: Sendable {
         outputStart.withUnsafeBufferPointer { outputStart in
         outputLink.withUnsafeBufferPointer { outputLink in
         outputs.withUnsafeBufferPointer { outputs in
+        patternLengths.withUnsafeBufferPointer { patternLengths in
             body(Tables(
                 sourceClass: sourceClass, cells: cells, nodes: nodes, edges: edges, stateOfBase: stateOfBase,
-                stateOfNode: stateOfNode, outputStart: outputStart, outputLink: outputLink, outputs: outputs))
-        }}}}}}}}}
+                stateOfNode: stateOfNode, outputStart: outputStart, outputLink: outputLink, outputs: outputs,
+                patternLengths: patternLengths))
+        }}}}}}}}}}
     }
 
     /// One transition on class `c` from the state in step word `at`: trie nodes follow
