@@ -29,6 +29,8 @@ enum TextCollapse {
         return bytes.withUTF8 { buf -> String in
             guard let p = buf.baseAddress, !buf.isEmpty else { return text }
             let n = buf.count
+            // Text that is one kept stretch needs no copy to find that out.
+            if keptStretchEnd(p, 0, n, paragraphs: mode == .paragraphs) == n { return text }
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { tmp -> String in
                 let out = tmp.baseAddress!
                 let length = collapseLine(p, n, paragraphs: mode == .paragraphs, into: out)
@@ -48,7 +50,7 @@ enum TextCollapse {
         var i = 0, o = 0
         var emitted = false, pendingSpace = false, pendingBreak = false
         while i < n {
-            let end = keptRunEnd(p, i, n)
+            let end = keptStretchEnd(p, i, n, paragraphs: paragraphs)
             if end > i {
                 // A kept stretch: the separator its gap stands for, then its bytes.
                 if emitted {
@@ -91,6 +93,22 @@ enum TextCollapse {
         }
         return ((UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
             | UInt32(p[i + 3] & 0x3F), 4)
+    }
+
+    /// `keptRunEnd`, carried on across single spaces between kept scalars (and, for
+    /// `paragraphs`, single line feeds): a lone space between words, or a lone line feed
+    /// between paragraphs, is the separator the rules would write there anyway, so prose
+    /// is one stretch, copied in one go, not a copy per word.
+    @inline(__always)
+    static func keptStretchEnd(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, paragraphs: Bool) -> Int {
+        var end = keptRunEnd(p, start, n)
+        guard end > start else { return end }
+        while end + 1 < n && (p[end] == 0x20 || (paragraphs && p[end] == 0x0A)) {
+            let next = keptRunEnd(p, end + 1, n)
+            if next == end + 1 { break }
+            end = next
+        }
+        return end
     }
 
     /// The end of the run of kept scalars (neither white space, control nor invisible, in

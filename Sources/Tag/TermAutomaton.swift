@@ -210,15 +210,15 @@ struct TermAutomaton: Sendable {
     private var cells: [Cell]
     private var nodes: [SparseNode]
     private var edges: [Edge]
-    /// Trie state (breadth-first number) of each DFA base (-1 where none) and each node,
-    /// read only to report the patterns that end at a state.
-    private var stateOfBase: [Int32]
-    private var stateOfNode: [Int32]
-    /// Per trie state (plus one end entry): where its own patterns start in `outputs`.
-    private var outputStart: [Int32]
-    /// Per trie state: nearest state on the fail chain with patterns of its own (-1 = none).
-    private var outputLink: [Int32]
-    private var outputs: [Int32]
+    /// Where the patterns that end at a state start in `reportLists`, per DFA base (-1
+    /// where none) and per trie node; read only when a step's word says patterns end there.
+    private var reportOfBase: [Int32]
+    private var reportOfNode: [Int32]
+    /// Per reporting state, every pattern that ends there, -1 after the last: its own in
+    /// id order, then those of the states along its output links, nearest first. One list
+    /// read in order, where following the links cost a dependent read (and on dense text
+    /// a cache miss) per state on the chain.
+    private var reportLists: [Int32]
 
     private(set) var classCount: Int
     private(set) var stateCount: Int
@@ -228,10 +228,9 @@ struct TermAutomaton: Sendable {
     /// Bytes held by the scan tables (the class dictionary counted at 16 bytes an entry).
     var memoryBytes: Int {
         sourceClass.count * 4 + patternScalarClass.count * 16 + classIsWord.count
-            + cells.count * MemoryLayout<Cell>.stride + stateOfBase.count * 4
+            + cells.count * MemoryLayout<Cell>.stride + reportOfBase.count * 4
             + nodes.count * MemoryLayout<SparseNode>.stride + edges.count * MemoryLayout<Edge>.stride
-            + stateOfNode.count * 4 + outputStart.count * 4 + outputLink.count * 4 + outputs.count * 4
-            + patternLengths.count * 4
+            + reportOfNode.count * 4 + reportLists.count * 4 + patternLengths.count * 4
     }
 
     /// `patterns` are folded scalar values.
@@ -514,16 +513,29 @@ struct TermAutomaton: Sendable {
             }
         }
 
+        // The report lists.
+        var reportOf = [Int32](repeating: -1, count: stateCount)
+        var lists: [Int32] = []
+        for s in 0..<stateCount {
+            let hasOwn = ownStart[s + 1] > ownStart[s]
+            guard hasOwn || link[s] >= 0 else { continue }
+            reportOf[s] = Int32(lists.count)
+            var o = hasOwn ? Int32(s) : link[s]
+            while o >= 0 {
+                for k in Int(ownStart[Int(o)])..<Int(ownStart[Int(o) + 1]) { lists.append(own[k]) }
+                o = link[Int(o)]
+            }
+            lists.append(-1)
+        }
+
         self.stateCount = stateCount
         self.denseStateCount = stateCount - stateOfNode.count
         self.cells = cells
-        self.stateOfBase = stateOfBase
+        self.reportOfBase = stateOfBase.map { $0 < 0 ? -1 : reportOf[Int($0)] }
         self.nodes = nodes
-        self.stateOfNode = stateOfNode
+        self.reportOfNode = stateOfNode.map { reportOf[Int($0)] }
         self.edges = edges
-        self.outputStart = ownStart
-        self.outputLink = link
-        self.outputs = own
+        self.reportLists = lists
     }
 
     /// Letter class of a folded scalar.
@@ -656,11 +668,9 @@ struct TermAutomaton: Sendable {
         var cells: UnsafeBufferPointer<Cell>
         var nodes: UnsafeBufferPointer<SparseNode>
         var edges: UnsafeBufferPointer<Edge>
-        var stateOfBase: UnsafeBufferPointer<Int32>
-        var stateOfNode: UnsafeBufferPointer<Int32>
-        var outputStart: UnsafeBufferPointer<Int32>
-        var outputLink: UnsafeBufferPointer<Int32>
-        var outputs: UnsafeBufferPointer<Int32>
+        var reportOfBase: UnsafeBufferPointer<Int32>
+        var reportOfNode: UnsafeBufferPointer<Int32>
+        var reportLists: UnsafeBufferPointer<Int32>
         var patternLengths: UnsafeBufferPointer<Int32>
     }
 
@@ -670,17 +680,14 @@ struct TermAutomaton: Sendable {
         cells.withUnsafeBufferPointer { cells in
         nodes.withUnsafeBufferPointer { nodes in
         edges.withUnsafeBufferPointer { edges in
-        stateOfBase.withUnsafeBufferPointer { stateOfBase in
-        stateOfNode.withUnsafeBufferPointer { stateOfNode in
-        outputStart.withUnsafeBufferPointer { outputStart in
-        outputLink.withUnsafeBufferPointer { outputLink in
-        outputs.withUnsafeBufferPointer { outputs in
+        reportOfBase.withUnsafeBufferPointer { reportOfBase in
+        reportOfNode.withUnsafeBufferPointer { reportOfNode in
+        reportLists.withUnsafeBufferPointer { reportLists in
         patternLengths.withUnsafeBufferPointer { patternLengths in
             body(Tables(
-                sourceClass: sourceClass, cells: cells, nodes: nodes, edges: edges, stateOfBase: stateOfBase,
-                stateOfNode: stateOfNode, outputStart: outputStart, outputLink: outputLink, outputs: outputs,
-                patternLengths: patternLengths))
-        }}}}}}}}}}
+                sourceClass: sourceClass, cells: cells, nodes: nodes, edges: edges, reportOfBase: reportOfBase,
+                reportOfNode: reportOfNode, reportLists: reportLists, patternLengths: patternLengths))
+        }}}}}}}}
     }
 
     /// One transition on class `c` from the state in step word `at`: trie nodes follow
@@ -728,11 +735,12 @@ struct TermAutomaton: Sendable {
     @inline(__always)
     private static func report(_ at: UInt32, _ t: Tables, _ emit: (Int32) -> Void) {
         let id = Int(truncatingIfNeeded: at & idMask)
-        let s = Int(at & sparseBit != 0 ? t.stateOfNode[id] : t.stateOfBase[id])
-        var o = t.outputStart[s + 1] > t.outputStart[s] ? Int32(s) : t.outputLink[s]
-        while o >= 0 {
-            for k in Int(t.outputStart[Int(o)])..<Int(t.outputStart[Int(o) + 1]) { emit(t.outputs[k]) }
-            o = t.outputLink[Int(o)]
+        var k = Int(at & sparseBit != 0 ? t.reportOfNode[id] : t.reportOfBase[id])
+        while true {
+            let p = t.reportLists[k]
+            if p < 0 { return }
+            emit(p)
+            k += 1
         }
     }
 }

@@ -201,6 +201,26 @@ public final class TopicTagger: Sendable {
         return n
     }
 
+    /// For benchmarks: the occurrences in `text` that pass their edge rules (the hits
+    /// scoring reads), against `occurrenceCount`'s raw ones.
+    public func hitCount(in text: String) -> Int {
+        let box = scratchPool.withLock { $0.popLast() }
+            ?? TagScratchBox(TagScratch(topicCount: taxonomy.topics.count, maxGroups: maxGroups, termKeys: termKeyCount))
+        var scratch = box.scratch
+        var utf8 = text
+        scratch.hits.removeAll()
+        utf8.withUTF8 { bytes in
+            if !collectHits(bytes, scratch: &scratch) {
+                scratch.hits.removeAll()
+                collectHitsOnFoldedText(text, bytes: bytes, scratch: &scratch)
+            }
+        }
+        let n = scratch.hits.count
+        box.scratch = scratch
+        scratchPool.withLock { if $0.count < 64 { $0.append(box) } }
+        return n
+    }
+
     /// Topics for an item's text, in taxonomy order, each with the terms that matched as
     /// they appear in the text.
     public func tag(title: String, summary: String?, content: String?) -> [(topic: String, terms: [String])] {
@@ -232,7 +252,13 @@ public final class TopicTagger: Sendable {
                         scoreField(.summary, text: summary, bytes: summaryBytes, fields: fields, scratch: &scratch)
                     }
                     if let content {
-                        scoreField(.content, text: content, bytes: contentBytes, fields: fields, scratch: &scratch)
+                        // Feeds often repeat the summary as the content: the same bytes give the
+                        // same hits, which the summary's scoring left in place.
+                        let same = summary != nil && contentBytes.count == summaryBytes.count
+                            && (contentBytes.isEmpty
+                                || memcmp(contentBytes.baseAddress!, summaryBytes.baseAddress!, contentBytes.count) == 0)
+                        scoreField(.content, text: content, bytes: contentBytes, fields: fields, scratch: &scratch,
+                                   reusingHits: same)
                     }
                     return finish(fields: fields, scratch: &scratch)
                 }
@@ -362,15 +388,19 @@ public final class TopicTagger: Sendable {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
     }
 
+    /// - Parameter reusingHits: `s.hits` holds this text's hits already (the previous field
+    ///   had the same bytes, and scoring reads hits without changing them).
     private func scoreField(
         _ field: Field, text: String, bytes: UnsafeBufferPointer<UInt8>, fields: FieldTexts,
-        scratch s: inout TagScratch
+        scratch s: inout TagScratch, reusingHits: Bool = false
     ) {
         guard !bytes.isEmpty else { return }
-        s.hits.removeAll()
-        if s.foldingFirst || !collectHits(bytes, scratch: &s) {
+        if !reusingHits {
             s.hits.removeAll()
-            collectHitsOnFoldedText(text, bytes: bytes, scratch: &s)
+            if s.foldingFirst || !collectHits(bytes, scratch: &s) {
+                s.hits.removeAll()
+                collectHitsOnFoldedText(text, bytes: bytes, scratch: &s)
+            }
         }
         guard !s.hits.isEmpty else { return }
         // Chain the hits per topic, in scan order within a topic.
