@@ -201,6 +201,8 @@ struct TermAutomaton: Sendable {
     }
 
     private(set) var patternLengths: [Int32]
+    /// The longest pattern, in scalars.
+    private(set) var longestPattern: Int
     /// Letter class of every BMP scalar as published (folding included).
     private var sourceClass: [UInt32]
     /// Letter class of the folded scalars that patterns use.
@@ -236,6 +238,7 @@ struct TermAutomaton: Sendable {
     /// `patterns` are folded scalar values.
     init(patterns: [[UInt32]], denseCellBudget: Int = TermAutomaton.denseCellBudget) {
         patternLengths = patterns.map { Int32($0.count) }
+        longestPattern = patterns.map(\.count).max() ?? 0
 
         // The alphabet: one class per distinct folded scalar the patterns use.
         var classOf: [UInt32: UInt32] = [:]
@@ -584,9 +587,125 @@ struct TermAutomaton: Sendable {
         scanUTF8(bytes) { found.append($0) }
     }
 
-    /// Same, into the tagger's reused buffer.
-    func scanUTF8(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout ScratchBuffer<Occurrence>) -> Bool {
-        scanUTF8(bytes) { found.append($0) }
+    /// Same, into the tagger's reused buffer; `spare` is a second buffer it may use.
+    ///
+    /// A step waits on the table reads of the step before, so one walk leaves the core
+    /// mostly idle. A longer text is read as two walks at once, interleaved: the first half,
+    /// and the second half started from the root a longest pattern's length early, so that
+    /// it finds every occurrence that ends in its half (those ending earlier are the first
+    /// walk's). The occurrences and their order are those of one walk.
+    func scanUTF8(
+        _ bytes: UnsafeBufferPointer<UInt8>, into found: inout ScratchBuffer<Occurrence>,
+        spare: inout ScratchBuffer<Occurrence>
+    ) -> Bool {
+        let n = bytes.count
+        guard n >= Self.twoWalkMinimum, longestPattern > 0 else { return scanUTF8(bytes) { found.append($0) } }
+        var middle = n / 2
+        while bytes[middle] & 0xC0 == 0x80 { middle += 1 }
+        var secondStart = middle
+        var overlap = 0
+        while overlap < longestPattern - 1 && secondStart > 0 {
+            secondStart = Self.scalarStart(bytes, before: secondStart)
+            overlap += 1
+        }
+        guard secondStart > 0 else { return scanUTF8(bytes) { found.append($0) } }
+        spare.removeAll()
+        var complete = true
+        withTables { t in
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * Self.startMemory) { starts in
+            let base = starts.baseAddress!
+            var first = Walk(i: 0, starts: base)
+            var second = Walk(i: secondStart, starts: base + Self.startMemory)
+            let end = Int32(truncatingIfNeeded: middle)
+            while first.i < middle && second.i < n {
+                guard advance(&first, bytes, t, { found.append($0) }),
+                      advance(&second, bytes, t, { if $0.endByte > end { spare.append($0) } })
+                else {
+                    complete = false
+                    return
+                }
+            }
+            while first.i < middle {
+                guard advance(&first, bytes, t, { found.append($0) }) else {
+                    complete = false
+                    return
+                }
+            }
+            while second.i < n {
+                guard advance(&second, bytes, t, { if $0.endByte > end { spare.append($0) } }) else {
+                    complete = false
+                    return
+                }
+            }
+            // The second walk counted scalars from its start, `overlap` scalars before the middle.
+            let offset = first.index - Int32(overlap)
+            found.reserve(spare.count)
+            for var o in spare.buffer {
+                o.end += offset
+                found.appendUnchecked(o)
+            }
+        }
+        }
+        return complete
+    }
+
+    /// Texts shorter than this (in bytes) are read in one walk.
+    static let twoWalkMinimum = 160
+
+    /// One walk over the text: position, state, and where its last scalars began.
+    private struct Walk {
+        var i: Int
+        var at: UInt32 = 0
+        var last: UInt32 = 0
+        var index: Int32 = 0
+        /// `startMemory` entries, as in `scanUTF8`.
+        var starts: UnsafeMutablePointer<Int32>
+
+        init(i: Int, starts: UnsafeMutablePointer<Int32>) {
+            self.i = i
+            self.starts = starts
+            starts[0] = Int32(truncatingIfNeeded: i)
+        }
+    }
+
+    /// One scalar of a walk; false when it folds to several.
+    @inline(__always)
+    private func advance(
+        _ w: inout Walk, _ bytes: UnsafeBufferPointer<UInt8>, _ t: Tables, _ emit: (Occurrence) -> Void
+    ) -> Bool {
+        let i = w.i
+        let b0 = UInt32(bytes[i])
+        let c: UInt32
+        if b0 < 0x80 {
+            c = t.sourceClass[Int(b0)]
+            w.i = i + 1
+        } else if b0 < 0xE0 {
+            c = t.sourceClass[Int((b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F))]
+            w.i = i + 2
+        } else if b0 < 0xF0 {
+            c = t.sourceClass[Int((b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F))]
+            w.i = i + 3
+        } else {
+            c = classOfSource(Self.decode(bytes, at: i).0)
+            w.i = i + 4
+        }
+        if c == Self.severalScalars { return false }
+        let mask = Int32(Self.startMemory - 1)
+        w.index += 1
+        let index = w.index
+        let endByte = Int32(truncatingIfNeeded: w.i)
+        w.starts[Int(truncatingIfNeeded: index & mask)] = endByte
+        w.at = Self.step(w.at, c, w.last, t)
+        w.last = t.cells[Int(truncatingIfNeeded: c)].next & Self.idMask
+        if w.at & Self.reportsBit != 0 {
+            let starts = w.starts
+            Self.report(w.at, t) {
+                let length = t.patternLengths[Int(truncatingIfNeeded: $0)]
+                let startByte = length <= mask ? starts[Int(truncatingIfNeeded: (index &- length) & mask)] : -1
+                emit(Occurrence(pattern: $0, end: index, endByte: endByte, startByte: startByte))
+            }
+        }
+        return true
     }
 
     @inline(__always)

@@ -321,6 +321,7 @@ public final class TopicTagger: Sendable {
     struct TagScratch {
         var foldingFirst = false
         var occurrences = ScratchBuffer<TermAutomaton.Occurrence>(capacity: 256)
+        var spareOccurrences = ScratchBuffer<TermAutomaton.Occurrence>(capacity: 256)
         var hits = ScratchBuffer<Hit>(capacity: 256)
         /// Per hit: the next hit of the same topic in this field (-1 = none).
         var nextInTopic = ScratchBuffer<Int32>(capacity: 256)
@@ -367,7 +368,7 @@ public final class TopicTagger: Sendable {
         }
 
         func deallocate() {
-            occurrences.deallocate(); hits.deallocate(); nextInTopic.deallocate(); head.deallocate()
+            occurrences.deallocate(); spareOccurrences.deallocate(); hits.deallocate(); nextInTopic.deallocate(); head.deallocate()
             tail.deallocate(); exclusionHits.deallocate(); pairHits.deallocate(); extendedHits.deallocate()
             fieldTopics.deallocate(); itemTopics.deallocate(); touched.deallocate(); scores.deallocate()
             evidence.deallocate(); evidenceHead.deallocate(); evidenceTail.deallocate(); live.deallocate()
@@ -442,7 +443,7 @@ public final class TopicTagger: Sendable {
     /// scalars and in the text no longer correspond one to one).
     private func collectHits(_ bytes: UnsafeBufferPointer<UInt8>, scratch s: inout TagScratch) -> Bool {
         s.occurrences.removeAll()
-        guard automaton.scanUTF8(bytes, into: &s.occurrences) else { return false }
+        guard automaton.scanUTF8(bytes, into: &s.occurrences, spare: &s.spareOccurrences) else { return false }
         let n = bytes.count
         for o in s.occurrences.buffer {
             let id = Int(o.pattern)
