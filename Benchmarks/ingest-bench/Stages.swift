@@ -62,17 +62,18 @@ func runStageTimes(_ args: [String]) throws {
         best.encode = min(best.encode, cpuSeconds() - start)
     }
     if args.contains("--occurrences") {
-        var occurrences = 0, bytes = 0
+        var occurrences = 0, hits = 0, bytes = 0
         for item in normalized {
             for text in [item.title, item.summary ?? "", item.content ?? ""] {
                 occurrences += tagger.occurrenceCount(in: text)
+                hits += tagger.hitCount(in: text)
                 bytes += text.utf8.count
             }
         }
         let size = tagger.automatonSize
-        print(String(format: "automaton: %d states, %d classes, %.2f MB; per item: %.0f bytes of text, %.1f occurrences",
+        print(String(format: "automaton: %d states, %d classes, %.2f MB; per item: %.0f bytes of text, %.1f occurrences, %.1f hits (edge rules passed)",
                      size.states, size.classes, Double(size.bytes) / 1e6, Double(bytes) / Double(count),
-                     Double(occurrences) / Double(count)))
+                     Double(occurrences) / Double(count), Double(hits) / Double(count)))
     }
     print(String(format: "%d items; best of %d rounds, µs per item: normalize %.2f, tag %.2f, JSON %.2f (checksum %d)",
                  count, rounds, best.normalize / Double(count) * 1e6, best.tag / Double(count) * 1e6,

@@ -123,6 +123,20 @@ public enum LanguageDetector {
                         i += 1
                         continue
                     }
+                    // Unified Ideographs (U+4E00…U+9FFF, most of a Chinese sample) always stand
+                    // alone and are counted by `addUnifiedHan` without the other checks.
+                    if b >= 0xE4 && b <= 0xE9 {
+                        let v = (UInt32(b & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F)
+                        if v >= 0x4E00 {
+                            if count == n { return true }
+                            count += 1
+                            scanned += 1
+                            if scanned > 4000 { return true }
+                            addUnifiedHan(v, traditional, simplified)
+                            i += 3
+                            continue
+                        }
+                    }
                     let v: UInt32
                     if b < 0xE0 {
                         v = (UInt32(b & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F); i += 2

@@ -351,7 +351,9 @@ public final class SourceRegistry: Sendable {
         // Without a suffix outlet, only a bracket prefix can name one.
         if found == nil, let first = scalars.first?.value, first != 0x3010, first != 0x5B, first != 0xFF3B { return nil }
         if found == nil && scalars.isEmpty { return nil }
-        var text = String(String.UnicodeScalarView(scalars))
+        // Without a suffix outlet nothing was cut (a channel name goes only after an
+        // outlet), so the scalars are the headline's own: no need to rebuild it.
+        var text = found == nil ? headline : String(String.UnicodeScalarView(scalars))
         // `【新华社】…` / `[Reuters] …` prefixes naming the outlet.
         for (open, close) in [("【", "】"), ("[", "]"), ("［", "］")] where text.hasPrefix(open) {
             guard let end = text.range(of: close) else { continue }

@@ -29,6 +29,8 @@ enum TextCollapse {
         return bytes.withUTF8 { buf -> String in
             guard let p = buf.baseAddress, !buf.isEmpty else { return text }
             let n = buf.count
+            // Text that is one kept stretch needs no copy to find that out.
+            if isUnchanged(p, n, paragraphs: mode == .paragraphs) { return text }
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { tmp -> String in
                 let out = tmp.baseAddress!
                 let length = collapseLine(p, n, paragraphs: mode == .paragraphs, into: out)
@@ -48,7 +50,7 @@ enum TextCollapse {
         var i = 0, o = 0
         var emitted = false, pendingSpace = false, pendingBreak = false
         while i < n {
-            let end = keptRunEnd(p, i, n)
+            let end = keptStretchEnd(p, i, n, paragraphs: paragraphs)
             if end > i {
                 // A kept stretch: the separator its gap stands for, then its bytes.
                 if emitted {
@@ -91,6 +93,59 @@ enum TextCollapse {
         }
         return ((UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
             | UInt32(p[i + 3] & 0x3F), 4)
+    }
+
+    /// Whether the rules leave the text as it is: `keptStretchEnd(p, 0, n) == n`, with
+    /// ASCII prose checked eight bytes at a time first (per word, the stretch loop paid a
+    /// mispredicted exit at every word's end).
+    static func isUnchanged(_ p: UnsafePointer<UInt8>, _ n: Int, paragraphs: Bool) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        /// High bit of each byte of `x` that equals `c`, exactly.
+        @inline(__always) func equal(_ x: UInt64, _ c: UInt64) -> UInt64 {
+            let y = x ^ (ones &* c)
+            return ~(((y & lows) &+ lows) | y) & highs
+        }
+        let raw = UnsafeRawPointer(p)
+        var j = 0
+        // A separator (space, or line feed in paragraphs) just before `j`; true at the start,
+        // where one is leading white space, which the rules drop.
+        var afterSeparator = true
+        while j + 8 <= n {
+            let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+            if x & highs != 0 { break }  // beyond ASCII: the stretch loop decides
+            let newline = paragraphs ? equal(x, 0x0A) : 0
+            let separator = equal(x, 0x20) | newline
+            // Line feeds read as letters for the control test (a high bit in `low` marks
+            // some byte below 0x20, exactly for the lowest one); DEL is a control too.
+            let plain = x ^ ((newline >> 7) &* (0x0A ^ 0x41))
+            let low = (plain &- ones &* 0x20) & ~plain & highs
+            if low != 0 || equal(x, 0x7F) != 0 { break }
+            // Two separators in a row, here or across the previous eight bytes, collapse.
+            if separator & (separator << 8) != 0 || (afterSeparator && separator & 0x80 != 0) { break }
+            afterSeparator = separator >> 63 != 0
+            j += 8
+        }
+        guard j > 0 else { return keptStretchEnd(p, 0, n, paragraphs: paragraphs) == n }
+        // Bytes before `j` are checked; go on from the last kept byte before it, inside its stretch.
+        let restart = p[j - 1] == 0x20 || p[j - 1] == 0x0A ? j - 2 : j - 1
+        return keptStretchEnd(p, restart, n, paragraphs: paragraphs) == n
+    }
+
+    /// `keptRunEnd`, carried on across single spaces between kept scalars (and, for
+    /// `paragraphs`, single line feeds): a lone space between words, or a lone line feed
+    /// between paragraphs, is the separator the rules would write there anyway, so prose
+    /// is one stretch, copied in one go, not a copy per word.
+    @inline(__always)
+    static func keptStretchEnd(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, paragraphs: Bool) -> Int {
+        var end = keptRunEnd(p, start, n)
+        guard end > start else { return end }
+        while end + 1 < n && (p[end] == 0x20 || (paragraphs && p[end] == 0x0A)) {
+            let next = keptRunEnd(p, end + 1, n)
+            if next == end + 1 { break }
+            end = next
+        }
+        return end
     }
 
     /// The end of the run of kept scalars (neither white space, control nor invisible, in

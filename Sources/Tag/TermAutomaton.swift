@@ -145,12 +145,18 @@ func isWordScalarValue(_ v: UInt32) -> Bool {
 ///   pattern ends, sit apart.
 struct TermAutomaton: Sendable {
     /// A pattern occurrence: pattern id, end in folded scalars (exclusive), and, from
-    /// `scanUTF8`, end as a UTF-8 offset in the text (exclusive).
+    /// `scanUTF8`, end as a UTF-8 offset in the text (exclusive) and start as one (-1 when
+    /// the pattern is longer than the scan remembers, `startMemory`).
     struct Occurrence: Sendable {
         var pattern: Int32
         var end: Int32
         var endByte: Int32
+        var startByte: Int32 = -1
     }
+
+    /// How many scalars back `scanUTF8` remembers where each began, which answers an
+    /// occurrence's start without walking back over the text (a power of two).
+    static let startMemory = 64
 
     /// In `sourceClass`: the scalar folds to several scalars (`İ` -> `i̇`), which the byte
     /// scan does not handle; `scanUTF8` gives up and the caller folds the text first.
@@ -195,6 +201,8 @@ struct TermAutomaton: Sendable {
     }
 
     private(set) var patternLengths: [Int32]
+    /// The longest pattern, in scalars.
+    private(set) var longestPattern: Int
     /// Letter class of every BMP scalar as published (folding included).
     private var sourceClass: [UInt32]
     /// Letter class of the folded scalars that patterns use.
@@ -204,15 +212,15 @@ struct TermAutomaton: Sendable {
     private var cells: [Cell]
     private var nodes: [SparseNode]
     private var edges: [Edge]
-    /// Trie state (breadth-first number) of each DFA base (-1 where none) and each node,
-    /// read only to report the patterns that end at a state.
-    private var stateOfBase: [Int32]
-    private var stateOfNode: [Int32]
-    /// Per trie state (plus one end entry): where its own patterns start in `outputs`.
-    private var outputStart: [Int32]
-    /// Per trie state: nearest state on the fail chain with patterns of its own (-1 = none).
-    private var outputLink: [Int32]
-    private var outputs: [Int32]
+    /// Where the patterns that end at a state start in `reportLists`, per DFA base (-1
+    /// where none) and per trie node; read only when a step's word says patterns end there.
+    private var reportOfBase: [Int32]
+    private var reportOfNode: [Int32]
+    /// Per reporting state, every pattern that ends there, -1 after the last: its own in
+    /// id order, then those of the states along its output links, nearest first. One list
+    /// read in order, where following the links cost a dependent read (and on dense text
+    /// a cache miss) per state on the chain.
+    private var reportLists: [Int32]
 
     private(set) var classCount: Int
     private(set) var stateCount: Int
@@ -222,15 +230,15 @@ struct TermAutomaton: Sendable {
     /// Bytes held by the scan tables (the class dictionary counted at 16 bytes an entry).
     var memoryBytes: Int {
         sourceClass.count * 4 + patternScalarClass.count * 16 + classIsWord.count
-            + cells.count * MemoryLayout<Cell>.stride + stateOfBase.count * 4
+            + cells.count * MemoryLayout<Cell>.stride + reportOfBase.count * 4
             + nodes.count * MemoryLayout<SparseNode>.stride + edges.count * MemoryLayout<Edge>.stride
-            + stateOfNode.count * 4 + outputStart.count * 4 + outputLink.count * 4 + outputs.count * 4
-            + patternLengths.count * 4
+            + reportOfNode.count * 4 + reportLists.count * 4 + patternLengths.count * 4
     }
 
     /// `patterns` are folded scalar values.
     init(patterns: [[UInt32]], denseCellBudget: Int = TermAutomaton.denseCellBudget) {
         patternLengths = patterns.map { Int32($0.count) }
+        longestPattern = patterns.map(\.count).max() ?? 0
 
         // The alphabet: one class per distinct folded scalar the patterns use.
         var classOf: [UInt32: UInt32] = [:]
@@ -508,16 +516,29 @@ struct TermAutomaton: Sendable {
             }
         }
 
+        // The report lists.
+        var reportOf = [Int32](repeating: -1, count: stateCount)
+        var lists: [Int32] = []
+        for s in 0..<stateCount {
+            let hasOwn = ownStart[s + 1] > ownStart[s]
+            guard hasOwn || link[s] >= 0 else { continue }
+            reportOf[s] = Int32(lists.count)
+            var o = hasOwn ? Int32(s) : link[s]
+            while o >= 0 {
+                for k in Int(ownStart[Int(o)])..<Int(ownStart[Int(o) + 1]) { lists.append(own[k]) }
+                o = link[Int(o)]
+            }
+            lists.append(-1)
+        }
+
         self.stateCount = stateCount
         self.denseStateCount = stateCount - stateOfNode.count
         self.cells = cells
-        self.stateOfBase = stateOfBase
+        self.reportOfBase = stateOfBase.map { $0 < 0 ? -1 : reportOf[Int($0)] }
         self.nodes = nodes
-        self.stateOfNode = stateOfNode
+        self.reportOfNode = stateOfNode.map { reportOf[Int($0)] }
         self.edges = edges
-        self.outputStart = ownStart
-        self.outputLink = link
-        self.outputs = own
+        self.reportLists = lists
     }
 
     /// Letter class of a folded scalar.
@@ -566,15 +587,136 @@ struct TermAutomaton: Sendable {
         scanUTF8(bytes) { found.append($0) }
     }
 
-    /// Same, into the tagger's reused buffer.
-    func scanUTF8(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout ScratchBuffer<Occurrence>) -> Bool {
-        scanUTF8(bytes) { found.append($0) }
+    /// Same, into the tagger's reused buffer; `spare` is a second buffer it may use.
+    ///
+    /// A step waits on the table reads of the step before, so one walk leaves the core
+    /// mostly idle. A longer text is read as two walks at once, interleaved: the first half,
+    /// and the second half started from the root a longest pattern's length early, so that
+    /// it finds every occurrence that ends in its half (those ending earlier are the first
+    /// walk's). The occurrences and their order are those of one walk.
+    func scanUTF8(
+        _ bytes: UnsafeBufferPointer<UInt8>, into found: inout ScratchBuffer<Occurrence>,
+        spare: inout ScratchBuffer<Occurrence>
+    ) -> Bool {
+        let n = bytes.count
+        guard n >= Self.twoWalkMinimum, longestPattern > 0 else { return scanUTF8(bytes) { found.append($0) } }
+        var middle = n / 2
+        while bytes[middle] & 0xC0 == 0x80 { middle += 1 }
+        var secondStart = middle
+        var overlap = 0
+        while overlap < longestPattern - 1 && secondStart > 0 {
+            secondStart = Self.scalarStart(bytes, before: secondStart)
+            overlap += 1
+        }
+        guard secondStart > 0 else { return scanUTF8(bytes) { found.append($0) } }
+        spare.removeAll()
+        var complete = true
+        withTables { t in
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * Self.startMemory) { starts in
+            let base = starts.baseAddress!
+            var first = Walk(i: 0, starts: base)
+            var second = Walk(i: secondStart, starts: base + Self.startMemory)
+            let end = Int32(truncatingIfNeeded: middle)
+            while first.i < middle && second.i < n {
+                guard advance(&first, bytes, t, { found.append($0) }),
+                      advance(&second, bytes, t, { if $0.endByte > end { spare.append($0) } })
+                else {
+                    complete = false
+                    return
+                }
+            }
+            while first.i < middle {
+                guard advance(&first, bytes, t, { found.append($0) }) else {
+                    complete = false
+                    return
+                }
+            }
+            while second.i < n {
+                guard advance(&second, bytes, t, { if $0.endByte > end { spare.append($0) } }) else {
+                    complete = false
+                    return
+                }
+            }
+            // The second walk counted scalars from its start, `overlap` scalars before the middle.
+            let offset = first.index - Int32(overlap)
+            found.reserve(spare.count)
+            for var o in spare.buffer {
+                o.end += offset
+                found.appendUnchecked(o)
+            }
+        }
+        }
+        return complete
+    }
+
+    /// Texts shorter than this (in bytes) are read in one walk.
+    static let twoWalkMinimum = 160
+
+    /// One walk over the text: position, state, and where its last scalars began.
+    private struct Walk {
+        var i: Int
+        var at: UInt32 = 0
+        var last: UInt32 = 0
+        var index: Int32 = 0
+        /// `startMemory` entries, as in `scanUTF8`.
+        var starts: UnsafeMutablePointer<Int32>
+
+        init(i: Int, starts: UnsafeMutablePointer<Int32>) {
+            self.i = i
+            self.starts = starts
+            starts[0] = Int32(truncatingIfNeeded: i)
+        }
+    }
+
+    /// One scalar of a walk; false when it folds to several.
+    @inline(__always)
+    private func advance(
+        _ w: inout Walk, _ bytes: UnsafeBufferPointer<UInt8>, _ t: Tables, _ emit: (Occurrence) -> Void
+    ) -> Bool {
+        let i = w.i
+        let b0 = UInt32(bytes[i])
+        let c: UInt32
+        if b0 < 0x80 {
+            c = t.sourceClass[Int(b0)]
+            w.i = i + 1
+        } else if b0 < 0xE0 {
+            c = t.sourceClass[Int((b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F))]
+            w.i = i + 2
+        } else if b0 < 0xF0 {
+            c = t.sourceClass[Int((b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F))]
+            w.i = i + 3
+        } else {
+            c = classOfSource(Self.decode(bytes, at: i).0)
+            w.i = i + 4
+        }
+        if c == Self.severalScalars { return false }
+        let mask = Int32(Self.startMemory - 1)
+        w.index += 1
+        let index = w.index
+        let endByte = Int32(truncatingIfNeeded: w.i)
+        w.starts[Int(truncatingIfNeeded: index & mask)] = endByte
+        w.at = Self.step(w.at, c, w.last, t)
+        w.last = t.cells[Int(truncatingIfNeeded: c)].next & Self.idMask
+        if w.at & Self.reportsBit != 0 {
+            let starts = w.starts
+            Self.report(w.at, t) {
+                let length = t.patternLengths[Int(truncatingIfNeeded: $0)]
+                let startByte = length <= mask ? starts[Int(truncatingIfNeeded: (index &- length) & mask)] : -1
+                emit(Occurrence(pattern: $0, end: index, endByte: endByte, startByte: startByte))
+            }
+        }
+        return true
     }
 
     @inline(__always)
     private func scanUTF8(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: (Occurrence) -> Void) -> Bool {
         var complete = true
         withTables { t in
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.startMemory) { starts in
+            // `starts[k & mask]`: the UTF-8 offset where scalar `k` (counted from 0) ends,
+            // which is where scalar `k + 1` begins; `starts[0]` is the text's start.
+            let mask = Int32(Self.startMemory - 1)
+            starts[0] = 0
             var at: UInt32 = 0
             var last: UInt32 = 0
             var i = 0
@@ -601,14 +743,19 @@ struct TermAutomaton: Sendable {
                     return
                 }
                 index += 1
+                let endByte = Int32(truncatingIfNeeded: i)
+                starts[Int(truncatingIfNeeded: index & mask)] = endByte
                 at = Self.step(at, c, last, t)
                 last = t.cells[Int(truncatingIfNeeded: c)].next & Self.idMask
                 if at & Self.reportsBit != 0 {
                     Self.report(at, t) {
-                        emit(Occurrence(pattern: $0, end: index, endByte: Int32(truncatingIfNeeded: i)))
+                        let length = t.patternLengths[Int(truncatingIfNeeded: $0)]
+                        let startByte = length <= mask ? starts[Int(truncatingIfNeeded: (index &- length) & mask)] : -1
+                        emit(Occurrence(pattern: $0, end: index, endByte: endByte, startByte: startByte))
                     }
                 }
             }
+        }
         }
         return complete
     }
@@ -640,11 +787,10 @@ struct TermAutomaton: Sendable {
         var cells: UnsafeBufferPointer<Cell>
         var nodes: UnsafeBufferPointer<SparseNode>
         var edges: UnsafeBufferPointer<Edge>
-        var stateOfBase: UnsafeBufferPointer<Int32>
-        var stateOfNode: UnsafeBufferPointer<Int32>
-        var outputStart: UnsafeBufferPointer<Int32>
-        var outputLink: UnsafeBufferPointer<Int32>
-        var outputs: UnsafeBufferPointer<Int32>
+        var reportOfBase: UnsafeBufferPointer<Int32>
+        var reportOfNode: UnsafeBufferPointer<Int32>
+        var reportLists: UnsafeBufferPointer<Int32>
+        var patternLengths: UnsafeBufferPointer<Int32>
     }
 
     @inline(__always)
@@ -653,15 +799,14 @@ struct TermAutomaton: Sendable {
         cells.withUnsafeBufferPointer { cells in
         nodes.withUnsafeBufferPointer { nodes in
         edges.withUnsafeBufferPointer { edges in
-        stateOfBase.withUnsafeBufferPointer { stateOfBase in
-        stateOfNode.withUnsafeBufferPointer { stateOfNode in
-        outputStart.withUnsafeBufferPointer { outputStart in
-        outputLink.withUnsafeBufferPointer { outputLink in
-        outputs.withUnsafeBufferPointer { outputs in
+        reportOfBase.withUnsafeBufferPointer { reportOfBase in
+        reportOfNode.withUnsafeBufferPointer { reportOfNode in
+        reportLists.withUnsafeBufferPointer { reportLists in
+        patternLengths.withUnsafeBufferPointer { patternLengths in
             body(Tables(
-                sourceClass: sourceClass, cells: cells, nodes: nodes, edges: edges, stateOfBase: stateOfBase,
-                stateOfNode: stateOfNode, outputStart: outputStart, outputLink: outputLink, outputs: outputs))
-        }}}}}}}}}
+                sourceClass: sourceClass, cells: cells, nodes: nodes, edges: edges, reportOfBase: reportOfBase,
+                reportOfNode: reportOfNode, reportLists: reportLists, patternLengths: patternLengths))
+        }}}}}}}}
     }
 
     /// One transition on class `c` from the state in step word `at`: trie nodes follow
@@ -709,11 +854,12 @@ struct TermAutomaton: Sendable {
     @inline(__always)
     private static func report(_ at: UInt32, _ t: Tables, _ emit: (Int32) -> Void) {
         let id = Int(truncatingIfNeeded: at & idMask)
-        let s = Int(at & sparseBit != 0 ? t.stateOfNode[id] : t.stateOfBase[id])
-        var o = t.outputStart[s + 1] > t.outputStart[s] ? Int32(s) : t.outputLink[s]
-        while o >= 0 {
-            for k in Int(t.outputStart[Int(o)])..<Int(t.outputStart[Int(o) + 1]) { emit(t.outputs[k]) }
-            o = t.outputLink[Int(o)]
+        var k = Int(at & sparseBit != 0 ? t.reportOfNode[id] : t.reportOfBase[id])
+        while true {
+            let p = t.reportLists[k]
+            if p < 0 { return }
+            emit(p)
+            k += 1
         }
     }
 }

@@ -67,10 +67,18 @@ public final class TopicTagger: Sendable {
     /// Per topic: its context rules as group counts, `ruleGroupCounts[ruleStart[t]..<ruleStart[t + 1]]`.
     private let ruleStart: [Int32]
     private let ruleGroupCounts: [Int32]
+    /// Per rule (same numbering as `ruleGroupCounts`, plus one end entry): where its groups'
+    /// slots start, so that one pass over a topic's hits finds every rule's earliest hit
+    /// per group (a pass per rule over every hit was most of the scoring on dense text).
+    private let ruleSlotStart: [Int32]
+    /// Per pattern: its group's slot counted from the first slot of its topic (-1 for
+    /// patterns that are no pair member).
+    let patternSlot: [Int32]
     /// Per topic: a rule with no groups, which every field with a hit of the topic satisfies.
     private let topicHasEmptyRule: [Bool]
     private let topicPairFirstOnly: [Bool]
     private let topicIDs: [String]
+    /// Most group slots of one topic's rules together.
     private let maxGroups: Int
     /// Per topic: its longest pattern in scalars, which bounds how far apart a span and a
     /// span containing it can end.
@@ -151,10 +159,20 @@ public final class TopicTagger: Sendable {
         self.topicFieldWeights = fieldWeights
         self.ruleStart = ruleStart
         self.ruleGroupCounts = ruleGroupCounts
+        var slotStart: [Int32] = [0]
+        for count in ruleGroupCounts { slotStart.append(slotStart.last! + count) }
+        self.ruleSlotStart = slotStart
+        self.patternSlot = infos.map { info in
+            guard case .pairMember(let r, let g) = info.role else { return -1 }
+            let first = Int(ruleStart[info.topic])
+            return slotStart[first + r] - slotStart[first] + Int32(g)
+        }
         self.topicHasEmptyRule = taxonomy.topics.map { $0.contextRules.contains { $0.isEmpty } }
         self.topicPairFirstOnly = taxonomy.topics.map(\.pairEvidenceFirstGroupOnly)
         self.topicIDs = taxonomy.topics.map(\.id)
-        self.maxGroups = Int(ruleGroupCounts.max() ?? 0)
+        self.maxGroups = taxonomy.topics.indices.map {
+            Int(slotStart[Int(ruleStart[$0 + 1])] - slotStart[Int(ruleStart[$0])])
+        }.max() ?? 0
         var maxLength = [Int32](repeating: 0, count: taxonomy.topics.count)
         for info in infos { maxLength[info.topic] = max(maxLength[info.topic], Int32(info.pattern.scalars.count)) }
         self.topicMaxLength = maxLength
@@ -180,6 +198,26 @@ public final class TopicTagger: Sendable {
         let count = TextFolding.foldScalars(text, into: &folded, sourceUTF8: &offsets)
         var n = 0
         folded.withUnsafeBufferPointer { automaton.scanFolded(UnsafeBufferPointer(rebasing: $0[0..<count])) { _, _ in n += 1 } }
+        return n
+    }
+
+    /// For benchmarks: the occurrences in `text` that pass their edge rules (the hits
+    /// scoring reads), against `occurrenceCount`'s raw ones.
+    public func hitCount(in text: String) -> Int {
+        let box = scratchPool.withLock { $0.popLast() }
+            ?? TagScratchBox(TagScratch(topicCount: taxonomy.topics.count, maxGroups: maxGroups, termKeys: termKeyCount))
+        var scratch = box.scratch
+        var utf8 = text
+        scratch.hits.removeAll()
+        utf8.withUTF8 { bytes in
+            if !collectHits(bytes, scratch: &scratch) {
+                scratch.hits.removeAll()
+                collectHitsOnFoldedText(text, bytes: bytes, scratch: &scratch)
+            }
+        }
+        let n = scratch.hits.count
+        box.scratch = scratch
+        scratchPool.withLock { if $0.count < 64 { $0.append(box) } }
         return n
     }
 
@@ -214,7 +252,13 @@ public final class TopicTagger: Sendable {
                         scoreField(.summary, text: summary, bytes: summaryBytes, fields: fields, scratch: &scratch)
                     }
                     if let content {
-                        scoreField(.content, text: content, bytes: contentBytes, fields: fields, scratch: &scratch)
+                        // Feeds often repeat the summary as the content: the same bytes give the
+                        // same hits, which the summary's scoring left in place.
+                        let same = summary != nil && contentBytes.count == summaryBytes.count
+                            && (contentBytes.isEmpty
+                                || memcmp(contentBytes.baseAddress!, summaryBytes.baseAddress!, contentBytes.count) == 0)
+                        scoreField(.content, text: content, bytes: contentBytes, fields: fields, scratch: &scratch,
+                                   reusingHits: same)
                     }
                     return finish(fields: fields, scratch: &scratch)
                 }
@@ -277,6 +321,7 @@ public final class TopicTagger: Sendable {
     struct TagScratch {
         var foldingFirst = false
         var occurrences = ScratchBuffer<TermAutomaton.Occurrence>(capacity: 256)
+        var spareOccurrences = ScratchBuffer<TermAutomaton.Occurrence>(capacity: 256)
         var hits = ScratchBuffer<Hit>(capacity: 256)
         /// Per hit: the next hit of the same topic in this field (-1 = none).
         var nextInTopic = ScratchBuffer<Int32>(capacity: 256)
@@ -323,7 +368,7 @@ public final class TopicTagger: Sendable {
         }
 
         func deallocate() {
-            occurrences.deallocate(); hits.deallocate(); nextInTopic.deallocate(); head.deallocate()
+            occurrences.deallocate(); spareOccurrences.deallocate(); hits.deallocate(); nextInTopic.deallocate(); head.deallocate()
             tail.deallocate(); exclusionHits.deallocate(); pairHits.deallocate(); extendedHits.deallocate()
             fieldTopics.deallocate(); itemTopics.deallocate(); touched.deallocate(); scores.deallocate()
             evidence.deallocate(); evidenceHead.deallocate(); evidenceTail.deallocate(); live.deallocate()
@@ -344,15 +389,19 @@ public final class TopicTagger: Sendable {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
     }
 
+    /// - Parameter reusingHits: `s.hits` holds this text's hits already (the previous field
+    ///   had the same bytes, and scoring reads hits without changing them).
     private func scoreField(
         _ field: Field, text: String, bytes: UnsafeBufferPointer<UInt8>, fields: FieldTexts,
-        scratch s: inout TagScratch
+        scratch s: inout TagScratch, reusingHits: Bool = false
     ) {
         guard !bytes.isEmpty else { return }
-        s.hits.removeAll()
-        if s.foldingFirst || !collectHits(bytes, scratch: &s) {
+        if !reusingHits {
             s.hits.removeAll()
-            collectHitsOnFoldedText(text, bytes: bytes, scratch: &s)
+            if s.foldingFirst || !collectHits(bytes, scratch: &s) {
+                s.hits.removeAll()
+                collectHitsOnFoldedText(text, bytes: bytes, scratch: &s)
+            }
         }
         guard !s.hits.isEmpty else { return }
         // Chain the hits per topic, in scan order within a topic.
@@ -394,7 +443,7 @@ public final class TopicTagger: Sendable {
     /// scalars and in the text no longer correspond one to one).
     private func collectHits(_ bytes: UnsafeBufferPointer<UInt8>, scratch s: inout TagScratch) -> Bool {
         s.occurrences.removeAll()
-        guard automaton.scanUTF8(bytes, into: &s.occurrences) else { return false }
+        guard automaton.scanUTF8(bytes, into: &s.occurrences, spare: &s.spareOccurrences) else { return false }
         let n = bytes.count
         for o in s.occurrences.buffer {
             let id = Int(o.pattern)
@@ -402,13 +451,16 @@ public final class TopicTagger: Sendable {
             let f = patternFlags[id]
             let end = Int(o.end)
             let endByte = Int(o.endByte)
-            // Usually the pattern's own UTF-8 width back: right when that byte starts a scalar
-            // and exactly `length` scalars start from there to the end (a loop of fixed
-            // length, where walking back scalar by scalar branches on every byte).
-            var startByte = endByte - Int(patternWidths[id])
-            if startByte < 0 || bytes[startByte] & 0xC0 == 0x80 || Self.scalarCount(bytes, startByte, endByte) != length {
-                startByte = endByte
-                for _ in 0..<length { startByte = TermAutomaton.scalarStart(bytes, before: startByte) }
+            // The scan remembers where the last scalars began; a longer pattern is usually
+            // its own UTF-8 width back: right when that byte starts a scalar and exactly
+            // `length` scalars start from there to the end.
+            var startByte = Int(o.startByte)
+            if startByte < 0 {
+                startByte = endByte - Int(patternWidths[id])
+                if startByte < 0 || bytes[startByte] & 0xC0 == 0x80 || Self.scalarCount(bytes, startByte, endByte) != length {
+                    startByte = endByte
+                    for _ in 0..<length { startByte = TermAutomaton.scalarStart(bytes, before: startByte) }
+                }
             }
             if f & Self.scanLeftBoundary != 0 && startByte > 0 {
                 let before = TermAutomaton.scalarStart(bytes, before: startByte)
@@ -617,28 +669,32 @@ public final class TopicTagger: Sendable {
         let firstRule = Int(ruleStart[t])
         let endRule = Int(ruleStart[t + 1])
         if firstRule < endRule && (s.pairHits[t] > 0 || topicHasEmptyRule[t]) {
-            for r in firstRule..<endRule {
-                let groups = Int(ruleGroupCounts[r])
-                for g in 0..<groups { s.groupHits[g] = -1 }
-                let rule = Int32(r - firstRule)
+            let base = Int(ruleSlotStart[firstRule])
+            let slots = Int(ruleSlotStart[endRule]) - base
+            for k in 0..<slots { s.groupHits[k] = -1 }
+            if s.pairHits[t] > 0 {
                 for i in s.live.buffer {
                     let h = s.hits[Int(i)]
                     let p = Int(h.pattern)
-                    guard patternKind[p] == Self.kindPairMember && patternRule[p] == rule else { continue }
-                    let g = Int(patternGroup[p])
-                    if s.groupHits[g] < 0 || h.start < s.hits[Int(s.groupHits[g])].start { s.groupHits[g] = i }
+                    guard patternKind[p] == Self.kindPairMember else { continue }
+                    let k = Int(patternSlot[p])
+                    if s.groupHits[k] < 0 || h.start < s.hits[Int(s.groupHits[k])].start { s.groupHits[k] = i }
                 }
+            }
+            for r in firstRule..<endRule {
+                let groups = Int(ruleGroupCounts[r])
+                let first = Int(ruleSlotStart[r]) - base
                 var all = true
-                for g in 0..<groups where s.groupHits[g] < 0 {
+                for g in 0..<groups where s.groupHits[first + g] < 0 {
                     all = false
                     break
                 }
                 if all {
                     s.scores[t] += fieldWeight
                     if topicPairFirstOnly[t] {
-                        if groups > 0 { s.found.append(s.groupHits[0]) }
+                        if groups > 0 { s.found.append(s.groupHits[first]) }
                     } else {
-                        for g in 0..<groups { s.found.append(s.groupHits[g]) }
+                        for g in 0..<groups { s.found.append(s.groupHits[first + g]) }
                     }
                     break
                 }

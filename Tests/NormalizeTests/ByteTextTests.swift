@@ -41,6 +41,33 @@ struct ByteTextTests {
         }
     }
 
+    /// Prose that is mostly clean ASCII, where the unchanged-text check reads eight bytes at
+    /// a time: a double space, a stray control, a line feed pair or a non-ASCII scalar may
+    /// sit anywhere relative to those eight-byte steps, and at either end.
+    @Test func asciiProseMatchesTheScalarRule() {
+        let pieces = ["word", "a", "Text,", "1999.", "x-y", "(ok)", " ", " ", " ", "\n", "  ", "\t", "\n\n", " \n",
+                      "\r", "\u{7F}", "\u{01}", "é", "中文", "\u{A0}", "\u{200B}", "~", "!"]
+        var state: UInt64 = 99
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        for round in 0..<4000 {
+            var s = ""
+            let length = next() % 40
+            for k in 0..<length {
+                // Mostly words and single spaces; an odd piece now and then.
+                if round % 4 == 0 || next() % 12 == 0 {
+                    s += pieces[next() % pieces.count]
+                } else {
+                    s += k % 2 == 0 ? pieces[next() % 6] : " "
+                }
+            }
+            #expect(ItemNormalizer.paragraphs(s) == ItemNormalizer.paragraphsScalars(s), "\(Array(s.unicodeScalars))")
+            #expect(HeadlineNormalizer.cleanLine(s) == HeadlineNormalizer.cleanLineScalars(s), "\(Array(s.unicodeScalars))")
+        }
+    }
+
     @Test func cleanMatchesTheScalarRule() {
         for s in Self.samples(count: 4000, seed: 2) {
             #expect(HeadlineNormalizer.clean(s) == HeadlineNormalizer.cleanScalars(s), "\(Array(s.unicodeScalars))")

@@ -41,6 +41,42 @@ import Testing
         }
     }
 
+    /// Long texts are read as two interleaved walks (`scanUTF8(_:into:spare:)`): the
+    /// occurrences, their order, ends and starts must be those of one walk, including
+    /// patterns that straddle the middle and patterns longer than the scan's start memory;
+    /// and a scalar that folds to several, in either half, must still give way.
+    @Test func twoWalksFindWhatOneWalkFinds() {
+        var rng = SplitMix(seed: 23)
+        let folded = Self.published.map { TextFolding.fold($0).unicodeScalars.map(\.value) }
+        for round in 0..<300 {
+            var patterns: [[UInt32]] = (0..<Int(rng.next() % 20 + 1)).map { _ in
+                (0..<Int(rng.next() % 4 + 1)).flatMap { _ in folded[Int(rng.next() % UInt64(folded.count))] }
+            }
+            if round % 5 == 0 {
+                // Longer than `startMemory` scalars: its start is found by walking back.
+                patterns.append(Array(repeating: TextFolding.fold("a").unicodeScalars.first!.value, count: 70))
+            }
+            let automaton = TermAutomaton(patterns: patterns)
+            var parts = (0..<Int(rng.next() % 400 + 40)).map { _ in Self.published[Int(rng.next() % UInt64(Self.published.count))] }
+            if round % 5 == 0 { parts.insert(String(repeating: "A", count: 75), at: parts.count / 2) }
+            if round % 7 == 0 { parts.insert("\u{130}", at: round % 2 == 0 ? 1 : parts.count - 1) }
+            var text = parts.joined()
+            var one: [TermAutomaton.Occurrence] = []
+            let oneComplete = text.withUTF8 { automaton.scanUTF8($0, into: &one) }
+            var two = ScratchBuffer<TermAutomaton.Occurrence>(capacity: 4)
+            var spare = ScratchBuffer<TermAutomaton.Occurrence>(capacity: 4)
+            defer {
+                two.deallocate()
+                spare.deallocate()
+            }
+            let twoComplete = text.withUTF8 { automaton.scanUTF8($0, into: &two, spare: &spare) }
+            #expect(oneComplete == twoComplete)
+            guard oneComplete else { continue }
+            #expect(two.buffer.map { [$0.pattern, $0.end, $0.endByte, $0.startByte] }
+                    == one.map { [$0.pattern, $0.end, $0.endByte, $0.startByte] })
+        }
+    }
+
     @Test func byteScanGivesWayToTextThatFoldsToSeveralScalars() {
         let automaton = TermAutomaton(patterns: [Array("ai".unicodeScalars.map(\.value))])
         var occurrences: [TermAutomaton.Occurrence] = []
