@@ -28,8 +28,11 @@ func runPipelineDump(_ args: [String]) throws {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: target, isDirectory: &isDir), isDir.boolValue {
             let e = FileManager.default.enumerator(at: URL(fileURLWithPath: target), includingPropertiesForKeys: [.isRegularFileKey])
+            // Symlinked files count (scripts/real-corpus.py links the corpus rather than copying it).
             while let u = e?.nextObject() as? URL {
-                if (try? u.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { paths.append(u.path) }
+                if (try? u.resolvingSymlinksInPath().resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+                    paths.append(u.path)
+                }
             }
         } else if let text = try? String(contentsOfFile: target, encoding: .utf8) {
             paths += text.split(separator: "\n").map { String($0) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
