@@ -276,7 +276,7 @@ extension ArticleCorpusTests {
             guard truth.count >= 20 else { continue }
             let content = (try? ArticleExtractor().extract(source).items.first?.content) ?? nil
             let f1 = shingleF1(content ?? "", truth.joined(separator: " "))
-            if f1 < 0.7 { print("READABILITY body F1 \(String(format: "%.3f", f1)) \(dir)") }
+            if f1 < 0.85 { print("READABILITY body F1 \(String(format: "%.3f", f1)) \(dir)") }
             sum += f1
             count += 1
         }
@@ -311,7 +311,7 @@ extension ArticleCorpusTests {
                   bodyTokens(truth).count >= 20 else { continue }
             let content = (try? ArticleExtractor().extract(corpusPage(html)).items.first?.content) ?? nil
             let f1 = shingleF1(content ?? "", truth)
-            if f1 < 0.7 { print("NEWSPAPER body F1 \(String(format: "%.3f", f1)) \(stem)") }
+            if f1 < 0.85 { print("NEWSPAPER body F1 \(String(format: "%.3f", f1)) \(stem)") }
             sum += f1
             count += 1
         }

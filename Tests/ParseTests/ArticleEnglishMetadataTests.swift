@@ -1,0 +1,95 @@
+import Foundation
+import IngestCore
+import Testing
+@testable import Parse
+
+private let fixtureDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/article")
+
+private func fixture(_ name: String) throws -> RawItem {
+    let url = "https://example.org/2021/story.html"
+    let bytes = try [UInt8](Data(contentsOf: fixtureDirectory.appendingPathComponent(name)))
+    let doc = FetchedDocument(source: FeedSource(location: url, kind: .page), requestedURL: url, finalURL: url,
+                              httpStatus: 200, body: bytes, fetchedAt: Date())
+    return try #require(try ArticleExtractor().extract(doc).items.first)
+}
+
+private func article(_ head: String, _ body: String) throws -> RawItem {
+    let html = """
+    <html lang="en"><head><title>Harbour town votes to keep its ferry | The Example Gazette</title>
+    <meta property="og:site_name" content="The Example Gazette">\(head)</head><body>
+    <h1>Harbour town votes to keep its ferry</h1>\(body)
+    <div class="story-body">
+    <p>Residents of the harbour town voted on Tuesday to keep the century-old ferry running, rejecting a plan to replace it with a bridge.</p>
+    <p>The council had argued that a bridge would cut travel times, but opponents said it would change the character of the waterfront.</p>
+    <p>Turnout was the highest in a local vote for two decades, the returning officer said on Wednesday morning.</p>
+    </div></body></html>
+    """
+    let url = "https://example.org/2021/story.html"
+    let doc = FetchedDocument(source: FeedSource(location: url, kind: .page), requestedURL: url, finalURL: url,
+                              httpStatus: 200, body: Array(html.utf8), fetchedAt: Date())
+    return try #require(try ArticleExtractor().extract(doc).items.first)
+}
+
+/// English headlines, authors and bodies on pages written for these tests, shaped like the
+/// misses found on the Readability corpus.
+@Suite("English article metadata on written fixtures")
+struct ArticleEnglishMetadataTests {
+    @Test func markedArticleBodyBeatsAGalleryInsideIt() throws {
+        let item = try fixture("marked-body-with-gallery.html")
+        let content = try #require(item.content)
+        // The story's paragraphs, under a wrapper whose id names a share widget.
+        #expect(content.hasPrefix("Residents of the harbour town voted on Tuesday"))
+        #expect(content.contains("apply for a grant to replace the vessel's engines"))
+        // The slide captions (`ul.legends`) are not the story.
+        #expect(!content.contains("1/6 Morning crossing"))
+        #expect(!content.contains("Counting votes"))
+    }
+
+    @Test func personalBlogOwnerIsTheAuthorThoughAlsoThePublisher() throws {
+        let item = try fixture("person-blog.html")
+        #expect(item.authors == ["Ada Quill"])
+        #expect(item.title == "Counting rows without counting twice")
+    }
+
+    @Test func metadataHeadlineNobodyEchoesIsADescription() throws {
+        let item = try fixture("description-as-headline.html")
+        #expect(item.title == "Lighthouse keeper")
+        // An Organization credited as author is not a person.
+        #expect(item.authors.isEmpty)
+    }
+
+    @Test func creditAfterTheDateInTheByline() throws {
+        let item = try article("", #"<div class="byline">Tuesday 15 October 2019 by Jane Q. Doe</div>"#)
+        #expect(item.authors == ["Jane Q. Doe"])
+    }
+
+    @Test func jointCreditInJSONLDIsSplitIntoPeople() throws {
+        let item = try article("""
+        <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Harbour town votes to keep its ferry",
+        "author": {"@type": "Person", "name": "Jane Doe and John Roe"}}</script>
+        """, "")
+        #expect(item.authors == ["Jane Doe", "John Roe"])
+    }
+
+    @Test func roleAfterTheNameIsDropped() throws {
+        let item = try article(#"<meta name="author" content="By Jane Doe, Staff Writer">"#, "")
+        #expect(item.authors == ["Jane Doe"])
+    }
+
+    @Test func visibleJointCreditDropsTheAgency() throws {
+        let item = try article("", "<p>By Jane Doe and John Roe, Associated Press</p>")
+        #expect(item.authors == ["Jane Doe", "John Roe"])
+    }
+
+    @Test func coWritersInBracketsAreNamed() throws {
+        let item = try article(#"<meta name="author" content="Marie Dupont (avec Paul Martin et Claire Petit)">"#, "")
+        #expect(item.authors == ["Marie Dupont", "Paul Martin", "Claire Petit"])
+    }
+
+    @Test func surnameFirstCreditStaysOneName() throws {
+        #expect(PageReading.latinNames("Doe, Jane") == ["Doe, Jane"])
+        #expect(PageReading.latinNames("By Jane Doe, John Roe & Ann Poe") == ["Jane Doe", "John Roe", "Ann Poe"])
+        #expect(PageReading.latinNames("Richard (R.J.) Roe") == ["Richard (R.J.) Roe"])
+    }
+}
