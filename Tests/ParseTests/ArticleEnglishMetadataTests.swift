@@ -46,6 +46,17 @@ struct ArticleEnglishMetadataTests {
         #expect(!content.contains("Counting votes"))
     }
 
+    @Test func bodySplitAcrossWrappersKeepsItsOpening() throws {
+        let item = try fixture("split-body-read-more.html")
+        let content = try #require(item.content)
+        // The intro box and the bare paragraph sit beside the `read-more` box that holds most of the text.
+        #expect(content.contains("has put off its vote on the new bus lane"))
+        #expect(content.contains("The delay was announced on Monday evening"))
+        #expect(content.contains("Shop owners on the high street"))
+        #expect(content.contains("The vote is now expected in September."))
+        #expect(!content.contains("Share on social media"))
+    }
+
     @Test func personalBlogOwnerIsTheAuthorThoughAlsoThePublisher() throws {
         let item = try fixture("person-blog.html")
         #expect(item.authors == ["Ada Quill"])

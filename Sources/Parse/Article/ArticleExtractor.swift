@@ -108,6 +108,15 @@ struct PageReading {
         item.summary = summary.text
 
         var body = MainText(page: page).extract(excluding: excluded)
+        // A standfirst printed inside the article's own container (`story-intro` above the
+        // first paragraph) is the opening of the text as well as its summary: it sat out
+        // the vote, but readers and reference bodies keep it.
+        if let s = summary.block, !body.blockIndices.isEmpty, !body.blockIndices.contains(s),
+           body.roots.contains(where: { page.contains($0, Int(page.blocks[s].node)) }) {
+            let at = body.blockIndices.firstIndex(where: { $0 > s }) ?? body.blockIndices.count
+            body.blockIndices.insert(s, at: at)
+            body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
+        }
         let byline = findByline(headline: headline.blocks.max(), content: body.blockIndices)
         // A short byline line leaves the body; a dated opening paragraph stays in it.
         if let b = byline, page.blocks[b.block].chars <= 100, let at = body.blockIndices.firstIndex(of: b.block) {

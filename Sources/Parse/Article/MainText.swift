@@ -75,6 +75,25 @@ struct MainText {
         guard top >= 0 else {
             return collect(roots: [0], excluded: excluded, unlikely: unlikely)
         }
+        // Readability's walk up: a body split across wrappers (`story-intro`, a bare <p>,
+        // a `read-more` box) votes most for one box inside it, but an ancestor that scores
+        // higher still than that box, before the scores fade below a third, holds it all.
+        var lastScore = topScore
+        var ancestor = Int(nodes[top].parent)
+        while ancestor >= 0, topScore > 0 {
+            let tag = Int(nodes[ancestor].tag)
+            if tag == INGEST_HTML_TAG_BODY || tag == INGEST_HTML_TAG_HTML { break }
+            if scored[ancestor] {
+                if score[ancestor] < topScore / 3 { break }
+                if score[ancestor] > lastScore, !unlikely[ancestor] {
+                    top = ancestor
+                    topScore = score[ancestor]
+                    break
+                }
+                lastScore = score[ancestor]
+            }
+            ancestor = Int(nodes[ancestor].parent)
+        }
         // The publisher's `itemprop="articleBody"` outranks the vote when the vote landed
         // outside it (a 50-slide gallery beside a short story): the mark is deliberate,
         // the vote a guess. A mark on a teaser too short to be the story is ignored.
