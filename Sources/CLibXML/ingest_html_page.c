@@ -126,7 +126,7 @@ static const hint_word hint_words[] = {
     {"rank", 4, NEG}, {"toolbar", 7, NEG}, {"gdpr", 4, NEG}, {"cookie", 6, NEG}, {"masthead", 8, NEG},
     {"combx", 5, NEG}, {"-ad-", 4, NEG}, {" ad ", 4, NEG}, {"_ad_", 4, NEG}, {"-ads", 4, NEG}, {"_ads", 4, NEG},
     {" ads", 4, NEG}, {"legends", 7, NEG}, {"disqus", 6, NEG}, {"supplemental", 12, NEG}, {"ad-break", 8, NEG},
-    {"agegate", 7, NEG},
+    {"agegate", 7, NEG}, {"ai2html", 7, NEG},
     {"nav", 3, NAV}, {"menu", 4, NAV}, {"breadcrumb", 10, NAV}, {"crumb", 5, NAV}, {"topbar", 6, NAV},
     {"top-bar", 7, NAV}, {"channel", 7, NAV}, {"pagination", 10, NAV}, {"pager", 5, NAV},
     {"article", 7, POS}, {"content", 7, POS}, {"entry", 5, POS}, {"post", 4, POS}, {"text", 4, POS},

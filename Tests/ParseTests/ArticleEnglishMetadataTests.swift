@@ -35,13 +35,14 @@ private func article(_ head: String, _ body: String) throws -> RawItem {
 /// misses found on the Readability corpus.
 @Suite("English article metadata on written fixtures")
 struct ArticleEnglishMetadataTests {
-    @Test func markedArticleBodyBeatsAGalleryInsideIt() throws {
+    @Test func markedArticleBodyBeatsALargerGalleryAndDropsSlideCaptions() throws {
         let item = try fixture("marked-body-with-gallery.html")
         let content = try #require(item.content)
         // The story's paragraphs, under a wrapper whose id names a share widget.
         #expect(content.hasPrefix("Residents of the harbour town voted on Tuesday"))
         #expect(content.contains("apply for a grant to replace the vessel's engines"))
-        // The slide captions (`ul.legends`) are not the story.
+        // Neither the larger photo essay beside it nor the slide captions (`ul.legends`) inside it.
+        #expect(!content.contains("Picture 1."))
         #expect(!content.contains("1/6 Morning crossing"))
         #expect(!content.contains("Counting votes"))
     }
@@ -55,6 +56,20 @@ struct ArticleEnglishMetadataTests {
         #expect(content.contains("Shop owners on the high street"))
         #expect(content.contains("The vote is now expected in September."))
         #expect(!content.contains("Share on social media"))
+    }
+
+    @Test func numberedBodyPartsAreOneBodyWithoutChartsAdsOrCaptions() throws {
+        let item = try fixture("numbered-body-parts.html")
+        let content = try #require(item.content)
+        // `story-part-1` and `story-part-2` are one text split by a related-links box.
+        #expect(content.contains("more complicated than it looks"))
+        #expect(content.contains("The sale happens in two steps."))
+        #expect(content.contains("take about two years to finish"))
+        #expect(!content.contains("Station clock to be restored"))
+        // A graphic's labels (`ai2html`), the ad label and the caption line are not prose.
+        #expect(!content.contains("Station visitors per year"))
+        #expect(!content.split(separator: "\n").contains("Advertisement"))
+        #expect(!content.contains("Media caption"))
     }
 
     @Test func personalBlogOwnerIsTheAuthorThoughAlsoThePublisher() throws {

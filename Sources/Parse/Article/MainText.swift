@@ -1,3 +1,4 @@
+import Foundation
 import CLibXML
 
 /// Main-text extraction over the C tables, in the manner of Readability and GNE: text
@@ -114,7 +115,7 @@ struct MainText {
                 if child == top { continue }
                 let node = nodes[child]
                 var bonus = 0.0
-                if !topAttributes.isEmpty && page.attributes(of: node) == topAttributes { bonus = topScore * 0.2 }
+                if !topAttributes.isEmpty && Self.sameFamily(page.attributes(of: node), topAttributes) { bonus = topScore * 0.2 }
                 let density = linkDensity(node)
                 if scored[child] && score[child] + bonus >= threshold && !isBoilerplate(node) {
                     roots.append(child)
@@ -134,7 +135,7 @@ struct MainText {
                 let node = nodes[n]
                 if n != top, node.tag == nodes[top].tag, !unlikely[n], node.text_chars >= 20,
                    linkDensity(node) < 0.3, !roots.contains(where: { page.contains($0, n) || page.contains(n, $0) }),
-                   page.attributes(of: node) == topAttributes {
+                   Self.sameFamily(page.attributes(of: node), topAttributes) {
                     roots.append(n)
                     n = Int(node.subtree_end) + 1
                     continue
@@ -144,6 +145,14 @@ struct MainText {
         }
         roots.sort()
         return collect(roots: roots, excluded: excluded, unlikely: unlikely)
+    }
+
+    /// Class/id strings that differ only in their numbers (`story-body story-body-1` and
+    /// `…-2`): numbered parts of one body.
+    static func sameFamily(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        let x = a.utf8.filter { $0 < 0x30 || $0 > 0x39 }, y = b.utf8.filter { $0 < 0x30 || $0 > 0x39 }
+        return x.count >= 4 && x == y
     }
 
     /// The largest `itemprop="articleBody"` element holding a story's worth of unlinked text.
@@ -254,9 +263,30 @@ struct MainText {
         "advertisement", "read more", "sign up", "subscribe",
     ]
 
+    /// Whole short lines that are furniture wherever they appear: ad labels, video-player
+    /// and widget leftovers, teaser headings.
+    private static let boilerplateLines: Set<String> = [
+        "advertisement", "advertising", "ad", "sponsored", "sponsored content", "undo", "videos", "video",
+        "you may also like", "related", "related articles", "related stories", "related content", "more on this story",
+        "continue reading the main story", "continue reading", "skip advertisement", "story continues below advertisement",
+        "supported by", "share", "share this article", "share this", "read more", "more", "comments", "loading",
+        "loading...", "photo", "image", "credit",
+    ]
+
+    /// Caption and credit lines that news sites print inside the text flow (`Media caption …`,
+    /// `Image copyright …`), and credit lines (`Written by …`, `Edited by …`).
+    private static let captionPrefixes = [
+        "media caption", "image caption", "image copyright", "image source", "video caption", "written by ", "edited by ",
+    ]
+
     static func isBoilerplateLine(_ text: String, chars: Int) -> Bool {
-        guard chars < 120 else { return false }
+        guard chars < 300 else { return false }
         let lower = text.lowercased()
+        if chars <= 40, boilerplateLines.contains(lower.trimmingCharacters(in: CharacterSet(charactersIn: " .:…|"))) { return true }
+        for prefix in captionPrefixes where lower.hasPrefix(prefix) { return true }
+        // `When you walk into any store, you're…  Read more Read more`: a teaser of another story.
+        if TextSearch.contains(text, "…") && (lower.hasSuffix("read more") || lower.hasSuffix("read more »")) { return true }
+        guard chars < 120 else { return false }
         for prefix in boilerplatePrefixes where lower.hasPrefix(prefix) { return true }
         if chars < 60 && (TextSearch.contains(lower, "all rights reserved") || TextSearch.contains(lower, "版权所有")) { return true }
         return false
