@@ -113,6 +113,13 @@ struct ArticleEnglishMetadataTests {
         #expect(item.authors == ["Marie Dupont", "Paul Martin", "Claire Petit"])
     }
 
+    @Test func olderPublicationDateMetaNamesAreRead() throws {
+        let original = try article(#"<meta name="OriginalPublicationDate" content="2014-06-30T16:54:02+00:00">"#, "")
+        #expect(original.published == "2014-06-30T16:54:02+00:00")
+        let rnews = try article(#"<meta property="rnews:datePublished" content="2010-02-22T11:53:04+00:00">"#, "")
+        #expect(rnews.published == "2010-02-22T11:53:04+00:00")
+    }
+
     @Test func surnameFirstCreditStaysOneName() throws {
         #expect(PageReading.latinNames("Doe, Jane") == ["Doe, Jane"])
         #expect(PageReading.latinNames("By Jane Doe, John Roe & Ann Poe") == ["Jane Doe", "John Roe", "Ann Poe"])

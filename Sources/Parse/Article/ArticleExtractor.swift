@@ -442,7 +442,9 @@ struct PageReading {
                            "publish-date", "publication_date", "published_time", "publishtime", "pubtime",
                            "sailthru.date", "parsely-pub-date", "dc.date.issued", "dcterms.issued", "dc.date",
                            "dcterms.created", "date", "article.published", "weibo:article:create_at",
-                           "og:release_date", "article:published_date", "created", "release_date"])
+                           "og:release_date", "article:published_date", "created", "release_date",
+                           "originalpublicationdate", "rnews:datepublished", "citation_publication_date",
+                           "citation_date", "dc.date.created", "displaydate"])
             ?? meta.itemprop("datePublished") ?? meta.itemprop("dateCreated")
             ?? meta.first(["script:pubtime", "script:publish_time", "script:publishtime", "script:pubdate",
                            "script:publishdate", "script:datepublished", "script:publish_date", "script:ptime",
