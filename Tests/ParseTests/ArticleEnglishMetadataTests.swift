@@ -70,6 +70,11 @@ struct ArticleEnglishMetadataTests {
         #expect(!content.contains("Station visitors per year"))
         #expect(!content.split(separator: "\n").contains("Advertisement"))
         #expect(!content.contains("Media caption"))
+        // A gallery title printed over every slide, photo credits and player buttons.
+        #expect(!content.contains("Station through the years"))
+        #expect(!content.contains("Credit: Town Archive"))
+        #expect(!content.contains("Photo by A. Reader"))
+        #expect(!content.contains("Hide Caption"))
     }
 
     @Test func personalBlogOwnerIsTheAuthorThoughAlsoThePublisher() throws {

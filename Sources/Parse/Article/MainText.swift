@@ -197,6 +197,23 @@ struct MainText {
             indices.append(i)
             paragraphs.append(text)
         }
+        // A short line printed three times or more (a gallery's title over every slide,
+        // `Continue reading the main story`) is furniture, however it is marked up.
+        if paragraphs.count >= 3 {
+            var seen: [String: Int] = [:]
+            // Three words at least: a table repeats its one-word cells (`Comedy`, `2004`) honestly.
+            for text in paragraphs where text.utf8.count < 300 && text.split(separator: " ").count >= 3 {
+                seen[text, default: 0] += 1
+            }
+            if seen.values.contains(where: { $0 >= 3 }) {
+                var keep: [Int] = [], kept: [String] = []
+                for (k, text) in paragraphs.enumerated() where (seen[text] ?? 0) < 3 || text.count >= 100 {
+                    keep.append(indices[k]); kept.append(text)
+                }
+                indices = keep
+                paragraphs = kept
+            }
+        }
         return Result(text: paragraphs.joined(separator: "\n"), blockIndices: indices, roots: roots)
     }
 
@@ -279,6 +296,12 @@ struct MainText {
         "media caption", "image caption", "image copyright", "image source", "video caption", "written by ", "edited by ",
     ]
 
+    /// Photo credits printed as their own line under pictures (short lines only).
+    private static let creditPrefixes = [
+        "credit:", "credits:", "screenshot by ", "screenshot:", "photo by ", "photos by ", "photograph by ", "image by ",
+        "image credit", "photo credit", "picture by ", "illustration by ", "hide caption", "show caption", "caption:",
+    ]
+
     static func isBoilerplateLine(_ text: String, chars: Int) -> Bool {
         guard chars < 300 else { return false }
         let lower = text.lowercased()
@@ -287,6 +310,7 @@ struct MainText {
         // `When you walk into any store, you're…  Read more Read more`: a teaser of another story.
         if TextSearch.contains(text, "…") && (lower.hasSuffix("read more") || lower.hasSuffix("read more »")) { return true }
         guard chars < 120 else { return false }
+        for prefix in creditPrefixes where lower.hasPrefix(prefix) { return true }
         for prefix in boilerplatePrefixes where lower.hasPrefix(prefix) { return true }
         if chars < 60 && (TextSearch.contains(lower, "all rights reserved") || TextSearch.contains(lower, "版权所有")) { return true }
         return false
