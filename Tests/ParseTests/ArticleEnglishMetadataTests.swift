@@ -77,6 +77,15 @@ struct ArticleEnglishMetadataTests {
         #expect(!content.contains("Hide Caption"))
     }
 
+    @Test func bodyPartWithAnExtraClassModifierStillBelongs() throws {
+        let item = try fixture("body-parts-with-modifier.html")
+        let content = try #require(item.content)
+        #expect(content.contains("boil a litre of water without the roar"))
+        // `review-text tone-grey extra`: the same content class with a modifier, far from the first part.
+        #expect(content.contains("The body is brushed steel with a plastic base"))
+        #expect(content.contains("the filter is hard to remove"))
+    }
+
     @Test func personalBlogOwnerIsTheAuthorThoughAlsoThePublisher() throws {
         let item = try fixture("person-blog.html")
         #expect(item.authors == ["Ada Quill"])

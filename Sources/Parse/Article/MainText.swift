@@ -135,7 +135,9 @@ struct MainText {
                 let node = nodes[n]
                 if n != top, node.tag == nodes[top].tag, !unlikely[n], node.text_chars >= 20,
                    linkDensity(node) < 0.3, !roots.contains(where: { page.contains($0, n) || page.contains(n, $0) }),
-                   Self.sameFamily(page.attributes(of: node), topAttributes) {
+                   Self.sameFamily(page.attributes(of: node), topAttributes)
+                    || (node.hints & UInt32(INGEST_HTML_HINT_POSITIVE) != 0
+                        && Self.sameLeadingClass(page.attributes(of: node), topAttributes)) {
                     roots.append(n)
                     n = Int(node.subtree_end) + 1
                     continue
@@ -153,6 +155,13 @@ struct MainText {
         if a == b { return true }
         let x = a.utf8.filter { $0 < 0x30 || $0 > 0x39 }, y = b.utf8.filter { $0 < 0x30 || $0 > 0x39 }
         return x.count >= 4 && x == y
+    }
+
+    /// `article-text c-gray-1` and `article-text c-gray-1 Array`: the same content class
+    /// first, with a modifier added to one part.
+    static func sameLeadingClass(_ a: String, _ b: String) -> Bool {
+        guard let x = a.split(separator: " ").first, let y = b.split(separator: " ").first else { return false }
+        return x.count >= 6 && x == y
     }
 
     /// The largest `itemprop="articleBody"` element holding a story's worth of unlinked text.
