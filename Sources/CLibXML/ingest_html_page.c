@@ -413,7 +413,11 @@ static void record_node(walker *w, xmlNode *n, uint16_t tag) {
     rec = &p->nodes[idx];
     rec->attr_off = (uint32_t)attr_start;
     rec->attr_len = (uint32_t)(p->pool_len - attr_start);
-    for (size_t i = 0; i < rec->attr_len && ll < sizeof(lower) - 1; i++)
+    /* A paragraph's id is a CMS's random anchor (`NavzzU`, `rRIM9r`), not a role: only
+     * its class may mark it as furniture. */
+    size_t hint_len = rec->attr_len;
+    if (tag == INGEST_HTML_TAG_P) hint_len = cls ? strlen(cls) : 0;
+    for (size_t i = 0; i < hint_len && ll < sizeof(lower) - 1; i++)
         lower[ll++] = (char)tolower((unsigned char)p->pool[attr_start + i]);
     lower[ll] = 0;
     rec->hints = hints_for(lower);

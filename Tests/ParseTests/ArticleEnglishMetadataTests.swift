@@ -84,6 +84,8 @@ struct ArticleEnglishMetadataTests {
         // `review-text tone-grey extra`: the same content class with a modifier, far from the first part.
         #expect(content.contains("The body is brushed steel with a plastic base"))
         #expect(content.contains("the filter is hard to remove"))
+        // A paragraph's random anchor id (`NavQk3`) does not make it navigation.
+        #expect(content.contains("the spout is wide enough"))
     }
 
     @Test func personalBlogOwnerIsTheAuthorThoughAlsoThePublisher() throws {
