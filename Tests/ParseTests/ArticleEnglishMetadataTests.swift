@@ -88,6 +88,17 @@ struct ArticleEnglishMetadataTests {
         #expect(content.contains("the spout is wide enough"))
     }
 
+    @Test func linkedSubheadingsOfAListicleStayLinkedTeasersGo() throws {
+        let item = try fixture("listicle-linked-headings.html")
+        let content = try #require(item.content)
+        #expect(content.contains("5) The Long Ridge"))
+        #expect(content.contains("3) Across the Moor"))
+        #expect(content.contains("the sense of space is worth every wrong turn"))
+        // Linked headings followed by more links are a list of other stories.
+        #expect(!content.contains("Coast walks for winter"))
+        #expect(!content.contains("Where to walk with a dog"))
+    }
+
     @Test func personalBlogOwnerIsTheAuthorThoughAlsoThePublisher() throws {
         let item = try fixture("person-blog.html")
         #expect(item.authors == ["Ada Quill"])

@@ -198,7 +198,7 @@ struct MainText {
             let owner = Int(block.node)
             guard let root = roots.first(where: { page.contains($0, owner) }) else { continue }
             let chars = Int(block.chars)
-            if Double(block.link_chars) > 0.5 * Double(chars) { continue }
+            if Double(block.link_chars) > 0.5 * Double(chars) && !headsProse(i, root: root, unlikely: unlikely) { continue }
             if unlikely[owner] && !unlikely[root] { continue }
             let text = page.text(of: block)
             if Self.isBoilerplateLine(text, chars: chars) { continue }
@@ -224,6 +224,19 @@ struct MainText {
             }
         }
         return Result(text: paragraphs.joined(separator: "\n"), blockIndices: indices, roots: roots)
+    }
+
+    /// A linked subheading of a listicle (`<h3>13) <a>The Square</a></h3>`) followed by a
+    /// prose paragraph of the same body is part of the text; linked headings of a related-
+    /// stories list are followed by more links.
+    private func headsProse(_ i: Int, root: Int, unlikely: [Bool]) -> Bool {
+        let blocks = page.blocks
+        let tag = Int(page.nodes[Int(blocks[i].node)].tag)
+        guard tag >= INGEST_HTML_TAG_H2 && tag <= INGEST_HTML_TAG_H4, blocks[i].chars <= 120, i + 1 < blocks.count else { return false }
+        let next = blocks[i + 1]
+        let owner = Int(next.node)
+        return page.contains(root, owner) && !unlikely[owner] && next.chars >= 80
+            && Double(next.link_chars) < 0.3 * Double(next.chars) && !isHeading(Int(page.nodes[owner].tag))
     }
 
     private func baseScore(_ node: HTMLPage.Node) -> Double {
