@@ -147,6 +147,17 @@ struct ArticleEnglishMetadataTests {
         #expect(rnews.published == "2010-02-22T11:53:04+00:00")
     }
 
+    @Test func creditLinesLeaveTheTextButByPhrasesInProseStay() throws {
+        #expect(MainText.isCreditLine("By Jane Doe"))
+        #expect(MainText.isCreditLine("By Jane Q. Doe, MA"))
+        #expect(MainText.isCreditLine("BY JANE DOE and JOHN ROE"))
+        #expect(!MainText.isCreditLine("By Tuesday, officials had counted most of the ballots."))
+        #expect(!MainText.isCreditLine("By 2030 the ferry will need new engines."))
+        #expect(!MainText.isCreditLine("By The Associated Press"))
+        let item = try article("", "")
+        #expect(item.content?.contains("Residents of the harbour town") == true)
+    }
+
     @Test func surnameFirstCreditStaysOneName() throws {
         #expect(PageReading.latinNames("Doe, Jane") == ["Doe, Jane"])
         #expect(PageReading.latinNames("By Jane Doe, John Roe & Ann Poe") == ["Jane Doe", "John Roe", "Ann Poe"])

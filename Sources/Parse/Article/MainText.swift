@@ -324,11 +324,23 @@ struct MainText {
         "image credit", "photo credit", "picture by ", "illustration by ", "hide caption", "show caption", "caption:",
     ]
 
+    /// `By Jane Doe`, `By Jane Doe, MA`, `By Jane Doe and John Roe`: a credit printed in the
+    /// text flow. `By Tuesday, officials had…` and `By 2030 …` are prose.
+    static func isCreditLine(_ text: String) -> Bool {
+        guard text.hasPrefix("By ") || text.hasPrefix("BY ") else { return false }
+        var name = Substring(text.dropFirst(3))
+        for stop in [",", " and ", " y ", " & ", " |", " -", " —"] {
+            if let r = name.range(of: stop) { name = name[..<r.lowerBound] }
+        }
+        return PageReading.readsAsPersonName(String(name).trimmingCharacters(in: .whitespaces))
+    }
+
     static func isBoilerplateLine(_ text: String, chars: Int) -> Bool {
         guard chars < 300 else { return false }
         let lower = text.lowercased()
         if chars <= 40, boilerplateLines.contains(lower.trimmingCharacters(in: CharacterSet(charactersIn: " .:…|"))) { return true }
         for prefix in captionPrefixes where lower.hasPrefix(prefix) { return true }
+        if chars <= 100 && isCreditLine(text) { return true }
         // `When you walk into any store, you're…  Read more Read more`: a teaser of another story.
         if TextSearch.contains(text, "…") && (lower.hasSuffix("read more") || lower.hasSuffix("read more »")) { return true }
         guard chars < 120 else { return false }
