@@ -158,6 +158,11 @@ struct ArticleEnglishMetadataTests {
         #expect(item.content?.contains("Residents of the harbour town") == true)
     }
 
+    @Test func timeOfTheArticleNotOfTheLatestNewsRail() throws {
+        let item = try fixture("latest-rail-times.html")
+        #expect(item.published?.hasPrefix("2024-02-27") == true)
+    }
+
     @Test func surnameFirstCreditStaysOneName() throws {
         #expect(PageReading.latinNames("Doe, Jane") == ["Doe, Jane"])
         #expect(PageReading.latinNames("By Jane Doe, John Roe & Ann Poe") == ["Jane Doe", "John Roe", "Ann Poe"])

@@ -449,7 +449,7 @@ struct PageReading {
             ?? meta.first(["script:pubtime", "script:publish_time", "script:publishtime", "script:pubdate",
                            "script:publishdate", "script:datepublished", "script:publish_date", "script:ptime",
                            "script:ct"])
-            ?? meta.times.first(where: { !$0.datetime.isEmpty })?.datetime
+            ?? articleTime()
         if let visible = byline?.date {
             // What the page prints wins over machine metadata of the same day: CMSs often
             // stamp the last save, while the byline shows the publication minute.
@@ -461,6 +461,27 @@ struct PageReading {
         }
         if published == nil { published = updated }
         return (published, updated)
+    }
+
+    /// The first `<time datetime>` outside navigation, comments, sidebars and related-story
+    /// lists (a "latest news" rail printed above the article stamps other stories), else the first.
+    func articleTime() -> String? {
+        let stamped = meta.times.filter { !$0.datetime.isEmpty }
+        let furniture = UInt32(INGEST_HTML_HINT_NAV | INGEST_HTML_HINT_COMMENT | INGEST_HTML_HINT_NEGATIVE)
+        let inArticle = stamped.first { t in
+            guard t.node >= 0, t.node < page.nodes.count else { return true }
+            let node = page.nodes[t.node]
+            if (node.hints | node.inherited) & furniture != 0 { return false }
+            var n = t.node
+            while n >= 0 {
+                let tag = Int(page.nodes[n].tag)
+                if tag == INGEST_HTML_TAG_NAV || tag == INGEST_HTML_TAG_ASIDE || tag == INGEST_HTML_TAG_FOOTER
+                    || tag == INGEST_HTML_TAG_LI { return false }
+                n = Int(page.nodes[n].parent)
+            }
+            return true
+        }
+        return (inArticle ?? stamped.first)?.datetime
     }
 
     // MARK: Authors
