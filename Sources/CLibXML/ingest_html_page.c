@@ -125,7 +125,8 @@ static const hint_word hint_words[] = {
     {"hidden", 6, NEG}, {"shoutbox", 8, NEG}, {"skyscraper", 10, NEG}, {"xgxw", 4, NEG}, {"hotnews", 7, NEG},
     {"rank", 4, NEG}, {"toolbar", 7, NEG}, {"gdpr", 4, NEG}, {"cookie", 6, NEG}, {"masthead", 8, NEG},
     {"combx", 5, NEG}, {"-ad-", 4, NEG}, {" ad ", 4, NEG}, {"_ad_", 4, NEG}, {"-ads", 4, NEG}, {"_ads", 4, NEG},
-    {" ads", 4, NEG},
+    {" ads", 4, NEG}, {"legends", 7, NEG}, {"disqus", 6, NEG}, {"supplemental", 12, NEG}, {"ad-break", 8, NEG},
+    {"agegate", 7, NEG}, {"ai2html", 7, NEG},
     {"nav", 3, NAV}, {"menu", 4, NAV}, {"breadcrumb", 10, NAV}, {"crumb", 5, NAV}, {"topbar", 6, NAV},
     {"top-bar", 7, NAV}, {"channel", 7, NAV}, {"pagination", 10, NAV}, {"pager", 5, NAV},
     {"article", 7, POS}, {"content", 7, POS}, {"entry", 5, POS}, {"post", 4, POS}, {"text", 4, POS},
@@ -412,10 +413,22 @@ static void record_node(walker *w, xmlNode *n, uint16_t tag) {
     rec = &p->nodes[idx];
     rec->attr_off = (uint32_t)attr_start;
     rec->attr_len = (uint32_t)(p->pool_len - attr_start);
-    for (size_t i = 0; i < rec->attr_len && ll < sizeof(lower) - 1; i++)
+    /* A paragraph's id is a CMS's random anchor (`NavzzU`, `rRIM9r`), not a role: only
+     * its class may mark it as furniture. */
+    size_t hint_len = rec->attr_len;
+    if (tag == INGEST_HTML_TAG_P) hint_len = cls ? strlen(cls) : 0;
+    for (size_t i = 0; i < hint_len && ll < sizeof(lower) - 1; i++)
         lower[ll++] = (char)tolower((unsigned char)p->pool[attr_start + i]);
     lower[ll] = 0;
     rec->hints = hints_for(lower);
+    /* The publisher's own schema.org mark outranks class-name guesses: a body wrapper
+     * whose id names a share widget (`gigya-share-btns-2_gig_containerParent`) is still
+     * the article when it says itemprop="articleBody". */
+    if (n->properties) {
+        const char *prop = attr_ref(n, "itemprop");
+        if (prop && (strstr(prop, "articleBody") || strstr(prop, "articlebody")))
+            rec->hints |= INGEST_HTML_HINT_ARTICLE_BODY | INGEST_HTML_HINT_POSITIVE;
+    }
     if (rec->parent >= 0) {
         ingest_html_node *par = &p->nodes[rec->parent];
         rec->inherited = par->inherited | par->hints;

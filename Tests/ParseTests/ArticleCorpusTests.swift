@@ -229,6 +229,9 @@ struct ArticleCorpusTests {
         print("SCORE articles-readability title exact: \(hits)/\(total) = \(String(format: "%.3f", exact))")
         print("SCORE articles-readability title exact once a glued site name is dropped: \(tolerant)/\(total) = \(String(format: "%.3f", score))")
         #expect(score >= 0.75)
+        // Regression guards: 99/127 exact and 119/127 tolerant in session 5 (97 and 117 before).
+        #expect(hits >= 98)
+        #expect(tolerant >= 118)
     }
 }
 
@@ -276,14 +279,14 @@ extension ArticleCorpusTests {
             guard truth.count >= 20 else { continue }
             let content = (try? ArticleExtractor().extract(source).items.first?.content) ?? nil
             let f1 = shingleF1(content ?? "", truth.joined(separator: " "))
-            if f1 < 0.7 { print("READABILITY body F1 \(String(format: "%.3f", f1)) \(dir)") }
+            if f1 < 0.85 { print("READABILITY body F1 \(String(format: "%.3f", f1)) \(dir)") }
             sum += f1
             count += 1
         }
         let mean = sum / Double(max(count, 1))
         print("SCORE articles-readability body F1 vs Readability's output (4-token shingles): \(String(format: "%.3f", mean)) over \(count) pages")
         #expect(count > 0)
-        #expect(mean >= 0.90, "regression guard: 0.947 when written")
+        #expect(mean >= 0.955, "regression guard: 0.947 when written, 0.962 in session 5")
     }
 }
 
@@ -311,14 +314,14 @@ extension ArticleCorpusTests {
                   bodyTokens(truth).count >= 20 else { continue }
             let content = (try? ArticleExtractor().extract(corpusPage(html)).items.first?.content) ?? nil
             let f1 = shingleF1(content ?? "", truth)
-            if f1 < 0.7 { print("NEWSPAPER body F1 \(String(format: "%.3f", f1)) \(stem)") }
+            if f1 < 0.85 { print("NEWSPAPER body F1 \(String(format: "%.3f", f1)) \(stem)") }
             sum += f1
             count += 1
         }
         let mean = sum / Double(max(count, 1))
         print("SCORE articles-newspaper4k body F1 (4-token shingles): \(String(format: "%.3f", mean)) over \(count) pages")
         #expect(count > 0)
-        #expect(mean >= 0.90, "regression guard: 0.945 when written")
+        #expect(mean >= 0.95, "regression guard: 0.945 when written, 0.957 in session 5")
     }
 }
 
@@ -326,7 +329,7 @@ extension ArticleCorpusTests {
     /// Publication day and byline against Readability's metadata, printed for tuning.
     @Test func readabilityDatesAndBylines() throws {
         let base = articleCorpus.appendingPathComponent("articles-readability/test-pages")
-        var dayHits = 0, dated = 0, authorHits = 0, authored = 0
+        var dayHits = 0, dated = 0, authorHits = 0, authored = 0, eachNameHits = 0
         for dir in try FileManager.default.contentsOfDirectory(atPath: base.path).sorted() {
             let folder = base.appendingPathComponent(dir)
             guard let data = try? Data(contentsOf: folder.appendingPathComponent("expected-metadata.json")),
@@ -352,15 +355,22 @@ extension ArticleCorpusTests {
                 let names = collapsed(item.authors.joined(separator: ", ")) ?? ""
                 let byline = collapsed(byline) ?? ""
                 if !names.isEmpty && (byline.contains(names) || names.contains(byline)) { authorHits += 1 } else { print("READABILITY author miss \(dir): got \(item.authors) [\(item.byline ?? "")] | want \(byline)") }
+                // Fairer to split credits: every name given appears in Readability's byline string.
+                let each = item.authors.compactMap { collapsed($0) }
+                if !each.isEmpty && each.allSatisfy({ byline.contains($0) }) { eachNameHits += 1 }
             }
         }
         print("SCORE articles-readability date to the day (UTC): \(dayHits)/\(dated)")
         print("SCORE articles-readability authors found in Readability's byline: \(authorHits)/\(authored)")
+        print("SCORE articles-readability authors, every name in Readability's byline: \(eachNameHits)/\(authored)")
         #expect(dated > 0)
-        #expect(Double(dayHits) >= 0.8 * Double(dated), "regression guard: 28/33 when written")
+        #expect(Double(dayHits) >= 0.95 * Double(dated), "regression guard: 28/33 when written, 33/33 in session 5")
         // Regression guard: 60/76 with the author cascade (53/76 before); Readability's misses
         // include dates and buttons it took for bylines, and organisations the contract leaves out.
         #expect(Double(authorHits) >= 0.78 * Double(authored))
+        // Session 5: 61/76 (joint credits split, a blog owner kept); the other misses are
+        // Readability's (related-story bylines, dates, buttons, organisations).
+        #expect(authorHits >= 61)
     }
 }
 

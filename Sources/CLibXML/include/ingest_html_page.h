@@ -34,6 +34,7 @@ enum {
     INGEST_HTML_HINT_COMMENT  = 1u << 5,  /* comment, reply, discuss */
     INGEST_HTML_HINT_TITLE    = 1u << 6,  /* headline, title */
     INGEST_HTML_HINT_IN_LINK  = 1u << 7,  /* (blocks) the whole block sits inside one <a> */
+    INGEST_HTML_HINT_ARTICLE_BODY = 1u << 8,  /* itemprop="articleBody" (or "text" on an Article): the publisher's own mark */
 };
 
 typedef struct {

@@ -108,6 +108,15 @@ struct PageReading {
         item.summary = summary.text
 
         var body = MainText(page: page).extract(excluding: excluded)
+        // A standfirst printed inside the article's own container (`story-intro` above the
+        // first paragraph) is the opening of the text as well as its summary: it sat out
+        // the vote, but readers and reference bodies keep it.
+        if let s = summary.block, !body.blockIndices.isEmpty, !body.blockIndices.contains(s),
+           body.roots.contains(where: { page.contains($0, Int(page.blocks[s].node)) }) {
+            let at = body.blockIndices.firstIndex(where: { $0 > s }) ?? body.blockIndices.count
+            body.blockIndices.insert(s, at: at)
+            body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
+        }
         let byline = findByline(headline: headline.blocks.max(), content: body.blockIndices)
         // A short byline line leaves the body; a dated opening paragraph stays in it.
         if let b = byline, page.blocks[b.block].chars <= 100, let at = body.blockIndices.firstIndex(of: b.block) {
@@ -124,7 +133,7 @@ struct PageReading {
         // the text wins, then metadata that survives the site-name checks, then an editor.
         let credits = chineseAuthors(headline: headline.blocks.max(), byline: byline, content: body.blockIndices)
         item.authors = credits.writers
-        if item.authors.isEmpty { item.authors = credibleAuthors(chooseAuthors(byline: byline), byline: byline) }
+        if item.authors.isEmpty { item.authors = chooseAuthors(byline: byline) }
         if item.authors.isEmpty { item.authors = credits.fallback }
         item.sourceName = meta.first(["source", "og:site_name"]) ?? meta.ld.publisher
         if let image = meta.first(["og:image", "twitter:image"]) { item.imageURL = resolve(image) }
@@ -205,28 +214,32 @@ struct PageReading {
         }
         // A heading agrees with the metadata when most of it is found there and it covers
         // a good part of the (site-stripped) metadata title.
-        var best: (block: Int, text: String, score: Double)?
+        var best: (block: Int, text: String, score: Double, echoesMeta: Bool)?
         let references = refs.map { ref in (Array(ref.unicodeScalars), Array(Self.stripSiteName(ref).unicodeScalars)) }
         for c in candidates.prefix(60) {
             let scalars = Array(c.text.unicodeScalars)
             let len = scalars.count
             var score = -Double.infinity
-            for (ref, strippedScalars) in references {
+            var echoesMeta = false
+            for (k, (ref, strippedScalars)) in references.enumerated() {
                 let stripped = strippedScalars
                 let common = max(Self.longestCommonSubstring(scalars, ref), Self.longestCommonSubstring(scalars, stripped))
                 let coverage = Double(common) / Double(max(len, 1))
                 let reach = Double(common) / Double(max(stripped.count, 1))
                 guard coverage >= 0.6, reach >= 0.5, common >= min(len, 4) else { continue }
+                if k == 0 && metaTitle != nil { echoesMeta = true }
                 score = max(score, Double(common) * coverage - Double(c.rank) * 2)
             }
-            if score > -Double.infinity, best == nil || score > best!.score { best = (c.block, c.text, score) }
+            if score > -Double.infinity, best == nil || score > best!.score { best = (c.block, c.text, score, echoesMeta) }
         }
         if let best {
             // The printed heading wins when it equals, contains (a truncated og:title) or
             // is contained in (a title with the site glued on) the metadata title; when the
             // two merely resemble each other, the publisher's metadata headline is the
-            // deliberate one.
-            if let metaTitle, !Self.looselyContains(best.text, metaTitle), !Self.looselyContains(metaTitle, best.text) {
+            // deliberate one. A metadata "headline" that neither the heading nor `<title>`
+            // echoes is something else (Wikipedia puts the article's description there).
+            if let metaTitle, best.echoesMeta || Self.resembles(best.text, metaTitle),
+               !Self.looselyContains(best.text, metaTitle), !Self.looselyContains(metaTitle, best.text) {
                 return Headline(text: metaTitle, blocks: [best.block])
             }
             return Headline(text: Self.strippingBadge(best.text, references: refs), blocks: [best.block])
@@ -272,6 +285,14 @@ struct PageReading {
             return r == rest || stripSiteName(r) == rest
         }
         return agrees ? rest : heading
+    }
+
+    /// Two headlines share a run of ten or more characters and at least 30% of the shorter one (a rewording of the
+    /// same story, not an unrelated description).
+    static func resembles(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        let common = longestCommonSubstring(x, y)
+        return common >= 10 && Double(common) >= 0.3 * Double(max(1, min(x.count, y.count)))
     }
 
     /// Containment ignoring case, white space and quote styles.
@@ -421,12 +442,14 @@ struct PageReading {
                            "publish-date", "publication_date", "published_time", "publishtime", "pubtime",
                            "sailthru.date", "parsely-pub-date", "dc.date.issued", "dcterms.issued", "dc.date",
                            "dcterms.created", "date", "article.published", "weibo:article:create_at",
-                           "og:release_date", "article:published_date", "created", "release_date"])
+                           "og:release_date", "article:published_date", "created", "release_date",
+                           "originalpublicationdate", "rnews:datepublished", "citation_publication_date",
+                           "citation_date", "dc.date.created", "displaydate"])
             ?? meta.itemprop("datePublished") ?? meta.itemprop("dateCreated")
             ?? meta.first(["script:pubtime", "script:publish_time", "script:publishtime", "script:pubdate",
                            "script:publishdate", "script:datepublished", "script:publish_date", "script:ptime",
                            "script:ct"])
-            ?? meta.times.first(where: { !$0.datetime.isEmpty })?.datetime
+            ?? articleTime()
         if let visible = byline?.date {
             // What the page prints wins over machine metadata of the same day: CMSs often
             // stamp the last save, while the byline shows the publication minute.
@@ -438,6 +461,27 @@ struct PageReading {
         }
         if published == nil { published = updated }
         return (published, updated)
+    }
+
+    /// The first `<time datetime>` outside navigation, comments, sidebars and related-story
+    /// lists (a "latest news" rail printed above the article stamps other stories), else the first.
+    func articleTime() -> String? {
+        let stamped = meta.times.filter { !$0.datetime.isEmpty }
+        let furniture = UInt32(INGEST_HTML_HINT_NAV | INGEST_HTML_HINT_COMMENT | INGEST_HTML_HINT_NEGATIVE)
+        let inArticle = stamped.first { t in
+            guard t.node >= 0, t.node < page.nodes.count else { return true }
+            let node = page.nodes[t.node]
+            if (node.hints | node.inherited) & furniture != 0 { return false }
+            var n = t.node
+            while n >= 0 {
+                let tag = Int(page.nodes[n].tag)
+                if tag == INGEST_HTML_TAG_NAV || tag == INGEST_HTML_TAG_ASIDE || tag == INGEST_HTML_TAG_FOOTER
+                    || tag == INGEST_HTML_TAG_LI { return false }
+                n = Int(page.nodes[n].parent)
+            }
+            return true
+        }
+        return (inArticle ?? stamped.first)?.datetime
     }
 
     // MARK: Authors
@@ -510,7 +554,7 @@ struct PageReading {
     /// Drops what metadata and author-classed elements name instead of people: the site or
     /// outlet (`网易`, the byline's `参考消息`), user ids, e-mail placeholders, widgets and
     /// buttons; a value that is itself a credit line (`责任编辑：张申`) is read as one.
-    func credibleAuthors(_ names: [String], byline: Byline?) -> [String] {
+    func credibleAuthors(_ names: [String], byline: Byline?, people: Set<String> = []) -> [String] {
         guard !names.isEmpty else { return [] }
         let sites = [meta.first(["og:site_name"]), meta.first(["application-name"]), meta.ld.publisher,
                      meta.first(["source"])].compactMap { $0.map(Self.collapse) }.filter { !$0.isEmpty }
@@ -545,7 +589,10 @@ struct PageReading {
                 || Self.furniture.contains(lower) || name.allSatisfy({ $0.isNumber || $0.isPunctuation || $0 == " " }) {
                 continue
             }
-            if sites.contains(where: { $0 == name || (name.count >= 2 && TextSearch.contains($0, name)) }) { continue }
+            // A personal blog names its owner as both publisher and author: a name the page
+            // types as a Person and that reads as one is the writer, not the site.
+            let person = people.contains(raw) && Self.readsAsPersonName(name)
+            if !person, sites.contains(where: { $0 == name || (name.count >= 2 && TextSearch.contains($0, name)) }) { continue }
             let han = name.unicodeScalars.contains { CJK.isHan($0.value) }
             if han {
                 if titleSites.contains(where: { TextSearch.contains($0, name) }) { continue }
@@ -573,12 +620,13 @@ struct PageReading {
     /// `rel=author` links, then a visible "By …" line.
     func chooseAuthors(byline: Byline?) -> [String] {
         let fromLD = meta.ld.authors.filter { !$0.hasPrefix("http") }
-        let found = credibleAuthors(fromLD.map(Self.latinCredit), byline: byline)
+        let people = Set(fromLD.filter { meta.ld.personAuthors.contains($0) }.flatMap(Self.latinNames))
+        let found = credibleAuthors(fromLD.flatMap(Self.latinNames), byline: byline, people: people)
         if !found.isEmpty { return found }
         for key in ["dc:creator", "dcterm:creator", "dcterms.creator", "dc.creator", "author", "article:author", "byl",
                     "sailthru.author", "parsely-author", "citation_author"] {
             guard let values = meta.credited[key] else { continue }
-            let found = credibleAuthors(values.filter { !$0.hasPrefix("http") }.map(Self.latinCredit), byline: byline)
+            let found = credibleAuthors(values.filter { !$0.hasPrefix("http") }.flatMap(Self.latinNames), byline: byline)
             if !found.isEmpty { return found }
         }
         // Microdata: `itemprop=author` holding a Person whose `itemprop=name` is the name.
@@ -594,11 +642,15 @@ struct PageReading {
                 props.append(prop.value)
             }
         }
-        let fromProps = credibleAuthors(props.map(Self.latinCredit).filter { $0.count <= 60 }, byline: byline)
+        let fromProps = credibleAuthors(props.filter { $0.count <= 120 }.flatMap(Self.latinNames).filter { $0.count <= 60 }, byline: byline)
         if !fromProps.isEmpty { return fromProps }
-        let fromLinks = credibleAuthors(meta.authorLinks.map(Self.latinCredit), byline: byline)
+        let fromLinks = credibleAuthors(meta.authorLinks.flatMap(Self.latinNames), byline: byline)
         if !fromLinks.isEmpty { return fromLinks }
-        return credibleAuthors(visibleAuthors(), byline: byline)
+        let visible = credibleAuthors(visibleAuthors(), byline: byline)
+        if !visible.isEmpty { return visible }
+        // `Tuesday 15 October 2019 by Jane Doe`: the credit after the date in the byline.
+        if let b = byline, let names = Self.namesAfterBy(b.text) { return credibleAuthors(names, byline: nil) }
+        return []
     }
 
     private static let months: Set<String> = [
@@ -624,6 +676,72 @@ struct PageReading {
             text = words[..<k].joined(separator: " ")
         }
         return text.trimmingCharacters(in: CharacterSet(charactersIn: " ,;|-–—"))
+    }
+
+    /// Role words and agency tags that ride along in credits (`Jane Doe, Staff Writer`,
+    /// `Jane Doe and John Roe, Associated Press`): they name a job or an outlet, not a person.
+    private static let roleWords: Set<String> = [
+        "staff", "writer", "writers", "reporter", "reporters", "correspondent", "correspondents", "editor", "editors",
+        "contributor", "contributing", "columnist", "senior", "chief", "bureau", "political", "business", "sports",
+        "science", "technology", "tech", "health", "foreign", "national", "deputy", "associate", "managing",
+        "special", "investigative", "freelance", "photographer", "producer", "analyst", "news", "desk", "team",
+        "associated", "press", "reuters", "afp", "ap", "upi", "dpa", "bloomberg", "for", "the", "of", "in", "at",
+    ]
+
+    /// Whether every word of a credit part is a role or agency word (`Staff Writer`, `AP`).
+    static func isRole(_ part: String) -> Bool {
+        let words = part.lowercased().split(whereSeparator: { $0 == " " || $0 == "." })
+        return !words.isEmpty && words.allSatisfy { roleWords.contains(String($0)) }
+    }
+
+    /// One credit value as person names: "By" and dates dropped (`latinCredit`), joint
+    /// credits split (`Jane Doe and John Roe`, `Jane Doe, John Roe & Ann Poe`), roles and
+    /// agencies after a comma dropped (`Jane Doe, Staff Writer`). Commas split only
+    /// between full names, so `Doe, Jane` stays one value. Chinese values pass whole.
+    static func latinNames(_ raw: String) -> [String] {
+        let text = latinCredit(raw)
+        guard !text.unicodeScalars.contains(where: { CJK.isHan($0.value) }) else { return [text] }
+        // `Jane Doe (avec John Roe et Ann Poe)`, `Jane Doe (with John Roe)`: co-writers in brackets.
+        var joined = text
+        for open in ["(avec ", "(with ", "(mit ", "(con "] where TextSearch.contains(joined, open) {
+            joined = joined.replacingOccurrences(of: open, with: ", ").replacingOccurrences(of: ")", with: "")
+        }
+        for sep in [" and ", " And ", " AND ", " & ", " und ", " et ", " y "] {
+            joined = joined.replacingOccurrences(of: sep, with: ", ")
+        }
+        let parts = joined.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " ;|-–—")) }
+            .filter { !$0.isEmpty }
+        let people = parts.enumerated().filter { k, part in k == 0 || !isRole(part) }.map(\.element)
+        guard people.count > 1 else { return people.isEmpty ? [text] : people }
+        // `Doe, Jane`: a one-word part means the comma was inside one name.
+        if people.contains(where: { !$0.contains(" ") }) && !TextSearch.contains(text, " and ") && !TextSearch.contains(text, "&") {
+            return [people.joined(separator: ", ")]
+        }
+        return people
+    }
+
+    /// A Latin-script full name: two to four capitalised words with no outlet words in it.
+    static func readsAsPersonName(_ name: String) -> Bool {
+        let words = name.split(separator: " ")
+        guard words.count >= 2, words.count <= 4 else { return false }
+        let outlet: Set<String> = ["news", "times", "media", "post", "press", "daily", "magazine", "journal", "group",
+                                   "inc", "ltd", "blog", "online", "tv", "radio", "network", "the", "team", "staff"]
+        return words.allSatisfy { w in
+            guard let first = w.unicodeScalars.first, first.properties.isUppercase else { return false }
+            return !outlet.contains(w.lowercased()) && w.allSatisfy { $0.isLetter || $0 == "." || $0 == "-" || $0 == "'" }
+        }
+    }
+
+    /// `Tuesday 15 October 2019 by Jane Doe`, `Posted on May 2 by J. Roe and A. Poe`: the
+    /// names after a lower-case "by" in a dated byline, when they read as names.
+    static func namesAfterBy(_ text: String) -> [String]? {
+        guard let r = text.range(of: " by ") else { return nil }
+        var rest = String(text[r.upperBound...])
+        for stop in [" | ", "\n", " — ", " - ", " on ", " in ", " at ", " · ", "  "] {
+            if let s = rest.range(of: stop) { rest = String(rest[..<s.lowerBound]) }
+        }
+        let names = latinNames(rest).filter { readsAsPersonName($0) }
+        return names.isEmpty ? nil : names
     }
 
     private static let authorPrefixes = ["by ", "par ", "von ", "por ", "作者：", "作者:", "作者 ", "记者：", "记者:", "记者 ",
@@ -659,11 +777,8 @@ struct PageReading {
             for stop in Self.authorStops {
                 if let r = text.range(of: stop, options: .caseInsensitive) { text = String(text[..<r.lowerBound]) }
             }
-            text = Self.latinCredit(text)
             var names: [String] = []
-            for part in text.replacingOccurrences(of: " and ", with: ",").replacingOccurrences(of: " & ", with: ",")
-                .replacingOccurrences(of: " et ", with: ",").replacingOccurrences(of: "、", with: ",")
-                .split(separator: ",") {
+            for part in Self.latinNames(text.replacingOccurrences(of: "、", with: ", ")) {
                 let name = part.trimmingCharacters(in: .whitespaces)
                 if name.count >= 2 && name.count <= 60 && !name.contains(where: { $0.isNumber }) { names.append(name) }
             }

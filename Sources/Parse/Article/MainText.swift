@@ -1,3 +1,4 @@
+import Foundation
 import CLibXML
 
 /// Main-text extraction over the C tables, in the manner of Readability and GNE: text
@@ -75,6 +76,32 @@ struct MainText {
         guard top >= 0 else {
             return collect(roots: [0], excluded: excluded, unlikely: unlikely)
         }
+        // Readability's walk up: a body split across wrappers (`story-intro`, a bare <p>,
+        // a `read-more` box) votes most for one box inside it, but an ancestor that scores
+        // higher still than that box, before the scores fade below a third, holds it all.
+        var lastScore = topScore
+        var ancestor = Int(nodes[top].parent)
+        while ancestor >= 0, topScore > 0 {
+            let tag = Int(nodes[ancestor].tag)
+            if tag == INGEST_HTML_TAG_BODY || tag == INGEST_HTML_TAG_HTML { break }
+            if scored[ancestor] {
+                if score[ancestor] < topScore / 3 { break }
+                if score[ancestor] > lastScore, !unlikely[ancestor] {
+                    top = ancestor
+                    topScore = score[ancestor]
+                    break
+                }
+                lastScore = score[ancestor]
+            }
+            ancestor = Int(nodes[ancestor].parent)
+        }
+        // The publisher's `itemprop="articleBody"` outranks the vote when the vote landed
+        // outside it (a 50-slide gallery beside a short story): the mark is deliberate,
+        // the vote a guess. A mark on a teaser too short to be the story is ignored.
+        if let marked = markedArticleBody(), !page.contains(marked, top) {
+            top = marked
+            topScore = max(score[marked], 10)
+        }
 
         // Siblings that look like more of the same article (split bodies, pagination blocks).
         var roots = [top]
@@ -88,7 +115,7 @@ struct MainText {
                 if child == top { continue }
                 let node = nodes[child]
                 var bonus = 0.0
-                if !topAttributes.isEmpty && page.attributes(of: node) == topAttributes { bonus = topScore * 0.2 }
+                if !topAttributes.isEmpty && Self.sameFamily(page.attributes(of: node), topAttributes) { bonus = topScore * 0.2 }
                 let density = linkDensity(node)
                 if scored[child] && score[child] + bonus >= threshold && !isBoilerplate(node) {
                     roots.append(child)
@@ -108,7 +135,9 @@ struct MainText {
                 let node = nodes[n]
                 if n != top, node.tag == nodes[top].tag, !unlikely[n], node.text_chars >= 20,
                    linkDensity(node) < 0.3, !roots.contains(where: { page.contains($0, n) || page.contains(n, $0) }),
-                   page.attributes(of: node) == topAttributes {
+                   Self.sameFamily(page.attributes(of: node), topAttributes)
+                    || (node.hints & UInt32(INGEST_HTML_HINT_POSITIVE) != 0
+                        && Self.sameLeadingClass(page.attributes(of: node), topAttributes)) {
                     roots.append(n)
                     n = Int(node.subtree_end) + 1
                     continue
@@ -118,6 +147,32 @@ struct MainText {
         }
         roots.sort()
         return collect(roots: roots, excluded: excluded, unlikely: unlikely)
+    }
+
+    /// Class/id strings that differ only in their numbers (`story-body story-body-1` and
+    /// `…-2`): numbered parts of one body.
+    static func sameFamily(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        let x = a.utf8.filter { $0 < 0x30 || $0 > 0x39 }, y = b.utf8.filter { $0 < 0x30 || $0 > 0x39 }
+        return x.count >= 4 && x == y
+    }
+
+    /// `article-text c-gray-1` and `article-text c-gray-1 Array`: the same content class
+    /// first, with a modifier added to one part.
+    static func sameLeadingClass(_ a: String, _ b: String) -> Bool {
+        guard let x = a.split(separator: " ").first, let y = b.split(separator: " ").first else { return false }
+        return x.count >= 6 && x == y
+    }
+
+    /// The largest `itemprop="articleBody"` element holding a story's worth of unlinked text.
+    private func markedArticleBody() -> Int? {
+        var best: Int?
+        var bestChars = 0
+        for (n, node) in page.nodes.enumerated() where node.hints & UInt32(INGEST_HTML_HINT_ARTICLE_BODY) != 0 {
+            let own = Int(node.text_chars) - Int(node.link_chars)
+            if own > bestChars, linkDensity(node) < 0.4 { best = n; bestChars = own }
+        }
+        return bestChars >= 300 ? best : nil
     }
 
     /// Nodes inside comment sections, navigation and similar furniture: their text
@@ -143,7 +198,7 @@ struct MainText {
             let owner = Int(block.node)
             guard let root = roots.first(where: { page.contains($0, owner) }) else { continue }
             let chars = Int(block.chars)
-            if Double(block.link_chars) > 0.5 * Double(chars) { continue }
+            if Double(block.link_chars) > 0.5 * Double(chars) && !headsProse(i, root: root, unlikely: unlikely) { continue }
             if unlikely[owner] && !unlikely[root] { continue }
             let text = page.text(of: block)
             if Self.isBoilerplateLine(text, chars: chars) { continue }
@@ -151,7 +206,37 @@ struct MainText {
             indices.append(i)
             paragraphs.append(text)
         }
+        // A short line printed three times or more (a gallery's title over every slide,
+        // `Continue reading the main story`) is furniture, however it is marked up.
+        if paragraphs.count >= 3 {
+            var seen: [String: Int] = [:]
+            // Three words at least: a table repeats its one-word cells (`Comedy`, `2004`) honestly.
+            for text in paragraphs where text.utf8.count < 300 && text.split(separator: " ").count >= 3 {
+                seen[text, default: 0] += 1
+            }
+            if seen.values.contains(where: { $0 >= 3 }) {
+                var keep: [Int] = [], kept: [String] = []
+                for (k, text) in paragraphs.enumerated() where (seen[text] ?? 0) < 3 || text.count >= 100 {
+                    keep.append(indices[k]); kept.append(text)
+                }
+                indices = keep
+                paragraphs = kept
+            }
+        }
         return Result(text: paragraphs.joined(separator: "\n"), blockIndices: indices, roots: roots)
+    }
+
+    /// A linked subheading of a listicle (`<h3>13) <a>The Square</a></h3>`) followed by a
+    /// prose paragraph of the same body is part of the text; linked headings of a related-
+    /// stories list are followed by more links.
+    private func headsProse(_ i: Int, root: Int, unlikely: [Bool]) -> Bool {
+        let blocks = page.blocks
+        let tag = Int(page.nodes[Int(blocks[i].node)].tag)
+        guard tag >= INGEST_HTML_TAG_H2 && tag <= INGEST_HTML_TAG_H4, blocks[i].chars <= 120, i + 1 < blocks.count else { return false }
+        let next = blocks[i + 1]
+        let owner = Int(next.node)
+        return page.contains(root, owner) && !unlikely[owner] && next.chars >= 80
+            && Double(next.link_chars) < 0.3 * Double(next.chars) && !isHeading(Int(page.nodes[owner].tag))
     }
 
     private func baseScore(_ node: HTMLPage.Node) -> Double {
@@ -169,6 +254,7 @@ struct MainText {
         let hints = node.hints
         let positive = hints & UInt32(INGEST_HTML_HINT_POSITIVE) != 0
         let negative = hints & UInt32(INGEST_HTML_HINT_NEGATIVE | INGEST_HTML_HINT_NAV) != 0
+            && hints & UInt32(INGEST_HTML_HINT_ARTICLE_BODY) == 0
         if positive && !negative { s += 25 }
         if negative && !positive { s -= 25 }
         if hints & UInt32(INGEST_HTML_HINT_COMMENT) != 0 { s -= 25 }
@@ -184,6 +270,7 @@ struct MainText {
     }
 
     private func isBoilerplate(_ node: HTMLPage.Node) -> Bool {
+        if node.hints & UInt32(INGEST_HTML_HINT_ARTICLE_BODY) != 0 { return false }
         let tag = Int(node.tag)
         if tag == INGEST_HTML_TAG_NAV || tag == INGEST_HTML_TAG_ASIDE || tag == INGEST_HTML_TAG_FOOTER { return true }
         let hints = node.hints
@@ -215,9 +302,49 @@ struct MainText {
         "advertisement", "read more", "sign up", "subscribe",
     ]
 
+    /// Whole short lines that are furniture wherever they appear: ad labels, video-player
+    /// and widget leftovers, teaser headings.
+    private static let boilerplateLines: Set<String> = [
+        "advertisement", "advertising", "ad", "sponsored", "sponsored content", "undo", "videos", "video",
+        "you may also like", "related", "related articles", "related stories", "related content", "more on this story",
+        "continue reading the main story", "continue reading", "skip advertisement", "story continues below advertisement",
+        "supported by", "share", "share this article", "share this", "read more", "more", "comments", "loading",
+        "loading...", "photo", "image", "credit",
+    ]
+
+    /// Caption and credit lines that news sites print inside the text flow (`Media caption …`,
+    /// `Image copyright …`), and credit lines (`Written by …`, `Edited by …`).
+    private static let captionPrefixes = [
+        "media caption", "image caption", "image copyright", "image source", "video caption", "written by ", "edited by ",
+    ]
+
+    /// Photo credits printed as their own line under pictures (short lines only).
+    private static let creditPrefixes = [
+        "credit:", "credits:", "screenshot by ", "screenshot:", "photo by ", "photos by ", "photograph by ", "image by ",
+        "image credit", "photo credit", "picture by ", "illustration by ", "hide caption", "show caption", "caption:",
+    ]
+
+    /// `By Jane Doe`, `By Jane Doe, MA`, `By Jane Doe and John Roe`: a credit printed in the
+    /// text flow. `By Tuesday, officials had…` and `By 2030 …` are prose.
+    static func isCreditLine(_ text: String) -> Bool {
+        guard text.hasPrefix("By ") || text.hasPrefix("BY ") else { return false }
+        var name = Substring(text.dropFirst(3))
+        for stop in [",", " and ", " y ", " & ", " |", " -", " —"] {
+            if let r = name.range(of: stop) { name = name[..<r.lowerBound] }
+        }
+        return PageReading.readsAsPersonName(String(name).trimmingCharacters(in: .whitespaces))
+    }
+
     static func isBoilerplateLine(_ text: String, chars: Int) -> Bool {
-        guard chars < 120 else { return false }
+        guard chars < 300 else { return false }
         let lower = text.lowercased()
+        if chars <= 40, boilerplateLines.contains(lower.trimmingCharacters(in: CharacterSet(charactersIn: " .:…|"))) { return true }
+        for prefix in captionPrefixes where lower.hasPrefix(prefix) { return true }
+        if chars <= 100 && isCreditLine(text) { return true }
+        // `When you walk into any store, you're…  Read more Read more`: a teaser of another story.
+        if TextSearch.contains(text, "…") && (lower.hasSuffix("read more") || lower.hasSuffix("read more »")) { return true }
+        guard chars < 120 else { return false }
+        for prefix in creditPrefixes where lower.hasPrefix(prefix) { return true }
         for prefix in boilerplatePrefixes where lower.hasPrefix(prefix) { return true }
         if chars < 60 && (TextSearch.contains(lower, "all rights reserved") || TextSearch.contains(lower, "版权所有")) { return true }
         return false

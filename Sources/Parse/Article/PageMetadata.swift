@@ -72,6 +72,8 @@ struct LinkedData {
     var datePublished: String?
     var dateModified: String?
     var authors: [String] = []
+    /// Author names the page types as `Person` (a personal blog's owner is also its publisher).
+    var personAuthors: Set<String> = []
     var publisher: String?
     var description: String?
     var url: String?
@@ -124,7 +126,7 @@ struct LinkedData {
             if let published { datePublished = published }
             if let modified = Self.text(object["dateModified"]) { dateModified = modified }
             let names = Self.names(object["author"], people: true)
-            if !names.isEmpty { authors = names }
+            if !names.isEmpty { authors = names; personAuthors = Set(Self.personNames(object["author"])) }
             if let pub = Self.names(object["publisher"]).first { publisher = pub }
             if let d = Self.text(object["description"]) { description = d }
             if let u = Self.text(object["url"]) { url = u }
@@ -146,6 +148,14 @@ struct LinkedData {
         if let a = value as? [Any], let first = a.first { return text(first) }
         if let n = value as? NSNumber { return n.stringValue }
         return nil
+    }
+
+    private static func personNames(_ value: Any?) -> [String] {
+        if let a = value as? [Any] { return a.flatMap { personNames($0) } }
+        if let o = value as? [String: Any], strings(o["@type"]).contains(where: { $0.lowercased() == "person" }) {
+            return text(o["name"]).map { [$0] } ?? []
+        }
+        return []
     }
 
     private static func names(_ value: Any?, people: Bool = false) -> [String] {

@@ -1,0 +1,171 @@
+import Foundation
+import IngestCore
+import Testing
+@testable import Parse
+
+private let fixtureDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/article")
+
+private func fixture(_ name: String) throws -> RawItem {
+    let url = "https://example.org/2021/story.html"
+    let bytes = try [UInt8](Data(contentsOf: fixtureDirectory.appendingPathComponent(name)))
+    let doc = FetchedDocument(source: FeedSource(location: url, kind: .page), requestedURL: url, finalURL: url,
+                              httpStatus: 200, body: bytes, fetchedAt: Date())
+    return try #require(try ArticleExtractor().extract(doc).items.first)
+}
+
+private func article(_ head: String, _ body: String) throws -> RawItem {
+    let html = """
+    <html lang="en"><head><title>Harbour town votes to keep its ferry | The Example Gazette</title>
+    <meta property="og:site_name" content="The Example Gazette">\(head)</head><body>
+    <h1>Harbour town votes to keep its ferry</h1>\(body)
+    <div class="story-body">
+    <p>Residents of the harbour town voted on Tuesday to keep the century-old ferry running, rejecting a plan to replace it with a bridge.</p>
+    <p>The council had argued that a bridge would cut travel times, but opponents said it would change the character of the waterfront.</p>
+    <p>Turnout was the highest in a local vote for two decades, the returning officer said on Wednesday morning.</p>
+    </div></body></html>
+    """
+    let url = "https://example.org/2021/story.html"
+    let doc = FetchedDocument(source: FeedSource(location: url, kind: .page), requestedURL: url, finalURL: url,
+                              httpStatus: 200, body: Array(html.utf8), fetchedAt: Date())
+    return try #require(try ArticleExtractor().extract(doc).items.first)
+}
+
+/// English headlines, authors and bodies on pages written for these tests, shaped like the
+/// misses found on the Readability corpus.
+@Suite("English article metadata on written fixtures")
+struct ArticleEnglishMetadataTests {
+    @Test func markedArticleBodyBeatsALargerGalleryAndDropsSlideCaptions() throws {
+        let item = try fixture("marked-body-with-gallery.html")
+        let content = try #require(item.content)
+        // The story's paragraphs, under a wrapper whose id names a share widget.
+        #expect(content.hasPrefix("Residents of the harbour town voted on Tuesday"))
+        #expect(content.contains("apply for a grant to replace the vessel's engines"))
+        // Neither the larger photo essay beside it nor the slide captions (`ul.legends`) inside it.
+        #expect(!content.contains("Picture 1."))
+        #expect(!content.contains("1/6 Morning crossing"))
+        #expect(!content.contains("Counting votes"))
+    }
+
+    @Test func bodySplitAcrossWrappersKeepsItsOpening() throws {
+        let item = try fixture("split-body-read-more.html")
+        let content = try #require(item.content)
+        // The intro box and the bare paragraph sit beside the `read-more` box that holds most of the text.
+        #expect(content.contains("has put off its vote on the new bus lane"))
+        #expect(content.contains("The delay was announced on Monday evening"))
+        #expect(content.contains("Shop owners on the high street"))
+        #expect(content.contains("The vote is now expected in September."))
+        #expect(!content.contains("Share on social media"))
+    }
+
+    @Test func numberedBodyPartsAreOneBodyWithoutChartsAdsOrCaptions() throws {
+        let item = try fixture("numbered-body-parts.html")
+        let content = try #require(item.content)
+        // `story-part-1` and `story-part-2` are one text split by a related-links box.
+        #expect(content.contains("more complicated than it looks"))
+        #expect(content.contains("The sale happens in two steps."))
+        #expect(content.contains("take about two years to finish"))
+        #expect(!content.contains("Station clock to be restored"))
+        // A graphic's labels (`ai2html`), the ad label and the caption line are not prose.
+        #expect(!content.contains("Station visitors per year"))
+        #expect(!content.split(separator: "\n").contains("Advertisement"))
+        #expect(!content.contains("Media caption"))
+        // A gallery title printed over every slide, photo credits and player buttons.
+        #expect(!content.contains("Station through the years"))
+        #expect(!content.contains("Credit: Town Archive"))
+        #expect(!content.contains("Photo by A. Reader"))
+        #expect(!content.contains("Hide Caption"))
+    }
+
+    @Test func bodyPartWithAnExtraClassModifierStillBelongs() throws {
+        let item = try fixture("body-parts-with-modifier.html")
+        let content = try #require(item.content)
+        #expect(content.contains("boil a litre of water without the roar"))
+        // `review-text tone-grey extra`: the same content class with a modifier, far from the first part.
+        #expect(content.contains("The body is brushed steel with a plastic base"))
+        #expect(content.contains("the filter is hard to remove"))
+        // A paragraph's random anchor id (`NavQk3`) does not make it navigation.
+        #expect(content.contains("the spout is wide enough"))
+    }
+
+    @Test func linkedSubheadingsOfAListicleStayLinkedTeasersGo() throws {
+        let item = try fixture("listicle-linked-headings.html")
+        let content = try #require(item.content)
+        #expect(content.contains("5) The Long Ridge"))
+        #expect(content.contains("3) Across the Moor"))
+        #expect(content.contains("the sense of space is worth every wrong turn"))
+        // Linked headings followed by more links are a list of other stories.
+        #expect(!content.contains("Coast walks for winter"))
+        #expect(!content.contains("Where to walk with a dog"))
+    }
+
+    @Test func personalBlogOwnerIsTheAuthorThoughAlsoThePublisher() throws {
+        let item = try fixture("person-blog.html")
+        #expect(item.authors == ["Ada Quill"])
+        #expect(item.title == "Counting rows without counting twice")
+    }
+
+    @Test func metadataHeadlineNobodyEchoesIsADescription() throws {
+        let item = try fixture("description-as-headline.html")
+        #expect(item.title == "Lighthouse keeper")
+        // An Organization credited as author is not a person.
+        #expect(item.authors.isEmpty)
+    }
+
+    @Test func creditAfterTheDateInTheByline() throws {
+        let item = try article("", #"<div class="byline">Tuesday 15 October 2019 by Jane Q. Doe</div>"#)
+        #expect(item.authors == ["Jane Q. Doe"])
+    }
+
+    @Test func jointCreditInJSONLDIsSplitIntoPeople() throws {
+        let item = try article("""
+        <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Harbour town votes to keep its ferry",
+        "author": {"@type": "Person", "name": "Jane Doe and John Roe"}}</script>
+        """, "")
+        #expect(item.authors == ["Jane Doe", "John Roe"])
+    }
+
+    @Test func roleAfterTheNameIsDropped() throws {
+        let item = try article(#"<meta name="author" content="By Jane Doe, Staff Writer">"#, "")
+        #expect(item.authors == ["Jane Doe"])
+    }
+
+    @Test func visibleJointCreditDropsTheAgency() throws {
+        let item = try article("", "<p>By Jane Doe and John Roe, Associated Press</p>")
+        #expect(item.authors == ["Jane Doe", "John Roe"])
+    }
+
+    @Test func coWritersInBracketsAreNamed() throws {
+        let item = try article(#"<meta name="author" content="Marie Dupont (avec Paul Martin et Claire Petit)">"#, "")
+        #expect(item.authors == ["Marie Dupont", "Paul Martin", "Claire Petit"])
+    }
+
+    @Test func olderPublicationDateMetaNamesAreRead() throws {
+        let original = try article(#"<meta name="OriginalPublicationDate" content="2014-06-30T16:54:02+00:00">"#, "")
+        #expect(original.published == "2014-06-30T16:54:02+00:00")
+        let rnews = try article(#"<meta property="rnews:datePublished" content="2010-02-22T11:53:04+00:00">"#, "")
+        #expect(rnews.published == "2010-02-22T11:53:04+00:00")
+    }
+
+    @Test func creditLinesLeaveTheTextButByPhrasesInProseStay() throws {
+        #expect(MainText.isCreditLine("By Jane Doe"))
+        #expect(MainText.isCreditLine("By Jane Q. Doe, MA"))
+        #expect(MainText.isCreditLine("BY JANE DOE and JOHN ROE"))
+        #expect(!MainText.isCreditLine("By Tuesday, officials had counted most of the ballots."))
+        #expect(!MainText.isCreditLine("By 2030 the ferry will need new engines."))
+        #expect(!MainText.isCreditLine("By The Associated Press"))
+        let item = try article("", "")
+        #expect(item.content?.contains("Residents of the harbour town") == true)
+    }
+
+    @Test func timeOfTheArticleNotOfTheLatestNewsRail() throws {
+        let item = try fixture("latest-rail-times.html")
+        #expect(item.published?.hasPrefix("2024-02-27") == true)
+    }
+
+    @Test func surnameFirstCreditStaysOneName() throws {
+        #expect(PageReading.latinNames("Doe, Jane") == ["Doe, Jane"])
+        #expect(PageReading.latinNames("By Jane Doe, John Roe & Ann Poe") == ["Jane Doe", "John Roe", "Ann Poe"])
+        #expect(PageReading.latinNames("Richard (R.J.) Roe") == ["Richard (R.J.) Roe"])
+    }
+}
