@@ -22,7 +22,13 @@ import Testing
 ///   `heldout-written8.jsonl` (written 2024–2026 headlines): made and labelled before anything was
 ///   run on them, first-run scores on their tests.
 ///
-/// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss.
+/// - `heldout-written11.jsonl` (written, committed whole) and `heldout-fresh9-labels.jsonl` (the last
+///   unused corpus items): made and labelled before anything was run on them, first-run scores on
+///   their tests.
+///
+/// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
+/// seen to drop a failing test's report; the test binary run directly always shows it:
+/// `EVAL_VERBOSE=1 .build/debug/ingestPackageTests.xctest --testing-library swift-testing --filter BilingualEvalTests`.
 @Suite("Bilingual held-out evaluation")
 struct BilingualEvalTests {
     /// The topics ../shared/CONTRACT.md promises; the taxonomy's extra topics are not scored.
@@ -215,6 +221,46 @@ struct BilingualEvalTests {
         Self.checkTargets(score, knownTrapMisses: ["Tesla the opera returns to Belgrade stage"])
     }
 
+    /// Written after the changes that written10 prompted, before anything was run on it, with implicit
+    /// positives (a company's product, a factory moved, a regulator summoning a US firm) and 39 traps.
+    /// First run, before any change it prompted: micro-F1 0.846 (precision 0.967, recall 0.753);
+    /// decoupling 0.375 (3 of 12 found), us-china 0.776, open-source 0.786, export-controls 0.833,
+    /// electric-vehicles 0.882, trade 0.889, semiconductors 0.897, ai 0.909, cybersecurity 0.941;
+    /// 2 of 39 traps tagged (地方财政开源增收, "Miner de-risks balance sheet"); language and headlines
+    /// 192/192. After tuning on it (so not an estimate): micro-F1 0.982, no trap tagged.
+    @Test("a written set made after the written10 changes (written11) meets the targets")
+    func written11Headlines() throws {
+        let cases = try Self.writtenCases("heldout-written11.jsonl")
+        #expect(cases.count >= 150)
+        #expect(cases.filter(\.trap).count >= 30)
+        let score = try Self.evaluate(cases, label: "written11")
+        Self.checkTargets(score)
+    }
+
+    /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
+    /// antivirus and utility listings of a 2005 GB2312 download site, 2005 Big5 and GB2312 blogs, the
+    /// Apple–FBI encryption fight on Daring Fireball, science and medical digests, a few article pages),
+    /// labelled before the tagger's output on them was seen. Few topics: 38 cybersecurity and 1 trade
+    /// positive among 184. First run, before any change it prompted: micro-F1 0.471 (precision 1.00,
+    /// recall 0.31: 11 of 38 cybersecurity found, antivirus brands such as InoculateIT, Avast and AntiVir
+    /// and every Apple–FBI headline missed), trade 1.00, 0 of 5 traps tagged; language and headlines
+    /// 184/184. After the round of changes (antivirus products, encryption and unlocking next to law
+    /// enforcement): micro-F1 0.800; the Apple–FBI headlines that name neither stay missed, on purpose
+    /// (fresh7 labelled a headline of the same fight as no topic).
+    @Test("fresh real corpus headlines from unused items (fresh9) keep their scores", .enabled(if: corpusExists))
+    func fresh9CorpusHeadlines() throws {
+        let cases = try Self.corpusCases("heldout-fresh9-labels.jsonl", minimum: 150)
+        #expect(cases.filter(\.trap).count >= 5)
+        let score = try Self.evaluate(cases, label: "fresh9")
+        // One topic carries nearly all positives, so the per-topic target says little here: a guard
+        // against losing what the round gained, not a claim that the targets are met.
+        #expect(score.microF1 >= 0.80, "[fresh9] topic micro-F1 \(score.microF1)")
+        #expect(score.precisionAll >= 0.99, "[fresh9] topic precision \(score.precisionAll)")
+        #expect(score.trapTags.isEmpty, "[fresh9] traps tagged: \(score.trapTags)")
+        #expect(score.langAccuracy >= 0.99, "[fresh9] language accuracy \(score.langAccuracy)")
+        #expect(score.headlineAccuracy >= 0.98, "[fresh9] headline exact \(score.headlineAccuracy)")
+    }
+
     /// Cases for a label file of real corpus headlines. A label points at its headline by `file` plus
     /// `guid` or `link` (a feed, read through `ingest --feed`) or by `page` plus `url` (an article
     /// page, read through `ingest --page`); the text is read at run time and never committed.
@@ -312,6 +358,12 @@ struct BilingualEvalTests {
         var microF1: Double {
             let t = tp.values.reduce(0, +), p = fp.values.reduce(0, +), n = fn.values.reduce(0, +)
             return t == 0 ? (p + n == 0 ? 1 : 0) : 2 * Double(t) / Double(2 * t + p + n)
+        }
+        /// Precision over all contract topics: on a set with few positives, what matters is tagging
+        /// nothing that is not there.
+        var precisionAll: Double {
+            let t = tp.values.reduce(0, +), p = fp.values.reduce(0, +)
+            return t + p == 0 ? 1 : Double(t) / Double(t + p)
         }
         var langAccuracy: Double { total == 0 ? 1 : Double(langRight) / Double(total) }
         var headlineAccuracy: Double { headlineChecked == 0 ? 1 : Double(headlineExact) / Double(headlineChecked) }

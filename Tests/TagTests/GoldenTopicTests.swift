@@ -66,7 +66,8 @@ func evidence(_ title: String, _ topic: String) -> [String] {
     }
 
     static let scriptsAndWidths: [Case] = [
-        Case(title: "微軟開源新一代模型，開發者可免費商用", topics: ["open-source"]),
+        // A model a company open-sources is an AI model as well (the sets label DeepSeek's and Qwen's so).
+        Case(title: "微軟開源新一代模型，開發者可免費商用", topics: ["open-source", "ai"]),
         Case(title: "美中科技脫鉤加速，供應鏈重組", topics: ["decoupling", "us-china"]),
         Case(title: "台積電晶片出貨創新高", topics: ["semiconductors"]),
         Case(title: "人工智慧監管草案出爐", topics: ["ai"]),
