@@ -137,16 +137,8 @@ public enum LanguageDetector {
                             continue
                         }
                     }
-                    let v: UInt32
-                    if b < 0xE0 {
-                        v = (UInt32(b & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F); i += 2
-                    } else if b < 0xF0 {
-                        v = (UInt32(b & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F); i += 3
-                    } else {
-                        v = (UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
-                            | UInt32(p[i + 3] & 0x3F)
-                        i += 4
-                    }
+                    let (v, length) = UTF8Scalars.decodeMultibyte(p, i)
+                    i += length
                     let standalone = v < 0x300 || CJK.isHan(v) || (0x2010...0x2027).contains(v)
                         || (0x3000...0x3029).contains(v) || (0xFF01...0xFF5E).contains(v)
                     guard standalone else { return false }

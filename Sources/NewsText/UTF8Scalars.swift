@@ -17,18 +17,26 @@ public enum UTF8Scalars {
                 let v: UInt32
                 if b < 0x80 {
                     v = UInt32(b); i += 1
-                } else if b < 0xE0 {
-                    v = (UInt32(b & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F); i += 2
-                } else if b < 0xF0 {
-                    v = (UInt32(b & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F); i += 3
                 } else {
-                    v = (UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
-                        | UInt32(p[i + 3] & 0x3F)
-                    i += 4
+                    let (scalar, length) = decodeMultibyte(p, i)
+                    v = scalar; i += length
                 }
                 if !body(v) { return false }
             }
             return true
         }
+    }
+
+    /// The scalar whose lead byte (0x80 or above) is at `p[i]`, and its length in bytes. The
+    /// bytes must be valid UTF-8, as a native `String`'s are.
+    @inlinable @inline(__always)
+    public static func decodeMultibyte(_ p: UnsafePointer<UInt8>, _ i: Int) -> (UInt32, Int) {
+        let b = p[i]
+        if b < 0xE0 { return ((UInt32(b & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F), 2) }
+        if b < 0xF0 {
+            return ((UInt32(b & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F), 3)
+        }
+        return ((UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
+            | UInt32(p[i + 3] & 0x3F), 4)
     }
 }

@@ -75,7 +75,7 @@ enum TextCollapse {
                 i += 1
                 continue
             }
-            let (v, len) = decode(p, i)
+            let (v, len) = UTF8Scalars.decodeMultibyte(p, i)
             i += len
             if paragraphs && (v == 0x2028 || v == 0x2029) { pendingBreak = true; continue }
             if HeadlineNormalizer.isInvisible(v) { continue }
@@ -84,16 +84,6 @@ enum TextCollapse {
         return o
     }
 
-    @inline(__always)
-    static func decode(_ p: UnsafePointer<UInt8>, _ i: Int) -> (UInt32, Int) {
-        let b = p[i]
-        if b < 0xE0 { return ((UInt32(b & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F), 2) }
-        if b < 0xF0 {
-            return ((UInt32(b & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F), 3)
-        }
-        return ((UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
-            | UInt32(p[i + 3] & 0x3F), 4)
-    }
 
     /// Whether the rules leave the text as it is: `keptStretchEnd(p, 0, n) == n`, with
     /// ASCII prose checked eight bytes at a time first (per word, the stretch loop paid a
@@ -169,7 +159,7 @@ enum TextCollapse {
                 j += 3
                 continue
             }
-            let (v, len) = decode(p, j)
+            let (v, len) = UTF8Scalars.decodeMultibyte(p, j)
             if v < 0xA0 || HeadlineNormalizer.isInvisible(v) || isNonASCIIWhiteSpace(v) { return j }
             j += len
         }
@@ -260,19 +250,7 @@ enum TextCollapse {
                 i = j
                 continue
             }
-            let len: Int
-            let v: UInt32
-            if b < 0xE0 {
-                len = 2
-                v = (UInt32(b & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F)
-            } else if b < 0xF0 {
-                len = 3
-                v = (UInt32(b & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F)
-            } else {
-                len = 4
-                v = (UInt32(b & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
-                    | UInt32(p[i + 3] & 0x3F)
-            }
+            let (v, len) = UTF8Scalars.decodeMultibyte(p, i)
             if mode == .headline && v >= 0x300 && HeadlineNormalizer.mayNeedNFC(v) { return nil }
             if mode == .paragraphs && (v == 0x2028 || v == 0x2029) {
                 if gapStart < 0 { gapStart = i }
