@@ -204,21 +204,24 @@ public final class TopicTagger: Sendable {
     /// For benchmarks: the occurrences in `text` that pass their edge rules (the hits
     /// scoring reads), against `occurrenceCount`'s raw ones.
     public func hitCount(in text: String) -> Int {
+        withScratch { scratch in
+            scratch.foldingFirst = false
+            var utf8 = text
+            utf8.withUTF8 { collectFieldHits(text, bytes: $0, scratch: &scratch) }
+            return scratch.hits.count
+        }
+    }
+
+    /// Runs `body` with a scratch from the pool, returned afterwards: the buffers outlive
+    /// one item so tagging allocates nothing in the steady state.
+    private func withScratch<R>(_ body: (inout TagScratch) -> R) -> R {
         let box = scratchPool.withLock { $0.popLast() }
             ?? TagScratchBox(TagScratch(topicCount: taxonomy.topics.count, maxGroups: maxGroups, termKeys: termKeyCount))
         var scratch = box.scratch
-        var utf8 = text
-        scratch.hits.removeAll()
-        utf8.withUTF8 { bytes in
-            if !collectHits(bytes, scratch: &scratch) {
-                scratch.hits.removeAll()
-                collectHitsOnFoldedText(text, bytes: bytes, scratch: &scratch)
-            }
-        }
-        let n = scratch.hits.count
-        box.scratch = scratch
+        let result = body(&scratch)
+        box.scratch = scratch  // buffers may have moved as they grew
         scratchPool.withLock { if $0.count < 64 { $0.append(box) } }
-        return n
+        return result
     }
 
     /// Topics for an item's text, in taxonomy order, each with the terms that matched as
@@ -232,41 +235,37 @@ public final class TopicTagger: Sendable {
     func tag(
         title: String, summary: String?, content: String?, foldingFirst: Bool
     ) -> [(topic: String, terms: [String])] {
-        let box = scratchPool.withLock { $0.popLast() }
-            ?? TagScratchBox(TagScratch(topicCount: taxonomy.topics.count, maxGroups: maxGroups, termKeys: termKeyCount))
-        var scratch = box.scratch
-        scratch.foldingFirst = foldingFirst
-        // Evidence is quoted only for the topics that pass, after all three fields are read,
-        // so the three texts stay open for the whole item.
-        var titleText = title
-        var summaryText = summary ?? ""
-        var contentText = content ?? ""
-        let result = titleText.withUTF8 { titleBytes in
-            summaryText.withUTF8 { summaryBytes in
-                contentText.withUTF8 { contentBytes in
-                    let fields = FieldTexts(title: titleBytes, summary: summaryBytes, content: contentBytes)
-                    if !isMuted(title) {
-                        scoreField(.title, text: title, bytes: titleBytes, fields: fields, scratch: &scratch)
+        withScratch { scratch in
+            scratch.foldingFirst = foldingFirst
+            // Evidence is quoted only for the topics that pass, after all three fields are read,
+            // so the three texts stay open for the whole item.
+            var titleText = title
+            var summaryText = summary ?? ""
+            var contentText = content ?? ""
+            return titleText.withUTF8 { titleBytes in
+                summaryText.withUTF8 { summaryBytes in
+                    contentText.withUTF8 { contentBytes in
+                        let fields = FieldTexts(title: titleBytes, summary: summaryBytes, content: contentBytes)
+                        if !isMuted(title) {
+                            scoreField(.title, text: title, bytes: titleBytes, fields: fields, scratch: &scratch)
+                        }
+                        if let summary {
+                            scoreField(.summary, text: summary, bytes: summaryBytes, fields: fields, scratch: &scratch)
+                        }
+                        if let content {
+                            // Feeds often repeat the summary as the content: the same bytes give the
+                            // same hits, which the summary's scoring left in place.
+                            let same = summary != nil && contentBytes.count == summaryBytes.count
+                                && (contentBytes.isEmpty
+                                    || memcmp(contentBytes.baseAddress!, summaryBytes.baseAddress!, contentBytes.count) == 0)
+                            scoreField(.content, text: content, bytes: contentBytes, fields: fields, scratch: &scratch,
+                                       reusingHits: same)
+                        }
+                        return finish(fields: fields, scratch: &scratch)
                     }
-                    if let summary {
-                        scoreField(.summary, text: summary, bytes: summaryBytes, fields: fields, scratch: &scratch)
-                    }
-                    if let content {
-                        // Feeds often repeat the summary as the content: the same bytes give the
-                        // same hits, which the summary's scoring left in place.
-                        let same = summary != nil && contentBytes.count == summaryBytes.count
-                            && (contentBytes.isEmpty
-                                || memcmp(contentBytes.baseAddress!, summaryBytes.baseAddress!, contentBytes.count) == 0)
-                        scoreField(.content, text: content, bytes: contentBytes, fields: fields, scratch: &scratch,
-                                   reusingHits: same)
-                    }
-                    return finish(fields: fields, scratch: &scratch)
                 }
             }
         }
-        box.scratch = scratch  // buffers may have moved as they grew
-        scratchPool.withLock { if $0.count < 64 { $0.append(box) } }
-        return result
     }
 
     /// A headline naming one of the taxonomy's `muted_titles` adds nothing from its title.
@@ -389,6 +388,16 @@ public final class TopicTagger: Sendable {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
     }
 
+    /// The field's hits into `s.hits`: the byte scan when it can read the text as is, else
+    /// the scan of the folded text.
+    private func collectFieldHits(_ text: String, bytes: UnsafeBufferPointer<UInt8>, scratch s: inout TagScratch) {
+        s.hits.removeAll()
+        if s.foldingFirst || !collectHits(bytes, scratch: &s) {
+            s.hits.removeAll()
+            collectHitsOnFoldedText(text, bytes: bytes, scratch: &s)
+        }
+    }
+
     /// - Parameter reusingHits: `s.hits` holds this text's hits already (the previous field
     ///   had the same bytes, and scoring reads hits without changing them).
     private func scoreField(
@@ -396,13 +405,7 @@ public final class TopicTagger: Sendable {
         scratch s: inout TagScratch, reusingHits: Bool = false
     ) {
         guard !bytes.isEmpty else { return }
-        if !reusingHits {
-            s.hits.removeAll()
-            if s.foldingFirst || !collectHits(bytes, scratch: &s) {
-                s.hits.removeAll()
-                collectHitsOnFoldedText(text, bytes: bytes, scratch: &s)
-            }
-        }
+        if !reusingHits { collectFieldHits(text, bytes: bytes, scratch: &s) }
         guard !s.hits.isEmpty else { return }
         // Chain the hits per topic, in scan order within a topic.
         s.nextInTopic.removeAll()
