@@ -9,6 +9,8 @@
 //       floor, the Parse stage, and parse + normalize + tag + JSON encoding; prints MB/s,
 //       items/s and each stage as a multiple of the floor, plus peak RSS. `--breakdown`
 //       adds parse+normalize and parse+normalize+tag; `--only floor,parse` picks stages.
+//       `--without-bodies` drops every item's summary and content before Normalize, to
+//       show how much of the cost after parsing is the body text and how much is per item.
 //   ingest-bench stages DIR [--rounds 5] [--occurrences]
 //       CPU µs per item of Normalize, Tag and JSON encoding alone (corpus parsed once and
 //       held in memory), best of the rounds; `--occurrences` adds tagger statistics.
@@ -32,7 +34,7 @@ func usage() -> Never {
                ingest-bench stages DIR [--rounds 5]
                ingest-bench pipeline-dump [--pages] [--taxonomy FILE] [--sources FILE] DIR|LIST...
                ingest-bench parse DIR [--rounds 5] [--batch-mb 4] [--taxonomy FILE] [--sources FILE] [--json OUT]
-                                        [--breakdown] [--only floor,parse,pipeline,normalize,tag]
+                                        [--breakdown] [--only floor,parse,pipeline,normalize,tag] [--without-bodies]
 
         """.utf8))
     exit(2)
@@ -143,6 +145,7 @@ func runParseBenchmark(directory: URL, args: [String]) throws {
     let registry = try SourceRegistry.load(path: sourcesPath)
     let parser = FeedParser()
     // `--only floor,parse` skips stages, for profiling one of them.
+    let withoutBodies = args.contains("--without-bodies")
     let stages: [Stage] = option("--only", in: args).map { $0.split(separator: ",").compactMap { Stage(rawValue: String($0)) } }
         ?? (args.contains("--breakdown") ? Stage.allCases : [.floor, .parse, .pipeline])
     let normalizer = ItemNormalizer(registry: registry)
@@ -198,7 +201,8 @@ func runParseBenchmark(directory: URL, args: [String]) throws {
                         let context = FeedContext(document: doc, parsed: parsed, record: record)
                         encoded.removeAll(keepingCapacity: true)
                         RecordEncoder.append(record, to: &encoded)
-                        for raw in parsed.items {
+                        for var raw in parsed.items {
+                            if withoutBodies { raw.summary = nil; raw.content = nil }
                             var item = normalizer.normalize(raw, context: context)
                             if stage == .normalize { sink &+= item.title.utf8.count; continue }
                             tagger.tag(&item)
@@ -217,7 +221,7 @@ func runParseBenchmark(directory: URL, args: [String]) throws {
         }
     }
 
-    print("corpus: \(directory.path), \(names.count) files; \(rounds) rounds; batches of \(batchBytes / 1_000_000) MB")
+    print("corpus: \(directory.path), \(names.count) files; \(rounds) rounds; batches of \(batchBytes / 1_000_000) MB" + (withoutBodies ? "; items without summary and content (--without-bodies)" : ""))
     var perRound: [[Stage: [Subset: Tally]]] = []
     for round in 1...rounds {
         var totals: [Stage: [Subset: Tally]] = [:]
