@@ -237,6 +237,24 @@ struct BilingualEvalTests {
         Self.checkTargets(score)
     }
 
+    /// Written after the changes that written11 prompted, before anything was run on it: implicit
+    /// positives (companies, products, policies and officials instead of topic words, Taiwan and Hong
+    /// Kong usage) and 62 traps. First run, before any change it prompted (`EVAL_VERBOSE=1 swift test
+    /// --skip-build --filter BilingualEvalTests`): micro-F1 0.931 (precision 0.974, recall 0.892);
+    /// decoupling 0.865, export-controls 0.872, electric-vehicles 0.894, open-source 0.895, trade 0.930,
+    /// us-china 0.937, ai 0.951, cybersecurity 0.977, semiconductors 0.986; 2 of 62 traps tagged
+    /// ("wafer-thin majority", "Hacking cough"); language 291/291; headlines 290/291 (the miss was the
+    /// label: it asked for `：` between 部 and a digit, which the contract's rule, punctuation between two
+    /// Chinese characters, does not cover; the label was corrected, not the normalizer).
+    @Test("a written set made after the written11 changes (written12) meets the targets")
+    func written12Headlines() throws {
+        let cases = try Self.writtenCases("heldout-written12.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 45)
+        let score = try Self.evaluate(cases, label: "written12")
+        Self.checkTargets(score)
+    }
+
     /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
     /// antivirus and utility listings of a 2005 GB2312 download site, 2005 Big5 and GB2312 blogs, the
     /// Apple–FBI encryption fight on Daring Fireball, science and medical digests, a few article pages),
