@@ -245,7 +245,11 @@ struct BilingualEvalTests {
     /// us-china 0.937, ai 0.951, cybersecurity 0.977, semiconductors 0.986; 2 of 62 traps tagged
     /// ("wafer-thin majority", "Hacking cough"); language 291/291; headlines 290/291 (the miss was the
     /// label: it asked for `：` between 部 and a digit, which the contract's rule, punctuation between two
-    /// Chinese characters, does not cover; the label was corrected, not the normalizer).
+    /// Chinese characters, does not cover; the label was corrected, not the normalizer). After tuning
+    /// on it (so not an estimate): micro-F1 0.990, every topic ≥ 0.976, no trap tagged. Left as they are,
+    /// being judgment calls rather than missing vocabulary: Salt Typhoon in US networks not tagged
+    /// us-china (written8 labels the same story not us-china), 算力 tagged ai, Tesla's AI5 chip order
+    /// tagged electric-vehicles and not ai, iPhone output moved out of China for the 美国 market tagged us-china.
     @Test("a written set made after the written11 changes (written12) meets the targets")
     func written12Headlines() throws {
         let cases = try Self.writtenCases("heldout-written12.jsonl")
