@@ -25,6 +25,8 @@ import Testing
 /// - `heldout-written11.jsonl` (written, committed whole) and `heldout-fresh9-labels.jsonl` (the last
 ///   unused corpus items): made and labelled before anything was run on them, first-run scores on
 ///   their tests.
+/// - `heldout-written12.jsonl` (written, committed whole, 291 headlines with 62 traps): made and
+///   labelled before anything was run on it, first-run score on its test.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
