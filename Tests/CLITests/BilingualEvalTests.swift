@@ -25,6 +25,8 @@ import Testing
 /// - `heldout-written11.jsonl` (written, committed whole) and `heldout-fresh9-labels.jsonl` (the last
 ///   unused corpus items): made and labelled before anything was run on them, first-run scores on
 ///   their tests.
+/// - `heldout-written12.jsonl` (written, committed whole, 291 headlines with 62 traps): made and
+///   labelled before anything was run on it, first-run score on its test.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -234,6 +236,28 @@ struct BilingualEvalTests {
         #expect(cases.count >= 150)
         #expect(cases.filter(\.trap).count >= 30)
         let score = try Self.evaluate(cases, label: "written11")
+        Self.checkTargets(score)
+    }
+
+    /// Written after the changes that written11 prompted, before anything was run on it: implicit
+    /// positives (companies, products, policies and officials instead of topic words, Taiwan and Hong
+    /// Kong usage) and 62 traps. First run, before any change it prompted (`EVAL_VERBOSE=1 swift test
+    /// --skip-build --filter BilingualEvalTests`): micro-F1 0.931 (precision 0.974, recall 0.892);
+    /// decoupling 0.865, export-controls 0.872, electric-vehicles 0.894, open-source 0.895, trade 0.930,
+    /// us-china 0.937, ai 0.951, cybersecurity 0.977, semiconductors 0.986; 2 of 62 traps tagged
+    /// ("wafer-thin majority", "Hacking cough"); language 291/291; headlines 290/291 (the miss was the
+    /// label: it asked for `：` between 部 and a digit, which the contract's rule, punctuation between two
+    /// Chinese characters, does not cover; the label was corrected, not the normalizer). After tuning
+    /// on it (so not an estimate): micro-F1 0.990, every topic ≥ 0.976, no trap tagged. Left as they are,
+    /// being judgment calls rather than missing vocabulary: Salt Typhoon in US networks not tagged
+    /// us-china (written8 labels the same story not us-china), 算力 tagged ai, Tesla's AI5 chip order
+    /// tagged electric-vehicles and not ai, iPhone output moved out of China for the 美国 market tagged us-china.
+    @Test("a written set made after the written11 changes (written12) meets the targets")
+    func written12Headlines() throws {
+        let cases = try Self.writtenCases("heldout-written12.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 45)
+        let score = try Self.evaluate(cases, label: "written12")
         Self.checkTargets(score)
     }
 
