@@ -169,3 +169,41 @@ struct ArticleEnglishMetadataTests {
         #expect(PageReading.latinNames("Richard (R.J.) Roe") == ["Richard (R.J.) Roe"])
     }
 }
+
+/// Publication dates stated in forms other than ISO text, and pages that state nothing else.
+@Suite("Publication dates in machine forms")
+struct ArticleMachineDateTests {
+    private func extract(_ html: String) throws -> RawItem {
+        let url = "https://example.org/2023/story.html"
+        let doc = FetchedDocument(source: FeedSource(location: url, kind: .page), requestedURL: url, finalURL: url,
+                                  httpStatus: 200, body: Array(html.utf8), fetchedAt: Date())
+        return try #require(try ArticleExtractor().extract(doc).items.first)
+    }
+
+    @Test func jsonLDUnixTimeInSecondsAndMilliseconds() throws {
+        for stamp in ["1676551869", "1676551869000"] {
+            let item = try article("""
+                <script type="application/ld+json">{"@type": "NewsArticle", "datePublished": \(stamp)}</script>
+                """, "")
+            #expect(item.published == "2023-02-16T12:51:09Z", "datePublished \(stamp)")
+        }
+        // A small number is no timestamp (a revision counter, a year): no date rather than 1970.
+        let item = try article(#"<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": 2023}</script>"#, "")
+        #expect(item.published == nil)
+    }
+
+    @Test func parselyPageMetaGivesThePublicationTime() throws {
+        let item = try article("""
+            <meta name="parsely-page" content='{"title": "Harbour town votes", "pub_date": "2014-11-23T16:00:00+04:00", "author": ""}'>
+            """, "")
+        #expect(item.published == "2014-11-23T16:00:00+04:00")
+    }
+
+    @Test func pageWithOnlyADateStillYieldsTheDate() throws {
+        let item = try extract("<html><head><meta property='article:published_time' content='2012-01-11T15:55:01+00:00'></head><body></body></html>")
+        #expect(item.published == "2012-01-11T15:55:01+00:00")
+        #expect(item.title == nil && item.content == nil)
+        // Nothing at all still fails, naming the reason.
+        #expect(throws: SourceFailure.self) { try extract("<html><head></head><body><div></div></body></html>") }
+    }
+}

@@ -33,7 +33,9 @@ public struct ArticleExtractor: Sendable {
         }
         var article = PageReading(page: page, baseURL: document.finalURL)
         let item = article.read()
-        guard item.title != nil || item.content != nil else {
+        // A page whose text and headline elude us but that states when it was published still
+        // tells a feed item (`full_text`) its date.
+        guard item.title != nil || item.content != nil || item.published != nil else {
             throw failure(.notAFeed, "no article text or headline found")
         }
         let info = FeedInfo(
@@ -446,6 +448,7 @@ struct PageReading {
                            "originalpublicationdate", "rnews:datepublished", "citation_publication_date",
                            "citation_date", "dc.date.created", "displaydate"])
             ?? meta.itemprop("datePublished") ?? meta.itemprop("dateCreated")
+            ?? meta.parselyPublished
             ?? meta.first(["script:pubtime", "script:publish_time", "script:publishtime", "script:pubdate",
                            "script:publishdate", "script:datepublished", "script:publish_date", "script:ptime",
                            "script:ct"])
