@@ -207,3 +207,46 @@ struct ArticleMachineDateTests {
         #expect(throws: SourceFailure.self) { try extract("<html><head></head><body><div></div></body></html>") }
     }
 }
+
+/// Furniture inside the article's own container, shaped like the misses on goose3's pages.
+@Suite("Furniture inside the article container")
+struct ArticleInlineFurnitureTests {
+    @Test func headingsOverDroppedWidgetsIconGlyphsCreditsAndARepeatedHeadlineLeaveTheText() throws {
+        let html = """
+        <html lang="en"><head><title>Harbour town votes to keep its ferry</title></head><body>
+        <h1>Harbour town votes to keep its ferry</h1>
+        <div class="story-body">
+        <h2>Harbour town votes to keep its ferry</h2>
+        <div id="lede"><p><span class="photoCredit">Courtesy G4</span></p></div>
+        <p class="byline-line">Par Jeanne Martin, Paul Durand</p>
+        <p>Residents of the harbour town voted on Tuesday to keep the century-old ferry running, rejecting a plan to replace it with a bridge.</p>
+        <p><span class="img"><img src="a.jpg"></span><span class="icon">S</span></p>
+        <h3>What comes next</h3>
+        <p>The council had argued that a bridge would cut travel times, but opponents said it would change the character of the waterfront.</p>
+        <div id="story_tools"><h4>Story Tools</h4><ul><li><a href="/share">Share on a network</a></li><li><a href="/mail">E-mail this story</a></li></ul></div>
+        <p>Turnout was the highest in a local vote for two decades, the returning officer said on Wednesday morning.</p>
+        </div></body></html>
+        """
+        let url = "https://example.org/2021/story.html"
+        let doc = FetchedDocument(source: FeedSource(location: url, kind: .page), requestedURL: url, finalURL: url,
+                                  httpStatus: 200, body: Array(html.utf8), fetchedAt: Date())
+        let item = try #require(try ArticleExtractor().extract(doc).items.first)
+        let lines = try #require(item.content).split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("Residents of the harbour town") == true)
+        // A subheading with its section's text stays; the widget's heading and the glyph go.
+        #expect(lines.contains("What comes next"))
+        #expect(!lines.contains("Story Tools"))
+        #expect(!lines.contains("S"))
+        #expect(lines.count == 4)
+    }
+
+    @Test func creditLinesInOtherLanguagesAndWithDates() {
+        #expect(MainText.isCreditLine("Par LILIAN ALEMAGNA, LAURE BRETTON Envoyés spéciaux à Toulouse"))
+        #expect(MainText.isCreditLine("By Richard Lawler posted Aug 18th 2010 7:30PM"))
+        #expect(MainText.isCreditLine("Por Steven Lee Myers, Keith Bradsher y Tariq Panja"))
+        #expect(!MainText.isCreditLine("Par exemple, le conseil a voté contre."))
+        #expect(!MainText.isCreditLine("By Tuesday, officials had left the harbour."))
+        #expect(MainText.isCourtesyCredit("Courtesy G4", chars: 11))
+        #expect(!MainText.isCourtesyCredit("Courtesy calls resumed on Monday.", chars: 33))
+    }
+}

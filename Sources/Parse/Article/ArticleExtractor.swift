@@ -125,6 +125,13 @@ struct PageReading {
             body.blockIndices.remove(at: at)
             body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
         }
+        // The headline printed again at the top of the text (a second `<h1>`, a print-view
+        // heading) is the headline, not its first paragraph.
+        if let title = item.title.map(Self.collapse), !title.isEmpty,
+           let k = body.blockIndices.prefix(3).firstIndex(where: { Self.collapse(page.text(of: page.blocks[$0])) == title }) {
+            body.blockIndices.remove(at: k)
+            body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
+        }
         item.byline = byline?.text
         item.content = body.text.isEmpty ? nil : body.text
 

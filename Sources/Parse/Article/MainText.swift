@@ -202,10 +202,12 @@ struct MainText {
             if unlikely[owner] && !unlikely[root] { continue }
             let text = page.text(of: block)
             if Self.isBoilerplateLine(text, chars: chars) { continue }
-            _ = nodes
+            // A lone Latin letter is an icon font's glyph (`<span class="icon">S</span>`), not prose.
+            if chars == 1, let byte = text.utf8.first, byte < 0x80 { continue }
             indices.append(i)
             paragraphs.append(text)
         }
+        dropOrphanHeadings(&indices, &paragraphs)
         // A short line printed three times or more (a gallery's title over every slide,
         // `Continue reading the main story`) is furniture, however it is marked up.
         if paragraphs.count >= 3 {
@@ -224,6 +226,28 @@ struct MainText {
             }
         }
         return Result(text: paragraphs.joined(separator: "\n"), blockIndices: indices, roots: roots)
+    }
+
+    /// A heading whose own section kept nothing after it (`<h4>Story Tools</h4>` over a list
+    /// of share links, `<h2>Browse Issues</h2>` over a linked teaser) titles furniture that was
+    /// dropped: the block right after it, inside the heading's parent, was dropped, and no
+    /// kept block follows it inside that parent.
+    private func dropOrphanHeadings(_ indices: inout [Int], _ paragraphs: inout [String]) {
+        let blocks = page.blocks
+        var drop: [Int] = []
+        for (k, i) in indices.enumerated() {
+            let owner = Int(blocks[i].node)
+            guard isHeading(Int(page.nodes[owner].tag)), i + 1 < blocks.count else { continue }
+            let parent = Int(page.nodes[owner].parent)
+            guard parent >= 0, page.contains(parent, Int(blocks[i + 1].node)),
+                  k + 1 >= indices.count || indices[k + 1] != i + 1 else { continue }
+            let keptAfter = indices[(k + 1)...].contains { page.contains(parent, Int(blocks[$0].node)) }
+            if !keptAfter { drop.append(k) }
+        }
+        for k in drop.reversed() {
+            indices.remove(at: k)
+            paragraphs.remove(at: k)
+        }
     }
 
     /// A linked subheading of a listicle (`<h3>13) <a>The Square</a></h3>`) followed by a
@@ -324,12 +348,19 @@ struct MainText {
         "image credit", "photo credit", "picture by ", "illustration by ", "hide caption", "show caption", "caption:",
     ]
 
+    /// `Courtesy G4`, `Courtesy of the artist`: a picture credit when short and no sentence.
+    static func isCourtesyCredit(_ text: String, chars: Int) -> Bool {
+        chars <= 50 && (text.hasPrefix("Courtesy ") || text.hasPrefix("COURTESY ")) && !text.hasSuffix(".")
+            && text.split(separator: " ").count <= 6
+    }
+
     /// `By Jane Doe`, `By Jane Doe, MA`, `By Jane Doe and John Roe`: a credit printed in the
     /// text flow. `By Tuesday, officials had…` and `By 2030 …` are prose.
     static func isCreditLine(_ text: String) -> Bool {
-        guard text.hasPrefix("By ") || text.hasPrefix("BY ") else { return false }
-        var name = Substring(text.dropFirst(3))
-        for stop in [",", " and ", " y ", " & ", " |", " -", " —"] {
+        guard ["By ", "BY ", "Par ", "PAR ", "Von ", "Por "].contains(where: { text.hasPrefix($0) }) else { return false }
+        // `By Jane Doe posted Aug 18th 2010 7:30PM`: the name before its date and verb.
+        var name = Substring(PageReading.latinCredit(text))
+        for stop in [",", " and ", " y ", " et ", " und ", " & ", " |", " -", " —", " posted", " updated", " published", " on "] {
             if let r = name.range(of: stop) { name = name[..<r.lowerBound] }
         }
         return PageReading.readsAsPersonName(String(name).trimmingCharacters(in: .whitespaces))
@@ -345,6 +376,7 @@ struct MainText {
         if TextSearch.contains(text, "…") && (lower.hasSuffix("read more") || lower.hasSuffix("read more »")) { return true }
         guard chars < 120 else { return false }
         for prefix in creditPrefixes where lower.hasPrefix(prefix) { return true }
+        if isCourtesyCredit(text, chars: chars) { return true }
         for prefix in boilerplatePrefixes where lower.hasPrefix(prefix) { return true }
         if chars < 60 && (TextSearch.contains(lower, "all rights reserved") || TextSearch.contains(lower, "版权所有")) { return true }
         return false
