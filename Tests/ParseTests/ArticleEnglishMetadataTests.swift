@@ -240,6 +240,30 @@ struct ArticleInlineFurnitureTests {
         #expect(lines.count == 4)
     }
 
+    @Test func openingParagraphsInWrappersOfTheirOwnJoinTheBody() throws {
+        let html = """
+        <html lang="en"><head><title>Chilli contest leaves two in hospital</title></head><body>
+        <h1>Chilli contest leaves two in hospital</h1>
+        <div id="mainBodyArea">
+        <div class="firstPar"><p>Emergency services were called to a restaurant's curry-eating challenge after competitors started fainting during the contest.</p></div>
+        <div class="secondPar"><p>One participant was so ill after sampling the dish that she had to be taken to the infirmary by ambulance twice in a matter of hours.</p></div>
+        <div class="related"><h2>Related Articles</h2><ul><li><a href="/a">Flag to fly above town</a></li><li><a href="/b">Water column over the lake</a></li></ul></div>
+        <div class="body">
+        <p>The owner admitted that he would have to tone down the contest, but said the challenge had raised hundreds of pounds for charity.</p>
+        <p>He added that half of the people who took part had dropped out after witnessing the first diners collapsing, sweating and panting.</p>
+        <p>Previously the restaurant's signature dish had caused diners to suffer nose bleeds, and one elderly man had gone to hospital.</p>
+        <p>A student who came second in the competition said the accolade had come at a price, and that she would not try it again.</p>
+        </div></div></body></html>
+        """
+        let url = "https://example.org/2011/chilli.html"
+        let doc = FetchedDocument(source: FeedSource(location: url, kind: .page), requestedURL: url, finalURL: url,
+                                  httpStatus: 200, body: Array(html.utf8), fetchedAt: Date())
+        let content = try #require(try ArticleExtractor().extract(doc).items.first?.content)
+        #expect(content.hasPrefix("Emergency services were called"))
+        #expect(content.contains("One participant was so ill"))
+        #expect(!content.contains("Flag to fly above town"))
+    }
+
     @Test func creditLinesInOtherLanguagesAndWithDates() {
         #expect(MainText.isCreditLine("Par LILIAN ALEMAGNA, LAURE BRETTON Envoyés spéciaux à Toulouse"))
         #expect(MainText.isCreditLine("By Richard Lawler posted Aug 18th 2010 7:30PM"))

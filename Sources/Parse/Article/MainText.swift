@@ -123,6 +123,13 @@ struct MainText {
                     let length = Int(node.text_chars)
                     if length > 80 && density < 0.25 { roots.append(child) }
                     else if length > 0 && length <= 80 && density == 0 && node.punct > 0 { roots.append(child) }
+                } else if Int(node.tag) == INGEST_HTML_TAG_DIV, node.paragraphs == 1, node.text_chars > 80,
+                          density < 0.25, node.punct > 0, !isBoilerplate(node), !unlikely[child],
+                          (node.hints | node.inherited) & UInt32(INGEST_HTML_HINT_SUMMARY) == 0 {
+                    // A paragraph in a wrapper of its own (`<div class="firstPar"><p>…</p></div>`
+                    // beside the body's other wrappers) is a paragraph, as a bare <p> would be; a
+                    // summary box is the summary's.
+                    roots.append(child)
                 }
             }
         }
