@@ -264,6 +264,16 @@ struct ArticleInlineFurnitureTests {
         #expect(!content.contains("Flag to fly above town"))
     }
 
+    @Test func jobTitlesAndOutletLinesLeaveAuthorNames() throws {
+        #expect(PageReading.withoutTrailingRole("Andrea Stone Senior Washington Correspondent") == "Andrea Stone")
+        #expect(PageReading.latinNames("LILIAN ALEMAGNA, LAURE BRETTON Envoyés spéciaux à Toulouse") == ["LILIAN ALEMAGNA", "LAURE BRETTON"])
+        #expect(PageReading.withoutTrailingRole("Mary Anne Smith") == "Mary Anne Smith")
+        let credit = try article("", #"<div class="byline"><cite>By Jane Doe<br>Example.com<br><a href="/a">Archive</a> | <a href="/c">Contact</a></cite></div>"#)
+        #expect(credit.authors == ["Jane Doe"])
+        let address = try article(#"<meta name="author" content="example.es">"#, "")
+        #expect(address.authors.isEmpty)
+    }
+
     @Test func creditLinesInOtherLanguagesAndWithDates() {
         #expect(MainText.isCreditLine("Par LILIAN ALEMAGNA, LAURE BRETTON Envoyés spéciaux à Toulouse"))
         #expect(MainText.isCreditLine("By Richard Lawler posted Aug 18th 2010 7:30PM"))

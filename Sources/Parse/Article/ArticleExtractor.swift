@@ -594,7 +594,10 @@ struct PageReading {
                 continue
             }
             let lower = name.lowercased()
-            if name.count < 2 || name.count > 80 || TextSearch.contains(name, "@") || TextSearch.contains(lower, "http")
+            // `elmundo.es`, `www.example.com`: a site's address, not a person.
+            let address = !name.contains(" ") && name.split(separator: ".").count >= 2
+                && name.split(separator: ".").last.map { $0.count >= 2 && $0.count <= 6 && $0.allSatisfy(\.isLetter) } == true
+            if address || name.count < 2 || name.count > 80 || TextSearch.contains(name, "@") || TextSearch.contains(lower, "http")
                 || TextSearch.contains(lower, "taboola") || TextSearch.contains(lower, "outbrain")
                 || Self.furniture.contains(lower) || name.allSatisfy({ $0.isNumber || $0.isPunctuation || $0 == " " }) {
                 continue
@@ -698,6 +701,25 @@ struct PageReading {
         "associated", "press", "reuters", "afp", "ap", "upi", "dpa", "bloomberg", "for", "the", "of", "in", "at",
     ]
 
+    /// Job titles printed after a name without a comma, in the languages the corpus shows
+    /// (`Andrea Stone Senior Washington Correspondent`, `Laure Bretton Envoyés spéciaux à Toulouse`).
+    private static let trailingRoleWords: Set<String> = [
+        "staff", "writer", "reporter", "correspondent", "editor", "contributor", "contributing", "columnist", "senior",
+        "chief", "bureau", "deputy", "associate", "managing", "special", "freelance", "photographer", "producer",
+        "analyst", "envoyé", "envoyée", "envoyés", "envoyées", "correspondant", "correspondante", "journaliste",
+        "rédacteur", "rédactrice", "korrespondent", "korrespondentin", "redakteur", "redakteurin", "corresponsal",
+        "redactor", "redactora", "periodista", "enviado", "enviada",
+    ]
+
+    /// A credit part cut before its first job-title word once a two-word name precedes it.
+    static func withoutTrailingRole(_ part: String) -> String {
+        let words = part.split(separator: " ")
+        guard words.count >= 3,
+              let k = words.indices.dropFirst(2).first(where: { trailingRoleWords.contains(words[$0].lowercased()) })
+        else { return part }
+        return words[..<k].joined(separator: " ")
+    }
+
     /// Whether every word of a credit part is a role or agency word (`Staff Writer`, `AP`).
     static func isRole(_ part: String) -> Bool {
         let words = part.lowercased().split(whereSeparator: { $0 == " " || $0 == "." })
@@ -720,7 +742,7 @@ struct PageReading {
             joined = joined.replacingOccurrences(of: sep, with: ", ")
         }
         let parts = joined.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " ;|-–—")) }
-            .filter { !$0.isEmpty }
+            .filter { !$0.isEmpty }.map(withoutTrailingRole)
         let people = parts.enumerated().filter { k, part in k == 0 || !isRole(part) }.map(\.element)
         guard people.count > 1 else { return people.isEmpty ? [text] : people }
         // `Doe, Jane`: a one-word part means the comma was inside one name.
@@ -772,14 +794,23 @@ struct PageReading {
                 default: continue
                 }
             }
-            var text = Self.collapse(page.text(of: block))
+            // The credit's own line: `By Jane Doe<br>ESPN.com<br>Archive | Contact` names one person.
+            var raw = page.text(of: block)
+            if TextSearch.contains(raw, "\n") {
+                let lines = raw.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                if let first = lines.first {
+                    // A lone `By` on its line takes the next line as its name.
+                    raw = lines.count > 1 && Self.authorPrefixes.contains(first.lowercased() + " ") ? first + " " + lines[1] : first
+                }
+            }
+            var text = Self.collapse(raw)
             let lower = text.lowercased()
             guard let prefix = Self.authorPrefixes.first(where: { lower.hasPrefix($0) }) else {
                 let attributes = page.attributes(of: node).lowercased()
                 guard named, TextSearch.contains(attributes, "author"), !TextSearch.contains(attributes, "authority"),
                       block.chars <= 40, VisibleDate.find(in: text) == nil,
                       !text.contains(where: { $0.isNumber }) else { continue }
-                return [text]
+                return [Self.withoutTrailingRole(text)]
             }
             guard named || prefix.hasPrefix("by") || prefix.hasPrefix("作者") || prefix.hasPrefix("记者") else { continue }
             text = String(text.dropFirst(prefix.count))
