@@ -274,6 +274,14 @@ struct ArticleInlineFurnitureTests {
         #expect(address.authors.isEmpty)
     }
 
+    @Test func summaryIsNeitherTheSiteNameNorATeaserBox() throws {
+        let named = try article(#"<meta property="og:description" content="The Example Gazette"><meta name="description" content="The ferry stays after a record turnout.">"#, "")
+        #expect(named.summary == "The ferry stays after a record turnout.")
+        let related = try article(#"<meta name="description" content="The ferry stays after a record turnout.">"#,
+                                  #"<div class="related lead"><p>Another story teased in a box beside this one, with a summary class.</p></div>"#)
+        #expect(related.summary == "The ferry stays after a record turnout.")
+    }
+
     @Test func creditLinesInOtherLanguagesAndWithDates() {
         #expect(MainText.isCreditLine("Par LILIAN ALEMAGNA, LAURE BRETTON Envoyés spéciaux à Toulouse"))
         #expect(MainText.isCreditLine("By Richard Lawler posted Aug 18th 2010 7:30PM"))

@@ -105,7 +105,7 @@ struct PageReading {
 
         var excluded = Set<Int>()
         excluded.formUnion(headline.blocks)
-        let summary = chooseSummary()
+        let summary = chooseSummary(headline: headline.blocks.max())
         if let block = summary.block { excluded.insert(block) }
         item.summary = summary.text
 
@@ -354,19 +354,26 @@ struct PageReading {
 
     // MARK: Summary
 
-    func chooseSummary() -> (text: String?, block: Int?) {
-        // A visible summary block (aggregators print an abstract above the article).
+    func chooseSummary(headline: Int? = nil) -> (text: String?, block: Int?) {
+        // A visible summary block (aggregators print an abstract above the article), near the
+        // headline: `summary` boxes far below it are teasers of other pages (`Best deals from …`).
         for (i, block) in page.blocks.enumerated() where block.chars >= 20 {
+            if let h = headline, i > h + 30 { break }
             let node = page.nodes[Int(block.node)]
             let hints = node.hints | node.inherited
             guard hints & UInt32(INGEST_HTML_HINT_SUMMARY) != 0,
-                  hints & UInt32(INGEST_HTML_HINT_NAV | INGEST_HTML_HINT_COMMENT) == 0,
+                  hints & UInt32(INGEST_HTML_HINT_NAV | INGEST_HTML_HINT_COMMENT | INGEST_HTML_HINT_NEGATIVE) == 0,
                   Double(block.link_chars) < 0.3 * Double(block.chars)
             else { continue }
             return (Self.collapse(page.text(of: block)), i)
         }
-        let text = meta.first(["og:description", "description", "twitter:description", "dc.description"]) ?? meta.ld.description
-        return (text.map(Self.collapse).flatMap { $0.isEmpty ? nil : $0 }, nil)
+        // A description that only repeats the site's name (`og:description` = `Engadget`) says nothing.
+        let sites = [meta.first(["og:site_name"]), meta.first(["application-name"]), meta.ld.publisher]
+            .compactMap { $0.map(Self.collapse)?.lowercased() }
+        let candidates = ["og:description", "description", "twitter:description", "dc.description"].compactMap { meta.first([$0]) }
+            + [meta.ld.description].compactMap { $0 }
+        let text = candidates.map(Self.collapse).first { !$0.isEmpty && !sites.contains($0.lowercased()) }
+        return (text, nil)
     }
 
     // MARK: Byline and dates
