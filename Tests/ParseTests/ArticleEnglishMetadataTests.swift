@@ -282,6 +282,25 @@ struct ArticleInlineFurnitureTests {
         #expect(related.summary == "The ferry stays after a record turnout.")
     }
 
+    @Test func authorCreditBoxAtTheTopLeavesTheText() throws {
+        let html = """
+        <html lang="en"><head><title>Harbour town votes to keep its ferry</title></head><body>
+        <h1>Harbour town votes to keep its ferry</h1>
+        <div class="story-body">
+        <p class="author vcard"><b class="fn">Jane Doe</b> <span>Senior Harbour Correspondent</span></p>
+        <p>Text Size</p>
+        <p>Residents of the harbour town voted on Tuesday to keep the century-old ferry running, rejecting a plan to replace it with a bridge.</p>
+        <p>The council had argued that a bridge would cut travel times, but opponents said it would change the character of the waterfront.</p>
+        </div></body></html>
+        """
+        let url = "https://example.org/2021/story.html"
+        let doc = FetchedDocument(source: FeedSource(location: url, kind: .page), requestedURL: url, finalURL: url,
+                                  httpStatus: 200, body: Array(html.utf8), fetchedAt: Date())
+        let item = try #require(try ArticleExtractor().extract(doc).items.first)
+        #expect(item.authors == ["Jane Doe"])
+        #expect(item.content?.hasPrefix("Residents of the harbour town") == true)
+    }
+
     @Test func creditLinesInOtherLanguagesAndWithDates() {
         #expect(MainText.isCreditLine("Par LILIAN ALEMAGNA, LAURE BRETTON Envoyés spéciaux à Toulouse"))
         #expect(MainText.isCreditLine("By Richard Lawler posted Aug 18th 2010 7:30PM"))

@@ -144,6 +144,18 @@ struct PageReading {
         item.authors = credits.writers
         if item.authors.isEmpty { item.authors = chooseAuthors(byline: byline) }
         if item.authors.isEmpty { item.authors = credits.fallback }
+        // The author's credit box at the top of the text (`<p class="author vcard">Jane Doe
+        // Senior Correspondent</p>`) names the writer; it is not the story's opening.
+        if let first = item.authors.first, let k = body.blockIndices.prefix(3).firstIndex(where: { i in
+            let block = page.blocks[i]
+            let node = page.nodes[Int(block.node)]
+            return block.chars <= 100 && (node.hints | node.inherited) & UInt32(INGEST_HTML_HINT_BYLINE) != 0
+                && Self.collapse(page.text(of: block)).hasPrefix(first)
+        }) {
+            body.blockIndices.remove(at: k)
+            body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
+            item.content = body.text.isEmpty ? nil : body.text
+        }
         item.sourceName = meta.first(["source", "og:site_name"]) ?? meta.ld.publisher
         if let image = meta.first(["og:image", "twitter:image"]) { item.imageURL = resolve(image) }
         if let section = meta.first(["article:section"]) { item.categories = [section] }

@@ -340,7 +340,7 @@ struct MainText {
         "you may also like", "related", "related articles", "related stories", "related content", "more on this story",
         "continue reading the main story", "continue reading", "skip advertisement", "story continues below advertisement",
         "supported by", "share", "share this article", "share this", "read more", "more", "comments", "loading",
-        "loading...", "photo", "image", "credit",
+        "loading...", "photo", "image", "credit", "text size", "font size",
     ]
 
     /// Caption and credit lines that news sites print inside the text flow (`Media caption …`,
