@@ -426,6 +426,23 @@ extension ArticleCorpusTests {
     /// 4/12 (0.333) in UTC and as printed; authors 3/3; body starts with the expected opening 18/58
     /// (0.310) and contains it 46/58 (0.793; English pages 41/49 = 0.837); summary equals
     /// meta_description 31/37 (0.838).
+    ///
+    /// After the fixes of session 6 (JSON-LD Unix times, `parsely-page`, date-only pages; orphan
+    /// headings, icon glyphs, credit lines, wrapped paragraphs; credit boxes; summaries): title
+    /// 12/13, date 11/12, authors 3/3, body starts 23/58 and contains 50/58 (English 44/49),
+    /// summary 34/37. The remaining misses, read against the pages:
+    /// - goose3's expectation is wrong or only its own convention: `cnn1` title keeps `- CNN.com`
+    ///   (the contract drops site names); `publish_date_config` needs goose3's per-site config (a
+    ///   made-up meta name); `guardian1`, `gizmodo1-3`, `bbc_chinese`, `businessWeek3`, `wiwo` bodies
+    ///   drop a real interview question, subheading, paragraph or correction note, or keep a `Bild:`
+    ///   label; `donga_korean` glues two `<br><br>` paragraphs with no space; `msn1` keeps raw
+    ///   markup in the description; `issue25` reads `description` where we prefer `og:description`.
+    /// - ours, left: image captions and credits before the first paragraph (`time`, `time2`,
+    ///   `yahoo`, `foxNews`, `lefigaro`, `issue4`; Readability keeps captions, so dropping them
+    ///   costs its set), standfirsts and decks goose3 leaves out (`businessWeek4`, `cnet`, `cnn1`,
+    ///   `espn`, `aolNews`, `liberation`), a Facebook widget (`cbslocal`), an unlabelled author line
+    ///   (`elmondo1`), `Episode Description:` labels; synthetic pages (`images/*`: an `<h1>title`
+    ///   under `<title>test`; `articlebody_*`: a 230-character `articleBody` mark below our 300 floor).
     @Test func goose3Pages() throws {
         let base = articleCorpus.appendingPathComponent("articles-goose3")
         var titles = 0, titleHits = 0, titleTolerant = 0
@@ -520,5 +537,12 @@ extension ArticleCorpusTests {
         print("SCORE articles-goose3 body contains the expected opening: \(ratio(containHits, bodies)) (English pages \(ratio(englishContain, englishBodies)))")
         print("SCORE articles-goose3 summary equals meta_description: \(ratio(descriptionHits, described))")
         #expect(titles > 0 && dated > 0 && bodies > 0)
+        // Regression guards at the session-6 figures less a page or two.
+        #expect(titleHits >= 12 && titleTolerant >= 13)
+        #expect(utcHits >= 11 && printedHits >= 11)
+        #expect(authorHits >= 3)
+        #expect(containHits >= 48 && startHits >= 21)
+        #expect(englishContain >= 43)
+        #expect(descriptionHits >= 33)
     }
 }
