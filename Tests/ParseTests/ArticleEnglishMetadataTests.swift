@@ -307,6 +307,10 @@ struct ArticleInlineFurnitureTests {
         #expect(MainText.isCreditLine("Por Steven Lee Myers, Keith Bradsher y Tariq Panja"))
         #expect(!MainText.isCreditLine("Par exemple, le conseil a voté contre."))
         #expect(!MainText.isCreditLine("By Tuesday, officials had left the harbour."))
+        #expect(MainText.isPhotoCredit("Mandel Ngan / AFP / Getty Images", chars: 32))
+        #expect(MainText.isPhotoCredit("- Tapie en 2008. REUTERS/Benoit Tessier -", chars: 41))
+        #expect(MainText.isPhotoCredit("Arnaud Montebourg, ministre Crédits photo : Jean MARMARA/Le Figaro", chars: 66))
+        #expect(!MainText.isPhotoCredit("Getty Images said on Monday it would buy the archive.", chars: 53))
         #expect(MainText.isCourtesyCredit("Courtesy G4", chars: 11))
         #expect(!MainText.isCourtesyCredit("Courtesy calls resumed on Monday.", chars: 33))
     }

@@ -355,6 +355,20 @@ struct MainText {
         "image credit", "photo credit", "picture by ", "illustration by ", "hide caption", "show caption", "caption:",
     ]
 
+    /// Agency picture credits: `Mandel Ngan / AFP / Getty Images`, `… REUTERS/Benoit Tessier -`.
+    private static let agencyCredits = ["REUTERS/", "AFP/", "AP/", "EPA/", "AFP PHOTO", "/ AFP", "/AFP", "Getty Images",
+                                        "Associated Press/", "/ AP", "/ Reuters", "/ EPA", "Bloomberg/"]
+
+    /// A short line that credits a picture, not a sentence: an agency credit with no closing
+    /// full stop, or a caption carrying `Crédits photo :` / `Photo credit`.
+    static func isPhotoCredit(_ text: String, chars: Int) -> Bool {
+        guard chars <= 160 else { return false }
+        let lower = text.lowercased()
+        if TextSearch.contains(lower, "crédits photo") || TextSearch.contains(lower, "crédit photo") { return true }
+        guard chars <= 100, let last = text.last, !".?!\"”".contains(last) else { return false }
+        return agencyCredits.contains { TextSearch.contains(text, $0) }
+    }
+
     /// `Courtesy G4`, `Courtesy of the artist`: a picture credit when short and no sentence.
     static func isCourtesyCredit(_ text: String, chars: Int) -> Bool {
         chars <= 50 && (text.hasPrefix("Courtesy ") || text.hasPrefix("COURTESY ")) && !text.hasSuffix(".")
@@ -384,6 +398,7 @@ struct MainText {
         guard chars < 120 else { return false }
         for prefix in creditPrefixes where lower.hasPrefix(prefix) { return true }
         if isCourtesyCredit(text, chars: chars) { return true }
+        if isPhotoCredit(text, chars: chars) { return true }
         for prefix in boilerplatePrefixes where lower.hasPrefix(prefix) { return true }
         if chars < 60 && (TextSearch.contains(lower, "all rights reserved") || TextSearch.contains(lower, "版权所有")) { return true }
         return false
