@@ -361,11 +361,16 @@ struct MainText {
 
     /// A short line that credits a picture, not a sentence: an agency credit with no closing
     /// full stop, or a caption carrying `Crédits photo :` / `Photo credit`.
-    static func isPhotoCredit(_ text: String, chars: Int) -> Bool {
+    static func isPhotoCredit(_ text: String, lower: String? = nil, chars: Int) -> Bool {
         guard chars <= 160 else { return false }
-        let lower = text.lowercased()
-        if TextSearch.contains(lower, "crédits photo") || TextSearch.contains(lower, "crédit photo") { return true }
-        guard chars <= 100, let last = text.last, !".?!\"”".contains(last) else { return false }
+        let lower = lower ?? text.lowercased()
+        if TextSearch.contains(lower, "crédit") && (TextSearch.contains(lower, "crédits photo") || TextSearch.contains(lower, "crédit photo")) {
+            return true
+        }
+        // Every agency form but two has a slash: most lines are ruled out by one byte scan.
+        guard chars <= 100, let last = text.last, !".?!\"”".contains(last),
+              text.utf8.contains(UInt8(ascii: "/")) || TextSearch.contains(text, "Getty") || TextSearch.contains(text, "AFP")
+        else { return false }
         return agencyCredits.contains { TextSearch.contains(text, $0) }
     }
 
@@ -398,7 +403,7 @@ struct MainText {
         guard chars < 120 else { return false }
         for prefix in creditPrefixes where lower.hasPrefix(prefix) { return true }
         if isCourtesyCredit(text, chars: chars) { return true }
-        if isPhotoCredit(text, chars: chars) { return true }
+        if isPhotoCredit(text, lower: lower, chars: chars) { return true }
         for prefix in boilerplatePrefixes where lower.hasPrefix(prefix) { return true }
         if chars < 60 && (TextSearch.contains(lower, "all rights reserved") || TextSearch.contains(lower, "版权所有")) { return true }
         return false
