@@ -813,24 +813,18 @@ struct PageReading {
                 default: continue
                 }
             }
-            // The credit's own line: `By Jane Doe<br>ESPN.com<br>Archive | Contact` names one person.
-            var raw = page.text(of: block)
-            if TextSearch.contains(raw, "\n") {
-                let lines = raw.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                if let first = lines.first {
-                    // A lone `By` on its line takes the next line as its name.
-                    raw = lines.count > 1 && Self.authorPrefixes.contains(first.lowercased() + " ") ? first + " " + lines[1] : first
-                }
-            }
+            let raw = page.text(of: block)
             var text = Self.collapse(raw)
             let lower = text.lowercased()
             guard let prefix = Self.authorPrefixes.first(where: { lower.hasPrefix($0) }) else {
+                guard named, block.chars <= 40 else { continue }
                 let attributes = page.attributes(of: node).lowercased()
-                guard named, TextSearch.contains(attributes, "author"), !TextSearch.contains(attributes, "authority"),
-                      block.chars <= 40, VisibleDate.find(in: text) == nil,
-                      !text.contains(where: { $0.isNumber }) else { continue }
+                text = Self.collapse(Self.creditLine(raw))
+                guard TextSearch.contains(attributes, "author"), !TextSearch.contains(attributes, "authority"),
+                      VisibleDate.find(in: text) == nil, !text.contains(where: { $0.isNumber }) else { continue }
                 return [Self.withoutTrailingRole(text)]
             }
+            if TextSearch.contains(raw, "\n") { text = Self.collapse(Self.creditLine(raw)) }
             guard named || prefix.hasPrefix("by") || prefix.hasPrefix("作者") || prefix.hasPrefix("记者") else { continue }
             text = String(text.dropFirst(prefix.count))
             if let date = VisibleDate.find(in: text), let r = text.range(of: date) { text = String(text[..<r.lowerBound]) }
@@ -845,6 +839,15 @@ struct PageReading {
             if !names.isEmpty { return Self.unique(names) }
         }
         return []
+    }
+
+    /// The credit's own line: `By Jane Doe<br>ESPN.com<br>Archive | Contact` names one person;
+    /// a lone `By` on its line takes the next line as its name.
+    static func creditLine(_ raw: String) -> String {
+        guard TextSearch.contains(raw, "\n") else { return raw }
+        let lines = raw.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard let first = lines.first else { return raw }
+        return lines.count > 1 && authorPrefixes.contains(first.lowercased() + " ") ? first + " " + lines[1] : first
     }
 
     static func unique(_ names: [String]) -> [String] {
