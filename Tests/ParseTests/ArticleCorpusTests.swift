@@ -382,3 +382,166 @@ func labelDay(_ label: String) -> [Int]? {
     let c = utc.dateComponents([.year, .month, .day], from: r.instant)
     return [c.year!, c.month!, c.day!]
 }
+
+/// The headline as the test compares it: Unicode NFC, zero-width and control characters
+/// dropped, runs of white space (U+3000 included) collapsed to one space, trimmed; the
+/// contract's whitespace and character rules, nothing looser (case, quotes and punctuation
+/// count, and a site name still glued on is a miss).
+func strictHeadline(_ s: String?) -> String? {
+    guard let s else { return nil }
+    let kept = s.precomposedStringWithCanonicalMapping.unicodeScalars.filter { u in
+        !(u.properties.generalCategory == .format || u.properties.generalCategory == .control) || u == "\n" || u == "\t"
+    }
+    return collapsed(String(String.UnicodeScalarView(kept)))
+}
+
+/// Calendar day of an instant in UTC, and the day as printed (in the offset the date states).
+func utcAndPrintedDay(_ r: NewsDateResult) -> (utc: [Int], printed: [Int]) {
+    var utc = Calendar(identifier: .gregorian)
+    utc.timeZone = TimeZone(identifier: "UTC")!
+    let u = utc.dateComponents([.year, .month, .day], from: r.instant)
+    let p = utc.dateComponents([.year, .month, .day], from: r.instant.addingTimeInterval(TimeInterval(r.utcOffsetSeconds)))
+    return ([u.year!, u.month!, u.day!], [p.year!, p.month!, p.day!])
+}
+
+extension ArticleCorpusTests {
+    /// goose3's test pages (`articles-goose3/*/X.html` with `X.json`), the one English article set
+    /// never tuned on: its scores estimate how `--page` does on unseen English pages.
+    ///
+    /// Each field is scored only on pages whose json states it: an empty `title` or an empty
+    /// `cleaned_text` is goose3 finding nothing, not a truth, so those pages are skipped.
+    /// - title: exact after `strictHeadline` on both sides; a second count forgives a site name
+    ///   goose3 keeps glued on (`… - CNN.com`), which the contract drops.
+    /// - date: `publish_datetime_utc` (else `publish_date`) against our printed date, both read
+    ///   by NewsDate with UTC as the zone of zone-less dates; to the day in UTC, and to the day
+    ///   as printed (each side in its own stated offset).
+    /// - authors: every expected name equals one of ours (case-sensitive, white space collapsed).
+    /// - body: `cleaned_text` is a prefix of goose3's body; with white space collapsed on both
+    ///   sides, our content starts with it, or contains it.
+    /// - meta_description: equals our summary (white space collapsed), where non-empty.
+    /// English pages are those whose json names no other language (`target_language`, `meta_lang`).
+    ///
+    /// First run, before any extractor change (session 6, main c7dad24):
+    /// title exact 12/13 (0.923; 13/13 once goose3's glued `- CNN.com` is forgiven); date to the day
+    /// 4/12 (0.333) in UTC and as printed; authors 3/3; body starts with the expected opening 18/58
+    /// (0.310) and contains it 46/58 (0.793; English pages 41/49 = 0.837); summary equals
+    /// meta_description 31/37 (0.838).
+    ///
+    /// After the fixes of session 6 (JSON-LD Unix times, `parsely-page`, date-only pages; orphan
+    /// headings, icon glyphs, credit lines, agency picture credits, wrapped paragraphs; credit
+    /// boxes; summaries): title 12/13, date 11/12, authors 3/3, body starts 25/58 and contains
+    /// 50/58 (English 44/49), summary 34/37. The remaining misses, read against the pages:
+    /// - goose3's expectation is wrong or only its own convention: `cnn1` title keeps `- CNN.com`
+    ///   (the contract drops site names); `publish_date_config` needs goose3's per-site config (a
+    ///   made-up meta name); `guardian1`, `gizmodo1-3`, `bbc_chinese`, `businessWeek3`, `wiwo` bodies
+    ///   drop a real interview question, subheading, paragraph or correction note, or keep a `Bild:`
+    ///   label; `donga_korean` glues two `<br><br>` paragraphs with no space; `msn1` keeps raw
+    ///   markup in the description; `issue25` reads `description` where we prefer `og:description`.
+    /// - ours, left: image captions before the first paragraph (`time`, `yahoo`, `foxNews`;
+    ///   Readability keeps captions, so dropping them by class cost its set 0.003), standfirsts and decks goose3 leaves out (`businessWeek4`, `cnet`, `cnn1`,
+    ///   `espn`, `aolNews`, `liberation`), a Facebook widget (`cbslocal`), an unlabelled author line
+    ///   (`elmondo1`), `Episode Description:` labels; synthetic pages (`images/*`: an `<h1>title`
+    ///   under `<title>test`; `articlebody_*`: a 230-character `articleBody` mark below our 300 floor).
+    @Test func goose3Pages() throws {
+        let base = articleCorpus.appendingPathComponent("articles-goose3")
+        var titles = 0, titleHits = 0, titleTolerant = 0
+        var dated = 0, utcHits = 0, printedHits = 0
+        var authored = 0, authorHits = 0
+        var bodies = 0, startHits = 0, containHits = 0, englishBodies = 0, englishContain = 0
+        var described = 0, descriptionHits = 0
+        let folders = try FileManager.default.contentsOfDirectory(atPath: base.path).sorted()
+        for folder in folders {
+            let dir = base.appendingPathComponent(folder)
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { continue }
+            for name in names.sorted() where name.hasSuffix(".json") {
+                let stem = String(name.dropLast(5))
+                let html = dir.appendingPathComponent("\(stem).html")
+                let id = "\(folder)/\(stem)"
+                guard FileManager.default.fileExists(atPath: html.path),
+                      let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent(name))) as? [String: Any],
+                      let expected = json["expected"] as? [String: Any] else { continue }
+                let language = (json["target_language"] as? String) ?? (expected["meta_lang"] as? String) ?? ""
+                let english = language.isEmpty || language == "en"
+                let item = (try? ArticleExtractor().extract(corpusPage(html)))?.items.first ?? RawItem()
+
+                if let title = expected["title"] as? String, !title.isEmpty {
+                    titles += 1
+                    let got = strictHeadline(item.title), want = strictHeadline(title)
+                    if got == want { titleHits += 1; titleTolerant += 1 } else if let got, gluedSiteName(want!, headline: got) {
+                        titleTolerant += 1
+                        print("GOOSE3 title with a site name glued on \(id): got \(got) | want \(want!)")
+                    } else {
+                        print("GOOSE3 title miss \(id): got \(got ?? "nil") | want \(want!)")
+                    }
+                }
+
+                let utcZone = TimeZone(identifier: "UTC")!
+                if let raw = (expected["publish_datetime_utc"] as? String) ?? (expected["publish_date"] as? String), !raw.isEmpty {
+                    dated += 1
+                    let want = NewsDate.parse(raw, defaultZone: utcZone, reference: Date(), chineseContext: false).map(utcAndPrintedDay)
+                    // The printed day comes from `publish_date` (the page's own offset) where given.
+                    let printedRaw = (expected["publish_date"] as? String) ?? raw
+                    let wantPrinted = NewsDate.parse(printedRaw, defaultZone: utcZone, reference: Date(), chineseContext: false).map(utcAndPrintedDay)
+                    let got = item.published.flatMap { NewsDate.parse($0, defaultZone: utcZone, reference: Date(), chineseContext: false) }.map(utcAndPrintedDay)
+                    if want == nil { print("GOOSE3 unreadable expected date \(id): \(raw)") }
+                    if let want, let got, want.utc == got.utc { utcHits += 1 } else {
+                        print("GOOSE3 date miss (UTC day) \(id): got \(item.published ?? "nil") | want \(raw)")
+                    }
+                    if let wantPrinted, let got, wantPrinted.printed == got.printed { printedHits += 1 } else {
+                        print("GOOSE3 date miss (printed day) \(id): got \(item.published ?? "nil") | want \(printedRaw)")
+                    }
+                }
+
+                if let authors = expected["authors"] as? [String], !authors.isEmpty {
+                    authored += 1
+                    let ours = item.authors.compactMap { collapsed($0) }
+                    if authors.allSatisfy({ ours.contains(collapsed($0)!) }) { authorHits += 1 } else {
+                        print("GOOSE3 author miss \(id): got \(item.authors) [\(item.byline ?? "")] | want \(authors)")
+                    }
+                }
+
+                if let text = expected["cleaned_text"] as? String, let want = collapsed(text), !want.isEmpty {
+                    bodies += 1
+                    if english { englishBodies += 1 }
+                    let got = collapsed(item.content) ?? ""
+                    if got.hasPrefix(want) { startHits += 1 }
+                    if TextSearch.contains(got, want) {
+                        containHits += 1
+                        if english { englishContain += 1 }
+                        if !got.hasPrefix(want) { print("GOOSE3 body has text before the expected start \(id): \(got.prefix(120))") }
+                    } else {
+                        // Where the two part: the expected opening's first words found in ours, then the first difference.
+                        let anchor = String(want.prefix(40))
+                        let from = got.range(of: anchor).map { String(got[$0.lowerBound...]) } ?? got
+                        let same = zip(from, want).prefix(while: { $0 == $1 }).count
+                        print("GOOSE3 body miss \(id) after \(same) of \(want.count) characters: got …\(from.dropFirst(max(0, same - 30)).prefix(90)) | want …\(want.dropFirst(max(0, same - 30)).prefix(90))")
+                    }
+                }
+
+                if let description = expected["meta_description"] as? String, let want = collapsed(description), !want.isEmpty {
+                    described += 1
+                    if collapsed(item.summary) == want { descriptionHits += 1 } else {
+                        print("GOOSE3 summary differs from meta_description \(id): got \(item.summary ?? "nil") | want \(want)")
+                    }
+                }
+            }
+        }
+        func ratio(_ a: Int, _ b: Int) -> String { "\(a)/\(b) = \(String(format: "%.3f", Double(a) / Double(max(b, 1))))" }
+        print("SCORE articles-goose3 title exact: \(ratio(titleHits, titles))")
+        print("SCORE articles-goose3 title exact once a glued site name is dropped: \(ratio(titleTolerant, titles))")
+        print("SCORE articles-goose3 date to the day (UTC): \(ratio(utcHits, dated))")
+        print("SCORE articles-goose3 date to the day (as printed): \(ratio(printedHits, dated))")
+        print("SCORE articles-goose3 authors, every expected name: \(ratio(authorHits, authored))")
+        print("SCORE articles-goose3 body starts with the expected opening: \(ratio(startHits, bodies))")
+        print("SCORE articles-goose3 body contains the expected opening: \(ratio(containHits, bodies)) (English pages \(ratio(englishContain, englishBodies)))")
+        print("SCORE articles-goose3 summary equals meta_description: \(ratio(descriptionHits, described))")
+        #expect(titles > 0 && dated > 0 && bodies > 0)
+        // Regression guards at the session-6 figures less a page or two.
+        #expect(titleHits >= 12 && titleTolerant >= 13)
+        #expect(utcHits >= 11 && printedHits >= 11)
+        #expect(authorHits >= 3)
+        #expect(containHits >= 48 && startHits >= 23)
+        #expect(englishContain >= 43)
+        #expect(descriptionHits >= 33)
+    }
+}

@@ -33,7 +33,9 @@ public struct ArticleExtractor: Sendable {
         }
         var article = PageReading(page: page, baseURL: document.finalURL)
         let item = article.read()
-        guard item.title != nil || item.content != nil else {
+        // A page whose text and headline elude us but that states when it was published still
+        // tells a feed item (`full_text`) its date.
+        guard item.title != nil || item.content != nil || item.published != nil else {
             throw failure(.notAFeed, "no article text or headline found")
         }
         let info = FeedInfo(
@@ -103,7 +105,7 @@ struct PageReading {
 
         var excluded = Set<Int>()
         excluded.formUnion(headline.blocks)
-        let summary = chooseSummary()
+        let summary = chooseSummary(headline: headline.blocks.max())
         if let block = summary.block { excluded.insert(block) }
         item.summary = summary.text
 
@@ -123,6 +125,13 @@ struct PageReading {
             body.blockIndices.remove(at: at)
             body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
         }
+        // The headline printed again at the top of the text (a second `<h1>`, a print-view
+        // heading) is the headline, not its first paragraph.
+        if let title = item.title.map(Self.collapse), !title.isEmpty,
+           let k = body.blockIndices.prefix(3).firstIndex(where: { Self.collapse(page.text(of: page.blocks[$0])) == title }) {
+            body.blockIndices.remove(at: k)
+            body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
+        }
         item.byline = byline?.text
         item.content = body.text.isEmpty ? nil : body.text
 
@@ -135,6 +144,18 @@ struct PageReading {
         item.authors = credits.writers
         if item.authors.isEmpty { item.authors = chooseAuthors(byline: byline) }
         if item.authors.isEmpty { item.authors = credits.fallback }
+        // The author's credit box at the top of the text (`<p class="author vcard">Jane Doe
+        // Senior Correspondent</p>`) names the writer; it is not the story's opening.
+        if let first = item.authors.first, let k = body.blockIndices.prefix(3).firstIndex(where: { i in
+            let block = page.blocks[i]
+            let node = page.nodes[Int(block.node)]
+            return block.chars <= 100 && (node.hints | node.inherited) & UInt32(INGEST_HTML_HINT_BYLINE) != 0
+                && Self.collapse(page.text(of: block)).hasPrefix(first)
+        }) {
+            body.blockIndices.remove(at: k)
+            body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
+            item.content = body.text.isEmpty ? nil : body.text
+        }
         item.sourceName = meta.first(["source", "og:site_name"]) ?? meta.ld.publisher
         if let image = meta.first(["og:image", "twitter:image"]) { item.imageURL = resolve(image) }
         if let section = meta.first(["article:section"]) { item.categories = [section] }
@@ -345,19 +366,26 @@ struct PageReading {
 
     // MARK: Summary
 
-    func chooseSummary() -> (text: String?, block: Int?) {
-        // A visible summary block (aggregators print an abstract above the article).
+    func chooseSummary(headline: Int? = nil) -> (text: String?, block: Int?) {
+        // A visible summary block (aggregators print an abstract above the article), near the
+        // headline: `summary` boxes far below it are teasers of other pages (`Best deals from …`).
         for (i, block) in page.blocks.enumerated() where block.chars >= 20 {
+            if let h = headline, i > h + 30 { break }
             let node = page.nodes[Int(block.node)]
             let hints = node.hints | node.inherited
             guard hints & UInt32(INGEST_HTML_HINT_SUMMARY) != 0,
-                  hints & UInt32(INGEST_HTML_HINT_NAV | INGEST_HTML_HINT_COMMENT) == 0,
+                  hints & UInt32(INGEST_HTML_HINT_NAV | INGEST_HTML_HINT_COMMENT | INGEST_HTML_HINT_NEGATIVE) == 0,
                   Double(block.link_chars) < 0.3 * Double(block.chars)
             else { continue }
             return (Self.collapse(page.text(of: block)), i)
         }
-        let text = meta.first(["og:description", "description", "twitter:description", "dc.description"]) ?? meta.ld.description
-        return (text.map(Self.collapse).flatMap { $0.isEmpty ? nil : $0 }, nil)
+        // A description that only repeats the site's name (`og:description` = `Engadget`) says nothing.
+        let sites = [meta.first(["og:site_name"]), meta.first(["application-name"]), meta.ld.publisher]
+            .compactMap { $0.map(Self.collapse)?.lowercased() }
+        let candidates = ["og:description", "description", "twitter:description", "dc.description"].compactMap { meta.first([$0]) }
+            + [meta.ld.description].compactMap { $0 }
+        let text = candidates.map(Self.collapse).first { !$0.isEmpty && !sites.contains($0.lowercased()) }
+        return (text, nil)
     }
 
     // MARK: Byline and dates
@@ -446,6 +474,7 @@ struct PageReading {
                            "originalpublicationdate", "rnews:datepublished", "citation_publication_date",
                            "citation_date", "dc.date.created", "displaydate"])
             ?? meta.itemprop("datePublished") ?? meta.itemprop("dateCreated")
+            ?? meta.parselyPublished
             ?? meta.first(["script:pubtime", "script:publish_time", "script:publishtime", "script:pubdate",
                            "script:publishdate", "script:datepublished", "script:publish_date", "script:ptime",
                            "script:ct"])
@@ -584,7 +613,10 @@ struct PageReading {
                 continue
             }
             let lower = name.lowercased()
-            if name.count < 2 || name.count > 80 || TextSearch.contains(name, "@") || TextSearch.contains(lower, "http")
+            // `elmundo.es`, `www.example.com`: a site's address, not a person.
+            let address = !name.contains(" ") && name.split(separator: ".").count >= 2
+                && name.split(separator: ".").last.map { $0.count >= 2 && $0.count <= 6 && $0.allSatisfy(\.isLetter) } == true
+            if address || name.count < 2 || name.count > 80 || TextSearch.contains(name, "@") || TextSearch.contains(lower, "http")
                 || TextSearch.contains(lower, "taboola") || TextSearch.contains(lower, "outbrain")
                 || Self.furniture.contains(lower) || name.allSatisfy({ $0.isNumber || $0.isPunctuation || $0 == " " }) {
                 continue
@@ -688,6 +720,25 @@ struct PageReading {
         "associated", "press", "reuters", "afp", "ap", "upi", "dpa", "bloomberg", "for", "the", "of", "in", "at",
     ]
 
+    /// Job titles printed after a name without a comma, in the languages the corpus shows
+    /// (`Andrea Stone Senior Washington Correspondent`, `Laure Bretton Envoyés spéciaux à Toulouse`).
+    private static let trailingRoleWords: Set<String> = [
+        "staff", "writer", "reporter", "correspondent", "editor", "contributor", "contributing", "columnist", "senior",
+        "chief", "bureau", "deputy", "associate", "managing", "special", "freelance", "photographer", "producer",
+        "analyst", "envoyé", "envoyée", "envoyés", "envoyées", "correspondant", "correspondante", "journaliste",
+        "rédacteur", "rédactrice", "korrespondent", "korrespondentin", "redakteur", "redakteurin", "corresponsal",
+        "redactor", "redactora", "periodista", "enviado", "enviada",
+    ]
+
+    /// A credit part cut before its first job-title word once a two-word name precedes it.
+    static func withoutTrailingRole(_ part: String) -> String {
+        let words = part.split(separator: " ")
+        guard words.count >= 3,
+              let k = words.indices.dropFirst(2).first(where: { trailingRoleWords.contains(words[$0].lowercased()) })
+        else { return part }
+        return words[..<k].joined(separator: " ")
+    }
+
     /// Whether every word of a credit part is a role or agency word (`Staff Writer`, `AP`).
     static func isRole(_ part: String) -> Bool {
         let words = part.lowercased().split(whereSeparator: { $0 == " " || $0 == "." })
@@ -710,7 +761,7 @@ struct PageReading {
             joined = joined.replacingOccurrences(of: sep, with: ", ")
         }
         let parts = joined.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " ;|-–—")) }
-            .filter { !$0.isEmpty }
+            .filter { !$0.isEmpty }.map(withoutTrailingRole)
         let people = parts.enumerated().filter { k, part in k == 0 || !isRole(part) }.map(\.element)
         guard people.count > 1 else { return people.isEmpty ? [text] : people }
         // `Doe, Jane`: a one-word part means the comma was inside one name.
@@ -762,15 +813,18 @@ struct PageReading {
                 default: continue
                 }
             }
-            var text = Self.collapse(page.text(of: block))
+            let raw = page.text(of: block)
+            var text = Self.collapse(raw)
             let lower = text.lowercased()
             guard let prefix = Self.authorPrefixes.first(where: { lower.hasPrefix($0) }) else {
+                guard named, block.chars <= 40 else { continue }
                 let attributes = page.attributes(of: node).lowercased()
-                guard named, TextSearch.contains(attributes, "author"), !TextSearch.contains(attributes, "authority"),
-                      block.chars <= 40, VisibleDate.find(in: text) == nil,
-                      !text.contains(where: { $0.isNumber }) else { continue }
-                return [text]
+                text = Self.collapse(Self.creditLine(raw))
+                guard TextSearch.contains(attributes, "author"), !TextSearch.contains(attributes, "authority"),
+                      VisibleDate.find(in: text) == nil, !text.contains(where: { $0.isNumber }) else { continue }
+                return [Self.withoutTrailingRole(text)]
             }
+            if TextSearch.contains(raw, "\n") { text = Self.collapse(Self.creditLine(raw)) }
             guard named || prefix.hasPrefix("by") || prefix.hasPrefix("作者") || prefix.hasPrefix("记者") else { continue }
             text = String(text.dropFirst(prefix.count))
             if let date = VisibleDate.find(in: text), let r = text.range(of: date) { text = String(text[..<r.lowerBound]) }
@@ -785,6 +839,15 @@ struct PageReading {
             if !names.isEmpty { return Self.unique(names) }
         }
         return []
+    }
+
+    /// The credit's own line: `By Jane Doe<br>ESPN.com<br>Archive | Contact` names one person;
+    /// a lone `By` on its line takes the next line as its name.
+    static func creditLine(_ raw: String) -> String {
+        guard TextSearch.contains(raw, "\n") else { return raw }
+        let lines = raw.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard let first = lines.first else { return raw }
+        return lines.count > 1 && authorPrefixes.contains(first.lowercased() + " ") ? first + " " + lines[1] : first
     }
 
     static func unique(_ names: [String]) -> [String] {

@@ -123,6 +123,13 @@ struct MainText {
                     let length = Int(node.text_chars)
                     if length > 80 && density < 0.25 { roots.append(child) }
                     else if length > 0 && length <= 80 && density == 0 && node.punct > 0 { roots.append(child) }
+                } else if Int(node.tag) == INGEST_HTML_TAG_DIV, node.paragraphs == 1, node.text_chars > 80,
+                          density < 0.25, node.punct > 0, !isBoilerplate(node), !unlikely[child],
+                          (node.hints | node.inherited) & UInt32(INGEST_HTML_HINT_SUMMARY) == 0 {
+                    // A paragraph in a wrapper of its own (`<div class="firstPar"><p>…</p></div>`
+                    // beside the body's other wrappers) is a paragraph, as a bare <p> would be; a
+                    // summary box is the summary's.
+                    roots.append(child)
                 }
             }
         }
@@ -202,10 +209,12 @@ struct MainText {
             if unlikely[owner] && !unlikely[root] { continue }
             let text = page.text(of: block)
             if Self.isBoilerplateLine(text, chars: chars) { continue }
-            _ = nodes
+            // A lone Latin letter is an icon font's glyph (`<span class="icon">S</span>`), not prose.
+            if chars == 1, let byte = text.utf8.first, byte < 0x80 { continue }
             indices.append(i)
             paragraphs.append(text)
         }
+        dropOrphanHeadings(&indices, &paragraphs)
         // A short line printed three times or more (a gallery's title over every slide,
         // `Continue reading the main story`) is furniture, however it is marked up.
         if paragraphs.count >= 3 {
@@ -224,6 +233,28 @@ struct MainText {
             }
         }
         return Result(text: paragraphs.joined(separator: "\n"), blockIndices: indices, roots: roots)
+    }
+
+    /// A heading whose own section kept nothing after it (`<h4>Story Tools</h4>` over a list
+    /// of share links, `<h2>Browse Issues</h2>` over a linked teaser) titles furniture that was
+    /// dropped: the block right after it, inside the heading's parent, was dropped, and no
+    /// kept block follows it inside that parent.
+    private func dropOrphanHeadings(_ indices: inout [Int], _ paragraphs: inout [String]) {
+        let blocks = page.blocks
+        var drop: [Int] = []
+        for (k, i) in indices.enumerated() {
+            let owner = Int(blocks[i].node)
+            guard isHeading(Int(page.nodes[owner].tag)), i + 1 < blocks.count else { continue }
+            let parent = Int(page.nodes[owner].parent)
+            guard parent >= 0, page.contains(parent, Int(blocks[i + 1].node)),
+                  k + 1 >= indices.count || indices[k + 1] != i + 1 else { continue }
+            let keptAfter = indices[(k + 1)...].contains { page.contains(parent, Int(blocks[$0].node)) }
+            if !keptAfter { drop.append(k) }
+        }
+        for k in drop.reversed() {
+            indices.remove(at: k)
+            paragraphs.remove(at: k)
+        }
     }
 
     /// A linked subheading of a listicle (`<h3>13) <a>The Square</a></h3>`) followed by a
@@ -309,7 +340,7 @@ struct MainText {
         "you may also like", "related", "related articles", "related stories", "related content", "more on this story",
         "continue reading the main story", "continue reading", "skip advertisement", "story continues below advertisement",
         "supported by", "share", "share this article", "share this", "read more", "more", "comments", "loading",
-        "loading...", "photo", "image", "credit",
+        "loading...", "photo", "image", "credit", "text size", "font size",
     ]
 
     /// Caption and credit lines that news sites print inside the text flow (`Media caption …`,
@@ -324,12 +355,38 @@ struct MainText {
         "image credit", "photo credit", "picture by ", "illustration by ", "hide caption", "show caption", "caption:",
     ]
 
+    /// Agency picture credits: `Mandel Ngan / AFP / Getty Images`, `… REUTERS/Benoit Tessier -`.
+    private static let agencyCredits = ["REUTERS/", "AFP/", "AP/", "EPA/", "AFP PHOTO", "/ AFP", "/AFP", "Getty Images",
+                                        "Associated Press/", "/ AP", "/ Reuters", "/ EPA", "Bloomberg/"]
+
+    /// A short line that credits a picture, not a sentence: an agency credit with no closing
+    /// full stop, or a caption carrying `Crédits photo :` / `Photo credit`.
+    static func isPhotoCredit(_ text: String, lower: String? = nil, chars: Int) -> Bool {
+        guard chars <= 160 else { return false }
+        let lower = lower ?? text.lowercased()
+        if TextSearch.contains(lower, "crédit") && (TextSearch.contains(lower, "crédits photo") || TextSearch.contains(lower, "crédit photo")) {
+            return true
+        }
+        // Every agency form but two has a slash: most lines are ruled out by one byte scan.
+        guard chars <= 100, let last = text.last, !".?!\"”".contains(last),
+              text.utf8.contains(UInt8(ascii: "/")) || TextSearch.contains(text, "Getty") || TextSearch.contains(text, "AFP")
+        else { return false }
+        return agencyCredits.contains { TextSearch.contains(text, $0) }
+    }
+
+    /// `Courtesy G4`, `Courtesy of the artist`: a picture credit when short and no sentence.
+    static func isCourtesyCredit(_ text: String, chars: Int) -> Bool {
+        chars <= 50 && (text.hasPrefix("Courtesy ") || text.hasPrefix("COURTESY ")) && !text.hasSuffix(".")
+            && text.split(separator: " ").count <= 6
+    }
+
     /// `By Jane Doe`, `By Jane Doe, MA`, `By Jane Doe and John Roe`: a credit printed in the
     /// text flow. `By Tuesday, officials had…` and `By 2030 …` are prose.
     static func isCreditLine(_ text: String) -> Bool {
-        guard text.hasPrefix("By ") || text.hasPrefix("BY ") else { return false }
-        var name = Substring(text.dropFirst(3))
-        for stop in [",", " and ", " y ", " & ", " |", " -", " —"] {
+        guard ["By ", "BY ", "Par ", "PAR ", "Von ", "Por "].contains(where: { text.hasPrefix($0) }) else { return false }
+        // `By Jane Doe posted Aug 18th 2010 7:30PM`: the name before its date and verb.
+        var name = Substring(PageReading.latinCredit(text))
+        for stop in [",", " and ", " y ", " et ", " und ", " & ", " |", " -", " —", " posted", " updated", " published", " on "] {
             if let r = name.range(of: stop) { name = name[..<r.lowerBound] }
         }
         return PageReading.readsAsPersonName(String(name).trimmingCharacters(in: .whitespaces))
@@ -345,6 +402,8 @@ struct MainText {
         if TextSearch.contains(text, "…") && (lower.hasSuffix("read more") || lower.hasSuffix("read more »")) { return true }
         guard chars < 120 else { return false }
         for prefix in creditPrefixes where lower.hasPrefix(prefix) { return true }
+        if isCourtesyCredit(text, chars: chars) { return true }
+        if isPhotoCredit(text, lower: lower, chars: chars) { return true }
         for prefix in boilerplatePrefixes where lower.hasPrefix(prefix) { return true }
         if chars < 60 && (TextSearch.contains(lower, "all rights reserved") || TextSearch.contains(lower, "版权所有")) { return true }
         return false

@@ -1,5 +1,6 @@
 import Foundation
 import CLibXML
+import IngestCore
 
 /// What a page says about itself outside the visible text: `<meta>`, `<link>`,
 /// JSON-LD, `<time datetime>`, microdata. Each field keeps its strongest evidence.
@@ -61,6 +62,14 @@ struct PageMetadata {
         return nil
     }
 
+    /// Parse.ly's `parsely-page` meta: a JSON object whose `pub_date` is the publication time.
+    var parselyPublished: String? {
+        guard let json = named["parsely-page"], let data = json.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let date = (object["pub_date"] as? String)?.trimmedSpaces, !date.isEmpty else { return nil }
+        return date
+    }
+
     func itemprop(_ key: String) -> String? {
         itemprops.first(where: { $0.key == key && !$0.value.isEmpty })?.value
     }
@@ -119,12 +128,12 @@ struct LinkedData {
             return
         }
         let headline = Self.text(object["headline"]) ?? (isArticle ? Self.text(object["name"]) : nil)
-        let published = Self.text(object["datePublished"]) ?? Self.text(object["dateCreated"])
+        let published = Self.date(object["datePublished"]) ?? Self.date(object["dateCreated"])
         if objectRank > rank {
             rank = objectRank
             if let headline { self.headline = headline }
             if let published { datePublished = published }
-            if let modified = Self.text(object["dateModified"]) { dateModified = modified }
+            if let modified = Self.date(object["dateModified"]) { dateModified = modified }
             let names = Self.names(object["author"], people: true)
             if !names.isEmpty { authors = names; personAuthors = Set(Self.personNames(object["author"])) }
             if let pub = Self.names(object["publisher"]).first { publisher = pub }
@@ -148,6 +157,18 @@ struct LinkedData {
         if let a = value as? [Any], let first = a.first { return text(first) }
         if let n = value as? NSNumber { return n.stringValue }
         return nil
+    }
+
+    /// A date as text; a bare number is Unix time, in milliseconds when it is too large for
+    /// seconds (JavaScript's `Date.now()`), written out as RFC 3339 UTC.
+    private static func date(_ value: Any?) -> String? {
+        if let n = value as? NSNumber {
+            var seconds = n.doubleValue
+            if seconds > 1e11 { seconds /= 1000 }
+            guard seconds >= 1e8, seconds < 4.2e9 else { return nil }  // 1973 to 2103; else not a timestamp
+            return RFC3339.utc(Date(timeIntervalSince1970: seconds.rounded(.down)))
+        }
+        return text(value)
     }
 
     private static func personNames(_ value: Any?) -> [String] {
