@@ -199,6 +199,23 @@ struct ArticleMachineDateTests {
         #expect(item.published == "2014-11-23T16:00:00+04:00")
     }
 
+    /// goose3's `test_publish_date_tag` prints `2014-11-23T16:00:00+04:00`: without its offset the
+    /// time was read as UTC, four hours late.
+    @Test func aPrintedDateKeepsItsZone() throws {
+        let cases = [
+            ("2014-11-23T16:00:00+04:00", "2014-11-23T16:00:00+04:00"),
+            ("Posted 2019-09-07 13:43:45 +0800 by the desk", "2019-09-07 13:43:45 +0800"),
+            ("Updated: 2021-03-04 09:30 UTC", "2021-03-04 09:30 UTC"),
+            ("2021-03-04 09:30:12.250Z", "2021-03-04 09:30:12.250Z"),
+            // A name after the time is no zone.
+            ("2019-01-01 12:00 Zhang San", "2019-01-01 12:00"),
+        ]
+        for (printed, expected) in cases {
+            let item = try article("", #"<div class="byline">\#(printed)</div>"#)
+            #expect(item.published == expected, "\(printed)")
+        }
+    }
+
     @Test func pageWithOnlyADateStillYieldsTheDate() throws {
         let item = try extract("<html><head><meta property='article:published_time' content='2012-01-11T15:55:01+00:00'></head><body></body></html>")
         #expect(item.published == "2012-01-11T15:55:01+00:00")

@@ -4,8 +4,10 @@ import Foundation
 /// out. Reading the date is NewsText's job; this only locates it.
 enum VisibleDate {
     nonisolated(unsafe) private static let patterns: [NSRegularExpression] = [
-        // 2019-09-07 13:43:45, 2019年11月25日 18:57, 2005/5/7 21:23, 2022.02.06
-        #"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*(?:T|\s)?\s*\d{1,2}\s*[:：时]\s*\d{1,2}(?:\s*[:：分]\s*\d{1,2})?)?"#,
+        // 2019-09-07 13:43:45, 2019年11月25日 18:57, 2005/5/7 21:23, 2022.02.06; a printed zone
+        // stays with its time (2014-11-23T16:00:00+04:00, 13:43 +0800, 09:30 UTC), or the time
+        // would be read in the page's zone. `Z` must stand alone: "12:00 Zhang" is a name.
+        #"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*(?:T|\s)?\s*\d{1,2}\s*[:：时]\s*\d{1,2}(?:\s*[:：分]\s*\d{1,2})?(?:\.\d{1,6})?(?:\s*(?:[+-]\d{2}:?\d{2}\b|Z\b|(?:UTC|GMT)(?:[+-]\d{1,2}(?::?\d{2})?)?\b))?)?"#,
         // 7/5/2005 9:23:57 PM (US-style forum and blog stamps)
         #"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?"#,
         // Nov 7, 2025 2:25 PM / November 7, 2025
