@@ -116,21 +116,18 @@ struct PageReading {
         if let s = summary.block, !body.blockIndices.isEmpty, !body.blockIndices.contains(s),
            body.roots.contains(where: { page.contains($0, Int(page.blocks[s].node)) }) {
             let at = body.blockIndices.firstIndex(where: { $0 > s }) ?? body.blockIndices.count
-            body.blockIndices.insert(s, at: at)
-            body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
+            body.insertBlock(s, at: at, page: page)
         }
         let byline = findByline(headline: headline.blocks.max(), content: body.blockIndices)
         // A short byline line leaves the body; a dated opening paragraph stays in it.
         if let b = byline, page.blocks[b.block].chars <= 100, let at = body.blockIndices.firstIndex(of: b.block) {
-            body.blockIndices.remove(at: at)
-            body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
+            body.removeBlock(at: at, page: page)
         }
         // The headline printed again at the top of the text (a second `<h1>`, a print-view
         // heading) is the headline, not its first paragraph.
         if let title = item.title.map(Self.collapse), !title.isEmpty,
            let k = body.blockIndices.prefix(3).firstIndex(where: { Self.collapse(page.text(of: page.blocks[$0])) == title }) {
-            body.blockIndices.remove(at: k)
-            body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
+            body.removeBlock(at: k, page: page)
         }
         item.byline = byline?.text
         item.content = body.text.isEmpty ? nil : body.text
@@ -152,8 +149,7 @@ struct PageReading {
             return block.chars <= 100 && (node.hints | node.inherited) & UInt32(INGEST_HTML_HINT_BYLINE) != 0
                 && Self.collapse(page.text(of: block)).hasPrefix(first)
         }) {
-            body.blockIndices.remove(at: k)
-            body.text = body.blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
+            body.removeBlock(at: k, page: page)
             item.content = body.text.isEmpty ? nil : body.text
         }
         item.sourceName = meta.first(["source", "og:site_name"]) ?? meta.ld.publisher

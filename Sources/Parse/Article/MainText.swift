@@ -13,6 +13,22 @@ struct MainText {
         var text: String
         var blockIndices: [Int]
         var roots: [Int]
+
+        /// `text` is the kept blocks' text, one per line: the page reading adds and drops blocks
+        /// after the extraction (a standfirst, a byline, a repeated headline), always through these.
+        mutating func insertBlock(_ block: Int, at k: Int, page: HTMLPage) {
+            blockIndices.insert(block, at: k)
+            rejoin(page)
+        }
+
+        mutating func removeBlock(at k: Int, page: HTMLPage) {
+            blockIndices.remove(at: k)
+            rejoin(page)
+        }
+
+        private mutating func rejoin(_ page: HTMLPage) {
+            text = blockIndices.map { page.text(of: page.blocks[$0]) }.joined(separator: "\n")
+        }
     }
 
     /// Like Readability, first with suspicious class names removed; when that leaves
