@@ -362,7 +362,7 @@ struct PageReading {
 
     // MARK: Summary
 
-    func chooseSummary(headline: Int? = nil) -> (text: String?, block: Int?) {
+    func chooseSummary(headline: Int?) -> (text: String?, block: Int?) {
         // A visible summary block (aggregators print an abstract above the article), near the
         // headline: `summary` boxes far below it are teasers of other pages (`Best deals from …`).
         for (i, block) in page.blocks.enumerated() where block.chars >= 20 {
