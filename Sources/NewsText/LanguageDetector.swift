@@ -31,7 +31,11 @@ public enum LanguageDetector {
         /// stays inside the word, so initialisms (`C.E.O.`, `U.S.`) are one word, not the
         /// function words `e` and `o` of other languages.
         var segmentLetters = 0
-        var latin: [UInt8] = []
+        /// The function-word evidence of the first 40 Latin words, gathered as they are
+        /// read: no copy of the letters is kept (appending every letter to an array, and
+        /// copying that array when a caller keeps the headline's tally, cost more than the
+        /// counting).
+        var words = LatinWords()
         /// Scalars counted so far (detection looks at the first 4,000).
         public private(set) var scanned = 0
         /// Han scalars among them.
@@ -52,12 +56,12 @@ public enum LanguageDetector {
                     if !inLatinWord { latinWords += 1; inLatinWord = true; segmentLetters = 0 }
                     segmentLetters += 1
                     // Only the first 40 words are ever looked at (see `latinLanguage`).
-                    if scanned < 2000 && latinWords <= 40 { latin.append(UInt8(truncatingIfNeeded: lower)) }
+                    if scanned < 2000 && latinWords <= 40 { words.record(UInt8(truncatingIfNeeded: lower)) }
                     return true
                 }
                 if inLatinWord && (v == 0x27 || v == 0x2D) { return true }  // don't, open-source
                 if inLatinWord && v == 0x2E && segmentLetters == 1 { segmentLetters = 0; return true }  // C.E.O.
-                if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.append(0x20) } }
+                if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { words.endWord() } }
                 return true
             }
             addNonASCII(v, ScriptTables.traditionalBits, ScriptTables.simplifiedBits)
@@ -85,7 +89,7 @@ public enum LanguageDetector {
         mutating func addUnifiedHan(_ v: UInt32, _ traditional: ScalarBitmap, _ simplified: ScalarBitmap) {
             hanRun += 1
             longestHanRun = max(longestHanRun, hanRun)
-            if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.append(0x20) } }
+            if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { words.endWord() } }
             han += 1
             if traditional.contains(v) { trad += 1 } else if simplified.contains(v) { simp += 1 }
         }
@@ -165,7 +169,7 @@ public enum LanguageDetector {
                 return
             }
             if inLatinWord && v == 0x2019 { return }
-            if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { latin.append(0x20) } }
+            if inLatinWord { inLatinWord = false; if scanned < 2000 && latinWords <= 40 { words.endWord() } }
             if isHan {
                 han += 1
                 if traditional.contains(v) { trad += 1 } else if simplified.contains(v) { simp += 1 }
@@ -187,12 +191,12 @@ public enum LanguageDetector {
         @inline(__always)
         mutating func appendUTF8(_ v: UInt32) {
             if v < 0x800 {
-                latin.append(UInt8(truncatingIfNeeded: 0xC0 | (v >> 6)))
-                latin.append(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
+                words.record(UInt8(truncatingIfNeeded: 0xC0 | (v >> 6)))
+                words.record(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
             } else {
-                latin.append(UInt8(truncatingIfNeeded: 0xE0 | (v >> 12)))
-                latin.append(UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F)))
-                latin.append(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
+                words.record(UInt8(truncatingIfNeeded: 0xE0 | (v >> 12)))
+                words.record(UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F)))
+                words.record(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
             }
         }
 
@@ -203,7 +207,8 @@ public enum LanguageDetector {
             if hangul >= 2 && hangul >= han { return "ko" }
             // Latin words in a Chinese headline are names (`Yahoo挑战Google AdSense`); an English sentence
             // quoting a Chinese word still has English function words around it.
-            let chineseWithNames = longestHanRun >= 2 && latinWords > han && functionWordCount(latin) == 0
+            let latin = words.finished()
+            let chineseWithNames = longestHanRun >= 2 && latinWords > han && latin.functionWords == 0
             if han > 0 && (han >= latinWords || chineseWithNames) && han >= cyrillic / 3 {
                 if trad > simp { return "zh-Hant" }
                 if simp > trad { return "zh-Hans" }
@@ -297,49 +302,70 @@ public enum LanguageDetector {
 
     static let functionWordTable = PackedWordTable(packedFunctionWordBits)
 
-    /// Calls `body` with the language bits of each of the first 40 space-separated words.
-    @inline(__always)
-    static func forEachWordBits(_ text: [UInt8], _ body: (UInt8?) -> Void) {
-        var seen = 0
-        var i = 0
-        let n = text.count
-        while i < n && seen < 40 {
-            var j = i
-            var k: UInt64 = 0
-            while j < n && text[j] != 0x20 {
-                if j - i < 8 { k |= UInt64(text[j]) << UInt64(8 * (j - i)) }
-                j += 1
-            }
-            if j > i {
-                seen += 1
-                body(j - i <= 8 ? functionWordTable.bits(k) : nil)
-            }
-            i = j + 1
+    /// Function-word counts of Latin words fed one byte at a time (lower-case ASCII letters
+    /// and the UTF-8 of other Latin letters), a word ended by `endWord`. A word is looked up
+    /// by its first eight bytes packed into an integer; longer words are no function word.
+    struct LatinWords: Sendable, Equatable {
+        var key: UInt64 = 0
+        var length = 0
+        /// Finished words, and those among them that are function words of any language.
+        var count = 0
+        var functionWords = 0
+        /// Per language (in `functionWords` order), its function words: one byte each.
+        var perLanguage: UInt64 = 0
+
+        @inline(__always)
+        mutating func record(_ b: UInt8) {
+            if length < 8 { key |= UInt64(b) << UInt64(8 &* length) }
+            length += 1
         }
+
+        @inline(__always)
+        mutating func endWord() {
+            guard length > 0 else { return }
+            // Only the first 40 words are looked at.
+            if count < 40 {
+                count += 1
+                if length <= 8, let bits = functionWordTable.bits(key) {
+                    functionWords += 1
+                    for i in 0..<LanguageDetector.functionWords.count where bits & (1 << UInt8(i)) != 0 {
+                        perLanguage &+= 1 << UInt64(8 * i)
+                    }
+                }
+            }
+            key = 0
+            length = 0
+        }
+
+        /// The counts with the word being read counted as finished (reading may stop inside one).
+        func finished() -> LatinWords {
+            var copy = self
+            copy.endWord()
+            return copy
+        }
+
+        func count(of language: Int) -> Int { Int((perLanguage >> UInt64(8 * language)) & 0xFF) }
+    }
+
+    /// The words of `text` (Latin letters, ASCII already lower-case, separated by spaces).
+    static func latinWords(_ text: String) -> LatinWords {
+        var words = LatinWords()
+        for b in text.utf8 {
+            if b == 0x20 { words.endWord() } else { words.record(b) }
+        }
+        return words.finished()
     }
 
     /// Function words of any listed language among the first Latin words.
-    static func functionWordCount(_ text: [UInt8]) -> Int {
-        var n = 0
-        forEachWordBits(text) { if $0 != nil { n += 1 } }
-        return n
-    }
+    static func functionWordCount(_ text: String) -> Int { latinWords(text).functionWords }
 
-    static func functionWordCount(_ text: String) -> Int { functionWordCount(Array(text.utf8)) }
+    static func latinLanguage(_ text: String) -> String { latinLanguage(latinWords(text)) }
 
-    static func latinLanguage(_ text: String) -> String { latinLanguage(Array(text.utf8)) }
-
-    static func latinLanguage(_ text: [UInt8]) -> String {
-        // `text` holds only Latin letters (ASCII already lower-case) separated by spaces.
-        var counts = [Int](repeating: 0, count: functionWords.count)
-        forEachWordBits(text) { bits in
-            guard let bits else { return }
-            for i in 0..<functionWords.count where bits & (1 << UInt8(i)) != 0 { counts[i] += 1 }
-        }
+    static func latinLanguage(_ words: LatinWords) -> String {
         var best = 0
-        for i in 1..<counts.count where counts[i] > counts[best] { best = i }
+        for i in 1..<functionWords.count where words.count(of: i) > words.count(of: best) { best = i }
         // A single foreign function word in a short headline is weak evidence.
-        if best != 0 && (counts[best] < 2 || counts[best] <= counts[0]) { return "en" }
+        if best != 0 && (words.count(of: best) < 2 || words.count(of: best) <= words.count(of: 0)) { return "en" }
         return functionWords[best].0
     }
 }

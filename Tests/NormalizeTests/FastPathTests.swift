@@ -52,7 +52,8 @@ struct FastPathTests {
     static func fields(_ t: LanguageDetector.Tally) -> [Int] {
         [t.han, t.kana, t.hangul, t.cyrillic, t.arabic, t.persian, t.hebrew, t.greek, t.thai, t.devanagari,
          t.latinWords, t.ukrainian, t.urdu, t.trad, t.simp, t.hanRun, t.longestHanRun, t.inLatinWord ? 1 : 0, t.scanned]
-            + t.latin.map(Int.init)
+            + [Int(truncatingIfNeeded: t.words.key), t.words.length, t.words.count, t.words.functionWords,
+               Int(truncatingIfNeeded: t.words.perLanguage)]
     }
 
     /// `addLeadingCharacters(of:n)` counts exactly the scalars of `text.prefix(n)`, after a
