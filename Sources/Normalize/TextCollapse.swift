@@ -85,9 +85,15 @@ enum TextCollapse {
     }
 
 
-    /// Whether the rules leave the text as it is: `keptStretchEnd(p, 0, n) == n`, with
-    /// ASCII prose checked eight bytes at a time first (per word, the stretch loop paid a
-    /// mispredicted exit at every word's end).
+    /// Whether the rules leave the text as it is: `keptStretchEnd(p, 0, n) == n`, checked
+    /// eight bytes at a time. A block passes when it holds no control byte, no DEL, no two
+    /// separators in a row (nor one at the start), and no lead byte of a scalar the rules
+    /// drop: those are all under lead bytes C2 (C1 controls, NBSP, soft hyphen), E1 (U+1680,
+    /// U+180E), E2 (U+2000…U+206F), E3 (U+3000) and EF (U+FEFF). Other multi-byte scalars,
+    /// Han above all, are kept whole, so their bytes need no decoding. Where a block fails,
+    /// one scalar is judged on its own and the blocks resume after it: Chinese text breaks
+    /// a block at most of its punctuation, and a scalar-by-scalar loop over the rest
+    /// cost more than all the other paragraph rules.
     static func isUnchanged(_ p: UnsafePointer<UInt8>, _ n: Int, paragraphs: Bool) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
@@ -101,25 +107,49 @@ enum TextCollapse {
         // A separator (space, or line feed in paragraphs) just before `j`; true at the start,
         // where one is leading white space, which the rules drop.
         var afterSeparator = true
-        while j + 8 <= n {
-            let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
-            if x & highs != 0 { break }  // beyond ASCII: the stretch loop decides
-            let newline = paragraphs ? equal(x, 0x0A) : 0
-            let separator = equal(x, 0x20) | newline
-            // Line feeds read as letters for the control test (a high bit in `low` marks
-            // some byte below 0x20, exactly for the lowest one); DEL is a control too.
-            let plain = x ^ ((newline >> 7) &* (0x0A ^ 0x41))
-            let low = (plain &- ones &* 0x20) & ~plain & highs
-            if low != 0 || equal(x, 0x7F) != 0 { break }
-            // Two separators in a row, here or across the previous eight bytes, collapse.
-            if separator & (separator << 8) != 0 || (afterSeparator && separator & 0x80 != 0) { break }
-            afterSeparator = separator >> 63 != 0
-            j += 8
+        while true {
+            while j + 8 <= n {
+                let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+                if x & highs != 0
+                    && (equal(x, 0xC2) | equal(x, 0xE1) | equal(x, 0xE2) | equal(x, 0xE3) | equal(x, 0xEF)) != 0
+                {
+                    break
+                }
+                let newline = paragraphs ? equal(x, 0x0A) : 0
+                let separator = equal(x, 0x20) | newline
+                // Line feeds read as letters for the control test (a high bit in `low` marks
+                // some byte below 0x20: a borrow starts only at such a byte, and bytes from
+                // 0x80 up never flag); DEL is a control too.
+                let plain = x ^ ((newline >> 7) &* (0x0A ^ 0x41))
+                let low = (plain &- ones &* 0x20) & ~plain & highs
+                if low != 0 || equal(x, 0x7F) != 0 { break }
+                // Two separators in a row, here or across the previous eight bytes, collapse.
+                if separator & (separator << 8) != 0 || (afterSeparator && separator & 0x80 != 0) { break }
+                afterSeparator = separator >> 63 != 0
+                j += 8
+            }
+            if j >= n { return !afterSeparator }
+            // A block may end inside a scalar: judge the scalar from its lead byte (already
+            // passed, so not a separator: `afterSeparator` stays as it is).
+            while p[j] & 0xC0 == 0x80 { j -= 1 }
+            let b = p[j]
+            if b < 0x80 {
+                if b == 0x20 || (paragraphs && b == 0x0A) {
+                    if afterSeparator { return false }
+                    afterSeparator = true
+                } else if b <= 0x20 || b == 0x7F {
+                    return false
+                } else {
+                    afterSeparator = false
+                }
+                j += 1
+                continue
+            }
+            let (v, len) = UTF8Scalars.decodeMultibyte(p, j)
+            if v < 0xA0 || HeadlineNormalizer.isInvisible(v) || isNonASCIIWhiteSpace(v) { return false }
+            afterSeparator = false
+            j += len
         }
-        guard j > 0 else { return keptStretchEnd(p, 0, n, paragraphs: paragraphs) == n }
-        // Bytes before `j` are checked; go on from the last kept byte before it, inside its stretch.
-        let restart = p[j - 1] == 0x20 || p[j - 1] == 0x0A ? j - 2 : j - 1
-        return keptStretchEnd(p, restart, n, paragraphs: paragraphs) == n
     }
 
     /// `keptRunEnd`, carried on across single spaces between kept scalars (and, for

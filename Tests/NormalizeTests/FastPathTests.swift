@@ -35,6 +35,48 @@ struct FastPathTests {
         return out
     }
 
+    /// The same specials inside Han text and mixed text, so that they fall at every offset
+    /// of an eight-byte block that holds multi-byte scalars (blocks may start and end
+    /// inside a scalar), plus seeded random mixtures of all of them.
+    static var multiByteSamples: [String] {
+        var out: [String] = []
+        for word in ["中国开源大模型之后芯片出口管制新规", "DeepSeek开源了模型权重·AI芯片", "é中ä文·ß“引”—。"] {
+            for s in specials {
+                for k in 0...12 {
+                    let head = String(word.prefix(k)), tail = String(word.dropFirst(k))
+                    out.append(head + s + tail)
+                    out.append(head + s + s + tail + " " + tail)
+                    out.append(head + "\n" + s + tail)
+                    out.append(s + tail + head)
+                }
+            }
+        }
+        // SplitMix64, so a failure names a reproducible case.
+        var state: UInt64 = 0x5EED
+        func next() -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+        }
+        let pieces = specials + ["a", "bc", "中", "文字", "开源", "。", "、", "，", "·", " ", "\n", "x y"]
+        for _ in 0..<3000 {
+            var t = ""
+            for _ in 0..<(next() % 24) { t += pieces[next() % pieces.count] }
+            out.append(t)
+        }
+        return out
+    }
+
+    @Test func multiByteTextEqualsTheScalarRules() {
+        for s in Self.multiByteSamples {
+            #expect(ItemNormalizer.paragraphs(s) == ItemNormalizer.paragraphsScalars(s), "\(Array(s.unicodeScalars))")
+            #expect(HeadlineNormalizer.cleanLine(s) == HeadlineNormalizer.cleanLineScalars(s), "\(Array(s.unicodeScalars))")
+            #expect(HeadlineNormalizer.clean(s) == HeadlineNormalizer.cleanScalars(s), "\(Array(s.unicodeScalars))")
+        }
+    }
+
     @Test func paragraphsEqualTheScalarRule() {
         for s in Self.samples {
             #expect(ItemNormalizer.paragraphs(s) == ItemNormalizer.paragraphsScalars(s), "\(Array(s.unicodeScalars))")
