@@ -68,6 +68,8 @@ public final class SourceRegistry: Sendable {
     private let longestKey: Int
     /// URL host (+ first path segment) → source index, -1 for none: every item asks.
     private let hostCache = Mutex<[String: Int]>([:])
+    /// The last URL lookup's key bytes and answer.
+    private let lastHost = Mutex<(key: [UInt8], found: Int)>(([], -1))
     /// Printed name → index in `sources` (-1: none). Headlines repeat the same glued names
     /// and bracket prefixes, and each lookup folds the name first.
     private let nameCache = Mutex<[PrintedName: Int]>([:])
@@ -179,15 +181,55 @@ public final class SourceRegistry: Sendable {
     /// By a URL's host (subdomains match their parent; path-scoped domains such as
     /// `bbc.com/zhongwen` beat the bare host).
     public func source(forURL url: String) -> NewsSource? {
-        guard let (host, segment) = Self.hostAndFirstSegment(url) else { return nil }
-        let cacheKey = segment.map { host + "/" + $0 } ?? host
-        if let hit = hostCache.withLock({ $0[cacheKey] }) { return hit < 0 ? nil : sources[hit] }
-        let found = lookUp(host: host, firstSegment: segment)
-        hostCache.withLock { c in
-            if c.count > 8192 { c.removeAll() }
-            c[cacheKey] = found ?? -1
+        var url = url
+        let found: Int = url.withUTF8 { b in
+            guard let (host, segment) = Self.hostAndFirstSegment(b) else { return -1 }
+            // The lookup key, lower-cased: `host` or `host/segment` (a host holds no `/`).
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count + 1) { tmp in
+                var length = 0
+                @inline(__always) func lower(_ r: Range<Int>) {
+                    for i in r {
+                        let c = b[i]
+                        tmp[length] = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+                        length += 1
+                    }
+                }
+                lower(host)
+                if let segment {
+                    tmp[length] = 0x2F
+                    length += 1
+                    lower(segment)
+                }
+                let key = UnsafeBufferPointer(rebasing: tmp[0..<length])
+                // A feed's items nearly all link to one host: the last answer is checked
+                // on the bytes, before any `String` or hashing.
+                if let hit = lastHost.withLock({ last -> Int? in
+                    last.key.count == length && last.key.withUnsafeBufferPointer {
+                        memcmp($0.baseAddress!, key.baseAddress!, length) == 0
+                    } ? last.found : nil
+                }) {
+                    return hit
+                }
+                let cacheKey = String(decoding: key, as: UTF8.self)
+                let found: Int
+                if let hit = hostCache.withLock({ $0[cacheKey] }) {
+                    found = hit
+                } else {
+                    let hostText = String(decoding: UnsafeBufferPointer(rebasing: key[0..<host.count]), as: UTF8.self)
+                    let segmentText = segment.map { _ in
+                        String(decoding: UnsafeBufferPointer(rebasing: key[(host.count + 1)...]), as: UTF8.self)
+                    }
+                    found = lookUp(host: hostText, firstSegment: segmentText) ?? -1
+                    hostCache.withLock { c in
+                        if c.count > 8192 { c.removeAll() }
+                        c[cacheKey] = found
+                    }
+                }
+                lastHost.withLock { $0 = (Array(key), found) }
+                return found
+            }
         }
-        return found.map { sources[$0] }
+        return found < 0 ? nil : sources[found]
     }
 
     public func source(forHost host: String, path: String = "") -> NewsSource? {
@@ -207,9 +249,9 @@ public final class SourceRegistry: Sendable {
         }
     }
 
-    /// Lower-cased host and first path segment, read from the UTF-8 bytes.
-    static func hostAndFirstSegment(_ url: String) -> (String, String?)? {
-        let b = Array(url.utf8)
+    /// Where a URL's host and first path segment lie in its UTF-8 bytes (the segment nil
+    /// when the path has none).
+    static func hostAndFirstSegment(_ b: UnsafeBufferPointer<UInt8>) -> (Range<Int>, Range<Int>?)? {
         var i = 0
         while i + 2 < b.count && !(b[i] == 0x3A && b[i + 1] == 0x2F && b[i + 2] == 0x2F) {
             guard b[i] < 0x80, b[i] != 0x2F else { return nil }
@@ -227,16 +269,13 @@ public final class SourceRegistry: Sendable {
         }
         let hostStop = (colon != nil && hostStart < hostEnd && b[hostStart] != 0x5B) ? colon! : hostEnd
         guard hostStop > hostStart else { return nil }
-        let host = String(decoding: b[hostStart..<hostStop].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-        var segment: String?
+        var segment: Range<Int>?
         if hostEnd < b.count && b[hostEnd] == 0x2F {
             var j = hostEnd + 1
             while j < b.count && b[j] != 0x2F && b[j] != 0x3F && b[j] != 0x23 { j += 1 }
-            if j > hostEnd + 1 {
-                segment = String(decoding: b[(hostEnd + 1)..<j].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-            }
+            if j > hostEnd + 1 { segment = (hostEnd + 1)..<j }
         }
-        return (host, segment)
+        return (hostStart..<hostStop, segment)
     }
 
     /// Separators outlets use to glue their name to a headline, longest first.
