@@ -193,26 +193,37 @@ public struct HeadlineNormalizer: Sendable {
     /// punctuation, symbols and spaces removed. The same story from a Traditional and a
     /// Simplified feed gets the same key.
     public static func titleKey(_ title: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(title.utf8.count)
-        let complete = UTF8Scalars.forEach(title) { v in
-            let k = v < 0x10000 ? keyTable[Int(v)] : keyScalar(v)
-            if k == keyDrop { return true }
-            if k == keySlow { return false }
-            if k < 0x80 {
-                out.append(UInt8(truncatingIfNeeded: k))
-            } else if k < 0x800 {
-                out.append(UInt8(truncatingIfNeeded: 0xC0 | (k >> 6))); out.append(UInt8(truncatingIfNeeded: 0x80 | (k & 0x3F)))
-            } else if k < 0x10000 {
-                out.append(UInt8(truncatingIfNeeded: 0xE0 | (k >> 12))); out.append(UInt8(truncatingIfNeeded: 0x80 | ((k >> 6) & 0x3F)))
-                out.append(UInt8(truncatingIfNeeded: 0x80 | (k & 0x3F)))
-            } else {
-                out.append(UInt8(truncatingIfNeeded: 0xF0 | (k >> 18))); out.append(UInt8(truncatingIfNeeded: 0x80 | ((k >> 12) & 0x3F)))
-                out.append(UInt8(truncatingIfNeeded: 0x80 | ((k >> 6) & 0x3F))); out.append(UInt8(truncatingIfNeeded: 0x80 | (k & 0x3F)))
+        // Written into a buffer on the stack (a folded scalar takes at most four bytes, and
+        // none of them fewer than one), then copied once into the key.
+        let capacity = title.utf8.count * 4
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(capacity, 1)) { tmp in
+            let out = tmp.baseAddress!
+            var o = 0
+            let table = keyTable
+            let complete = table.withUnsafeBufferPointer { keys in
+                UTF8Scalars.forEach(title) { v in
+                    let k = v < 0x10000 ? keys[Int(v)] : keyScalar(v)
+                    if k == keyDrop { return true }
+                    if k == keySlow { return false }
+                    if k < 0x80 {
+                        out[o] = UInt8(truncatingIfNeeded: k); o += 1
+                    } else if k < 0x800 {
+                        out[o] = UInt8(truncatingIfNeeded: 0xC0 | (k >> 6)); out[o + 1] = UInt8(truncatingIfNeeded: 0x80 | (k & 0x3F))
+                        o += 2
+                    } else if k < 0x10000 {
+                        out[o] = UInt8(truncatingIfNeeded: 0xE0 | (k >> 12)); out[o + 1] = UInt8(truncatingIfNeeded: 0x80 | ((k >> 6) & 0x3F))
+                        out[o + 2] = UInt8(truncatingIfNeeded: 0x80 | (k & 0x3F))
+                        o += 3
+                    } else {
+                        out[o] = UInt8(truncatingIfNeeded: 0xF0 | (k >> 18)); out[o + 1] = UInt8(truncatingIfNeeded: 0x80 | ((k >> 12) & 0x3F))
+                        out[o + 2] = UInt8(truncatingIfNeeded: 0x80 | ((k >> 6) & 0x3F)); out[o + 3] = UInt8(truncatingIfNeeded: 0x80 | (k & 0x3F))
+                        o += 4
+                    }
+                    return true
+                }
             }
-            return true
+            return complete ? String(decoding: UnsafeBufferPointer(start: out, count: o), as: UTF8.self) : titleKeyScalars(title)
         }
-        return complete ? String(decoding: out, as: UTF8.self) : titleKeyScalars(title)
     }
 
     static let keyDrop: UInt32 = 0xFFFF_FFFF
