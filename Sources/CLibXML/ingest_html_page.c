@@ -157,8 +157,10 @@ static uint32_t hints_for(const char *lower) {
     for (const char *s = lower; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c >= 128) continue;
+        /* Every word has at least two letters: the second decides most candidates
+           without a call (s[1] may be the terminating NUL, which matches none). */
         for (const hint_word *const *w = hint_buckets[c]; *w; w++)
-            if (strncmp(s, (*w)->word, (*w)->len) == 0) h |= (*w)->hints;
+            if (s[1] == (*w)->word[1] && strncmp(s, (*w)->word, (*w)->len) == 0) h |= (*w)->hints;
     }
     if (strncmp(lower, "ad ", 3) == 0 || strcmp(lower, "ad") == 0 || strncmp(lower, "ads", 3) == 0)
         h |= INGEST_HTML_HINT_NEGATIVE;
@@ -326,7 +328,9 @@ static void scan_script(ingest_html_page *p, xmlNode *n, int32_t node) {
             if (*s != '"' && *s != 'v' && *s != 'p') continue;
             for (int k = 0; script_keys[k][0]; k++) {
                 const char *key = script_keys[k][0];
-                if (*key != *s) continue;
+                /* Scripts are long and full of quotes: the second byte (NUL at the end
+                   of the text, matching no key) rules out nearly all before a call. */
+                if (*key != *s || key[1] != s[1]) continue;
                 size_t klen = strlen(key);
                 if (strncmp(s, key, klen) != 0) continue;
                 const char *v = s + klen;

@@ -356,8 +356,64 @@ struct PageReading {
         return best
     }
 
+    /// White space runs as one space, none at either end: the Characters of `s` split at
+    /// white space and joined. Every candidate headline, credit line and date line of a page
+    /// goes through it, so the bytes are read directly unless a grapheme cluster could join
+    /// white space with a neighbour (then the Character rule decides).
     static func collapse(_ s: String) -> String {
+        collapseOnBytes(s) ?? collapseCharacters(s)
+    }
+
+    static func collapseCharacters(_ s: String) -> String {
         s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// `collapseCharacters` on the UTF-8 bytes, or nil where it could differ. A Character
+    /// is white space when its first scalar is (`Character.isWhitespace`); clusters differ
+    /// from scalars next to white space only when a scalar that extends a cluster (combining
+    /// marks, joiners) follows white space, or a Prepend scalar precedes it. Scalars below
+    /// U+0300 are neither, nor are Han and the common CJK and general punctuation; anything
+    /// else next to white space sends the text to the Character rule.
+    static func collapseOnBytes(_ text: String) -> String? {
+        var s = text
+        return s.withUTF8 { b -> String? in
+            guard let p = b.baseAddress, !b.isEmpty else { return "" }
+            let n = b.count
+            @inline(__always) func plain(_ v: UInt32) -> Bool {
+                v < 0x300 || (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v)
+                    || (0x3001...0x3029).contains(v) || (0xFF01...0xFF5E).contains(v) || (0x2010...0x2027).contains(v)
+            }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { out -> String? in
+                var o = 0, i = 0
+                var pending = false  // white space since the last kept scalar
+                var afterWhite = false  // the previous scalar was white space
+                var lastKeptPlain = true
+                while i < n {
+                    let c = p[i]
+                    let v: UInt32, len: Int
+                    if c < 0x80 { v = UInt32(c); len = 1 } else { (v, len) = UTF8Scalars.decodeMultibyte(p, i) }
+                    if (v >= 0x09 && v <= 0x0D) || v == 0x20 || (v >= 0x80 && isNonASCIIWhiteSpace(v)) {
+                        if !afterWhite && o > 0 && !lastKeptPlain { return nil }
+                        pending = true
+                        afterWhite = true
+                        i += len
+                        continue
+                    }
+                    let isPlain = plain(v)
+                    if afterWhite && !isPlain { return nil }
+                    if pending && o > 0 { out[o] = 0x20; o += 1 }
+                    pending = false
+                    afterWhite = false
+                    lastKeptPlain = isPlain
+                    (out.baseAddress! + o).update(from: p + i, count: len)
+                    o += len
+                    i += len
+                }
+                // Unchanged text (the usual case) comes back without a copy.
+                if o == n && memcmp(out.baseAddress!, p, n) == 0 { return text }
+                return String(decoding: UnsafeBufferPointer(start: out.baseAddress!, count: o), as: UTF8.self)
+            }
+        }
     }
 
     // MARK: Summary

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+@testable import Parse
+
+/// The byte path of `PageReading.collapse` against the Character rule it stands for, on
+/// text where white space meets every kind of neighbour: combining marks and joiners after
+/// it, a Prepend scalar before it, CR LF, and the white space of other scripts.
+@Suite("Page text collapse")
+struct CollapseTests {
+    static let pieces = [
+        " ", "  ", "\t", "\n", "\r\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{1680}", "\u{2003}", "\u{2028}",
+        "\u{202F}", "\u{3000}", "\u{0301}", "\u{200D}", "\u{200C}", "\u{FE0F}", "\u{0600}", "\u{302A}", "a", "Bc", "中",
+        "文字", "，", "。", "“", "—", "é", "😀", "👍🏽", "ก", "\u{0E31}", "x y", "",
+    ]
+
+    @Test func bytePathEqualsTheCharacterRule() {
+        // SplitMix64, so a failure names a reproducible case.
+        var state: UInt64 = 0xC011A95E
+        func next() -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+        }
+        var samples = Self.pieces.flatMap { a in Self.pieces.map { b in a + b } }
+        for _ in 0..<5000 {
+            var t = ""
+            for _ in 0..<(next() % 12) { t += Self.pieces[next() % Self.pieces.count] }
+            samples.append(t)
+        }
+        var fast = 0
+        for s in samples {
+            #expect(Array(PageReading.collapse(s).utf8) == Array(PageReading.collapseCharacters(s).utf8), "\(Array(s.unicodeScalars))")
+            if PageReading.collapseOnBytes(s) != nil { fast += 1 }
+        }
+        // Most text takes the byte path; the fallback is for the rare clusters.
+        #expect(fast * 2 > samples.count)
+        #expect(PageReading.collapse("  Tai Mei Ti A P P·2025-11-07\t02:25 \n") == "Tai Mei Ti A P P·2025-11-07 02:25")
+    }
+}
