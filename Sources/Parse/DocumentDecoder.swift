@@ -1,5 +1,6 @@
 import Foundation
 import CLibXML
+import NewsText
 
 /// What kind of document the bytes are meant to be; it decides where an in-document
 /// charset declaration may sit and which defaults apply.
@@ -421,8 +422,78 @@ public enum DocumentDecoder {
     }
 }
 
+/// A scalar that neither extends the Character before it nor joins the one after it (no
+/// combining mark, joiner or Prepend): below U+0300, Han, CJK and general punctuation.
+func scalarStandsAlone(_ v: UInt32) -> Bool {
+    v < 0x300 || (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x3001...0x3029).contains(v)
+        || (0xFF01...0xFF5E).contains(v) || (0x2010...0x2027).contains(v)
+}
+
+/// `text.split(separator: ",")`, read on the bytes unless a comma touches a scalar that
+/// could make it part of a larger Character.
+func commaSeparated(_ text: String) -> [Substring] {
+    var text = text
+    var cuts: [Int] = []
+    let fast = text.withUTF8 { b -> Bool in
+        guard let p = b.baseAddress else { return true }
+        for i in 0..<b.count where p[i] == 0x2C {
+            if i + 1 < b.count && p[i + 1] >= 0xCC && !scalarStandsAlone(UTF8Scalars.decodeMultibyte(p, i + 1).0) {
+                return false
+            }
+            if i > 0 && p[i - 1] >= 0x80 {
+                var start = i - 1
+                while p[start] & 0xC0 == 0x80 { start -= 1 }
+                if !scalarStandsAlone(UTF8Scalars.decodeMultibyte(p, start).0) { return false }
+            }
+            cuts.append(i)
+        }
+        return true
+    }
+    guard fast else { return text.split(separator: ",") }
+    var parts: [Substring] = []
+    let utf8 = text.utf8
+    var start = 0
+    for cut in cuts + [utf8.count] {
+        if cut > start {
+            parts.append(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: cut)]))
+        }
+        start = cut + 1
+    }
+    return parts
+}
+
 extension StringProtocol {
-    var trimmed: String { strip(" \t\r\n") }
+    /// Without the spaces, tabs, CRs and LFs at either end. Read on the bytes: almost every
+    /// value arrives trimmed, and the rest mostly differ by a line break. The Character
+    /// rule decides only where white space touches a scalar that could join it in one
+    /// Character (a combining mark after it, a Prepend scalar before it).
+    var trimmed: String {
+        let whole = Substring(self)
+        var utf8 = whole.utf8
+        let fast: String?? = utf8.withContiguousStorageIfAvailable { b -> String? in
+            @inline(__always) func white(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
+            var lo = 0, hi = b.count
+            while lo < hi && white(b[lo]) { lo += 1 }
+            while hi > lo && white(b[hi - 1]) { hi -= 1 }
+            if lo == 0 && hi == b.count { return self as? String ?? String(whole) }
+            guard let p = b.baseAddress, lo < hi else { return "" }
+            if lo > 0 && p[lo] >= 0xCC && !scalarStandsAlone(UTF8Scalars.decodeMultibyte(p, lo).0) { return nil }
+            if hi < b.count && p[hi - 1] >= 0x80 {
+                var start = hi - 1
+                while p[start] & 0xC0 == 0x80 { start -= 1 }
+                if !scalarStandsAlone(UTF8Scalars.decodeMultibyte(p, start).0) { return nil }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
+        }
+        _ = utf8
+        if let fast, let result = fast { return result }
+        let white: Set<Character> = [" ", "\t", "\r", "\n", "\r\n"]
+        var s = whole
+        while let f = s.first, white.contains(f) { s = s.dropFirst() }
+        while let l = s.last, white.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+
 
     func strip(_ set: String) -> String {
         // Almost every value arrives already trimmed. A character of `set` starts and ends

@@ -39,3 +39,57 @@ struct CollapseTests {
         #expect(PageReading.collapse("  Tai Mei Ti A P P·2025-11-07\t02:25 \n") == "Tai Mei Ti A P P·2025-11-07 02:25")
     }
 }
+
+/// `trimmed` on the bytes against the Character rule it stands for.
+@Suite("Field trimming")
+struct TrimmedTests {
+    static func characterRule(_ s: String) -> String {
+        let white: Set<Character> = [" ", "\t", "\r", "\n", "\r\n"]
+        var t = Substring(s)
+        while let f = t.first, white.contains(f) { t = t.dropFirst() }
+        while let l = t.last, white.contains(l) { t = t.dropLast() }
+        return String(t)
+    }
+
+    @Test func bytePathEqualsTheCharacterRule() {
+        var state: UInt64 = 0x7A1A
+        func next() -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+        }
+        let pieces = [" ", "\t", "\r", "\n", "\r\n", "\u{A0}", "\u{0301}", "\u{200D}", "\u{0600}", "a", "中", "é", "😀", "x y", ""]
+        var samples = pieces.flatMap { a in pieces.map { b in a + b } }
+        for _ in 0..<5000 {
+            var t = ""
+            for _ in 0..<(next() % 8) { t += pieces[next() % pieces.count] }
+            samples.append(t)
+        }
+        for s in samples {
+            #expect(Array(s.trimmed.utf8) == Array(Self.characterRule(s).utf8), "\(Array(s.unicodeScalars))")
+            #expect(Array(s.dropFirst(0).trimmed.utf8) == Array(Self.characterRule(s).utf8), "\(Array(s.unicodeScalars))")
+        }
+    }
+
+    /// A lone line break at either end goes too (the rule once kept it: `"\n"` was not
+    /// among the Characters of `" \t\r\n"`, whose last two form one `"\r\n"`).
+    @Test func loneLineBreaksAreTrimmed() {
+        #expect("\nTech\n".trimmed == "Tech")
+        #expect("60\r".trimmed == "60")
+        #expect(" \r\n 科技 \n".trimmed == "科技")
+    }
+}
+
+@Suite("Comma lists")
+struct CommaListTests {
+    @Test func bytePathEqualsTheCharacterSplit() {
+        let pieces = [",", ",,", "a", "科技", " ", "\u{0301}", "\u{0600}", "é", "😀", "x,y", ""]
+        for a in pieces { for b in pieces { for c in pieces {
+            let s = a + b + c
+            #expect(commaSeparated(s).map { Array($0.utf8) } == s.split(separator: ",").map { Array($0.utf8) },
+                    "\(Array(s.unicodeScalars))")
+        } } }
+    }
+}
