@@ -28,6 +28,24 @@ public final class TopicTagger: Sendable {
 
     enum Field: Int, CaseIterable { case title, summary, content }
 
+    /// What a hit's pattern means to the fast path (32 bytes, half a cache line).
+    struct PatternFacts {
+        /// The term's weight (0 for exclusions and pair members).
+        var weight: Double
+        var topic: Int32
+        /// Length in folded scalars.
+        var length: Int32
+        /// UTF-8 width of the folded scalars (see `patternWidths`).
+        var width: Int32
+        var termKey: Int32
+        /// See `patternSlot`.
+        var slot: Int32
+        /// `kind*` value.
+        var kind: UInt8
+        /// `scanFlag*` bits.
+        var flags: UInt8
+    }
+
     public let taxonomy: Taxonomy
     let automaton: TermAutomaton
     /// Finds the taxonomy's muted headline forms (one topic whose terms they are), with the same
@@ -53,6 +71,11 @@ public final class TopicTagger: Sendable {
     static let scanRightBoundary: UInt8 = 2
     static let scanExactCase: UInt8 = 4
     static let scanToWordEnd: UInt8 = 8
+    /// Per pattern, everything the fast path reads for each hit, in one record: a hit used
+    /// to read six separate arrays (length, flags, width, topic, kind, weight, term, slot),
+    /// and with tens of thousands of patterns and an automaton larger than the cache, each
+    /// read was a likely miss of its own.
+    let facts: [PatternFacts]
     /// Per pattern: the `=` term's required published form (nil for the rest).
     let patternExactCase: [String?]
     /// Per pattern: the UTF-8 width of its folded scalars, which is usually that of the
@@ -177,6 +200,13 @@ public final class TopicTagger: Sendable {
         for info in infos { maxLength[info.topic] = max(maxLength[info.topic], Int32(info.pattern.scalars.count)) }
         self.topicMaxLength = maxLength
         self.termKeyCount = termKeys.count
+        let (topic, kind, weight, termKey) = (patternTopic, patternKind, patternWeight, patternTermKey)
+        let (length, flags, width, slot) = (patternLengths, patternFlags, patternWidths, patternSlot)
+        self.facts = infos.indices.map { p in
+            PatternFacts(
+                weight: weight[p], topic: topic[p], length: length[p], width: width[p], termKey: termKey[p],
+                slot: slot[p], kind: kind[p], flags: flags[p])
+        }
     }
 
     /// Number of searchable patterns (after expanding variants), for benchmarks.
@@ -246,7 +276,7 @@ public final class TopicTagger: Sendable {
                 summaryText.withUTF8 { summaryBytes in
                     contentText.withUTF8 { contentBytes in
                         let fields = FieldTexts(title: titleBytes, summary: summaryBytes, content: contentBytes)
-                        if !isMuted(title) {
+                        if !titleIsMuted(title, bytes: titleBytes, scratch: &scratch) {
                             scoreField(.title, text: title, bytes: titleBytes, fields: fields, scratch: &scratch)
                         }
                         if let summary {
@@ -269,9 +299,21 @@ public final class TopicTagger: Sendable {
     }
 
     /// A headline naming one of the taxonomy's `muted_titles` adds nothing from its title.
+    /// (The reference scoring's reading; `tag` asks `titleIsMuted`, which agrees.)
     func isMuted(_ title: String) -> Bool {
         guard let titleMute else { return false }
         return !titleMute.tag(title: title, summary: nil, content: nil).isEmpty
+    }
+
+    /// `isMuted` without tagging the title a second time: the muted forms make one topic
+    /// whose terms weigh 1 against a threshold of 1, so the title is muted exactly when one
+    /// of their hits passes its edge rules (the longest of nested hits always counts). Reads
+    /// the hits into the item's scratch, which the title's own scan then overwrites; a whole
+    /// second `tag` per item (its own scratch, scoring and result) cost more than the scan.
+    private func titleIsMuted(_ title: String, bytes: UnsafeBufferPointer<UInt8>, scratch s: inout TagScratch) -> Bool {
+        guard let titleMute, !bytes.isEmpty, titleMute.taxonomy.maxRepeats > 0 else { return false }
+        titleMute.collectFieldHits(title, bytes: bytes, scratch: &s)
+        return !s.hits.isEmpty
     }
 
     /// Sets `topics` and `topicEvidence` from the item's title, summary and content.
@@ -411,8 +453,8 @@ public final class TopicTagger: Sendable {
         s.nextInTopic.removeAll()
         s.fieldTopics.removeAll()
         for i in s.hits.indices {
-            let p = Int(s.hits[i].pattern)
-            let t = Int(patternTopic[p])
+            let fact = facts[Int(s.hits[i].pattern)]
+            let t = Int(fact.topic)
             s.nextInTopic.append(-1)
             if s.head[t] < 0 {
                 s.head[t] = Int32(i)
@@ -425,9 +467,12 @@ public final class TopicTagger: Sendable {
                 s.nextInTopic[Int(s.tail[t])] = Int32(i)
             }
             s.tail[t] = Int32(i)
-            let kind = patternKind[p]
-            if kind == Self.kindExclusion { s.exclusionHits[t] += 1 } else if kind == Self.kindPairMember { s.pairHits[t] += 1 }
-            if patternFlags[p] & Self.scanToWordEnd != 0 { s.extendedHits[t] += 1 }
+            if fact.kind == Self.kindExclusion {
+                s.exclusionHits[t] += 1
+            } else if fact.kind == Self.kindPairMember {
+                s.pairHits[t] += 1
+            }
+            if fact.flags & Self.scanToWordEnd != 0 { s.extendedHits[t] += 1 }
         }
         for k in s.fieldTopics.indices {
             let t = Int(s.fieldTopics[k])
@@ -450,8 +495,9 @@ public final class TopicTagger: Sendable {
         let n = bytes.count
         for o in s.occurrences.buffer {
             let id = Int(o.pattern)
-            let length = Int(patternLengths[id])
-            let f = patternFlags[id]
+            let fact = facts[id]
+            let length = Int(fact.length)
+            let f = fact.flags
             let end = Int(o.end)
             let endByte = Int(o.endByte)
             // The scan remembers where the last scalars began; a longer pattern is usually
@@ -459,7 +505,7 @@ public final class TopicTagger: Sendable {
             // `length` scalars start from there to the end.
             var startByte = Int(o.startByte)
             if startByte < 0 {
-                startByte = endByte - Int(patternWidths[id])
+                startByte = endByte - Int(fact.width)
                 if startByte < 0 || bytes[startByte] & 0xC0 == 0x80 || Self.scalarCount(bytes, startByte, endByte) != length {
                     startByte = endByte
                     for _ in 0..<length { startByte = TermAutomaton.scalarStart(bytes, before: startByte) }
@@ -553,12 +599,12 @@ public final class TopicTagger: Sendable {
             s.exclusions.removeAll()
             var k = i
             while k >= 0 {
-                if patternKind[Int(s.hits[Int(k)].pattern)] == Self.kindExclusion { s.exclusions.append(k) }
+                if facts[Int(s.hits[Int(k)].pattern)].kind == Self.kindExclusion { s.exclusions.append(k) }
                 k = s.nextInTopic[Int(k)]
             }
             while i >= 0 {
                 let h = s.hits[Int(i)]
-                if patternKind[Int(h.pattern)] != Self.kindExclusion
+                if facts[Int(h.pattern)].kind != Self.kindExclusion
                     && !s.exclusions.buffer.contains(where: { s.hits[Int($0)].start < h.end && h.start < s.hits[Int($0)].end })
                 {
                     s.live.append(i)
@@ -574,8 +620,8 @@ public final class TopicTagger: Sendable {
         s.spans.removeAll()
         for i in s.live.buffer {
             let h = s.hits[Int(i)]
-            guard patternKind[Int(h.pattern)] == Self.kindTerm else { continue }
-            let w = patternWeight[Int(h.pattern)]
+            guard facts[Int(h.pattern)].kind == Self.kindTerm else { continue }
+            let w = facts[Int(h.pattern)].weight
             var k = -1
             if inScanOrder {
                 var b = s.spans.count - 1
@@ -598,7 +644,7 @@ public final class TopicTagger: Sendable {
                 }
             }
             if k >= 0 {
-                if patternWeight[Int(s.hits[Int(s.spans[k])].pattern)] >= w { continue }
+                if facts[Int(s.hits[Int(s.spans[k])].pattern)].weight >= w { continue }
                 s.spans[k] = i
             } else {
                 s.spans.append(i)
@@ -648,10 +694,11 @@ public final class TopicTagger: Sendable {
         s.found.removeAll()
         for i in s.counted.buffer {
             let p = Int(s.hits[Int(i)].pattern)
-            let key = Int(patternTermKey[p])
+            let fact = facts[p]
+            let key = Int(fact.termKey)
             // A weak term is a hint: saying it again is not more evidence, so it counts once
             // per field ("security ... security" is still one hint).
-            let limit = patternWeight[p] < 1 ? 1 : maxRepeats
+            let limit = fact.weight < 1 ? 1 : maxRepeats
             let seen = Int(s.repeatCounts[key])
             if seen > 0 {
                 guard seen < limit else { continue }
@@ -661,7 +708,7 @@ public final class TopicTagger: Sendable {
                 s.repeatCounts[key] = 1
                 s.repeatKeys.append(Int32(key))
             }
-            s.scores[t] += patternWeight[p] * fieldWeight
+            s.scores[t] += fact.weight * fieldWeight
             s.found.append(i)
         }
         for key in s.repeatKeys.buffer { s.repeatCounts[Int(key)] = 0 }
@@ -679,8 +726,8 @@ public final class TopicTagger: Sendable {
                 for i in s.live.buffer {
                     let h = s.hits[Int(i)]
                     let p = Int(h.pattern)
-                    guard patternKind[p] == Self.kindPairMember else { continue }
-                    let k = Int(patternSlot[p])
+                    guard facts[p].kind == Self.kindPairMember else { continue }
+                    let k = Int(facts[p].slot)
                     if s.groupHits[k] < 0 || h.start < s.hits[Int(s.groupHits[k])].start { s.groupHits[k] = i }
                 }
             }
@@ -831,7 +878,8 @@ public final class TopicTagger: Sendable {
             // Every topic passes, even one without a hit.
             for t in topicIDs.indices { emit(t) }
         } else {
-            var order = Array(s.itemTopics.buffer)
+            // Sorted in place: the reset below does not care about the order.
+            let order = s.itemTopics
             if order.count > 1 {
                 for a in 1..<order.count {
                     let x = order[a]
@@ -843,7 +891,7 @@ public final class TopicTagger: Sendable {
                     order[b] = x
                 }
             }
-            for t in order { emit(Int(t)) }
+            for t in order.buffer { emit(Int(t)) }
         }
         for t in s.itemTopics.buffer {
             s.scores[Int(t)] = 0
