@@ -364,11 +364,14 @@ public final class TopicTagger: Sendable {
         var occurrences = ScratchBuffer<TermAutomaton.Occurrence>(capacity: 256)
         var spareOccurrences = ScratchBuffer<TermAutomaton.Occurrence>(capacity: 256)
         var hits = ScratchBuffer<Hit>(capacity: 256)
-        /// Per hit: the next hit of the same topic in this field (-1 = none).
-        var nextInTopic = ScratchBuffer<Int32>(capacity: 256)
-        /// Per topic, this field: first and last hit, exclusion and pair-member hit counts.
-        var head: ScratchBuffer<Int32>
-        var tail: ScratchBuffer<Int32>
+        /// Per hit: its topic; then the hit indices grouped by topic, in scan order within a
+        /// topic, topic `t`'s at `byTopic[topicHitStart[t]..<][..<topicHitCount[t]]`.
+        var hitTopic = ScratchBuffer<Int32>(capacity: 256)
+        var byTopic = ScratchBuffer<Int32>(capacity: 256)
+        /// Per topic, this field: where its hits start in `byTopic`, how many there are, and
+        /// how many are exclusions and pair members.
+        var topicHitStart: ScratchBuffer<Int32>
+        var topicHitCount: ScratchBuffer<Int32>
         var exclusionHits: ScratchBuffer<Int32>
         var pairHits: ScratchBuffer<Int32>
         /// Hits of `*` patterns, whose span may end past their scan position.
@@ -395,8 +398,8 @@ public final class TopicTagger: Sendable {
         var sourceUTF8: [Int32] = []
 
         init(topicCount: Int, maxGroups: Int, termKeys: Int) {
-            head = ScratchBuffer(repeating: -1, count: topicCount)
-            tail = ScratchBuffer(repeating: -1, count: topicCount)
+            topicHitStart = ScratchBuffer(repeating: 0, count: topicCount)
+            topicHitCount = ScratchBuffer(repeating: 0, count: topicCount)
             exclusionHits = ScratchBuffer(repeating: 0, count: topicCount)
             pairHits = ScratchBuffer(repeating: 0, count: topicCount)
             extendedHits = ScratchBuffer(repeating: 0, count: topicCount)
@@ -409,8 +412,8 @@ public final class TopicTagger: Sendable {
         }
 
         func deallocate() {
-            occurrences.deallocate(); spareOccurrences.deallocate(); hits.deallocate(); nextInTopic.deallocate(); head.deallocate()
-            tail.deallocate(); exclusionHits.deallocate(); pairHits.deallocate(); extendedHits.deallocate()
+            occurrences.deallocate(); spareOccurrences.deallocate(); hits.deallocate(); hitTopic.deallocate(); byTopic.deallocate()
+            topicHitStart.deallocate(); topicHitCount.deallocate(); exclusionHits.deallocate(); pairHits.deallocate(); extendedHits.deallocate()
             fieldTopics.deallocate(); itemTopics.deallocate(); touched.deallocate(); scores.deallocate()
             evidence.deallocate(); evidenceHead.deallocate(); evidenceTail.deallocate(); live.deallocate()
             exclusions.deallocate(); spans.deallocate(); counted.deallocate(); found.deallocate()
@@ -449,24 +452,24 @@ public final class TopicTagger: Sendable {
         guard !bytes.isEmpty else { return }
         if !reusingHits { collectFieldHits(text, bytes: bytes, scratch: &s) }
         guard !s.hits.isEmpty else { return }
-        // Chain the hits per topic, in scan order within a topic.
-        s.nextInTopic.removeAll()
+        // Group the hits by topic, in scan order within a topic: a counting sort, so that each
+        // topic reads its hits as one run (a list chained through the hits was a chase of
+        // dependent loads per topic).
         s.fieldTopics.removeAll()
+        s.hitTopic.removeAll()
+        s.hitTopic.reserve(s.hits.count)
         for i in s.hits.indices {
             let fact = facts[Int(s.hits[i].pattern)]
             let t = Int(fact.topic)
-            s.nextInTopic.append(-1)
-            if s.head[t] < 0 {
-                s.head[t] = Int32(i)
+            s.hitTopic.appendUnchecked(fact.topic)
+            if s.topicHitCount[t] == 0 {
                 s.fieldTopics.append(Int32(t))
                 if !s.touched[t] {
                     s.touched[t] = true
                     s.itemTopics.append(Int32(t))
                 }
-            } else {
-                s.nextInTopic[Int(s.tail[t])] = Int32(i)
             }
-            s.tail[t] = Int32(i)
+            s.topicHitCount[t] += 1
             if fact.kind == Self.kindExclusion {
                 s.exclusionHits[t] += 1
             } else if fact.kind == Self.kindPairMember {
@@ -474,11 +477,26 @@ public final class TopicTagger: Sendable {
             }
             if fact.flags & Self.scanToWordEnd != 0 { s.extendedHits[t] += 1 }
         }
+        var start: Int32 = 0
+        for t in s.fieldTopics.buffer {
+            s.topicHitStart[t] = start
+            start += s.topicHitCount[t]
+        }
+        s.byTopic.removeAll()
+        s.byTopic.reserve(s.hits.count)
+        s.byTopic.setCount(s.hits.count)
+        for i in s.hitTopic.indices {
+            let t = s.hitTopic[i]
+            s.byTopic[s.topicHitStart[t]] = Int32(i)
+            s.topicHitStart[t] += 1
+        }
         for k in s.fieldTopics.indices {
             let t = Int(s.fieldTopics[k])
-            scoreTopic(t, field: field, fields: fields, scratch: &s)
-            s.head[t] = -1
-            s.tail[t] = -1
+            let count = Int(s.topicHitCount[t])
+            let end = Int(s.topicHitStart[t])  // advanced past the topic's hits by the scatter
+            scoreTopic(t, hits: UnsafeBufferPointer(start: s.byTopic.base + (end - count), count: count),
+                       field: field, fields: fields, scratch: &s)
+            s.topicHitCount[t] = 0
             s.exclusionHits[t] = 0
             s.pairHits[t] = 0
             s.extendedHits[t] = 0
@@ -583,34 +601,32 @@ public final class TopicTagger: Sendable {
         for h in hits { scratch.hits.append(h) }
     }
 
-    /// Scores one field's hits of topic `t` (chained from `s.head[t]`): exclusions, one
-    /// mention per span, nested terms, repeat caps, pairs; then records the evidence.
-    /// Hits per topic are few, so small linear searches over hit indices do the work.
-    private func scoreTopic(_ t: Int, field: Field, fields: FieldTexts, scratch s: inout TagScratch) {
+    /// Scores one field's hits of topic `t` (`topicHits`, hit indices in scan order):
+    /// exclusions, one mention per span, nested terms, repeat caps, pairs; then records the
+    /// evidence. Hits per topic are few, so small linear searches over hit indices do the work.
+    private func scoreTopic(
+        _ t: Int, hits topicHits: UnsafeBufferPointer<Int32>, field: Field, fields: FieldTexts,
+        scratch s: inout TagScratch
+    ) {
         // Hits that are not exclusions and overlap none.
-        s.live.removeAll()
-        var i = s.head[t]
+        let live: UnsafeBufferPointer<Int32>
         if s.exclusionHits[t] == 0 {
-            while i >= 0 {
-                s.live.append(i)
-                i = s.nextInTopic[Int(i)]
-            }
+            live = topicHits
         } else {
             s.exclusions.removeAll()
-            var k = i
-            while k >= 0 {
-                if facts[Int(s.hits[Int(k)].pattern)].kind == Self.kindExclusion { s.exclusions.append(k) }
-                k = s.nextInTopic[Int(k)]
+            for k in topicHits where facts[Int(s.hits[Int(k)].pattern)].kind == Self.kindExclusion {
+                s.exclusions.append(k)
             }
-            while i >= 0 {
+            s.live.removeAll()
+            for i in topicHits {
                 let h = s.hits[Int(i)]
                 if facts[Int(h.pattern)].kind != Self.kindExclusion
                     && !s.exclusions.buffer.contains(where: { s.hits[Int($0)].start < h.end && h.start < s.hits[Int($0)].end })
                 {
                     s.live.append(i)
                 }
-                i = s.nextInTopic[Int(i)]
             }
+            live = s.live.buffer
         }
         // Two written terms can yield the same form (`trade` -> `trades`, and `trades`):
         // one span is one mention, at the larger weight (the first seen among equals).
@@ -618,10 +634,19 @@ public final class TopicTagger: Sendable {
         // ones with the same end.
         let inScanOrder = s.extendedHits[t] == 0
         s.spans.removeAll()
-        for i in s.live.buffer {
+        // The same pass finds each context group's earliest hit (by start, then scan order)
+        // for the rules below; `groupHits` is all -1 between topics.
+        for i in live {
             let h = s.hits[Int(i)]
-            guard facts[Int(h.pattern)].kind == Self.kindTerm else { continue }
-            let w = facts[Int(h.pattern)].weight
+            let fact = facts[Int(h.pattern)]
+            guard fact.kind == Self.kindTerm else {
+                if fact.kind == Self.kindPairMember {
+                    let k = Int(fact.slot)
+                    if s.groupHits[k] < 0 || h.start < s.hits[Int(s.groupHits[k])].start { s.groupHits[k] = i }
+                }
+                continue
+            }
+            let w = fact.weight
             var k = -1
             if inScanOrder {
                 var b = s.spans.count - 1
@@ -715,22 +740,13 @@ public final class TopicTagger: Sendable {
         s.repeatKeys.removeAll()
         // Context rules: the first rule whose groups all match gives the field's weight once,
         // however many rules match (they are alternative readings of the same evidence).
-        // Each group's hit is its earliest (by start, then scan order).
+        // Each group's hit is its earliest (found with the spans above).
         let firstRule = Int(ruleStart[t])
         let endRule = Int(ruleStart[t + 1])
         if firstRule < endRule && (s.pairHits[t] > 0 || topicHasEmptyRule[t]) {
             let base = Int(ruleSlotStart[firstRule])
             let slots = Int(ruleSlotStart[endRule]) - base
-            for k in 0..<slots { s.groupHits[k] = -1 }
-            if s.pairHits[t] > 0 {
-                for i in s.live.buffer {
-                    let h = s.hits[Int(i)]
-                    let p = Int(h.pattern)
-                    guard facts[p].kind == Self.kindPairMember else { continue }
-                    let k = Int(facts[p].slot)
-                    if s.groupHits[k] < 0 || h.start < s.hits[Int(s.groupHits[k])].start { s.groupHits[k] = i }
-                }
-            }
+            defer { for k in 0..<slots { s.groupHits[k] = -1 } }
             for r in firstRule..<endRule {
                 let groups = Int(ruleGroupCounts[r])
                 let first = Int(ruleSlotStart[r]) - base
@@ -813,13 +829,22 @@ public final class TopicTagger: Sendable {
     private func addEvidence(_ t: Int, _ ref: EvidenceRef, fields: FieldTexts, scratch s: inout TagScratch) {
         var ref = ref
         let quoted = fields.quote(ref)
-        ref.inert = Self.isCanonicallyInert(quoted)
+        // Equal bytes first: a repeated term is the usual duplicate, and it then needs
+        // neither the inertness of its quote nor a `String` comparison.
         var k = s.evidenceHead[t]
         while k >= 0 {
             let e = s.evidence[k]
             let other = fields.quote(e)
             if other.count == quoted.count && memcmp(other.baseAddress!, quoted.baseAddress!, other.count) == 0 { return }
-            if !(e.inert && ref.inert) && String(decoding: other, as: UTF8.self) == String(decoding: quoted, as: UTF8.self) {
+            k = e.next
+        }
+        ref.inert = Self.isCanonicallyInert(quoted)
+        k = s.evidenceHead[t]
+        while k >= 0 {
+            let e = s.evidence[k]
+            if !(e.inert && ref.inert)
+                && String(decoding: fields.quote(e), as: UTF8.self) == String(decoding: quoted, as: UTF8.self)
+            {
                 return
             }
             k = e.next
