@@ -72,9 +72,9 @@ public final class TopicTagger: Sendable {
     static let scanExactCase: UInt8 = 4
     static let scanToWordEnd: UInt8 = 8
     /// Per pattern, everything the fast path reads for each hit, in one record: a hit used
-    /// to read six separate arrays (length, flags, width, topic, kind, weight, term, slot),
-    /// and with tens of thousands of patterns and an automaton larger than the cache, each
-    /// read was a likely miss of its own.
+    /// to read up to eight separate arrays (length, flags, width, topic, kind, weight, term,
+    /// slot), and with thousands of patterns next to an automaton larger than the cache,
+    /// each read was a likely miss of its own.
     let facts: [PatternFacts]
     /// Per pattern: the `=` term's required published form (nil for the rest).
     let patternExactCase: [String?]
