@@ -61,6 +61,14 @@ struct ScratchBuffer<Element: BitwiseCopyable> {
     @inline(__always)
     mutating func removeAll() { count = 0 }
 
+    /// Makes the first `n` elements (within capacity, see `reserve`) the contents, for a
+    /// caller that writes them out of order; their values are whatever the memory held.
+    @inline(__always)
+    mutating func setCount(_ n: Int) {
+        assert(n <= capacity)
+        count = n
+    }
+
     var isEmpty: Bool { count == 0 }
 
     var indices: Range<Int> { 0..<count }

@@ -28,6 +28,24 @@ public final class TopicTagger: Sendable {
 
     enum Field: Int, CaseIterable { case title, summary, content }
 
+    /// What a hit's pattern means to the fast path (32 bytes, half a cache line).
+    struct PatternFacts {
+        /// The term's weight (0 for exclusions and pair members).
+        var weight: Double
+        var topic: Int32
+        /// Length in folded scalars.
+        var length: Int32
+        /// UTF-8 width of the folded scalars (see `patternWidths`).
+        var width: Int32
+        var termKey: Int32
+        /// See `patternSlot`.
+        var slot: Int32
+        /// `kind*` value.
+        var kind: UInt8
+        /// `scanFlag*` bits.
+        var flags: UInt8
+    }
+
     public let taxonomy: Taxonomy
     let automaton: TermAutomaton
     /// Finds the taxonomy's muted headline forms (one topic whose terms they are), with the same
@@ -53,6 +71,11 @@ public final class TopicTagger: Sendable {
     static let scanRightBoundary: UInt8 = 2
     static let scanExactCase: UInt8 = 4
     static let scanToWordEnd: UInt8 = 8
+    /// Per pattern, everything the fast path reads for each hit, in one record: a hit used
+    /// to read up to eight separate arrays (length, flags, width, topic, kind, weight, term,
+    /// slot), and with thousands of patterns next to an automaton larger than the cache,
+    /// each read was a likely miss of its own.
+    let facts: [PatternFacts]
     /// Per pattern: the `=` term's required published form (nil for the rest).
     let patternExactCase: [String?]
     /// Per pattern: the UTF-8 width of its folded scalars, which is usually that of the
@@ -177,6 +200,13 @@ public final class TopicTagger: Sendable {
         for info in infos { maxLength[info.topic] = max(maxLength[info.topic], Int32(info.pattern.scalars.count)) }
         self.topicMaxLength = maxLength
         self.termKeyCount = termKeys.count
+        let (topic, kind, weight, termKey) = (patternTopic, patternKind, patternWeight, patternTermKey)
+        let (length, flags, width, slot) = (patternLengths, patternFlags, patternWidths, patternSlot)
+        self.facts = infos.indices.map { p in
+            PatternFacts(
+                weight: weight[p], topic: topic[p], length: length[p], width: width[p], termKey: termKey[p],
+                slot: slot[p], kind: kind[p], flags: flags[p])
+        }
     }
 
     /// Number of searchable patterns (after expanding variants), for benchmarks.
@@ -246,7 +276,7 @@ public final class TopicTagger: Sendable {
                 summaryText.withUTF8 { summaryBytes in
                     contentText.withUTF8 { contentBytes in
                         let fields = FieldTexts(title: titleBytes, summary: summaryBytes, content: contentBytes)
-                        if !isMuted(title) {
+                        if !titleIsMuted(title, bytes: titleBytes, scratch: &scratch) {
                             scoreField(.title, text: title, bytes: titleBytes, fields: fields, scratch: &scratch)
                         }
                         if let summary {
@@ -269,9 +299,21 @@ public final class TopicTagger: Sendable {
     }
 
     /// A headline naming one of the taxonomy's `muted_titles` adds nothing from its title.
+    /// (The reference scoring's reading; `tag` asks `titleIsMuted`, which agrees.)
     func isMuted(_ title: String) -> Bool {
         guard let titleMute else { return false }
         return !titleMute.tag(title: title, summary: nil, content: nil).isEmpty
+    }
+
+    /// `isMuted` without tagging the title a second time: the muted forms make one topic
+    /// whose terms weigh 1 against a threshold of 1, so the title is muted exactly when one
+    /// of their hits passes its edge rules (the longest of nested hits always counts). Reads
+    /// the hits into the item's scratch, which the title's own scan then overwrites; a whole
+    /// second `tag` per item (its own scratch, scoring and result) cost more than the scan.
+    private func titleIsMuted(_ title: String, bytes: UnsafeBufferPointer<UInt8>, scratch s: inout TagScratch) -> Bool {
+        guard let titleMute, !bytes.isEmpty, titleMute.taxonomy.maxRepeats > 0 else { return false }
+        titleMute.collectFieldHits(title, bytes: bytes, scratch: &s)
+        return !s.hits.isEmpty
     }
 
     /// Sets `topics` and `topicEvidence` from the item's title, summary and content.
@@ -322,11 +364,14 @@ public final class TopicTagger: Sendable {
         var occurrences = ScratchBuffer<TermAutomaton.Occurrence>(capacity: 256)
         var spareOccurrences = ScratchBuffer<TermAutomaton.Occurrence>(capacity: 256)
         var hits = ScratchBuffer<Hit>(capacity: 256)
-        /// Per hit: the next hit of the same topic in this field (-1 = none).
-        var nextInTopic = ScratchBuffer<Int32>(capacity: 256)
-        /// Per topic, this field: first and last hit, exclusion and pair-member hit counts.
-        var head: ScratchBuffer<Int32>
-        var tail: ScratchBuffer<Int32>
+        /// Per hit: its topic; then the hit indices grouped by topic, in scan order within a
+        /// topic, topic `t`'s at `byTopic[topicHitStart[t]..<][..<topicHitCount[t]]`.
+        var hitTopic = ScratchBuffer<Int32>(capacity: 256)
+        var byTopic = ScratchBuffer<Int32>(capacity: 256)
+        /// Per topic, this field: where its hits start in `byTopic`, how many there are, and
+        /// how many are exclusions and pair members.
+        var topicHitStart: ScratchBuffer<Int32>
+        var topicHitCount: ScratchBuffer<Int32>
         var exclusionHits: ScratchBuffer<Int32>
         var pairHits: ScratchBuffer<Int32>
         /// Hits of `*` patterns, whose span may end past their scan position.
@@ -353,8 +398,8 @@ public final class TopicTagger: Sendable {
         var sourceUTF8: [Int32] = []
 
         init(topicCount: Int, maxGroups: Int, termKeys: Int) {
-            head = ScratchBuffer(repeating: -1, count: topicCount)
-            tail = ScratchBuffer(repeating: -1, count: topicCount)
+            topicHitStart = ScratchBuffer(repeating: 0, count: topicCount)
+            topicHitCount = ScratchBuffer(repeating: 0, count: topicCount)
             exclusionHits = ScratchBuffer(repeating: 0, count: topicCount)
             pairHits = ScratchBuffer(repeating: 0, count: topicCount)
             extendedHits = ScratchBuffer(repeating: 0, count: topicCount)
@@ -367,8 +412,8 @@ public final class TopicTagger: Sendable {
         }
 
         func deallocate() {
-            occurrences.deallocate(); spareOccurrences.deallocate(); hits.deallocate(); nextInTopic.deallocate(); head.deallocate()
-            tail.deallocate(); exclusionHits.deallocate(); pairHits.deallocate(); extendedHits.deallocate()
+            occurrences.deallocate(); spareOccurrences.deallocate(); hits.deallocate(); hitTopic.deallocate(); byTopic.deallocate()
+            topicHitStart.deallocate(); topicHitCount.deallocate(); exclusionHits.deallocate(); pairHits.deallocate(); extendedHits.deallocate()
             fieldTopics.deallocate(); itemTopics.deallocate(); touched.deallocate(); scores.deallocate()
             evidence.deallocate(); evidenceHead.deallocate(); evidenceTail.deallocate(); live.deallocate()
             exclusions.deallocate(); spans.deallocate(); counted.deallocate(); found.deallocate()
@@ -407,33 +452,51 @@ public final class TopicTagger: Sendable {
         guard !bytes.isEmpty else { return }
         if !reusingHits { collectFieldHits(text, bytes: bytes, scratch: &s) }
         guard !s.hits.isEmpty else { return }
-        // Chain the hits per topic, in scan order within a topic.
-        s.nextInTopic.removeAll()
+        // Group the hits by topic, in scan order within a topic: a counting sort, so that each
+        // topic reads its hits as one run (a list chained through the hits was a chase of
+        // dependent loads per topic).
         s.fieldTopics.removeAll()
+        s.hitTopic.removeAll()
+        s.hitTopic.reserve(s.hits.count)
         for i in s.hits.indices {
-            let p = Int(s.hits[i].pattern)
-            let t = Int(patternTopic[p])
-            s.nextInTopic.append(-1)
-            if s.head[t] < 0 {
-                s.head[t] = Int32(i)
+            let fact = facts[Int(s.hits[i].pattern)]
+            let t = Int(fact.topic)
+            s.hitTopic.appendUnchecked(fact.topic)
+            if s.topicHitCount[t] == 0 {
                 s.fieldTopics.append(Int32(t))
                 if !s.touched[t] {
                     s.touched[t] = true
                     s.itemTopics.append(Int32(t))
                 }
-            } else {
-                s.nextInTopic[Int(s.tail[t])] = Int32(i)
             }
-            s.tail[t] = Int32(i)
-            let kind = patternKind[p]
-            if kind == Self.kindExclusion { s.exclusionHits[t] += 1 } else if kind == Self.kindPairMember { s.pairHits[t] += 1 }
-            if patternFlags[p] & Self.scanToWordEnd != 0 { s.extendedHits[t] += 1 }
+            s.topicHitCount[t] += 1
+            if fact.kind == Self.kindExclusion {
+                s.exclusionHits[t] += 1
+            } else if fact.kind == Self.kindPairMember {
+                s.pairHits[t] += 1
+            }
+            if fact.flags & Self.scanToWordEnd != 0 { s.extendedHits[t] += 1 }
+        }
+        var start: Int32 = 0
+        for t in s.fieldTopics.buffer {
+            s.topicHitStart[t] = start
+            start += s.topicHitCount[t]
+        }
+        s.byTopic.removeAll()
+        s.byTopic.reserve(s.hits.count)
+        s.byTopic.setCount(s.hits.count)
+        for i in s.hitTopic.indices {
+            let t = s.hitTopic[i]
+            s.byTopic[s.topicHitStart[t]] = Int32(i)
+            s.topicHitStart[t] += 1
         }
         for k in s.fieldTopics.indices {
             let t = Int(s.fieldTopics[k])
-            scoreTopic(t, field: field, fields: fields, scratch: &s)
-            s.head[t] = -1
-            s.tail[t] = -1
+            let count = Int(s.topicHitCount[t])
+            let end = Int(s.topicHitStart[t])  // advanced past the topic's hits by the scatter
+            scoreTopic(t, hits: UnsafeBufferPointer(start: s.byTopic.base + (end - count), count: count),
+                       field: field, fields: fields, scratch: &s)
+            s.topicHitCount[t] = 0
             s.exclusionHits[t] = 0
             s.pairHits[t] = 0
             s.extendedHits[t] = 0
@@ -450,8 +513,9 @@ public final class TopicTagger: Sendable {
         let n = bytes.count
         for o in s.occurrences.buffer {
             let id = Int(o.pattern)
-            let length = Int(patternLengths[id])
-            let f = patternFlags[id]
+            let fact = facts[id]
+            let length = Int(fact.length)
+            let f = fact.flags
             let end = Int(o.end)
             let endByte = Int(o.endByte)
             // The scan remembers where the last scalars began; a longer pattern is usually
@@ -459,7 +523,7 @@ public final class TopicTagger: Sendable {
             // `length` scalars start from there to the end.
             var startByte = Int(o.startByte)
             if startByte < 0 {
-                startByte = endByte - Int(patternWidths[id])
+                startByte = endByte - Int(fact.width)
                 if startByte < 0 || bytes[startByte] & 0xC0 == 0x80 || Self.scalarCount(bytes, startByte, endByte) != length {
                     startByte = endByte
                     for _ in 0..<length { startByte = TermAutomaton.scalarStart(bytes, before: startByte) }
@@ -537,34 +601,32 @@ public final class TopicTagger: Sendable {
         for h in hits { scratch.hits.append(h) }
     }
 
-    /// Scores one field's hits of topic `t` (chained from `s.head[t]`): exclusions, one
-    /// mention per span, nested terms, repeat caps, pairs; then records the evidence.
-    /// Hits per topic are few, so small linear searches over hit indices do the work.
-    private func scoreTopic(_ t: Int, field: Field, fields: FieldTexts, scratch s: inout TagScratch) {
+    /// Scores one field's hits of topic `t` (`topicHits`, hit indices in scan order):
+    /// exclusions, one mention per span, nested terms, repeat caps, pairs; then records the
+    /// evidence. Hits per topic are few, so small linear searches over hit indices do the work.
+    private func scoreTopic(
+        _ t: Int, hits topicHits: UnsafeBufferPointer<Int32>, field: Field, fields: FieldTexts,
+        scratch s: inout TagScratch
+    ) {
         // Hits that are not exclusions and overlap none.
-        s.live.removeAll()
-        var i = s.head[t]
+        let live: UnsafeBufferPointer<Int32>
         if s.exclusionHits[t] == 0 {
-            while i >= 0 {
-                s.live.append(i)
-                i = s.nextInTopic[Int(i)]
-            }
+            live = topicHits
         } else {
             s.exclusions.removeAll()
-            var k = i
-            while k >= 0 {
-                if patternKind[Int(s.hits[Int(k)].pattern)] == Self.kindExclusion { s.exclusions.append(k) }
-                k = s.nextInTopic[Int(k)]
+            for k in topicHits where facts[Int(s.hits[Int(k)].pattern)].kind == Self.kindExclusion {
+                s.exclusions.append(k)
             }
-            while i >= 0 {
+            s.live.removeAll()
+            for i in topicHits {
                 let h = s.hits[Int(i)]
-                if patternKind[Int(h.pattern)] != Self.kindExclusion
+                if facts[Int(h.pattern)].kind != Self.kindExclusion
                     && !s.exclusions.buffer.contains(where: { s.hits[Int($0)].start < h.end && h.start < s.hits[Int($0)].end })
                 {
                     s.live.append(i)
                 }
-                i = s.nextInTopic[Int(i)]
             }
+            live = s.live.buffer
         }
         // Two written terms can yield the same form (`trade` -> `trades`, and `trades`):
         // one span is one mention, at the larger weight (the first seen among equals).
@@ -572,10 +634,19 @@ public final class TopicTagger: Sendable {
         // ones with the same end.
         let inScanOrder = s.extendedHits[t] == 0
         s.spans.removeAll()
-        for i in s.live.buffer {
+        // The same pass finds each context group's earliest hit (by start, then scan order)
+        // for the rules below; `groupHits` is all -1 between topics.
+        for i in live {
             let h = s.hits[Int(i)]
-            guard patternKind[Int(h.pattern)] == Self.kindTerm else { continue }
-            let w = patternWeight[Int(h.pattern)]
+            let fact = facts[Int(h.pattern)]
+            guard fact.kind == Self.kindTerm else {
+                if fact.kind == Self.kindPairMember {
+                    let k = Int(fact.slot)
+                    if s.groupHits[k] < 0 || h.start < s.hits[Int(s.groupHits[k])].start { s.groupHits[k] = i }
+                }
+                continue
+            }
+            let w = fact.weight
             var k = -1
             if inScanOrder {
                 var b = s.spans.count - 1
@@ -598,7 +669,7 @@ public final class TopicTagger: Sendable {
                 }
             }
             if k >= 0 {
-                if patternWeight[Int(s.hits[Int(s.spans[k])].pattern)] >= w { continue }
+                if facts[Int(s.hits[Int(s.spans[k])].pattern)].weight >= w { continue }
                 s.spans[k] = i
             } else {
                 s.spans.append(i)
@@ -648,10 +719,11 @@ public final class TopicTagger: Sendable {
         s.found.removeAll()
         for i in s.counted.buffer {
             let p = Int(s.hits[Int(i)].pattern)
-            let key = Int(patternTermKey[p])
+            let fact = facts[p]
+            let key = Int(fact.termKey)
             // A weak term is a hint: saying it again is not more evidence, so it counts once
             // per field ("security ... security" is still one hint).
-            let limit = patternWeight[p] < 1 ? 1 : maxRepeats
+            let limit = fact.weight < 1 ? 1 : maxRepeats
             let seen = Int(s.repeatCounts[key])
             if seen > 0 {
                 guard seen < limit else { continue }
@@ -661,29 +733,20 @@ public final class TopicTagger: Sendable {
                 s.repeatCounts[key] = 1
                 s.repeatKeys.append(Int32(key))
             }
-            s.scores[t] += patternWeight[p] * fieldWeight
+            s.scores[t] += fact.weight * fieldWeight
             s.found.append(i)
         }
         for key in s.repeatKeys.buffer { s.repeatCounts[Int(key)] = 0 }
         s.repeatKeys.removeAll()
         // Context rules: the first rule whose groups all match gives the field's weight once,
         // however many rules match (they are alternative readings of the same evidence).
-        // Each group's hit is its earliest (by start, then scan order).
+        // Each group's hit is its earliest (found with the spans above).
         let firstRule = Int(ruleStart[t])
         let endRule = Int(ruleStart[t + 1])
         if firstRule < endRule && (s.pairHits[t] > 0 || topicHasEmptyRule[t]) {
             let base = Int(ruleSlotStart[firstRule])
             let slots = Int(ruleSlotStart[endRule]) - base
-            for k in 0..<slots { s.groupHits[k] = -1 }
-            if s.pairHits[t] > 0 {
-                for i in s.live.buffer {
-                    let h = s.hits[Int(i)]
-                    let p = Int(h.pattern)
-                    guard patternKind[p] == Self.kindPairMember else { continue }
-                    let k = Int(patternSlot[p])
-                    if s.groupHits[k] < 0 || h.start < s.hits[Int(s.groupHits[k])].start { s.groupHits[k] = i }
-                }
-            }
+            defer { for k in 0..<slots { s.groupHits[k] = -1 } }
             for r in firstRule..<endRule {
                 let groups = Int(ruleGroupCounts[r])
                 let first = Int(ruleSlotStart[r]) - base
@@ -766,13 +829,22 @@ public final class TopicTagger: Sendable {
     private func addEvidence(_ t: Int, _ ref: EvidenceRef, fields: FieldTexts, scratch s: inout TagScratch) {
         var ref = ref
         let quoted = fields.quote(ref)
-        ref.inert = Self.isCanonicallyInert(quoted)
+        // Equal bytes first: a repeated term is the usual duplicate, and it then needs
+        // neither the inertness of its quote nor a `String` comparison.
         var k = s.evidenceHead[t]
         while k >= 0 {
             let e = s.evidence[k]
             let other = fields.quote(e)
             if other.count == quoted.count && memcmp(other.baseAddress!, quoted.baseAddress!, other.count) == 0 { return }
-            if !(e.inert && ref.inert) && String(decoding: other, as: UTF8.self) == String(decoding: quoted, as: UTF8.self) {
+            k = e.next
+        }
+        ref.inert = Self.isCanonicallyInert(quoted)
+        k = s.evidenceHead[t]
+        while k >= 0 {
+            let e = s.evidence[k]
+            if !(e.inert && ref.inert)
+                && String(decoding: fields.quote(e), as: UTF8.self) == String(decoding: quoted, as: UTF8.self)
+            {
                 return
             }
             k = e.next
@@ -831,7 +903,8 @@ public final class TopicTagger: Sendable {
             // Every topic passes, even one without a hit.
             for t in topicIDs.indices { emit(t) }
         } else {
-            var order = Array(s.itemTopics.buffer)
+            // Sorted in place: the reset below does not care about the order.
+            let order = s.itemTopics
             if order.count > 1 {
                 for a in 1..<order.count {
                     let x = order[a]
@@ -843,7 +916,7 @@ public final class TopicTagger: Sendable {
                     order[b] = x
                 }
             }
-            for t in order { emit(Int(t)) }
+            for t in order.buffer { emit(Int(t)) }
         }
         for t in s.itemTopics.buffer {
             s.scores[Int(t)] = 0

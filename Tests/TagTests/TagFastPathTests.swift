@@ -118,6 +118,32 @@ import Testing
         }
     }
 
+    /// The fast path reads muted headline forms from their hits alone instead of tagging the
+    /// title a second time (`isMuted`, which the reference keeps): both must agree, including
+    /// at the forms' edge rules (word boundaries, `=` case, `*` ends, folded variants).
+    @Test func mutedTitlesAgreeWithTheReference() throws {
+        let tagger = TopicTagger(taxonomy: try Taxonomy.parse(yaml: """
+            muted_titles: [开源证券, "=ACME Research", open sources, "rating*"]
+            topics:
+              - id: ev
+                en: [byd, acme]
+                zh: [比亚迪, 开源]
+            """, file: "t.yaml"))
+        let pieces = ["开源证券", "開源證券", "开源", "证券", "ACME Research", "acme research", "ACME-Research", "ＡＣＭＥ Research",
+                      "open sources", "reopen sources", "open-sources", "opensourcesx", "rating", "ratings", "berating", "byd",
+                      "BYD", "比亚迪", "acme", " ", "：", "x", "\u{130}"]
+        var rng = SplitMix(seed: 7)
+        var muted = 0
+        var unmuted = 0
+        for _ in 0..<500 {
+            let title = (0..<Int(rng.next() % 4)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }
+                .joined(separator: rng.next() % 3 == 0 ? "" : " ")
+            if tagger.isMuted(title) { muted += 1 } else { unmuted += 1 }
+            expectAgree(tagger, title, rng.next() % 2 == 0 ? "byd byd byd" : nil, nil)
+        }
+        #expect(muted > 50 && unmuted > 50)  // both outcomes are exercised
+    }
+
     @Test func canonicallyEquivalentQuotesAreOneEvidence() throws {
         let tagger = TopicTagger(taxonomy: try Taxonomy.parse(yaml: """
             topics:
