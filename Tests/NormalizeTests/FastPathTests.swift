@@ -51,19 +51,12 @@ struct FastPathTests {
                 }
             }
         }
-        // SplitMix64, so a failure names a reproducible case.
-        var state: UInt64 = 0x5EED
-        func next() -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
-        }
+        // Seeded, so a failure names a reproducible case.
+        var rng = SplitMix(state: 0x5EED)
         let pieces = specials + ["a", "bc", "中", "文字", "开源", "。", "、", "，", "·", " ", "\n", "x y"]
         for _ in 0..<3000 {
             var t = ""
-            for _ in 0..<(next() % 24) { t += pieces[next() % pieces.count] }
+            for _ in 0..<Int.random(in: 0..<24, using: &rng) { t += pieces.randomElement(using: &rng)! }
             out.append(t)
         }
         return out

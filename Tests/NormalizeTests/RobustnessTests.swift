@@ -4,8 +4,8 @@ import NewsText
 import Normalize
 import Testing
 
-/// Deterministic generator so a failure reproduces.
-private struct SplitMix: RandomNumberGenerator {
+/// Deterministic generator so a failure reproduces (SplitMix64).
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

@@ -2,6 +2,24 @@ import Foundation
 import Testing
 @testable import Parse
 
+/// `count` texts of up to `maxPieces` pieces each, from a seeded SplitMix64, so that a
+/// failure names a reproducible case.
+func randomTexts(of pieces: [String], count: Int, maxPieces: Int, seed: UInt64) -> [String] {
+    var state = seed
+    func next() -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+    }
+    return (0..<count).map { _ in
+        var t = ""
+        for _ in 0..<(next() % maxPieces) { t += pieces[next() % pieces.count] }
+        return t
+    }
+}
+
 /// The byte path of `PageReading.collapse` against the Character rule it stands for, on
 /// text where white space meets every kind of neighbour: combining marks and joiners after
 /// it, a Prepend scalar before it, CR LF, and the white space of other scripts.
@@ -14,21 +32,8 @@ struct CollapseTests {
     ]
 
     @Test func bytePathEqualsTheCharacterRule() {
-        // SplitMix64, so a failure names a reproducible case.
-        var state: UInt64 = 0xC011A95E
-        func next() -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
-        }
         var samples = Self.pieces.flatMap { a in Self.pieces.map { b in a + b } }
-        for _ in 0..<5000 {
-            var t = ""
-            for _ in 0..<(next() % 12) { t += Self.pieces[next() % Self.pieces.count] }
-            samples.append(t)
-        }
+        samples += randomTexts(of: Self.pieces, count: 5000, maxPieces: 12, seed: 0xC011A95E)
         var fast = 0
         for s in samples {
             #expect(Array(PageReading.collapse(s).utf8) == Array(PageReading.collapseCharacters(s).utf8), "\(Array(s.unicodeScalars))")
@@ -52,21 +57,9 @@ struct TrimmedTests {
     }
 
     @Test func bytePathEqualsTheCharacterRule() {
-        var state: UInt64 = 0x7A1A
-        func next() -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
-        }
         let pieces = [" ", "\t", "\r", "\n", "\r\n", "\u{A0}", "\u{0301}", "\u{200D}", "\u{0600}", "a", "中", "é", "😀", "x y", ""]
         var samples = pieces.flatMap { a in pieces.map { b in a + b } }
-        for _ in 0..<5000 {
-            var t = ""
-            for _ in 0..<(next() % 8) { t += pieces[next() % pieces.count] }
-            samples.append(t)
-        }
+        samples += randomTexts(of: pieces, count: 5000, maxPieces: 8, seed: 0x7A1A)
         for s in samples {
             #expect(Array(s.trimmed.utf8) == Array(Self.characterRule(s).utf8), "\(Array(s.unicodeScalars))")
             #expect(Array(s.dropFirst(0).trimmed.utf8) == Array(Self.characterRule(s).utf8), "\(Array(s.unicodeScalars))")

@@ -371,18 +371,13 @@ struct PageReading {
     /// `collapseCharacters` on the UTF-8 bytes, or nil where it could differ. A Character
     /// is white space when its first scalar is (`Character.isWhitespace`); clusters differ
     /// from scalars next to white space only when a scalar that extends a cluster (combining
-    /// marks, joiners) follows white space, or a Prepend scalar precedes it. Scalars below
-    /// U+0300 are neither, nor are Han and the common CJK and general punctuation; anything
-    /// else next to white space sends the text to the Character rule.
+    /// marks, joiners) follows white space, or a Prepend scalar precedes it; anything next to
+    /// white space that `scalarStandsAlone` does not clear sends the text to the Character rule.
     static func collapseOnBytes(_ text: String) -> String? {
         var s = text
         return s.withUTF8 { b -> String? in
             guard let p = b.baseAddress, !b.isEmpty else { return "" }
             let n = b.count
-            @inline(__always) func plain(_ v: UInt32) -> Bool {
-                v < 0x300 || (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v)
-                    || (0x3001...0x3029).contains(v) || (0xFF01...0xFF5E).contains(v) || (0x2010...0x2027).contains(v)
-            }
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { out -> String? in
                 var o = 0, i = 0
                 var pending = false  // white space since the last kept scalar
@@ -399,7 +394,7 @@ struct PageReading {
                         i += len
                         continue
                     }
-                    let isPlain = plain(v)
+                    let isPlain = scalarStandsAlone(v)
                     if afterWhite && !isPlain { return nil }
                     if pending && o > 0 { out[o] = 0x20; o += 1 }
                     pending = false
