@@ -469,8 +469,7 @@ extension StringProtocol {
     /// Character (a combining mark after it, a Prepend scalar before it).
     var trimmed: String {
         let whole = Substring(self)
-        var utf8 = whole.utf8
-        let fast: String?? = utf8.withContiguousStorageIfAvailable { b -> String? in
+        let fast: String?? = whole.utf8.withContiguousStorageIfAvailable { b -> String? in
             @inline(__always) func white(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
             var lo = 0, hi = b.count
             while lo < hi && white(b[lo]) { lo += 1 }
@@ -485,7 +484,6 @@ extension StringProtocol {
             }
             return String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
         }
-        _ = utf8
         if let fast, let result = fast { return result }
         let white: Set<Character> = [" ", "\t", "\r", "\n", "\r\n"]
         var s = whole
@@ -493,7 +491,6 @@ extension StringProtocol {
         while let l = s.last, white.contains(l) { s = s.dropLast() }
         return String(s)
     }
-
 
     func strip(_ set: String) -> String {
         // Almost every value arrives already trimmed. A character of `set` starts and ends

@@ -214,7 +214,6 @@ struct MainText {
     }
 
     private func collect(roots: [Int], excluded: Set<Int>, unlikely: [Bool]) -> Result {
-        let nodes = page.nodes
         var indices: [Int] = []
         var paragraphs: [String] = []
         for (i, block) in page.blocks.enumerated() where !excluded.contains(i) {

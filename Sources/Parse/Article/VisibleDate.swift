@@ -3,7 +3,7 @@ import Foundation
 /// Finds a printed date (and time) in visible text, so the byline line can be picked
 /// out. Reading the date is NewsText's job; this only locates it.
 enum VisibleDate {
-    nonisolated(unsafe) private static let patterns: [NSRegularExpression] = [
+    private static let patterns: [NSRegularExpression] = [
         // 2019-09-07 13:43:45, 2019年11月25日 18:57, 2005/5/7 21:23, 2022.02.06; a printed zone
         // stays with its time (2014-11-23T16:00:00+04:00, 13:43 +0800, 09:30 UTC), or the time
         // would be read in the page's zone. `Z` must stand alone: "12:00 Zhang" is a name.
