@@ -214,7 +214,7 @@ struct MultiWorkerTests {
         }
         func start(_ w: String) throws -> (Process, URL) {
             let log = project.root.appendingPathComponent("\(w).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            try #require(FileManager.default.createFile(atPath: log.path, contents: nil), "cannot create \(log.path)")
             let p = Process()
             p.executableURL = ingestBinary
             p.arguments = ["run", "pipelines/\(w).yaml", "--worker-id", w, "--claim-batch", "\(feedCount)"]
@@ -421,7 +421,7 @@ struct PostgresRestartTests {
             """.write(to: project.root.appendingPathComponent("pipelines/rs.yaml"), atomically: true, encoding: .utf8)
 
         let log = project.root.appendingPathComponent("run.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        try #require(FileManager.default.createFile(atPath: log.path, contents: nil), "cannot create \(log.path)")
         let logHandle = try FileHandle(forWritingTo: log)
         let run = Process()
         run.executableURL = ingestBinary

@@ -56,6 +56,7 @@ struct TestDatabase: Sendable {
         }
     }
 
+    @discardableResult
     private static func admin<T: Sendable>(
         _ url: PostgresURL, _ body: @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
