@@ -35,10 +35,11 @@ public final class TopicTagger: Sendable {
         var topic: Int32
         /// Length in folded scalars.
         var length: Int32
-        /// UTF-8 width of the folded scalars (see `patternWidths`).
+        /// UTF-8 width of the folded scalars, which is usually that of the text it matches.
         var width: Int32
         var termKey: Int32
-        /// See `patternSlot`.
+        /// Its context group's slot counted from the first slot of its topic (-1 for patterns
+        /// that are no pair member).
         var slot: Int32
         /// `kind*` value.
         var kind: UInt8
@@ -78,9 +79,6 @@ public final class TopicTagger: Sendable {
     let facts: [PatternFacts]
     /// Per pattern: the `=` term's required published form (nil for the rest).
     let patternExactCase: [String?]
-    /// Per pattern: the UTF-8 width of its folded scalars, which is usually that of the
-    /// text it matches.
-    let patternWidths: [Int32]
     /// The same as scalars, when all of them are canonically inert (else empty), so the
     /// check can compare scalars without building a `String`.
     let patternExactScalars: [[UInt32]]
@@ -94,9 +92,6 @@ public final class TopicTagger: Sendable {
     /// slots start, so that one pass over a topic's hits finds every rule's earliest hit
     /// per group (a pass per rule over every hit was most of the scoring on dense text).
     private let ruleSlotStart: [Int32]
-    /// Per pattern: its group's slot counted from the first slot of its topic (-1 for
-    /// patterns that are no pair member).
-    let patternSlot: [Int32]
     /// Per topic: a rule with no groups, which every field with a hit of the topic satisfies.
     private let topicHasEmptyRule: [Bool]
     private let topicPairFirstOnly: [Bool]
@@ -162,7 +157,7 @@ public final class TopicTagger: Sendable {
         }
         self.automaton = TermAutomaton(patterns: infos.map(\.pattern.scalars))
         self.patternExactCase = infos.map(\.pattern.exactCase)
-        self.patternWidths = infos.map { info in
+        let widths = infos.map { info in
             Int32(info.pattern.scalars.reduce(0) { $0 + (Unicode.Scalar($1).map { UTF8.width($0) } ?? 0) })
         }
         self.patternExactScalars = infos.map { info in
@@ -185,7 +180,7 @@ public final class TopicTagger: Sendable {
         var slotStart: [Int32] = [0]
         for count in ruleGroupCounts { slotStart.append(slotStart.last! + count) }
         self.ruleSlotStart = slotStart
-        self.patternSlot = infos.map { info in
+        let slots = infos.map { info -> Int32 in
             guard case .pairMember(let r, let g) = info.role else { return -1 }
             let first = Int(ruleStart[info.topic])
             return slotStart[first + r] - slotStart[first] + Int32(g)
@@ -201,11 +196,11 @@ public final class TopicTagger: Sendable {
         self.topicMaxLength = maxLength
         self.termKeyCount = termKeys.count
         let (topic, kind, weight, termKey) = (patternTopic, patternKind, patternWeight, patternTermKey)
-        let (length, flags, width, slot) = (patternLengths, patternFlags, patternWidths, patternSlot)
+        let (length, flags) = (patternLengths, patternFlags)
         self.facts = infos.indices.map { p in
             PatternFacts(
-                weight: weight[p], topic: topic[p], length: length[p], width: width[p], termKey: termKey[p],
-                slot: slot[p], kind: kind[p], flags: flags[p])
+                weight: weight[p], topic: topic[p], length: length[p], width: widths[p], termKey: termKey[p],
+                slot: slots[p], kind: kind[p], flags: flags[p])
         }
     }
 
