@@ -356,9 +356,6 @@ public enum LanguageDetector {
         return words.finished()
     }
 
-    /// Function words of any listed language among the first Latin words.
-    static func functionWordCount(_ text: String) -> Int { latinWords(text).functionWords }
-
     static func latinLanguage(_ text: String) -> String { latinLanguage(latinWords(text)) }
 
     static func latinLanguage(_ words: LatinWords) -> String {
