@@ -429,37 +429,31 @@ func scalarStandsAlone(_ v: UInt32) -> Bool {
         || (0xFF01...0xFF5E).contains(v) || (0x2010...0x2027).contains(v)
 }
 
-/// `text.split(separator: ",")`, read on the bytes unless a comma touches a scalar that
-/// could make it part of a larger Character.
-func commaSeparated(_ text: String) -> [Substring] {
-    var text = text
-    var cuts: [Int] = []
-    let fast = text.withUTF8 { b -> Bool in
-        guard let p = b.baseAddress else { return true }
-        for i in 0..<b.count where p[i] == 0x2C {
-            if i + 1 < b.count && p[i + 1] >= 0xCC && !scalarStandsAlone(UTF8Scalars.decodeMultibyte(p, i + 1).0) {
-                return false
+/// `text.split(separator: ",")` as strings, read on the bytes unless a comma touches a
+/// scalar that could make it part of a larger Character.
+func commaSeparated(_ text: String) -> [String] {
+    var bytes = text
+    let parts = bytes.withUTF8 { b -> [String]? in
+        guard let p = b.baseAddress else { return [] }
+        var parts: [String] = []
+        var start = 0
+        for i in 0...b.count where i == b.count || p[i] == 0x2C {
+            if i < b.count {
+                if i + 1 < b.count && p[i + 1] >= 0xCC && !scalarStandsAlone(UTF8Scalars.decodeMultibyte(p, i + 1).0) {
+                    return nil
+                }
+                if i > 0 && p[i - 1] >= 0x80 {
+                    var lead = i - 1
+                    while p[lead] & 0xC0 == 0x80 { lead -= 1 }
+                    if !scalarStandsAlone(UTF8Scalars.decodeMultibyte(p, lead).0) { return nil }
+                }
             }
-            if i > 0 && p[i - 1] >= 0x80 {
-                var start = i - 1
-                while p[start] & 0xC0 == 0x80 { start -= 1 }
-                if !scalarStandsAlone(UTF8Scalars.decodeMultibyte(p, start).0) { return false }
-            }
-            cuts.append(i)
+            if i > start { parts.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)) }
+            start = i + 1
         }
-        return true
+        return parts
     }
-    guard fast else { return text.split(separator: ",") }
-    var parts: [Substring] = []
-    let utf8 = text.utf8
-    var start = 0
-    for cut in cuts + [utf8.count] {
-        if cut > start {
-            parts.append(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: cut)]))
-        }
-        start = cut + 1
-    }
-    return parts
+    return parts ?? text.split(separator: ",").map(String.init)
 }
 
 extension StringProtocol {

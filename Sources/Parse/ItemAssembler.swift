@@ -124,7 +124,7 @@ enum ItemAssembler {
                 if let c = f.nonEmpty { addCategory(c) }
             case Int32(INGEST_F_ITUNES_KEYWORDS):
                 // A comma-separated list of the episode's keywords.
-                if let c = f.nonEmpty { for k in commaSeparated(c) { addCategory(String(k)) } }
+                if let c = f.nonEmpty { for k in commaSeparated(c) { addCategory(k) } }
             default: break
             }
         }
