@@ -10,8 +10,8 @@ struct AdHocCLITests {
     let enSample = "feeds/samples/en-tech.atom.xml"
 
     @Test("a local path gives contract records on stdout and a summary on stderr")
-    func localPath() throws {
-        let r = try runIngest(["--feed", zhSample])
+    func localPath() async throws {
+        let r = try await runIngest(["--feed", zhSample])
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let records = try parseJSONLines(r.stdout)
         #expect(records.count >= 5)
@@ -35,9 +35,9 @@ struct AdHocCLITests {
     }
 
     @Test("file:// URLs, several feeds and --feed-records")
-    func fileURLAndFeedRecords() throws {
+    func fileURLAndFeedRecords() async throws {
         let fileURL = packageRoot.appendingPathComponent(enSample).absoluteString
-        let r = try runIngest(["--feed", fileURL, "--feed", zhSample, "--feed-records"])
+        let r = try await runIngest(["--feed", fileURL, "--feed", zhSample, "--feed-records"])
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let records = try parseJSONLines(r.stdout)
         let feeds = records.filter { $0["schema"] as? String == "ingest.feed/1" }
@@ -63,7 +63,7 @@ struct AdHocCLITests {
     }
 
     @Test("http://127.0.0.1 feeds; a 404 and a dead feed are reported and the rest still arrive")
-    func httpAndFailures() throws {
+    func httpAndFailures() async throws {
         let body = try Data(contentsOf: packageRoot.appendingPathComponent(enSample))
         let server = try TestHTTPServer { req in
             switch req.path {
@@ -72,7 +72,7 @@ struct AdHocCLITests {
             }
         }
         defer { server.stop() }
-        let r = try runIngest([
+        let r = try await runIngest([
             "--feed", "\(server.baseURL)/missing.xml", "--feed", "\(server.baseURL)/feed.atom",
             "--feed", "feeds/samples/does-not-exist.xml", "--feed-records",
         ])
@@ -86,13 +86,13 @@ struct AdHocCLITests {
         #expect(r.stderr.contains("404"))
         #expect(r.stderr.contains("does-not-exist.xml"))
 
-        let strict = try runIngest(["--feed", "\(server.baseURL)/missing.xml", "--feed", zhSample, "--strict"])
+        let strict = try await runIngest(["--feed", "\(server.baseURL)/missing.xml", "--feed", zhSample, "--strict"])
         #expect(strict.status == 1)
         #expect(try parseJSONLines(strict.stdout).count >= 5, "--strict still emits what it read")
     }
 
     @Test("feed autodiscovery: a page that advertises its feed is followed; a page without one is 'not a feed'")
-    func autodiscovery() throws {
+    func autodiscovery() async throws {
         let feed = try Data(contentsOf: packageRoot.appendingPathComponent(zhSample))
         let server = try TestHTTPServer { req in
             switch req.path {
@@ -104,7 +104,7 @@ struct AdHocCLITests {
             }
         }
         defer { server.stop() }
-        let r = try runIngest(["--feed", server.url("/news/"), "--feed", server.url("/plain/"), "--feed-records"])
+        let r = try await runIngest(["--feed", server.url("/news/"), "--feed", server.url("/plain/"), "--feed-records"])
         #expect(r.status == 0, "\(r.stderr)")
         let records = try parseJSONLines(r.stdout)
         #expect(records.filter { $0["schema"] as? String == "ingest.item/1" }.count >= 5)
@@ -112,17 +112,17 @@ struct AdHocCLITests {
         let plain = records.first { $0["schema"] as? String == "ingest.feed/1" && ($0["url"] as? String)?.hasSuffix("/plain/") == true }
         #expect((plain?["error"] as? String)?.contains("not a feed") == true, "\(String(describing: plain))")
 
-        let evil = try runIngest(["--feed", server.url("/evil/")])
+        let evil = try await runIngest(["--feed", server.url("/evil/")])
         #expect(evil.status == 0)
         #expect(evil.stdout.isEmpty, "nothing from /etc/passwd")
         #expect(evil.stderr.contains("only http and https are followed"))
     }
 
     @Test("--output DIR writes complete JSON Lines files, nothing on stdout")
-    func outputDirectory() throws {
+    func outputDirectory() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try runIngest(["--feed", zhSample, "--feed", enSample, "--output", dir.path])
+        let r = try await runIngest(["--feed", zhSample, "--feed", enSample, "--output", dir.path])
         #expect(r.status == 0, "stderr: \(r.stderr)")
         #expect(r.stdout.isEmpty)
         let files = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)!
@@ -141,12 +141,12 @@ struct AdHocCLITests {
     }
 
     @Test("--feed-list reads OPML and plain lists")
-    func feedLists() throws {
-        let opml = try runIngest(["--feed-list", "feeds/demo.opml"])
+    func feedLists() async throws {
+        let opml = try await runIngest(["--feed-list", "feeds/demo.opml"])
         #expect(opml.status == 0, "stderr: \(opml.stderr)")
         let fromOPML = try parseJSONLines(opml.stdout)
         #expect(fromOPML.count >= 20)
-        let plain = try runIngest(["--feed-list", "feeds/demo.txt"])
+        let plain = try await runIngest(["--feed-list", "feeds/demo.txt"])
         #expect(plain.status == 0, "stderr: \(plain.stderr)")
         // The OPML list names feed ids, the plain list cannot: same items, told apart by guid.
         let guids = { (recs: [[String: Any]]) in Set(recs.compactMap { $0["guid"] as? String }) }
@@ -154,13 +154,13 @@ struct AdHocCLITests {
     }
 
     @Test("--page: the seed-shaped article page gives one record with the seed's facts, from a path and over HTTP")
-    func seedPage() throws {
+    func seedPage() async throws {
         let fixture = "Tests/ParseTests/Fixtures/article/seed-like.html"
         let html = try Data(contentsOf: packageRoot.appendingPathComponent(fixture))
         let server = try TestHTTPServer { _ in .bytes([UInt8](html), contentType: "text/html; charset=utf-8") }
         defer { server.stop() }
         for src in [fixture, server.url("/2025/11/07/article.html")] {
-            let r = try runIngest(["--page", src])
+            let r = try await runIngest(["--page", src])
             #expect(r.status == 0, "\(r.stderr)")
             let records = try parseJSONLines(r.stdout)
             #expect(records.count == 1)
@@ -181,7 +181,7 @@ struct AdHocCLITests {
     }
 
     @Test("a gzip-compressed feed file is read; inflating past --max-bytes fails that feed with the reason")
-    func gzipFeedFileAndItsCap() throws {
+    func gzipFeedFileAndItsCap() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-gz-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -195,8 +195,8 @@ struct AdHocCLITests {
         #expect(gzip.terminationStatus == 0)
         let gz = plain.path + ".gz"
 
-        let expected = try parseJSONLines(try runIngest(["--feed", plain.path]).stdout).count
-        let r = try runIngest(["--feed", gz])
+        let expected = try parseJSONLines(try await runIngest(["--feed", plain.path]).stdout).count
+        let r = try await runIngest(["--feed", gz])
         #expect(r.status == 0, "stderr: \(r.stderr)")
         #expect(try parseJSONLines(r.stdout).count == expected)
 
@@ -205,24 +205,24 @@ struct AdHocCLITests {
         let compressed = try #require(try FileManager.default.attributesOfItem(atPath: gz)[.size] as? Int)
         let cap = compressed + 100
         #expect(cap < 7000, "the sample must compress well for this test (\(compressed) bytes)")
-        let capped = try runIngest(["--feed", gz, "--max-bytes", "\(cap)", "--strict"])
+        let capped = try await runIngest(["--feed", gz, "--max-bytes", "\(cap)", "--strict"])
         #expect(capped.status != 0)
         #expect(capped.stderr.contains("inflates to more than the \(cap)-byte cap"), "stderr: \(capped.stderr)")
     }
 
     @Test("usage errors, --help and --version")
-    func usage() throws {
-        let none = try runIngest([])
+    func usage() async throws {
+        let none = try await runIngest([])
         #expect(none.status == 64)
         #expect(none.stderr.contains("--feed"))
-        let help = try runIngest(["--help"])
+        let help = try await runIngest(["--help"])
         #expect(help.status == 0)
         #expect(help.stdoutText.contains("ingest --feed"))
         #expect(help.stdoutText.contains("ingest run"))
-        let version = try runIngest(["--version"])
+        let version = try await runIngest(["--version"])
         #expect(version.status == 0)
         #expect(version.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
-        let badList = try runIngest(["--feed-list", "feeds/nope.opml"])
+        let badList = try await runIngest(["--feed-list", "feeds/nope.opml"])
         #expect(badList.status != 0)
         #expect(badList.stderr.contains("feeds/nope.opml"))
     }

@@ -42,7 +42,7 @@ private func freshDatabase() throws -> (url: String, drop: () -> Void) {
              "INGEST_TEST_POSTGRES_URL is not set: run `eval \"$(scripts/postgres-test.sh start)\"` for a PostgreSQL 15 test server"))
 struct MultiWorkerTests {
     @Test("3 workers, 500 feeds, one SIGKILLed mid-run: every item exactly once, no feed fetched twice, its leases taken over")
-    func threeWorkersOneKilled() throws {
+    func threeWorkersOneKilled() async throws {
         let feedCount = 500
         let itemsPerFeed = 3
         let perHost = 6
@@ -75,14 +75,14 @@ struct MultiWorkerTests {
                 """
             try text.write(to: project.root.appendingPathComponent("pipelines/w\(w).yaml"), atomically: true, encoding: .utf8)
         }
-        let migrate = try runIngest(["state", "migrate", "pipelines/w0.yaml"], cwd: project.root)
+        let migrate = try await runIngest(["state", "migrate", "pipelines/w0.yaml"], cwd: project.root)
         #expect(migrate.status == 0, "\(migrate.stderr)")
 
         func hitsBy(_ worker: Int) -> [String] {
             server.allRequests.filter { $0.header("User-Agent") == "ingest-test-w\(worker)" }.map(\.path)
         }
-        func status() throws -> [String: Any] {
-            let r = try runIngest(["state", "status", "pipelines/w0.yaml", "--json"], cwd: project.root)
+        func status() async throws -> [String: Any] {
+            let r = try await runIngest(["state", "status", "pipelines/w0.yaml", "--json"], cwd: project.root)
             #expect(r.status == 0, "\(r.stderr)")
             return (try? JSONSerialization.jsonObject(with: r.stdout)) as? [String: Any] ?? [:]
         }
@@ -126,7 +126,7 @@ struct MultiWorkerTests {
                 killedAfter = mine
                 break
             }
-            Thread.sleep(forTimeInterval: 0.005)
+            try await Task.sleep(for: .seconds(0.005))
         }
         let wasKilled = killed.load(ordering: .acquiring)
         #expect(wasKilled, "worker 0 was killed mid-run")
@@ -137,12 +137,12 @@ struct MultiWorkerTests {
         let doneBy = Date().addingTimeInterval(480)
         var last: [String: Any] = [:]
         while Date() < doneBy {
-            Thread.sleep(forTimeInterval: 1)
-            last = try status()
+            try await Task.sleep(for: .seconds(1))
+            last = try await status()
             if last["feeds"] as? Int == feedCount, last["pending_parts"] as? Int == 0 { break }
         }
         stop.store(true, ordering: .releasing)
-        while threads.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.05) }
+        while threads.contains(where: { !$0.isFinished }) { try await Task.sleep(for: .seconds(0.05)) }
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
         #expect(last["feeds"] as? Int == feedCount, "status: \(last)")
         #expect(last["pending_parts"] as? Int == 0)
@@ -184,7 +184,7 @@ struct MultiWorkerTests {
     }
 
     @Test("a worker stopped (SIGSTOP) past its leases: another takes its feeds, the woken one starts no new fetch and is fenced; every item exactly once")
-    func stalledWorkerIsFenced() throws {
+    func stalledWorkerIsFenced() async throws {
         let feedCount = 24
         let server = try numberedFeedServer(feeds: 24, items: 2, delay: .milliseconds(300))
         defer { server.stop() }
@@ -224,27 +224,27 @@ struct MultiWorkerTests {
             try p.run()
             return (p, log)
         }
-        func wait(_ p: Process, _ seconds: Double) {
+        func wait(_ p: Process, _ seconds: Double) async throws {
             let by = Date().addingTimeInterval(seconds)
-            while p.isRunning, Date() < by { Thread.sleep(forTimeInterval: 0.05) }
+            while p.isRunning, Date() < by { try await Task.sleep(for: .seconds(0.05)) }
         }
         func hits(_ w: String) -> Int { server.allRequests.filter { $0.header("User-Agent") == "ingest-test-\(w)" }.count }
 
         let (a, aLog) = try start("a")
         defer { if a.isRunning { kill(a.processIdentifier, SIGCONT); kill(a.processIdentifier, SIGKILL) } }
         let by = Date().addingTimeInterval(60)
-        while hits("a") < 4, Date() < by, a.isRunning { Thread.sleep(forTimeInterval: 0.01) }
+        while hits("a") < 4, Date() < by, a.isRunning { try await Task.sleep(for: .seconds(0.01)) }
         #expect(a.isRunning, "worker a is mid-run")
         kill(a.processIdentifier, SIGSTOP)
         let fetchedByA = hits("a")
         // Past its 5 s leases: b takes over every feed a had not recorded yet.
-        Thread.sleep(forTimeInterval: 7)
+        try await Task.sleep(for: .seconds(7))
         let (b, bLog) = try start("b")
-        wait(b, 90)
+        try await wait(b, 90)
         #expect(!b.isRunning && b.terminationStatus == 0, "\((try? String(contentsOf: bLog, encoding: .utf8)) ?? "")")
         #expect(hits("b") >= feedCount - fetchedByA, "b fetched what a had left")
         kill(a.processIdentifier, SIGCONT)
-        wait(a, 90)
+        try await wait(a, 90)
         let aText = (try? String(contentsOf: aLog, encoding: .utf8)) ?? ""
         #expect(!a.isRunning && a.terminationStatus == 0, "\(aText)")
         // The woken worker learns it lost its leases: its items or its fetch records are refused.
@@ -270,7 +270,7 @@ struct MultiWorkerTests {
         var expected = Set<String>()
         for n in 0..<feedCount { for i in 0..<2 { expected.insert("feed-\(n)-item-\(i)") } }
         #expect(Set(seen.keys) == expected, "missing: \(expected.subtracting(seen.keys).sorted().prefix(5))")
-        let status = try runIngest(["state", "status", "pipelines/a.yaml", "--json"], cwd: project.root)
+        let status = try await runIngest(["state", "status", "pipelines/a.yaml", "--json"], cwd: project.root)
         let json = (try? JSONSerialization.jsonObject(with: status.stdout)) as? [String: Any] ?? [:]
         #expect(json["items"] as? Int == feedCount * 2 && json["pending_parts"] as? Int == 0, "\(json)")
         let takeovers = json["takeovers"] as? [String: Any] ?? [:]
@@ -278,7 +278,7 @@ struct MultiWorkerTests {
     }
 
     @Test("--state postgres://... overrides a SQLite pipeline; --worker-id names the part files; state status reports")
-    func stateOptionAndStatus() throws {
+    func stateOptionAndStatus() async throws {
         let server = try TestHTTPServer { req in
             req.path == "/broken.xml" ? .status(500) : TestResponse(status: 200, body: rssFeed(feed: 1, count: 4))
         }
@@ -288,7 +288,7 @@ struct MultiWorkerTests {
         let project = try TempProject(name: "opt", feeds: [server.url("/ok.xml"), server.url("/broken.xml")])
         defer { project.remove() }
 
-        let run = try project.run(["--state", database.url, "--worker-id", "alpha", "--quiet"])
+        let run = try await project.run(["--state", database.url, "--worker-id", "alpha", "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: project.outputDir.appendingPathComponent("state.sqlite").path),
                 "the pipeline's SQLite file is not used")
@@ -298,10 +298,10 @@ struct MultiWorkerTests {
         #expect(try project.visibleItems().count == 4)
 
         // A second run finds nothing due: the schedule lives in PostgreSQL.
-        #expect(try project.run(["--state", database.url, "--worker-id", "alpha", "--quiet"]).status == 0)
+        #expect(try await project.run(["--state", database.url, "--worker-id", "alpha", "--quiet"]).status == 0)
         #expect(server.hits(path: "/ok.xml") == 1)
 
-        let text = try runIngest(["state", "status", "--state", database.url], cwd: project.root)
+        let text = try await runIngest(["state", "status", "--state", database.url], cwd: project.root)
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdoutText.contains("schema version 2"))
         #expect(text.stdoutText.contains("2 fetched at least once"))
@@ -309,7 +309,7 @@ struct MultiWorkerTests {
         #expect(text.stdoutText.contains("live leases: 0"))
         #expect(text.stdoutText.contains("f1"), "the failing feed is listed")
 
-        let bad = try runIngest(["state", "status", "--state", "postgres://nobody@127.0.0.1:1/none"], cwd: project.root)
+        let bad = try await runIngest(["state", "status", "--state", "postgres://nobody@127.0.0.1:1/none"], cwd: project.root)
         #expect(bad.status == 74)
         #expect(bad.stderr.contains("127.0.0.1:1"), "\(bad.stderr)")
     }
@@ -394,7 +394,7 @@ private final class PrivateServer: Sendable {
        "INGEST_TEST_POSTGRES_URL is not set: run `eval \"$(scripts/postgres-test.sh start)\"` for a PostgreSQL 15 test server"))
 struct PostgresRestartTests {
     @Test("PostgreSQL stopped and restarted under a running `ingest run`: the run finishes, every item exactly once, no feed fetched twice")
-    func runSurvivesRestart() throws {
+    func runSurvivesRestart() async throws {
         let feedCount = 200
         let server = try numberedFeedServer(feeds: 200, items: 2, delay: .milliseconds(50))
         defer { server.stop() }
@@ -434,16 +434,16 @@ struct PostgresRestartTests {
 
         // Stop the server once a quarter of the feeds were fetched (some committed, many to go).
         let startBy = Date().addingTimeInterval(60)
-        while server.allRequests.count < feedCount / 4, Date() < startBy, run.isRunning { Thread.sleep(forTimeInterval: 0.01) }
+        while server.allRequests.count < feedCount / 4, Date() < startBy, run.isRunning { try await Task.sleep(for: .seconds(0.01)) }
         #expect(run.isRunning, "the run was still going when the server stopped")
         try postgres.stop()
         let hitsWhenStopped = server.allRequests.count
-        Thread.sleep(forTimeInterval: 3)
+        try await Task.sleep(for: .seconds(3))
         #expect(run.isRunning, "the run waits for the database instead of failing")
         try postgres.start()
 
         let doneBy = Date().addingTimeInterval(120)
-        while run.isRunning, Date() < doneBy { Thread.sleep(forTimeInterval: 0.1) }
+        while run.isRunning, Date() < doneBy { try await Task.sleep(for: .seconds(0.1)) }
         #expect(!run.isRunning, "the run finished after the restart")
         try? logHandle.close()
         let stderr = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
@@ -458,14 +458,14 @@ struct PostgresRestartTests {
         var expected = Set<String>()
         for n in 0..<feedCount { for i in 0..<2 { expected.insert("feed-\(n)-item-\(i)") } }
         #expect(Set(seen.keys) == expected, "missing: \(expected.subtracting(seen.keys).sorted().prefix(5))")
-        let status = try runIngest(["state", "status", "pipelines/rs.yaml", "--json"], cwd: project.root)
+        let status = try await runIngest(["state", "status", "pipelines/rs.yaml", "--json"], cwd: project.root)
         #expect(status.status == 0, "\(status.stderr)")
         let json = (try? JSONSerialization.jsonObject(with: status.stdout)) as? [String: Any] ?? [:]
         #expect(json["feeds"] as? Int == feedCount && json["pending_parts"] as? Int == 0, "\(json)")
         #expect(json["items"] as? Int == feedCount * 2, "\(json)")
 
         // The schedule survived too: a second run finds nothing due.
-        let again = try runIngest(["run", "pipelines/rs.yaml", "--worker-id", "r1", "--quiet"], cwd: project.root)
+        let again = try await runIngest(["run", "pipelines/rs.yaml", "--worker-id", "r1", "--quiet"], cwd: project.root)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(server.allRequests.count == feedCount)
     }

@@ -5,10 +5,10 @@ import Testing
 @Suite("JSON Schema of real output")
 struct SchemaCLITests {
     @Test("every record of a run over all bundled samples validates; a broken line does not")
-    func realOutputValidates() throws {
+    func realOutputValidates() async throws {
         let items = try JSONSchemaValidator(contentsOf: packageRoot.appendingPathComponent("schema/ingest.item-1.schema.json"))
         let feeds = try JSONSchemaValidator(contentsOf: packageRoot.appendingPathComponent("schema/ingest.feed-1.schema.json"))
-        let r = try runIngest(["--feed-list", "feeds/demo.yaml", "--feed-records", "--feed", "feeds/nope.xml"])
+        let r = try await runIngest(["--feed-list", "feeds/demo.yaml", "--feed-records", "--feed", "feeds/nope.xml"])
         #expect(r.status == 0, "\(r.stderr)")
         var checkedItems = 0
         var checkedFeeds = 0

@@ -30,7 +30,22 @@ struct ProcessResult {
 }
 
 /// Runs the real binary as a user would, with the checkout as working directory.
-func runIngest(_ arguments: [String], cwd: URL = packageRoot, environment: [String: String] = [:]) throws -> ProcessResult {
+///
+/// The wait happens on a thread of its own: a test blocked in `waitUntilExit` holds one of the
+/// cooperative pool's threads (two on a two-core machine), and the corpus evaluations wait minutes
+/// for their children. Holding the pool that long starved every other test; CI saw the fetch
+/// suites' one-minute hang guards trip while their requests sat queued behind these waits.
+func runIngest(_ arguments: [String], cwd: URL = packageRoot, environment: [String: String] = [:]) async throws
+    -> ProcessResult
+{
+    try await withCheckedThrowingContinuation { continuation in
+        Thread {
+            continuation.resume(with: Result { try runIngestBlocking(arguments, cwd: cwd, environment: environment) })
+        }.start()
+    }
+}
+
+private func runIngestBlocking(_ arguments: [String], cwd: URL, environment: [String: String]) throws -> ProcessResult {
     let p = Process()
     p.executableURL = ingestBinary
     p.arguments = arguments
