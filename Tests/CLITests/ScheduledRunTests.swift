@@ -8,7 +8,7 @@ import TestHTTPServer
 @Suite("ingest run / serve (process)", .serialized)
 struct ScheduledRunTests {
     @Test("conditional GET: the second run sends the validators, gets 304 and emits nothing")
-    func conditionalGet() async throws {
+    func conditionalGet() throws {
         let body = rssFeed(feed: 1, count: 5)
         let server = try TestHTTPServer { req in
             if req.header("If-None-Match") == "\"v1\"" { return .notModified(headers: [(name: "ETag", value: "\"v1\"")]) }
@@ -20,10 +20,10 @@ struct ScheduledRunTests {
         let project = try TempProject(name: "cond", feeds: [server.url("/feed.xml")])
         defer { project.remove() }
 
-        let first = try await project.run()
+        let first = try project.run()
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try project.visibleItems().count == 5)
-        let second = try await project.run(["--all"])
+        let second = try project.run(["--all"])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("not modified"))
         let requests = server.requests(path: "/feed.xml")
@@ -36,7 +36,7 @@ struct ScheduledRunTests {
     }
 
     @Test("a taxonomy that cannot be read stops the run with 78 and commits nothing, though fetching had started")
-    func unreadableTaxonomy() async throws {
+    func unreadableTaxonomy() throws {
         let server = try TestHTTPServer { _ in .bytes(rssFeed(feed: 7, count: 4), contentType: "application/rss+xml") }
         defer { server.stop() }
         let project = try TempProject(
@@ -45,7 +45,7 @@ struct ScheduledRunTests {
         let taxonomy = project.root.appendingPathComponent("pipelines/bad-topics.yaml")
         try "topics:\n  - id: ai\n    terms: [unclosed\n".write(to: taxonomy, atomically: true, encoding: .utf8)
 
-        let broken = try await project.run()
+        let broken = try project.run()
         #expect(broken.status == 78, "\(broken.stderr)")
         #expect(broken.stderr.contains("bad-topics.yaml"), "\(broken.stderr)")
         #expect(try project.visibleItems().isEmpty)
@@ -54,19 +54,19 @@ struct ScheduledRunTests {
         // Mended, the next run emits every item: the failed one marked nothing as emitted.
         try FileManager.default.removeItem(at: taxonomy)
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("pipelines/topics.yaml"), to: taxonomy)
-        let mended = try await project.run()
+        let mended = try project.run()
         #expect(mended.status == 0, "\(mended.stderr)")
         #expect(try project.visibleItems().count == 4)
     }
 
     @Test("a feed not yet due is skipped; --all fetches it anyway")
-    func dueness() async throws {
+    func dueness() throws {
         let server = try TestHTTPServer { _ in .bytes(rssFeed(feed: 2, count: 3), contentType: "application/rss+xml") }
         defer { server.stop() }
         let project = try TempProject(name: "due", feeds: [server.url("/a.xml")], interval: "1h")
         defer { project.remove() }
-        #expect(try await project.run().status == 0)
-        let second = try await project.run()
+        #expect(try project.run().status == 0)
+        let second = try project.run()
         #expect(second.status == 0)
         #expect(server.hits(path: "/a.xml") == 1, "not due within its interval")
         #expect(second.stderr.contains("1 not due"))
@@ -76,14 +76,14 @@ struct ScheduledRunTests {
         #expect(idle?["not_due"] as? Int == 1)
         let totals = idle?["totals"] as? [String: Any]
         #expect(totals?["feeds"] as? Int == 1 && totals?["skipped"] as? Int == 1)
-        let quiet = try await project.run(["--all", "--quiet"])
+        let quiet = try project.run(["--all", "--quiet"])
         #expect(quiet.status == 0)
         #expect(quiet.stderr.isEmpty, "--quiet: \(quiet.stderr)")
         #expect(server.hits(path: "/a.xml") == 2)
     }
 
     @Test("changed items come again with the same id and the next revision; unchanged never")
-    func revisions() async throws {
+    func revisions() throws {
         let variant = Mutex(0)
         let server = try TestHTTPServer { _ in
             .bytes(rssFeed(feed: 3, count: 4, variant: variant.withLock { $0 }), contentType: "application/rss+xml")
@@ -91,11 +91,11 @@ struct ScheduledRunTests {
         defer { server.stop() }
         let project = try TempProject(name: "rev", feeds: [server.url("/r.xml")])
         defer { project.remove() }
-        #expect(try await project.run().status == 0)
-        #expect(try await project.run(["--all"]).status == 0)
+        #expect(try project.run().status == 0)
+        #expect(try project.run(["--all"]).status == 0)
         #expect(try project.visibleItems().count == 4, "unchanged items are never emitted again")
         variant.withLock { $0 = 1 }
-        let third = try await project.run(["--all"])
+        let third = try project.run(["--all"])
         #expect(third.status == 0)
         #expect(third.stderr.contains("4 changed"))
         let items = try project.visibleItems()
@@ -110,7 +110,7 @@ struct ScheduledRunTests {
     }
 
     @Test("a second run of the same pipeline exits at once with 75 while the first holds the lock")
-    func lock() async throws {
+    func lock() throws {
         let server = try TestHTTPServer { _ in
             TestResponse(status: 200, body: rssFeed(feed: 4, count: 2), delay: .seconds(3))
         }
@@ -120,28 +120,28 @@ struct ScheduledRunTests {
         let first = try startIngest(["run", project.pipelineFile], cwd: project.root)
         // Wait until the first run is inside its fetch (the lock is taken before).
         let deadline = Date().addingTimeInterval(10)
-        while server.hits(path: "/slow.xml") == 0, Date() < deadline { try await Task.sleep(for: .seconds(0.02)) }
-        let second = try await project.run()
+        while server.hits(path: "/slow.xml") == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let second = try project.run()
         #expect(second.status == 75, "\(second.stderr)")
         #expect(second.stderr.contains("already running"))
         first.waitUntilExit()
         #expect(first.terminationStatus == 0)
         // The lock died with its holder: a run after it goes ahead.
-        #expect(try await project.run(["--all"]).status == 0)
+        #expect(try project.run(["--all"]).status == 0)
 
         // And a holder killed with SIGKILL leaves no stale lock behind.
         let killed = try startIngest(["run", project.pipelineFile, "--all"], cwd: project.root)
         let hitsBefore = server.hits(path: "/slow.xml")
         while server.hits(path: "/slow.xml") == hitsBefore, Date() < deadline.addingTimeInterval(10) {
-            try await Task.sleep(for: .seconds(0.02))
+            Thread.sleep(forTimeInterval: 0.02)
         }
         kill(killed.processIdentifier, SIGKILL)
         killed.waitUntilExit()
-        #expect(try await project.run(["--all"]).status == 0)
+        #expect(try project.run(["--all"]).status == 0)
     }
 
     @Test("429 with Retry-After and failures back off: the feed is not retried before it is due")
-    func backoffAndRetryAfter() async throws {
+    func backoffAndRetryAfter() throws {
         let server = try TestHTTPServer { req in
             req.path == "/busy.xml"
                 ? TestResponse(status: 429, headers: [(name: "Retry-After", value: "7200")])
@@ -151,10 +151,10 @@ struct ScheduledRunTests {
         let project = try TempProject(name: "backoff", feeds: [server.url("/busy.xml"), server.url("/broken.xml")],
                                       interval: "1m")
         defer { project.remove() }
-        let first = try await project.run()
+        let first = try project.run()
         #expect(first.status == 0, "failing feeds do not fail the run")
         #expect(first.stderr.contains("429"))
-        #expect(try await project.run(["--strict"]).status == 0, "both feeds backing off: nothing due, nothing failed")
+        #expect(try project.run(["--strict"]).status == 0, "both feeds backing off: nothing due, nothing failed")
         #expect(server.hits(path: "/busy.xml") == 1)
         #expect(server.hits(path: "/broken.xml") == 1, "a 500 backs off past the 1-minute interval")
         // Retry-After 7200 s is honoured: the next due time is about two hours out.
@@ -163,7 +163,7 @@ struct ScheduledRunTests {
     }
 
     @Test("SIGKILL at varied points, then a clean run: every served item exactly once over visible files")
-    func exactlyOnceUnderSIGKILL() async throws {
+    func exactlyOnceUnderSIGKILL() throws {
         let feeds = 24
         let served = Mutex([Int](repeating: 0, count: feeds))
         let server = try TestHTTPServer { req in
@@ -185,7 +185,7 @@ struct ScheduledRunTests {
         for round in 0..<14 {
             let p = try startIngest(["run", project.pipelineFile, "--all", "--quiet"], cwd: project.root)
             let wait = Double(UInt64.random(in: 0...400, using: &rng)) / 1000 + (round == 0 ? 0.05 : 0)
-            try await Task.sleep(for: .seconds(wait))
+            Thread.sleep(forTimeInterval: wait)
             if p.isRunning {
                 kill(p.processIdentifier, SIGKILL)
                 killedMidRun += 1
@@ -193,7 +193,7 @@ struct ScheduledRunTests {
             p.waitUntilExit()
         }
         #expect(killedMidRun >= 7, "most rounds were cut short")
-        let final = try await project.run(["--all"])
+        let final = try project.run(["--all"])
         #expect(final.status == 0, "\(final.stderr)")
 
         let items = try project.visibleItems()
@@ -209,7 +209,7 @@ struct ScheduledRunTests {
     }
 
     @Test("serve: runs due feeds, answers /health and /metrics, and exits 0 soon after SIGTERM")
-    func serveGracefulShutdown() async throws {
+    func serveGracefulShutdown() throws {
         let server = try TestHTTPServer { req in
             TestResponse(status: 200, body: rssFeed(feed: 9, count: 3), delay: .milliseconds(300))
         }
@@ -232,7 +232,7 @@ struct ScheduledRunTests {
                 health = text
                 break
             }
-            try await Task.sleep(for: .seconds(0.1))
+            Thread.sleep(forTimeInterval: 0.1)
         }
         #expect(health.contains("\"feeds\":2"), "health: \(health)")
         let metrics = localGET(port: port, path: "/metrics") ?? ""
@@ -241,7 +241,7 @@ struct ScheduledRunTests {
         #expect(try project.visibleItems().count == 6)
         kill(p.processIdentifier, SIGTERM)
         let stopBy = Date().addingTimeInterval(15)
-        while p.isRunning, Date() < stopBy { try await Task.sleep(for: .seconds(0.05)) }
+        while p.isRunning, Date() < stopBy { Thread.sleep(forTimeInterval: 0.05) }
         #expect(!p.isRunning, "serve stops within a bounded time")
         if p.isRunning { kill(p.processIdentifier, SIGKILL) }
         p.waitUntilExit()
@@ -251,7 +251,7 @@ struct ScheduledRunTests {
     }
 
     @Test("full_text: new items get their page's body; the feed's own fields win; unchanged items never refetch")
-    func fullText() async throws {
+    func fullText() throws {
         let page = try Data(contentsOf: packageRoot.appendingPathComponent("Tests/ParseTests/Fixtures/article/seed-like.html"))
         let server = try TestHTTPServer { req in
             if req.path.hasPrefix("/a/") { return .bytes([UInt8](page), contentType: "text/html; charset=utf-8") }
@@ -273,7 +273,7 @@ struct ScheduledRunTests {
         serverBaseBox.withLock { $0 = server.baseURL }
         let project = try TempProject(name: "fulltext", feeds: [server.url("/feed.xml")], pipelineExtra: "full_text: true")
         defer { project.remove() }
-        let first = try await project.run()
+        let first = try project.run()
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("full text"), "the failing page is a warning: \(first.stderr)")
         let items = try project.visibleItems()
@@ -289,12 +289,12 @@ struct ScheduledRunTests {
         #expect(third["content"] is NSNull, "a failed page leaves the item as the feed had it")
         #expect(server.hits(path: "/a/1.html") == 1)
 
-        #expect(try await project.run(["--all"]).status == 0)
+        #expect(try project.run(["--all"]).status == 0)
         #expect(server.hits(path: "/a/1.html") == 1, "unchanged items are not enriched again")
         #expect(try project.visibleItems().count == 3, "enrichment does not make an item look changed")
 
         // The same for an ad-hoc run.
-        let adhoc = try await runIngest(["--feed", server.url("/feed.xml"), "--full-text"])
+        let adhoc = try runIngestBlocking(["--feed", server.url("/feed.xml"), "--full-text"])
         #expect(adhoc.status == 0)
         let records = try parseJSONLines(adhoc.stdout)
         #expect((records.first { $0["guid"] as? String == "h1" }?["content"] as? String)?.contains("开源") == true)
@@ -302,7 +302,7 @@ struct ScheduledRunTests {
     }
 
     @Test("serve: SIGTERM during a slow fetch drains it to disk and state, then exits 0")
-    func serveDrainsInFlight() async throws {
+    func serveDrainsInFlight() throws {
         let server = try TestHTTPServer { _ in
             TestResponse(status: 200, body: rssFeed(feed: 7, count: 4), delay: .milliseconds(1500))
         }
@@ -312,17 +312,17 @@ struct ScheduledRunTests {
         let p = try startIngest(["serve", project.pipelineFile, "--metrics-port=-1"], cwd: project.root)
         let deadline = Date().addingTimeInterval(20)
         // The request has arrived and its response is still being delayed.
-        while server.inFlight == 0, Date() < deadline { try await Task.sleep(for: .seconds(0.01)) }
+        while server.inFlight == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         #expect(server.inFlight == 1)
         kill(p.processIdentifier, SIGTERM)
         let stopBy = Date().addingTimeInterval(15)
-        while p.isRunning, Date() < stopBy { try await Task.sleep(for: .seconds(0.05)) }
+        while p.isRunning, Date() < stopBy { Thread.sleep(forTimeInterval: 0.05) }
         if p.isRunning { kill(p.processIdentifier, SIGKILL) }
         p.waitUntilExit()
         #expect(p.terminationReason == .exit && p.terminationStatus == 0)
         #expect(try project.visibleItems().count == 4, "the in-flight feed reached disk before exit")
         // Its state was committed too: the next run finds it not due.
-        let next = try await project.run()
+        let next = try project.run()
         #expect(next.status == 0)
         #expect(server.hits(path: "/slow.xml") == 1)
         #expect(try project.visibleItems().count == 4)

@@ -37,8 +37,8 @@ struct TempProject {
     var pipelineFile: String { root.appendingPathComponent("pipelines/\(name).yaml").path }
     var outputDir: URL { root.appendingPathComponent("output/\(name)") }
 
-    func run(_ extra: [String] = []) async throws -> ProcessResult {
-        try await runIngest(["run", pipelineFile] + extra, cwd: root)
+    func run(_ extra: [String] = []) throws -> ProcessResult {
+        try runIngestBlocking(["run", pipelineFile] + extra, cwd: root)
     }
 
     /// Item records in every file a reader would see (dot files are in-progress temporaries).

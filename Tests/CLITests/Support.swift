@@ -45,7 +45,15 @@ func runIngest(_ arguments: [String], cwd: URL = packageRoot, environment: [Stri
     }
 }
 
-private func runIngestBlocking(_ arguments: [String], cwd: URL, environment: [String: String]) throws -> ProcessResult {
+/// Runs the real binary and waits on the calling thread.
+///
+/// For the tests that watch a child mid-run and must act at the right moment (kill a worker,
+/// stop its database, send SIGTERM during a fetch). They stay synchronous and poll with
+/// `Thread.sleep`: an awaiting task resumes only when the cooperative pool has a free thread, and
+/// in a full run the CPU-bound suites delayed such resumptions until the child had finished.
+func runIngestBlocking(_ arguments: [String], cwd: URL = packageRoot, environment: [String: String] = [:]) throws
+    -> ProcessResult
+{
     let p = Process()
     p.executableURL = ingestBinary
     p.arguments = arguments
@@ -67,6 +75,31 @@ private func runIngestBlocking(_ arguments: [String], cwd: URL, environment: [St
     p.waitUntilExit()
     while errThread.isExecuting || !errThread.isFinished { Thread.sleep(forTimeInterval: 0.005) }
     return ProcessResult(status: p.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Polls until `done` holds, and gives up only when `progress` has not changed for `stall` seconds.
+///
+/// Multi-process runs are given no wall-clock budget: on CI's two cores, beside other suites'
+/// children, a run that is still recording feeds took longer than any fixed budget that also
+/// catches a hang soon. A hang looks like a stall, so that is what fails the wait. Returns
+/// whether `done` held.
+@discardableResult
+func waitWhileProgressing(
+    stall: TimeInterval = 180, every interval: TimeInterval, done: () throws -> Bool, progress: () throws -> [Int]
+) rethrows -> Bool {
+    var seen = try progress()
+    var movedAt = Date()
+    while true {
+        if try done() { return true }
+        Thread.sleep(forTimeInterval: interval)
+        let now = try progress()
+        if now != seen {
+            seen = now
+            movedAt = Date()
+        } else if Date().timeIntervalSince(movedAt) > stall {
+            return try done()
+        }
+    }
 }
 
 /// Every key ../shared/CONTRACT.md promises on an item record.
