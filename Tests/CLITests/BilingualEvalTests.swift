@@ -29,6 +29,8 @@ import Testing
 ///   labelled before anything was run on it, first-run score on its test.
 /// - `heldout-written13.jsonl` (written, committed whole, 226 headlines with 56 traps): made and
 ///   labelled before anything was run on it and never tuned on; its test keeps the first-run figures.
+/// - `heldout-written14.jsonl` (written, committed whole, 250 headlines with 76 traps): made and
+///   labelled before anything was run on it, first-run score on its test, then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -288,6 +290,33 @@ struct BilingualEvalTests {
         #expect(score.trapTags.count <= 1, "[written13] traps tagged: \(score.trapTags)")
         #expect(score.langAccuracy >= 0.99, "[written13] language accuracy \(score.langAccuracy)")
         #expect(score.headlineAccuracy >= 0.98, "[written13] headline exact \(score.headlineAccuracy)")
+    }
+
+    /// Written after the written12 round (written13 was never tuned on), before anything was run on it:
+    /// 250 headlines (88 Simplified, 75 Traditional, 87 English), 76 traps, implicit positives and
+    /// normalization cases. First run, before any change it prompted (`EVAL_VERBOSE=1 swift test --skip-build
+    /// --filter BilingualEvalTests`): micro-F1 0.869 (precision 0.833, recall 0.909; 219 of 241 found, 44
+    /// false positives); decoupling 0.696, cybersecurity 0.727, open-source 0.778, export-controls 0.850, ai 0.867,
+    /// us-china 0.892, electric-vehicles 0.914, trade 0.941, semiconductors 0.947; 40 of 76 traps tagged;
+    /// language 250/250; headlines 250/250. Most tagged traps were Chinese words that read as a topic term
+    /// across a word edge or in an everyday sense: 加密航班/加密班次 (more flights), 漏洞 in a roof or dike,
+    /// 后门 a back gate, 旋转木马, 《黑客帝国》, 台中美术馆 and 甜美中 (中美/美中), 智能体重秤, 大模型 planes,
+    /// 开源 as a street, a school or income, 晶片 in pets and bank cards, 捷运站出口管制; in English Apache
+    /// Stronghold, the Rust Belt, a sea wall breach, hotel tariffs, antique china, an iron foundry, "open sources".
+    /// One label was corrected before any change: "Beijing tells firms to avoid Nvidia H20" is export-controls
+    /// by the taxonomy's own rule (H20 exists only because of US export rules); with it, micro-F1 0.871 and
+    /// export-controls 0.878. After tuning on it (so not an estimate): micro-F1 0.988, every topic ≥ 0.957, no
+    /// trap tagged. Left as judgment calls: CATL batteries for the Pentagon tagged electric-vehicles, China-linked
+    /// hackers exploiting Microsoft tagged us-china (the taxonomy's rule), ChatGPT knocked offline by an outage
+    /// tagged ai. The same changes moved written13, never tuned on, from 0.939 to 0.944 (two headlines of the
+    /// same kinds: a US chip ban named 禁令, Llama weights released).
+    @Test("a written set made after written13 (written14) meets the targets")
+    func written14Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written14.jsonl")
+        #expect(cases.count >= 200)
+        #expect(cases.filter(\.trap).count >= 55)
+        let score = try await Self.evaluate(cases, label: "written14")
+        Self.checkTargets(score)
     }
 
     /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
