@@ -148,4 +148,46 @@ struct FastPathTests {
         ]
         for (url, expected) in cases { #expect(t.strip(url) == expected, "\(url)") }
     }
+
+    /// `queryStart` finds the `?` with memchr; it must be the first `?` Character, as
+    /// `firstIndex(of:)` finds it, whatever surrounds it (a combining mark may join it).
+    @Test func queryStartIsTheFirstQuestionMarkCharacter() {
+        let t = TrackingParameters(extra: [])
+        var urls = ["", "?", "https://a.cn/x", "https://a.cn/x?", "https://a.cn/x?a=1?b", "https://a.cn/中?文=1",
+                    "https://a.cn/x?\u{301}a=1&b=2?c", "https://a.cn/é?é", "https://a.cn/x#?y", "??"]
+        var rng = SplitMix(state: 0x9E7)
+        let pieces = ["https://", "a.cn", "/", "?", "&", "=", "#", "中", "\u{301}", "é", "utm_source", "x", "1"]
+        for _ in 0..<500 {
+            urls.append((0..<Int.random(in: 0..<12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+        }
+        for url in urls {
+            #expect(t.queryStart(url) == url.firstIndex(of: "?"), "\(url)")
+        }
+    }
+
+    /// `dedupe` compares pairwise up to 32 names and hashes beyond; both keep the first
+    /// of equal names in order, as a `Set` filter does (canonically equal spellings too).
+    @Test func dedupeEqualsTheSetFilter() {
+        var rng = SplitMix(state: 0xDED)
+        let names = ["a", "b", "A", "开源", "開源", "e\u{301}", "é", "Tech", "tech", "", " "]
+        for _ in 0..<800 {
+            let xs = (0..<Int.random(in: 0..<45, using: &rng)).map { _ in names.randomElement(using: &rng)! }
+            var seen = Set<String>()
+            #expect(ItemNormalizer.dedupe(xs) == xs.filter { seen.insert($0).inserted }, "\(xs)")
+        }
+    }
+
+    /// `SourceRegistry.string` (straight UTF-8) equals the scalar view it replaced.
+    @Test func scalarsToStringEqualsTheScalarView() {
+        for text in Self.samples + Self.multiByteSamples {
+            let scalars = Array(text.unicodeScalars)
+            for r in [0..<scalars.count, (scalars.count / 2)..<scalars.count, 0..<(scalars.count / 3)] {
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars[r])
+                let made = SourceRegistry.string(scalars[r])
+                #expect(made == String(view))
+                #expect(Array(made.utf8) == Array(String(view).utf8))
+            }
+        }
+    }
 }
