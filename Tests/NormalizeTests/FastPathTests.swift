@@ -13,6 +13,10 @@ struct FastPathTests {
         " ", "  ", "\t", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{7F}", "\u{01}", "\u{85}", "\u{A0}", "\u{AD}",
         "\u{2028}", "\u{2029}", "\u{3000}", "\u{200B}", "\u{200D}", "\u{FEFF}", "\u{0301}", "e\u{0301}", "é", "Ａ", "ｚ",
         "５", "，", "中", "國", "開源", "㐀", "\u{4DC0}", "\u{F900}", "𠀀", "😀", "“", "—", "ᄀ", "한", "Привет", "ά", "~", "!",
+        // Around the lead bytes E2, E3 and EF, which `isUnchanged` looks past: kept and
+        // dropped scalars sharing their first or first two bytes.
+        "\u{2010}", "\u{2027}", "\u{2028}", "\u{200A}", "\u{202F}", "\u{2030}", "\u{205F}", "\u{2069}", "…", "、", "。",
+        "\u{3001}", "\u{FEF0}", "\u{FEFF}", "\u{FF0C}", "\u{E000}",
         "",
     ]
 
