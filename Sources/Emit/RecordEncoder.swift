@@ -280,8 +280,14 @@ struct JSONWriter {
             // Eight bytes at a time while none is a control byte, `"`, `\\` or 0xE2 (the lead
             // byte of U+2028/U+2029): the usual text is long runs of such bytes.
             while i + 8 <= n {
-                let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if Self.mayNeedEscape(x) { break }
+                let x = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                let flags = Self.escapeFlags(x)
+                if flags != 0 {
+                    // Straight to the first flagged byte: the bytes before it are plain (going
+                    // on byte by byte from the block's start re-read the block per byte).
+                    i += flags.trailingZeroBitCount >> 3
+                    break
+                }
                 i += 8
             }
             guard i < n else { break }
@@ -322,15 +328,16 @@ struct JSONWriter {
         flush(buf, runStart, n)
     }
 
-    /// Whether any byte of `x` is below 0x20, 0x22, 0x5C or 0xE2 (exact for "any").
+    /// High bits marking bytes of `x` (little-endian) below 0x20, or 0x22, 0x5C or 0xE2.
+    /// Exact for the lowest byte marked (a borrow can only mark bytes above a true one),
+    /// and zero exactly when no byte is one of these.
     @inline(__always)
-    static func mayNeedEscape(_ x: UInt64) -> Bool {
+    static func escapeFlags(_ x: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & high != 0 }
-        // Below 0x20: bytes that are ASCII (high bit clear) and borrow when 0x20 is taken away.
+        @inline(__always) func zeros(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & high }
         let below = (x &- ones &* 0x20) & ~x & high
-        return below != 0 || hasZero(x ^ (ones &* 0x22)) || hasZero(x ^ (ones &* 0x5C)) || hasZero(x ^ (ones &* 0xE2))
+        return below | zeros(x ^ (ones &* 0x22)) | zeros(x ^ (ones &* 0x5C)) | zeros(x ^ (ones &* 0xE2))
     }
 
     @inline(__always) private mutating func flush(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {

@@ -371,9 +371,7 @@ public final class SourceRegistry: Sendable {
                 let head = Self.trimmedSpaces(scalars, 0..<run.lowerBound)
                 let tail = Self.trimmedSpaces(scalars, run.upperBound..<scalars.count)
                 guard !head.isEmpty, !tail.isEmpty, tail.count <= longestKey + 4 else { continue }
-                var suffix = String.UnicodeScalarView()
-                suffix.append(contentsOf: scalars[tail])
-                let printed = String(suffix)
+                let printed = Self.string(scalars[tail])
                 if let s = source(named: printed) {
                     scalars = Array(scalars[head])
                     found = (s, printed)
@@ -407,6 +405,19 @@ public final class SourceRegistry: Sendable {
         }
         guard let (s, printed) = found else { return nil }
         return (text, s, printed)
+    }
+
+    /// The scalars as a `String`, encoded straight into its storage: appending them to a
+    /// `String.UnicodeScalarView` one by one was most of this function's cost.
+    static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        let capacity = scalars.reduce(0) { $0 + UTF8.width($1) }
+        return String(unsafeUninitializedCapacity: capacity) { buf in
+            var o = 0
+            for u in scalars {
+                UTF8.encode(u) { buf[o] = $0; o += 1 }
+            }
+            return o
+        }
     }
 
     static let channelWords: Set<String> = [

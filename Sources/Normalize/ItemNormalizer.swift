@@ -311,12 +311,19 @@ public struct ItemNormalizer: Sendable {
     static func dedupe(_ xs: [String]) -> [String] {
         // Most items carry one author and a few categories: compare pairwise, no Set.
         if xs.count < 2 { return xs }
-        if xs.count <= 8 {
+        if xs.count <= 32 {
+            // Feeds with many categories per item (WordPress tags) made a Set per item
+            // measurable; up to 32 the pairwise comparison is cheaper. First occurrences
+            // are kept, as the Set's filter keeps them.
             var clash = false
             outer: for i in 1..<xs.count {
                 for j in 0..<i where xs[j] == xs[i] { clash = true; break outer }
             }
             if !clash { return xs }
+            var kept: [String] = []
+            kept.reserveCapacity(xs.count)
+            for (i, x) in xs.enumerated() where !xs[..<i].contains(x) { kept.append(x) }
+            return kept
         }
         var seen = Set<String>()
         return xs.filter { seen.insert($0).inserted }
@@ -527,7 +534,14 @@ struct TrackingParameters: Sendable {
     @inline(__always)
     func queryStart(_ url: String) -> String.Index? {
         let u = url.utf8
-        guard let q = u.firstIndex(of: 0x3F) else { return nil }
+        // memchr, not `firstIndex(of:)`: the generic search over the view was most of
+        // `strip` for the many URLs without a query.
+        var copy = url
+        guard let offset = copy.withUTF8({ buf -> Int? in
+            guard let base = buf.baseAddress, let hit = memchr(base, 0x3F, buf.count) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }) else { return nil }
+        let q = u.index(u.startIndex, offsetBy: offset)
         let next = u.index(after: q)
         if (q == u.startIndex || u[u.index(before: q)] < 0x80) && (next == u.endIndex || u[next] < 0x80) { return q }
         return url.firstIndex(of: "?")

@@ -110,10 +110,26 @@ enum TextCollapse {
         while true {
             while j + 8 <= n {
                 let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
-                if x & highs != 0
-                    && (equal(x, 0xC2) | equal(x, 0xE1) | equal(x, 0xE2) | equal(x, 0xE3) | equal(x, 0xEF)) != 0
-                {
-                    break
+                if x & highs != 0 {
+                    if (equal(x, 0xC2) | equal(x, 0xE1)) != 0 { break }
+                    let e2 = equal(x, 0xE2), e3 = equal(x, 0xE3), ef = equal(x, 0xEF)
+                    if (e2 | e3 | ef) != 0 {
+                        // Chinese punctuation (U+3001…, U+FF0C…) and the quotes, dashes and
+                        // ellipsis of U+2010…U+2027 share these lead bytes with dropped
+                        // scalars; with the two bytes after each lead at hand, only a lead of
+                        // U+3000 (E3 80 80), U+FEFF's row (EF BB) or an E2 outside E2 80
+                        // 90…A7 stops the block.
+                        guard j + 10 <= n else { break }
+                        let x1 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j + 1, as: UInt64.self))
+                        let x2 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j + 2, as: UInt64.self))
+                        let second80 = equal(x1, 0x80)
+                        // Third byte in 0x90…0xA7: its low seven bits in 0x10…0x27.
+                        let t = (x2 & lows) | highs
+                        let inRange = (t &- ones &* 0x10) & ~(t &- ones &* 0x28) & highs
+                        let stops = (e3 & second80 & equal(x2, 0x80)) | (ef & equal(x1, 0xBB))
+                            | (e2 & ~(second80 & inRange))
+                        if stops & highs != 0 { break }
+                    }
                 }
                 let newline = paragraphs ? equal(x, 0x0A) : 0
                 let separator = equal(x, 0x20) | newline

@@ -137,6 +137,56 @@ import Testing
     }
 }
 
+/// The escaper skips eight plain bytes at a time and jumps to the first byte that may need
+/// escaping; it must write what escaping scalar by scalar writes, with every special at
+/// every offset of a block.
+@Suite struct EscapeFastPathTests {
+    static func reference(_ s: String) -> [UInt8] {
+        var out: [UInt8] = [0x22]
+        for u in s.unicodeScalars {
+            switch u.value {
+            case 0x22: out += Array(#"\""#.utf8)
+            case 0x5C: out += Array(#"\\"#.utf8)
+            case 0x0A: out += Array(#"\n"#.utf8)
+            case 0x0D: out += Array(#"\r"#.utf8)
+            case 0x09: out += Array(#"\t"#.utf8)
+            case 0x08: out += Array(#"\b"#.utf8)
+            case 0x0C: out += Array(#"\f"#.utf8)
+            case 0x2028: out += Array(#"\u2028"#.utf8)
+            case 0x2029: out += Array(#"\u2029"#.utf8)
+            case 0..<0x20: out += Array(String(format: "\\u%04x", u.value).utf8)
+            default: out += Array(String(u).utf8)
+            }
+        }
+        out.append(0x22)
+        return out
+    }
+
+    @Test func escapingEqualsTheScalarRule() {
+        let specials = ["\"", "\\", "\n", "\r", "\t", "\u{8}", "\u{C}", "\u{0}", "\u{1F}", "\u{7F}", "\u{2028}",
+                        "\u{2029}", "\u{2027}", "\u{202A}", "“", "…", "—", "中", "😀", "é", " ", "\u{A0}"]
+        let word = "abcdefghijklmnopqrstuvwxyz0123456789"
+        var texts: [String] = ["", "a", "abcdefgh", "abcdefghi"]
+        for s in specials {
+            for k in 0...17 {
+                let head = String(word.prefix(k)), tail = String(word.dropFirst(k))
+                texts += [head + s + tail, head + s, s + tail, head + s + s + tail + s, "中文" + head + s + "中" + tail]
+            }
+        }
+        var rng = SplitMix64(seed: 0xE5C)
+        for _ in 0..<2000 {
+            texts.append((0..<Int(rng.next() % 30)).map { _ in
+                rng.next() % 2 == 0 ? specials[Int(rng.next() % UInt64(specials.count))] : String(word.prefix(Int(rng.next() % 9)))
+            }.joined())
+        }
+        for text in texts {
+            var w = JSONWriter(out: [])
+            w.string(text)
+            #expect(w.out == Self.reference(text), "\(text.debugDescription)")
+        }
+    }
+}
+
 /// Deterministic generator so a failure reproduces.
 struct SplitMix64 {
     var state: UInt64

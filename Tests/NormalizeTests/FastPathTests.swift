@@ -13,6 +13,10 @@ struct FastPathTests {
         " ", "  ", "\t", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{7F}", "\u{01}", "\u{85}", "\u{A0}", "\u{AD}",
         "\u{2028}", "\u{2029}", "\u{3000}", "\u{200B}", "\u{200D}", "\u{FEFF}", "\u{0301}", "e\u{0301}", "é", "Ａ", "ｚ",
         "５", "，", "中", "國", "開源", "㐀", "\u{4DC0}", "\u{F900}", "𠀀", "😀", "“", "—", "ᄀ", "한", "Привет", "ά", "~", "!",
+        // Around the lead bytes E2, E3 and EF, which `isUnchanged` looks past: kept and
+        // dropped scalars sharing their first or first two bytes.
+        "\u{2010}", "\u{2027}", "\u{2028}", "\u{200A}", "\u{202F}", "\u{2030}", "\u{205F}", "\u{2069}", "…", "、", "。",
+        "\u{3001}", "\u{FEF0}", "\u{FEFF}", "\u{FF0C}", "\u{E000}",
         "",
     ]
 
@@ -147,5 +151,47 @@ struct FastPathTests {
             ("https://a.cn/x?u=1&&utm_medium", "https://a.cn/x?u=1"),
         ]
         for (url, expected) in cases { #expect(t.strip(url) == expected, "\(url)") }
+    }
+
+    /// `queryStart` finds the `?` with memchr; it must be the first `?` Character, as
+    /// `firstIndex(of:)` finds it, whatever surrounds it (a combining mark may join it).
+    @Test func queryStartIsTheFirstQuestionMarkCharacter() {
+        let t = TrackingParameters(extra: [])
+        var urls = ["", "?", "https://a.cn/x", "https://a.cn/x?", "https://a.cn/x?a=1?b", "https://a.cn/中?文=1",
+                    "https://a.cn/x?\u{301}a=1&b=2?c", "https://a.cn/é?é", "https://a.cn/x#?y", "??"]
+        var rng = SplitMix(state: 0x9E7)
+        let pieces = ["https://", "a.cn", "/", "?", "&", "=", "#", "中", "\u{301}", "é", "utm_source", "x", "1"]
+        for _ in 0..<500 {
+            urls.append((0..<Int.random(in: 0..<12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+        }
+        for url in urls {
+            #expect(t.queryStart(url) == url.firstIndex(of: "?"), "\(url)")
+        }
+    }
+
+    /// `dedupe` compares pairwise up to 32 names and hashes beyond; both keep the first
+    /// of equal names in order, as a `Set` filter does (canonically equal spellings too).
+    @Test func dedupeEqualsTheSetFilter() {
+        var rng = SplitMix(state: 0xDED)
+        let names = ["a", "b", "A", "开源", "開源", "e\u{301}", "é", "Tech", "tech", "", " "]
+        for _ in 0..<800 {
+            let xs = (0..<Int.random(in: 0..<45, using: &rng)).map { _ in names.randomElement(using: &rng)! }
+            var seen = Set<String>()
+            #expect(ItemNormalizer.dedupe(xs) == xs.filter { seen.insert($0).inserted }, "\(xs)")
+        }
+    }
+
+    /// `SourceRegistry.string` (straight UTF-8) equals the scalar view it replaced.
+    @Test func scalarsToStringEqualsTheScalarView() {
+        for text in Self.samples + Self.multiByteSamples {
+            let scalars = Array(text.unicodeScalars)
+            for r in [0..<scalars.count, (scalars.count / 2)..<scalars.count, 0..<(scalars.count / 3)] {
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars[r])
+                let made = SourceRegistry.string(scalars[r])
+                #expect(made == String(view))
+                #expect(Array(made.utf8) == Array(String(view).utf8))
+            }
+        }
     }
 }
