@@ -31,6 +31,8 @@ import Testing
 ///   labelled before anything was run on it and never tuned on; its test keeps the first-run figures.
 /// - `heldout-written14.jsonl` (written, committed whole, 250 headlines with 76 traps): made and
 ///   labelled before anything was run on it, first-run score on its test, then tuned on.
+/// - `heldout-written15.jsonl` (written, committed whole, 214 headlines with 88 traps): written blind after
+///   the written14 round and committed before anything was run on it, first-run score on its test, then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -317,6 +319,35 @@ struct BilingualEvalTests {
         #expect(cases.filter(\.trap).count >= 55)
         let score = try await Self.evaluate(cases, label: "written14")
         Self.checkTargets(score)
+    }
+
+    /// Written after the written14 round, blind (committed before anything was run on it): 214 headlines
+    /// (69 Simplified, 66 Traditional, 79 English), 152 contract-topic labels, 88 false-friend traps, 11
+    /// normalization cases. First run, before any change it prompted (`EVAL_VERBOSE=1 swift test --skip-build
+    /// --filter BilingualEvalTests`): micro-F1 0.917 (precision 0.894, recall 0.941; 143 of 152 found, 17 false
+    /// positives); open-source 0.762, decoupling 0.800, cybersecurity 0.889, electric-vehicles 0.923,
+    /// semiconductors 0.926, ai 0.943, us-china 0.943, export-controls 0.952, trade 0.970; 15 of 88 traps tagged:
+    /// 开源引水 (water), 中美史克 and 中美联泰 (company names), 城区集中美化, 健保財務開源, 保險業開源不易, 「開源」新品
+    /// (开源 as revenue), 租屋補貼制度有漏洞 (a loophole), 港大LLM法學碩士 (the law degree), 水晶片吊燈, "in breach
+    /// of league's financial rules", the Old Foundry arts centre, a 7-tesla MRI scanner, a basketball "blockbuster
+    /// trade deal", and a potato "chip shortage"; language 214/214; headlines 214/214. Misses were implicit
+    /// phrasings: Apple's assemblers in India/Vietnam and 台商轉單 as decoupling, 電動休旅, a revoked fab
+    /// equipment waiver (中國廠), weights free to download, 網上釣魚 and fake sites, an image-sensor order; two
+    /// false positives were the taxonomy's own calls against these labels (寒武纪 as ai, "AI chip demand" as ai).
+    /// No label was changed. After tuning on it (so not an estimate): micro-F1 0.987, every topic ≥ 0.947, 2 traps
+    /// still tagged (listed below); the same changes moved written13, never tuned on, from 0.944 to 0.947 (an
+    /// iPhone capacity-to-India headline now found as decoupling).
+    @Test("a written set made after the written14 changes (written15)")
+    func written15Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written15.jsonl")
+        #expect(cases.count >= 200)
+        #expect(cases.filter(\.trap).count >= 70)
+        let score = try await Self.evaluate(cases, label: "written15")
+        // Two traps still tagged after the round, left rather than patched one headline at a time: a
+        // shop's quoted 「開源」 (new income) and a potato "chip shortage" that only the next words explain.
+        Self.checkTargets(score, knownTrapMisses: [
+            "台南老街茶行靠「開源」新品翻身 推出冷泡茶包", "Farmers warn of chip shortage as potato harvest fails",
+        ])
     }
 
     /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
