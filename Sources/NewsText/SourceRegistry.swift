@@ -390,7 +390,7 @@ public final class SourceRegistry: Sendable {
         if found == nil && scalars.isEmpty { return nil }
         // Without a suffix outlet nothing was cut (a channel name goes only after an
         // outlet), so the scalars are the headline's own: no need to rebuild it.
-        var text = found == nil ? headline : String(String.UnicodeScalarView(scalars))
+        var text = found == nil ? headline : Self.string(scalars[...])
         // `【新华社】…` / `[Reuters] …` prefixes naming the outlet.
         for (open, close) in [("【", "】"), ("[", "]"), ("［", "］")] where text.hasPrefix(open) {
             guard let end = text.range(of: close) else { continue }
