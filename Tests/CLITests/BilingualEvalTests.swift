@@ -33,6 +33,8 @@ import Testing
 ///   labelled before anything was run on it, first-run score on its test, then tuned on.
 /// - `heldout-written15.jsonl` (written, committed whole, 214 headlines with 88 traps): written blind after
 ///   the written14 round and committed before anything was run on it, first-run score on its test, then tuned on.
+/// - `heldout-written16.jsonl` (written, committed whole, 274 headlines with 110 traps): written blind after
+///   the written15 round and committed before anything was run on it, first-run score on its test.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -348,6 +350,19 @@ struct BilingualEvalTests {
         Self.checkTargets(score, knownTrapMisses: [
             "台南老街茶行靠「開源」新品翻身 推出冷泡茶包", "Farmers warn of chip shortage as potato harvest fails",
         ])
+    }
+
+    /// Written after the written15 round, blind (committed before anything was run on it, without
+    /// reading the taxonomy or the tagger): 274 headlines (101 Simplified, 78 Traditional, 95 English),
+    /// 110 false-friend traps in senses the earlier sets had not used (checked against every earlier set's
+    /// titles), 12 normalization cases. First run: not yet recorded.
+    @Test("a blind written set made after the written15 changes (written16)")
+    func written16Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written16.jsonl")
+        #expect(cases.count >= 200)
+        #expect(cases.filter(\.trap).count >= 70)
+        let score = try await Self.evaluate(cases, label: "written16")
+        Self.checkTargets(score)
     }
 
     /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
