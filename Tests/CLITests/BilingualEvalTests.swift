@@ -34,7 +34,7 @@ import Testing
 /// - `heldout-written15.jsonl` (written, committed whole, 214 headlines with 88 traps): written blind after
 ///   the written14 round and committed before anything was run on it, first-run score on its test, then tuned on.
 /// - `heldout-written16.jsonl` (written, committed whole, 274 headlines with 110 traps): written blind after
-///   the written15 round and committed before anything was run on it, first-run score on its test.
+///   the written15 round and committed before anything was run on it, first-run score on its test, then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -355,7 +355,24 @@ struct BilingualEvalTests {
     /// Written after the written15 round, blind (committed before anything was run on it, without
     /// reading the taxonomy or the tagger): 274 headlines (101 Simplified, 78 Traditional, 95 English),
     /// 110 false-friend traps in senses the earlier sets had not used (checked against every earlier set's
-    /// titles), 12 normalization cases. First run: not yet recorded.
+    /// titles), 227 contract-topic labels, 12 normalization cases. First run, before any change it prompted
+    /// (`EVAL_VERBOSE=1 .build/debug/ingestPackageTests.xctest --testing-library swift-testing --filter written16`):
+    /// micro-F1 0.876 (precision 0.898, recall 0.855; 194 of 227 found, 22 false positives); cybersecurity 0.720,
+    /// decoupling 0.800, semiconductors 0.880, trade 0.880, us-china 0.886, open-source 0.889, export-controls 0.903,
+    /// ai 0.929, electric-vehicles 0.960; 16 of 110 traps tagged: 特洛伊木马 in a museum, 防火墙/防火牆 as a building's
+    /// fire wall (twice), 掉链断链 on shared bikes, 特斯拉博物馆, 农业“芯片” (seeds), 消防安全漏洞, 守備漏洞 in
+    /// baseball, 《文心雕龙》, 欧美中产 (美中 across a word edge), a caramel wafer factory, decoupling of emissions from
+    /// growth, banks that de-risk remittance firms, a Chinese restaurant named America's best, a humpback whale breach,
+    /// a "backdoor tax rise"; language 274/274; headlines 274/274. Misses were implicit phrasings: 倾销 without 反,
+    /// 美中 before 经贸, 中欧 price undertakings, 中国製 drones barred, 電動商用車, 12吋廠, 偽冒網站 (Hong Kong),
+    /// chips smuggled or shipped via a third country, Valkey and LibreOffice, GitHub contributions, models under
+    /// Apache 2.0 or with weights, Cl0p, a patched VPN bug, HK's critical computer systems law, pandas for a US zoo,
+    /// an NSA wanted notice. Left as the taxonomy's calls: Nvidia or a GPU named in an AI story tagged semiconductors
+    /// (four headlines), a US drugmaker moving supply out of China tagged us-china, a petrol-car import ban tagged
+    /// trade. No label was changed. After tuning on it (so not an estimate): micro-F1 0.980, every topic ≥ 0.947, no
+    /// trap tagged; still missed as us-china: a fab's revoked VEU status, the Busan summit named alone, and chips
+    /// shipped to China via Malaysia (fresh3 labels a chip-smuggling headline not us-china, so the rule was not
+    /// widened). The same changes left written13, never tuned on, at 0.947.
     @Test("a blind written set made after the written15 changes (written16)")
     func written16Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written16.jsonl")
