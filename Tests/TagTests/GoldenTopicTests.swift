@@ -76,6 +76,25 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         Case(title: "漏洞百出的规划方案被叫停", topics: []),
         Case(title: "Houston Rockets trade for a new point guard at the deadline", topics: []),
         Case(title: "Lunar New Year travel rush begins", topics: []),
+        // Everyday senses of the written16 round's context rules (bug + network gear, chips + smuggling,
+        // GPUs + China, models + a licence, pandas + the US, computer systems, anti-discrimination
+        // probes), each next to the sense the rule is for.
+        Case(title: "Tiger Woods patched his swing after a bogey on the 18th hole", topics: []),
+        Case(title: "Council crews patch potholes and holes in the flood wall", topics: []),
+        Case(title: "Gardeners battle garden bugs with an organic patch", topics: []),
+        Case(title: "Ivanti patches VPN bug already under attack", topics: ["cybersecurity"]),
+        Case(title: "Customs seize smuggled potato chips at the border", topics: []),
+        Case(title: "Casino chips smuggled out of Macau", topics: []),
+        Case(title: "香港海關破獲走私輝達晶片案", topics: ["semiconductors", "export-controls"]),
+        Case(title: "Nvidia ships record number of GPUs to China customers", topics: ["semiconductors"]),
+        Case(
+            title: "Florida man pleads guilty to shipping Nvidia chips to China via Malaysia",
+            topics: ["semiconductors", "export-controls"]),
+        Case(title: "Model railway club shows new models with 2 million parameters", topics: []),
+        Case(title: "Climate models with new parameters predict hotter summers", topics: []),
+        Case(title: "Panda Express opens in Washington", topics: []),
+        Case(title: "Harvard faces anti-discrimination probe over admissions", topics: []),
+        Case(title: "New computer system to protect patient records at hospital", topics: []),
     ]
 
     @Test(arguments: falseFriends)
