@@ -95,6 +95,51 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         Case(title: "Panda Express opens in Washington", topics: []),
         Case(title: "Harvard faces anti-discrimination probe over admissions", topics: []),
         Case(title: "New computer system to protect patient records at hospital", topics: []),
+        // Everyday senses of rules and terms the session-9 red-team probes tagged: a llama farm or a
+        // gym's weights, forks in the road, snakes and rust in a community, scale models and sticky
+        // buns, wafer snacks, a back gate's safety, combination locks and "wealth codes", police
+        // unlocking gates, a Chinese owner's pub licence, shops barred from selling alcohol, duty-free
+        // and duty of care, cultural exports, red pandas and panda shops, the film 哪吒, phone
+        // batteries, pop groups named for rockets, sporting 新冠军 and doping 阳性; each class next to
+        // the sense its rule is for.
+        Case(title: "Llama farm opens freely to visitors this weekend", topics: []),
+        Case(title: "Weights released from the gym floor after renovation", topics: []),
+        Case(title: "Meta openly releases Llama 4 model weights", topics: ["open-source", "ai"]),
+        Case(title: "Fishing club forks out for new boats; project delayed", topics: []),
+        Case(title: "Python found in community garden shed, residents alarmed", topics: []),
+        Case(title: "Rust Foundation welcomes new maintainers", topics: ["open-source"]),
+        Case(title: "权重股午后发力，沪指收涨1%", topics: []),
+        Case(title: "MSCI上调A股权重，外资免费下载研报", topics: []),
+        Case(title: "模型店推出新款高达模型", topics: []),
+        Case(title: "黏豆包上线电商，用户好评如潮", topics: []),
+        Case(title: "Ice cream wafer cones recalled", topics: []),
+        Case(title: "小区后门安全隐患多，居民呼吁整改", topics: []),
+        Case(title: "学校后门监控坏了，家长担心安全", topics: []),
+        Case(title: "密码锁被撬，家中财物被盗", topics: []),
+        Case(title: "流量密码：网红奶茶靠什么出圈", topics: []),
+        Case(title: "Police unlock the gates of the old stadium for the derby", topics: []),
+        Case(title: "FBI unlocks gunman's iPhone", topics: ["cybersecurity"]),
+        Case(title: "Bank holiday hack: how to make the most of a long weekend", topics: []),
+        Case(title: "Pub licence granted to Chinese restaurant owner", topics: []),
+        Case(title: "Taxi licence for Chinese driver revoked", topics: []),
+        Case(title: "Corner shop banned from selling alcohol after underage sales", topics: []),
+        Case(
+            title: "US weighs blocking Nvidia from selling Blackwell chips to China",
+            topics: ["semiconductors", "export-controls", "us-china"]),
+        Case(title: "Duty-free shopping: 20% off perfumes at airports", topics: []),
+        Case(title: "Duty of care: 40% of care homes fail inspection", topics: []),
+        Case(title: "US imposes 25% duty on imported steel", topics: ["trade"]),
+        Case(title: "Korean drama exports surge to record high", topics: []),
+        Case(title: "Red Panda cafe opens in Washington", topics: []),
+        Case(title: "Panda bakery opens in San Diego", topics: []),
+        Case(title: "Pandas arrive at San Diego Zoo from China", topics: ["us-china"]),
+        Case(title: "电影哪吒2票房破百亿，车主包场观影", topics: []),
+        Case(title: "Apple car park reopens after repairs", topics: []),
+        Case(title: "Phone battery charging tips for winter", topics: []),
+        Case(title: "火箭少女101重聚演唱会", topics: []),
+        Case(title: "新冠军诞生！国乒小将夺得全国赛冠军", topics: []),
+        Case(title: "兴奋剂阳性，短跑名将被禁赛四年", topics: []),
+        Case(title: "Prison lockdown after inmates riot", topics: []),
     ]
 
     @Test(arguments: falseFriends)
