@@ -140,6 +140,18 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         Case(title: "新冠军诞生！国乒小将夺得全国赛冠军", topics: []),
         Case(title: "兴奋剂阳性，短跑名将被禁赛四年", topics: []),
         Case(title: "Prison lockdown after inmates riot", topics: []),
+        // Second round: records stolen from a shop or broken on a track, breaches of etiquette and of
+        // enemy lines, infected patients and water, pets' microchips and quarantines, laser therapy.
+        Case(title: "Thieves stole records from vinyl shop in Camden", topics: []),
+        Case(title: "Sprinter stole the show and broke records in Rome", topics: []),
+        Case(title: "Hackers leak records of 2 million patients", topics: ["cybersecurity"]),
+        Case(title: "Breach of etiquette at royal wedding", topics: []),
+        Case(title: "Troops breach enemy lines near river", topics: []),
+        Case(title: "Infected water system at school closed after Legionella found", topics: []),
+        Case(title: "Microchip found in lost dog reunites family after 5 years", topics: []),
+        Case(title: "Microchip posts record revenue", topics: ["semiconductors"]),
+        Case(title: "Plant quarantine officers seize fruit at airport", topics: []),
+        Case(title: "半導體雷射治療近視，醫生提醒", topics: []),
     ]
 
     @Test(arguments: falseFriends)
