@@ -389,6 +389,21 @@ struct BilingualEvalTests {
     /// (85 Simplified, 74 Traditional, 76 English), 212 contract-topic labels, 86 false-friend traps in
     /// everyday senses no earlier set had used (local news, sport, finance, culture, health, lifestyle; no
     /// title repeats an earlier set's), 10 normalization cases. It asks whether the last two rounds generalise.
+    /// First run, before any change it prompted (`EVAL_VERBOSE=1 .build/debug/ingestPackageTests.xctest
+    /// --testing-library swift-testing --filter written17`): micro-F1 0.957 (precision 0.980, recall 0.934; 198 of
+    /// 212 found, 4 false positives); us-china 0.907, decoupling 0.909, trade 0.930, cybersecurity 0.955,
+    /// export-controls 0.968, semiconductors 0.969, ai 0.984, open-source 1.00, electric-vehicles 1.00; 2 of 86 traps
+    /// tagged: 美国白蛾 (a moth) next to 中国林科院, and a marathon's 晶片計時 (race timing chips); language and
+    /// headlines 235/235. Misses were implicit phrasings: APT攻击 and 零信任 architecture, the US 生物安全法案 (Biosecure
+    /// Act), 台商移轉產線, 對美出口年減 (Taiwan's word for a year-on-year fall), 五角大廈 (Taiwan's and Hong Kong's
+    /// name for the Pentagon), SMIC "despite sanctions", rules on AI chips bound for China as a US act, a "dumping
+    /// investigation" and a subsidy probe of Chinese goods without "anti-"; false positives were the taxonomy's known
+    /// calls (寒武纪 as ai, 輝達 in an AI story as semiconductors). No label was changed. After tuning on it (so not
+    /// an estimate): micro-F1 0.988, no trap tagged; still missed as us-china, left as judgment calls: US tariff
+    /// preferences for Hong Kong, a TP-Link router ban that does not say Chinese, and Beijing's probe of "American"
+    /// chips (American next to Beijing is as often a person's nationality). The same changes moved written13, never
+    /// tuned on, from 0.947 to 0.954 (its APT攻击 and 生物安全法案 headlines), and written12 from 0.990 to 0.988
+    /// (written12 labels a 生物安全法案 headline not decoupling, written13 labels the same story decoupling).
     @Test("a blind written set made after the red-team pass (written17)")
     func written17Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written17.jsonl")

@@ -152,6 +152,26 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         Case(title: "Microchip posts record revenue", topics: ["semiconductors"]),
         Case(title: "Plant quarantine officers seize fruit at airport", topics: []),
         Case(title: "半導體雷射治療近視，醫生提醒", topics: []),
+        // written17 round: species named after America, race timing chips, fly-tipping and domestic
+        // subsidy audits, Australia's biosecurity law, Taiwanese engineers leaving (not lines moved).
+        Case(title: "林业部门开展美国白蛾秋季防控 中国林科院释放天敌", topics: []),
+        Case(title: "五角大廈官員訪問北京 討論兩軍溝通", topics: ["us-china"]),
+        Case(title: "城市马拉松芯片计时出错 主办方致歉", topics: []),
+        Case(title: "台積電晶片出貨量季增兩成", topics: ["semiconductors"]),
+        Case(title: "Council launches investigation into illegal dumping behind Chinese takeaway", topics: []),
+        Case(title: "Dumping probe: Chinese tourists leave litter on beach", topics: []),
+        Case(title: "EU opens dumping probe into Chinese steel imports", topics: ["trade"]),
+        Case(title: "Audit probes farm subsidies in EU member states", topics: []),
+        Case(title: "Brussels investigates subsidies to Chinese train maker CRRC", topics: ["trade"]),
+        Case(title: "澳大利亚生物安全法案修订 严查入境食品", topics: []),
+        Case(title: "药明康德回应美国生物安全法案", topics: ["decoupling", "us-china"]),
+        Case(title: "台厂人才外移 工程师赴美", topics: []),
+        Case(title: "台商加速移转产线至越南", topics: ["decoupling"]),
+        Case(title: "零信任：夫妻之间信任崩塌怎么办", topics: []),
+        Case(title: "數位發展部推動零信任網路架構", topics: ["cybersecurity"]),
+        Case(title: "Malaysia requires permits for AI chips bound for China", topics: ["ai", "semiconductors"]),
+        Case(title: "US tightens rules on AI chip sales to China", topics: ["ai", "semiconductors", "export-controls", "us-china"]),
+        Case(title: "中國前三季對美出口年減兩成", topics: ["trade", "us-china"]),
     ]
 
     @Test(arguments: falseFriends)
