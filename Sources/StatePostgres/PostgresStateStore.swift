@@ -228,9 +228,7 @@ public final class PostgresStateStore: StateStore, Sendable {
     public func migrate() async throws -> [Int] {
         let location = location
         let logger = logger
-        // Unbounded: a migration may rewrite a big table for minutes, and abandoning it only
-        // rolls it back to start again.
-        return try await withRetry("migrate", bounded: false) {
+        return try await withRetry("migrate") {
             try await self.client.withConnection { connection in
                 try await PostgresSchema.migrate(connection, location: location, logger: logger)
             }
@@ -1181,8 +1179,7 @@ public final class PostgresStateStore: StateStore, Sendable {
     /// connects at once.
     @discardableResult
     private func withRetry<T: Sendable>(
-        _ what: String, attempts: Int = .max, bounded: Bool = true,
-        _ body: @escaping @Sendable () async throws -> T
+        _ what: String, attempts: Int = .max, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let clock = ContinuousClock()
         let started = clock.now
@@ -1191,7 +1188,7 @@ public final class PostgresStateStore: StateStore, Sendable {
         while true {
             let generation = pool.withLock { $0.generation }
             do {
-                return try await watched(generation: generation, bounded: bounded, body)
+                return try await watched(generation: generation, body)
             } catch {
                 let closed = Self.isPoolClosed(error)
                 let transient = Self.isTransient(error) || error is ServerUnreachable || error is AttemptUnanswered
@@ -1229,61 +1226,35 @@ public final class PostgresStateStore: StateStore, Sendable {
     /// `attemptLimit`, but an attempt queued in a pool that cannot connect (it would wait up
     /// to a minute) or talking to a server that went away is cancelled and fails with
     /// `ServerUnreachable`; one still unanswered after `attemptLimit` fails with
-    /// `AttemptUnanswered`, unless it is not `bounded`.
+    /// `AttemptUnanswered`.
     private func watched<T: Sendable>(
-        generation: Int, bounded: Bool, _ body: @escaping @Sendable () async throws -> T
+        generation: Int, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let wait = options.connectionWait
-        let limit = bounded ? options.attemptLimit : .seconds(Int64.max / 4)
+        let limit = options.attemptLimit
         let url = url
         let logger = logger
-        // Unstructured on purpose: a task group cannot end before the attempt does, and a
-        // request wedged in postgres-nio may heed neither cancellation nor the pool closing.
-        // The caller gets the first outcome; an abandoned attempt is cancelled and left to end
-        // (its pool is closed), never waited for.
-        let attempt = Task { try await body() }
-        let watcher = Task<Void, any Error> {
-            let clock = ContinuousClock()
-            let started = clock.now
-            while true {
-                try await Task.sleep(for: min(wait, max(limit - (clock.now - started), .milliseconds(1))))
-                if let reason = await Self.unreachable(url, logger: logger) { throw ServerUnreachable(reason: reason) }
-                if clock.now - started >= limit {
-                    // Closing the pool fails a request stuck in it for certain, where
-                    // cancelling the attempt may not.
-                    self.renewPool(replacing: generation)
-                    throw AttemptUnanswered(limit: limit)
-                }
-            }
-        }
-        let once = FirstOutcome()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                Task {
-                    let outcome = await attempt.result
-                    watcher.cancel()
-                    if once.first() { continuation.resume(with: outcome) }
-                }
-                Task {
-                    // The watcher never returns; it only throws, or is cancelled once the attempt ends.
-                    do { try await watcher.value } catch {
-                        if once.first() {
-                            attempt.cancel()
-                            continuation.resume(throwing: error)
-                        }
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                let clock = ContinuousClock()
+                let started = clock.now
+                while true {
+                    try await Task.sleep(for: min(wait, max(limit - (clock.now - started), .milliseconds(1))))
+                    if let reason = await Self.unreachable(url, logger: logger) { throw ServerUnreachable(reason: reason) }
+                    if clock.now - started >= limit {
+                        // The group cannot end while the attempt runs, and a request stuck in the
+                        // pool may not heed cancellation: closing the pool fails it for certain.
+                        self.renewPool(replacing: generation)
+                        throw AttemptUnanswered(limit: limit)
                     }
                 }
             }
-        } onCancel: {
-            attempt.cancel()
-            watcher.cancel()
+            defer { group.cancelAll() }
+            // The watcher never returns; the first result is the attempt's.
+            guard let result = try await group.next(), let value = result else { throw CancellationError() }
+            return value
         }
-    }
-
-    /// True for the first caller only: which of an attempt and its watcher answers.
-    private final class FirstOutcome: Sendable {
-        private let done = Atomic<Bool>(false)
-        func first() -> Bool { !done.exchange(true, ordering: .acquiringAndReleasing) }
     }
 
     /// `nil` when the server accepts a connection now, else why not.

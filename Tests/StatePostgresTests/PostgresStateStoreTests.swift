@@ -362,9 +362,9 @@ struct PostgresStateStoreTests {
     func unansweredAttemptsAreBounded() async throws {
         try await withDatabase { db in
             let store = try await db.store("w1") {
-                $0.connectionWait = .milliseconds(500)
-                $0.attemptLimit = .seconds(3)
-                $0.retryFor = .seconds(8)
+                $0.connectionWait = .milliseconds(200)
+                $0.attemptLimit = .seconds(1)
+                $0.retryFor = .seconds(3)
             }
             let now = Date()
             try await store.recordFetch(feedID: "f", result: FetchRecord(outcome: .fetched, at: now, nextDueAt: now + 60))
@@ -382,7 +382,7 @@ struct PostgresStateStoreTests {
             let error = try #require(failure as? StateStoreError, "\(String(describing: failure))")
             #expect(error.message.contains("read feed f") && error.message.contains("no answer"), "\(error.message)")
             // More than one attempt (retried on a fresh pool), and no more than retryFor plus one attempt.
-            #expect(waited >= .seconds(6) && waited < .seconds(60), "\(waited)")
+            #expect(waited >= .seconds(2) && waited < .seconds(30), "\(waited)")
             // The lock is gone: the same store answers again.
             #expect(try await store.feedState(feedID: "f")?.nextDueAt != nil)
             await store.close()
