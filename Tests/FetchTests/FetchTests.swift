@@ -498,11 +498,18 @@ struct HTTPFetchTests {
     }
 
     @Test func aQueuedFetchWhoseGateClosesIsDroppedUnsent() async throws {
-        let server = try TestHTTPServer(routes: [
-            "/slow": TestResponse.text(rss).delayed(by: .seconds(3)),
-            "/gated": .text(rss),
-            "/open": .text(rss),
-        ])
+        // /slow is held by the server until the test lets it go, not for a fixed time: under a
+        // loaded CI machine a timed delay ran out before the gate closed and /gated was sent.
+        let releaseSlow = DispatchSemaphore(value: 0)
+        let server = try TestHTTPServer { request in
+            switch request.path {
+            case "/slow":
+                _ = releaseSlow.wait(timeout: .now() + 120)    // hang guard only
+                return .text(rss)
+            case "/gated", "/open": return .text(rss)
+            default: return .status(404)
+            }
+        }
         defer { server.stop() }
         let fetcher = try makeFetcher { $0.maxConcurrent = 1 }
         defer { fetcher.shutdown() }
@@ -511,12 +518,13 @@ struct HTTPFetchTests {
 
         let running = Task { await fetcher.fetch(request(server.url("/slow"))) }
         while server.hits(path: "/slow") == 0 { try await Task.sleep(for: .milliseconds(10)) }
-        // Both wait behind /slow (3 s, so a loaded machine still closes the gate in time);
-        // the gate closes before their turn comes, whichever of them queued first.
+        // Both wait behind /slow, which cannot finish before the gate closes; whether /gated
+        // queued before the close or comes after it, it must never be sent.
         let gated = Task { await fetcher.fetch(FetchRequest(source: FeedSource(location: server.url("/gated")), startsOnlyIf: gate)) }
         let ungated = Task { await fetcher.fetch(request(server.url("/open"))) }
         try await Task.sleep(for: .milliseconds(50))
         admitting.withLock { $0 = false }
+        releaseSlow.signal()
         #expect(try #require(await running.value.document).httpStatus == 200, "what had started finishes")
         let failure = try #require(await gated.value.failure)
         #expect(failure.kind == .notStarted)
