@@ -86,7 +86,16 @@ struct BackpressureTests {
 
     @Test("once fetches stop being admitted, queued look-ahead fetches never start; only started feeds are reported")
     func stoppingAdmissionLeavesQueuedFetchesUnsent() async throws {
-        let server = try TestHTTPServer { _ in TestResponse(status: 200, body: smallFeed(1), delay: .seconds(2)) }
+        // Every response is held until the test has stopped admission, not for a fixed time: a
+        // timed delay can run out while the test task waits for a thread of the cooperative pool
+        // (a loaded CI machine starves it for seconds), and the look-ahead would then be admitted.
+        // Once released, the gate stays open for every later request (a wrongly sent one too).
+        let release = DispatchSemaphore(value: 0)
+        let server = try TestHTTPServer { _ in
+            _ = release.wait(timeout: .now() + 120)    // hang guard only
+            release.signal()
+            return TestResponse(status: 200, body: smallFeed(1))
+        }
         defer { server.stop() }
         let concurrency = 2
         let stages = try makeStages(concurrency: concurrency)
@@ -105,6 +114,7 @@ struct BackpressureTests {
         // Two transfers run; the look-ahead waits in the fetcher's queue behind them.
         while server.totalHits < concurrency { try await Task.sleep(for: .milliseconds(10)) }
         admitting.withLock { $0 = false }
+        release.signal()
         let ended = try await run.value
         #expect(ended.sorted() == ["f0", "f1"])
         #expect(server.totalHits == concurrency, "nothing queued was sent after admission stopped")
