@@ -37,6 +37,8 @@ import Testing
 ///   the written15 round and committed before anything was run on it, first-run score on its test, then tuned on.
 /// - `heldout-written17.jsonl` (written, committed whole, 235 headlines with 86 traps): written blind after
 ///   the written16 round and the red-team pass over every rule, committed before anything was run on it.
+/// - `heldout-written18.jsonl` (written, committed whole, 249 headlines with 96 traps): written blind after
+///   the written17 round, committed before anything was run on it.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -410,6 +412,22 @@ struct BilingualEvalTests {
         #expect(cases.count >= 200)
         #expect(cases.filter(\.trap).count >= 70)
         let score = try await Self.evaluate(cases, label: "written17")
+        Self.checkTargets(score)
+    }
+
+    /// Written blind after the written17 round, committed before anything was run on it (without reading the
+    /// taxonomy, the tagger or the golden cases): 249 headlines (87 Simplified, 76 Traditional, 86 English),
+    /// 204 contract-topic labels, 96 false-friend traps in everyday senses no earlier set had used (weather,
+    /// farming, religion, fashion, sport, music, cooking, pets, construction, local government, medicine,
+    /// courts, transport; names of models and car brands in other senses; no title repeats an earlier set's,
+    /// checked by script), 13 normalization cases. Positives lean on implicit phrasings: company, product and
+    /// agency names, laws, slang, Taiwan and Hong Kong vocabulary.
+    @Test("a blind written set made after the written17 round (written18)")
+    func written18Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written18.jsonl")
+        #expect(cases.count >= 200)
+        #expect(cases.filter(\.trap).count >= 80)
+        let score = try await Self.evaluate(cases, label: "written18")
         Self.checkTargets(score)
     }
 
