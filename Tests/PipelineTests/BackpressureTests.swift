@@ -63,7 +63,17 @@ struct BackpressureTests {
             }
         }
         while !gate.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
-        // Let every producer run into the full buffers.
+        // Wait until the producers have run into the full buffers: the edge before the sink and
+        // the fetched edge are full. Not a fixed sleep: the stages run on the cooperative pool,
+        // which a loaded CI machine starves for seconds, so a timed wait could end before the
+        // edges filled. The deadline is a hang guard only.
+        let fillBy = ContinuousClock.now + .seconds(120)
+        while edges.tagged.count < capacities.items || edges.fetched.count < capacities.fetched,
+              ContinuousClock.now < fillBy {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        // Then give a producer that ignores a bound time to overrun it (this wait can only
+        // reveal an overrun, never cause a failure).
         try await Task.sleep(for: .milliseconds(800))
         let fetchedWhileStalled = server.totalHits
         // Documents: `concurrency` plus the look-ahead waiting to send + the fetched buffer + one
