@@ -216,16 +216,21 @@ struct WorkerLeaseTests {
     @Test("pending parts are per worker; a dead worker's are adopted by one survivor")
     func pendingPartsPerWorker() async throws {
         try await withDatabase { db in
-            let dead = try await db.store("dead") { $0.leaseDuration = .seconds(1) }
-            let a = try await db.store("a") { $0.leaseDuration = .seconds(1) }
-            let b = try await db.store("b") { $0.leaseDuration = .seconds(1) }
+            // Leases long enough that a and b stay alive however long this process is starved:
+            // with 1 s leases a worker counted as dead after 2 s without a heartbeat, and on a
+            // loaded machine a's heartbeat task could wait that long for the cooperative pool,
+            // so b adopted part-a.
+            let dead = try await db.store("dead") { $0.leaseDuration = .seconds(60) }
+            let a = try await db.store("a") { $0.leaseDuration = .seconds(60) }
+            let b = try await db.store("b") { $0.leaseDuration = .seconds(60) }
             try await dead.commitEmitted([PartCommit(name: "part-dead", items: [emitted("f", "x", "h", 1)])], runID: "rd")
             try await a.commitEmitted([PartCommit(name: "part-a", items: [emitted("f", "y", "h", 1)])], runID: "ra")
             #expect(try await a.pendingParts().map(\.name) == ["part-a"])
             #expect(try await b.pendingParts().isEmpty)
             await dead.close(releaseLeases: false)
-            // Dead once unseen for two leases; a and b heartbeat meanwhile.
-            try await Task.sleep(for: .milliseconds(2600))
+            // Dead once unseen for two leases: its last heartbeat is made 2.6 leases old on the
+            // server's clock (as the time that passes would), while a and b were seen just now.
+            _ = try await db.sql("UPDATE workers SET last_seen_at = clock_timestamp() - interval '156 seconds' WHERE worker_id = 'dead'")
             async let fromA = a.pendingParts()
             async let fromB = b.pendingParts()
             let (pa, pb) = try await (fromA.map(\.name), fromB.map(\.name))
