@@ -63,7 +63,10 @@ struct WorkerLeaseTests {
     func expiredLeasesAreTakenOver() async throws {
         try await withDatabase { db in
             let dead = try await db.store("dead") { $0.leaseDuration = .seconds(1); $0.claimBatch = 100 }
-            let live = try await db.store("live") { $0.leaseDuration = .seconds(1); $0.claimBatch = 100 }
+            // The survivor's own leases must outlast any stall of this process between its claim
+            // and the status read below: with 1 s they lapsed whenever its heartbeat task waited
+            // a second for the cooperative pool, and liveLeases came back empty.
+            let live = try await db.store("live") { $0.leaseDuration = .seconds(60); $0.claimBatch = 100 }
             #expect(try await dead.claimDueFeeds(["f1", "f2"], now: now) == ["f1", "f2"])
             #expect(try await live.claimDueFeeds(["f1", "f2"], now: now) == [])
             // Stops heartbeating without handing anything back, like SIGKILL.
