@@ -84,11 +84,21 @@ struct WorkerLeaseTests {
     @Test("a live worker's heartbeat keeps its leases past their first expiry")
     func heartbeatRenewsLeases() async throws {
         try await withDatabase { db in
-            let a = try await db.store("a") { $0.leaseDuration = .seconds(3); $0.claimBatch = 100 }
-            let b = try await db.store("b") { $0.leaseDuration = .seconds(3); $0.claimBatch = 100 }
+            // a's own timer renews every third of the lease. The lease must outlast a stall of
+            // this process (the timer is a task on the cooperative pool, which a loaded CI
+            // machine starves for seconds): with 3 s, renewing every second, a 2-3 s stall let
+            // it lapse and b took the feed. 9 s, renewed every 3 s, survives a 6 s stall.
+            let a = try await db.store("a") { $0.leaseDuration = .seconds(9); $0.claimBatch = 100 }
+            let b = try await db.store("b") { $0.leaseDuration = .seconds(9); $0.claimBatch = 100 }
             #expect(try await a.claimDueFeeds(["f"], now: now) == ["f"])
-            // Longer than one lease; a's own timer renews every second.
-            try await Task.sleep(for: .seconds(4))
+            // Wait, on the server's clock, until the lease as first granted has run out (the
+            // deadline is a hang guard only).
+            let firstExpiry = try #require(try await db.sql("SELECT lease_expires_at::text FROM feeds WHERE feed_id = 'f'").first?.first ?? nil)
+            let waitBy = ContinuousClock.now + .seconds(120)
+            while try await db.sql("SELECT (clock_timestamp() > '\(firstExpiry)'::timestamptz)::text") != [["true"]],
+                  ContinuousClock.now < waitBy {
+                try await Task.sleep(for: .milliseconds(500))
+            }
             try await a.heartbeat()
             #expect(try await b.claimDueFeeds(["f"], now: now) == [])
             #expect(try await b.clusterStatus().takeovers.isEmpty)
