@@ -111,32 +111,50 @@ struct ScheduledRunTests {
 
     @Test("a second run of the same pipeline exits at once with 75 while the first holds the lock")
     func lock() throws {
+        // While `holding` is set the server keeps the response (120 s hang guard), so a run
+        // stays inside its fetch, holding the lock, until the test lets it go. A fixed 3 s
+        // delay was not enough: the second debug-build run could take longer than that to
+        // start on a loaded machine, and then found the lock free.
+        let holding = Mutex(true)
         let server = try TestHTTPServer { _ in
-            TestResponse(status: 200, body: rssFeed(feed: 4, count: 2), delay: .seconds(3))
+            let guardBy = ContinuousClock.now + .seconds(120)
+            while holding.withLock({ $0 }), ContinuousClock.now < guardBy { usleep(10_000) }
+            return TestResponse(status: 200, body: rssFeed(feed: 4, count: 2))
         }
         defer { server.stop() }
         let project = try TempProject(name: "lock", feeds: [server.url("/slow.xml")])
         defer { project.remove() }
+        // The held fetch must not time out (ending the first run) before the second run is done.
+        let pipeline = try String(contentsOfFile: project.pipelineFile, encoding: .utf8)
+        try #require(pipeline.contains("timeout: 10s"))
+        try pipeline.replacingOccurrences(of: "timeout: 10s", with: "timeout: 300s")
+            .write(toFile: project.pipelineFile, atomically: true, encoding: .utf8)
         let first = try startIngest(["run", project.pipelineFile], cwd: project.root)
-        // Wait until the first run is inside its fetch (the lock is taken before).
-        let deadline = Date().addingTimeInterval(10)
+        // Wait until the first run is inside its fetch (the lock is taken before). The
+        // deadline is a hang guard only.
+        let deadline = Date().addingTimeInterval(120)
         while server.hits(path: "/slow.xml") == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         let second = try project.run()
         #expect(second.status == 75, "\(second.stderr)")
         #expect(second.stderr.contains("already running"))
+        holding.withLock { $0 = false }
         first.waitUntilExit()
         #expect(first.terminationStatus == 0)
         // The lock died with its holder: a run after it goes ahead.
         #expect(try project.run(["--all"]).status == 0)
 
         // And a holder killed with SIGKILL leaves no stale lock behind.
+        holding.withLock { $0 = true }
         let killed = try startIngest(["run", project.pipelineFile, "--all"], cwd: project.root)
         let hitsBefore = server.hits(path: "/slow.xml")
-        while server.hits(path: "/slow.xml") == hitsBefore, Date() < deadline.addingTimeInterval(10) {
+        let killBy = Date().addingTimeInterval(120)
+        while server.hits(path: "/slow.xml") == hitsBefore, Date() < killBy {
             Thread.sleep(forTimeInterval: 0.02)
         }
+        #expect(killed.isRunning, "the run to kill is inside its fetch")
         kill(killed.processIdentifier, SIGKILL)
         killed.waitUntilExit()
+        holding.withLock { $0 = false }
         #expect(try project.run(["--all"]).status == 0)
     }
 
