@@ -321,19 +321,27 @@ struct ScheduledRunTests {
 
     @Test("serve: SIGTERM during a slow fetch drains it to disk and state, then exits 0")
     func serveDrainsInFlight() throws {
+        // The response is held until SIGTERM has been sent (120 s hang guard), so the fetch is
+        // in flight when it arrives. A fixed 1.5 s delay could run out while this thread waited
+        // for a CPU on a loaded machine, and the test then sent SIGTERM to an idle server.
+        let holding = Mutex(true)
         let server = try TestHTTPServer { _ in
-            TestResponse(status: 200, body: rssFeed(feed: 7, count: 4), delay: .milliseconds(1500))
+            let guardBy = ContinuousClock.now + .seconds(120)
+            while holding.withLock({ $0 }), ContinuousClock.now < guardBy { usleep(10_000) }
+            return TestResponse(status: 200, body: rssFeed(feed: 7, count: 4))
         }
         defer { server.stop() }
         let project = try TempProject(name: "drain", feeds: [server.url("/slow.xml")], interval: "1h")
         defer { project.remove() }
         let p = try startIngest(["serve", project.pipelineFile, "--metrics-port=-1"], cwd: project.root)
-        let deadline = Date().addingTimeInterval(20)
-        // The request has arrived and its response is still being delayed.
+        // The deadline is a hang guard only.
+        let deadline = Date().addingTimeInterval(120)
+        // The request has arrived and its response is being held.
         while server.inFlight == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         #expect(server.inFlight == 1)
         kill(p.processIdentifier, SIGTERM)
-        let stopBy = Date().addingTimeInterval(15)
+        holding.withLock { $0 = false }
+        let stopBy = Date().addingTimeInterval(60)
         while p.isRunning, Date() < stopBy { Thread.sleep(forTimeInterval: 0.05) }
         if p.isRunning { kill(p.processIdentifier, SIGKILL) }
         p.waitUntilExit()
