@@ -579,10 +579,38 @@ struct HTTPFetchTests {
     }
 }
 
+/// Holds each of the first `count` requests on the server until all `count` have arrived
+/// (a 60 s hang guard ends the wait), so that a limit is reached whatever the timing: with only
+/// a fixed response delay, requests started further apart than the delay never overlapped.
+private final class Rendezvous: Sendable {
+    let count: Int
+    private let arrived = Mutex(0)
+
+    init(count: Int) { self.count = count }
+
+    /// Called by the handler, on the connection's own thread.
+    func arrive() {
+        let n = arrived.withLock { n -> Int in
+            n += 1
+            return n
+        }
+        guard n <= count else { return }
+        let guardBy = ContinuousClock.now + .seconds(60)
+        while arrived.withLock({ $0 }) < count, ContinuousClock.now < guardBy { usleep(1000) }
+    }
+}
+
 @Suite("Fetch concurrency", .timeLimit(fetchHangGuard))
 struct ConcurrencyTests {
     @Test func perHostLimitIsHonouredAndReached() async throws {
-        let server = try TestHTTPServer(routes: ["/slow": TestResponse.text(rss).delayed(by: .milliseconds(150))])
+        // The first three are held until all three are in flight; every response is then
+        // delayed 150 ms, time for a fetcher that ignores the limit to send a fourth.
+        let rendezvous = Rendezvous(count: 3)
+        let server = try TestHTTPServer { request in
+            guard request.path == "/slow" else { return .status(404) }
+            rendezvous.arrive()
+            return TestResponse.text(rss).delayed(by: .milliseconds(150))
+        }
         defer { server.stop() }
         let fetcher = try makeFetcher {
             $0.maxConcurrent = 16
@@ -606,11 +634,14 @@ struct ConcurrencyTests {
 
     @Test func globalLimitIsHonouredAcrossHostsAndReached() async throws {
         let inFlight = Mutex((now: 0, max: 0))
+        // The first five are held until all five are in flight (see Rendezvous).
+        let rendezvous = Rendezvous(count: 5)
         let handler: TestHTTPServer.Handler = { _ in
             inFlight.withLock { state in
                 state.now += 1
                 state.max = max(state.max, state.now)
             }
+            rendezvous.arrive()
             Thread.sleep(forTimeInterval: 0.15)
             inFlight.withLock { $0.now -= 1 }
             return .text(rss)
