@@ -2,6 +2,22 @@ import Foundation
 import Testing
 @testable import IngestCore
 
+/// Waits until `condition` holds, with a 60 s hang guard: until a task started just before has
+/// reached the state under test (suspended in the channel). A fixed sleep of a few milliseconds
+/// may end before that task has run at all when the cooperative pool is busy (a loaded CI
+/// machine), and the test then checks a different path, or fails.
+private func waitUntil(_ condition: () -> Bool) async {
+    let by = ContinuousClock.now + .seconds(60)
+    while !condition(), ContinuousClock.now < by { try? await Task.sleep(for: .milliseconds(1)) }
+}
+
+extension BoundedChannel {
+    /// Senders suspended on a full channel.
+    var suspendedSenders: Int { state.withLock { $0.senders.count } }
+    /// Receivers suspended on an empty channel.
+    var suspendedReceivers: Int { state.withLock { $0.receivers.count } }
+}
+
 @Suite("BoundedChannel")
 struct BoundedChannelTests {
     @Test("delivers every element in order, then nil after finish")
@@ -70,7 +86,9 @@ struct BoundedChannelTests {
         let producers = (0..<3).map { p in
             Task { for i in 0..<50 { try await ch.send(p * 1000 + i) } }
         }
-        // Give the producers every chance to overrun the bound.
+        // Wait until every producer has run into the bound and is suspended, then give them
+        // every chance to overrun it.
+        await waitUntil { ch.suspendedSenders == 3 }
         for _ in 0..<200 { await Task.yield() }
         try await Task.sleep(for: .milliseconds(50))
         #expect(ch.count == 4)
@@ -105,7 +123,7 @@ struct BoundedChannelTests {
         let ch = BoundedChannel<Int>(capacity: 1)
         try await ch.send(1)
         let blocked = Task { try await ch.send(2) }
-        try await Task.sleep(for: .milliseconds(20))
+        await waitUntil { ch.suspendedSenders == 1 }
         blocked.cancel()
         await #expect(throws: CancellationError.self) { try await blocked.value }
         ch.finish()
@@ -118,7 +136,7 @@ struct BoundedChannelTests {
     func cancelReceiver() async throws {
         let ch = BoundedChannel<Int>(capacity: 2)
         let waiting = Task { await ch.receive() }
-        try await Task.sleep(for: .milliseconds(20))
+        await waitUntil { ch.suspendedReceivers == 1 }
         waiting.cancel()
         #expect(await waiting.value == nil)
     }
@@ -128,7 +146,7 @@ struct BoundedChannelTests {
         let ch = BoundedChannel<Int>(capacity: 1)
         try await ch.send(1)
         let blocked = Task { try await ch.send(2) }
-        try await Task.sleep(for: .milliseconds(20))
+        await waitUntil { ch.suspendedSenders == 1 }
         ch.close()
         await #expect(throws: BoundedChannel<Int>.Closed.self) { try await blocked.value }
         await #expect(throws: BoundedChannel<Int>.Closed.self) { try await ch.send(3) }
@@ -139,7 +157,7 @@ struct BoundedChannelTests {
     func finishWakesReceivers() async throws {
         let ch = BoundedChannel<Int>(capacity: 2)
         let receivers = (0..<4).map { _ in Task { await ch.receive() } }
-        try await Task.sleep(for: .milliseconds(20))
+        await waitUntil { ch.suspendedReceivers == 4 }
         ch.finish()
         for r in receivers { #expect(await r.value == nil) }
     }
