@@ -488,9 +488,12 @@ struct SQLiteContentionTests {
 
             """.utf8))
 
-        // Wait (bounded) until the other process holds the write lock.
+        // Wait until the other process holds the write lock. Bounded by a deadline that is a
+        // hang guard only: a count of 200 tries (about 5 s) could run out while a loaded
+        // machine was still starting sqlite3.
         var held = false
-        for _ in 0..<200 where !held {
+        let heldBy = ContinuousClock.now + .seconds(120)
+        while !held, ContinuousClock.now < heldBy {
             do {
                 try await store.recordRun(RunRecord(runID: "probe", pipeline: "p", startedAt: Date(), status: "probe"))
                 try await Task.sleep(for: .milliseconds(25))
