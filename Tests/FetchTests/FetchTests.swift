@@ -352,14 +352,21 @@ struct HTTPFetchTests {
     @Test func timeoutsAreRetried() async throws {
         let server = try TestHTTPServer(routes: ["/hang": TestResponse.text(rss).delayed(by: .seconds(30))])
         defer { server.stop() }
+        // Each attempt must reach the server before it times out: 1 s leaves room for the
+        // transfer and connection threads of a loaded machine (300 ms was tight).
         let fetcher = try makeFetcher {
-            $0.totalTimeout = .milliseconds(300)
+            $0.totalTimeout = .seconds(1)
             $0.retries = 1
         }
         defer { fetcher.shutdown() }
 
         let failure = try #require(await fetcher.fetch(request(server.url("/hang"))).failure)
         #expect(failure.kind == .timeout)
+        #expect(fetcher.statistics.attempts == 2)
+        // The server counts a request when its thread has read it, which may come after the
+        // client gave up on it; wait for the count (hang guard only), then check it.
+        let countedBy = ContinuousClock.now + .seconds(30)
+        while server.hits(path: "/hang") < 2, ContinuousClock.now < countedBy { try await Task.sleep(for: .milliseconds(10)) }
         #expect(server.hits(path: "/hang") == 2)
     }
 
