@@ -60,8 +60,10 @@ struct RunLockTests {
         // flock(1) -n exits with -E's code when the lock is taken.
         #expect(try Self.run(Self.flockTool, ["-n", "-E", "75", path, "true"]) == 75)
         lock.release()
+        // Retried until a hang-guard deadline, for the reason given at acquireSoon.
         var status: Int32 = -1
-        for _ in 0..<100 {
+        let freeBy = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < freeBy {
             status = try Self.run(Self.flockTool, ["-n", "-E", "75", path, "true"])
             if status == 0 { break }
             usleep(20_000)
@@ -101,13 +103,15 @@ struct RunLockTests {
 
     /// After a release, the lock is free — except that a process forked at that moment by
     /// another test in this process briefly shares the descriptor until its exec closes it
-    /// (O_CLOEXEC). So retry for a bounded time instead of failing on that race.
+    /// (O_CLOEXEC). So retry instead of failing on that race, until a deadline that is a hang
+    /// guard only: on a loaded machine that child can wait seconds for a CPU before its exec.
     static func acquireSoon(path: String) throws -> RunLock? {
-        for _ in 0..<250 {
+        let by = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < by {
             if let lock = try RunLock.tryAcquire(path: path) { return lock }
             usleep(20_000)
         }
-        return nil
+        return try RunLock.tryAcquire(path: path)
     }
 
     /// Runs a tool to completion; its exit status.
