@@ -62,16 +62,16 @@ struct WorkerLeaseTests {
     @Test("a dead worker's leases expire and are taken over, and the takeover is recorded")
     func expiredLeasesAreTakenOver() async throws {
         try await withDatabase { db in
-            let dead = try await db.store("dead") { $0.leaseDuration = .seconds(1); $0.claimBatch = 100 }
-            // The survivor's own leases must outlast any stall of this process between its claim
-            // and the status read below: with 1 s they lapsed whenever its heartbeat task waited
-            // a second for the cooperative pool, and liveLeases came back empty.
+            // Both leases outlast any stall of this process (a loaded CI machine starves it for
+            // seconds): with 1 s leases the dead worker's lapsed before the survivor's first claim,
+            // or the survivor's own before the status read. Expiry is made on the server's clock.
+            let dead = try await db.store("dead") { $0.leaseDuration = .seconds(60); $0.claimBatch = 100 }
             let live = try await db.store("live") { $0.leaseDuration = .seconds(60); $0.claimBatch = 100 }
             #expect(try await dead.claimDueFeeds(["f1", "f2"], now: now) == ["f1", "f2"])
             #expect(try await live.claimDueFeeds(["f1", "f2"], now: now) == [])
-            // Stops heartbeating without handing anything back, like SIGKILL.
+            // Stops heartbeating without handing anything back, like SIGKILL; then its leases run out.
             await dead.close(releaseLeases: false)
-            try await Task.sleep(for: .milliseconds(1500))
+            _ = try await db.sql("UPDATE feeds SET lease_expires_at = clock_timestamp() - interval '1 second' WHERE lease_owner = 'dead'")
             #expect(try await live.claimDueFeeds(["f1", "f2"], now: now) == ["f1", "f2"])
             let cluster = try await live.clusterStatus()
             #expect(cluster.takeovers["dead"] == 2)
