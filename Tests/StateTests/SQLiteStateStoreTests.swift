@@ -481,7 +481,12 @@ struct SQLiteContentionTests {
             if writer.isRunning { kill(writer.processIdentifier, SIGKILL) }
             writer.waitUntilExit()
         }
+        // `.timeout`: BEGIN IMMEDIATE may meet this test's own probe writes below; without a busy
+        // timeout sqlite3 failed it at once and ran the INSERTs in autocommit, so no lock was ever
+        // held (seen in a full parallel run). `.bail on`: never go on after a failed statement.
         input.fileHandleForWriting.write(Data("""
+            .timeout 60000
+            .bail on
             BEGIN IMMEDIATE;
             INSERT INTO parts (name, run_id, state, item_count, committed_at) VALUES ('ghost', 'rX', 'pending', 1, 0);
             INSERT INTO items (feed_id, item_id, revision, content_hash, first_seen_at, last_emitted_at) VALUES ('f', 'ghost', 1, 'h', 0, 0);
