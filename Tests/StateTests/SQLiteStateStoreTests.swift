@@ -482,8 +482,8 @@ struct SQLiteContentionTests {
             writer.waitUntilExit()
         }
         // `.timeout`: BEGIN IMMEDIATE may meet this test's own probe writes below; without a busy
-        // timeout sqlite3 failed it at once and ran the INSERTs in autocommit, so no lock was ever
-        // held (seen in a full parallel run). `.bail on`: never go on after a failed statement.
+        // timeout sqlite3 would fail it at once and run the INSERTs in autocommit, so no lock would
+        // be held. `.bail on`: never go on after a failed statement.
         input.fileHandleForWriting.write(Data("""
             .timeout 60000
             .bail on
@@ -493,20 +493,29 @@ struct SQLiteContentionTests {
 
             """.utf8))
 
-        // Wait until the other process holds the write lock. Bounded by a deadline that is a
-        // hang guard only: a count of 200 tries (about 5 s) could run out while a loaded
-        // machine was still starting sqlite3.
+        // Wait until the other process holds the write lock. A probe always comes after each
+        // wake-up and before the deadline is looked at: a full parallel run starves this task for
+        // minutes, and a loop that checked its 120 s deadline on waking gave up without probing
+        // again. Giving up needs both 200 probes and 120 s, so neither a slow start of sqlite3 nor
+        // a starved test can end the wait early; it is a hang guard only.
         var held = false
+        var probes = 0
         let heldBy = ContinuousClock.now + .seconds(120)
-        while !held, ContinuousClock.now < heldBy {
+        while true {
+            probes += 1
             do {
                 try await store.recordRun(RunRecord(runID: "probe", pipeline: "p", startedAt: Date(), status: "probe"))
-                try await Task.sleep(for: .milliseconds(25))
             } catch let error as StateStoreError where error.kind == .busy {
                 held = true
+                break
             }
+            if probes >= 200, ContinuousClock.now >= heldBy { break }
+            try await Task.sleep(for: .milliseconds(25))
         }
-        try #require(held, "the sqlite3 process never took the write lock")
+        try #require(held, """
+            the sqlite3 process never took the write lock (\(probes) probes; sqlite3 \(writer.isRunning
+                ? "still running" : "exited with \(writer.terminationStatus)"))
+            """)
 
         kill(writer.processIdentifier, SIGKILL)
         writer.waitUntilExit()
