@@ -34,13 +34,6 @@ public struct PostgresWorkerOptions: Sendable {
     /// answering) before the server is probed with a connection of its own; when that
     /// fails too, the attempt is abandoned and retried instead of queueing in the pool.
     public var connectionWait: Duration = .seconds(3)
-    /// How long one attempt may go unanswered while the server accepts new connections.
-    /// Past it the pool is presumed wedged (a CI run once saw a query after
-    /// `pg_terminate_backend` wait forever with the server up), so the attempt is abandoned,
-    /// the pool renewed and the operation retried. Every statement here takes milliseconds;
-    /// the bound is far above that so a loaded machine or a lock held briefly by another
-    /// worker is not mistaken for a wedge.
-    public var attemptLimit: Duration = .seconds(30)
     /// Run migrations on open (the default); `false` only checks the version.
     public var migrate = true
     /// `false` for onlookers (`ingest state status`): no worker row, no heartbeat, so
@@ -228,9 +221,7 @@ public final class PostgresStateStore: StateStore, Sendable {
     public func migrate() async throws -> [Int] {
         let location = location
         let logger = logger
-        // Unbounded: a migration may rewrite a big table for minutes, and abandoning it would
-        // only start it again from the beginning.
-        return try await withRetry("migrate", bounded: false) {
+        return try await withRetry("migrate") {
             try await self.client.withConnection { connection in
                 try await PostgresSchema.migrate(connection, location: location, logger: logger)
             }
@@ -1181,8 +1172,7 @@ public final class PostgresStateStore: StateStore, Sendable {
     /// connects at once.
     @discardableResult
     private func withRetry<T: Sendable>(
-        _ what: String, attempts: Int = .max, bounded: Bool = true,
-        _ body: @escaping @Sendable () async throws -> T
+        _ what: String, attempts: Int = .max, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let clock = ContinuousClock()
         let started = clock.now
@@ -1191,19 +1181,17 @@ public final class PostgresStateStore: StateStore, Sendable {
         while true {
             let generation = pool.withLock { $0.generation }
             do {
-                return try await watched(generation: generation, limit: bounded ? options.attemptLimit : nil, body)
+                return try await watched(body)
             } catch {
                 let closed = Self.isPoolClosed(error)
-                let transient = Self.isTransient(error) || error is ServerUnreachable || error is AttemptUnanswered
+                let transient = Self.isTransient(error) || error is ServerUnreachable
                     || (closed && !closing.load(ordering: .acquiring))
                 guard transient, attempt < min(attempts, options.retryAttempts), clock.now - started < options.retryFor,
                       !Task.isCancelled
                 else {
                     throw Self.translate(error, doing: what, location: location)
                 }
-                if error is ServerUnreachable || error is AttemptUnanswered || Self.poolGaveUp(error) {
-                    renewPool(replacing: generation)
-                }
+                if error is ServerUnreachable || Self.poolGaveUp(error) { renewPool(replacing: generation) }
                 let jitter = Double.random(in: 0...(delay / 2))
                 try await Task.sleep(for: .milliseconds(Int64((delay + jitter) * 1000)))
                 delay = min(delay * 2, 5)
@@ -1218,40 +1206,20 @@ public final class PostgresStateStore: StateStore, Sendable {
         var description: String { "the server does not answer (\(reason))" }
     }
 
-    /// An attempt got no answer for `attemptLimit` although the server accepts connections.
-    struct AttemptUnanswered: Error, CustomStringConvertible {
-        var limit: Duration
-        var description: String { "no answer for \(limit) although the server accepts new connections" }
-    }
-
     /// Runs one attempt. Every `connectionWait` it is still running, the server is probed
-    /// with a direct connection: a slow query on a live server goes on, up to
-    /// `attemptLimit`, but an attempt queued in a pool that cannot connect (it would wait up
-    /// to a minute) or talking to a server that went away is cancelled and fails with
-    /// `ServerUnreachable`; one still unanswered after `attemptLimit` fails with
-    /// `AttemptUnanswered`.
-    private func watched<T: Sendable>(
-        generation: Int, limit: Duration?, _ body: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
+    /// with a direct connection: a slow query on a live server goes on, but an attempt
+    /// queued in a pool that cannot connect (it would wait up to a minute) or talking to a
+    /// server that went away is cancelled and fails with `ServerUnreachable`.
+    private func watched<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let wait = options.connectionWait
         let url = url
         let logger = logger
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
-                let clock = ContinuousClock()
-                let started = clock.now
                 while true {
-                    let left = limit.map { max($0 - (clock.now - started), .milliseconds(1)) } ?? wait
-                    try await Task.sleep(for: min(wait, left))
+                    try await Task.sleep(for: wait)
                     if let reason = await Self.unreachable(url, logger: logger) { throw ServerUnreachable(reason: reason) }
-                    if let limit, clock.now - started >= limit {
-                        // The group cannot end before the attempt does (so a retry never runs
-                        // beside the attempt it replaces), and a request stuck in the pool may not
-                        // heed cancellation: closing its pool fails it.
-                        self.renewPool(replacing: generation)
-                        throw AttemptUnanswered(limit: limit)
-                    }
                 }
             }
             defer { group.cancelAll() }

@@ -50,24 +50,6 @@ struct TestDatabase: Sendable {
         }
     }
 
-    /// Runs `body` while another client holds `lockSQL` in an open transaction on this database.
-    func whileLocked<T: Sendable>(_ lockSQL: String, _ body: @Sendable () async throws -> T) async throws -> T {
-        var target = base
-        target.database = name
-        return try await Self.admin(target) { c, logger in
-            try await c.query("BEGIN", logger: logger)
-            try await c.query(PostgresQuery(unsafeSQL: lockSQL), logger: logger)
-            do {
-                let result = try await body()
-                try await c.query("ROLLBACK", logger: logger)
-                return result
-            } catch {
-                try? await c.query("ROLLBACK", logger: logger)
-                throw error
-            }
-        }
-    }
-
     func drop() async {
         _ = try? await Self.admin(base) { c, logger in
             try await c.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
