@@ -175,6 +175,9 @@ enum PostgresSchema {
             let version = index + 1
             try await connection.query("BEGIN", logger: logger)
             do {
+                // A migration may rewrite a large table: the session's statement_timeout is for
+                // ingest's everyday statements, not for this.
+                try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
                 // The extended protocol takes one statement per query.
                 for statement in statements(migrations[index]) {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)

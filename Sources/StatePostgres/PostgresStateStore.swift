@@ -34,6 +34,12 @@ public struct PostgresWorkerOptions: Sendable {
     /// answering) before the server is probed with a connection of its own; when that
     /// fails too, the attempt is abandoned and retried instead of queueing in the pool.
     public var connectionWait: Duration = .seconds(3)
+    /// How long an attempt may go unanswered by a server that still accepts new connections
+    /// before its connection is closed and it is retried; `nil` = the URL's
+    /// `statement_timeout` plus 15 s (the server cancels a statement stuck behind a lock
+    /// first), or 45 s when that is 0. Covers what the server's own timeout cannot: a frozen
+    /// backend, or a connection a firewall or NAT dropped silently.
+    public var attemptLimit: Duration?
     /// Run migrations on open (the default); `false` only checks the version.
     public var migrate = true
     /// `false` for onlookers (`ingest state status`): no worker row, no heartbeat, so
@@ -48,6 +54,14 @@ public struct PostgresWorkerOptions: Sendable {
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "worker"
         return "\(host)-\(getpid())"
     }
+
+    var effectiveAttemptLimit: Duration {
+        if let attemptLimit { return attemptLimit }
+        return statementTimeoutForLimit == .zero ? .seconds(45) : statementTimeoutForLimit + .seconds(15)
+    }
+
+    /// Set by the store from its URL.
+    var statementTimeoutForLimit: Duration = PostgresURL.defaultStatementTimeout
 
     var leaseSeconds: Double {
         Double(leaseDuration.components.seconds) + Double(leaseDuration.components.attoseconds) / 1e18
@@ -99,6 +113,8 @@ public final class PostgresStateStore: StateStore, Sendable {
 
     private init(url: PostgresURL, options: PostgresWorkerOptions) {
         self.url = url
+        var options = options
+        options.statementTimeoutForLimit = url.statementTimeout
         self.options = options
         var logger = Logger(label: "ingest.state.postgres")
         logger.logLevel = .critical
@@ -146,7 +162,7 @@ public final class PostgresStateStore: StateStore, Sendable {
             // One direct connection first: a wrong password, database or TLS setting is
             // reported at once and by name instead of the pool retrying it in the background.
             // A few quick attempts only: a wrong host or port is reported in seconds, not a minute.
-            try await store.withRetry("connect", attempts: 6) {
+            try await store.retrying("connect", attempts: 6, limit: nil) { _ in
                 let connection = try await PostgresConnection.connect(
                     configuration: parsed.connectionConfiguration(), id: 0, logger: store.logger)
                 try await connection.close()
@@ -221,19 +237,17 @@ public final class PostgresStateStore: StateStore, Sendable {
     public func migrate() async throws -> [Int] {
         let location = location
         let logger = logger
-        return try await withRetry("migrate") {
-            try await self.client.withConnection { connection in
-                try await PostgresSchema.migrate(connection, location: location, logger: logger)
-            }
+        // Exempt from the attempt bound: a migration may rightly run long, and its statements
+        // lift the statement timeout (see `PostgresSchema.migrate`).
+        return try await withRetry("migrate", bounded: false) { connection in
+            try await PostgresSchema.migrate(connection, location: location, logger: logger)
         }
     }
 
     public func schemaVersion() async throws -> Int {
         let logger = logger
-        return try await withRetry("read the schema version") {
-            try await self.client.withConnection { connection in
-                try await PostgresSchema.currentVersion(connection, logger: logger)
-            }
+        return try await withRetry("read the schema version") { connection in
+            try await PostgresSchema.currentVersion(connection, logger: logger)
         }
     }
 
@@ -249,15 +263,15 @@ public final class PostgresStateStore: StateStore, Sendable {
         let pid = Int(getpid())
         let seconds = options.leaseSeconds
         let sent = ContinuousClock.now
-        try await withRetry("heartbeat") {
-            try await self.client.query(
+        try await withRetry("heartbeat") { connection in
+            try await connection.query(
                 """
                 INSERT INTO workers (worker_id, hostname, pid, started_at, last_seen_at)
                 VALUES (\(me), \(host), \(pid), clock_timestamp(), clock_timestamp())
                 ON CONFLICT (worker_id) DO UPDATE SET last_seen_at = clock_timestamp()
                 """, logger: self.logger)
             // Only live leases: an expired one may already belong to someone else's claim.
-            try await self.client.query(
+            try await connection.query(
                 """
                 UPDATE feeds SET lease_expires_at = clock_timestamp() + make_interval(secs => \(seconds))
                 WHERE lease_owner = \(me) AND lease_expires_at > clock_timestamp()
@@ -298,8 +312,8 @@ public final class PostgresStateStore: StateStore, Sendable {
         let seconds = options.leaseSeconds
         let taken: Int
         do {
-            taken = try await withRetry("confirm leases") {
-                try await self.client.query(
+            taken = try await withRetry("confirm leases") { connection in
+                try await connection.query(
                     """
                     WITH held AS (SELECT * FROM unnest(\(ids)::text[], \(tokens)::int8[]) AS t(id, tok)),
                     renewed AS (
@@ -403,8 +417,8 @@ public final class PostgresStateStore: StateStore, Sendable {
         let hosts = feedIDs.map { options.feedHosts[$0] ?? "" }
         let me = workerID
         let logger = logger
-        let change: FeedListChange = try await withRetry("register the feed list") {
-            try await self.client.withTransaction(logger: logger) { connection in
+        let change: FeedListChange = try await withRetry("register the feed list") { connection in
+            try await connection.withTransaction(logger: logger) { connection in
                 try await connection.query(
                     "SELECT pg_advisory_xact_lock(\(PostgresSchema.lockNamespace), \(PostgresSchema.feedListLock))",
                     logger: logger)
@@ -486,8 +500,8 @@ public final class PostgresStateStore: StateStore, Sendable {
         let deadAfter = deadAfterSeconds
         let logger = logger
         let sent = ContinuousClock.now
-        let rows: [(String, String?, Int64)] = try await withRetry("claim due feeds") {
-            try await self.client.withTransaction(logger: logger) { connection in
+        let rows: [(String, String?, Int64)] = try await withRetry("claim due feeds") { connection in
+            try await connection.withTransaction(logger: logger) { connection in
                 // One claimer at a time: the per-host count below must not change under it.
                 try await connection.query(
                     "SELECT pg_advisory_xact_lock(\(PostgresSchema.lockNamespace), \(PostgresSchema.claimLock))",
@@ -599,8 +613,8 @@ public final class PostgresStateStore: StateStore, Sendable {
         guard !feedIDs.isEmpty else { return nil }
         try await registerFeeds(feedIDs)
         let me = workerID
-        return try await withRetry("read next due time") {
-            try await self.client.query(
+        return try await withRetry("read next due time") { connection in
+            try await connection.query(
                 """
                 SELECT least(
                     (SELECT greatest(coalesce(next_due_at, '-infinity'::timestamptz), \(now)::timestamptz) FROM feeds
@@ -618,8 +632,8 @@ public final class PostgresStateStore: StateStore, Sendable {
         guard !feedIDs.isEmpty else { return }
         let me = workerID
         leaseTokens.withLock { tokens in for id in feedIDs { tokens[id] = nil } }
-        try await withRetry("release claims") {
-            try await self.client.query(
+        try await withRetry("release claims") { connection in
+            try await connection.query(
                 """
                 UPDATE feeds SET lease_owner = NULL, lease_expires_at = NULL
                 WHERE feed_id = ANY(\(feedIDs)) AND lease_owner = \(me)
@@ -645,9 +659,9 @@ public final class PostgresStateStore: StateStore, Sendable {
     }
 
     private func readFeeds(_ query: PostgresQuery, _ what: String) async throws -> [FeedState] {
-        try await withRetry(what) {
+        try await withRetry(what) { connection in
             var out: [FeedState] = []
-            let rows = try await self.client.query(query, logger: self.logger)
+            let rows = try await connection.query(query, logger: self.logger)
             for try await row in rows.decode(FeedRow.self) { out.append(Self.feedState(row)) }
             return out
         }
@@ -719,8 +733,8 @@ public final class PostgresStateStore: StateStore, Sendable {
             return taken
         }
         let rounds = FetchBatch.rounds(results, hosts: hosts, tokens: tokens)
-        let fenced: [String] = try await withRetry("record fetches") {
-            try await self.client.withTransaction(logger: logger) { connection in
+        let fenced: [String] = try await withRetry("record fetches") { connection in
+            try await connection.withTransaction(logger: logger) { connection in
                 var fenced: [String] = []
                 for batch in rounds {
                     fenced += try await Self.record(batch, worker: me, on: connection, logger: logger)
@@ -802,9 +816,9 @@ public final class PostgresStateStore: StateStore, Sendable {
         guard !items.isEmpty else { return [] }
         let feeds = items.map(\.key.feedID)
         let itemIDs = items.map(\.key.itemID)
-        let known: [ItemKey: (revision: Int, hash: String)] = try await withRetry("classify items") {
+        let known: [ItemKey: (revision: Int, hash: String)] = try await withRetry("classify items") { connection in
             var known: [ItemKey: (revision: Int, hash: String)] = [:]
-            let rows = try await self.client.query(
+            let rows = try await connection.query(
                 """
                 SELECT i.feed_id, i.item_id, i.revision::int8, i.content_hash
                 FROM items i JOIN (SELECT DISTINCT f, n FROM unnest(\(feeds)::text[], \(itemIDs)::text[]) AS t(f, n)) k
@@ -853,8 +867,8 @@ public final class PostgresStateStore: StateStore, Sendable {
         let fenceFeeds = fencedFeeds
         let fenceTokens = fencedTokens
         let location = location
-        return try await withRetry("commit emitted items") {
-            try await self.client.withTransaction(logger: logger) { connection in
+        return try await withRetry("commit emitted items") { connection in
+            try await connection.withTransaction(logger: logger) { connection in
                 if !fenceFeeds.isEmpty {
                     // Fencing: the feeds this worker leased must still carry its lease tokens. The
                     // share locks keep a claim from taking them over until this commit ends, so a
@@ -952,8 +966,8 @@ public final class PostgresStateStore: StateStore, Sendable {
     public func pendingParts() async throws -> [PendingPart] {
         let me = workerID
         let deadAfter = deadAfterSeconds
-        return try await withRetry("read pending parts") {
-            try await self.client.query(
+        return try await withRetry("read pending parts") { connection in
+            try await connection.query(
                 """
                 UPDATE parts SET worker_id = \(me)
                 WHERE state = 'pending' AND worker_id <> \(me)
@@ -961,7 +975,7 @@ public final class PostgresStateStore: StateStore, Sendable {
                                         WHERE last_seen_at > clock_timestamp() - make_interval(secs => \(deadAfter)))
                 """, logger: self.logger)
             var out: [PendingPart] = []
-            let rows = try await self.client.query(
+            let rows = try await connection.query(
                 """
                 SELECT name, run_id, item_count::int8, committed_at FROM parts
                 WHERE state = 'pending' AND worker_id = \(me) ORDER BY committed_at, name
@@ -975,8 +989,8 @@ public final class PostgresStateStore: StateStore, Sendable {
 
     public func markPublished(parts: [String]) async throws {
         guard !parts.isEmpty else { return }
-        try await withRetry("mark parts published") {
-            try await self.client.query(
+        try await withRetry("mark parts published") { connection in
+            try await connection.query(
                 """
                 UPDATE parts SET state = 'published', published_at = now()
                 WHERE name = ANY(\(parts)) AND state = 'pending'
@@ -987,8 +1001,8 @@ public final class PostgresStateStore: StateStore, Sendable {
     @discardableResult
     public func abandonPart(_ part: String) async throws -> Int {
         let logger = logger
-        return try await withRetry("abandon part \(part)") {
-            try await self.client.withTransaction(logger: logger) { connection in
+        return try await withRetry("abandon part \(part)") { connection in
+            try await connection.withTransaction(logger: logger) { connection in
                 let state = try await connection.query(
                     "SELECT state FROM parts WHERE name = \(part) FOR UPDATE", logger: logger
                 ).collect().first?.decode(String.self)
@@ -1035,8 +1049,8 @@ public final class PostgresStateStore: StateStore, Sendable {
 
     public func recordRun(_ summary: RunRecord) async throws {
         let me = workerID
-        try await withRetry("record run") {
-            try await self.client.query(
+        try await withRetry("record run") { connection in
+            try await connection.query(
                 """
                 INSERT INTO runs (run_id, worker_id, pipeline, started_at, finished_at, status, feeds_total,
                                   feeds_failed, items_new, items_changed, items_unchanged, summary_json)
@@ -1054,9 +1068,9 @@ public final class PostgresStateStore: StateStore, Sendable {
     }
 
     public func recentRuns(limit: Int) async throws -> [RunRecord] {
-        try await withRetry("read runs") {
+        try await withRetry("read runs") { connection in
             var out: [RunRecord] = []
-            let rows = try await self.client.query(
+            let rows = try await connection.query(
                 """
                 SELECT run_id, pipeline, started_at, finished_at, status, feeds_total::int8, feeds_failed::int8,
                        items_new::int8, items_changed::int8, items_unchanged::int8, summary_json
@@ -1072,8 +1086,8 @@ public final class PostgresStateStore: StateStore, Sendable {
     }
 
     public func status(now: Date) async throws -> StateStatus {
-        let counts = try await withRetry("read status") {
-            try await self.client.query(
+        let counts = try await withRetry("read status") { connection in
+            try await connection.query(
                 """
                 SELECT (SELECT count(*) FROM feeds WHERE last_attempt_at IS NOT NULL)::int8,
                        (SELECT count(*) FROM feeds WHERE consecutive_failures > 0)::int8,
@@ -1120,13 +1134,13 @@ public final class PostgresStateStore: StateStore, Sendable {
     /// Workers (recently seen or holding leases), live leases, and takeovers.
     public func clusterStatus(leaseLimit: Int = 50) async throws -> ClusterStatus {
         let deadAfter = deadAfterSeconds
-        return try await withRetry("read workers") {
+        return try await withRetry("read workers") { connection in
             var takeovers: [String: Int] = [:]
-            for try await (from, n) in try await self.client.query(
+            for try await (from, n) in try await connection.query(
                 "SELECT from_worker, count(*)::int8 FROM lease_takeovers GROUP BY from_worker", logger: self.logger
             ).decode((String, Int).self) { takeovers[from] = n }
             var workers: [WorkerInfo] = []
-            let rows = try await self.client.query(
+            let rows = try await connection.query(
                 """
                 SELECT w.worker_id, w.hostname, w.pid::int8, w.started_at, w.last_seen_at,
                        w.last_seen_at > clock_timestamp() - make_interval(secs => \(deadAfter)),
@@ -1140,7 +1154,7 @@ public final class PostgresStateStore: StateStore, Sendable {
                     liveLeases: r.6, takenOverFrom: takeovers[r.0] ?? 0))
             }
             var leases: [LeaseInfo] = []
-            let leaseRows = try await self.client.query(
+            let leaseRows = try await connection.query(
                 """
                 SELECT feed_id, lease_owner, lease_expires_at FROM feeds
                 WHERE lease_owner IS NOT NULL AND lease_expires_at > clock_timestamp()
@@ -1155,8 +1169,8 @@ public final class PostgresStateStore: StateStore, Sendable {
 
     /// Live leases in total (the list in `clusterStatus` is capped).
     public func liveLeaseCount() async throws -> Int {
-        try await withRetry("count leases") {
-            try await self.client.query(
+        try await withRetry("count leases") { connection in
+            try await connection.query(
                 "SELECT count(*)::int8 FROM feeds WHERE lease_owner IS NOT NULL AND lease_expires_at > clock_timestamp()",
                 logger: self.logger
             ).collect().first?.decode(Int.self) ?? 0
@@ -1165,14 +1179,29 @@ public final class PostgresStateStore: StateStore, Sendable {
 
     // MARK: Retry and errors
 
-    /// Runs `body` again after a lost connection, a deadlock or a serialisation failure,
-    /// with exponential backoff and jitter, for up to `retryFor`; every operation above is
-    /// safe to repeat. An attempt stuck while the server does not answer is abandoned (see
+    /// Runs `body` on a pooled connection, again after a lost connection, a deadlock, a
+    /// serialisation failure or a statement the server cancelled, with exponential backoff and
+    /// jitter, for up to `retryFor`; every operation above is safe to repeat. `bounded: false`
+    /// exempts the operation from `attemptLimit` (migrations only).
+    @discardableResult
+    private func withRetry<T: Sendable>(
+        _ what: String, attempts: Int = .max, bounded: Bool = true,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await retrying(what, attempts: attempts, limit: bounded ? options.effectiveAttemptLimit : nil) { attempt in
+            try await self.client.withConnection { connection in
+                try await attempt.run(on: connection, body)
+            }
+        }
+    }
+
+    /// The retry loop. An attempt stuck while the server does not answer is abandoned (see
     /// `watched`), and the pool is renewed so the first attempt after the server is back
     /// connects at once.
     @discardableResult
-    private func withRetry<T: Sendable>(
-        _ what: String, attempts: Int = .max, _ body: @escaping @Sendable () async throws -> T
+    private func retrying<T: Sendable>(
+        _ what: String, attempts: Int, limit: Duration?,
+        _ body: @escaping @Sendable (AttemptConnection) async throws -> T
     ) async throws -> T {
         let clock = ContinuousClock()
         let started = clock.now
@@ -1181,10 +1210,10 @@ public final class PostgresStateStore: StateStore, Sendable {
         while true {
             let generation = pool.withLock { $0.generation }
             do {
-                return try await watched(body)
+                return try await watched(limit: limit, body)
             } catch {
                 let closed = Self.isPoolClosed(error)
-                let transient = Self.isTransient(error) || error is ServerUnreachable
+                let transient = Self.isTransient(error) || error is ServerUnreachable || error is AttemptUnanswered
                     || (closed && !closing.load(ordering: .acquiring))
                 guard transient, attempt < min(attempts, options.retryAttempts), clock.now - started < options.retryFor,
                       !Task.isCancelled
@@ -1206,20 +1235,65 @@ public final class PostgresStateStore: StateStore, Sendable {
         var description: String { "the server does not answer (\(reason))" }
     }
 
+    /// The server accepted new connections but left an attempt unanswered past `attemptLimit`
+    /// (a frozen backend, or a connection a firewall dropped silently), so its connection was closed.
+    struct AttemptUnanswered: Error, CustomStringConvertible {
+        var limit: Duration
+        var description: String {
+            "no answer on a connection within \(limit.components.seconds) s while the server accepts new ones; the connection was closed"
+        }
+    }
+
+    /// The pooled connection an attempt is using, so that the watcher can close it.
+    final class AttemptConnection: Sendable {
+        private let held = Mutex<PostgresConnection?>(nil)
+
+        func run<T>(
+            on connection: PostgresConnection, _ body: (PostgresConnection) async throws -> T
+        ) async throws -> T {
+            held.withLock { $0 = connection }
+            defer { held.withLock { $0 = nil } }
+            return try await body(connection)
+        }
+
+        /// Closes the attempt's socket at once; `false` while it has no connection (queued in the
+        /// pool, which bounds that wait itself). Not `closeGracefully()`, and not closing the
+        /// pool: both wait for the query the server is not answering. A hard close fails every
+        /// request on the connection, so the attempt ends for certain.
+        func sever() -> Bool {
+            guard let connection = held.withLock({ $0 }) else { return false }
+            let closed: EventLoopFuture<Void> = connection.close()
+            _ = closed
+            return true
+        }
+    }
+
     /// Runs one attempt. Every `connectionWait` it is still running, the server is probed
     /// with a direct connection: a slow query on a live server goes on, but an attempt
     /// queued in a pool that cannot connect (it would wait up to a minute) or talking to a
-    /// server that went away is cancelled and fails with `ServerUnreachable`.
-    private func watched<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// server that went away is cancelled and fails with `ServerUnreachable`. Past `limit`,
+    /// an attempt the reachable server has not answered has its connection closed and fails
+    /// with `AttemptUnanswered`; the task group then waits for it to end (which the close
+    /// makes certain) before any retry, so a retry never runs beside the attempt it replaces.
+    private func watched<T: Sendable>(
+        limit: Duration?, _ body: @escaping @Sendable (AttemptConnection) async throws -> T
+    ) async throws -> T {
         let wait = options.connectionWait
         let url = url
         let logger = logger
+        let attempt = AttemptConnection()
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
+            group.addTask { try await body(attempt) }
             group.addTask {
+                let clock = ContinuousClock()
+                let started = clock.now
                 while true {
                     try await Task.sleep(for: wait)
-                    if let reason = await Self.unreachable(url, logger: logger) { throw ServerUnreachable(reason: reason) }
+                    if let reason = await Self.unreachable(url, logger: logger) {
+                        _ = attempt.sever()
+                        throw ServerUnreachable(reason: reason)
+                    }
+                    if let limit, clock.now - started >= limit, attempt.sever() { throw AttemptUnanswered(limit: limit) }
                 }
             }
             defer { group.cancelAll() }
@@ -1272,8 +1346,11 @@ public final class PostgresStateStore: StateStore, Sendable {
             case .connectionError, .serverClosedConnection, .clientClosedConnection: return true
             case .server:
                 let state = p.serverInfo?[.sqlState] ?? ""
-                // serialization_failure, deadlock_detected, admin/crash shutdown, cannot connect now, connection exceptions.
-                return state == "40001" || state == "40P01" || state.hasPrefix("57P") || state.hasPrefix("08")
+                // serialization_failure, deadlock_detected, query_canceled (the server's statement_timeout
+                // ended a statement stuck behind a lock), admin/crash shutdown, cannot connect now,
+                // connection exceptions.
+                return state == "40001" || state == "40P01" || state == "57014" || state.hasPrefix("57P")
+                    || state.hasPrefix("08")
             default: return false
             }
         }

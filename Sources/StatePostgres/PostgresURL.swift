@@ -8,6 +8,11 @@ import State
 /// `sslmode`: `disable` (no TLS), `prefer` (TLS when the server offers it, the default
 /// as in libpq), `require` (TLS or fail; the certificate is not checked, as in libpq),
 /// `verify-ca`/`verify-full` (TLS with the certificate checked against the system's CAs).
+///
+/// `statement_timeout` (ingest's own parameter; milliseconds, or with `ms`, `s` or `min`):
+/// the server cancels any of ingest's statements that runs longer, such as one stuck behind
+/// another client's lock, and the operation is retried. Default 30 s; `0` turns it off.
+/// Sent as a startup parameter, so it applies to ingest's connections only.
 public struct PostgresURL: Sendable, Hashable {
     public enum TLSMode: String, Sendable, Hashable {
         case disable, prefer, require
@@ -22,6 +27,9 @@ public struct PostgresURL: Sendable, Hashable {
     public var password: String?
     public var database: String
     public var tls: TLSMode
+    public var statementTimeout: Duration
+
+    public static let defaultStatementTimeout: Duration = .seconds(30)
 
     public init(_ text: String) throws {
         func bad(_ why: String) -> StateStoreError {
@@ -38,6 +46,7 @@ public struct PostgresURL: Sendable, Hashable {
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         database = path.isEmpty ? user : path
         var mode = TLSMode.prefer
+        var timeout = Self.defaultStatementTimeout
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -45,18 +54,43 @@ public struct PostgresURL: Sendable, Hashable {
                     throw bad("sslmode '\(item.value ?? "")' is not one of disable, allow, prefer, require, verify-ca, verify-full")
                 }
                 mode = parsed
+            case "statement_timeout":
+                guard let value = item.value, let parsed = Self.milliseconds(value) else {
+                    throw bad("statement_timeout '\(item.value ?? "")' is not a duration (such as 30000, 30s or 2min; 0 = off)")
+                }
+                timeout = .milliseconds(parsed)
             case "application_name", "connect_timeout":
                 continue
             default:
-                throw bad("unknown URL parameter '\(item.name)' (supported: sslmode)")
+                throw bad("unknown URL parameter '\(item.name)' (supported: sslmode, statement_timeout)")
             }
         }
         tls = mode
+        statementTimeout = timeout
+    }
+
+    /// `30000`, `30000ms`, `30s`, `2min` as milliseconds; `nil` for anything else.
+    static func milliseconds(_ text: String) -> Int64? {
+        let units: [(String, Int64)] = [("min", 60_000), ("ms", 1), ("s", 1000), ("", 1)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            let number = text.dropLast(suffix.count)
+            guard !number.isEmpty, number.allSatisfy(\.isASCII), number.allSatisfy(\.isNumber),
+                  let n = Int64(number), n <= Int64(Int32.max) / scale
+            else { continue }
+            return n * scale
+        }
+        return nil
     }
 
     /// The URL without its password, for messages and `state status`.
     public var redacted: String {
         "postgres://\(user)@\(host):\(port)/\(database)" + (tls == .prefer ? "" : "?sslmode=\(tls.rawValue)")
+    }
+
+    /// Startup parameters every connection sends: the server applies them for the session.
+    private var startupParameters: [(String, String)] {
+        let ms = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
+        return [("statement_timeout", String(ms))]
     }
 
     static func redact(_ text: String) -> String {
@@ -85,8 +119,10 @@ public struct PostgresURL: Sendable, Hashable {
         } else {
             tlsSetting = .disable
         }
-        return PostgresConnection.Configuration(
+        var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: tlsSetting)
+        configuration.options.additionalStartupParameters = startupParameters
+        return configuration
     }
 
     func clientConfiguration() -> PostgresClient.Configuration {
@@ -96,7 +132,9 @@ public struct PostgresURL: Sendable, Hashable {
         } else {
             tlsSetting = .disable
         }
-        return PostgresClient.Configuration(
+        var configuration = PostgresClient.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: tlsSetting)
+        configuration.options.additionalStartupParameters = startupParameters
+        return configuration
     }
 }

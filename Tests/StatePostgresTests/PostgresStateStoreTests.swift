@@ -349,6 +349,77 @@ struct PostgresStateStoreTests {
         let url = try PostgresURL("postgres://u:secret@db.example:6543/ingest?sslmode=verify-full")
         #expect(url.port == 6543 && url.database == "ingest" && url.tls == .verifyFull && url.password == "secret")
         #expect(!url.redacted.contains("secret"))
+        #expect(url.statementTimeout == .seconds(30))
+        #expect(try PostgresURL("postgres://h/db?statement_timeout=2min").statementTimeout == .seconds(120))
+        #expect(try PostgresURL("postgres://h/db?statement_timeout=1500").statementTimeout == .milliseconds(1500))
+        #expect(try PostgresURL("postgres://h/db?statement_timeout=0").statementTimeout == .zero)
+        #expect {
+            try PostgresURL("postgres://h/db?statement_timeout=soon")
+        } throws: { error in
+            (error as? StateStoreError)?.message.contains("statement_timeout 'soon' is not a duration") == true
+        }
+    }
+
+    /// A statement stuck behind another client's lock is ended by the server itself
+    /// (`statement_timeout`, sent when connecting) and the operation is retried, instead of
+    /// waiting for as long as the lock is held. Seen from the server: the waiting statement
+    /// starts again. Without the timeout one statement waits for the whole test.
+    @Test("a statement stuck behind another client's lock is cancelled by the server and retried", .timeLimit(.minutes(10)))
+    func lockedStatementsTimeOutAndRetry() async throws {
+        try await withDatabase { db in
+            let store = try await db.store("w1", query: "statement_timeout=1s") {
+                $0.attemptLimit = .seconds(600)
+                $0.retryFor = .seconds(600)
+            }
+            let now = Date()
+            try await store.recordFetch(feedID: "f", result: FetchRecord(outcome: .fetched, at: now, nextDueAt: now + 60))
+            let hold = try await db.holdLock("LOCK TABLE feeds IN ACCESS EXCLUSIVE MODE", atMost: .seconds(240))
+            let read = Task { try await store.feedState(feedID: "f") }
+            var starts = Set<String>()
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(180)
+            while true {
+                for waiter in try await db.lockWaiters(running: "FROM feeds WHERE feed_id") { starts.insert(waiter.started) }
+                if starts.count >= 2 || clock.now > deadline { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            await hold.end()
+            #expect(starts.count >= 2, "the waiting statement never started again: \(starts)")
+            #expect(try await read.value?.nextDueAt != nil)
+            await store.close()
+        }
+    }
+
+    /// What the server's own timeout cannot end (a frozen backend, a connection a firewall
+    /// dropped silently) the client bounds: with the server's timeout off, an attempt still
+    /// unanswered after `attemptLimit` has its connection closed and is retried on another.
+    /// Seen from the server: a second backend starts waiting. Without the bound, one backend
+    /// waits for the whole test. The session-9 hang in `retriesLostConnections` was such a wait.
+    @Test("an attempt left unanswered while the server accepts connections is closed and retried", .timeLimit(.minutes(10)))
+    func unansweredAttemptsAreClosedAndRetried() async throws {
+        try await withDatabase { db in
+            let store = try await db.store("w1", query: "statement_timeout=0") {
+                $0.connectionWait = .milliseconds(500)
+                $0.attemptLimit = .seconds(2)
+                $0.retryFor = .seconds(600)
+            }
+            let now = Date()
+            try await store.recordFetch(feedID: "f", result: FetchRecord(outcome: .fetched, at: now, nextDueAt: now + 60))
+            let hold = try await db.holdLock("LOCK TABLE feeds IN ACCESS EXCLUSIVE MODE", atMost: .seconds(240))
+            let read = Task { try await store.feedState(feedID: "f") }
+            var backends = Set<String>()
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(180)
+            while true {
+                for waiter in try await db.lockWaiters(running: "FROM feeds WHERE feed_id") { backends.insert(waiter.pid) }
+                if backends.count >= 2 || clock.now > deadline { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            await hold.end()
+            #expect(backends.count >= 2, "the unanswered attempt was never retried on another connection: \(backends)")
+            #expect(try await read.value?.nextDueAt != nil)
+            await store.close()
+        }
     }
 
     @Test("connections killed by the server are re-opened and the call retried")

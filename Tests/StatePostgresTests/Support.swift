@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import State
 import StatePostgres
+import Synchronization
 import Testing
 
 /// The server started by `scripts/postgres-test.sh start` (or `.ci/run`); tests skip without it.
@@ -30,11 +31,56 @@ struct TestDatabase: Sendable {
         url = components.string!
     }
 
-    func store(_ worker: String, _ configure: (inout PostgresWorkerOptions) -> Void = { _ in }) async throws -> PostgresStateStore {
+    /// `query`: extra URL parameters, such as `statement_timeout=1s`.
+    func store(
+        _ worker: String, query: String? = nil, _ configure: (inout PostgresWorkerOptions) -> Void = { _ in }
+    ) async throws -> PostgresStateStore {
         var options = PostgresWorkerOptions(workerID: worker)
         options.maxConnections = 4
         configure(&options)
-        return try await PostgresStateStore.open(url: url, options: options)
+        return try await PostgresStateStore.open(
+            url: query.map { url + (url.contains("?") ? "&" : "?") + $0 } ?? url, options: options)
+    }
+
+    /// Another client holds `lockSQL` in an open transaction until `release()`, or until
+    /// `atMost` has passed, so that a test that fails can never leave the lock held and hang.
+    func holdLock(_ lockSQL: String, atMost: Duration) async throws -> LockHold {
+        var target = base
+        target.database = name
+        let hold = LockHold()
+        let task = Task {
+            try await Self.admin(target) { c, logger in
+                try await c.query("BEGIN", logger: logger)
+                try await c.query(PostgresQuery(unsafeSQL: lockSQL), logger: logger)
+                hold.state.store(1, ordering: .releasing)
+                let clock = ContinuousClock()
+                let deadline = clock.now + atMost
+                while hold.state.load(ordering: .acquiring) != 2, clock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+                try await c.query("ROLLBACK", logger: logger)
+            }
+        }
+        hold.task.withLock { $0 = task }
+        // Hang guard only: the lock is normally taken in milliseconds.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(300)
+        while hold.state.load(ordering: .acquiring) == 0 {
+            if clock.now > deadline { hold.release(); throw LockNotTaken() }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return hold
+    }
+
+    /// Backends of this database waiting for a lock while running a statement that contains
+    /// `fragment`: (pid, when the statement started).
+    func lockWaiters(running fragment: String) async throws -> [(pid: String, started: String)] {
+        try await sql(
+            """
+            SELECT pid::text, query_start::text FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%\(fragment)%'
+            """
+        ).map { ($0[0] ?? "", $0[1] ?? "") }
     }
 
     /// Runs SQL on this database directly, as another client would.
@@ -75,6 +121,22 @@ struct TestDatabase: Sendable {
         }
     }
 }
+
+final class LockHold: Sendable {
+    /// 0 = taking the lock, 1 = held, 2 = release asked.
+    let state = Atomic<Int>(0)
+    let task = Mutex<Task<Void, any Error>?>(nil)
+
+    func release() { state.store(2, ordering: .releasing) }
+
+    /// Releases and waits until the lock holder's transaction has ended.
+    func end() async {
+        release()
+        _ = await task.withLock({ $0 })?.result
+    }
+}
+
+struct LockNotTaken: Error {}
 
 struct MissingEnvironment: Error {}
 func require_<T>(_ value: T?) throws -> T {
