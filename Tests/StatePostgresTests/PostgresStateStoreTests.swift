@@ -366,28 +366,10 @@ struct PostgresStateStoreTests {
     /// starts again. Without the timeout one statement waits for the whole test.
     @Test("a statement stuck behind another client's lock is cancelled by the server and retried", .timeLimit(.minutes(10)))
     func lockedStatementsTimeOutAndRetry() async throws {
-        try await withDatabase { db in
-            let store = try await db.store("w1", query: "statement_timeout=1s") {
-                $0.attemptLimit = .seconds(600)
-                $0.retryFor = .seconds(600)
-            }
-            let now = Date()
-            try await store.recordFetch(feedID: "f", result: FetchRecord(outcome: .fetched, at: now, nextDueAt: now + 60))
-            let hold = try await db.holdLock("LOCK TABLE feeds IN ACCESS EXCLUSIVE MODE", atMost: .seconds(240))
-            let read = Task { try await store.feedState(feedID: "f") }
-            var starts = Set<String>()
-            let clock = ContinuousClock()
-            let deadline = clock.now + .seconds(180)
-            while true {
-                for waiter in try await db.lockWaiters(running: "FROM feeds WHERE feed_id") { starts.insert(waiter.started) }
-                if starts.count >= 2 || clock.now > deadline { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            await hold.end()
-            #expect(starts.count >= 2, "the waiting statement never started again: \(starts)")
-            #expect(try await read.value?.nextDueAt != nil)
-            await store.close()
+        let starts = try await Self.waitersOfLockedRead(query: "statement_timeout=1s", distinctBy: \.started) {
+            $0.attemptLimit = .seconds(600)
         }
+        #expect(starts.count >= 2, "the waiting statement never started again: \(starts)")
     }
 
     /// What the server's own timeout cannot end (a frozen backend, a connection a firewall
@@ -397,29 +379,42 @@ struct PostgresStateStoreTests {
     /// waits for the whole test. The session-9 hang in `retriesLostConnections` was such a wait.
     @Test("an attempt left unanswered while the server accepts connections is closed and retried", .timeLimit(.minutes(10)))
     func unansweredAttemptsAreClosedAndRetried() async throws {
+        let backends = try await Self.waitersOfLockedRead(query: "statement_timeout=0", distinctBy: \.pid) {
+            $0.connectionWait = .milliseconds(500)
+            $0.attemptLimit = .seconds(2)
+        }
+        #expect(backends.count >= 2, "the unanswered attempt was never retried on another connection: \(backends)")
+    }
+
+    /// Another client locks `feeds` while a store opened with `query` reads a feed behind the
+    /// lock. Collects `distinctBy` of every statement seen waiting until two differ or 180 s
+    /// pass, then releases the lock and checks that the read completes.
+    static func waitersOfLockedRead(
+        query: String, distinctBy key: KeyPath<(pid: String, started: String), String>,
+        _ configure: (inout PostgresWorkerOptions) -> Void
+    ) async throws -> Set<String> {
+        var seen = Set<String>()
         try await withDatabase { db in
-            let store = try await db.store("w1", query: "statement_timeout=0") {
-                $0.connectionWait = .milliseconds(500)
-                $0.attemptLimit = .seconds(2)
+            let store = try await db.store("w1", query: query) {
                 $0.retryFor = .seconds(600)
+                configure(&$0)
             }
             let now = Date()
             try await store.recordFetch(feedID: "f", result: FetchRecord(outcome: .fetched, at: now, nextDueAt: now + 60))
             let hold = try await db.holdLock("LOCK TABLE feeds IN ACCESS EXCLUSIVE MODE", atMost: .seconds(240))
             let read = Task { try await store.feedState(feedID: "f") }
-            var backends = Set<String>()
             let clock = ContinuousClock()
             let deadline = clock.now + .seconds(180)
             while true {
-                for waiter in try await db.lockWaiters(running: "FROM feeds WHERE feed_id") { backends.insert(waiter.pid) }
-                if backends.count >= 2 || clock.now > deadline { break }
+                for waiter in try await db.lockWaiters(running: "FROM feeds WHERE feed_id") { seen.insert(waiter[keyPath: key]) }
+                if seen.count >= 2 || clock.now > deadline { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
             await hold.end()
-            #expect(backends.count >= 2, "the unanswered attempt was never retried on another connection: \(backends)")
             #expect(try await read.value?.nextDueAt != nil)
             await store.close()
         }
+        return seen
     }
 
     @Test("connections killed by the server are re-opened and the call retried")
