@@ -118,6 +118,14 @@ enum PostgresSchema {
             updated_by TEXT NOT NULL
         );
         """,
+        // 3: each worker's own lease, so that others judge it dead after two of *its* leases:
+        // judged by the observer's lease, a worker with longer leases (and so rarer heartbeats)
+        // looked dead between heartbeats to one with short leases, which adopted its pending
+        // parts and left it out of fair shares. NULL (a row of an older ingest): the
+        // observer's lease, as before.
+        """
+        ALTER TABLE workers ADD COLUMN lease_seconds DOUBLE PRECISION;
+        """,
     ]
 
     static var latestVersion: Int { migrations.count }

@@ -266,9 +266,9 @@ public final class PostgresStateStore: StateStore, Sendable {
         try await withRetry("heartbeat") { connection in
             try await connection.query(
                 """
-                INSERT INTO workers (worker_id, hostname, pid, started_at, last_seen_at)
-                VALUES (\(me), \(host), \(pid), clock_timestamp(), clock_timestamp())
-                ON CONFLICT (worker_id) DO UPDATE SET last_seen_at = clock_timestamp()
+                INSERT INTO workers (worker_id, hostname, pid, started_at, last_seen_at, lease_seconds)
+                VALUES (\(me), \(host), \(pid), clock_timestamp(), clock_timestamp(), \(seconds))
+                ON CONFLICT (worker_id) DO UPDATE SET last_seen_at = clock_timestamp(), lease_seconds = \(seconds)
                 """, logger: self.logger)
             // Only live leases: an expired one may already belong to someone else's claim.
             try await connection.query(
@@ -358,9 +358,9 @@ public final class PostgresStateStore: StateStore, Sendable {
         heartbeatTask.withLock { $0 = task }
     }
 
-    /// Workers seen within two leases count as alive: for fair shares and for adopting
-    /// a dead worker's pending parts.
-    private var deadAfterSeconds: Double { options.leaseSeconds * 2 }
+    // Workers seen within two of their own leases (`lease_seconds`) count as alive: for fair
+    // shares and for adopting a dead worker's pending parts. A row without a lease (written
+    // by an older ingest) is judged by this worker's lease, bound as `ownLease`.
 
     /// The pipeline's feed list as this process last registered it, with its ids as a set
     /// (to recognise claimed ids this worker's pipeline file does not have).
@@ -497,7 +497,7 @@ public final class PostgresStateStore: StateStore, Sendable {
         let seconds = options.leaseSeconds
         let perHost = options.perHostLimit
         let batch = options.claimBatch
-        let deadAfter = deadAfterSeconds
+        let ownLease = options.leaseSeconds
         let logger = logger
         let sent = ContinuousClock.now
         let rows: [(String, String?, Int64)] = try await withRetry("claim due feeds") { connection in
@@ -518,7 +518,7 @@ public final class PostgresStateStore: StateStore, Sendable {
                                    AND lease_expires_at > clock_timestamp())::int8,
                                (SELECT count(*) FROM workers
                                  WHERE worker_id <> \(me)
-                                   AND last_seen_at > clock_timestamp() - make_interval(secs => \(deadAfter)))::int8
+                                   AND last_seen_at > clock_timestamp() - make_interval(secs => 2 * coalesce(lease_seconds, \(ownLease))))::int8
                         """, logger: logger
                     ).collect()
                     if let row = counts.first {
@@ -965,14 +965,14 @@ public final class PostgresStateStore: StateStore, Sendable {
     /// Adoption moves ownership in one statement, so two survivors never both adopt.
     public func pendingParts() async throws -> [PendingPart] {
         let me = workerID
-        let deadAfter = deadAfterSeconds
+        let ownLease = options.leaseSeconds
         return try await withRetry("read pending parts") { connection in
             try await connection.query(
                 """
                 UPDATE parts SET worker_id = \(me)
                 WHERE state = 'pending' AND worker_id <> \(me)
                   AND worker_id NOT IN (SELECT worker_id FROM workers
-                                        WHERE last_seen_at > clock_timestamp() - make_interval(secs => \(deadAfter)))
+                                        WHERE last_seen_at > clock_timestamp() - make_interval(secs => 2 * coalesce(lease_seconds, \(ownLease))))
                 """, logger: self.logger)
             var out: [PendingPart] = []
             let rows = try await connection.query(
@@ -1133,7 +1133,7 @@ public final class PostgresStateStore: StateStore, Sendable {
 
     /// Workers (recently seen or holding leases), live leases, and takeovers.
     public func clusterStatus(leaseLimit: Int = 50) async throws -> ClusterStatus {
-        let deadAfter = deadAfterSeconds
+        let ownLease = options.leaseSeconds
         return try await withRetry("read workers") { connection in
             var takeovers: [String: Int] = [:]
             for try await (from, n) in try await connection.query(
@@ -1143,7 +1143,7 @@ public final class PostgresStateStore: StateStore, Sendable {
             let rows = try await connection.query(
                 """
                 SELECT w.worker_id, w.hostname, w.pid::int8, w.started_at, w.last_seen_at,
-                       w.last_seen_at > clock_timestamp() - make_interval(secs => \(deadAfter)),
+                       w.last_seen_at > clock_timestamp() - make_interval(secs => 2 * coalesce(w.lease_seconds, \(ownLease))),
                        (SELECT count(*) FROM feeds f WHERE f.lease_owner = w.worker_id
                           AND f.lease_expires_at > clock_timestamp())::int8
                 FROM workers w ORDER BY w.worker_id

@@ -254,6 +254,29 @@ struct WorkerLeaseTests {
         }
     }
 
+    /// Each worker is judged by its own lease: by the observer's, a worker with 60 s leases
+    /// (a heartbeat every 20 s) looked dead to one with 2 s leases 4 s after a heartbeat, which
+    /// then adopted its pending parts. The slow worker is closed so no heartbeat of its own
+    /// moves its row; its last heartbeat is aged on the server's clock.
+    @Test("a worker counts as alive for two of its own leases, whatever the observer's lease")
+    func aliveByOwnLease() async throws {
+        try await withDatabase { db in
+            let slow = try await db.store("slow") { $0.leaseDuration = .seconds(60) }
+            let quick = try await db.store("quick") { $0.leaseDuration = .seconds(2) }
+            try await slow.commitEmitted([PartCommit(name: "part-slow", items: [emitted("f", "x", "h", 1)])], runID: "rs")
+            await slow.close(releaseLeases: false)
+            _ = try await db.sql("UPDATE workers SET last_seen_at = clock_timestamp() - interval '10 seconds' WHERE worker_id = 'slow'")
+            let seen = try await quick.clusterStatus().workers.first { $0.workerID == "slow" }
+            #expect(seen?.alive == true)
+            #expect(try await quick.pendingParts().isEmpty)
+            // Past two of its own leases it is dead, and its part is adopted.
+            _ = try await db.sql("UPDATE workers SET last_seen_at = clock_timestamp() - interval '130 seconds' WHERE worker_id = 'slow'")
+            #expect(try await quick.clusterStatus().workers.first { $0.workerID == "slow" }?.alive == false)
+            #expect(try await quick.pendingParts().map(\.name) == ["part-slow"])
+            await quick.close()
+        }
+    }
+
     @Test("earliestClaimable: now for new or due feeds, the lease expiry for another's, else the due time")
     func earliestClaimable() async throws {
         try await withDatabase { db in
