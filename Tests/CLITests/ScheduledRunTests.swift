@@ -111,17 +111,17 @@ struct ScheduledRunTests {
 
     @Test("a second run of the same pipeline exits at once with 75 while the first holds the lock")
     func lock() throws {
-        // While `holding` is set the server keeps the response (120 s hang guard), so a run
+        // While the gate is closed the server keeps the response (hang guard only), so a run
         // stays inside its fetch, holding the lock, until the test lets it go. A fixed 3 s
         // delay was not enough: the second debug-build run could take longer than that to
         // start on a loaded machine, and then found the lock free.
-        let holding = Mutex(true)
+        let gate = ResponseGate()
         let server = try TestHTTPServer { _ in
-            let guardBy = ContinuousClock.now + .seconds(120)
-            while holding.withLock({ $0 }), ContinuousClock.now < guardBy { usleep(10_000) }
+            gate.wait()
             return TestResponse(status: 200, body: rssFeed(feed: 4, count: 2))
         }
         defer { server.stop() }
+        defer { gate.open() }
         let project = try TempProject(name: "lock", feeds: [server.url("/slow.xml")])
         defer { project.remove() }
         // The held fetch must not time out (ending the first run) before the second run is done.
@@ -130,31 +130,25 @@ struct ScheduledRunTests {
         try pipeline.replacingOccurrences(of: "timeout: 10s", with: "timeout: 300s")
             .write(toFile: project.pipelineFile, atomically: true, encoding: .utf8)
         let first = try startIngest(["run", project.pipelineFile], cwd: project.root)
-        // Wait until the first run is inside its fetch (the lock is taken before). The
-        // deadline is a hang guard only.
-        let deadline = Date().addingTimeInterval(120)
-        while server.hits(path: "/slow.xml") == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        // Wait until the first run is inside its fetch (the lock is taken before).
+        try #require(gate.untilWaiting(1), "the first run's fetch arrived and is held")
         let second = try project.run()
         #expect(second.status == 75, "\(second.stderr)")
         #expect(second.stderr.contains("already running"))
-        holding.withLock { $0 = false }
+        gate.open()
         first.waitUntilExit()
         #expect(first.terminationStatus == 0)
         // The lock died with its holder: a run after it goes ahead.
         #expect(try project.run(["--all"]).status == 0)
 
         // And a holder killed with SIGKILL leaves no stale lock behind.
-        holding.withLock { $0 = true }
+        gate.close()
         let killed = try startIngest(["run", project.pipelineFile, "--all"], cwd: project.root)
-        let hitsBefore = server.hits(path: "/slow.xml")
-        let killBy = Date().addingTimeInterval(120)
-        while server.hits(path: "/slow.xml") == hitsBefore, Date() < killBy {
-            Thread.sleep(forTimeInterval: 0.02)
-        }
+        #expect(gate.untilWaiting(1), "the run to kill reached its fetch")
         #expect(killed.isRunning, "the run to kill is inside its fetch")
         kill(killed.processIdentifier, SIGKILL)
         killed.waitUntilExit()
-        holding.withLock { $0 = false }
+        gate.open()
         #expect(try project.run(["--all"]).status == 0)
     }
 
@@ -323,26 +317,24 @@ struct ScheduledRunTests {
 
     @Test("serve: SIGTERM during a slow fetch drains it to disk and state, then exits 0")
     func serveDrainsInFlight() throws {
-        // The response is held until SIGTERM has been sent (120 s hang guard), so the fetch is
+        // The response is held until SIGTERM has been sent (hang guard only), so the fetch is
         // in flight when it arrives. A fixed 1.5 s delay could run out while this thread waited
         // for a CPU on a loaded machine, and the test then sent SIGTERM to an idle server.
-        let holding = Mutex(true)
+        let gate = ResponseGate()
         let server = try TestHTTPServer { _ in
-            let guardBy = ContinuousClock.now + .seconds(120)
-            while holding.withLock({ $0 }), ContinuousClock.now < guardBy { usleep(10_000) }
+            gate.wait()
             return TestResponse(status: 200, body: rssFeed(feed: 7, count: 4))
         }
         defer { server.stop() }
+        defer { gate.open() }
         let project = try TempProject(name: "drain", feeds: [server.url("/slow.xml")], interval: "1h")
         defer { project.remove() }
         let p = try startIngest(["serve", project.pipelineFile, "--metrics-port=-1"], cwd: project.root)
-        // The deadline is a hang guard only.
-        let deadline = Date().addingTimeInterval(120)
         // The request has arrived and its response is being held.
-        while server.inFlight == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(gate.untilWaiting(1))
         #expect(server.inFlight == 1)
         kill(p.processIdentifier, SIGTERM)
-        holding.withLock { $0 = false }
+        gate.open()
         let stopBy = Date().addingTimeInterval(60)
         while p.isRunning, Date() < stopBy { Thread.sleep(forTimeInterval: 0.05) }
         if p.isRunning { kill(p.processIdentifier, SIGKILL) }

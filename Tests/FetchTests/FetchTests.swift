@@ -507,31 +507,39 @@ struct HTTPFetchTests {
     @Test func aQueuedFetchWhoseGateClosesIsDroppedUnsent() async throws {
         // /slow is held by the server until the test lets it go, not for a fixed time: under a
         // loaded CI machine a timed delay ran out before the gate closed and /gated was sent.
-        let releaseSlow = DispatchSemaphore(value: 0)
+        let slow = ResponseGate()
         let server = try TestHTTPServer { request in
             switch request.path {
             case "/slow":
-                _ = releaseSlow.wait(timeout: .now() + 120)    // hang guard only
+                slow.wait()    // hang guard only
                 return .text(rss)
             case "/gated", "/open": return .text(rss)
             default: return .status(404)
             }
         }
         defer { server.stop() }
+        defer { slow.open() }
         let fetcher = try makeFetcher { $0.maxConcurrent = 1 }
         defer { fetcher.shutdown() }
         let admitting = Mutex(true)
-        let gate: @Sendable () -> Bool = { admitting.withLock { $0 } }
+        let asked = Mutex(0)
+        let gate: @Sendable () -> Bool = {
+            asked.withLock { $0 += 1 }
+            return admitting.withLock { $0 }
+        }
 
         let running = Task { await fetcher.fetch(request(server.url("/slow"))) }
-        while server.hits(path: "/slow") == 0 { try await Task.sleep(for: .milliseconds(10)) }
-        // Both wait behind /slow, which cannot finish before the gate closes; whether /gated
-        // queued before the close or comes after it, it must never be sent.
+        try #require(await slow.untilWaiting(1), "/slow arrived and is held")
+        // Both wait behind /slow, which cannot finish before the gate closes. /gated has passed
+        // the check on entry (its gate was asked once, while open) before the gate closes, so it
+        // is the check when its turn comes that must keep it unsent.
         let gated = Task { await fetcher.fetch(FetchRequest(source: FeedSource(location: server.url("/gated")), startsOnlyIf: gate)) }
         let ungated = Task { await fetcher.fetch(request(server.url("/open"))) }
-        try await Task.sleep(for: .milliseconds(50))
+        let askedBy = ContinuousClock.now + .seconds(120)    // hang guard only
+        while asked.withLock({ $0 }) == 0, ContinuousClock.now < askedBy { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(asked.withLock { $0 } > 0, "/gated was admitted on entry while /slow was held")
         admitting.withLock { $0 = false }
-        releaseSlow.signal()
+        slow.open()
         #expect(try #require(await running.value.document).httpStatus == 200, "what had started finishes")
         let failure = try #require(await gated.value.failure)
         #expect(failure.kind == .notStarted)

@@ -99,14 +99,14 @@ struct BackpressureTests {
         // Every response is held until the test has stopped admission, not for a fixed time: a
         // timed delay can run out while the test task waits for a thread of the cooperative pool
         // (a loaded CI machine starves it for seconds), and the look-ahead would then be admitted.
-        // Once released, the gate stays open for every later request (a wrongly sent one too).
-        let release = DispatchSemaphore(value: 0)
+        // Once opened, the gate stays open for every later request (a wrongly sent one too).
+        let gate = ResponseGate()
         let server = try TestHTTPServer { _ in
-            _ = release.wait(timeout: .now() + 120)    // hang guard only
-            release.signal()
+            gate.wait()    // hang guard only
             return TestResponse(status: 200, body: smallFeed(1))
         }
         defer { server.stop() }
+        defer { gate.open() }
         let concurrency = 2
         let stages = try makeStages(concurrency: concurrency)
         defer { stages.fetcher.shutdown() }
@@ -122,9 +122,9 @@ struct BackpressureTests {
             }
         }
         // Two transfers run; the look-ahead waits in the fetcher's queue behind them.
-        while server.totalHits < concurrency { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(await gate.untilWaiting(concurrency), "both transfers arrived and are held")
         admitting.withLock { $0 = false }
-        release.signal()
+        gate.open()
         let ended = try await run.value
         #expect(ended.sorted() == ["f0", "f1"])
         #expect(server.totalHits == concurrency, "nothing queued was sent after admission stopped")
