@@ -11,8 +11,10 @@ import State
 ///
 /// `statement_timeout` (ingest's own parameter; milliseconds, or with `ms`, `s` or `min`):
 /// the server cancels any of ingest's statements that runs longer, such as one stuck behind
-/// another client's lock, and the operation is retried. Default 30 s; `0` turns it off.
-/// Sent as a startup parameter, so it applies to ingest's connections only.
+/// another client's lock, and the operation is retried. Default 30 s. Sent as a startup
+/// parameter, so it applies to ingest's connections only; `0` sends nothing, leaving the
+/// server's own setting (off unless the role or database sets one), for poolers such as
+/// PgBouncer that refuse startup parameters they do not know.
 public struct PostgresURL: Sendable, Hashable {
     public enum TLSMode: String, Sendable, Hashable {
         case disable, prefer, require
@@ -89,6 +91,7 @@ public struct PostgresURL: Sendable, Hashable {
 
     /// Startup parameters every connection sends: the server applies them for the session.
     private var startupParameters: [(String, String)] {
+        guard statementTimeout > .zero else { return [] }
         let ms = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
         return [("statement_timeout", String(ms))]
     }
