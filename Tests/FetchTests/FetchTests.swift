@@ -481,11 +481,20 @@ struct HTTPFetchTests {
     }
 
     @Test func cancellingAQueuedFetchNeverSendsIt() async throws {
-        let server = try TestHTTPServer(routes: [
-            "/hang": TestResponse.text(rss).delayed(by: .seconds(50)),
-            "/queued": .text(rss),
-        ])
+        // /hang is held until the test lets it go, not for a fixed time: a starved test could
+        // outlast any delay, and then /queued would be sent through the freed slot.
+        let hang = ResponseGate()
+        let server = try TestHTTPServer { request in
+            switch request.path {
+            case "/hang":
+                hang.wait()    // hang guard only
+                return .text(rss)
+            case "/queued": return .text(rss)
+            default: return .status(404)
+            }
+        }
         defer { server.stop() }
+        defer { hang.open() }
         let fetcher = try makeFetcher { $0.maxConcurrent = 1 }
         defer { fetcher.shutdown() }
 
