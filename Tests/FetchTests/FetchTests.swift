@@ -575,8 +575,14 @@ struct HTTPFetchTests {
     }
 
     @Test func cancellingTheTaskEndsAHungFetch() async throws {
-        let server = try TestHTTPServer(routes: ["/hang": TestResponse.text(rss).delayed(by: .seconds(50))])
+        // Held until the test ends, not for a fixed time a starved test could outlast.
+        let hang = ResponseGate()
+        let server = try TestHTTPServer { _ in
+            hang.wait()    // hang guard only
+            return .text(rss)
+        }
         defer { server.stop() }
+        defer { hang.open() }
         let fetcher = try makeFetcher()
         defer { fetcher.shutdown() }
 
@@ -589,8 +595,14 @@ struct HTTPFetchTests {
     }
 
     @Test func shutdownFailsWaitingFetchesAndLaterOnes() async throws {
-        let server = try TestHTTPServer(routes: ["/hang": TestResponse.text(rss).delayed(by: .seconds(50))])
+        // Held until the test ends, not for a fixed time a starved test could outlast.
+        let hang = ResponseGate()
+        let server = try TestHTTPServer { _ in
+            hang.wait()    // hang guard only
+            return .text(rss)
+        }
         defer { server.stop() }
+        defer { hang.open() }
         let fetcher = try makeFetcher()
 
         let task = Task { await fetcher.fetch(request(server.url("/hang"))) }
