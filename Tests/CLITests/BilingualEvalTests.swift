@@ -39,6 +39,8 @@ import Testing
 ///   the written16 round and the red-team pass over every rule, committed before anything was run on it.
 /// - `heldout-written18.jsonl` (written, committed whole, 249 headlines with 96 traps): written blind after
 ///   the written17 round, committed before anything was run on it.
+/// - `heldout-written19.jsonl` (written, committed whole, 254 headlines with 95 traps): written blind after
+///   the written18 round, committed before anything was run on it.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -449,6 +451,41 @@ struct BilingualEvalTests {
         #expect(cases.filter(\.trap).count >= 80)
         let score = try await Self.evaluate(cases, label: "written18")
         Self.checkTargets(score, knownTrapMisses: ["Open Source Festival announces Düsseldorf line-up"])
+    }
+
+    /// Written blind after the written18 round, committed before anything was run on it (without reading the
+    /// taxonomy, the tagger or the golden cases): 254 headlines (84 Simplified, 83 Traditional, 87 English),
+    /// 241 contract-topic labels, 95 false-friend traps in everyday senses no earlier set had used, 15
+    /// normalization cases.
+    /// First run, before any change it prompted (`EVAL_VERBOSE=1 .build/debug/ingestPackageTests.xctest
+    /// --testing-library swift-testing --filter written19`): micro-F1 0.903 (precision 0.918, recall 0.888; 214 of
+    /// 241 found, 19 false positives, 15 of them on traps); open-source 0.850, export-controls 0.829, cybersecurity
+    /// 0.857, trade 0.857, us-china 0.883, decoupling 0.889, ai 0.943, semiconductors 0.965, electric-vehicles 0.977;
+    /// 15 of 95 traps tagged: 大模型 as an exhibition's scale model (太阳系大模型 twice, 雷峰塔大模型), 关税 in an
+    /// exhibition of Ming and Qing customs archives, 中美 inside 杯中美酒, 開源 as shops drumming up custom (業者盼開源救
+    /// 生意, 喜餅業者積極開源), 國際貿易 as a school subject and department, 洗錢防制漏洞 (a bank's loophole), a fence
+    /// breach at a zoo and a jockey's whip breach, and three racehorses (晶片戰神 in the Derby, an outsider called Open
+    /// Source at Ascot, a filly called Tariff Truce); language and headlines 254/254. Misses were implicit phrasings:
+    /// 美国高通 under a Chinese antitrust probe, dependence on "a single country", 第三地生產, model weights on 魔搭
+    /// (ModelScope), TAIDE 釋出 開放下載, a modified MIT licence, 降規版 Blackwell chips allowed to China, Nvidia
+    /// "cleared to ship" to China, 晶片出口須經許可, the GAIN AI Act, server shipments "routed" to China, China's
+    /// rare-earth magnet licences, 對美出口 in 海關總署 figures, a 100% surtax, China's bans, customs checks and purchase
+    /// stops on Nvidia and Micron as us-china and decoupling, 電動私家車, "theft of" code repositories, DeepSeek pulled
+    /// over data concerns. No label was changed. After tuning on it (so not an estimate): micro-F1 0.988 (precision 0.984,
+    /// recall 0.992; 239 of 241 found, 4 false positives), every topic ≥ 0.976, no trap tagged. Left as judgment calls, since
+    /// earlier sets label the same stories otherwise: Salt Typhoon in a National Guard network as us-china (written13,
+    /// written17 and fresh3 label it cybersecurity only), DeepSeek banned for government agencies as cybersecurity
+    /// (written9 labels such a ban AI only); and the taxonomy's calls: 輝達 in an AI story as semiconductors, the
+    /// China-only RTX Pro 6000D as export-controls, "exports surge" as trade, Chinese models overtaking US rivals as
+    /// us-china. Racing headlines are muted whole (horses are named after anything). The same changes moved written13,
+    /// never tuned on, from 0.956 to 0.961 (its surtax and Micron headlines); every other set is unchanged.
+    @Test("a blind written set made after the written18 round (written19)")
+    func written19Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written19.jsonl")
+        #expect(cases.count >= 200)
+        #expect(cases.filter(\.trap).count >= 80)
+        let score = try await Self.evaluate(cases, label: "written19")
+        Self.checkTargets(score)
     }
 
     /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
