@@ -41,6 +41,8 @@ import Testing
 ///   the written17 round, committed before anything was run on it.
 /// - `heldout-written19.jsonl` (written, committed whole, 254 headlines with 95 traps): written blind after
 ///   the written18 round, committed before anything was run on it.
+/// - `heldout-written20.jsonl` (written, committed whole, 261 headlines with 147 traps, 100 of them ordinary
+///   news): written blind during the written19 round, scored once and never tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -488,6 +490,39 @@ struct BilingualEvalTests {
         Self.checkTargets(score)
     }
 
+    /// Written blind while the written19 round was being tuned (without reading the taxonomy, the tagger, the
+    /// golden cases or this file), committed before anything was run on it, and never tuned on: the honest
+    /// estimate for the hidden set at the end of session 11. Shaped like a real feed mix rather than a puzzle
+    /// set: 261 headlines (86 Simplified, 85 Traditional, 90 English), 114 positives with 178 contract-topic
+    /// labels, 147 traps (100 ordinary news items with no topic, 40 false friends in senses no earlier set used,
+    /// 7 topic companies in non-topic stories such as a chipmaker sponsoring a marathon), 14 normalization cases.
+    /// First run (`EVAL_VERBOSE=1 .build/debug/ingestPackageTests.xctest --testing-library swift-testing --filter
+    /// written20`): micro-F1 0.895, below the 0.90 target; decoupling 0.800 (6 labels), semiconductors 0.867,
+    /// us-china 0.851, open-source 0.880, ai 0.906, electric-vehicles 0.914, export-controls 0.929,
+    /// cybersecurity 0.933, trade 0.963; language and headlines 261/261. 11 of 147 traps tagged: none of the 100
+    /// ordinary news items, but 6 of the 7 topic companies in non-topic stories (a SMIC staff choir, a BYD staff
+    /// basketball league, TSMC naming a marathon, Nvidia sponsoring a basketball league, Intel Extreme Masters, a
+    /// Tesla driver fined for speeding) and 5 of 40 false friends that are also AI or chip names (月之暗面 the
+    /// album, 寒武紀 the geological period, 文心蘭 the orchid, snapdragons the flower, Blackwell's the bookshop).
+    /// Misses: us-china in Chinese reactions to US rules named only by 美方/美国 companies, decoupling as
+    /// 供應鏈重組/分散中國供應鏈風險, open-source projects named without the word (Olmo, Python, WordPress).
+    /// Kept untuned as the estimate, so the test holds the first run's score as a floor (a regression fails it)
+    /// and lists the 11 tagged traps; a later session may tune on it once a newer blind set replaces it.
+    @Test("a blind written set shaped like a real feed mix, never tuned on (written20)")
+    func written20Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written20.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written20")
+        Self.checkTargets(score, knownTrapMisses: [
+            "平克·弗洛伊德《月之暗面》黑胶唱片再版", "中芯国际职工合唱团获全国比赛金奖", "比亚迪员工篮球联赛总决赛落幕",
+            "寒武紀三葉蟲化石特展 科博館登場", "文心蘭花季登場 花農喜迎好價格", "台積電冠名新竹馬拉松 兩萬跑者開跑",
+            "輝達贊助台灣職籃 球衣印上綠色標誌", "Snapdragons: how to grow them from seed",
+            "Blackwell's bookshop opens new branch in Edinburgh", "Intel Extreme Masters final packs Katowice arena",
+            "Tesla driver fined for doing 120mph on the M1",
+        ], microF1Floor: 0.89, topicF1Floor: 0.79)
+    }
+
     /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
     /// antivirus and utility listings of a 2005 GB2312 download site, 2005 Big5 and GB2312 blogs, the
     /// Apple–FBI encryption fight on Daring Fireball, science and medical digests, a few article pages),
@@ -674,13 +709,16 @@ struct BilingualEvalTests {
 
     /// `knownTrapMisses`: traps the tagger is known to tag (headlines written for a set, listed
     /// whole), reported in the set's doc comment; any other tagged trap fails.
+    /// `microF1Floor`, `topicF1Floor`: the targets (0.90, 0.80), lower only for a set kept
+    /// untuned as an estimate, where the test guards its first-run score against regressions.
     static func checkTargets(
-        _ s: Score, knownTrapMisses: Set<String> = [], sourceLocation: SourceLocation = #_sourceLocation
+        _ s: Score, knownTrapMisses: Set<String> = [], microF1Floor: Double = 0.90, topicF1Floor: Double = 0.80,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        #expect(s.microF1 >= 0.90, "[\(s.label)] topic micro-F1 \(s.microF1)", sourceLocation: sourceLocation)
+        #expect(s.microF1 >= microF1Floor, "[\(s.label)] topic micro-F1 \(s.microF1)", sourceLocation: sourceLocation)
         // Every topic the set has examples of, however few: the hidden set asks ≥ 0.80 of each topic.
         for t in contractTopics where s.support(t) >= 1 {
-            #expect(s.f1(t) >= 0.80, "[\(s.label)] \(t) F1 \(s.f1(t))", sourceLocation: sourceLocation)
+            #expect(s.f1(t) >= topicF1Floor, "[\(s.label)] \(t) F1 \(s.f1(t))", sourceLocation: sourceLocation)
         }
         let unexpectedTraps = s.trapTags.filter { tag in !knownTrapMisses.contains { tag.hasPrefix($0 + " -> ") } }
         #expect(unexpectedTraps.isEmpty, "[\(s.label)] false-friend traps tagged: \(unexpectedTraps)", sourceLocation: sourceLocation)
