@@ -149,17 +149,21 @@ enum PostgresSchema {
 
     /// Brings the database to `latestVersion`; returns the migrations applied.
     static func migrate(_ connection: PostgresConnection, location: String, logger: Logger) async throws -> [Int] {
-        try await connection.query(
-            "SELECT pg_advisory_lock(\(lockNamespace), \(migrationLock))", logger: logger)
+        // `query` returns once the row description arrives, before the statement has run; only
+        // reading the rows (`collect`) waits for it and surfaces its error. Unread, a lock wait the
+        // server cancelled (statement_timeout) went unnoticed and the migration ran without the
+        // lock: workers then created the same tables at once (seen in a fresh-clone test run).
+        _ = try await connection.query(
+            "SELECT pg_advisory_lock(\(lockNamespace), \(migrationLock))", logger: logger).collect()
         do {
             let applied = try await migrateHoldingLock(connection, location: location, logger: logger)
-            try await connection.query(
-                "SELECT pg_advisory_unlock(\(lockNamespace), \(migrationLock))", logger: logger)
+            _ = try await connection.query(
+                "SELECT pg_advisory_unlock(\(lockNamespace), \(migrationLock))", logger: logger).collect()
             return applied
         } catch {
             // The lock dies with the session anyway; unlocking here only hands it on sooner.
             _ = try? await connection.query(
-                "SELECT pg_advisory_unlock(\(lockNamespace), \(migrationLock))", logger: logger)
+                "SELECT pg_advisory_unlock(\(lockNamespace), \(migrationLock))", logger: logger).collect()
             throw error
         }
     }

@@ -34,12 +34,12 @@ public struct PostgresWorkerOptions: Sendable {
     /// answering) before the server is probed with a connection of its own; when that
     /// fails too, the attempt is abandoned and retried instead of queueing in the pool.
     public var connectionWait: Duration = .seconds(3)
-    /// How long an attempt may go unanswered by a server that still accepts new connections
-    /// before its connection is closed and it is retried; `nil` = the URL's
-    /// `statement_timeout` plus 15 s (the server cancels a statement stuck behind a lock
-    /// first), or 45 s when that is 0. Covers what the server's own timeout cannot: a frozen
-    /// backend, or a connection a firewall or NAT dropped silently.
-    public var attemptLimit: Duration?
+    /// How long one attempt may run, while the server still accepts new connections, before
+    /// its connection is closed and it is retried. A last resort for what the server's own
+    /// `statement_timeout` cannot end (a frozen backend, a connection a firewall or NAT dropped
+    /// silently, or the timeout turned off), so it is long: it counts the whole attempt, and a
+    /// bulk operation (a million-feed list, a large commit) may rightly take minutes.
+    public var attemptLimit: Duration = .seconds(300)
     /// Run migrations on open (the default); `false` only checks the version.
     public var migrate = true
     /// `false` for onlookers (`ingest state status`): no worker row, no heartbeat, so
@@ -54,14 +54,6 @@ public struct PostgresWorkerOptions: Sendable {
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "worker"
         return "\(host)-\(getpid())"
     }
-
-    var effectiveAttemptLimit: Duration {
-        if let attemptLimit { return attemptLimit }
-        return statementTimeoutForLimit == .zero ? .seconds(45) : statementTimeoutForLimit + .seconds(15)
-    }
-
-    /// Set by the store from its URL.
-    var statementTimeoutForLimit: Duration = PostgresURL.defaultStatementTimeout
 
     var leaseSeconds: Double {
         Double(leaseDuration.components.seconds) + Double(leaseDuration.components.attoseconds) / 1e18
@@ -113,8 +105,6 @@ public final class PostgresStateStore: StateStore, Sendable {
 
     private init(url: PostgresURL, options: PostgresWorkerOptions) {
         self.url = url
-        var options = options
-        options.statementTimeoutForLimit = url.statementTimeout
         self.options = options
         var logger = Logger(label: "ingest.state.postgres")
         logger.logLevel = .critical
@@ -419,9 +409,10 @@ public final class PostgresStateStore: StateStore, Sendable {
         let logger = logger
         let change: FeedListChange = try await withRetry("register the feed list") { connection in
             try await connection.withTransaction(logger: logger) { connection in
-                try await connection.query(
+                // Read to the end: only then has the lock been granted, or its error seen.
+                _ = try await connection.query(
                     "SELECT pg_advisory_xact_lock(\(PostgresSchema.lockNamespace), \(PostgresSchema.feedListLock))",
-                    logger: logger)
+                    logger: logger).collect()
                 let stored = try await connection.query("SELECT digest FROM feed_list", logger: logger)
                     .collect().first?.decode(String.self)
                 var change = FeedListChange()
@@ -503,9 +494,10 @@ public final class PostgresStateStore: StateStore, Sendable {
         let rows: [(String, String?, Int64)] = try await withRetry("claim due feeds") { connection in
             try await connection.withTransaction(logger: logger) { connection in
                 // One claimer at a time: the per-host count below must not change under it.
-                try await connection.query(
+                // Read to the end: only then has the lock been granted, or its error seen.
+                _ = try await connection.query(
                     "SELECT pg_advisory_xact_lock(\(PostgresSchema.lockNamespace), \(PostgresSchema.claimLock))",
-                    logger: logger)
+                    logger: logger).collect()
                 var limit = batch ?? Int.max
                 if batch == nil {
                     let counts = try await connection.query(
@@ -762,9 +754,10 @@ public final class PostgresStateStore: StateStore, Sendable {
             ORDER BY id
             ON CONFLICT (feed_id) DO NOTHING
             """, logger: logger)
-        try await connection.query(
+        // Read to the end: only then are the rows locked, or a deadlock seen (and retried).
+        _ = try await connection.query(
             "SELECT 1 FROM feeds WHERE feed_id = ANY(\(batch.ids)) ORDER BY feed_id FOR UPDATE",
-            logger: logger)
+            logger: logger).collect()
         // `present` has a bit per nullable text (postgres-nio sends no NULLs inside
         // arrays): 1 etag, 2 last_modified, 4 message; absent integers are `Int64.min`.
         // A feed this worker claimed is written only while its lease token is still
@@ -1188,7 +1181,7 @@ public final class PostgresStateStore: StateStore, Sendable {
         _ what: String, attempts: Int = .max, bounded: Bool = true,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await retrying(what, attempts: attempts, limit: bounded ? options.effectiveAttemptLimit : nil) { attempt in
+        try await retrying(what, attempts: attempts, limit: bounded ? options.attemptLimit : nil) { attempt in
             try await self.client.withConnection { connection in
                 try await attempt.run(on: connection, body)
             }
@@ -1235,46 +1228,85 @@ public final class PostgresStateStore: StateStore, Sendable {
         var description: String { "the server does not answer (\(reason))" }
     }
 
-    /// The server accepted new connections but left an attempt unanswered past `attemptLimit`
-    /// (a frozen backend, or a connection a firewall dropped silently), so its connection was closed.
+    /// The server accepted new connections but an attempt was still unfinished past
+    /// `attemptLimit` (a frozen backend, a connection a firewall dropped silently, or one
+    /// postgres-nio lost track of), so it was revoked and its connection closed.
     struct AttemptUnanswered: Error, CustomStringConvertible {
         var limit: Duration
         var description: String {
-            "no answer on a connection within \(limit.components.seconds) s while the server accepts new ones; the connection was closed"
+            "no answer within \(limit.components.seconds) s while the server accepts new connections; the attempt was abandoned and its connection closed"
         }
     }
 
-    /// The pooled connection an attempt is using, so that the watcher can close it.
+    /// The pooled connection an attempt is using, so that the watcher can revoke the attempt.
     final class AttemptConnection: Sendable {
-        private let held = Mutex<PostgresConnection?>(nil)
+        private let state = Mutex<(connection: PostgresConnection?, revoked: Bool)>((nil, false))
 
         func run<T>(
             on connection: PostgresConnection, _ body: (PostgresConnection) async throws -> T
         ) async throws -> T {
-            held.withLock { $0 = connection }
-            defer { held.withLock { $0 = nil } }
+            let allowed = state.withLock { s -> Bool in
+                if s.revoked { return false }
+                s.connection = connection
+                return true
+            }
+            // A revoked attempt that is handed a connection afterwards never uses it.
+            guard allowed else { throw CancellationError() }
+            defer { state.withLock { $0.connection = nil } }
             return try await body(connection)
         }
 
-        /// Closes the attempt's socket at once; `false` while it has no connection (queued in the
-        /// pool, which bounds that wait itself). Not `closeGracefully()`, and not closing the
-        /// pool: both wait for the query the server is not answering. A hard close fails every
-        /// request on the connection, so the attempt ends for certain.
-        func sever() -> Bool {
-            guard let connection = held.withLock({ $0 }) else { return false }
-            let closed: EventLoopFuture<Void> = connection.close()
-            _ = closed
-            return true
+        /// Closes the attempt's socket at once, if it has one, and forbids it any later one, so
+        /// that nothing more of the attempt reaches the server: then it is safe to retry without
+        /// waiting for the attempt's task, which a connection postgres-nio lost track of may
+        /// never end (`retriesLostConnections` hung so, after `pg_terminate_backend`). Not
+        /// `closeGracefully()`, and not closing the pool: both wait for the unanswered query.
+        func revoke() {
+            let connection = state.withLock { s -> PostgresConnection? in
+                s.revoked = true
+                return s.connection
+            }
+            if let connection {
+                let closed: EventLoopFuture<Void> = connection.close()
+                _ = closed
+            }
+        }
+    }
+
+    /// The first outcome of an attempt or its watcher; later ones are ignored.
+    final class AttemptOutcome<T: Sendable>: Sendable {
+        private let state = Mutex<(result: Result<T, any Error>?, waiter: CheckedContinuation<T, any Error>?)>((nil, nil))
+
+        func finish(_ result: Result<T, any Error>) {
+            let waiter = state.withLock { s -> CheckedContinuation<T, any Error>? in
+                guard s.result == nil else { return nil }
+                s.result = result
+                defer { s.waiter = nil }
+                return s.waiter
+            }
+            waiter?.resume(with: result)
+        }
+
+        func value() async throws -> T {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready = state.withLock { s -> Result<T, any Error>? in
+                    if let result = s.result { return result }
+                    s.waiter = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
         }
     }
 
     /// Runs one attempt. Every `connectionWait` it is still running, the server is probed
     /// with a direct connection: a slow query on a live server goes on, but an attempt
     /// queued in a pool that cannot connect (it would wait up to a minute) or talking to a
-    /// server that went away is cancelled and fails with `ServerUnreachable`. Past `limit`,
-    /// an attempt the reachable server has not answered has its connection closed and fails
-    /// with `AttemptUnanswered`; the task group then waits for it to end (which the close
-    /// makes certain) before any retry, so a retry never runs beside the attempt it replaces.
+    /// server that went away fails with `ServerUnreachable`. Past `limit`, an attempt the
+    /// reachable server has not finished fails with `AttemptUnanswered`. Either way the
+    /// attempt is revoked first (its connection closed, no later one used), so nothing more
+    /// of it reaches the server and the retry need not wait for its task. Cancelling the
+    /// caller cancels the attempt and waits for it, as before.
     private func watched<T: Sendable>(
         limit: Duration?, _ body: @escaping @Sendable (AttemptConnection) async throws -> T
     ) async throws -> T {
@@ -1282,24 +1314,38 @@ public final class PostgresStateStore: StateStore, Sendable {
         let url = url
         let logger = logger
         let attempt = AttemptConnection()
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body(attempt) }
-            group.addTask {
-                let clock = ContinuousClock()
-                let started = clock.now
-                while true {
-                    try await Task.sleep(for: wait)
-                    if let reason = await Self.unreachable(url, logger: logger) {
-                        _ = attempt.sever()
-                        throw ServerUnreachable(reason: reason)
-                    }
-                    if let limit, clock.now - started >= limit, attempt.sever() { throw AttemptUnanswered(limit: limit) }
+        let outcome = AttemptOutcome<T>()
+        let work = Task {
+            do {
+                outcome.finish(.success(try await body(attempt)))
+            } catch {
+                outcome.finish(.failure(error))
+            }
+        }
+        let watcher = Task {
+            let clock = ContinuousClock()
+            let started = clock.now
+            while true {
+                do { try await Task.sleep(for: wait) } catch { return }
+                var failure: (any Error)?
+                if let reason = await Self.unreachable(url, logger: logger) {
+                    failure = ServerUnreachable(reason: reason)
+                } else if let limit, clock.now - started >= limit {
+                    failure = AttemptUnanswered(limit: limit)
+                }
+                if let failure {
+                    attempt.revoke()
+                    work.cancel()
+                    outcome.finish(.failure(failure))
+                    return
                 }
             }
-            defer { group.cancelAll() }
-            // The watcher never returns; the first result is the attempt's.
-            guard let result = try await group.next(), let value = result else { throw CancellationError() }
-            return value
+        }
+        defer { watcher.cancel() }
+        return try await withTaskCancellationHandler {
+            try await outcome.value()
+        } onCancel: {
+            work.cancel()
         }
     }
 

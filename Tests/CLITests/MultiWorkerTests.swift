@@ -304,7 +304,7 @@ struct MultiWorkerTests {
 
         let text = try runIngestBlocking(["state", "status", "--state", database.url], cwd: project.root)
         #expect(text.status == 0, "\(text.stderr)")
-        #expect(text.stdoutText.contains("schema version 2"))
+        #expect(text.stdoutText.contains("schema version 3"))
         #expect(text.stdoutText.contains("2 fetched at least once"))
         #expect(text.stdoutText.contains("1 failing"))
         #expect(text.stdoutText.contains("live leases: 0"))

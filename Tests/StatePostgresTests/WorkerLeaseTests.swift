@@ -226,6 +226,42 @@ struct WorkerLeaseTests {
         }
     }
 
+    /// Workers waiting for another's migration outlast their statement timeout: the server
+    /// cancels each wait for the migration lock and the worker asks again, and still exactly one
+    /// applies each migration. Another client holds the migration lock (namespace 0x696E67, key
+    /// 1) until every waiter has been cancelled and has asked again at least once.
+    @Test("workers waiting past their statement timeout for the migration lock still migrate exactly once", .timeLimit(.minutes(10)))
+    func migrationsWaitPastStatementTimeout() async throws {
+        try await withDatabase { db in
+            let hold = try await db.holdLock("SELECT pg_advisory_lock(6909543, 1)", atMost: .seconds(240))
+            let workers = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for w in 0..<4 {
+                        group.addTask {
+                            let store = try await db.store("m\(w)", query: "statement_timeout=1s")
+                            #expect(try await store.schemaVersion() == PostgresStateStore.latestSchemaVersion)
+                            await store.close()
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            var waits = Set<String>()
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(180)
+            while true {
+                for waiter in try await db.lockWaiters(running: "pg_advisory_lock") { waits.insert(waiter.pid + "@" + waiter.started) }
+                if waits.count >= 8 || clock.now > deadline { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            await hold.end()
+            #expect(waits.count >= 8, "\(waits)")
+            try await workers.value
+            let rows = try await db.sql("SELECT count(*)::text, max(version)::text FROM ingest_migrations")
+            #expect(rows.first == ["\(PostgresStateStore.latestSchemaVersion)", "\(PostgresStateStore.latestSchemaVersion)"])
+        }
+    }
+
     @Test("pending parts are per worker; a dead worker's are adopted by one survivor")
     func pendingPartsPerWorker() async throws {
         try await withDatabase { db in
