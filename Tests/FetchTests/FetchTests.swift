@@ -484,15 +484,7 @@ struct HTTPFetchTests {
         // /hang is held until the test lets it go, not for a fixed time: a starved test could
         // outlast any delay, and then /queued would be sent through the freed slot.
         let hang = ResponseGate()
-        let server = try TestHTTPServer { request in
-            switch request.path {
-            case "/hang":
-                hang.wait()    // hang guard only
-                return .text(rss)
-            case "/queued": return .text(rss)
-            default: return .status(404)
-            }
-        }
+        let server = try rssServer(holding: "/hang", until: hang)
         defer { server.stop() }
         defer { hang.open() }
         let fetcher = try makeFetcher { $0.maxConcurrent = 1 }
@@ -517,15 +509,7 @@ struct HTTPFetchTests {
         // /slow is held by the server until the test lets it go, not for a fixed time: under a
         // loaded CI machine a timed delay ran out before the gate closed and /gated was sent.
         let slow = ResponseGate()
-        let server = try TestHTTPServer { request in
-            switch request.path {
-            case "/slow":
-                slow.wait()    // hang guard only
-                return .text(rss)
-            case "/gated", "/open": return .text(rss)
-            default: return .status(404)
-            }
-        }
+        let server = try rssServer(holding: "/slow", until: slow)
         defer { server.stop() }
         defer { slow.open() }
         let fetcher = try makeFetcher { $0.maxConcurrent = 1 }
@@ -577,10 +561,7 @@ struct HTTPFetchTests {
     @Test func cancellingTheTaskEndsAHungFetch() async throws {
         // Held until the test ends, not for a fixed time a starved test could outlast.
         let hang = ResponseGate()
-        let server = try TestHTTPServer { _ in
-            hang.wait()    // hang guard only
-            return .text(rss)
-        }
+        let server = try rssServer(holding: "/hang", until: hang)
         defer { server.stop() }
         defer { hang.open() }
         let fetcher = try makeFetcher()
@@ -597,10 +578,7 @@ struct HTTPFetchTests {
     @Test func shutdownFailsWaitingFetchesAndLaterOnes() async throws {
         // Held until the test ends, not for a fixed time a starved test could outlast.
         let hang = ResponseGate()
-        let server = try TestHTTPServer { _ in
-            hang.wait()    // hang guard only
-            return .text(rss)
-        }
+        let server = try rssServer(holding: "/hang", until: hang)
         defer { server.stop() }
         defer { hang.open() }
         let fetcher = try makeFetcher()
@@ -612,6 +590,15 @@ struct HTTPFetchTests {
         #expect(failure.reason.contains("shut down"))
         let later = try #require(await fetcher.fetch(request(server.url("/hang"))).failure)
         #expect(later.reason.contains("shut down"))
+    }
+}
+
+/// A server answering every path with the test feed, holding requests for `held` until `gate`
+/// opens (its hang guard aside): for tests that need a fetch in flight for as long as they say.
+private func rssServer(holding held: String, until gate: ResponseGate) throws -> TestHTTPServer {
+    try TestHTTPServer { request in
+        if request.path == held { gate.wait() }
+        return .text(rss)
     }
 }
 
