@@ -1213,7 +1213,11 @@ public final class PostgresStateStore: StateStore, Sendable {
                 else {
                     throw Self.translate(error, doing: what, location: location)
                 }
-                if error is ServerUnreachable || Self.poolGaveUp(error) { renewPool(replacing: generation) }
+                // A fresh pool also after an attempt was abandoned: the pool it was queued in, or
+                // whose connection it lost, may not serve the retry either.
+                if error is ServerUnreachable || error is AttemptUnanswered || Self.poolGaveUp(error) {
+                    renewPool(replacing: generation)
+                }
                 let jitter = Double.random(in: 0...(delay / 2))
                 try await Task.sleep(for: .milliseconds(Int64((delay + jitter) * 1000)))
                 delay = min(delay * 2, 5)
