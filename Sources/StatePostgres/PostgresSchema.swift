@@ -153,8 +153,20 @@ enum PostgresSchema {
         // reading the rows (`collect`) waits for it and surfaces its error. Unread, a lock wait the
         // server cancelled (statement_timeout) went unnoticed and the migration ran without the
         // lock: workers then created the same tables at once (seen in a fresh-clone test run).
-        _ = try await connection.query(
-            "SELECT pg_advisory_lock(\(lockNamespace), \(migrationLock))", logger: logger).collect()
+        // Waits for another worker's migration as long as it takes: in a transaction of its
+        // own with the statement timeout lifted, since a timed-out wait only starts again, and
+        // each retry spends the operation's retry budget (a fresh-clone test run under load
+        // failed two migration tests so). The lock is the session's and outlives the COMMIT.
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
+            _ = try await connection.query(
+                "SELECT pg_advisory_lock(\(lockNamespace), \(migrationLock))", logger: logger).collect()
+            try await connection.query("COMMIT", logger: logger)
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
         do {
             let applied = try await migrateHoldingLock(connection, location: location, logger: logger)
             _ = try await connection.query(
