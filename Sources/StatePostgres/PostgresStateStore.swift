@@ -350,7 +350,7 @@ public final class PostgresStateStore: StateStore, Sendable {
 
     // Workers seen within two of their own leases (`lease_seconds`) count as alive: for fair
     // shares and for adopting a dead worker's pending parts. A row without a lease (written
-    // by an older ingest) is judged by this worker's lease, bound as `ownLease`.
+    // by an older ingest) is judged by this worker's lease.
 
     /// The pipeline's feed list as this process last registered it, with its ids as a set
     /// (to recognise claimed ids this worker's pipeline file does not have).
@@ -488,7 +488,6 @@ public final class PostgresStateStore: StateStore, Sendable {
         let seconds = options.leaseSeconds
         let perHost = options.perHostLimit
         let batch = options.claimBatch
-        let ownLease = options.leaseSeconds
         let logger = logger
         let sent = ContinuousClock.now
         let rows: [(String, String?, Int64)] = try await withRetry("claim due feeds") { connection in
@@ -510,7 +509,7 @@ public final class PostgresStateStore: StateStore, Sendable {
                                    AND lease_expires_at > clock_timestamp())::int8,
                                (SELECT count(*) FROM workers
                                  WHERE worker_id <> \(me)
-                                   AND last_seen_at > clock_timestamp() - make_interval(secs => 2 * coalesce(lease_seconds, \(ownLease))))::int8
+                                   AND last_seen_at > clock_timestamp() - make_interval(secs => 2 * coalesce(lease_seconds, \(seconds))))::int8
                         """, logger: logger
                     ).collect()
                     if let row = counts.first {
