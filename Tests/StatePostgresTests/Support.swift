@@ -31,6 +31,13 @@ struct TestDatabase: Sendable {
         url = components.string!
     }
 
+    /// This test's database, for connections of the test's own.
+    private var ownDatabase: PostgresURL {
+        var target = base
+        target.database = name
+        return target
+    }
+
     /// `query`: extra URL parameters, such as `statement_timeout=1s`.
     func store(
         _ worker: String, query: String? = nil, _ configure: (inout PostgresWorkerOptions) -> Void = { _ in }
@@ -45,13 +52,13 @@ struct TestDatabase: Sendable {
     /// Another client holds `lockSQL` in an open transaction until `release()`, or until
     /// `atMost` has passed, so that a test that fails can never leave the lock held and hang.
     func holdLock(_ lockSQL: String, atMost: Duration) async throws -> LockHold {
-        var target = base
-        target.database = name
+        let target = ownDatabase
         let hold = LockHold()
         let task = Task {
             try await Self.admin(target) { c, logger in
                 try await c.query("BEGIN", logger: logger)
-                try await c.query(PostgresQuery(unsafeSQL: lockSQL), logger: logger)
+                // Read to the end: `query` returns before a statement such as pg_advisory_lock has run.
+                _ = try await c.query(PostgresQuery(unsafeSQL: lockSQL), logger: logger).collect()
                 hold.state.store(1, ordering: .releasing)
                 let clock = ContinuousClock()
                 let deadline = clock.now + atMost
@@ -85,9 +92,7 @@ struct TestDatabase: Sendable {
 
     /// Runs SQL on this database directly, as another client would.
     func sql(_ text: String) async throws -> [[String?]] {
-        var target = base
-        target.database = name
-        return try await Self.admin(target) { c, logger in
+        try await Self.admin(ownDatabase) { c, logger in
             var out: [[String?]] = []
             for try await row in try await c.query(PostgresQuery(unsafeSQL: text), logger: logger) {
                 out.append(row.map { cell in cell.bytes.map { String(buffer: $0) } })
