@@ -10,6 +10,9 @@ extension TopicTagger {
     func referenceTag(
         title: String, summary: String?, content: String?, foldingFirst: Bool = false
     ) -> [(topic: String, terms: [String])] {
+        if let nameless, isOffstory(title) {
+            return nameless.referenceTag(title: title, summary: summary, content: content, foldingFirst: foldingFirst)
+        }
         let topicCount = taxonomy.topics.count
         var scores = [Double](repeating: 0, count: topicCount)
         var evidence = [[String]](repeating: [], count: topicCount)

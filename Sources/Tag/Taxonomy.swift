@@ -72,6 +72,48 @@ public struct Taxonomy: Sendable {
     /// and the broker's name is itself a false friend of open source. A headline with one of
     /// these terms adds nothing to any topic; summary and body still count.
     public var mutedTitles: [String] = []
+    /// Headline forms of a story about something other than the business of the companies it
+    /// names: a chipmaker's staff choir, an EV maker's basketball league, a marathon a foundry
+    /// sponsors, a Tesla driver caught speeding. Under such a headline the item is tagged as if
+    /// `names` were not terms, so a company's name alone no longer decides the topic while the
+    /// topic's own words (电动车, AI) still do.
+    public var offstoryTitles: [String] = []
+    /// Terms (as written under some topic's `en`, `zh`, `weak_en`, `weak_zh`, `pairs` or `contexts`)
+    /// that are company or product names: on topic when the story is about the business, not when it
+    /// merely names it. Without its names, a context rule one of whose groups named only companies
+    /// is dropped.
+    public var names: [String] = []
+    /// Headline words that say a company's business is the story (results, deliveries, a launch,
+    /// a plant, a price, a ban). A headline that names one of `names` without any of these is
+    /// read like an `offstoryTitles` one: a company donating to a school, its headquarters winning
+    /// a green-building label or its founder buying a house is news about the company, not about
+    /// its business. Empty: names always count.
+    public var businessTitles: [String] = []
+
+    /// What an item under an `offstoryTitles` headline is tagged by: these topics without their
+    /// `names`, and no off-story rule of its own.
+    public func withoutNames() -> Taxonomy {
+        let drop = Set(names)
+        var copy = self
+        copy.topics = topics.map { topic in
+            var t = topic
+            t.terms.removeAll { drop.contains($0) }
+            t.weakTerms.removeAll { drop.contains($0) }
+            // A context rule that needs a name (理想 next to a car word) goes with the name;
+            // its other groups alone would be too broad.
+            func keep(_ rule: [[String]]) -> [[String]]? {
+                let groups = rule.map { $0.filter { !drop.contains($0) } }
+                return groups.contains(where: \.isEmpty) ? nil : groups
+            }
+            t.pairs = t.pairs.isEmpty ? [] : (keep(t.pairs) ?? [])
+            t.contexts = t.contexts.compactMap(keep)
+            return t
+        }
+        copy.names = []
+        copy.offstoryTitles = []
+        copy.businessTitles = []
+        return copy
+    }
 
     public init(
         topics: [Topic], threshold: Double = 3, weakWeight: Double = 0.5, maxRepeats: Int = 3,
@@ -221,7 +263,9 @@ private struct NodeReader {
     mutating func taxonomy(_ root: Node) throws -> Taxonomy {
         var taxonomy = Taxonomy(topics: [])
         var sawTopics = false
-        let allowed: Set<String> = ["version", "threshold", "weak_weight", "max_repeats", "field_weights", "muted_titles", "topics"]
+        let allowed: Set<String> = ["version", "threshold", "weak_weight", "max_repeats", "field_weights", "muted_titles",
+                                   "offstory_titles", "names", "business_titles", "topics"]
+        var namesNode: Node?
         for (name, keyNode, value) in try mapping(root, "", allowed: allowed) {
             switch name {
             case "version":
@@ -237,6 +281,11 @@ private struct NodeReader {
                 taxonomy.maxRepeats = Int(v)
             case "field_weights": taxonomy.fieldWeights = try fieldWeights(value, name)
             case "muted_titles": taxonomy.mutedTitles = try strings(value, name)
+            case "offstory_titles": taxonomy.offstoryTitles = try strings(value, name)
+            case "business_titles": taxonomy.businessTitles = try strings(value, name)
+            case "names":
+                taxonomy.names = try strings(value, name)
+                namesNode = value
             default:
                 sawTopics = true
                 guard case .sequence(let seq) = value else { throw fail(keyNode, name, "expected a list of topics") }
@@ -251,6 +300,14 @@ private struct NodeReader {
             }
         }
         guard sawTopics else { throw fail(root, "topics", "missing key") }
+        if let namesNode {
+            // A name that is no topic's term would silently do nothing (a typo, or a term since
+            // renamed), so it is an error.
+            let terms = Set(taxonomy.topics.flatMap { $0.terms + $0.weakTerms + $0.contextRules.flatMap { $0.flatMap { $0 } } })
+            if let stray = taxonomy.names.first(where: { !terms.contains($0) }) {
+                throw fail(namesNode, "names", "'\(stray)' is not a term of any topic (names must be written as in en, zh, weak_en, weak_zh, pairs or contexts)")
+            }
+        }
         return taxonomy
     }
 

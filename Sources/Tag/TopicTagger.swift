@@ -52,6 +52,13 @@ public final class TopicTagger: Sendable {
     /// Finds the taxonomy's muted headline forms (one topic whose terms they are), with the same
     /// folding and word edges as every other term; nil when the taxonomy mutes nothing.
     let titleMute: TopicTagger?
+    /// Finds the taxonomy's `offstory_titles`, and the tagger that reads items under such a
+    /// headline (the taxonomy without its `names`); both nil when the taxonomy has neither.
+    let offstoryCue: TopicTagger?
+    let nameless: TopicTagger?
+    /// Find the taxonomy's `names` and `business_titles` in a headline; nil without `business_titles`.
+    let nameCue: TopicTagger?
+    let businessCue: TopicTagger?
     let patterns: [PatternInfo]
     /// Per pattern, what the scan callback needs, as plain values (no copies of
     /// `PatternInfo`, which holds references): length in scalars and `scanFlag*` bits.
@@ -110,6 +117,19 @@ public final class TopicTagger: Sendable {
         self.titleMute = taxonomy.mutedTitles.isEmpty ? nil : TopicTagger(taxonomy: Taxonomy(
             topics: [Taxonomy.Topic(id: "muted", terms: taxonomy.mutedTitles)], threshold: 1,
             fieldWeights: Taxonomy.FieldWeights(title: 1, summary: 1, content: 1)))
+        func cue(_ terms: [String]) -> TopicTagger? {
+            terms.isEmpty ? nil : TopicTagger(taxonomy: Taxonomy(
+                topics: [Taxonomy.Topic(id: "cue", terms: terms)], threshold: 1,
+                fieldWeights: Taxonomy.FieldWeights(title: 1, summary: 1, content: 1)))
+        }
+        if taxonomy.names.isEmpty || (taxonomy.offstoryTitles.isEmpty && taxonomy.businessTitles.isEmpty) {
+            (self.offstoryCue, self.nameless, self.nameCue, self.businessCue) = (nil, nil, nil, nil)
+        } else {
+            self.offstoryCue = cue(taxonomy.offstoryTitles)
+            self.businessCue = cue(taxonomy.businessTitles)
+            self.nameCue = taxonomy.businessTitles.isEmpty ? nil : cue(taxonomy.names)
+            self.nameless = TopicTagger(taxonomy: taxonomy.withoutNames())
+        }
         var infos: [PatternInfo] = []
         var termKeys: [String: Int] = [:]
         func add(_ written: String, topic: Int, role: Role) {
@@ -270,6 +290,11 @@ public final class TopicTagger: Sendable {
             return titleText.withUTF8 { titleBytes in
                 summaryText.withUTF8 { summaryBytes in
                     contentText.withUTF8 { contentBytes in
+                        if let nameless, !titleBytes.isEmpty, isOffstory(title, bytes: titleBytes, scratch: &scratch) {
+                            // Rare (a few headlines in a hundred), so the whole item is simply read again
+                            // by the tagger without names.
+                            return nameless.tag(title: title, summary: summary, content: content, foldingFirst: foldingFirst)
+                        }
                         let fields = FieldTexts(title: titleBytes, summary: summaryBytes, content: contentBytes)
                         if !titleIsMuted(title, bytes: titleBytes, scratch: &scratch) {
                             scoreField(.title, text: title, bytes: titleBytes, fields: fields, scratch: &scratch)
@@ -298,6 +323,25 @@ public final class TopicTagger: Sendable {
     func isMuted(_ title: String) -> Bool {
         guard let titleMute else { return false }
         return !titleMute.tag(title: title, summary: nil, content: nil).isEmpty
+    }
+
+    /// A headline naming one of the taxonomy's `offstory_titles`, or naming one of its `names` with
+    /// none of its `business_titles`: the item is read without `names`. (The reference reading.)
+    func isOffstory(_ title: String) -> Bool {
+        func says(_ cue: TopicTagger?) -> Bool { cue.map { !$0.tag(title: title, summary: nil, content: nil).isEmpty } ?? false }
+        if says(offstoryCue) { return true }
+        return businessCue != nil && says(nameCue) && !says(businessCue)
+    }
+
+    /// `isOffstory` on the item's scratch (the title's own scan overwrites the hits afterwards).
+    private func isOffstory(_ title: String, bytes: UnsafeBufferPointer<UInt8>, scratch s: inout TagScratch) -> Bool {
+        func says(_ cue: TopicTagger?) -> Bool {
+            guard let cue else { return false }
+            cue.collectFieldHits(title, bytes: bytes, scratch: &s)
+            return !s.hits.isEmpty
+        }
+        if says(offstoryCue) { return true }
+        return businessCue != nil && says(nameCue) && !says(businessCue)
     }
 
     /// `isMuted` without tagging the title a second time: the muted forms make one topic
