@@ -42,7 +42,10 @@ import Testing
 /// - `heldout-written19.jsonl` (written, committed whole, 254 headlines with 95 traps): written blind after
 ///   the written18 round, committed before anything was run on it.
 /// - `heldout-written20.jsonl` (written, committed whole, 261 headlines with 147 traps, 100 of them ordinary
-///   news): written blind during the written19 round, scored once and never tuned on.
+///   news): written blind during the written19 round, scored once, tuned on in session 12.
+/// - `heldout-written21.jsonl` … `heldout-written23.jsonl` (written, committed whole, 264–268 headlines with
+///   149–151 traps each): written blind one after another in session 12, each scored once before the changes
+///   it prompted, then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -506,21 +509,87 @@ struct BilingualEvalTests {
     /// album, 寒武紀 the geological period, 文心蘭 the orchid, snapdragons the flower, Blackwell's the bookshop).
     /// Misses: us-china in Chinese reactions to US rules named only by 美方/美国 companies, decoupling as
     /// 供應鏈重組/分散中國供應鏈風險, open-source projects named without the word (Olmo, Python, WordPress).
-    /// Kept untuned as the estimate, so the test holds the first run's score as a floor (a regression fails it)
-    /// and lists the 11 tagged traps; a later session may tune on it once a newer blind set replaces it.
-    @Test("a blind written set shaped like a real feed mix, never tuned on (written20)")
+    /// Tuned on in session 12, once written21–23 had been written blind to replace it as the estimate: the
+    /// topic companies and the album, period, orchid, flower and bookshop are companies' or products' names in
+    /// headlines that say nothing of their business (`names`, `business_titles` and `offstory_titles` in the
+    /// taxonomy). After: micro-F1 0.944, no trap tagged.
+    @Test("a blind written set shaped like a real feed mix (written20)")
     func written20Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written20.jsonl")
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written20")
+        Self.checkTargets(score)
+    }
+
+    /// Written blind in session 12 by a helper that read neither the taxonomy, the tagger nor any test, only
+    /// written20 for the format, and committed before anything was run on it: 265 headlines (91 Simplified, 86
+    /// Traditional, 88 English), 114 positives, 151 traps (88 ordinary, 42 false friends, 21 topic companies in
+    /// stories about something else: a donation, a head office's green label, a family day, a founder's house).
+    /// First run (`EVAL_VERBOSE=1 .build/debug/ingestPackageTests.xctest --testing-library swift-testing --filter
+    /// written21`): micro-F1 0.898 and 16 traps tagged on the session-11 taxonomy (da816a1); 0.901 and 15 traps
+    /// with the first `offstory_titles` list, made from written20 before this set was read. 13 of the 16 were
+    /// topic companies in stories about something else, which no list of off-story words covers, so the rule was
+    /// turned around: a headline naming a company counts its name only next to a word of business
+    /// (`business_titles`). Tuned on (written21 and written22's misses): micro-F1 0.966, no trap tagged.
+    @Test("a blind written set made during the written20 round (written21)")
+    func written21Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written21.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written21")
+        Self.checkTargets(score)
+    }
+
+    /// Written blind like written21 (the helper read written20 and written21 for the format only), committed
+    /// before anything was run on it: 264 headlines (88 Simplified, 86 Traditional, 90 English), 115 positives,
+    /// 149 traps (90 ordinary, 40 false friends, 19 topic companies off their business: a plant gate's traffic
+    /// jam, a parking-lot lease case, a hiring fair). First run: micro-F1 0.872 and 10 traps tagged on the
+    /// session-11 taxonomy; 0.864 and 6 traps with the `business_titles` rule as first written from written21
+    /// (recall fell on name-only headlines of corporate events: a listing, a merger, a paper, a restructuring).
+    /// Tuned on: micro-F1 0.963, no trap tagged. Left as written: `數位部:Chrome…` expects a full-width colon,
+    /// but the contract turns punctuation full-width only between two Chinese characters.
+    @Test("a blind written set made during the written21 round (written22)")
+    func written22Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written22.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written22")
+        Self.checkTargets(score)
+    }
+
+    /// Written blind like written22 (the helper read written20–22 for the format only), committed before
+    /// anything was run on it: 268 headlines (89 Simplified, 90 Traditional, 89 English), 118 positives, 150
+    /// traps (90 ordinary, 40 false friends, 20 topic companies or executives off their business). First run, on
+    /// the taxonomy tuned on written20–22 and before this set was read: micro-F1 0.930, 2 traps tagged (an
+    /// honorary doctorate, a family lawsuit), against 0.917 and 5 traps on the session-11 taxonomy. Tuned on:
+    /// micro-F1 0.971, no trap tagged.
+    @Test("a blind written set made during the written22 round (written23)")
+    func written23Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written23.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written23")
+        Self.checkTargets(score)
+    }
+
+    /// Written blind like written23 (the helper read written21–23 for the format only), committed before
+    /// anything was run on it: 273 headlines (91 Simplified, 87 Traditional, 95 English), 127 positives, 146
+    /// traps (80 ordinary, 41 false friends, 19 topic companies or executives off their business). First run,
+    /// on the taxonomy tuned on written20–23 and fresh7 and before this set was read: micro-F1 0.911, 2 traps
+    /// tagged (碳排放与经济增长“脱钩”, 李想 sharing parenting tips), decoupling 0.783 the weakest topic; on the
+    /// session-11 taxonomy 0.897 with 7 traps. Several of the us-china false positives are US companies moving
+    /// production out of China, which every written set labels decoupling alone. Not tuned on yet: the test
+    /// holds the first run as a floor.
+    @Test("a blind written set made after the written23 round (written24)")
+    func written24Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written24.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written24")
         Self.checkTargets(score, knownTrapMisses: [
-            "平克·弗洛伊德《月之暗面》黑胶唱片再版", "中芯国际职工合唱团获全国比赛金奖", "比亚迪员工篮球联赛总决赛落幕",
-            "寒武紀三葉蟲化石特展 科博館登場", "文心蘭花季登場 花農喜迎好價格", "台積電冠名新竹馬拉松 兩萬跑者開跑",
-            "輝達贊助台灣職籃 球衣印上綠色標誌", "Snapdragons: how to grow them from seed",
-            "Blackwell's bookshop opens new branch in Edinburgh", "Intel Extreme Masters final packs Katowice arena",
-            "Tesla driver fined for doing 120mph on the M1",
-        ], microF1Floor: 0.89, topicF1Floor: 0.79)
+            "国家统计局：我国经济增长与碳排放逐步实现“脱钩”", "理想汽车CEO李想直播分享育儿心得",
+        ], microF1Floor: 0.91, topicF1Floor: 0.78)
     }
 
     /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
