@@ -43,9 +43,9 @@ import Testing
 ///   the written18 round, committed before anything was run on it.
 /// - `heldout-written20.jsonl` (written, committed whole, 261 headlines with 147 traps, 100 of them ordinary
 ///   news): written blind during the written19 round, scored once, tuned on in session 12.
-/// - `heldout-written21.jsonl` … `heldout-written23.jsonl` (written, committed whole, 264–268 headlines with
-///   149–151 traps each): written blind one after another in session 12, each scored once before the changes
-///   it prompted, then tuned on.
+/// - `heldout-written21.jsonl` … `heldout-written25.jsonl` (written, committed whole, 264–287 headlines with
+///   146–155 traps each): written blind one after another in session 12, each scored once before the changes
+///   it prompted; written21–24 then tuned on, written25 kept untuned as the estimate.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -579,17 +579,38 @@ struct BilingualEvalTests {
     /// on the taxonomy tuned on written20–23 and fresh7 and before this set was read: micro-F1 0.911, 2 traps
     /// tagged (碳排放与经济增长“脱钩”, 李想 sharing parenting tips), decoupling 0.783 the weakest topic; on the
     /// session-11 taxonomy 0.897 with 7 traps. Several of the us-china false positives are US companies moving
-    /// production out of China, which every written set labels decoupling alone. Not tuned on yet: the test
-    /// holds the first run as a floor.
+    /// production out of China, which the written sets label decoupling alone. Tuned on (exports named with
+    /// a customs or finance ministry, named open-source projects' releases, 電動車 next to a car word, exclusions
+    /// for production leaving China in us-china): micro-F1 0.971, no trap tagged.
     @Test("a blind written set made after the written23 round (written24)")
     func written24Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written24.jsonl")
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written24")
+        Self.checkTargets(score)
+    }
+
+    /// Written blind like written24 (the helper read written22–24 for the format only), committed before
+    /// anything was run on it: 287 headlines (96 Simplified, 94 Traditional, 97 English), 132 positives, 155
+    /// traps (88 ordinary, 40 false friends, 21 topic companies or executives off their business, 6 with
+    /// normalization only). First run, on the taxonomy tuned on written20–24 and before this set was read:
+    /// micro-F1 0.927, 5 traps tagged, decoupling 0.800 the weakest topic, language 286/287 (`Ubuntu 24.04
+    /// LTS正式推出` has no character that tells the scripts apart; the set says zh-Hant). On the session-11
+    /// taxonomy: 0.893 with 15 traps. The five are everyday senses, not company names: 开源 as opening up
+    /// supplies or revenue (开源增供, 財政局開源有成), 漏洞 in gas mains, "fixed tariffs" of energy firms, and a
+    /// protest at a Tesla store (门市 counts as business). Never tuned on: the estimate for the hidden set at the
+    /// end of session 12, so the test holds the first run as a floor and lists the tagged traps.
+    @Test("a blind written set made after the written24 round, never tuned on (written25)")
+    func written25Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written25.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written25")
         Self.checkTargets(score, knownTrapMisses: [
-            "国家统计局：我国经济增长与碳排放逐步实现“脱钩”", "理想汽车CEO李想直播分享育儿心得",
-        ], microF1Floor: 0.91, topicF1Floor: 0.78)
+            "水利部：多措并举开源增供 保障冬春农业用水", "城市燃气管网隐患排查 已整改漏洞问题1.2万处", "新北財政局開源有成 稅收創新高",
+            "特斯拉台灣門市遭抗議 民眾不滿馬斯克言論", "Energy firms launch fixed tariffs below price cap",
+        ], microF1Floor: 0.92, topicF1Floor: 0.80)
     }
 
     /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
