@@ -43,9 +43,9 @@ import Testing
 ///   the written18 round, committed before anything was run on it.
 /// - `heldout-written20.jsonl` (written, committed whole, 261 headlines with 147 traps, 100 of them ordinary
 ///   news): written blind during the written19 round, scored once, tuned on in session 12.
-/// - `heldout-written21.jsonl` … `heldout-written25.jsonl` (written, committed whole, 264–287 headlines with
+/// - `heldout-written21.jsonl` … `heldout-written26.jsonl` (written, committed whole, 264–287 headlines with
 ///   146–155 traps each): written blind one after another in session 12, each scored once before the changes
-///   it prompted; written21–24 then tuned on, written25 kept untuned as the estimate.
+///   it prompted; written21–25 then tuned on, written26 kept untuned as the estimate.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -599,18 +599,33 @@ struct BilingualEvalTests {
     /// LTS正式推出` has no character that tells the scripts apart; the set says zh-Hant). On the session-11
     /// taxonomy: 0.893 with 15 traps. The five are everyday senses, not company names: 开源 as opening up
     /// supplies or revenue (开源增供, 財政局開源有成), 漏洞 in gas mains, "fixed tariffs" of energy firms, and a
-    /// protest at a Tesla store (门市 counts as business). Never tuned on: the estimate for the hidden set at the
-    /// end of session 12, so the test holds the first run as a floor and lists the tagged traps.
-    @Test("a blind written set made after the written24 round, never tuned on (written25)")
+    /// protest at a Tesla store (门市 counted as business). Tuned on: micro-F1 0.974, no trap tagged.
+    @Test("a blind written set made after the written24 round (written25)")
     func written25Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written25.jsonl")
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written25")
+        Self.checkTargets(score)
+    }
+
+    /// Written blind like written25 (the helper read written23–25 for the format only), committed before
+    /// anything was run on it: 269 headlines (90 Simplified, 90 Traditional, 89 English), 114 positives, 155
+    /// traps (83 ordinary, 45 false friends, 21 topic companies or executives off their business, 6 with
+    /// normalization only). Its brief asked for everyday senses of topic words, the kind written25 had just
+    /// exposed. First run, on the taxonomy tuned on written20–25 and before this set was read: micro-F1 0.946,
+    /// 2 traps tagged (稅法漏洞, a student card's 晶片), us-china 0.857 the weakest topic; on the session-11
+    /// taxonomy 0.919 with 6 traps. Never tuned on: the estimate for the hidden set at the end of session 12,
+    /// so the test holds the first run as a floor and lists the tagged traps.
+    @Test("a blind written set made after the written25 round, never tuned on (written26)")
+    func written26Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written26.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written26")
         Self.checkTargets(score, knownTrapMisses: [
-            "水利部：多措并举开源增供 保障冬春农业用水", "城市燃气管网隐患排查 已整改漏洞问题1.2万处", "新北財政局開源有成 稅收創新高",
-            "特斯拉台灣門市遭抗議 民眾不滿馬斯克言論", "Energy firms launch fixed tariffs below price cap",
-        ], microF1Floor: 0.92, topicF1Floor: 0.80)
+            "稅法漏洞遭利用 財政部研議修法", "學生證晶片故障 刷卡進校門失靈",
+        ], microF1Floor: 0.94, topicF1Floor: 0.85)
     }
 
     /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
