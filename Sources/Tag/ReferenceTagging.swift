@@ -10,7 +10,15 @@ extension TopicTagger {
     func referenceTag(
         title: String, summary: String?, content: String?, foldingFirst: Bool = false
     ) -> [(topic: String, terms: [String])] {
-        if let nameless, isOffstory(title) {
+        if isOffstory(title) {
+            // The taxonomy without its names, compiled on its own: an independent reading of
+            // what the fast path gets by dropping the names' hits.
+            let nameless = referenceNameless.withLock { cached in
+                if let cached { return cached }
+                let made = TopicTagger(taxonomy: taxonomy.withoutNames())
+                cached = made
+                return made
+            }
             return nameless.referenceTag(title: title, summary: summary, content: content, foldingFirst: foldingFirst)
         }
         let topicCount = taxonomy.topics.count

@@ -52,13 +52,14 @@ public final class TopicTagger: Sendable {
     /// Finds the taxonomy's muted headline forms (one topic whose terms they are), with the same
     /// folding and word edges as every other term; nil when the taxonomy mutes nothing.
     let titleMute: TopicTagger?
-    /// Finds the taxonomy's `offstory_titles`, and the tagger that reads items under such a
-    /// headline (the taxonomy without its `names`); both nil when the taxonomy has neither.
+    /// Find the taxonomy's `offstory_titles`, `names` and `business_titles` in a headline; all nil
+    /// when the taxonomy has no names, or neither off-story nor business words.
     let offstoryCue: TopicTagger?
-    let nameless: TopicTagger?
-    /// Find the taxonomy's `names` and `business_titles` in a headline; nil without `business_titles`.
     let nameCue: TopicTagger?
     let businessCue: TopicTagger?
+    /// The reference reading's tagger for items whose names do not count (built on first use:
+    /// tests only).
+    let referenceNameless = Mutex<TopicTagger?>(nil)
     let patterns: [PatternInfo]
     /// Per pattern, what the scan callback needs, as plain values (no copies of
     /// `PatternInfo`, which holds references): length in scalars and `scanFlag*` bits.
@@ -79,6 +80,9 @@ public final class TopicTagger: Sendable {
     static let scanRightBoundary: UInt8 = 2
     static let scanExactCase: UInt8 = 4
     static let scanToWordEnd: UInt8 = 8
+    /// The pattern is one of the taxonomy's `names` as a term or context word (not as an
+    /// exclusion): dropped from an item whose headline is not about the business.
+    static let scanName: UInt8 = 16
     /// Per pattern, everything the fast path reads for each hit, in one record: a hit used
     /// to read up to eight separate arrays (length, flags, width, topic, kind, weight, term,
     /// slot), and with thousands of patterns next to an automaton larger than the cache,
@@ -122,14 +126,16 @@ public final class TopicTagger: Sendable {
                 topics: [Taxonomy.Topic(id: "cue", terms: terms)], threshold: 1,
                 fieldWeights: Taxonomy.FieldWeights(title: 1, summary: 1, content: 1)))
         }
-        if taxonomy.names.isEmpty || (taxonomy.offstoryTitles.isEmpty && taxonomy.businessTitles.isEmpty) {
-            (self.offstoryCue, self.nameless, self.nameCue, self.businessCue) = (nil, nil, nil, nil)
-        } else {
+        let namesCount = !taxonomy.names.isEmpty && !(taxonomy.offstoryTitles.isEmpty && taxonomy.businessTitles.isEmpty)
+        if namesCount {
             self.offstoryCue = cue(taxonomy.offstoryTitles)
             self.businessCue = cue(taxonomy.businessTitles)
             self.nameCue = taxonomy.businessTitles.isEmpty ? nil : cue(taxonomy.names)
-            self.nameless = TopicTagger(taxonomy: taxonomy.withoutNames())
+        } else {
+            (self.offstoryCue, self.nameCue, self.businessCue) = (nil, nil, nil)
         }
+        let names = namesCount ? Set(taxonomy.names) : []
+        var isName: [Bool] = []
         var infos: [PatternInfo] = []
         var termKeys: [String: Int] = [:]
         func add(_ written: String, topic: Int, role: Role) {
@@ -138,9 +144,11 @@ public final class TopicTagger: Sendable {
             // `*term` is left-open: it may end a longer word, as in compounds written solid
             // (`*attack` finds "cyberattack"); the right edge keeps its word boundary.
             let leftOpen = written.hasPrefix("*")
+            let name = role != .exclusion && names.contains(written)
             for var p in TermPattern.expand(leftOpen ? String(written.dropFirst()) : written) {
                 if leftOpen { p.needsLeftBoundary = false }
                 infos.append(PatternInfo(topic: topic, role: role, termKey: key, pattern: p))
+                isName.append(name)
             }
         }
         for (t, topic) in taxonomy.topics.enumerated() {
@@ -167,8 +175,9 @@ public final class TopicTagger: Sendable {
         self.patternRule = infos.map { if case .pairMember(let r, _) = $0.role { return Int32(r) } else { return -1 } }
         self.patternTermKey = infos.map { Int32($0.termKey) }
         self.patternLengths = infos.map { Int32($0.pattern.scalars.count) }
-        self.patternFlags = infos.map { info in
-            var f: UInt8 = 0
+        self.patternFlags = infos.indices.map { i in
+            let info = infos[i]
+            var f: UInt8 = isName[i] ? Self.scanName : 0
             if info.pattern.needsLeftBoundary { f |= Self.scanLeftBoundary }
             if info.pattern.needsRightBoundary { f |= Self.scanRightBoundary }
             if info.pattern.exactCase != nil { f |= Self.scanExactCase }
@@ -290,11 +299,9 @@ public final class TopicTagger: Sendable {
             return titleText.withUTF8 { titleBytes in
                 summaryText.withUTF8 { summaryBytes in
                     contentText.withUTF8 { contentBytes in
-                        if let nameless, !titleBytes.isEmpty, isOffstory(title, bytes: titleBytes, scratch: &scratch) {
-                            // Rare (a few headlines in a hundred), so the whole item is simply read again
-                            // by the tagger without names.
-                            return nameless.tag(title: title, summary: summary, content: content, foldingFirst: foldingFirst)
-                        }
+                        // A headline that names a company without saying anything of its business: the
+                        // whole item is read without the names' hits.
+                        scratch.namesOff = !titleBytes.isEmpty && isOffstory(title, bytes: titleBytes, scratch: &scratch)
                         let fields = FieldTexts(title: titleBytes, summary: summaryBytes, content: contentBytes)
                         if !titleIsMuted(title, bytes: titleBytes, scratch: &scratch) {
                             scoreField(.title, text: title, bytes: titleBytes, fields: fields, scratch: &scratch)
@@ -400,6 +407,8 @@ public final class TopicTagger: Sendable {
     /// small work lists of the scoring rules.
     struct TagScratch {
         var foldingFirst = false
+        /// This item's names do not count (`isOffstory`).
+        var namesOff = false
         var occurrences = ScratchBuffer<TermAutomaton.Occurrence>(capacity: 256)
         var spareOccurrences = ScratchBuffer<TermAutomaton.Occurrence>(capacity: 256)
         var hits = ScratchBuffer<Hit>(capacity: 256)
@@ -489,7 +498,10 @@ public final class TopicTagger: Sendable {
         scratch s: inout TagScratch, reusingHits: Bool = false
     ) {
         guard !bytes.isEmpty else { return }
-        if !reusingHits { collectFieldHits(text, bytes: bytes, scratch: &s) }
+        if !reusingHits {
+            collectFieldHits(text, bytes: bytes, scratch: &s)
+            if s.namesOff { dropNameHits(&s) }
+        }
         guard !s.hits.isEmpty else { return }
         // Group the hits by topic, in scan order within a topic: a counting sort, so that each
         // topic reads its hits as one run (a list chained through the hits was a chase of
@@ -540,6 +552,17 @@ public final class TopicTagger: Sendable {
             s.pairHits[t] = 0
             s.extendedHits[t] = 0
         }
+    }
+
+    /// Removes the hits of `names` (what the taxonomy without its names would not have found:
+    /// hits are per pattern, and scoring reads only the hits it is given).
+    private func dropNameHits(_ s: inout TagScratch) {
+        var kept = 0
+        for i in s.hits.indices where facts[Int(s.hits[i].pattern)].flags & Self.scanName == 0 {
+            s.hits[kept] = s.hits[i]
+            kept += 1
+        }
+        s.hits.setCount(kept)
     }
 
     /// The hot path: scans the UTF-8 as published, folding on the fly, and checks the few
