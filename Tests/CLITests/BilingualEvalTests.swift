@@ -43,9 +43,9 @@ import Testing
 ///   the written18 round, committed before anything was run on it.
 /// - `heldout-written20.jsonl` (written, committed whole, 261 headlines with 147 traps, 100 of them ordinary
 ///   news): written blind during the written19 round, scored once, tuned on in session 12.
-/// - `heldout-written21.jsonl` … `heldout-written26.jsonl` (written, committed whole, 264–287 headlines with
-///   146–155 traps each): written blind one after another in session 12, each scored once before the changes
-///   it prompted; written21–25 then tuned on, written26 kept untuned as the estimate.
+/// - `heldout-written21.jsonl` … `heldout-written27.jsonl` (written, committed whole, 239–287 headlines with
+///   136–155 traps each): written blind one after another in session 12, each scored once before the changes
+///   it prompted; written21–26 then tuned on, written27 kept untuned as the estimate.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -615,17 +615,37 @@ struct BilingualEvalTests {
     /// normalization only). Its brief asked for everyday senses of topic words, the kind written25 had just
     /// exposed. First run, on the taxonomy tuned on written20–25 and before this set was read: micro-F1 0.946,
     /// 2 traps tagged (稅法漏洞, a student card's 晶片), us-china 0.857 the weakest topic; on the session-11
-    /// taxonomy 0.919 with 6 traps. Never tuned on: the estimate for the hidden set at the end of session 12,
-    /// so the test holds the first run as a floor and lists the tagged traps.
-    @Test("a blind written set made after the written25 round, never tuned on (written26)")
+    /// taxonomy 0.919 with 6 traps. Tuned on (a tax-law loophole, a student card's chip, 美方 with 商务部,
+    /// Americans detained in China, the Rust language): micro-F1 0.974, no trap tagged.
+    @Test("a blind written set made after the written25 round (written26)")
     func written26Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written26.jsonl")
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written26")
+        Self.checkTargets(score)
+    }
+
+    /// Written blind like written26 (the helper read written24–26 for the format only), committed before
+    /// anything was run on it: 239 headlines (79 Simplified, 80 Traditional, 80 English), 103 positives, 136
+    /// traps (78 ordinary, 36 false friends, 18 topic companies or executives off their business, 4 with
+    /// normalization only). First run, on the taxonomy tuned on written20–26 and before this set was read:
+    /// micro-F1 0.925, 7 traps tagged, electric-vehicles 0.846 the weakest topic; on the session-11 taxonomy
+    /// 0.906 with 9 traps. The seven: two founders and owners in charity stories (慈善人物, 公益骑行), Sam
+    /// Altman's brother sued, 開源 as new water sources and as OSINT, a pet's 晶片, and 非遭駭 (a hospital
+    /// saying it was not hacked). Never tuned on: the estimate for the hidden set at the end of session 12, so
+    /// the test holds the first run as a floor and lists the tagged traps.
+    @Test("a blind written set made after the written26 round, never tuned on (written27)")
+    func written27Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written27.jsonl")
+        #expect(cases.count >= 230)
+        #expect(cases.filter(\.trap).count >= 130)
+        let score = try await Self.evaluate(cases, label: "written27")
         Self.checkTargets(score, knownTrapMisses: [
-            "稅法漏洞遭利用 財政部研議修法", "學生證晶片故障 刷卡進校門失靈",
-        ], microF1Floor: 0.94, topicF1Floor: 0.85)
+            "宁德时代董事长曾毓群获评年度慈善人物", "小米SU7车主自发组织公益骑行活动", "水利署：多元開源 推動海水淡化廠",
+            "OSINT開源情報研究員揭露詐騙集團據點", "寵物「晶片」植入率提升 動保處推登記", "醫院門診系統當機兩小時 院方：主機硬體故障非遭駭",
+            "Sam Altman's brother sued over property",
+        ], microF1Floor: 0.92, topicF1Floor: 0.84)
     }
 
     /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
