@@ -118,14 +118,13 @@ public final class TopicTagger: Sendable {
 
     public init(taxonomy: Taxonomy) {
         self.taxonomy = taxonomy
-        self.titleMute = taxonomy.mutedTitles.isEmpty ? nil : TopicTagger(taxonomy: Taxonomy(
-            topics: [Taxonomy.Topic(id: "muted", terms: taxonomy.mutedTitles)], threshold: 1,
-            fieldWeights: Taxonomy.FieldWeights(title: 1, summary: 1, content: 1)))
+        /// A tagger that tags a text when any of `terms` occurs in it (one topic, every hit enough).
         func cue(_ terms: [String]) -> TopicTagger? {
             terms.isEmpty ? nil : TopicTagger(taxonomy: Taxonomy(
                 topics: [Taxonomy.Topic(id: "cue", terms: terms)], threshold: 1,
                 fieldWeights: Taxonomy.FieldWeights(title: 1, summary: 1, content: 1)))
         }
+        self.titleMute = cue(taxonomy.mutedTitles)
         let namesCount = !taxonomy.names.isEmpty && !(taxonomy.offstoryTitles.isEmpty && taxonomy.businessTitles.isEmpty)
         if namesCount {
             self.offstoryCue = cue(taxonomy.offstoryTitles)
