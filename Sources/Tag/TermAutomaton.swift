@@ -355,7 +355,7 @@ struct TermAutomaton: Sendable {
         var mergedTarget: [Int32] = []
         var s = 1
         var budget = denseCellBudget
-        while s < stateCount && (s < firstDeep || mergedClass.count <= 4 * budget) {
+        while s < stateCount && (s < firstDeep || mergedClass.count <= budget) {
             var a = Int(edgeStart[s])
             let aEnd = Int(edgeStart[s + 1])
             let f = Int(fail[s])
