@@ -34,6 +34,7 @@ let package = Package(
         ),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         // MARK: Core and shared knowledge
         .target(
@@ -66,7 +67,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "IngestCore", "NewsText", "Fetch", "Parse", "Normalize", "Tag", "Emit", "State", "StatePostgres", "Yams",
+                "IngestCore", "NewsText", "Fetch", "Parse", "Normalize", "Tag", "Emit", "State", "StatePostgres", "Yams", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import CMalloc
 
 /// A value built on a thread of its own from the moment it is asked for, so start-up
 /// work (loading tables, compiling the taxonomy) overlaps with whatever the caller does
@@ -24,7 +25,13 @@ public final class Prepared<Value: Sendable>: Sendable {
     /// Starts `body` on a new thread at once.
     public init(name: String, _ body: @escaping @Sendable () throws -> Value) {
         state = Mutex(.building([]))
-        let thread = Thread { [self] in complete(Result { try body() }) }
+        let thread = Thread { [self] in
+            let result = Result { try body() }
+            // Compiling the taxonomy peaks at several times what the compiled tables keep;
+            // glibc holds the freed pages in this thread's arena unless asked to give them back.
+            ProcessMemory.releaseFreedPages()
+            complete(result)
+        }
         thread.name = name
         thread.start()
     }

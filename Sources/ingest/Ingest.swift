@@ -45,6 +45,12 @@ struct Ingest: AsyncParsableCommand {
         ],
         defaultSubcommand: AdHocCommand.self
     )
+
+    /// The allocator is set up before ArgumentParser or the cooperative pool allocate.
+    static func main() async {
+        ProcessMemory.configure()
+        await main(nil)
+    }
 }
 
 /// `ingest --feed ...`: the default command, so its options never shadow those of

@@ -1,0 +1,29 @@
+import CMalloc
+
+/// The allocator settings behind issue 3's memory bound (peak RSS flat in the number of
+/// feeds). glibc's defaults suit short programs: up to eight arenas per core, each keeping
+/// the pages it freed, so a run's resident size grew with how many threads had once
+/// allocated, and with how fragmented large freed buffers had left the heap, not with what it
+/// held (`scripts/bench-memory.py`).
+public enum ProcessMemory {
+    /// Arenas for the whole process: the cooperative pool, the curl driver thread and the
+    /// start-up builders share them. More arenas would only cut lock contention, which the
+    /// per-item work does not have (it allocates little once a feed is parsed).
+    public static let arenaLimit: Int32 = 2
+
+    /// Blocks this large or larger get mappings of their own (whole documents, libxml2's
+    /// buffers), so freeing one gives its pages back instead of leaving a hole in the heap.
+    public static let mappedBlockBytes: Int32 = 256 * 1024
+
+    /// Call first thing in `main`, before threads start allocating.
+    public static func configure() {
+        ingest_malloc_arena_max(arenaLimit)
+        ingest_malloc_mmap_threshold(mappedBlockBytes)
+    }
+
+    /// Gives freed pages back to the kernel: after a start-up builder finishes, whose
+    /// transient tables would otherwise stay resident for the life of a daemon.
+    public static func releaseFreedPages() {
+        ingest_malloc_trim()
+    }
+}
