@@ -20,7 +20,7 @@ public struct StreamDelivery: Sendable {
     public func consume(_ input: BoundedChannel<FeedEvent<FeedItem>>) async throws -> [FeedReport] {
         var order: [String] = []
         var reports: [String: FeedReport] = [:]
-        var seen = Set<String>()
+        var seen = ItemIDSet()
         var batch: [EmitRecord] = []
         var held: [String: [FeedItem]] = [:]
         func flush() async throws {
@@ -33,7 +33,7 @@ public struct StreamDelivery: Sendable {
             case .begin(let context):
                 if feedRecords, let record = context.record { batch.append(.feed(record)) }
             case .item(let item, let feedID):
-                guard seen.insert(item.id).inserted else { continue }
+                guard seen.insert(item.id) else { continue }
                 reports[feedID, default: .empty(feedID)].emitted += 1
                 if enricher != nil {
                     held[feedID, default: []].append(item)
