@@ -13,4 +13,13 @@ else
   echo "article-bench: ../shared/corpus is absent; the article-extraction benchmark is skipped"
 fi
 echo
+echo "== memory: peak RSS as the number of feeds grows (issue 3: at most 64 MB)"
+swift build -c release --product ingest >/dev/null
+if [ -d ../shared/corpus ]; then
+  python3 scripts/real-corpus.py ../shared/corpus bench-data/corpus-real-100 100 >/dev/null
+  python3 scripts/bench-memory.py "$(swift build -c release --show-bin-path)/ingest" bench-data/corpus-real-100
+else
+  python3 scripts/bench-memory.py "$(swift build -c release --show-bin-path)/ingest" bench-data/corpus-120
+fi
+echo
 scripts/bench-fetch.sh
