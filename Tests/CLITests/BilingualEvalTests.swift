@@ -46,6 +46,8 @@ import Testing
 /// - `heldout-written21.jsonl` … `heldout-written27.jsonl` (written, committed whole, 239–287 headlines with
 ///   136–155 traps each): written blind one after another in session 12, each scored once before the changes
 ///   it prompted; written21–26 then tuned on, written27 kept untuned as the estimate.
+/// - `heldout-written28.jsonl` (written, committed whole, 266 headlines with 148 traps): written blind in
+///   session 13, scored once before the changes it prompted, then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -646,6 +648,27 @@ struct BilingualEvalTests {
             "OSINT開源情報研究員揭露詐騙集團據點", "寵物「晶片」植入率提升 動保處推登記", "醫院門診系統當機兩小時 院方：主機硬體故障非遭駭",
             "Sam Altman's brother sued over property",
         ], microF1Floor: 0.92, topicF1Floor: 0.84)
+    }
+
+    /// Written blind in session 13 after the session-12 rounds (the helper read written25–27 for the format;
+    /// its duplicate check also listed which of its headlines appeared in earlier sets, 30 of them, which it
+    /// rewrote), committed before anything was run on it: 266 headlines (89 Simplified, 87 Traditional, 90
+    /// English), 118 positives, 148 traps (72 ordinary, 50 false friends, 26 topic companies or founders off
+    /// their business). First run, on the session-12 taxonomy: micro-F1 0.920, 3 traps tagged (漏洞 in a
+    /// fishing boat's hull, an influencer's 小米SU7 stopped in the emergency lane, an export bar on a Turner
+    /// watercolour), decoupling 0.706 and electric-vehicles 0.800 the weakest topics. Tuned on (supply chains
+    /// "free of China" and 不依賴中國, source code made public, shipments to China restricted, connected cars,
+    /// carmakers' batteries, Taiwan's 陸股/陸企 words, the US–China Business Council's name, driving offences
+    /// as off-story words): micro-F1 0.970, no trap tagged. Left as labelled, not changed: MediaTek's and
+    /// Nvidia's model releases not semiconductors, Salt Typhoon as us-china, and `ＧＰＴ－５` expected as
+    /// `GPT-5` (the contract folds full-width letters and digits only; written8 expects `GPT－5`).
+    @Test("a blind written set made after the session-12 rounds (written28)")
+    func written28Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written28.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written28")
+        Self.checkTargets(score)
     }
 
     /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
