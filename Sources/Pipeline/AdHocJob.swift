@@ -65,7 +65,9 @@ public enum AdHocJob {
                               isConfiguration: false)
             }
             let sink = try PartitionedFileSink(directory: dir.path, runID: runID)
-            delivery = StreamDelivery(sink: sink, feedRecords: options.feedRecords)
+            var files = StreamDelivery(sink: sink, feedRecords: options.feedRecords)
+            files.flushAtFeedEnd = false
+            delivery = files
         }
         var configured = delivery
         if options.fullText { configured.enricher = FullTextEnricher(stages: stages) }

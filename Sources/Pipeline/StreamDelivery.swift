@@ -11,6 +11,11 @@ public struct StreamDelivery: Sendable {
     public var batchSize: Int = 256
     /// Set for `--full-text`: a feed's items wait for its end, then for their pages.
     var enricher: FullTextEnricher?
+    /// Write at every feed's end, so a reader of standard output sees each feed as it
+    /// finishes. Off for `--output DIR`, where every write is a part file published with two
+    /// fsyncs: per feed, a run over 3,474 feeds left about as many part files and spent 15 s
+    /// of system time in fsync; there parts are cut every `batchSize` records instead.
+    public var flushAtFeedEnd: Bool = true
 
     public init(sink: any RecordSink, feedRecords: Bool) {
         self.sink = sink
@@ -55,7 +60,7 @@ public struct StreamDelivery: Sendable {
                 report.fill(from: outcome)
                 reports[id] = report
                 order.append(id)
-                try await flush()
+                if flushAtFeedEnd || batch.count >= batchSize { try await flush() }
             }
         }
         try await flush()

@@ -140,6 +140,42 @@ struct AdHocCLITests {
         #expect(leftovers.isEmpty)
     }
 
+    /// Each write to `--output DIR` publishes a part file (two fsyncs); one per feed made a
+    /// run over thousands of small feeds leave thousands of part files.
+    @Test("--output DIR cuts parts by record count, not one per feed; every item once")
+    func outputDirectoryPartsSpanFeeds() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-cli-parts-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let feeds = dir.appendingPathComponent("feeds")
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        var args: [String] = []
+        for f in 0..<30 {
+            let file = feeds.appendingPathComponent("feed-\(f).xml")
+            try Data(rssFeed(feed: f, count: 3)).write(to: file)
+            args += ["--feed", file.path]
+        }
+        let out = dir.appendingPathComponent("out")
+        let r = try await runIngest(args + ["--output", out.path, "--feed-records"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let parts = FileManager.default.enumerator(at: out, includingPropertiesForKeys: nil)!
+            .compactMap { $0 as? URL }
+            .filter { $0.lastPathComponent.hasPrefix("part-") || $0.lastPathComponent.hasPrefix("feeds-") }
+        var guids: [String] = []
+        var feedRecords = 0
+        for part in parts {
+            for rec in try parseJSONLines(try Data(contentsOf: part)) {
+                if rec["schema"] as? String == "ingest.feed/1" { feedRecords += 1; continue }
+                guids.append(rec["guid"] as? String ?? "")
+            }
+        }
+        #expect(guids.count == 90)
+        #expect(Set(guids).count == 90)
+        #expect(feedRecords == 30)
+        // 120 records fit one batch of 256: one items part (all items fall on 2025-11-06 UTC) and
+        // one part of feed records; a part per feed would make 60.
+        #expect(parts.count == 2, "\(parts.map(\.lastPathComponent))")
+    }
+
     @Test("--feed-list reads OPML and plain lists")
     func feedLists() async throws {
         let opml = try await runIngest(["--feed-list", "feeds/demo.opml"])
