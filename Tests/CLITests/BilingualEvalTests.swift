@@ -46,8 +46,9 @@ import Testing
 /// - `heldout-written21.jsonl` … `heldout-written27.jsonl` (written, committed whole, 239–287 headlines with
 ///   136–155 traps each): written blind one after another in session 12, each scored once before the changes
 ///   it prompted; written21–26 then tuned on, written27 kept untuned as the estimate.
-/// - `heldout-written28.jsonl` (written, committed whole, 266 headlines with 148 traps): written blind in
-///   session 13, scored once before the changes it prompted, then tuned on.
+/// - `heldout-written28.jsonl`, `heldout-written29.jsonl` (written, committed whole, 266 and 270 headlines
+///   with 148 and 153 traps): written blind one after the other in session 13, each scored once before the
+///   changes it prompted, then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -668,6 +669,26 @@ struct BilingualEvalTests {
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written28")
+        Self.checkTargets(score)
+    }
+
+    /// Written blind after the written28 round (the helper read written26–28 for the format only and was
+    /// told to open no other set), committed before anything was run on it: 270 headlines (89 Simplified, 87
+    /// Traditional, 94 English), 117 positives, many of them indirect (a model or a fab named, not the
+    /// topic), 153 traps (69 ordinary, 54 false friends, 30 topic companies or founders off their business).
+    /// First run, on the taxonomy tuned on written28: micro-F1 0.902, 7 traps tagged (a city's 1:1000 physical
+    /// 大模型, a forest "防火墙", 堵“漏洞” in health-insurance funds and a property tax, A-shares "脱钩" from
+    /// outside markets, banks' 去風險化, retirees' 開源 through rent), decoupling 0.588 the weakest topic.
+    /// Tuned on (those senses excluded; sourcing from China cut, lines moved out of China, 資通安全, Taiwan's
+    /// transliterations of Rubio, 川習 summits, Inspur): micro-F1 0.956, no trap tagged. Left missed: model and
+    /// GPU launches named only by product (昇腾950, Blackwell demand), a Tesla chip made by Samsung tagged
+    /// electric-vehicles, JLR's IT shutdown, Salt Typhoon as us-china.
+    @Test("a blind written set made after the written28 round (written29)")
+    func written29Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written29.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written29")
         Self.checkTargets(score)
     }
 
