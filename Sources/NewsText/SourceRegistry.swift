@@ -377,8 +377,9 @@ public final class SourceRegistry: Sendable {
                     found = (s, printed)
                     continue outer
                 }
-                // `…_财经_凤凰网`: once an outlet is stripped, its channel name goes too.
-                if found != nil, Self.isChannelName(printed) {
+                // `…_财经_凤凰网`: once an outlet is stripped, its channel name goes too, also
+                // when the channel carries the outlet's short name (`…_新浪汽车_新浪网`).
+                if let (outlet, _) = found, Self.isChannelName(printed) || isChannel(printed, of: outlet) {
                     scalars = Array(scalars[head])
                     continue outer
                 }
@@ -427,6 +428,15 @@ public final class SourceRegistry: Sendable {
         "图片", "圖片", "地方", "要闻", "要聞", "滚动", "滾動", "正文", "首页", "首頁", "原创", "原創",
         "News", "Business", "Technology", "Tech", "World", "Opinion", "Markets", "Politics", "Sport", "Sports", "Science",
     ]
+
+    /// A channel named by the outlet's own name and a section word (`新浪汽车`, `网易财经`), which
+    /// the registry need not list one by one.
+    func isChannel(_ printed: String, of outlet: NewsSource) -> Bool {
+        for word in Self.channelWords where printed.count > word.count && printed.hasSuffix(word) {
+            if source(named: String(printed.dropLast(word.count)))?.id == outlet.id { return true }
+        }
+        return false
+    }
 
     /// A section name printed between a headline and its outlet (`财经频道`, `国际新闻`, `Business`).
     static func isChannelName(_ s: String) -> Bool {

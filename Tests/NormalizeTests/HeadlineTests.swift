@@ -54,6 +54,9 @@ struct HeadlineTests {
         ("央行降准 | 财新网", "央行降准", "caixin"),
         ("央行降准_财经频道_凤凰网", "央行降准", "ifeng"),
         ("Fed holds rates - Business - The Guardian", "Fed holds rates", "guardian"),
+        // A channel the registry does not list, named by the outlet and a section word.
+        ("新能源汽车下乡活动启动，百余款车型参与_新浪汽车_新浪网", "新能源汽车下乡活动启动，百余款车型参与", "sina"),
+        ("苹果发布新款手机_网易数码_网易", "苹果发布新款手机", "163"),
     ])
     func glued(input: String, title: String, id: String) {
         let n = normalizer.normalize(input)
@@ -67,6 +70,8 @@ struct HeadlineTests {
         #expect(normalizer.normalize("Spider-Man returns - Variety Weekly").title == "Spider-Man returns - Variety Weekly")
         // A channel word alone is no outlet.
         #expect(normalizer.normalize("央行降准_财经").title == "央行降准_财经")
+        // Another outlet's channel before the outlet is the headline's own text.
+        #expect(normalizer.normalize("央行降准_某某财经_新浪网").title == "央行降准_某某财经")
         // Without a registry nothing is taken for a site name.
         #expect(HeadlineNormalizer(registry: nil).normalize("华为发布新款芯片_新浪科技").title == "华为发布新款芯片_新浪科技")
     }
