@@ -48,7 +48,8 @@ import Testing
 ///   it prompted; written21–26 then tuned on, written27 kept untuned as the estimate.
 /// - `heldout-written28.jsonl`, `heldout-written29.jsonl` (written, committed whole, 266 and 270 headlines
 ///   with 148 and 153 traps): written blind one after the other in session 13, each scored once before the
-///   changes it prompted, then tuned on.
+///   changes it prompted, then tuned on; `heldout-written30.jsonl` (262 headlines, 151 traps) after them,
+///   never tuned on: the estimate.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -690,6 +691,27 @@ struct BilingualEvalTests {
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written29")
         Self.checkTargets(score)
+    }
+
+    /// Written blind after the written29 round, shaped like a day's mixed feed (the helper read written27–29
+    /// for the format only and was told to open no other set), committed before anything was run on it: 262
+    /// headlines (89 Simplified, 86 Traditional, 87 English), 111 positives, 151 traps (81 ordinary, 45 false
+    /// friends, 25 topic companies or founders off their business). First run, on the taxonomy tuned on
+    /// written28 and written29 and before this set was read: micro-F1 0.954, 5 traps tagged, us-china 0.895
+    /// the weakest topic; headlines 261/262 (a Sina channel the registry did not list, `_新浪汽车_新浪网`, was
+    /// left on: fixed in the source registry, 262/262). Never tuned on: the estimate for the hidden set at the
+    /// end of session 13, so the test holds the first run as a floor and lists the tagged traps: pets'
+    /// microchips (in two languages), 防火墙 as a metaphor twice, and a Tesla owner's parking dispute.
+    @Test("a blind written set made after the written29 round, never tuned on (written30)")
+    func written30Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written30.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written30")
+        Self.checkTargets(score, knownTrapMisses: [
+            "多地推行犬只植入电子芯片 实现“一犬一码”", "冬春季节森林防火 筑牢生态安全“防火墙”", "反詐騙宣導進校園 築起心理防火牆",
+            "Pet owners urged to update microchip details before Christmas", "特斯拉車主停車糾紛 鄰居互告",
+        ], microF1Floor: 0.95, topicF1Floor: 0.89)
     }
 
     /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
