@@ -1,7 +1,7 @@
 /// The item ids an ad-hoc run has emitted, for dropping repeats within the run. Ids are
 /// 16 hex digits of a 64-bit hash (`ItemIDHash`), so they are kept as that number: 8 bytes
-/// instead of a heap-allocated 16-byte string, which kept a long run's memory growing by
-/// about 60 bytes an item. An id of any other shape (none today) is kept as written.
+/// instead of a 16-byte string, one byte too long for Swift's inline small strings and so a
+/// heap allocation per item. An id of any other shape (none today) is kept as written.
 struct ItemIDSet {
     private var hashes = Set<UInt64>()
     private var others = Set<String>()

@@ -334,18 +334,20 @@ public final class TopicTagger: Sendable {
     /// A headline naming one of the taxonomy's `offstory_titles`, or naming one of its `names` with
     /// none of its `business_titles`: the item is read without `names`. (The reference reading.)
     func isOffstory(_ title: String) -> Bool {
-        func says(_ cue: TopicTagger?) -> Bool { cue.map { !$0.tag(title: title, summary: nil, content: nil).isEmpty } ?? false }
-        if says(offstoryCue) { return true }
-        return businessCue != nil && says(nameCue) && !says(businessCue)
+        isOffstory { $0.map { !$0.tag(title: title, summary: nil, content: nil).isEmpty } ?? false }
     }
 
     /// `isOffstory` on the item's scratch (the title's own scan overwrites the hits afterwards).
     private func isOffstory(_ title: String, bytes: UnsafeBufferPointer<UInt8>, scratch s: inout TagScratch) -> Bool {
-        func says(_ cue: TopicTagger?) -> Bool {
+        isOffstory { cue in
             guard let cue else { return false }
             cue.collectFieldHits(title, bytes: bytes, scratch: &s)
             return !s.hits.isEmpty
         }
+    }
+
+    /// The rule itself, whatever finds a cue in the headline (`says`).
+    private func isOffstory(_ says: (TopicTagger?) -> Bool) -> Bool {
         if says(offstoryCue) { return true }
         return businessCue != nil && says(nameCue) && !says(businessCue)
     }
