@@ -1,6 +1,15 @@
 import DequeModule
 import Synchronization
 
+/// Thrown to a sender when the consumer closed the channel or the task was cancelled.
+///
+/// Not nested in the generic channel, so that whoever collects a pipeline's errors can tell
+/// this consequence of another stage's failure from the failure itself, whatever the edge.
+public struct ChannelClosed: Error, CustomStringConvertible {
+    public var description: String { "channel closed by its consumer" }
+    @inlinable public init() {}
+}
+
 /// A multi-producer, multi-consumer async channel with a fixed buffer.
 ///
 /// Every pipeline edge is one of these, so a slow consumer suspends its producers:
@@ -11,10 +20,7 @@ public final class BoundedChannel<Element: Sendable>: AsyncSequence, Sendable {
     public typealias Failure = Never
 
     /// Thrown to a sender when the consumer closed the channel or the task was cancelled.
-    public struct Closed: Error, CustomStringConvertible {
-        public var description: String { "channel closed by its consumer" }
-        @inlinable public init() {}
-    }
+    public typealias Closed = ChannelClosed
 
     // The internals are `@usableFromInline` and the hot paths `@inlinable` so that each
     // stage's module compiles a copy specialized to its element type: unspecialized, every

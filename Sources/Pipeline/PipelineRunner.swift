@@ -134,16 +134,30 @@ public struct PipelineRunner: Sendable {
                 defer { e.tagged.close() }
                 return try await deliver(e.tagged)
             }
+            // When one stage fails, the stages beside it fail too, with a closed channel or a
+            // cancellation, and whichever reaches the group first used to be reported: a broken
+            // taxonomy showed as "channel closed by its consumer". The cause is reported instead.
             var result: Result?
-            do {
-                for try await r in group where r != nil { result = r }
-            } catch {
-                group.cancelAll()
-                throw error
+            var failure: (any Error)?
+            while true {
+                do {
+                    guard let r = try await group.next() else { break }
+                    if let r { result = r }
+                } catch {
+                    if failure == nil { group.cancelAll() }
+                    if failure == nil || (Self.isConsequence(failure!) && !Self.isConsequence(error)) { failure = error }
+                }
             }
+            if let failure { throw failure }
             guard let result else { throw CancellationError() }
             return result
         }
+    }
+
+    /// An error a stage gets because another stage failed (its channel closed under it, or the
+    /// run cancelled), not a cause of its own.
+    static func isConsequence(_ error: any Error) -> Bool {
+        error is ChannelClosed || error is CancellationError
     }
 
     // MARK: Fetch
