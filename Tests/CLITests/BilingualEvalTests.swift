@@ -49,7 +49,9 @@ import Testing
 /// - `heldout-written28.jsonl`, `heldout-written29.jsonl` (written, committed whole, 266 and 270 headlines
 ///   with 148 and 153 traps): written blind one after the other in session 13, each scored once before the
 ///   changes it prompted, then tuned on; `heldout-written30.jsonl` (262 headlines, 151 traps) after them,
-///   never tuned on: the estimate.
+///   the estimate until session 14 tuned on it.
+/// - `heldout-written31.jsonl`, `heldout-written32.jsonl` (260 and 267 headlines, 149 and 150 traps): written
+///   blind side by side in session 14 and scored once; written31 then tuned on, written32 never: the estimate.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -699,19 +701,52 @@ struct BilingualEvalTests {
     /// friends, 25 topic companies or founders off their business). First run, on the taxonomy tuned on
     /// written28 and written29 and before this set was read: micro-F1 0.954, 5 traps tagged, us-china 0.895
     /// the weakest topic; headlines 261/262 (a Sina channel the registry did not list, `_新浪汽车_新浪网`, was
-    /// left on: fixed in the source registry, 262/262). Never tuned on: the estimate for the hidden set at the
-    /// end of session 13, so the test holds the first run as a floor and lists the tagged traps: pets'
-    /// microchips (in two languages), 防火墙 as a metaphor twice, and a Tesla owner's parking dispute.
-    @Test("a blind written set made after the written29 round, never tuned on (written30)")
+    /// left on: fixed in the source registry, 262/262). It was the estimate for the hidden set at the end
+    /// of session 13, with its tagged traps listed: pets' microchips (in two languages), 防火墙 as a
+    /// metaphor twice, and a Tesla owner's parking dispute. Tuned on in session 14 with written31 (written32
+    /// took its place as the estimate): 0.991, no trap, the Taiwanese press's 陸 and 美 read as China and the US.
+    @Test("a blind written set made after the written29 round, tuned on in session 14 (written30)")
     func written30Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written30.jsonl")
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written30")
+        Self.checkTargets(score)
+    }
+
+    /// Written blind in session 14 (the helper read written28–30 for the format only), committed before
+    /// anything ran on it: 260 headlines (87 Simplified, 86 Traditional, 87 English), 111 positives, 149
+    /// traps (80 ordinary, 45 false friends, 24 topic companies off their business). First run, on the
+    /// taxonomy of the end of session 13: micro-F1 0.930, 8 traps tagged (防火墙 / firewall as a metaphor
+    /// three times, 粮食“芯片”, 財政部盼開源, a CATL donation to a hospital, a Rivian founder's ranch, a
+    /// Gigafactory choir), decoupling 0.857 the weakest topic. Tuned on together with written30: 0.985,
+    /// no trap. The misses left are label calls (Nvidia's AI-supercomputer remarks not semiconductors;
+    /// `ＧＬＭ－５` and `漏洞(CVE)通報` expected with punctuation the contract leaves as published).
+    @Test("a blind written set made in session 14, then tuned on (written31)")
+    func written31Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written31.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written31")
+        Self.checkTargets(score)
+    }
+
+    /// Written blind in session 14 alongside written31 (the helper read written27–29 for the format only),
+    /// shaped like a day's mixed wire feed, committed before anything ran on it: 267 headlines (89 in each
+    /// script and language), 117 positives, 150 traps (80 ordinary, 45 false friends, 25 topic companies
+    /// off their business). First run, on the taxonomy of the end of session 13: micro-F1 0.961, 3 traps
+    /// tagged (a CATL chairman's scholarship gift, 海水淡化開源 for water supply, a fire-safety 防火牆),
+    /// decoupling 0.800 the weakest topic. Never tuned on: the estimate for the hidden set. After the
+    /// written30/31 round it scores 0.965 with the two traps below; the test holds that as its floor.
+    @Test("a blind written set made in session 14, never tuned on (written32)")
+    func written32Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written32.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written32")
         Self.checkTargets(score, knownTrapMisses: [
-            "多地推行犬只植入电子芯片 实现“一犬一码”", "冬春季节森林防火 筑牢生态安全“防火墙”", "反詐騙宣導進校園 築起心理防火牆",
-            "Pet owners urged to update microchip details before Christmas", "特斯拉車主停車糾紛 鄰居互告",
-        ], microF1Floor: 0.95, topicF1Floor: 0.89)
+            "水利署推動海水淡化開源 紓解南部用水壓力", "消防局抽查老舊大樓防火牆 多處不合格",
+        ], microF1Floor: 0.96, topicF1Floor: 0.79)
     }
 
     /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
