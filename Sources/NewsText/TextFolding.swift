@@ -189,6 +189,11 @@ public struct FoldedText: Sendable {
 /// ICU's Traditional→Simplified mapping for the CJK blocks where the two scripts differ
 /// (Extension A, the Unified Ideographs and the compatibility ideographs), expanded once
 /// into a flat table indexed by code point.
+///
+/// The mapping is ICU's `Hant-Hans` transliteration, generated into `HantHans+Pairs.swift`
+/// by `scripts/gen-hant-hans.swift` rather than asked of ICU at each start, where the
+/// transliterator cost about 40 ms and 6.5 MB of peak resident size.
+/// `HantHansTests` holds the pairs to the ICU the tests run with.
 enum HantHans {
     static let lowerBound: UInt32 = 0x3400
     static let upperBound: UInt32 = 0xFAFF
@@ -197,32 +202,25 @@ enum HantHans {
 
     private static func build() -> [UInt32] {
         var table = (lowerBound...upperBound).map { $0 }
-        // One ICU call over every ideograph, each on its own line: the transliterator is
-        // character-level for these blocks, so line i of the output is scalar i's mapping.
-        var source = String.UnicodeScalarView()
-        var scalars: [UInt32] = []
-        for range in [0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF] as [ClosedRange<UInt32>] {
-            for v in range {
-                guard let u = Unicode.Scalar(v) else { continue }
-                scalars.append(v)
-                source.append(u)
-                source.append("\n")
-            }
-        }
-        guard let out = String(source).applyingTransform(StringTransform("Hant-Hans"), reverse: false) else {
-            // Without ICU's transliterator, Traditional text matches only where it shares
-            // characters with Simplified; better than failing the whole stage.
-            return table
-        }
-        let lines = out.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count >= scalars.count else { return table }
-        for (i, v) in scalars.enumerated() {
-            let line = lines[i]
-            // Multi-scalar outputs cannot keep offsets; leave such characters as they are.
-            if line.count == 1, let mapped = line.first?.value, mapped != v {
-                table[Int(v - lowerBound)] = mapped
-            }
+        for (traditional, simplified) in mappings() {
+            table[Int(traditional - lowerBound)] = simplified
         }
         return table
+    }
+
+    /// The generated pairs as (Traditional, Simplified) scalar values.
+    static func mappings() -> [(UInt32, UInt32)] {
+        var out: [(UInt32, UInt32)] = []
+        out.reserveCapacity(3_200)
+        var pending: UInt32?
+        for u in pairs.unicodeScalars where !u.properties.isWhitespace {
+            if let t = pending {
+                out.append((t, u.value))
+                pending = nil
+            } else {
+                pending = u.value
+            }
+        }
+        return out
     }
 }
