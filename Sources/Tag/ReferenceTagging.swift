@@ -106,7 +106,7 @@ extension TopicTagger {
                 if automaton.isWordClass(automaton.classOfSource(v)) { continue }
             }
             if f & Self.scanExactCase != 0,
-                TermPattern.halfWidth(Self.referenceQuote(bytes, startByte, endByte)) != patterns[id].pattern.exactCase
+                TermPattern.halfWidth(Self.referenceQuote(bytes, startByte, endByte)) != patternExactCase[id]
             {
                 continue
             }
@@ -153,7 +153,7 @@ extension TopicTagger {
                 if f & Self.scanExactCase != 0 {
                     let (from, to) = bytes(start, end)
                     let quoted = String(decoding: Array(text.utf8)[from..<to], as: UTF8.self)
-                    if TermPattern.halfWidth(quoted) != patterns[id].pattern.exactCase { return }
+                    if TermPattern.halfWidth(quoted) != patternExactCase[id] { return }
                 }
                 var wordEnd = end
                 if f & Self.scanToWordEnd != 0 {
