@@ -51,9 +51,9 @@ import Testing
 ///   changes it prompted, then tuned on; `heldout-written30.jsonl` (262 headlines, 151 traps) after them,
 ///   the estimate until session 14 tuned on it.
 /// - `heldout-written31.jsonl`, `heldout-written32.jsonl` (260 and 267 headlines, 149 and 150 traps): written
-///   blind side by side in session 14 and scored once; written31 then tuned on, written32 never; and
-///   `heldout-written33.jsonl` (271 headlines, 156 traps), written blind after that round, never tuned on:
-///   the estimate.
+///   blind side by side in session 14 and scored once; written31 then tuned on; `heldout-written33.jsonl`
+///   (271 headlines, 156 traps) written blind after that round; written32 and written33 tuned on together
+///   once both had been scored.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -738,17 +738,18 @@ struct BilingualEvalTests {
     /// script and language), 117 positives, 150 traps (80 ordinary, 45 false friends, 25 topic companies
     /// off their business). First run, on the taxonomy of the end of session 13: micro-F1 0.961, 3 traps
     /// tagged (a CATL chairman's scholarship gift, 海水淡化開源 for water supply, a fire-safety 防火牆),
-    /// decoupling 0.800 the weakest topic. Never tuned on: the estimate for the hidden set. After the
-    /// written30/31 round it scores 0.965 with the two traps below; the test holds that as its floor.
-    @Test("a blind written set made in session 14, never tuned on (written32)")
+    /// decoupling 0.800 the weakest topic. Untuned through the written30/31 round (0.965, two traps),
+    /// then tuned on with written33: 0.982, no trap. Left: label calls (Nvidia in AI-factory headlines
+    /// not semiconductors, Tesla FSD and robotaxi news not electric-vehicles, a federal purchase ban on
+    /// Chinese drones not decoupling; `Ｖ３．２` and `鴻海:AI` expected with punctuation the contract
+    /// leaves as published).
+    @Test("a blind written set made in session 14, tuned on after written33 (written32)")
     func written32Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written32.jsonl")
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written32")
-        Self.checkTargets(score, knownTrapMisses: [
-            "水利署推動海水淡化開源 紓解南部用水壓力", "消防局抽查老舊大樓防火牆 多處不合格",
-        ], microF1Floor: 0.96, topicF1Floor: 0.79)
+        Self.checkTargets(score)
     }
 
     /// Written blind in session 14 after the written30/31 round (the helper read written25–27 for the
@@ -758,16 +759,14 @@ struct BilingualEvalTests {
     /// “芯片” and 為退休金築起防火牆 as metaphors, Tesla shareholders suing their board), us-china 0.815 the
     /// weakest topic (Taiwan's 美方 and 美政府 next to a chipmaker's licence, a US trade blacklist of Chinese
     /// entities); language 270/271 (a Hang Seng line with no character that differs between the scripts),
-    /// headlines 271/271. Never tuned on: the estimate, held as the test's floor.
-    @Test("a blind written set made after the written31 round, never tuned on (written33)")
+    /// headlines 271/271. Then tuned on with written32: 0.977, no trap.
+    @Test("a blind written set made after the written31 round, then tuned on (written33)")
     func written33Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written33.jsonl")
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written33")
-        Self.checkTargets(score, knownTrapMisses: [
-            "打造县域经济的“芯片” 特色产业集群如何突围", "理財專家：為退休金築起防火牆", "Tesla shareholders sue board over directors' pay",
-        ], microF1Floor: 0.93, topicF1Floor: 0.81)
+        Self.checkTargets(score)
     }
 
     /// The last real corpus headlines no earlier set had used (feed items the earlier sets skipped:
