@@ -57,6 +57,9 @@ struct HeadlineTests {
         // A channel the registry does not list, named by the outlet and a section word.
         ("新能源汽车下乡活动启动，百余款车型参与_新浪汽车_新浪网", "新能源汽车下乡活动启动，百余款车型参与", "sina"),
         ("苹果发布新款手机_网易数码_网易", "苹果发布新款手机", "163"),
+        // The Central News Agency signs its titles with both of its names.
+        ("福衛八號首顆衛星順利升空 - 中央社 CNA", "福衛八號首顆衛星順利升空", "cna"),
+        ("福衛八號首顆衛星順利升空 | 中央社 CNA", "福衛八號首顆衛星順利升空", "cna"),
     ])
     func glued(input: String, title: String, id: String) {
         let n = normalizer.normalize(input)
