@@ -261,47 +261,8 @@ struct TermAutomaton: Sendable {
         }
         sourceClass = table
 
-        // The trie, built breadth first from the patterns in sorted order: the patterns
-        // below a state are a contiguous range, its children the runs of equal classes at
-        // its depth, so states come out numbered breadth first with sorted edges and no
-        // hashing. Equal patterns keep id order, which is the order they are reported in.
-        let words = patterns.map { $0.map { classOf[$0]! } }
-        let order = words.indices.sorted { a, b in
-            words[a] == words[b] ? a < b : words[a].lexicographicallyPrecedes(words[b])
-        }
-        var ranges: [(lo: Int32, hi: Int32, depth: Int32)] = [(0, Int32(order.count), 0)]
-        var edgeStart: [Int32] = []
-        var edgeClass: [UInt32] = []
-        var edgeChild: [Int32] = []
-        var ownStart: [Int32] = []
-        var own: [Int32] = []
-        var head = 0
-        while head < ranges.count {
-            let (lo, hi, depth) = ranges[head]
-            edgeStart.append(Int32(edgeClass.count))
-            ownStart.append(Int32(own.count))
-            var k = Int(lo)
-            // Patterns that end here sort first; the root keeps none (an empty pattern
-            // matches nothing).
-            while k < Int(hi) && words[order[k]].count == Int(depth) {
-                if head != 0 { own.append(Int32(order[k])) }
-                k += 1
-            }
-            while k < Int(hi) {
-                let c = words[order[k]][Int(depth)]
-                var e = k + 1
-                while e < Int(hi) && words[order[e]][Int(depth)] == c { e += 1 }
-                edgeClass.append(c)
-                edgeChild.append(Int32(ranges.count))
-                ranges.append((Int32(k), Int32(e), depth + 1))
-                k = e
-            }
-            head += 1
-        }
-        ranges = []
-        let stateCount = edgeStart.count
-        edgeStart.append(Int32(edgeClass.count))
-        ownStart.append(Int32(own.count))
+        var (edgeStart, edgeClass, edgeChild, ownStart, own) = Self.trie(of: patterns, classOf: classOf)
+        let stateCount = edgeStart.count - 1
 
         // Fail and output links, breadth first (which is state order).
         var rootChild = [Int32](repeating: 0, count: isWord.count)
@@ -397,15 +358,17 @@ struct TermAutomaton: Sendable {
         // that may still hold a row's first class (path-compressed). A free cell that has
         // failed as a row's first cell 16 times is dropped from that search (crowded
         // region: a row's other classes keep hitting used cells), which bounds the work.
-        var owner = [UInt32](repeating: 0, count: isWord.count)  // the root's row
-        var skip = Array(1...isWord.count)
+        // `check` of every cell says which base owns it; `next` is filled in once all are placed.
+        var cells = [Cell](repeating: Cell(check: 0, next: 0), count: isWord.count)  // the root's row
+        // Cell indices fit 32 bits (`idMask`); half the bytes of `Int` in the compile's peak.
+        var skip = (1...isWord.count).map { Int32($0) }
         var failures = [UInt8](repeating: 0, count: isWord.count)
         var baseUsed = [Bool](repeating: false, count: isWord.count)
         baseUsed[0] = true
         func ensure(_ i: Int) {
-            while owner.count <= i {
-                owner.append(Self.emptyCell)
-                skip.append(skip.count)
+            while cells.count <= i {
+                cells.append(Cell(check: Self.emptyCell, next: 0))
+                skip.append(Int32(skip.count))
                 failures.append(0)
                 baseUsed.append(false)
             }
@@ -413,14 +376,14 @@ struct TermAutomaton: Sendable {
         func firstFree(from p: Int) -> Int {
             ensure(p)
             var r = p
-            while skip[r] != r {
-                r = skip[r]
+            while Int(skip[r]) != r {
+                r = Int(skip[r])
                 ensure(r)
             }
             var q = p
-            while skip[q] != r {
-                let next = skip[q]
-                skip[q] = r
+            while Int(skip[q]) != r {
+                let next = Int(skip[q])
+                skip[q] = Int32(r)
                 q = next
             }
             return r
@@ -438,7 +401,7 @@ struct TermAutomaton: Sendable {
                 if fits {
                     for c in row.dropFirst() {
                         ensure(b + Int(c))
-                        if owner[b + Int(c)] != Self.emptyCell {
+                        if cells[b + Int(c)].check != Self.emptyCell {
                             fits = false
                             break
                         }
@@ -448,15 +411,15 @@ struct TermAutomaton: Sendable {
                     base[s] = b
                     baseUsed[b] = true
                     for c in row {
-                        owner[b + Int(c)] = UInt32(b)
-                        skip[b + Int(c)] = b + Int(c) + 1
+                        cells[b + Int(c)].check = UInt32(b)
+                        skip[b + Int(c)] = Int32(b + Int(c) + 1)
                         ensure(b + Int(c) + 1)
                     }
                     frontier = max(frontier, b + Int(row.last!) + 1)
                     break
                 }
                 failures[p] += 1
-                if failures[p] >= 16 { skip[p] = p + 1 }
+                if failures[p] >= 16 { skip[p] = Int32(p + 1) }
                 p = firstFree(from: p + 1)
             }
         }
@@ -489,8 +452,6 @@ struct TermAutomaton: Sendable {
             return id | (reports ? Self.reportsBit : 0)
         }
 
-        var cells = owner.map { Cell(check: $0, next: 0) }
-        owner = []
         var stateOfBase = [Int32](repeating: -1, count: cells.count)
         stateOfBase[0] = 0
         for c in rootChild.indices where rootChild[c] != 0 { cells[c].next = word(rootChild[c]) }
@@ -499,12 +460,15 @@ struct TermAutomaton: Sendable {
             stateOfBase[b] = Int32(s)
             for k in mergedStart[s]..<mergedStart[s + 1] { cells[b + Int(mergedClass[k])].next = word(mergedTarget[k]) }
         }
+        // Dead from here on; freed before the trie nodes and report lists are allocated.
+        (mergedStart, mergedClass, mergedTarget, denseStates) = ([], [], [], [])
 
         // The trie nodes.
         var nodes: [SparseNode] = []
         nodes.reserveCapacity(stateOfNode.count)
         var edges: [Edge] = []
-        for s in stateOfNode.map(Int.init) {
+        for node in stateOfNode {
+            let s = Int(node)
             let a = Int(edgeStart[s])
             let b = Int(edgeStart[s + 1])
             let failTo = word(fail[s])
@@ -515,6 +479,7 @@ struct TermAutomaton: Sendable {
                 for k in a..<b { edges.append(Edge(letter: edgeClass[k], target: word(edgeChild[k]))) }
             }
         }
+        (edgeStart, edgeClass, edgeChild, fail, base, nodeIndex, isDense) = ([], [], [], [], [], [], [])
 
         // The report lists.
         var reportOf = [Int32](repeating: -1, count: stateCount)
@@ -534,11 +499,104 @@ struct TermAutomaton: Sendable {
         self.stateCount = stateCount
         self.denseStateCount = stateCount - stateOfNode.count
         self.cells = cells
-        self.reportOfBase = stateOfBase.map { $0 < 0 ? -1 : reportOf[Int($0)] }
+        // The state numbers become report list positions in place (no second copy).
+        for i in stateOfBase.indices where stateOfBase[i] >= 0 { stateOfBase[i] = reportOf[Int(stateOfBase[i])] }
+        self.reportOfBase = stateOfBase
         self.nodes = nodes
-        self.reportOfNode = stateOfNode.map { reportOf[Int($0)] }
+        for i in stateOfNode.indices { stateOfNode[i] = reportOf[Int(stateOfNode[i])] }
+        self.reportOfNode = stateOfNode
         self.edges = edges
         self.reportLists = lists
+    }
+
+    /// Builds the trie breadth first from the patterns in sorted order: the patterns below a
+    /// state are a contiguous range, its children the runs of equal classes at its depth, so
+    /// states come out numbered breadth first with sorted edges and no hashing. Equal patterns
+    /// keep id order, which is the order they are reported in. State `s`'s edges are
+    /// `edgeClass[edgeStart[s]..<edgeStart[s + 1]]` (sorted) leading to `edgeChild`, and the
+    /// patterns that end at it `own[ownStart[s]..<ownStart[s + 1]]`; both start arrays end
+    /// with one extra entry.
+    ///
+    /// A function of its own so that its temporaries (the patterns as classes, their order,
+    /// the ranges) are freed before the DFA is laid out, and every array is allocated at its
+    /// final size (counted from the sorted patterns) rather than grown by doubling: the
+    /// compile of a large taxonomy is what sets a short run's peak resident size.
+    private static func trie(of patterns: [[UInt32]], classOf: [UInt32: UInt32]) -> (
+        edgeStart: [Int32], edgeClass: [UInt32], edgeChild: [Int32], ownStart: [Int32], own: [Int32]
+    ) {
+        // The patterns as letter classes, end to end in one buffer (pattern `p` is
+        // `classes[start[p]..<start[p + 1]]`): one small array per pattern cost a heap block
+        // each, which the heap kept after the compile.
+        var start = [Int32](repeating: 0, count: patterns.count + 1)
+        var classes: [UInt32] = []
+        classes.reserveCapacity(patterns.reduce(0) { $0 + $1.count })
+        for (p, pattern) in patterns.enumerated() {
+            for scalar in pattern { classes.append(classOf[scalar]!) }
+            start[p + 1] = Int32(classes.count)
+        }
+        return classes.withUnsafeBufferPointer { classes in
+            start.withUnsafeBufferPointer { start in
+                func length(_ p: Int32) -> Int { Int(start[Int(p) + 1] - start[Int(p)]) }
+                func letter(_ p: Int32, _ depth: Int) -> UInt32 { classes[Int(start[Int(p)]) + depth] }
+                // Lexicographic over classes, a prefix first; equal patterns in id order.
+                let order = (0..<Int32(patterns.count)).sorted { a, b in
+                    let (la, lb) = (length(a), length(b))
+                    for d in 0..<min(la, lb) where letter(a, d) != letter(b, d) { return letter(a, d) < letter(b, d) }
+                    return la != lb ? la < lb : a < b
+                }
+                // One state per distinct prefix (the root is the empty one): in sorted order, a
+                // pattern adds the prefixes longer than what it shares with the one before.
+                var stateCount = 1
+                var ending = 0
+                for (i, p) in order.enumerated() {
+                    let n = length(p)
+                    if n > 0 { ending += 1 }
+                    var shared = 0
+                    if i > 0 {
+                        let q = order[i - 1]
+                        let m = min(n, length(q))
+                        while shared < m && letter(p, shared) == letter(q, shared) { shared += 1 }
+                    }
+                    stateCount += n - shared
+                }
+                var trie: (edgeStart: [Int32], edgeClass: [UInt32], edgeChild: [Int32], ownStart: [Int32], own: [Int32]) =
+                    ([], [], [], [], [])
+                trie.edgeStart.reserveCapacity(stateCount + 1)
+                trie.edgeClass.reserveCapacity(stateCount - 1)
+                trie.edgeChild.reserveCapacity(stateCount - 1)
+                trie.ownStart.reserveCapacity(stateCount + 1)
+                trie.own.reserveCapacity(ending)
+                var ranges: [(lo: Int32, hi: Int32, depth: Int32)] = []
+                ranges.reserveCapacity(stateCount)
+                ranges.append((0, Int32(order.count), 0))
+                var head = 0
+                while head < ranges.count {
+                    let (lo, hi, depth) = ranges[head]
+                    trie.edgeStart.append(Int32(trie.edgeClass.count))
+                    trie.ownStart.append(Int32(trie.own.count))
+                    var k = Int(lo)
+                    // Patterns that end here sort first; the root keeps none (an empty pattern
+                    // matches nothing).
+                    while k < Int(hi) && length(order[k]) == Int(depth) {
+                        if head != 0 { trie.own.append(order[k]) }
+                        k += 1
+                    }
+                    while k < Int(hi) {
+                        let c = letter(order[k], Int(depth))
+                        var e = k + 1
+                        while e < Int(hi) && letter(order[e], Int(depth)) == c { e += 1 }
+                        trie.edgeClass.append(c)
+                        trie.edgeChild.append(Int32(ranges.count))
+                        ranges.append((Int32(k), Int32(e), depth + 1))
+                        k = e
+                    }
+                    head += 1
+                }
+                trie.edgeStart.append(Int32(trie.edgeClass.count))
+                trie.ownStart.append(Int32(trie.own.count))
+                return trie
+            }
+        }
     }
 
     /// Letter class of a folded scalar.
