@@ -29,6 +29,14 @@ final class PartWriter {
         pending.reserveCapacity(Self.chunk)
     }
 
+    /// Reopens a part an earlier writer finished without gzip, to add lines at its end.
+    init(appendingTo path: String) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        if fd < 0 { throw EmitError.posix("cannot reopen", path) }
+        pending.reserveCapacity(Self.chunk)
+    }
+
     func append(line: some Collection<UInt8>) throws {
         pending.append(contentsOf: line)
         records += 1

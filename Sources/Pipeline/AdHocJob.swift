@@ -64,7 +64,10 @@ public enum AdHocJob {
                 throw Failure("--output \(options.output): cannot create directory: \(error.localizedDescription)",
                               isConfiguration: false)
             }
-            let sink = try PartitionedFileSink(directory: dir.path, runID: runID)
+            // A partition's part grows across batches and is published when full, every 10 s
+            // and at the end: one file per day of items, not one per day per batch.
+            let sink = try PartitionedFileSink(
+                directory: dir.path, runID: runID, options: PartitionedFileSinkOptions(holdPartsAcrossWrites: .seconds(10)))
             var files = StreamDelivery(sink: sink, feedRecords: options.feedRecords)
             files.flushAtFeedEnd = false
             delivery = files

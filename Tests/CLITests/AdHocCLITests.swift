@@ -176,6 +176,39 @@ struct AdHocCLITests {
         #expect(parts.count == 2, "\(parts.map(\.lastPathComponent))")
     }
 
+    /// Records reach the sink in batches of 256; each batch used to become a file per day it
+    /// touched, so a run whose items span many days wrote files per day per batch (19,090 over
+    /// the real-feed corpus, whose items span 1,789 days).
+    @Test("--output DIR writes one part per day however many batches the day's items arrive in")
+    func outputDirectoryPartsSpanBatches() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-cli-days-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let feeds = dir.appendingPathComponent("feeds")
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        var args: [String] = []
+        for f in 0..<40 {
+            var xml = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed \(f)</title><link>https://example.com/\(f)/</link>"
+            for i in 0..<10 {
+                xml += "<item><title>Feed \(f) story \(i)</title><link>https://example.com/\(f)/\(i)</link>"
+                    + "<guid>f\(f)-i\(i)</guid><pubDate>Sat, 0\(1 + i % 5) Nov 2025 12:00:00 GMT</pubDate></item>"
+            }
+            let file = feeds.appendingPathComponent("feed-\(f).xml")
+            try (xml + "</channel></rss>").write(to: file, atomically: true, encoding: .utf8)
+            args += ["--feed", file.path]
+        }
+        let out = dir.appendingPathComponent("out")
+        let r = try await runIngest(args + ["--output", out.path])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let all = FileManager.default.enumerator(at: out, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }
+        let parts = all.filter { $0.lastPathComponent.hasPrefix("part-") }
+        #expect(!all.contains { $0.lastPathComponent.hasSuffix(".tmp") }, "nothing left under a temporary name")
+        var guids: [String] = []
+        for part in parts { for rec in try parseJSONLines(try Data(contentsOf: part)) { guids.append(rec["guid"] as? String ?? "") } }
+        #expect(guids.count == 400 && Set(guids).count == 400)
+        // 400 records in two batches over five days: ten files when each batch was published alone.
+        #expect(parts.count == 5, "\(parts.map { $0.deletingLastPathComponent().lastPathComponent + "/" + $0.lastPathComponent })")
+    }
+
     @Test("--feed-list reads OPML and plain lists")
     func feedLists() async throws {
         let opml = try await runIngest(["--feed-list", "feeds/demo.opml"])

@@ -112,6 +112,55 @@ import Testing
         #expect(compressed * 5 < ack.bytes, "compression actually happened")
     }
 
+    @Test func heldPartsGrowAcrossWritesAndArePublishedAtClose() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sink = try PartitionedFileSink(
+            directory: dir, runID: "held", options: .init(holdPartsAcrossWrites: .seconds(3600)))
+        // Three writes, each spanning the same two days: without holding, six files.
+        for w in 0..<3 {
+            _ = try sink.write([
+                .item(item("a\(w)", published: utcDate(2025, 4, 1))), .item(item("b\(w)", published: utcDate(2025, 4, 2))),
+                .item(item("c\(w)", published: utcDate(2025, 4, 1, 5))),
+            ])
+        }
+        #expect(visibleFiles(dir).isEmpty, "held parts are not visible before they are published")
+        #expect(try sink.temporaryFiles().count == 2)
+        try sink.close()
+        #expect(try sink.temporaryFiles().isEmpty)
+        let files = visibleFiles(dir)
+        #expect(files.count == 2, "\(files)")
+        let first = try #require(files.first { $0.hasPrefix("date=2025-04-01/") })
+        let second = try #require(files.first { $0.hasPrefix("date=2025-04-02/") })
+        #expect(try readLines(dir, first).map { $0["id"] as? String } == ["a0", "c0", "a1", "c1", "a2", "c2"])
+        #expect(try readLines(dir, second).map { $0["id"] as? String } == ["b0", "b1", "b2"])
+        #expect(sink.syncCounts.files == 2, "one fsync per published part, not one per write")
+        try sink.close()
+        #expect(visibleFiles(dir) == files, "closing twice is harmless")
+    }
+
+    @Test func heldPartsArePublishedWhenFullAndWhenTheirTimeComes() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let full = try PartitionedFileSink(
+            directory: dir + "/full", runID: "f", options: .init(maxRecordsPerPart: 5, holdPartsAcrossWrites: .seconds(3600)))
+        for w in 0..<3 {
+            _ = try full.write((0..<4).map { EmitRecord.item(item("f\(w)-\($0)", published: utcDate(2025, 5, 1))) })
+        }
+        #expect(visibleFiles(dir + "/full").count == 2, "two parts of five are full and published at once")
+        try full.close()
+        let parts = visibleFiles(dir + "/full")
+        #expect(parts.count == 3)
+        let ids = try parts.flatMap { try readLines(dir + "/full", $0).map { $0["id"] as! String } }
+        #expect(ids == (0..<3).flatMap { w in (0..<4).map { "f\(w)-\($0)" } }, "every record once, in order")
+
+        let prompt = try PartitionedFileSink(
+            directory: dir + "/prompt", runID: "p", options: .init(holdPartsAcrossWrites: .zero))
+        _ = try prompt.write([.item(item("p0", published: utcDate(2025, 5, 1)))])
+        #expect(visibleFiles(dir + "/prompt").count == 1, "a write after the interval publishes what is held")
+        #expect(try prompt.temporaryFiles().isEmpty)
+    }
+
     @Test func preparedPartsAreInvisibleUntilPublished() throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
