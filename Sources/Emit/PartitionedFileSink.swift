@@ -110,14 +110,16 @@ public final class PartitionedFileSink: TransactionalRecordSink {
     }
     private let counters = Mutex(Counters())
 
-    /// A part `write` keeps open (under its temporary name) for the next writes.
-    private struct HeldPart {
-        var file: PreparedFile
-        var partitionDir: String
-    }
+    /// The parts `write` keeps under their temporary names for the next writes, by partition.
     private struct Held {
-        var parts: [String: HeldPart] = [:]
+        var parts: [String: PreparedFile] = [:]
         var lastPublished = ContinuousClock.now
+
+        /// Takes every held part, in partition order, for publishing.
+        mutating func takeAll() -> [PreparedFile] {
+            defer { parts = [:]; lastPublished = ContinuousClock.now }
+            return parts.keys.sorted().map { parts[$0]! }
+        }
     }
     private let held = Mutex(Held())
 
@@ -182,74 +184,75 @@ public final class PartitionedFileSink: TransactionalRecordSink {
                 func seal() throws {
                     if let w = writer { try w.finish(sync: false) }
                     writer = nil
-                    if let p = part { done.append(try durable(p.file)) }
+                    if let p = part { done.append(p) }
                     part = nil
                 }
                 do {
                     for record in group.records {
-                        line.removeAll(keepingCapacity: true)
-                        switch record {
-                        case .item(let i): RecordEncoder.append(i, to: &line)
-                        case .feed(let f): RecordEncoder.append(f, to: &line)
-                        }
-                        if let p = part, p.file.records >= options.maxRecordsPerPart
-                            || p.file.bytes + line.count > options.maxBytesPerPart {
+                        Self.encode(record, into: &line)
+                        if let p = part, p.records >= options.maxRecordsPerPart
+                            || p.bytes + line.count > options.maxBytesPerPart {
                             try seal()
                         }
                         if part == nil {
                             let names = allocateNames(kind: group.kind, partitionDir: partitionDir)
                             writer = try PartWriter(path: path(names.temporary), gzipLevel: nil)
-                            part = HeldPart(
-                                file: PreparedFile(kind: group.kind, date: group.date, temporaryName: names.temporary,
-                                                   finalName: names.final, records: 0, bytes: 0),
-                                partitionDir: partitionDir)
+                            part = PreparedFile(kind: group.kind, date: group.date, temporaryName: names.temporary,
+                                                finalName: names.final, records: 0, bytes: 0)
                         } else if writer == nil {
-                            writer = try PartWriter(appendingTo: path(part!.file.temporaryName))
+                            writer = try PartWriter(appendingTo: path(part!.temporaryName))
                         }
                         try writer!.append(line: line)
-                        part!.file.records += 1
-                        part!.file.bytes += line.count
+                        part!.records += 1
+                        part!.bytes += line.count
                         bytes += line.count
                     }
                     // Written, not yet synced: the fsync comes once, when the part is published.
                     if let w = writer { try w.finish(sync: false) }
                     writer = nil
                 } catch {
+                    // The part being written may end in half a line: it is dropped whole, earlier
+                    // writes' lines with it, rather than published corrupt.
                     writer?.abort()
                     throw error
                 }
                 if let part { h.parts[key] = part }
             }
-            if ContinuousClock.now - h.lastPublished >= interval {
-                for key in h.parts.keys.sorted() { done.append(try durable(h.parts.removeValue(forKey: key)!.file)) }
-                h.lastPublished = ContinuousClock.now
-            }
-            if !done.isEmpty { _ = try publish(PreparedPart(files: done)) }
+            if ContinuousClock.now - h.lastPublished >= interval { done += h.takeAll() }
+            try publishHeld(done)
             return SinkAck(records: batch.count, bytes: bytes, files: done.map(\.finalName))
         }
     }
 
     /// Publishes every held part.
     public func close() throws {
-        try held.withLock { h in
-            var done: [PreparedFile] = []
-            for key in h.parts.keys.sorted() { done.append(try durable(h.parts.removeValue(forKey: key)!.file)) }
-            if !done.isEmpty { _ = try publish(PreparedPart(files: done)) }
-            h.lastPublished = ContinuousClock.now
-        }
+        try held.withLock { h in try publishHeld(h.takeAll()) }
     }
 
-    /// A held part's content made durable before its rename publishes it.
-    private func durable(_ file: PreparedFile) throws -> PreparedFile {
+    /// Held parts were written without fsync (a part may take many writes): each is synced
+    /// once here, then renamed like a prepared part.
+    private func publishHeld(_ files: [PreparedFile]) throws {
+        guard !files.isEmpty else { return }
         if options.sync {
-            let p = path(file.temporaryName)
-            let fd = open(p, O_RDONLY | O_CLOEXEC)
-            if fd < 0 { throw EmitError.posix("cannot open", p) }
-            defer { Glibc.close(fd) }
-            if fsync(fd) != 0 { throw EmitError.posix("fsync", p) }
-            counters.withLock { $0.filesSynced += 1 }
+            for file in files {
+                let p = path(file.temporaryName)
+                let fd = open(p, O_RDONLY | O_CLOEXEC)
+                if fd < 0 { throw EmitError.posix("cannot open", p) }
+                defer { Glibc.close(fd) }
+                if fsync(fd) != 0 { throw EmitError.posix("fsync", p) }
+                counters.withLock { $0.filesSynced += 1 }
+            }
         }
-        return file
+        _ = try publish(PreparedPart(files: files))
+    }
+
+    /// One record as a JSON line, into `line` (cleared first).
+    private static func encode(_ record: EmitRecord, into line: inout [UInt8]) {
+        line.removeAll(keepingCapacity: true)
+        switch record {
+        case .item(let i): RecordEncoder.append(i, to: &line)
+        case .feed(let f): RecordEncoder.append(f, to: &line)
+        }
     }
 
     /// A batch's records grouped by partition (date, kind), in key order, each group in record order.
@@ -305,11 +308,7 @@ public final class PartitionedFileSink: TransactionalRecordSink {
                     current = nil
                 }
                 for record in group.records {
-                    line.removeAll(keepingCapacity: true)
-                    switch record {
-                    case .item(let i): RecordEncoder.append(i, to: &line)
-                    case .feed(let f): RecordEncoder.append(f, to: &line)
-                    }
+                    Self.encode(record, into: &line)
                     if let c = current,
                        c.writer.records >= options.maxRecordsPerPart
                         || c.writer.bytes + line.count > options.maxBytesPerPart {
