@@ -15,6 +15,8 @@ public enum AdHocJob {
         public var pages: [String] = []
         /// `-` for standard output, else a directory.
         public var output: String = "-"
+        /// With a directory: how long a day's part may stay unpublished (`--publish-every`).
+        public var publishEvery: Duration = .seconds(10)
         public var feedRecords = false
         public var concurrency = 16
         public var timeoutSeconds: Double = 60
@@ -64,10 +66,11 @@ public enum AdHocJob {
                 throw Failure("--output \(options.output): cannot create directory: \(error.localizedDescription)",
                               isConfiguration: false)
             }
-            // A partition's part grows across batches and is published when full, every 10 s
-            // and at the end: one file per day of items, not one per day per batch.
+            // A partition's part grows across batches and is published when full, every
+            // `publishEvery` and at the end: one file per day of items, not one per day per batch.
             let sink = try PartitionedFileSink(
-                directory: dir.path, runID: runID, options: PartitionedFileSinkOptions(holdPartsAcrossWrites: .seconds(10)))
+                directory: dir.path, runID: runID,
+                options: PartitionedFileSinkOptions(holdPartsAcrossWrites: options.publishEvery))
             var files = StreamDelivery(sink: sink, feedRecords: options.feedRecords)
             files.flushAtFeedEnd = false
             delivery = files

@@ -91,6 +91,9 @@ struct AdHocArguments: ParsableArguments {
     @Option(name: .customLong("output"), help: ArgumentHelp("'-' for standard output, or a directory for partitioned JSON Lines files.", valueName: "-|DIR"))
     var output: String = "-"
 
+    @Option(name: .customLong("publish-every"), help: ArgumentHelp("With --output DIR: publish the day files written so far at least this often (they also appear when full and at the end).", valueName: "SECONDS"))
+    var publishEvery: Double = 10
+
     @Flag(name: .customLong("feed-records"), help: "Put an ingest.feed/1 record before each feed's items.")
     var feedRecords = false
 
@@ -129,6 +132,7 @@ struct AdHocArguments: ParsableArguments {
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         guard maxBytes > 0 else { throw ValidationError("--max-bytes must be positive") }
         guard retries >= 0 else { throw ValidationError("--retries must not be negative") }
+        guard publishEvery >= 0 else { throw ValidationError("--publish-every must not be negative") }
         if let tz = timeZone, TimeZone(identifier: tz) == nil {
             throw ValidationError("--timezone: unknown time zone '\(tz)'")
         }
@@ -140,6 +144,7 @@ struct AdHocArguments: ParsableArguments {
         o.feedLists = feedLists
         o.pages = pages
         o.output = output
+        o.publishEvery = .milliseconds(Int64(publishEvery * 1000))
         o.feedRecords = feedRecords
         o.concurrency = concurrency
         o.timeoutSeconds = timeout
