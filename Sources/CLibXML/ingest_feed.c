@@ -1085,7 +1085,36 @@ static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data) {
     }
 }
 
-static void run_sax(feed_state *st, const char *input, size_t input_len) {
+/* A parser context over `input`; with `nul_after` (input[input_len] == 0) the bytes are
+ * read in place, otherwise libxml2 takes its own NUL-terminated copy, as big as the
+ * document: the largest transient of a run that meets one large feed.
+ * In place, the input has no buffer behind it, the way libxml2 reads an internal
+ * entity's text: it never grows or shrinks, so nothing moves under the parser, and the
+ * terminator ends it. (A "static" input buffer instead shrinks under the parser: libxml2
+ * 2.9 crashed on it in xmlParseElement.) */
+static xmlParserCtxtPtr new_context(const char *input, size_t input_len, int nul_after) {
+    if (input_len > 0x7fffffff) return NULL;
+    if (!nul_after) return xmlCreateMemoryParserCtxt(input, (int)input_len);
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt) return NULL;
+    xmlParserInputPtr in = xmlNewInputStream(ctxt);
+    if (!in) {
+        xmlFreeParserCtxt(ctxt);
+        return NULL;
+    }
+    in->base = (const xmlChar *)input;
+    in->cur = in->base;
+    in->length = (int)input_len;
+    in->end = in->base + input_len;
+    if (inputPush(ctxt, in) < 0) {
+        xmlFreeInputStream(in);
+        xmlFreeParserCtxt(ctxt);
+        return NULL;
+    }
+    return ctxt;
+}
+
+static void run_sax(feed_state *st, const char *input, size_t input_len, int nul_after) {
     if (!input_len) return;
     xmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);
@@ -1102,7 +1131,7 @@ static void run_sax(feed_state *st, const char *input, size_t input_len) {
     int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_IGNORE_ENC | XML_PARSE_NOWARNING;
     /* Pull parsing over the whole buffer: faster than the push parser, which rescans
      * for the end of each construct. The handler is ours for the parse only. */
-    xmlParserCtxtPtr ctxt = input_len <= 0x7fffffff ? xmlCreateMemoryParserCtxt(input, (int)input_len) : NULL;
+    xmlParserCtxtPtr ctxt = new_context(input, input_len, nul_after);
     if (!ctxt) return;
     xmlSAXHandlerPtr original = ctxt->sax;
     ctxt->sax = &sax;
@@ -1129,7 +1158,8 @@ static void finish_document(feed_state *st) {
     if (st->saw_rss090 && st->result->root == INGEST_ROOT_RDF) strcpy(st->result->version, "0.90");
 }
 
-int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, const ingest_feed_limits *limits,
+int ingest_feed_parse(const uint8_t *utf8, size_t len, int nul_after, const char *base_url,
+                      const ingest_feed_limits *limits,
                       ingest_item_callback callback, void *context, ingest_feed_result *result) {
     ingest_xml_init();
     memset(result, 0, sizeof *result);
@@ -1147,10 +1177,13 @@ int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, con
         cdata_lift lift = {0};
         if (!limits->no_cdata_lift && lift_cdata(s + body, len - body, &lifted, &lift)) {
             st->lift = &lift;
-            run_sax(st, lifted.data, lifted.len);
+            /* Our own buffer: terminated here, so libxml2 needs no copy of it either. */
+            int terminated = lifted.cap > lifted.len;
+            if (terminated) lifted.data[lifted.len] = 0;
+            run_sax(st, lifted.data, lifted.len, terminated);
             st->lift = NULL;
         } else {
-            run_sax(st, s + body, len - body);
+            run_sax(st, s + body, len - body, nul_after);
         }
         free(lifted.data);
         free(lift.spans);
@@ -1182,7 +1215,7 @@ int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, con
     result->external_entities = rs.external_entities + rs.external_declared;
     result->control_chars = rs.control_chars;
     if (rs.junk_before_prolog) add_message(st, "junk before the XML prolog skipped", 0);
-    run_sax(st, input, input_len);
+    run_sax(st, input, input_len, 0);
     free(doc.data);
     finish_document(st);
     free_state(st);

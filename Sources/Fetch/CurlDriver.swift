@@ -378,6 +378,7 @@ final class CurlDriver: @unchecked Sendable {
         if message.isEmpty, code != CURLE_OK {
             message = String(cString: curl_easy_strerror(code))
         }
+        transfer.body.leaveNULAfterEnd()
         let outcome = TransferOutcome(
             curlCode: code.rawValue, curlMessage: message, status: status, headers: transfer.headers,
             body: transfer.body, finalURL: finalURL, exceededCap: transfer.exceededCap, cancelled: false)

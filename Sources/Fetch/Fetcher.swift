@@ -38,6 +38,13 @@ public final class Fetcher: Sendable {
 
     public var statistics: FetchStatistics { counters.withLock { $0 } }
 
+    /// Whether `location` is read from disk rather than fetched over HTTP. A disk read takes
+    /// no time worth overlapping, so callers need not read ahead of their consumer.
+    public static func readsFromDisk(_ location: String) -> Bool {
+        if case .file = SourceLocation(location) { return true }
+        return false
+    }
+
     /// The version string of the libcurl in use, for `--version` and diagnostics.
     public static var libcurlVersion: String { String(cString: ingest_curl_version()) }
 
@@ -266,7 +273,7 @@ enum LocalFileReader {
             return failure(.tooLarge, "file \(path) is larger than the \(ByteSize.describe(cap)) cap (\(info.st_size) bytes)")
         }
         var body: [UInt8] = []
-        body.reserveCapacity(max(0, Int(info.st_size)))
+        body.reserveCapacity(max(0, Int(info.st_size)) + 1)
         let chunk = 64 * 1024
         var buffer = [UInt8](repeating: 0, count: chunk)
         while true {
@@ -281,6 +288,7 @@ enum LocalFileReader {
             }
             body.append(contentsOf: buffer[0..<n])
         }
+        body.leaveNULAfterEnd()
         return .success(FetchedDocument(
             source: source, requestedURL: fileURL, finalURL: fileURL, httpStatus: nil,
             headers: HTTPHeaders(), body: body, fetchedAt: Date(), elapsed: clock.now - started))

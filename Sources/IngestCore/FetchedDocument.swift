@@ -63,3 +63,25 @@ public struct FetchedDocument: Sendable {
     /// `true` for a 304 answer to a conditional GET: nothing to parse.
     public var isNotModified: Bool { httpStatus == 304 }
 }
+
+extension Array where Element == UInt8 {
+    /// Leaves a 0 just past the last byte, inside the array's own storage (growing it by one
+    /// byte if it is full). libxml2 reads a document up to such a terminator; a body that
+    /// has one is parsed where it lies, one that does not is first copied whole. Appending
+    /// to the array or copying it may lose the terminator; `withNULTerminatedBytes` checks.
+    public mutating func leaveNULAfterEnd() {
+        append(0)
+        removeLast()
+    }
+
+    /// Calls `body` with the bytes and whether the storage holds a 0 just past them.
+    /// Reads that one byte only when it lies inside the array's capacity, so it never
+    /// leaves the array's own allocation.
+    public func withNULTerminatedBytes<R>(_ body: (UnsafeBufferPointer<UInt8>, Bool) throws -> R) rethrows -> R {
+        let spare = capacity > count
+        return try withUnsafeBufferPointer { buf in
+            let terminated = spare && buf.baseAddress.map { $0[buf.count] == 0 } == true
+            return try body(buf, terminated)
+        }
+    }
+}

@@ -57,7 +57,7 @@ public struct FeedParser: Sendable {
     /// One layer only: gzip inside gzip is not a feed anyone publishes.
     private func parseGzipped(_ document: FetchedDocument) throws(SourceFailure) -> ParsedFeed {
         let source = document.source.location
-        let inflated: [UInt8]
+        var inflated: [UInt8]
         do {
             inflated = try GzipBody.inflate(document.body, cap: limits.maxDecompressedBytes)
         } catch {
@@ -73,6 +73,7 @@ public struct FeedParser: Sendable {
                     reason: "gzip-compressed data that cannot be decompressed (\(why)): not a feed", httpStatus: document.httpStatus)
             }
         }
+        inflated.leaveNULAfterEnd()
         var plain = document
         plain.body = inflated
         return try parse(plain, insideGzip: true)
@@ -225,8 +226,8 @@ public struct FeedParser: Sendable {
             max_items: Int32(clamping: limits.maxItems), max_entity_expansion: limits.maxEntityExpansionBytes,
             max_errors: Int32(clamping: limits.maxErrors), no_cdata_lift: liftsCDATA ? 0 : 1)
         let ctx = Unmanaged.passUnretained(collector).toOpaque()
-        _ = utf8.withUnsafeBufferPointer { buf in
-            ingest_feed_parse(buf.baseAddress, buf.count, baseURL, &cLimits, { ctx, isChannel, fields, count, lang in
+        _ = utf8.withNULTerminatedBytes { buf, terminated in
+            ingest_feed_parse(buf.baseAddress, buf.count, terminated ? 1 : 0, baseURL, &cLimits, { ctx, isChannel, fields, count, lang in
                 let collector = Unmanaged<Collector>.fromOpaque(ctx!).takeUnretainedValue()
                 if isChannel < 0 {
                     // The reader starts over after repairing the document.

@@ -103,8 +103,12 @@ typedef struct {
 
 /* Parses a UTF-8 document. `base_url` (may be NULL) is what relative links resolve
  * against before any xml:base. Returns 0, or -1 on allocation failure. The caller frees
- * result->messages with ingest_free. */
-int ingest_feed_parse(const uint8_t *utf8, size_t len, const char *base_url, const ingest_feed_limits *limits,
+ * result->messages with ingest_free.
+ * `nul_after` non-zero promises that utf8[len] is readable and 0: libxml2 then reads the
+ * bytes where they are instead of copying them (it reads up to that terminator, so
+ * without the promise it must copy). */
+int ingest_feed_parse(const uint8_t *utf8, size_t len, int nul_after, const char *base_url,
+                      const ingest_feed_limits *limits,
                       ingest_item_callback callback, void *context, ingest_feed_result *result);
 
 /* Initialises libxml2 once per process (thread-safe); every entry point here calls it,
