@@ -167,12 +167,24 @@ public struct PipelineRunner: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var iterator = sources.makeIterator()
             var running = 0
+            // Files read at once, so a file's bytes would otherwise sit in memory from the
+            // read until Parse takes them: with every fetch slot on files, `outstanding`
+            // documents at a time. Two held files are enough to keep Parse busy.
+            let diskSlots = BoundedChannel<Void>(capacity: Self.heldFileReads)
             func startNext() async -> Bool {
                 guard await admitted(), let source = iterator.next() else { return false }
                 group.addTask {
-                    // A fetch that never started (shutdown began while it was queued) is not
-                    // reported, so its feed stays due.
-                    if let outcome = await fetchOne(source) { try await output.send(outcome) }
+                    let fromDisk = Fetcher.readsFromDisk(source.location)
+                    if fromDisk { try await diskSlots.send(()) }
+                    do {
+                        // A fetch that never started (shutdown began while it was queued) is not
+                        // reported, so its feed stays due.
+                        if let outcome = await fetchOne(source) { try await output.send(outcome) }
+                    } catch {
+                        if fromDisk { _ = await diskSlots.receive() }
+                        throw error
+                    }
+                    if fromDisk { _ = await diskSlots.receive() }
                 }
                 return true
             }
@@ -190,6 +202,9 @@ public struct PipelineRunner: Sendable {
     /// next one at once, instead of waiting for this stage's tasks to get a turn on the
     /// cooperative pool (which Parse, Normalize and Tag keep busy).
     public static func fetchLookahead(_ concurrency: Int) -> Int { max(2, concurrency / 4) }
+
+    /// Local files read but not yet handed to Parse, at most.
+    public static let heldFileReads = 2
 
     private func admitted() async -> Bool {
         if admitsMoreFetches() { return true }
@@ -292,7 +307,9 @@ public struct PipelineRunner: Sendable {
         do {
             var sinceYield = 0
             for await outcome in input {
-                for event in parse(outcome) { try await output.send(event) }
+                // Consumed, so the document's bytes are freed before the sends below, which
+                // wait on the stages after; otherwise a large feed's body outlived its parse.
+                for event in parse(consume outcome) { try await output.send(event) }
                 sinceYield += Self.eventsBetweenYields / 4
                 await Self.yieldNow(&sinceYield)
             }
@@ -304,7 +321,7 @@ public struct PipelineRunner: Sendable {
 
     /// A whole document's events at once: its items must stay contiguous and framed by
     /// `begin`/`end`, and a document is bounded by the fetch size cap anyway.
-    func parse(_ outcome: FetchOutcome) -> [FeedEvent<RawItem>] {
+    func parse(_ outcome: consuming FetchOutcome) -> [FeedEvent<RawItem>] {
         switch outcome {
         case .failed(let source, let failure, let elapsed, let fetchedAt):
             let record = FeedRecord(

@@ -94,6 +94,61 @@ struct BackpressureTests {
         #expect(edges.fetched.highWaterMark <= capacities.fetched)
     }
 
+    @Test("local files are read only as Parse takes them: a stalled sink leaves at most a few read ahead, whatever the fetch concurrency")
+    func stalledSinkBoundsLocalFileReads() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-bp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let feeds = 200
+        for n in 0..<feeds { try Data(smallFeed(n)).write(to: dir.appendingPathComponent("f\(n).xml")) }
+        let concurrency = 16
+        let capacities = EdgeCapacities(fetched: 2, items: 8)
+        let stages = try makeStages(concurrency: concurrency)
+        defer { stages.fetcher.shutdown() }
+        let runner = PipelineRunner(stages: stages, capacities: capacities, concurrency: concurrency)
+        let edges = runner.makeEdges()
+        let sources = (0..<feeds).map { FeedSource(location: dir.appendingPathComponent("f\($0).xml").path, id: "f\($0)") }
+
+        let release = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        let gate = Mutex(false)
+        let run = Task {
+            try await runner.run(sources: sources, edges: edges) { input in
+                var items = 0
+                var first = true
+                for await event in input {
+                    if first {
+                        first = false
+                        await withCheckedContinuation { c in
+                            release.withLock { $0 = c }
+                            gate.withLock { $0 = true }
+                        }
+                    }
+                    if case .item = event { items += 1 }
+                }
+                return items
+            }
+        }
+        while !gate.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        // As above: wait for the edges to fill (hang guard only), then give an overrun time to show.
+        let fillBy = ContinuousClock.now + .seconds(120)
+        while edges.tagged.count < capacities.items || edges.fetched.count < capacities.fetched,
+              ContinuousClock.now < fillBy {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await Task.sleep(for: .milliseconds(800))
+        let readWhileStalled = stages.fetcher.statistics.succeeded
+        // Files held by fetch tasks + the fetched buffer + one in Parse + the documents whose
+        // events fill the three 8-event edges. Reading a file per fetch slot would pass 16 + 4.
+        let bound = PipelineRunner.heldFileReads + capacities.fetched + 1 + (3 * capacities.items + 3) / 12 + 2
+        #expect(readWhileStalled <= bound, "read \(readWhileStalled) files while the sink was stalled")
+        #expect(concurrency + PipelineRunner.fetchLookahead(concurrency) > bound, "the bound must be tighter than one file per fetch slot")
+
+        release.withLock { $0?.resume() }
+        let items = try await run.value
+        #expect(items == feeds * 10, "every item arrives once the sink drains")
+        #expect(stages.fetcher.statistics.succeeded == feeds)
+    }
+
     @Test("once fetches stop being admitted, queued look-ahead fetches never start; only started feeds are reported")
     func stoppingAdmissionLeavesQueuedFetchesUnsent() async throws {
         // Every response is held until the test has stopped admission, not for a fixed time: a
