@@ -169,7 +169,7 @@ public struct ItemNormalizer: Sendable {
         let found = [context.info.link, context.finalURL, context.requestedURL].lazy.compactMap { $0 }
             .compactMap { registry.source(forURL: $0) }.first
         outlets.cache.withLock { c in
-            if c.count > 4096 { c.removeAll() }
+            if c.count > OutletCache.limit { c.removeAll() }
             c[key] = .some(found)
         }
         return found
@@ -194,7 +194,7 @@ public struct ItemNormalizer: Sendable {
             found = t.isEmpty ? SourceRef() : SourceRef(name: t)
         }
         outlets.titles.withLock { c in
-            if c.count > 4096 { c.removeAll() }
+            if c.count > OutletCache.limit { c.removeAll() }
             c[title] = found
         }
         return found
@@ -365,6 +365,11 @@ struct LastOutlet: Sendable {
 }
 
 final class OutletCache: Sendable {
+    /// Entries per table before it starts over. `last` already answers every item after a
+    /// feed's first, so these tables only save the lookup for a feed seen again (another
+    /// lane's feed in between, or the next run of a daemon); a few hundred feeds' worth does
+    /// that, where thousands of long URL keys cost a megabyte in a large run.
+    static let limit = 512
     let last = Mutex<LastOutlet?>(nil)
     /// The feed title asked about last, and its source.
     let lastTitle = Mutex<(title: String, source: SourceRef)?>(nil)

@@ -35,7 +35,7 @@ public final class PipelineService: Service, Sendable {
                 metrics.record(summary)
                 health.update(summary)
                 if summary.totals.feeds - summary.totals.skipped > 0 {
-                    FileHandle.standardError.write(Data(summary.render().utf8))
+                    summary.render { FileHandle.standardError.write(Data($0.utf8)) }
                 }
                 if stopping.load(ordering: .acquiring) { break }
                 let wait = try await timeUntilNextDue()

@@ -26,4 +26,15 @@ public enum ProcessMemory {
     public static func releaseFreedPages() {
         ingest_malloc_trim()
     }
+
+    /// Feeds between two `releaseFreedPages` in a run. free() gives back only the top of the
+    /// heap; the holes that each feed's documents, items and batches leave inside it stayed
+    /// resident, and the resident size crept up by about 3 MB over 3,474 feeds. A trim costs
+    /// well under a millisecond at this heap size.
+    public static let feedsBetweenTrims = 256
+
+    /// Call as each feed of a run ends, with how many have ended.
+    public static func feedEnded(count: Int) {
+        if count % feedsBetweenTrims == 0 { releaseFreedPages() }
+    }
 }

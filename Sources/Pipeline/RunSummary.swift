@@ -127,8 +127,20 @@ public struct RunSummary: Sendable, Codable {
     /// Human-readable report for standard error: one line per feed, failures with
     /// their reason, then totals.
     public func render() -> String {
+        var all = ""
+        render { all += $0 }
+        return all
+    }
+
+    /// `render()` in pieces of about 64 KB, for writing as they come: a summary of thousands
+    /// of feeds is otherwise built whole, then copied whole for the write, at the end of the run.
+    public func render(in emit: (String) -> Void) {
         var out = ""
         for f in feeds {
+            if out.utf8.count >= 64 * 1024 {
+                emit(out)
+                out = ""
+            }
             let code = f.httpStatus.map { " http=\($0)" } ?? ""
             let time = String(format: "%.2fs", f.seconds)
             switch f.status {
@@ -158,6 +170,6 @@ public struct RunSummary: Sendable, Codable {
         if t.skipped > 0 { out += ", \(t.skipped) not due" }
         out += "; \(t.emitted) records; \(t.warnings) warnings; \(t.bytes) bytes in \(String(format: "%.2f", secs))s"
         out += " (run \(runID))\n"
-        return out
+        emit(out)
     }
 }

@@ -34,8 +34,10 @@ public struct StreamDelivery: Sendable {
     }
 
     private func deliver(_ input: BoundedChannel<FeedEvent<FeedItem>>) async throws -> [FeedReport] {
-        var order: [String] = []
+        // Reports of feeds still in flight, by feed; a feed's report moves to `finished` at its
+        // end, so a run over thousands of feeds keeps one compact list, not a table as well.
         var reports: [String: FeedReport] = [:]
+        var finished: [FeedReport] = []
         var seen = ItemIDSet()
         var batch: [EmitRecord] = []
         var held: [String: [FeedItem]] = [:]
@@ -67,16 +69,16 @@ public struct StreamDelivery: Sendable {
                     }
                 }
                 if feedRecords, outcome.status != .ok { batch.append(.feed(outcome.record)) }
-                var report = reports[id] ?? .empty(id)
+                var report = reports.removeValue(forKey: id) ?? .empty(id)
                 report.fill(from: outcome)
-                reports[id] = report
-                order.append(id)
+                finished.append(report)
+                ProcessMemory.feedEnded(count: finished.count)
                 if flushAtFeedEnd || batch.count >= batchSize { try await flush() }
             }
         }
         try await flush()
         try await sink.close()
-        return order.compactMap { reports[$0] }
+        return finished
     }
 }
 

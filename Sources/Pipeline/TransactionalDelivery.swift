@@ -94,6 +94,7 @@ struct TransactionalDelivery: Sendable {
                     pending.outcomes.append(outcome)
                     reports[id] = report
                     order.append(id)
+                    ProcessMemory.feedEnded(count: order.count)
                     progress.feedDone(items: report.emitted, failed: outcome.status == .failed)
                     // Commit by size, and by time so a slow run (or `serve`) makes steady progress
                     // that a crash cannot take back.

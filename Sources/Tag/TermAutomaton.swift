@@ -160,7 +160,7 @@ struct TermAutomaton: Sendable {
 
     /// In `sourceClass`: the scalar folds to several scalars (`İ` -> `i̇`), which the byte
     /// scan does not handle; `scanUTF8` gives up and the caller folds the text first.
-    static let severalScalars: UInt32 = 0xFFFF_FFFF
+    static let severalScalars: UInt32 = 0xFFFF
     static let otherNonWord: UInt32 = 0
     static let otherWord: UInt32 = 1
 
@@ -203,8 +203,10 @@ struct TermAutomaton: Sendable {
     private(set) var patternLengths: [Int32]
     /// The longest pattern, in scalars.
     private(set) var longestPattern: Int
-    /// Letter class of every BMP scalar as published (folding included).
-    private var sourceClass: [UInt32]
+    /// Letter class of every BMP scalar as published (folding included). Two bytes a
+    /// class: a run holds one table per automaton (five with the cue taggers), 128 KiB each
+    /// instead of 256; `severalScalars` fits, and no alphabet comes near 65,535 classes.
+    private var sourceClass: [UInt16]
     /// Letter class of the folded scalars that patterns use.
     private var patternScalarClass: [UInt32: UInt32]
     /// Per class: 1 when its folded scalar is a letter or digit of an alphabetic script.
@@ -229,7 +231,7 @@ struct TermAutomaton: Sendable {
 
     /// Bytes held by the scan tables (the class dictionary counted at 16 bytes an entry).
     var memoryBytes: Int {
-        sourceClass.count * 4 + patternScalarClass.count * 16 + classIsWord.count
+        sourceClass.count * 2 + patternScalarClass.count * 16 + classIsWord.count
             + cells.count * MemoryLayout<Cell>.stride + reportOfBase.count * 4
             + nodes.count * MemoryLayout<SparseNode>.stride + edges.count * MemoryLayout<Edge>.stride
             + reportOfNode.count * 4 + reportLists.count * 4 + patternLengths.count * 4
@@ -250,14 +252,15 @@ struct TermAutomaton: Sendable {
         patternScalarClass = classOf
         classIsWord = isWord
         classCount = isWord.count
-        var table = [UInt32](repeating: Self.otherNonWord, count: 0x10000)
+        precondition(classCount < Int(Self.severalScalars), "a taxonomy whose terms use more than 65,532 distinct letters")
+        var table = [UInt16](repeating: UInt16(Self.otherNonWord), count: 0x10000)
         for v in 0..<UInt32(0x10000) {
             guard let u = Unicode.Scalar(v) else { continue }  // surrogates never occur in a String
             guard let f = TextFolding.foldedSingle(u) else {
-                table[Int(v)] = Self.severalScalars
+                table[Int(v)] = UInt16(Self.severalScalars)
                 continue
             }
-            table[Int(v)] = classOf[f.value] ?? (isWordScalarValue(f.value) ? Self.otherWord : Self.otherNonWord)
+            table[Int(v)] = UInt16(classOf[f.value] ?? (isWordScalarValue(f.value) ? Self.otherWord : Self.otherNonWord))
         }
         sourceClass = table
 
@@ -608,7 +611,7 @@ struct TermAutomaton: Sendable {
     /// Letter class of a scalar as published; `severalScalars` when it folds to several.
     @inline(__always)
     func classOfSource(_ v: UInt32) -> UInt32 {
-        if v < 0x10000 { return sourceClass[Int(v)] }
+        if v < 0x10000 { return UInt32(sourceClass[Int(v)]) }
         guard let u = Unicode.Scalar(v), let f = TextFolding.foldedSingle(u) else { return Self.severalScalars }
         return classOfFolded(f.value)
     }
@@ -735,13 +738,13 @@ struct TermAutomaton: Sendable {
         let b0 = UInt32(bytes[i])
         let c: UInt32
         if b0 < 0x80 {
-            c = t.sourceClass[Int(b0)]
+            c = UInt32(t.sourceClass[Int(b0)])
             w.i = i + 1
         } else if b0 < 0xE0 {
-            c = t.sourceClass[Int((b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F))]
+            c = UInt32(t.sourceClass[Int((b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F))])
             w.i = i + 2
         } else if b0 < 0xF0 {
-            c = t.sourceClass[Int((b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F))]
+            c = UInt32(t.sourceClass[Int((b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F))])
             w.i = i + 3
         } else {
             c = classOfSource(Self.decode(bytes, at: i).0)
@@ -784,13 +787,13 @@ struct TermAutomaton: Sendable {
                 let b0 = UInt32(bytes[i])
                 let c: UInt32
                 if b0 < 0x80 {
-                    c = t.sourceClass[Int(b0)]
+                    c = UInt32(t.sourceClass[Int(b0)])
                     i += 1
                 } else if b0 < 0xE0 {
-                    c = t.sourceClass[Int((b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F))]
+                    c = UInt32(t.sourceClass[Int((b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F))])
                     i += 2
                 } else if b0 < 0xF0 {
-                    c = t.sourceClass[Int((b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F))]
+                    c = UInt32(t.sourceClass[Int((b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F))])
                     i += 3
                 } else {
                     c = classOfSource(Self.decode(bytes, at: i).0)
@@ -841,7 +844,7 @@ struct TermAutomaton: Sendable {
     }
 
     private struct Tables {
-        var sourceClass: UnsafeBufferPointer<UInt32>
+        var sourceClass: UnsafeBufferPointer<UInt16>
         var cells: UnsafeBufferPointer<Cell>
         var nodes: UnsafeBufferPointer<SparseNode>
         var edges: UnsafeBufferPointer<Edge>
