@@ -55,7 +55,8 @@ import Testing
 ///   (271 headlines, 156 traps) written blind after that round; written32 and written33 tuned on together
 ///   once both had been scored.
 /// - `heldout-written34.jsonl` (269 headlines, 153 traps): written blind after the written32/33 round,
-///   never tuned on: the estimate.
+///   never tuned on. `heldout-written35.jsonl` (270 headlines, 155 traps): written blind in session 15,
+///   scored once (0.942, 6 traps: the newer, and worse, estimate), then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -778,6 +779,26 @@ struct BilingualEvalTests {
     /// 0.971, 2 traps tagged (a Japanese singer called AI, Ofgem's standard energy tariff), every topic
     /// 0.947 or better; language 269/269; headlines 268/269 (the Central News Agency's `- 中央社 CNA`
     /// signature, now a registry alias: 269/269). Never tuned on: the estimate, held as the floor.
+    /// Written blind in session 15 by a helper that read written32–34 for the format only and opened no
+    /// taxonomy or tagger file, committed (ba6d2ce) before anything ran on it: 270 headlines (90 each
+    /// Simplified, Traditional, English), 115 positives, 155 traps (77 ordinary, 51 false friends, 24 topic
+    /// companies off their business). First run, on the taxonomy after the written32/33 round: micro-F1
+    /// 0.942, 6 traps tagged (a mall's fire walls, flats missing firewalls, a council's breach of planning
+    /// rules, a lost dog found by its microchip, Tesla's staff childcare centre, a Snapdragon-sponsored
+    /// football kit), every topic 0.857 or better (cybersecurity 0.857, decoupling 0.875, export-controls
+    /// 0.880); language and headlines 270/270. Then tuned on: 0.986, no trap. Left as label calls: China
+    /// telling firms to stop buying an Nvidia part (tagged decoupling and export-controls, labelled
+    /// neither), Luxshare's customers seeking China alternatives (tagged us-china too), the KL talks
+    /// headline labelled trade, an open-source OS supporting domestic CPUs (tagged semiconductors).
+    @Test("a blind written set made in session 15, scored once, then tuned on (written35)")
+    func written35Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written35.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written35")
+        Self.checkTargets(score, microF1Floor: 0.98, topicF1Floor: 0.85)
+    }
+
     @Test("a blind written set made after the written33 round, never tuned on (written34)")
     func written34Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written34.jsonl")
