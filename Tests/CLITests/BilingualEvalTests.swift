@@ -56,7 +56,8 @@ import Testing
 ///   once both had been scored.
 /// - `heldout-written34.jsonl` (269 headlines, 153 traps): written blind after the written32/33 round,
 ///   never tuned on. `heldout-written35.jsonl` (270 headlines, 155 traps): written blind in session 15,
-///   scored once (0.942, 6 traps: the newer, and worse, estimate), then tuned on.
+///   scored once (0.942, 6 traps), then tuned on; `heldout-written36.jsonl` (270 headlines, 155 traps):
+///   written blind after that round, scored once (0.919, 11 traps: the newest estimate), then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -779,6 +780,29 @@ struct BilingualEvalTests {
     /// 0.971, 2 traps tagged (a Japanese singer called AI, Ofgem's standard energy tariff), every topic
     /// 0.947 or better; language 269/269; headlines 268/269 (the Central News Agency's `- 中央社 CNA`
     /// signature, now a registry alias: 269/269). Never tuned on: the estimate, held as the floor.
+    /// Written blind after the written35 round (the helper read written33–35 for the format only),
+    /// committed (6b35a87) before anything ran on it: 270 headlines (90 each Simplified, Traditional,
+    /// English), 115 positives, 155 traps (80 ordinary, 51 false friends, 24 topic companies off their
+    /// business). First run: micro-F1 0.919, 11 traps tagged (开源 of a water supply, a social-security
+    /// card's chip, a car's engine-bay firewall, a care-subsidy 漏洞, a quoted 「晶片」 metaphor, growth
+    /// decoupled from emissions, flood defences' vulnerability, a lost cat's microchip, and three chip
+    /// firms off their business), export-controls 0.778 (below the 0.80 per-topic target), language
+    /// 270/270, headlines 269/270 (CCTV's `_新闻频道_央视网(cctv.com)`). Then tuned on: 0.961, every
+    /// topic 0.900 or better, headlines 270/270; four traps stay tagged, all the same gap: a company
+    /// whose name holds a topic word (华虹半导体, 瑞昱半導體, 世界先進, Microchip) in an off-story
+    /// headline, where the off-story rule drops only `names` hits, not topic terms.
+    @Test("a blind written set made after the written35 round, scored once, then tuned on (written36)")
+    func written36Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written36.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written36")
+        Self.checkTargets(score, knownTrapMisses: [
+            "华虹半导体工会举办单身青年联谊活动", "世界先進捐贈新竹縣偏鄉學校冷氣設備", "瑞昱半導體冠名新竹城市馬拉松",
+            "Microchip reunites lost cat with owner after 11 years",
+        ], microF1Floor: 0.95, topicF1Floor: 0.88)
+    }
+
     /// Written blind in session 15 by a helper that read written32–34 for the format only and opened no
     /// taxonomy or tagger file, committed (ba6d2ce) before anything ran on it: 270 headlines (90 each
     /// Simplified, Traditional, English), 115 positives, 155 traps (77 ordinary, 51 false friends, 24 topic
