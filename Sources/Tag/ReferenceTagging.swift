@@ -10,22 +10,13 @@ extension TopicTagger {
     func referenceTag(
         title: String, summary: String?, content: String?, foldingFirst: Bool = false
     ) -> [(topic: String, terms: [String])] {
-        if isOffstory(title) {
-            // The taxonomy without its names, compiled on its own: an independent reading of
-            // what the fast path gets by dropping the names' hits.
-            let nameless = referenceNameless.withLock { cached in
-                if let cached { return cached }
-                let made = TopicTagger(taxonomy: taxonomy.withoutNames())
-                cached = made
-                return made
-            }
-            return nameless.referenceTag(title: title, summary: summary, content: content, foldingFirst: foldingFirst)
-        }
         let topicCount = taxonomy.topics.count
         var scores = [Double](repeating: 0, count: topicCount)
         var evidence = [[String]](repeating: [], count: topicCount)
         var scratch = ReferenceScratch()
         scratch.foldingFirst = foldingFirst
+        // An off-story item is read without its names: their hits, and the hits inside them, go.
+        scratch.namesOff = isOffstory(title)
         if !isMuted(title) {
             referenceScore(field: .title, text: title, scratch: &scratch, scores: &scores, evidence: &evidence)
         }
@@ -55,7 +46,17 @@ extension TopicTagger {
         var folded: [UInt32] = []
         var sourceUTF8: [Int32] = []
         var foldingFirst = false
+        var namesOff = false
         var scoring = ReferenceScoringBuffers()
+    }
+
+    /// Every name hit, and every hit that lies inside one, removed.
+    func referenceDropNames(_ hits: inout [ReferenceHit]) {
+        let names = hits.filter { patternFlags[$0.pattern] & Self.scanName != 0 }
+        hits.removeAll { h in
+            patternFlags[h.pattern] & Self.scanName != 0
+                || names.contains { $0.start <= h.start && h.end <= $0.end }
+        }
     }
 
     static func referenceQuote(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
@@ -74,6 +75,7 @@ extension TopicTagger {
                 scratch.hits.removeAll(keepingCapacity: true)
                 referenceCollectHitsOnFoldedText(text, scratch: &scratch)
             }
+            if scratch.namesOff { referenceDropNames(&scratch.hits) }
             guard !scratch.hits.isEmpty else { return }
             referenceAccumulate(field: field, hits: scratch.hits, bytes: bytes, scores: &scores, evidence: &evidence,
                        buffers: &scratch.scoring)

@@ -76,7 +76,8 @@ public struct Taxonomy: Sendable {
     /// names: a chipmaker's staff choir, an EV maker's basketball league, a marathon a foundry
     /// sponsors, a Tesla driver caught speeding. Under such a headline the item is tagged as if
     /// `names` were not terms, so a company's name alone no longer decides the topic while the
-    /// topic's own words (电动车, AI) still do.
+    /// topic's own words (电动车, AI) still do, except inside a name: 半导体 in 华虹半导体 is the
+    /// company, not the industry.
     public var offstoryTitles: [String] = []
     /// Terms (as written under some topic's `en`, `zh`, `weak_en`, `weak_zh`, `pairs` or `contexts`)
     /// that are company or product names: on topic when the story is about the business, not when it
@@ -89,31 +90,6 @@ public struct Taxonomy: Sendable {
     /// a green-building label or its founder buying a house is news about the company, not about
     /// its business. Empty: names always count.
     public var businessTitles: [String] = []
-
-    /// What an item under an `offstoryTitles` headline is tagged by: these topics without their
-    /// `names`, and no off-story rule of its own.
-    public func withoutNames() -> Taxonomy {
-        let drop = Set(names)
-        var copy = self
-        copy.topics = topics.map { topic in
-            var t = topic
-            t.terms.removeAll { drop.contains($0) }
-            t.weakTerms.removeAll { drop.contains($0) }
-            // A context rule that needs a name (理想 next to a car word) goes with the name;
-            // its other groups alone would be too broad.
-            func keep(_ rule: [[String]]) -> [[String]]? {
-                let groups = rule.map { $0.filter { !drop.contains($0) } }
-                return groups.contains(where: \.isEmpty) ? nil : groups
-            }
-            t.pairs = t.pairs.isEmpty ? [] : (keep(t.pairs) ?? [])
-            t.contexts = t.contexts.compactMap(keep)
-            return t
-        }
-        copy.names = []
-        copy.offstoryTitles = []
-        copy.businessTitles = []
-        return copy
-    }
 
     public init(
         topics: [Topic], threshold: Double = 3, weakWeight: Double = 0.5, maxRepeats: Int = 3,

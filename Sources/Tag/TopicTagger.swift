@@ -57,9 +57,6 @@ public final class TopicTagger: Sendable {
     let offstoryCue: TopicTagger?
     let nameCue: TopicTagger?
     let businessCue: TopicTagger?
-    /// The reference reading's tagger for items whose names do not count (built on first use:
-    /// tests only).
-    let referenceNameless = Mutex<TopicTagger?>(nil)
     // The compiled `PatternInfo` list is not kept: its per-pattern scalar arrays and strings
     // were 5 MB of a run's resident size (measured with heaptrack over the 3,474-feed corpus),
     // and every reader needs only the flat arrays below.
@@ -557,11 +554,20 @@ public final class TopicTagger: Sendable {
     }
 
     /// Removes the hits of `names` (what the taxonomy without its names would not have found:
-    /// hits are per pattern, and scoring reads only the hits it is given).
+    /// hits are per pattern, and scoring reads only the hits it is given), and every hit inside
+    /// one: a topic word that is part of a company's name (半导体 in 华虹半导体) is the name.
     private func dropNameHits(_ s: inout TagScratch) {
+        var names: [(start: Int32, end: Int32)] = []
+        for i in s.hits.indices where facts[Int(s.hits[i].pattern)].flags & Self.scanName != 0 {
+            names.append((s.hits[i].start, s.hits[i].end))
+        }
+        guard !names.isEmpty else { return }
         var kept = 0
-        for i in s.hits.indices where facts[Int(s.hits[i].pattern)].flags & Self.scanName == 0 {
-            s.hits[kept] = s.hits[i]
+        for i in s.hits.indices {
+            let h = s.hits[i]
+            if facts[Int(h.pattern)].flags & Self.scanName != 0 { continue }
+            if names.contains(where: { $0.start <= h.start && h.end <= $0.end }) { continue }
+            s.hits[kept] = h
             kept += 1
         }
         s.hits.setCount(kept)

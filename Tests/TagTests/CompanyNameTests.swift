@@ -47,6 +47,31 @@ import Testing
         #expect(Self.topics(tagger, "比亚迪赞助欧洲杯", content: "电动车 电动车 电动车") == ["electric-vehicles"])
     }
 
+    /// 华虹半导体 is a name that holds the topic word 半导体: an off-story headline drops that word
+    /// with the name, while the same word outside any name still counts.
+    @Test func aTopicWordInsideADroppedNameGoesWithIt() throws {
+        let tagger = TopicTagger(taxonomy: try Taxonomy.parse(yaml: """
+            offstory_titles: [联谊, 冠名]
+            business_titles: [营收]
+            names: [华虹半导体]
+            topics:
+              - id: semiconductors
+                zh: [华虹半导体, 半导体]
+            """))
+        #expect(Self.topics(tagger, "华虹半导体工会举办单身青年联谊活动").isEmpty)
+        #expect(Self.topics(tagger, "华虹半导体冠名城市马拉松").isEmpty)
+        #expect(Self.topics(tagger, "华虹半导体第三季度营收增长") == ["semiconductors"])
+        #expect(Self.topics(tagger, "华虹半导体冠名半导体产业论坛") == ["semiconductors"])
+        for title in ["华虹半导体工会举办单身青年联谊活动", "华虹半导体冠名半导体产业论坛", "华虹半导体第三季度营收增长"] {
+            for foldingFirst in [false, true] {
+                let fast = tagger.tag(title: title, summary: nil, content: nil, foldingFirst: foldingFirst)
+                let reference = tagger.referenceTag(title: title, summary: nil, content: nil, foldingFirst: foldingFirst)
+                #expect(fast.map(\.topic) == reference.map(\.topic), "\(title)")
+                #expect(fast.map(\.terms) == reference.map(\.terms), "\(title)")
+            }
+        }
+    }
+
     @Test func withoutBusinessWordsOrOffstoryHeadlinesNamesAlwaysCount() throws {
         let tagger = TopicTagger(taxonomy: try Taxonomy.parse(yaml: """
             names: [比亚迪]
