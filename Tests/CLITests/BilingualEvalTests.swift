@@ -787,19 +787,16 @@ struct BilingualEvalTests {
     /// card's chip, a car's engine-bay firewall, a care-subsidy 漏洞, a quoted 「晶片」 metaphor, growth
     /// decoupled from emissions, flood defences' vulnerability, a lost cat's microchip, and three chip
     /// firms off their business), export-controls 0.778 (below the 0.80 per-topic target), language
-    /// 270/270, headlines 269/270 (CCTV's `_新闻频道_央视网(cctv.com)`). Then tuned on: 0.967, every
-    /// topic 0.900 or better, headlines 270/270; two traps stay tagged, the same gap: a company whose
-    /// name holds a topic word (华虹半导体, 瑞昱半導體) in an off-story headline, where the off-story
-    /// rule drops the name's own hit but not the 半导体 inside it.
+    /// 270/270, headlines 269/270 (CCTV's `_新闻频道_央视网(cctv.com)`). Then tuned on: 0.974, no trap,
+    /// every topic 0.900 or better, headlines 270/270; the last two traps (华虹半导体, 瑞昱半導體 off
+    /// their business) needed the off-story rule to drop a topic word inside a dropped name too.
     @Test("a blind written set made after the written35 round, scored once, then tuned on (written36)")
     func written36Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written36.jsonl")
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written36")
-        Self.checkTargets(score, knownTrapMisses: [
-            "华虹半导体工会举办单身青年联谊活动", "瑞昱半導體冠名新竹城市馬拉松",
-        ], microF1Floor: 0.96, topicF1Floor: 0.88)
+        Self.checkTargets(score, microF1Floor: 0.97, topicF1Floor: 0.88)
     }
 
     /// Written blind in session 15 by a helper that read written32–34 for the format only and opened no
