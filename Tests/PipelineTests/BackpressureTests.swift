@@ -27,6 +27,56 @@ private func makeStages(concurrency: Int) throws -> Stages {
         sourcesPath: checkout.appendingPathComponent("pipelines/sources.yaml").path)
 }
 
+/// A run whose sink stalls after its first event, started and waited on until the producers
+/// have run into the full buffers: the edge before the sink and the fetched edge are full.
+/// Not a fixed sleep: the stages run on the cooperative pool, which a loaded CI machine starves
+/// for seconds, so a timed wait could end before the edges filled (the deadline is a hang
+/// guard only). Then a producer that ignores a bound is given time to overrun it (that wait
+/// can only reveal an overrun, never cause a failure).
+private final class StalledRun: Sendable {
+    private let release = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    private let stalled = Mutex(false)
+    private let run = Mutex<Task<Int, any Error>?>(nil)
+
+    static func start(
+        runner: PipelineRunner, sources: [FeedSource], edges: PipelineRunner.Edges, capacities: EdgeCapacities
+    ) async throws -> StalledRun {
+        let s = StalledRun()
+        let task = Task {
+            try await runner.run(sources: sources, edges: edges) { input in
+                var items = 0
+                var first = true
+                for await event in input {
+                    if first {
+                        first = false
+                        await withCheckedContinuation { c in
+                            s.release.withLock { $0 = c }
+                            s.stalled.withLock { $0 = true }
+                        }
+                    }
+                    if case .item = event { items += 1 }
+                }
+                return items
+            }
+        }
+        s.run.withLock { $0 = task }
+        while !s.stalled.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        let fillBy = ContinuousClock.now + .seconds(120)
+        while edges.tagged.count < capacities.items || edges.fetched.count < capacities.fetched,
+              ContinuousClock.now < fillBy {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await Task.sleep(for: .milliseconds(800))
+        return s
+    }
+
+    /// Lets the sink drain and returns how many items reached it.
+    func finish() async throws -> Int {
+        release.withLock { $0?.resume() }
+        return try await run.withLock { $0! }.value
+    }
+}
+
 @Suite("Pipeline backpressure and cancellation", .serialized)
 struct BackpressureTests {
     @Test("a stalled sink stops the fetcher: fetched documents and buffered events stay within the bounds")
@@ -42,39 +92,7 @@ struct BackpressureTests {
         let edges = runner.makeEdges()
         let sources = (0..<feeds).map { FeedSource(location: server.url("/f\($0).xml"), id: "f\($0)") }
 
-        let release = Mutex<CheckedContinuation<Void, Never>?>(nil)
-        let gate = Mutex(false)
-        let run = Task {
-            try await runner.run(sources: sources, edges: edges) { input in
-                var items = 0
-                var first = true
-                for await event in input {
-                    if first {
-                        first = false
-                        // Stall after the first event until the test lets go.
-                        await withCheckedContinuation { c in
-                            release.withLock { $0 = c }
-                            gate.withLock { $0 = true }
-                        }
-                    }
-                    if case .item = event { items += 1 }
-                }
-                return items
-            }
-        }
-        while !gate.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
-        // Wait until the producers have run into the full buffers: the edge before the sink and
-        // the fetched edge are full. Not a fixed sleep: the stages run on the cooperative pool,
-        // which a loaded CI machine starves for seconds, so a timed wait could end before the
-        // edges filled. The deadline is a hang guard only.
-        let fillBy = ContinuousClock.now + .seconds(120)
-        while edges.tagged.count < capacities.items || edges.fetched.count < capacities.fetched,
-              ContinuousClock.now < fillBy {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        // Then give a producer that ignores a bound time to overrun it (this wait can only
-        // reveal an overrun, never cause a failure).
-        try await Task.sleep(for: .milliseconds(800))
+        let stalled = try await StalledRun.start(runner: runner, sources: sources, edges: edges, capacities: capacities)
         let fetchedWhileStalled = server.totalHits
         // Documents: `concurrency` plus the look-ahead waiting to send + the fetched buffer + one
         // in Parse; events of a few more documents fill the three 8-event edges (12 events per document).
@@ -87,8 +105,7 @@ struct BackpressureTests {
         #expect(edges.tagged.highWaterMark <= capacities.items)
         #expect(edges.tagged.count == capacities.items, "the edge before the stalled sink is full")
 
-        release.withLock { $0?.resume() }
-        let items = try await run.value
+        let items = try await stalled.finish()
         #expect(items == feeds * 10, "every item arrives once the sink drains")
         #expect(server.totalHits == feeds)
         #expect(edges.fetched.highWaterMark <= capacities.fetched)
@@ -109,33 +126,7 @@ struct BackpressureTests {
         let edges = runner.makeEdges()
         let sources = (0..<feeds).map { FeedSource(location: dir.appendingPathComponent("f\($0).xml").path, id: "f\($0)") }
 
-        let release = Mutex<CheckedContinuation<Void, Never>?>(nil)
-        let gate = Mutex(false)
-        let run = Task {
-            try await runner.run(sources: sources, edges: edges) { input in
-                var items = 0
-                var first = true
-                for await event in input {
-                    if first {
-                        first = false
-                        await withCheckedContinuation { c in
-                            release.withLock { $0 = c }
-                            gate.withLock { $0 = true }
-                        }
-                    }
-                    if case .item = event { items += 1 }
-                }
-                return items
-            }
-        }
-        while !gate.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
-        // As above: wait for the edges to fill (hang guard only), then give an overrun time to show.
-        let fillBy = ContinuousClock.now + .seconds(120)
-        while edges.tagged.count < capacities.items || edges.fetched.count < capacities.fetched,
-              ContinuousClock.now < fillBy {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        try await Task.sleep(for: .milliseconds(800))
+        let stalled = try await StalledRun.start(runner: runner, sources: sources, edges: edges, capacities: capacities)
         let readWhileStalled = stages.fetcher.statistics.succeeded
         // Files held by fetch tasks + the fetched buffer + one in Parse + the documents whose
         // events fill the three 8-event edges. Reading a file per fetch slot would pass 16 + 4.
@@ -143,8 +134,7 @@ struct BackpressureTests {
         #expect(readWhileStalled <= bound, "read \(readWhileStalled) files while the sink was stalled")
         #expect(concurrency + PipelineRunner.fetchLookahead(concurrency) > bound, "the bound must be tighter than one file per fetch slot")
 
-        release.withLock { $0?.resume() }
-        let items = try await run.value
+        let items = try await stalled.finish()
         #expect(items == feeds * 10, "every item arrives once the sink drains")
         #expect(stages.fetcher.statistics.succeeded == feeds)
     }
