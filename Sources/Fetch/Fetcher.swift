@@ -14,27 +14,74 @@ import Synchronization
 /// on bad input.
 public final class Fetcher: Sendable {
     public let configuration: FetchConfiguration
-    private let driver: CurlDriver
+    /// Started by the first HTTP fetch: a run over local files never initialises libcurl or
+    /// its TLS library, which alone touch about 4 MB of their pages (`curl_global_init`
+    /// loads OpenSSL's configuration), nor starts the transfer thread.
+    private let driverState = Mutex(DriverState.idle)
     private let counters = Mutex(FetchStatistics())
 
     private let logger: Logger
 
     /// `logger` gets one debug line per retry; failures themselves travel as results.
     public init(configuration: FetchConfiguration = .init(), logger: Logger = Logger(label: "ingest.fetch")) throws {
-        let code = ingest_curl_global_init_once()
-        guard code == CURLE_OK else {
-            throw FetchSetupError(description: "libcurl: curl_global_init failed: \(String(cString: curl_easy_strerror(code)))")
-        }
         self.configuration = configuration
         self.logger = logger
-        self.driver = try CurlDriver(configuration: configuration)
     }
 
-    deinit { driver.shutdown() }
+    deinit { shutdown() }
 
     /// Stops the transfer thread. Fetches still queued or running fail with kind `.other`;
     /// later calls to `fetch` fail the same way. Safe to call more than once.
-    public func shutdown() { driver.shutdown() }
+    public func shutdown() {
+        let running = driverState.withLock { state -> CurlDriver? in
+            defer { state = .shutDown }
+            if case .running(let driver) = state { return driver }
+            return nil
+        }
+        running?.shutdown()
+    }
+
+    /// Whether the transfer thread has been started, for tests.
+    var startedTransfers: Bool {
+        driverState.withLock { state in
+            if case .running = state { return true }
+            return false
+        }
+    }
+
+    private enum DriverState {
+        case idle
+        case running(CurlDriver)
+        case failed(String)
+        case shutDown
+    }
+
+    /// The transfer driver, started on first use; or why there is none.
+    private func startedDriver() -> Result<CurlDriver, FetchSetupError> {
+        driverState.withLock { state in
+            switch state {
+            case .running(let driver): return .success(driver)
+            case .failed(let reason): return .failure(FetchSetupError(description: reason))
+            case .shutDown: return .failure(FetchSetupError(description: "the fetcher was shut down"))
+            case .idle:
+                let code = ingest_curl_global_init_once()
+                guard code == CURLE_OK else {
+                    let reason = "libcurl: curl_global_init failed: \(String(cString: curl_easy_strerror(code)))"
+                    state = .failed(reason)
+                    return .failure(FetchSetupError(description: reason))
+                }
+                do {
+                    let driver = try CurlDriver(configuration: configuration)
+                    state = .running(driver)
+                    return .success(driver)
+                } catch {
+                    let reason = (error as? FetchSetupError)?.description ?? "\(error)"
+                    state = .failed(reason)
+                    return .failure(FetchSetupError(description: reason))
+                }
+            }
+        }
+    }
 
     public var statistics: FetchStatistics { counters.withLock { $0 } }
 
@@ -101,6 +148,14 @@ public final class Fetcher: Sendable {
             headers.append("If-Modified-Since: \(lastModified)")
         }
         var spec = TransferSpec(url: url, extraHeaders: headers, hostKey: hostKey, admit: request.startsOnlyIf)
+        let driver: CurlDriver
+        switch startedDriver() {
+        case .success(let started): driver = started
+        case .failure(let error):
+            return OutcomeJudge.judge(
+                .aborted(error.description, cancelled: false), source: request.source, requestedURL: url,
+                configuration: configuration)
+        }
         var attempt = 0
         while true {
             let outcome = await driver.perform(spec)

@@ -760,6 +760,34 @@ struct LocalAndRefusedTests {
         #expect(document.finalURL == fileURL)
     }
 
+    /// A run over local files must not pay for libcurl: `curl_global_init` loads OpenSSL, and
+    /// with the transfer thread that is about 2 MB of a 64 MB memory budget
+    /// (`scripts/bench-memory.py`). The first HTTP fetch starts it; after `shutdown` none does.
+    @Test func onlyAnHTTPFetchStartsLibcurl() async throws {
+        let path = try temporaryFile(Array(rss.utf8))
+        let fetcher = try makeFetcher()
+        _ = try #require(await fetcher.fetch(request(path)).document)
+        _ = try #require(await fetcher.fetch(request("/nonexistent-\(UUID().uuidString)")).failure)
+        #expect(!fetcher.startedTransfers)
+
+        let server = try TestHTTPServer(routes: ["/feed.xml": .text(rss)])
+        defer { server.stop() }
+        _ = try #require(await fetcher.fetch(request(server.url("/feed.xml"))).document)
+        #expect(fetcher.startedTransfers)
+        fetcher.shutdown()
+        let late = try #require(await fetcher.fetch(request(server.url("/feed.xml"))).failure)
+        #expect(late.reason.contains("shut down"))
+        #expect(server.hits(path: "/feed.xml") == 1)
+
+        // Shut down before any HTTP fetch: later ones fail and nothing starts.
+        let idle = try makeFetcher()
+        idle.shutdown()
+        let refused = try #require(await idle.fetch(request(server.url("/feed.xml"))).failure)
+        #expect(refused.reason.contains("shut down"))
+        #expect(!idle.startedTransfers)
+        #expect(server.hits(path: "/feed.xml") == 1)
+    }
+
     @Test func relativePathIsResolvedAgainstTheWorkingDirectory() async throws {
         let path = try temporaryFile(Array(rss.utf8))
         let cwd = FileManager.default.currentDirectoryPath
