@@ -57,7 +57,10 @@ import Testing
 /// - `heldout-written34.jsonl` (269 headlines, 153 traps): written blind after the written32/33 round,
 ///   never tuned on. `heldout-written35.jsonl` (270 headlines, 155 traps): written blind in session 15,
 ///   scored once (0.942, 6 traps), then tuned on; `heldout-written36.jsonl` (270 headlines, 155 traps):
-///   written blind after that round, scored once (0.919, 11 traps: the newest estimate), then tuned on.
+///   written blind after that round, scored once (0.919, 11 traps), then tuned on.
+/// - `heldout-written37.jsonl`, `heldout-written38.jsonl` (270 headlines each, 153 and 154 traps): written
+///   blind side by side in session 16, each scored once (0.932 with 11 traps; 0.862 with 4 traps, the
+///   newest estimate), then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -790,6 +793,42 @@ struct BilingualEvalTests {
     /// 270/270, headlines 269/270 (CCTV's `_新闻频道_央视网(cctv.com)`). Then tuned on: 0.974, no trap,
     /// every topic 0.900 or better, headlines 270/270; the last two traps (华虹半导体, 瑞昱半導體 off
     /// their business) needed the off-story rule to drop a topic word inside a dropped name too.
+    /// Written blind in session 16 by a helper that read written34–36 for the format only and opened no
+    /// taxonomy or tagger file, asked for everyday local news with topic words in passing and topical
+    /// headlines that name only a product, law, firm or agency; committed (72e3bfb) before anything ran on
+    /// it: 270 headlines (119 Simplified, 54 Traditional, 97 English), 116 positives, 154 traps. First run:
+    /// micro-F1 0.862, 4 traps tagged (寒武纪 fossils, Hsinchu's kindergartens for chip workers' children,
+    /// an open-source seed library, a dual-use sports hall), decoupling 0.667, export-controls 0.762 and
+    /// us-china 0.850 (recall: indirect headlines such as BIS adding firms to its blacklist, 接入DeepSeek,
+    /// 智能对话应用, 算力卡), language 270/270, headlines 268/270 (`| CBC News`, `| The Straits Times`).
+    /// Then tuned on: 0.952, no trap, headlines 270/270; us-china stays 0.850 (relations read only from
+    /// context: Purdue's labs, a Ford plant using CATL technology, Volt Typhoon in Guam).
+    @Test("a blind written set made in session 16, scored once, then tuned on (written38)")
+    func written38Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written38.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written38")
+        Self.checkTargets(score, microF1Floor: 0.94, topicF1Floor: 0.84)
+    }
+
+    /// Written blind in session 16, alongside written38 and without seeing it, by a helper that read
+    /// written34–36 for the format only, committed (b0fa142) before anything ran on it: 270 headlines
+    /// (122 Simplified, 54 Traditional, 94 English), 117 positives, 153 traps. First run: micro-F1 0.932,
+    /// 11 traps tagged (课堂 “深度学习”, the 美中宜和 and 中美华东 brands, Iverson's nickname “ＡＩ”, 社保基金
+    /// “开源”, solar 硅片, an orchid breeder called agriculture's 台積電, a Trojan-horse replica, Welsh
+    /// Water's social tariff, a Chinese player at the US Open, AMD the eye disease), electric-vehicles
+    /// 0.846 (charging stations without an EV word), language 270/270, headlines 269/270 (`- 工商時報`).
+    /// Then tuned on: 0.990, no trap, headlines 270/270.
+    @Test("a blind written set made in session 16, scored once, then tuned on (written37)")
+    func written37Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written37.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written37")
+        Self.checkTargets(score, microF1Floor: 0.98, topicF1Floor: 0.94)
+    }
+
     @Test("a blind written set made after the written35 round, scored once, then tuned on (written36)")
     func written36Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written36.jsonl")
