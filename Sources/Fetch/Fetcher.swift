@@ -14,9 +14,9 @@ import Synchronization
 /// on bad input.
 public final class Fetcher: Sendable {
     public let configuration: FetchConfiguration
-    /// Started by the first HTTP fetch: a run over local files never initialises libcurl or
-    /// its TLS library, which alone touch about 4 MB of their pages (`curl_global_init`
-    /// loads OpenSSL's configuration), nor starts the transfer thread.
+    /// Started by the first HTTP fetch (or `startTransfers`): a run over local files never
+    /// initialises libcurl or OpenSSL, nor starts the transfer thread, which lowered its peak
+    /// by 2-3 MB of a 64 MB budget (`scripts/bench-memory.py`, 10 to 3,474 feeds).
     private let driverState = Mutex(DriverState.idle)
     private let counters = Mutex(FetchStatistics())
 
@@ -39,6 +39,13 @@ public final class Fetcher: Sendable {
             return nil
         }
         running?.shutdown()
+    }
+
+    /// Starts libcurl and the transfer thread now rather than at the first HTTP fetch, for a
+    /// run that knows it will fetch over HTTP: if libcurl cannot start, the run stops at once
+    /// with the reason instead of failing every feed with it.
+    public func startTransfers() throws {
+        if case .failure(let error) = startedDriver() { throw error }
     }
 
     /// Whether the transfer thread has been started, for tests.

@@ -48,9 +48,11 @@ public enum AdHocJob {
         fetch.totalTimeout = .milliseconds(Int64(options.timeoutSeconds * 1000))
         fetch.maxBytes = options.maxBytes
         fetch.retries = options.retries
+        // Full text follows each item's link, which is usually a web address even in a local feed.
+        let fetchesOverHTTP = options.fullText || sources.contains { !Fetcher.readsFromDisk($0.location) }
         let stages = try StageFactory.make(
             fetch: fetch, taxonomyPath: options.taxonomyPath, sourcesPath: options.sourcesPath,
-            normalize: NormalizeOptions())
+            normalize: NormalizeOptions(), fetchesOverHTTP: fetchesOverHTTP)
         defer { stages.fetcher.shutdown() }
         let runner = PipelineRunner(stages: stages, capacities: options.capacities, concurrency: options.concurrency)
         let runID = RunID.make()

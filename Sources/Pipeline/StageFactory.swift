@@ -14,15 +14,18 @@ public enum StageFactory {
     public static let defaultTaxonomy = "pipelines/topics.yaml"
     public static let defaultSources = "pipelines/sources.yaml"
 
+    /// `fetchesOverHTTP`: false only when every source is a local file; libcurl and OpenSSL
+    /// are then never initialised (see `Fetcher.startTransfers`).
     public static func make(
         fetch: FetchConfiguration, taxonomyPath: String?, sourcesPath: String?,
-        normalize: NormalizeOptions = NormalizeOptions()
+        normalize: NormalizeOptions = NormalizeOptions(), fetchesOverHTTP: Bool = true
     ) throws -> Stages {
         let taxonomyURL = try locate(taxonomyPath, fallback: defaultTaxonomy, what: "topic taxonomy")
         let sourcesURL = try locate(sourcesPath, fallback: defaultSources, what: "source registry")
         let fetcher: Fetcher
         do {
             fetcher = try Fetcher(configuration: fetch)
+            if fetchesOverHTTP { try fetcher.startTransfers() }
         } catch {
             throw AdHocJob.Failure("cannot start the fetcher: \(error)", isConfiguration: false)
         }
