@@ -136,17 +136,24 @@ public final class TestHTTPServer: Sendable {
 
     /// Stops accepting, closes every connection (ending delays and endless bodies) and
     /// waits for the accept thread. Idempotent.
+    ///
+    /// Connections are shut down under the lock their threads close them under: shut down
+    /// from a list taken earlier, a descriptor its thread had closed in between could already
+    /// belong to another test's socket (a server's listener, a client's connection), which then
+    /// failed to connect or made one connection too many, now and then, in parallel runs.
     public func stop() {
-        let (wasStopped, open) = state.withLock { state -> (Bool, [Int32]) in
+        let wasStopped = state.withLock { state -> Bool in
             let was = state.stopped
             state.stopped = true
-            return (was, Array(state.openConnections))
+            return was
         }
         if wasStopped { return }
         shutdown(listenFD, Int32(SHUT_RDWR))
         acceptExited.wait()
         close(listenFD)
-        for fd in open { shutdown(fd, Int32(SHUT_RDWR)) }
+        state.withLock { state in
+            for fd in state.openConnections { shutdown(fd, Int32(SHUT_RDWR)) }
+        }
     }
 
     private var isStopped: Bool { state.withLock { $0.stopped } }
@@ -188,8 +195,10 @@ public final class TestHTTPServer: Sendable {
 
     private func serve(connection fd: Int32, id: Int) {
         defer {
-            state.withLock { _ = $0.openConnections.remove(fd) }
-            close(fd)
+            state.withLock { state in
+                state.openConnections.remove(fd)
+                close(fd)
+            }
         }
         var reader = RequestReader(fd: fd)
         while let head = reader.readRequest() {
