@@ -64,6 +64,24 @@ struct HTTPFetchTests {
         #expect(server.hits(path: "/feed.xml") == 1)
     }
 
+    /// A body whose length the response declares is stored in one allocation of that size (and
+    /// the spare byte for the parser's terminating 0), not grown by doubling: 20 transfers in
+    /// flight otherwise hold up to twice their bodies' size.
+    @Test func declaredLengthSizesTheBodyOnce() async throws {
+        let big = Array(repeating: UInt8(ascii: "x"), count: 70_000)
+        let server = try TestHTTPServer(routes: ["/big": TestResponse(status: 200, headers: [], body: big)])
+        defer { server.stop() }
+        let fetcher = try makeFetcher()
+        defer { fetcher.shutdown() }
+
+        let document = try #require(await fetcher.fetch(request(server.url("/big"))).document)
+        #expect(document.headers["content-length"] == "70000")
+        #expect(document.body == big)
+        #expect(document.body.capacity > document.body.count)
+        #expect(document.body.capacity < document.body.count + 4096, "capacity \(document.body.capacity)")
+        #expect(document.body.withNULTerminatedBytes { $1 })
+    }
+
     @Test func userAgentNamesTheToolAndVersion() async throws {
         let server = try TestHTTPServer(routes: ["/": .text("ok")])
         defer { server.stop() }
