@@ -59,7 +59,7 @@ public final class Fetcher: Sendable {
     private enum DriverState {
         case idle
         case running(CurlDriver)
-        case failed(String)
+        case failed(FetchSetupError)
         case shutDown
     }
 
@@ -68,23 +68,21 @@ public final class Fetcher: Sendable {
         driverState.withLock { state in
             switch state {
             case .running(let driver): return .success(driver)
-            case .failed(let reason): return .failure(FetchSetupError(description: reason))
+            case .failed(let error): return .failure(error)
             case .shutDown: return .failure(FetchSetupError(description: "the fetcher was shut down"))
             case .idle:
                 let code = ingest_curl_global_init_once()
-                guard code == CURLE_OK else {
-                    let reason = "libcurl: curl_global_init failed: \(String(cString: curl_easy_strerror(code)))"
-                    state = .failed(reason)
-                    return .failure(FetchSetupError(description: reason))
-                }
                 do {
+                    guard code == CURLE_OK else {
+                        throw FetchSetupError(description: "libcurl: curl_global_init failed: \(String(cString: curl_easy_strerror(code)))")
+                    }
                     let driver = try CurlDriver(configuration: configuration)
                     state = .running(driver)
                     return .success(driver)
                 } catch {
-                    let reason = (error as? FetchSetupError)?.description ?? "\(error)"
-                    state = .failed(reason)
-                    return .failure(FetchSetupError(description: reason))
+                    let failure = error as? FetchSetupError ?? FetchSetupError(description: "\(error)")
+                    state = .failed(failure)
+                    return .failure(failure)
                 }
             }
         }
