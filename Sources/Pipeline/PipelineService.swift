@@ -35,7 +35,7 @@ public final class PipelineService: Service, Sendable {
                 metrics.record(summary)
                 health.update(summary)
                 if summary.totals.feeds - summary.totals.skipped > 0 {
-                    summary.render { FileHandle.standardError.write(Data($0.utf8)) }
+                    summary.writeReport(to: .standardError)
                 }
                 if stopping.load(ordering: .acquiring) { break }
                 let wait = try await timeUntilNextDue()

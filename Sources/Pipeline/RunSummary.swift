@@ -132,6 +132,11 @@ public struct RunSummary: Sendable, Codable {
         return all
     }
 
+    /// `render()` written to `handle` (standard error for the commands and the daemon) as it is made.
+    public func writeReport(to handle: FileHandle) {
+        render { handle.write(Data($0.utf8)) }
+    }
+
     /// `render()` in pieces of about 64 KB, for writing as they come: a summary of thousands
     /// of feeds is otherwise built whole, then copied whole for the write, at the end of the run.
     public func render(in emit: (String) -> Void) {

@@ -73,7 +73,7 @@ struct AdHocCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("ingest: \(error)\n".utf8))
             throw ExitCode(error.isConfiguration ? ExitStatus.config : ExitStatus.ioError)
         }
-        if !adHoc.quiet { summary.render { FileHandle.standardError.write(Data($0.utf8)) } }
+        if !adHoc.quiet { summary.writeReport(to: .standardError) }
         if adHoc.strict, !summary.failedFeeds.isEmpty { throw ExitCode(ExitStatus.feedFailures) }
     }
 }

@@ -106,7 +106,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(isConfiguration ? ExitStatus.config : ExitStatus.ioError)
         }
         await job.closeState()
-        if !quiet { summary.render { FileHandle.standardError.write(Data($0.utf8)) } }
+        if !quiet { summary.writeReport(to: .standardError) }
         if strict, !summary.failedFeeds.isEmpty { throw ExitCode(ExitStatus.feedFailures) }
     }
 }
