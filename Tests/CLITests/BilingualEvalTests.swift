@@ -61,7 +61,10 @@ import Testing
 /// - `heldout-written37.jsonl`, `heldout-written38.jsonl` (270 headlines each, 153 and 154 traps): written
 ///   blind side by side in session 16, each scored once (0.932 with 11 traps; 0.862 with 4 traps, the
 ///   estimate before that round), then tuned on. `heldout-written39.jsonl` (270 headlines, 154 traps):
-///   written blind after that round, scored once (0.944, 8 traps: the newest estimate), then tuned lightly.
+///   written blind after that round, scored once (0.944, 8 traps: the estimate before session 17), then tuned lightly.
+/// - `heldout-written40.jsonl`, `heldout-written41.jsonl` (270 headlines each, 155 traps each): written blind
+///   side by side in session 17, each scored once (0.940 with 4 traps; 0.925 with 5 traps and 261/270
+///   headlines), then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -803,6 +806,44 @@ struct BilingualEvalTests {
     /// electric-vehicles 0.848; language and headlines 270/270. Then a small round: 0.972, every topic
     /// 0.929 or better, three traps left as known (the game's hacker, the interest-rate gap an editor
     /// could call either way, the brain's quoted network).
+    /// Written blind in session 17 by a helper that read written34–36 for the format only and opened no
+    /// taxonomy or registry file, asked for headlines as wire services, portals and papers print them, with
+    /// indirect positives and unexpected false friends; committed (0989266) before anything ran on it: 270
+    /// headlines (120 Simplified, 55 Traditional, 95 English), 115 positives, 155 traps. First run: micro-F1
+    /// 0.940, 4 traps tagged (the 国际贸易中心 mall, a medical-insurance 报销漏洞, the financial regulator's
+    /// 防火墙, dairy farmers' AI meaning insemination), decoupling 0.783 (supply-chain dependence and
+    /// Chinese parts named without a decoupling word); language and headlines 270/270. Then tuned on:
+    /// 0.970, no trap, every topic 0.923 or better.
+    @Test("a blind written set made in session 17, scored once, then tuned on (written40)")
+    func written40Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written40.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written40")
+        Self.checkTargets(score, microF1Floor: 0.96, topicF1Floor: 0.90)
+    }
+
+    /// Written blind in session 17, alongside written40 and without seeing it, by a helper that read
+    /// written34–36 for the format only, asked for regional and trade press with topic companies off their
+    /// business and topic words in other senses; committed (3dd8f33) before anything ran on it: 270
+    /// headlines (100 Simplified, 80 Traditional, 90 English), 115 positives, 155 traps. First run: micro-F1
+    /// 0.925, 5 traps tagged (关税 in a TV drama, household 开源 of income twice, a hawker who
+    /// 'open-sources' a recipe, Air India's flight code AI), every topic 0.857 or better; language 270/270,
+    /// headlines 261/270 (outlets the registry did not know: `_大河网`, `_大众网`, `| 星島日報`,
+    /// `- 星洲日报`, `【中国汽车报】`, `- The Korea Herald`, `- Times of India`, `- Automotive News`). Then
+    /// tuned on (and 114 outlets added to the registry): 0.961, headlines 270/270, one trap left as known
+    /// (the hawker's quoted 'open-sources': scare quotes also sit around real open-source news).
+    @Test("a blind written set made in session 17, scored once, then tuned on (written41)")
+    func written41Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written41.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written41")
+        Self.checkTargets(score, knownTrapMisses: [
+            "Penang hawker 'open-sources' his char kway teow recipe online",
+        ], microF1Floor: 0.95, topicF1Floor: 0.92)
+    }
+
     @Test("a blind written set made after the session-16 round, scored once, then tuned lightly (written39)")
     func written39Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written39.jsonl")
