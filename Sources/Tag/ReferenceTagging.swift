@@ -211,7 +211,20 @@ extension TopicTagger {
     ) {
         b.exclusions.removeAll(keepingCapacity: true)
         for k in group where patternKind[hits[Int(b.order[k])].pattern] == Self.kindExclusion {
-            b.exclusions.append(hits[Int(b.order[k])])
+            let h = hits[Int(b.order[k])]
+            // An `exclude_with` exclusion holds only with a hit of each of its rule's later groups.
+            let rule = Int(patternRule[h.pattern])
+            if rule >= 0 {
+                let groups = taxonomy.topics[t].contextExclusions[rule].count
+                let company = (1..<groups).allSatisfy { g in
+                    group.contains { k in
+                        let p = hits[Int(b.order[k])].pattern
+                        return patternKind[p] == Self.kindExclusionContext && Int(patternRule[p]) == rule && Int(patternGroup[p]) == g
+                    }
+                }
+                if !company { continue }
+            }
+            b.exclusions.append(h)
         }
         b.live.removeAll(keepingCapacity: true)
         for k in group {

@@ -37,6 +37,11 @@ public struct Taxonomy: Sendable {
         public var contexts: [[[String]]] = []
         /// Every context rule: `pairs` first, then `contexts`.
         public var contextRules: [[[String]]] { (pairs.isEmpty ? [] : [pairs]) + contexts }
+        /// Exclusions that hold only in company (`exclude_with`), each a list of groups: the first
+        /// group's matches are dropped like `exclusions` from a field where every later group also
+        /// matches. A false friend's sense often shows in a word that is not next to it ("Water
+        /// utility's new tariff approved"), which no fixed phrase can catch.
+        public var contextExclusions: [[[String]]] = []
         /// When the groups after the first only give context (脱钩 next to a country), the
         /// evidence quotes the first group's term alone, not the context word.
         public var pairEvidenceFirstGroupOnly: Bool = false
@@ -287,9 +292,22 @@ private struct NodeReader {
         return taxonomy
     }
 
+    /// A list of rules, each a list of at least two term lists (`contexts`, `exclude_with`).
+    func rules(_ value: Node, _ path: String) throws -> [[[String]]] {
+        guard case .sequence(let rules) = value else { throw fail(value, path, "expected a list of rules (each a list of term lists)") }
+        return try rules.enumerated().map { r, rule in
+            guard case .sequence(let groups) = rule else {
+                throw fail(rule, "\(path)[\(r)]", "expected a list of term lists")
+            }
+            guard groups.count >= 2 else { throw fail(rule, "\(path)[\(r)]", "needs at least two groups") }
+            return try groups.enumerated().map { i, g in try strings(g, "\(path)[\(r)][\(i)]") }
+        }
+    }
+
     func topic(_ node: Node, _ key: String) throws -> Taxonomy.Topic {
         let allowed: Set<String> = [
-            "id", "labels", "en", "zh", "weak_en", "weak_zh", "exclude", "pairs", "contexts", "pair_evidence", "field_weights",
+            "id", "labels", "en", "zh", "weak_en", "weak_zh", "exclude", "exclude_with", "pairs", "contexts", "pair_evidence",
+            "field_weights",
         ]
         var topic = Taxonomy.Topic(id: "", terms: [])
         var sawId = false
@@ -314,15 +332,8 @@ private struct NodeReader {
                 guard case .sequence(let groups) = value else { throw fail(value, path, "expected a list of term lists") }
                 topic.pairs = try groups.enumerated().map { i, g in try strings(g, "\(path)[\(i)]") }
                 guard topic.pairs.count >= 2 else { throw fail(value, path, "needs at least two groups") }
-            case "contexts":
-                guard case .sequence(let rules) = value else { throw fail(value, path, "expected a list of rules (each a list of term lists)") }
-                topic.contexts = try rules.enumerated().map { r, rule in
-                    guard case .sequence(let groups) = rule else {
-                        throw fail(rule, "\(path)[\(r)]", "expected a list of term lists")
-                    }
-                    guard groups.count >= 2 else { throw fail(rule, "\(path)[\(r)]", "needs at least two groups") }
-                    return try groups.enumerated().map { i, g in try strings(g, "\(path)[\(r)][\(i)]") }
-                }
+            case "contexts": topic.contexts = try rules(value, path)
+            case "exclude_with": topic.contextExclusions = try rules(value, path)
             case "pair_evidence":
                 switch try string(value, path) {
                 case "all": topic.pairEvidenceFirstGroupOnly = false

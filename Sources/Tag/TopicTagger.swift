@@ -13,8 +13,12 @@ public final class TopicTagger: Sendable {
     /// What a pattern means for its topic.
     enum Role: Sendable, Equatable {
         case term(weight: Double)
-        case exclusion
+        /// `rule` is the topic's `exclude_with` rule whose company the exclusion needs, nil for
+        /// one that always holds.
+        case exclusion(rule: Int?)
         case pairMember(rule: Int, group: Int)
+        /// Company for `exclude_with` rule `rule` (group 1 and later).
+        case exclusionContext(rule: Int, group: Int)
     }
 
     struct PatternInfo: Sendable {
@@ -75,6 +79,7 @@ public final class TopicTagger: Sendable {
     static let kindTerm: UInt8 = 0
     static let kindExclusion: UInt8 = 1
     static let kindPairMember: UInt8 = 2
+    static let kindExclusionContext: UInt8 = 3
     static let scanLeftBoundary: UInt8 = 1
     static let scanRightBoundary: UInt8 = 2
     static let scanExactCase: UInt8 = 4
@@ -102,6 +107,9 @@ public final class TopicTagger: Sendable {
     /// slots start, so that one pass over a topic's hits finds every rule's earliest hit
     /// per group (a pass per rule over every hit was most of the scoring on dense text).
     private let ruleSlotStart: [Int32]
+    /// Per topic: its `exclude_with` rules' group counts, `exclusionRuleGroupCounts[exclusionRuleStart[t]...]`.
+    let exclusionRuleStart: [Int32]
+    let exclusionRuleGroupCounts: [Int32]
     /// Per topic: a rule with no groups, which every field with a hit of the topic satisfies.
     private let topicHasEmptyRule: [Bool]
     private let topicPairFirstOnly: [Bool]
@@ -142,7 +150,11 @@ public final class TopicTagger: Sendable {
             // `*term` is left-open: it may end a longer word, as in compounds written solid
             // (`*attack` finds "cyberattack"); the right edge keeps its word boundary.
             let leftOpen = written.hasPrefix("*")
-            let name = role != .exclusion && names.contains(written)
+            let name: Bool
+            switch role {
+            case .term, .pairMember: name = names.contains(written)
+            case .exclusion, .exclusionContext: name = false
+            }
             for var p in TermPattern.expand(leftOpen ? String(written.dropFirst()) : written) {
                 if leftOpen { p.needsLeftBoundary = false }
                 infos.append(PatternInfo(topic: topic, role: role, termKey: key, pattern: p))
@@ -152,7 +164,12 @@ public final class TopicTagger: Sendable {
         for (t, topic) in taxonomy.topics.enumerated() {
             for term in topic.terms { add(term, topic: t, role: .term(weight: 1)) }
             for term in topic.weakTerms { add(term, topic: t, role: .term(weight: taxonomy.weakWeight)) }
-            for term in topic.exclusions { add(term, topic: t, role: .exclusion) }
+            for term in topic.exclusions { add(term, topic: t, role: .exclusion(rule: nil)) }
+            for (r, rule) in topic.contextExclusions.enumerated() {
+                for (g, group) in rule.enumerated() {
+                    for term in group { add(term, topic: t, role: g == 0 ? .exclusion(rule: r) : .exclusionContext(rule: r, group: g)) }
+                }
+            }
             for (r, rule) in topic.contextRules.enumerated() {
                 for (g, group) in rule.enumerated() {
                     for term in group { add(term, topic: t, role: .pairMember(rule: r, group: g)) }
@@ -165,11 +182,25 @@ public final class TopicTagger: Sendable {
             case .term: return Self.kindTerm
             case .exclusion: return Self.kindExclusion
             case .pairMember: return Self.kindPairMember
+            case .exclusionContext: return Self.kindExclusionContext
             }
         }
         self.patternWeight = infos.map { if case .term(let w) = $0.role { return w } else { return 0 } }
-        self.patternGroup = infos.map { if case .pairMember(_, let g) = $0.role { return Int32(g) } else { return -1 } }
-        self.patternRule = infos.map { if case .pairMember(let r, _) = $0.role { return Int32(r) } else { return -1 } }
+        // Rule and group: a context rule's for pair members, an `exclude_with` rule's for
+        // exclusions that need company (group 0) and their company; -1 for the rest.
+        self.patternGroup = infos.map {
+            switch $0.role {
+            case .pairMember(_, let g), .exclusionContext(_, let g): return Int32(g)
+            case .exclusion(.some): return 0
+            default: return -1
+            }
+        }
+        self.patternRule = infos.map {
+            switch $0.role {
+            case .pairMember(let r, _), .exclusionContext(let r, _), .exclusion(let r?): return Int32(r)
+            default: return -1
+            }
+        }
         self.patternTermKey = infos.map { Int32($0.termKey) }
         self.patternLengths = infos.map { Int32($0.pattern.scalars.count) }
         self.patternFlags = infos.indices.map { i in
@@ -201,6 +232,14 @@ public final class TopicTagger: Sendable {
             ruleStart.append(Int32(ruleGroupCounts.count))
         }
         self.topicFieldWeights = fieldWeights
+        var exclusionRuleStart: [Int32] = [0]
+        var exclusionRuleGroupCounts: [Int32] = []
+        for topic in taxonomy.topics {
+            exclusionRuleGroupCounts += topic.contextExclusions.map { Int32($0.count) }
+            exclusionRuleStart.append(Int32(exclusionRuleGroupCounts.count))
+        }
+        self.exclusionRuleStart = exclusionRuleStart
+        self.exclusionRuleGroupCounts = exclusionRuleGroupCounts
         self.ruleStart = ruleStart
         self.ruleGroupCounts = ruleGroupCounts
         var slotStart: [Int32] = [0]
@@ -671,6 +710,22 @@ public final class TopicTagger: Sendable {
         for h in hits { scratch.hits.append(h) }
     }
 
+    /// Whether `exclude_with` rule `rule` of topic `t` holds in this field: one of the topic's
+    /// hits (`topicHits`, indices into `hits`) from each of the rule's company groups.
+    func exclusionHasCompany(
+        _ t: Int, rule: Int, among topicHits: UnsafeBufferPointer<Int32>, _ hits: ScratchBuffer<Hit>
+    ) -> Bool {
+        let groups = Int(exclusionRuleGroupCounts[Int(exclusionRuleStart[t]) + rule])
+        for g in 1..<groups {
+            let found = topicHits.contains { k in
+                let p = Int(hits[Int(k)].pattern)
+                return patternKind[p] == Self.kindExclusionContext && Int(patternRule[p]) == rule && Int(patternGroup[p]) == g
+            }
+            if !found { return false }
+        }
+        return true
+    }
+
     /// Scores one field's hits of topic `t` (`topicHits`, hit indices in scan order):
     /// exclusions, one mention per span, nested terms, repeat caps, pairs; then records the
     /// evidence. Hits per topic are few, so small linear searches over hit indices do the work.
@@ -685,6 +740,8 @@ public final class TopicTagger: Sendable {
         } else {
             s.exclusions.removeAll()
             for k in topicHits where facts[Int(s.hits[Int(k)].pattern)].kind == Self.kindExclusion {
+                let rule = Int(patternRule[Int(s.hits[Int(k)].pattern)])
+                if rule >= 0 && !exclusionHasCompany(t, rule: rule, among: topicHits, s.hits) { continue }
                 s.exclusions.append(k)
             }
             s.live.removeAll()

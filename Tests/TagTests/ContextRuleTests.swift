@@ -96,4 +96,57 @@ import Testing
         let evidence = t.tag(title: "Cyberattack hits the port", summary: nil, content: nil).first?.terms
         #expect(evidence == ["attack"])
     }
+
+    @Test func anExclusionWithCompanyHoldsOnlyWhereEveryLaterGroupMatches() throws {
+        let yaml = """
+            topics:
+              - id: trade
+                en: [tariff*, trade war]
+                exclude_with:
+                  - - [tariff*]
+                    - [water utility, insurer]
+                    - [approved, raises]
+            """
+        let t = try tagger(yaml)
+        // Both company groups in the field: the tariff is a price list.
+        #expect(topics(t, "Water utility's new tariff approved by regulator").isEmpty)
+        #expect(topics(t, "Insurer raises tariffs after floods").isEmpty)
+        // One company group alone, or none, leaves the tariff a duty.
+        #expect(topics(t, "Water utility warns of tariff on imported pipes") == ["trade"])
+        #expect(topics(t, "Senate approved tariff on steel") == ["trade"])
+        // Only the first group's matches go: another term of the topic still counts.
+        #expect(topics(t, "Insurer raises tariffs as the trade war bites") == ["trade"])
+        // Company in another field does not reach the title.
+        #expect(t.tag(title: "Tariff on steel doubles", summary: "The water utility's insurer approved it", content: nil)
+            .map(\.topic) == ["trade"])
+        // The scoring the fast path must equal agrees on every case.
+        for title in ["Water utility's new tariff approved by regulator", "Insurer raises tariffs as the trade war bites",
+                      "Senate approved tariff on steel", "WATER UTILITY\u{3000}TARIFF　APPROVED"] {
+            for folding in [false, true] {
+                let fast = t.tag(title: title, summary: nil, content: nil, foldingFirst: folding)
+                let reference = t.referenceTag(title: title, summary: nil, content: nil, foldingFirst: folding)
+                #expect(TagFastPathTests.render(fast) == TagFastPathTests.render(reference), "\(title)")
+            }
+        }
+    }
+
+    @Test func exclusionsWithCompanyNeedTwoGroups() throws {
+        #expect(throws: TaxonomyError.self) {
+            _ = try Taxonomy.parse(yaml: """
+                topics:
+                  - id: a
+                    en: [x]
+                    exclude_with:
+                      - - [x]
+                """, file: "t.yaml")
+        }
+        #expect(throws: TaxonomyError.self) {
+            _ = try Taxonomy.parse(yaml: """
+                topics:
+                  - id: a
+                    en: [x]
+                    exclude_with: [x, y]
+                """, file: "t.yaml")
+        }
+    }
 }

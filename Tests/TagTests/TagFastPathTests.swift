@@ -26,8 +26,9 @@ import Testing
     /// among boundary traps, in all three fields.
     @Test func shippedTaxonomyAgreesWithTheReferenceOnRandomItems() {
         var rng = SplitMix(seed: 2026)
-        let terms = shippedTagger.taxonomy.topics.flatMap {
-            $0.terms + $0.weakTerms + $0.exclusions + $0.pairs.joined() + $0.contexts.joined().joined()
+        let terms = shippedTagger.taxonomy.topics.flatMap { topic -> [String] in
+            let rules: [String] = Array(topic.contexts.joined().joined()) + Array(topic.contextExclusions.joined().joined())
+            return topic.terms + topic.weakTerms + topic.exclusions + Array(topic.pairs.joined()) + rules
         }.map { $0.trimmingCharacters(in: ["=", "*"]) }
         let noise = ["said", "SAID", "mail", "MAIL", "open", "sources", " ", " ", "，", "-", "的", "了", "美國", "中國",
                      "Inc.", "2025", "開", "Ｉ", "AI", "ai", "Ａｉ", "US", "us", "cyber", "ed", "ing", "s", "\u{130}", "é",
