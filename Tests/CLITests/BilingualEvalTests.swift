@@ -65,7 +65,9 @@ import Testing
 /// - `heldout-written40.jsonl`, `heldout-written41.jsonl` (270 headlines each, 155 traps each): written blind
 ///   side by side in session 17, each scored once (0.940 with 4 traps; 0.925 with 5 traps and 261/270
 ///   headlines), then tuned on. `heldout-written42.jsonl` (270 headlines, 155 traps): written blind after
-///   that round, scored once (0.925, 8 traps), then tuned on.
+///   that round, scored once (0.925, 8 traps), then tuned on. `heldout-written43.jsonl` and
+///   `heldout-written44.jsonl` (270 headlines, 155 traps each): written blind side by side after the written42
+///   round, each scored once (0.947 with 8 traps; 0.914 with 8 traps), then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -807,6 +809,45 @@ struct BilingualEvalTests {
     /// electric-vehicles 0.848; language and headlines 270/270. Then a small round: 0.972, every topic
     /// 0.929 or better, three traps left as known (the game's hacker, the interest-rate gap an editor
     /// could call either way, the brain's quoted network).
+    /// Written blind in session 17 after the written42 round, alongside written44 and without seeing it, by
+    /// a helper that read written34–36 for the format only, asked for Taiwan and Hong Kong press and Asian
+    /// business news; committed (a452155) before anything ran on it: 270 headlines (70 Simplified, 110
+    /// Traditional, 90 English), 115 positives, 155 traps. First run: micro-F1 0.947, 8 traps tagged (an
+    /// e-passport's chip, a chip ID card, Jensen Huang at a market and a night market, ASE staff cleaning a
+    /// beach, the Japanese singer AI, a China-US basketball game, Macau's water tariff), semiconductors
+    /// 0.862; language 270/270, headlines 268/270. Both headline misses were the fixture's own: it kept
+    /// `【联合早报】`, which the contract strips, and ASCII brackets between Chinese characters, which the
+    /// contract makes full width; those two expected titles were corrected after the run. Then tuned on
+    /// (with `exclude_with`, exclusions that need company): 0.982, no trap.
+    @Test("a blind written set made in session 17, scored once, then tuned on (written43)")
+    func written43Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written43.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written43")
+        Self.checkTargets(score, microF1Floor: 0.97, topicF1Floor: 0.93)
+    }
+
+    /// Written blind in session 17 after the written42 round, alongside written43, by a helper that read
+    /// written34–36 for the format only, asked for market and policy news (A-share notices, macro data,
+    /// ministries, Congress, regulators) with finance jargon as false friends; committed (b590626) before
+    /// anything ran on it: 270 headlines (120 Simplified, 30 Traditional, 120 English), 115 positives, 155
+    /// traps. First run: micro-F1 0.914, 8 traps tagged (a covenant breach, bond yields decoupling from
+    /// equities, home-insurance and water-utility tariffs, 医保基金 and 食安 漏洞, a US-China basketball
+    /// game, Tesla shareholders suing Musk's brother), decoupling 0.667 (outbound-investment rules,
+    /// delistings, federal contracts); language and headlines 270/270. Then tuned on: 0.967, one trap left
+    /// as known (the Tesla suit, which the helper itself flagged as close to Tesla's business).
+    @Test("a blind written set made in session 17, scored once, then tuned on (written44)")
+    func written44Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written44.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written44")
+        Self.checkTargets(score, knownTrapMisses: [
+            "Tesla shareholders sue Musk's brother over stock sales",
+        ], microF1Floor: 0.96, topicF1Floor: 0.88)
+    }
+
     /// Written blind in session 17 after the written40/41 round by a helper that read written34–36 for the
     /// format only, asked for tech and general news feeds' titles as they really read (long features,
     /// round-ups, Show HN, column names that must stay); committed (b905674) before anything ran on it: 270
@@ -814,7 +855,8 @@ struct BilingualEvalTests {
     /// 0.925, 8 traps tagged (a highway exit's 出口管制, 增长黑客, a civil-service 防火牆, a phone review's
     /// AI photo editing, Ofgem's price-cap tariffs, Pokémon EV training, a bakery that open-sourced its
     /// recipe, a swimming medal table), us-china 0.863; language and headlines 270/270. Then tuned on:
-    /// 0.971, two traps left as known (the phone review an editor could file under AI, and the recipe).
+    /// 0.971, two traps left as known (the phone review an editor could file under AI, and the recipe);
+    /// `exclude_with` (written43/44 round) then dropped the recipe's open-sourcing: one known trap.
     @Test("a blind written set made in session 17, scored once, then tuned on (written42)")
     func written42Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written42.jsonl")
@@ -823,7 +865,6 @@ struct BilingualEvalTests {
         let score = try await Self.evaluate(cases, label: "written42")
         Self.checkTargets(score, knownTrapMisses: [
             "Google Pixel 10 Pro評測：AI修圖之外的真實體驗",
-            "This bakery open-sourced its sourdough recipe. Sales went up",
         ], microF1Floor: 0.96, topicF1Floor: 0.93)
     }
 
@@ -853,16 +894,15 @@ struct BilingualEvalTests {
     /// headlines 261/270 (outlets the registry did not know: `_大河网`, `_大众网`, `| 星島日報`,
     /// `- 星洲日报`, `【中国汽车报】`, `- The Korea Herald`, `- Times of India`, `- Automotive News`). Then
     /// tuned on (and 114 outlets added to the registry): 0.961, headlines 270/270, one trap left as known
-    /// (the hawker's quoted 'open-sources': scare quotes also sit around real open-source news).
+    /// (the hawker's quoted 'open-sources'), which `exclude_with` (a recipe next to it) dropped after the
+    /// written43/44 round.
     @Test("a blind written set made in session 17, scored once, then tuned on (written41)")
     func written41Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written41.jsonl")
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written41")
-        Self.checkTargets(score, knownTrapMisses: [
-            "Penang hawker 'open-sources' his char kway teow recipe online",
-        ], microF1Floor: 0.95, topicF1Floor: 0.92)
+        Self.checkTargets(score, microF1Floor: 0.95, topicF1Floor: 0.92)
     }
 
     @Test("a blind written set made after the session-16 round, scored once, then tuned lightly (written39)")
