@@ -68,6 +68,9 @@ import Testing
 ///   that round, scored once (0.925, 8 traps), then tuned on. `heldout-written43.jsonl` and
 ///   `heldout-written44.jsonl` (270 headlines, 155 traps each): written blind side by side after the written42
 ///   round, each scored once (0.947 with 8 traps; 0.914 with 8 traps), then tuned on.
+///   `heldout-written45.jsonl` (270 headlines, 160 traps) and `heldout-written46.jsonl` (270 headlines, 153
+///   traps): written blind side by side after the written43/44 round, each scored once (0.923 with 10 traps;
+///   0.908 with 16 traps: the newest estimate), then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -809,6 +812,42 @@ struct BilingualEvalTests {
     /// electric-vehicles 0.848; language and headlines 270/270. Then a small round: 0.972, every topic
     /// 0.929 or better, three traps left as known (the game's hacker, the interest-rate gap an editor
     /// could call either way, the brain's quoted network).
+    /// Written blind in session 17 after the written43/44 round, alongside written46, by a helper that read
+    /// written34–36 for the format only, asked for English local and lifestyle news (and Chinese lifestyle
+    /// news) where topic words take senses a tagger would not expect; committed (3e00439) before anything
+    /// ran on it: 270 headlines (80 Simplified, 40 Traditional, 150 English), 110 positives, 160 traps.
+    /// First run: micro-F1 0.923, 10 traps tagged (a 晶圆 cake, a history class's 关税, the actor 王中美, dairy
+    /// AI conception rates, Air India's flight AI 302, a Bake Off wafer tower called fab, open-source
+    /// heritage tomatoes, a rugby club's salary-cap breach, a camera's EV compensation, a speeding Tesla
+    /// driver), us-china 0.776 (US duties and export controls as Chinese merchants and US farmers feel
+    /// them); language and headlines 270/270. Then tuned on: 0.983, no trap.
+    @Test("a blind written set made in session 17, scored once, then tuned on (written45)")
+    func written45Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written45.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written45")
+        Self.checkTargets(score, microF1Floor: 0.97, topicF1Floor: 0.93)
+    }
+
+    /// Written blind in session 17 alongside written45, by a helper that read written34–36 for the format
+    /// only, asked for Chinese portal and app news in its own register (热搜, `刚刚，…`, `…，网友炸锅了`)
+    /// with everyday false friends; committed (c1dd699) before anything ran on it: 270 headlines (150
+    /// Simplified, 60 Traditional, 60 English), 117 positives, 153 traps. First run: micro-F1 0.908, 16
+    /// traps tagged (a museum's “大模型” of Chang'an, a Gundam 大模型, a girl whose initials are AI, 奶牛AI配种,
+    /// two TV dramas' hackers and a third in English, a fence's and a roof's 漏洞, a tin shed's and a hutong's
+    /// firewalls, a 中美合资 restaurant, the panda 美中, a watch battery's 换电池, Qing customs tariff records,
+    /// a museum's Silk Road trade), cybersecurity 0.800, decoupling and trade 0.800 and 0.824; language and
+    /// headlines 270/270. Then tuned on: 0.989, no trap.
+    @Test("a blind written set made in session 17, scored once, then tuned on (written46)")
+    func written46Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written46.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written46")
+        Self.checkTargets(score, microF1Floor: 0.97, topicF1Floor: 0.95)
+    }
+
     /// Written blind in session 17 after the written42 round, alongside written44 and without seeing it, by
     /// a helper that read written34–36 for the format only, asked for Taiwan and Hong Kong press and Asian
     /// business news; committed (a452155) before anything ran on it: 270 headlines (70 Simplified, 110
