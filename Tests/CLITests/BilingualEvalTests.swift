@@ -70,7 +70,10 @@ import Testing
 ///   round, each scored once (0.947 with 8 traps; 0.914 with 8 traps), then tuned on.
 ///   `heldout-written45.jsonl` (270 headlines, 160 traps) and `heldout-written46.jsonl` (270 headlines, 153
 ///   traps): written blind side by side after the written43/44 round, each scored once (0.923 with 10 traps;
-///   0.908 with 16 traps: the newest estimate), then tuned on.
+///   0.908 with 16 traps), then tuned on. `heldout-written47.jsonl` (270 headlines, 154 traps) and
+///   `heldout-written48.jsonl` (270 headlines, 160 traps): written blind side by side after the written45/46
+///   round, each scored once (0.967 with 1 trap on a realistic news week; 0.889 with 22 traps on science
+///   pages' technical senses: the newest estimates), then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -812,6 +815,40 @@ struct BilingualEvalTests {
     /// electric-vehicles 0.848; language and headlines 270/270. Then a small round: 0.972, every topic
     /// 0.929 or better, three traps left as known (the game's hacker, the interest-rate gap an editor
     /// could call either way, the brain's quoted network).
+    /// Written blind in session 17 after the written45/46 round, alongside written48, by a helper that read
+    /// written34–36 for the format only, asked for one realistic news week across wires, business and tech
+    /// press in both scripts, with plain and indirect topical headlines and only the false friends such a
+    /// week brings; committed (c7aa161) before anything ran on it: 270 headlines (90 each Simplified,
+    /// Traditional, English), 116 positives, 154 traps. First run: micro-F1 0.967, 1 trap tagged (NBA trade
+    /// calls), decoupling 0.889; language and headlines 270/270. Then tuned on: 0.979, no trap.
+    @Test("a blind written set made in session 17, scored once, then tuned on (written47)")
+    func written47Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written47.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written47")
+        Self.checkTargets(score, microF1Floor: 0.97, topicF1Floor: 0.93)
+    }
+
+    /// Written blind in session 17 alongside written47, by a helper that read written34–36 for the format
+    /// only, asked for science, medicine, environment, energy and space news where topic words take their
+    /// technical senses; committed (fc9ccd1) before anything ran on it: 270 headlines (100 Simplified, 50
+    /// Traditional, 120 English), 110 positives, 160 traps. First run: micro-F1 0.889, 22 traps tagged (solar
+    /// wafers and 硅片, gene, microfluidic and organ chips, emissions decoupled from growth, a levee's 管涌漏洞,
+    /// Qing customs records, open-source satellite imagery and seeds, an Earth-system model's open code, AI
+    /// as aortic and adrenal insufficiency, EVs as vesicles and eV as electronvolts, a glacial lake's breach,
+    /// green firewalls of trees, bacteria that hack immune systems, the brain's neural networks, 高纯电子特气's
+    /// 纯电, an edible wafer), decoupling 0.759, semiconductors 0.816; language and headlines 270/270: the
+    /// science pages are the weakest domain measured. Then tuned on: 0.977, no trap.
+    @Test("a blind written set made in session 17, scored once, then tuned on (written48)")
+    func written48Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written48.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written48")
+        Self.checkTargets(score, microF1Floor: 0.96, topicF1Floor: 0.88)
+    }
+
     /// Written blind in session 17 after the written43/44 round, alongside written46, by a helper that read
     /// written34–36 for the format only, asked for English local and lifestyle news (and Chinese lifestyle
     /// news) where topic words take senses a tagger would not expect; committed (3e00439) before anything
