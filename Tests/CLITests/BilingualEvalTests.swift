@@ -73,7 +73,10 @@ import Testing
 ///   0.908 with 16 traps), then tuned on. `heldout-written47.jsonl` (270 headlines, 154 traps) and
 ///   `heldout-written48.jsonl` (270 headlines, 160 traps): written blind side by side after the written45/46
 ///   round, each scored once (0.967 with 1 trap on a realistic news week; 0.889 with 22 traps on science
-///   pages' technical senses: the newest estimates), then tuned on.
+///   pages' technical senses), then tuned on. `heldout-written49.jsonl` (270 headlines, 159 traps) and
+///   `heldout-written50.jsonl` (270 headlines, 160 traps): written blind side by side after the written47/48
+///   round, each scored once (0.938 with 8 traps on applied-science pages; 0.915 with 11 traps on
+///   entertainment and sport: the newest estimates), then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -815,6 +818,41 @@ struct BilingualEvalTests {
     /// electric-vehicles 0.848; language and headlines 270/270. Then a small round: 0.972, every topic
     /// 0.929 or better, three traps left as known (the game's hacker, the interest-rate gap an editor
     /// could call either way, the brain's quoted network).
+    /// Written blind in session 17 after the written47/48 round, alongside written50, by a helper that read
+    /// written34–36 for the format only, asked for agriculture, medicine, veterinary, materials, transport
+    /// and architecture news where topic words take technical senses; committed (310f5c2) before anything ran
+    /// on it: 270 headlines (100 Simplified, 50 Traditional, 120 English), 111 positives, 159 traps. First
+    /// run: micro-F1 0.938, 8 traps tagged (“深度学习” and 'deep learning' as pedagogy twice, transistor radios
+    /// twice, lithography prints, a parasitic worm, a ship's hull breach, the NHS tariff),
+    /// semiconductors 0.867, electric-vehicles 0.875 (electric tractors, bin lorries and school buses);
+    /// language and headlines 270/270. Then tuned on: 0.980, no trap.
+    @Test("a blind written set made in session 17, scored once, then tuned on (written49)")
+    func written49Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written49.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written49")
+        Self.checkTargets(score, microF1Floor: 0.97, topicF1Floor: 0.95)
+    }
+
+    /// Written blind in session 17 alongside written49, by a helper that read written34–36 for the format
+    /// only, asked for sport, entertainment, games, books, fashion and celebrity news and those industries'
+    /// business side; committed (3ed6598) before anything ran on it: 270 headlines (120 Simplified, 60
+    /// Traditional, 90 English), 110 positives, 160 traps. First run: micro-F1 0.915, 11 traps tagged (a
+    /// period drama's 关税, two stars' “隐私防火墙”, a swimming rule's 判罚漏洞, a board game called 贸易战争,
+    /// Cyberpunk's hacker gameplay, the drama 《零日攻擊》 at the Golden Bell Awards, UEFA's fair-play breaches,
+    /// the thriller Firewall, a hacker thriller series, M3GAN's killer AI), us-china 0.824, cybersecurity
+    /// 0.818; language and headlines 270/270. Then tuned on: 0.954, no trap; us-china stays 0.846 (factories
+    /// leaving China over US tariffs, which these sets label us-china and earlier ones decoupling only).
+    @Test("a blind written set made in session 17, scored once, then tuned on (written50)")
+    func written50Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written50.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written50")
+        Self.checkTargets(score, microF1Floor: 0.94, topicF1Floor: 0.84)
+    }
+
     /// Written blind in session 17 after the written45/46 round, alongside written48, by a helper that read
     /// written34–36 for the format only, asked for one realistic news week across wires, business and tech
     /// press in both scripts, with plain and indirect topical headlines and only the false friends such a
