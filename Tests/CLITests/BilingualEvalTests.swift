@@ -76,7 +76,10 @@ import Testing
 ///   pages' technical senses), then tuned on. `heldout-written49.jsonl` (270 headlines, 159 traps) and
 ///   `heldout-written50.jsonl` (270 headlines, 160 traps): written blind side by side after the written47/48
 ///   round, each scored once (0.938 with 8 traps on applied-science pages; 0.915 with 11 traps on
-///   entertainment and sport: the newest estimates), then tuned on.
+///   entertainment and sport), then tuned on. `heldout-written51.jsonl` (270 headlines, 158 traps) and
+///   `heldout-written52.jsonl` (270 headlines, 155 traps): written blind side by side after the written49/50
+///   round, each scored once (0.918 with 8 traps on politics and diplomacy; 0.956 with 4 traps on the topic
+///   companies' own news: the newest estimates), then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -818,6 +821,41 @@ struct BilingualEvalTests {
     /// electric-vehicles 0.848; language and headlines 270/270. Then a small round: 0.972, every topic
     /// 0.929 or better, three traps left as known (the game's hacker, the interest-rate gap an editor
     /// could call either way, the brain's quoted network).
+    /// Written blind in session 17 after the written49/50 round, alongside written52, by a helper that read
+    /// written34–36 for the format only, asked for politics, diplomacy, defence, law and elections worldwide;
+    /// committed (5a3cdf1) before anything ran on it: 270 headlines (100 Simplified, 60 Traditional, 110
+    /// English), 112 positives, 158 traps. First run: micro-F1 0.918, 8 traps tagged (党政机关 and a coalition
+    /// party's 脱钩, an official called 李美中, Russia's counter-sanctions and entry bans, 开源情报 twice, a
+    /// prisoner trade, Amnesty International as AI), decoupling 0.759; language and headlines 270/270.
+    /// Then tuned on: 0.973, no trap.
+    @Test("a blind written set made in session 17, scored once, then tuned on (written51)")
+    func written51Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written51.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written51")
+        Self.checkTargets(score, microF1Floor: 0.96, topicF1Floor: 0.88)
+    }
+
+    /// Written blind in session 17 alongside written51, by a helper that read written34–36 for the format
+    /// only, asked for news of the topic companies, half on their topical business and half off it;
+    /// committed (515c818) before anything ran on it: 270 headlines (110 Simplified, 60 Traditional, 100
+    /// English), 115 positives, 155 traps. First run: micro-F1 0.956, 4 traps tagged (通义街道, MediaTek's
+    /// chairman's honorary doctorate, a Tesla discrimination settlement, Intel naming a CFO), ai 0.909
+    /// (this set labels Huawei's Ascend chips semiconductors only, written40 and written42 also ai);
+    /// language and headlines 270/270. Then tuned on: 0.965, one trap left as known (an executive
+    /// appointment, which the taxonomy reads as the company's business).
+    @Test("a blind written set made in session 17, scored once, then tuned on (written52)")
+    func written52Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written52.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written52")
+        Self.checkTargets(score, knownTrapMisses: [
+            "Intel names new chief financial officer - CNBC",
+        ], microF1Floor: 0.95, topicF1Floor: 0.90)
+    }
+
     /// Written blind in session 17 after the written47/48 round, alongside written50, by a helper that read
     /// written34–36 for the format only, asked for agriculture, medicine, veterinary, materials, transport
     /// and architecture news where topic words take technical senses; committed (310f5c2) before anything ran
