@@ -113,10 +113,18 @@ struct MultiWorkerTests {
                 }
             }
         }
-        for t in threads { t.start() }
+        // Worker 0 starts first and the others join once it has fetched a feed. Started together,
+        // the survivors once leased and fetched all 500 feeds while a loaded CI machine was still
+        // starting worker 0's debug build, which then had nothing left to be killed in the middle of.
+        threads[0].start()
+        let firstHitBy = Date().addingTimeInterval(180)
+        while hitsBy(0).isEmpty, Date() < firstHitBy { Thread.sleep(forTimeInterval: 0.005) }
+        #expect(!hitsBy(0).isEmpty, "worker 0 fetched nothing in 180 s")
+        threads[1].start()
+        threads[2].start()
 
         // Kill worker 0 in the middle of a run: it has fetched some feeds and holds leases on more.
-        let killBy = Date().addingTimeInterval(60)
+        let killBy = Date().addingTimeInterval(120)
         var killedAfter = 0
         while Date() < killBy {
             let mine = hitsBy(0).count
