@@ -108,8 +108,8 @@ public final class TopicTagger: Sendable {
     /// per group (a pass per rule over every hit was most of the scoring on dense text).
     private let ruleSlotStart: [Int32]
     /// Per topic: its `exclude_with` rules' group counts, `exclusionRuleGroupCounts[exclusionRuleStart[t]...]`.
-    let exclusionRuleStart: [Int32]
-    let exclusionRuleGroupCounts: [Int32]
+    private let exclusionRuleStart: [Int32]
+    private let exclusionRuleGroupCounts: [Int32]
     /// Per topic: a rule with no groups, which every field with a hit of the topic satisfies.
     private let topicHasEmptyRule: [Bool]
     private let topicPairFirstOnly: [Bool]
