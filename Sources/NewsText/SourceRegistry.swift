@@ -357,6 +357,9 @@ public final class SourceRegistry: Sendable {
     /// and a leading `【outlet】`. Returns the bare headline and the most specific outlet named
     /// (the one nearest the text), or nil when nothing glued is a known outlet.
     public func stripGluedSiteNames(_ headline: String) -> (headline: String, source: NewsSource, printed: String)? {
+        if let (bare, printed) = Self.subredditSuffix(headline), let reddit = source(named: "Reddit") {
+            return (bare, reddit, printed)
+        }
         // Fast path: most headlines carry no separator and no bracket at all.
         guard Self.mayHoldGluedName(headline) else { return nil }
         var scalars = Array(headline.unicodeScalars)
@@ -408,6 +411,33 @@ public final class SourceRegistry: Sendable {
         return (text, s, printed)
     }
 
+    /// Reddit's page titles end in ` : r/subreddit`, a colon no other site glues with, so it is
+    /// recognised by its shape rather than as a separator: a colon inside a headline is text.
+    /// Returns the bare headline and `r/subreddit`.
+    static func subredditSuffix(_ headline: String) -> (String, String)? {
+        let u = headline.utf8
+        // ` : r/` plus a name of 2–21 letters, digits or underscores: the last 27 bytes at most.
+        guard u.count > 7, let last = u.last, last != 0x20 else { return nil }
+        var i = u.endIndex
+        var nameLength = 0
+        while i > u.startIndex {
+            let j = u.index(before: i)
+            let b = u[j]
+            guard (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F else { break }
+            nameLength += 1
+            guard nameLength <= 21 else { return nil }
+            i = j
+        }
+        guard nameLength >= 2 else { return nil }
+        let marker: [UInt8] = Array(" : r/".utf8)
+        guard u.distance(from: u.startIndex, to: i) > marker.count else { return nil }
+        let start = u.index(i, offsetBy: -marker.count)
+        guard u[start..<i].elementsEqual(marker) else { return nil }
+        let bare = String(headline[..<start]).trimmingCharacters(in: .whitespaces)
+        guard !bare.isEmpty else { return nil }
+        return (bare, String(headline[u.index(start, offsetBy: 3)...]))
+    }
+
     /// The scalars as a `String`, encoded straight into its storage: appending them to a
     /// `String.UnicodeScalarView` one by one was most of this function's cost.
     static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
@@ -440,6 +470,8 @@ public final class SourceRegistry: Sendable {
 
     /// A section name printed between a headline and its outlet (`财经频道`, `国际新闻`, `Business`).
     static func isChannelName(_ s: String) -> Bool {
+        // PTT prints the board between the headline and its own name (`… - 看板 Stock - 批踢踢實業坊`).
+        if s.hasPrefix("看板 "), s.count <= 24 { return true }
         var t = s
         for suffix in ["频道", "頻道", "中心", "新闻", "新聞", "版"] where t.count > suffix.count && t.hasSuffix(suffix) {
             t.removeLast(suffix.count)

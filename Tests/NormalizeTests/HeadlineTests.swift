@@ -60,6 +60,11 @@ struct HeadlineTests {
         // The Central News Agency signs its titles with both of its names.
         ("福衛八號首顆衛星順利升空 - 中央社 CNA", "福衛八號首顆衛星順利升空", "cna"),
         ("福衛八號首顆衛星順利升空 | 中央社 CNA", "福衛八號首顆衛星順利升空", "cna"),
+        // Reddit's page titles end ` : r/subreddit`; PTT's print the board before the site.
+        ("Qwen3 235B running on 4x3090s at 20 tok/s, AMA : r/LocalLLaMA", "Qwen3 235B running on 4x3090s at 20 tok/s, AMA", "reddit"),
+        ("Trump raises tariffs on Chinese goods to 145% : r/economics", "Trump raises tariffs on Chinese goods to 145%", "reddit"),
+        ("[新聞] 台積電2奈米試產良率傳達六成 - 看板 Stock - 批踢踢實業坊", "[新聞] 台積電2奈米試產良率傳達六成", "ptt"),
+        ("手把手教你本地部署开源大模型_哔哩哔哩_bilibili", "手把手教你本地部署开源大模型", "bilibili"),
     ])
     func glued(input: String, title: String, id: String) {
         let n = normalizer.normalize(input)
@@ -75,6 +80,12 @@ struct HeadlineTests {
         #expect(normalizer.normalize("央行降准_财经").title == "央行降准_财经")
         // Another outlet's channel before the outlet is the headline's own text.
         #expect(normalizer.normalize("央行降准_某某财经_新浪网").title == "央行降准_某某财经")
+        // A colon inside a headline is text: only the whole ` : r/name` tail is Reddit's.
+        #expect(normalizer.normalize("Ratio : r/2 of the budget").title == "Ratio : r/2 of the budget")
+        #expect(normalizer.normalize("Ask: r/place returns").title == "Ask: r/place returns")
+        #expect(normalizer.normalize("Board games : r/a").title == "Board games : r/a")
+        // `看板` is a channel only after PTT's own name.
+        #expect(normalizer.normalize("熱門話題 - 看板 Stock").title == "熱門話題 - 看板 Stock")
         // Without a registry nothing is taken for a site name.
         #expect(HeadlineNormalizer(registry: nil).normalize("华为发布新款芯片_新浪科技").title == "华为发布新款芯片_新浪科技")
     }
