@@ -82,7 +82,10 @@ import Testing
 ///   companies' own news), then tuned on. `heldout-written53.jsonl` (270 headlines, 155 traps) and
 ///   `heldout-written54.jsonl` (270 headlines, 155 traps): written blind side by side in session 18 after the
 ///   written51/52 round, each scored once (0.936 with 9 traps on market announcements and research notes;
-///   0.909 with 2 traps on opinion and explainers: the newest estimates), then tuned on.
+///   0.909 with 2 traps on opinion and explainers), then tuned on. `heldout-written55.jsonl` (270 headlines,
+///   152 traps) and `heldout-written56.jsonl` (270 headlines, 156 traps): written blind side by side after the
+///   written53/54 round, each scored once (0.931 with 9 traps on government bulletins; 0.868 with 19 traps on
+///   social and forum titles: the newest estimates), then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -857,6 +860,51 @@ struct BilingualEvalTests {
         Self.checkTargets(score, knownTrapMisses: [
             "Intel names new chief financial officer - CNBC",
         ], microF1Floor: 0.95, topicF1Floor: 0.90)
+    }
+
+    /// Written blind in session 18 after the written53/54 round, alongside written56, by a helper that read
+    /// written34–36 for the format only, asked for ministries', regulators' and agencies' bulletins and press
+    /// releases in both scripts and English; committed (2f1b525) before anything ran on it: 270 headlines (100
+    /// Simplified, 70 Traditional, 100 English), 118 positives, 152 traps. First run: micro-F1 0.931, 9 traps
+    /// tagged (duty on a traveller's excess cigarettes twice, TAITRA's food show, a pet's registration chip,
+    /// a dog's microchip, CISA's school-safety and
+    /// emergency-communications notices, artificial insemination for dairy farmers, the Department for Business
+    /// and Trade), trade 0.912; language 270/270, headlines 240/270 (GOV.UK, 中国政府网, the White House, the
+    /// Treasury, BIS, USTR, the FTC, CISA, the European Commission, 政府新聞網: now in the registry; a city
+    /// government's `_杭州市人民政府` is not). Then tuned on: 0.987, no trap, headlines 269/270.
+    @Test("a blind written set made in session 18, scored once, then tuned on (written55)")
+    func written55Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written55.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written55")
+        Self.checkTargets(score, microF1Floor: 0.97, topicF1Floor: 0.90)
+    }
+
+    /// Written blind in session 18 alongside written55, by a helper that read written34–36 for the format
+    /// only, asked for social and aggregator titles (Weibo hashtags, app click-bait, Bilibili and YouTube
+    /// videos, Zhihu questions, Hacker News, Reddit, PTT, Dcard, LIHKG); committed (3428b07) before anything
+    /// ran on it: 270 headlines (100 Simplified, 70 Traditional, 100 English), 114 positives, 156 traps. First
+    /// run: micro-F1 0.868, 19 traps tagged (国足 缺芯, The Matrix, Watch Dogs' hacker three times, a delivery rider's
+    /// e-bike battery, emotional firewalls three times, tariffs on pocket money, a cat's belly rubs and a
+    /// husband's Steam purchases, an “open-sourced” recipe, AI as Iverson twice and as a singer, the film
+    /// *Hackers*, Gogoro and Taiwan's electric-scooter subsidy), cybersecurity 0.791, us-china 0.800; language
+    /// 270/270, headlines 196/270 (`_哔哩哔哩_bilibili`, `- 知乎`, `_网易订阅`, `- YouTube`, `: r/…`, PTT's `- 看板 X -
+    /// 批踢踢實業坊`, `| Dcard`, `| LIHKG 討論區`: the platforms are now in the registry, and Reddit's colon and
+    /// PTT's board are read by `SourceRegistry`). Then tuned on: 0.928, headlines 270/270, three traps left as
+    /// known: the scooters, which five earlier sets (written21–24, written43) label electric-vehicles, and "AI" for
+    /// Iverson with only the NBA beside it. The misses left are forum talk whose topic the reader infers.
+    @Test("a blind written set made in session 18, scored once, then tuned on (written56)")
+    func written56Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written56.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written56")
+        Self.checkTargets(score, knownTrapMisses: [
+            "[情報] Gogoro 新車發表 補助後四萬有找",
+            "[新聞] 電動機車汰舊換新補助延長一年",
+            "AI says he'd average 40 a night in today's NBA 👀🏀",
+        ], microF1Floor: 0.91, topicF1Floor: 0.80)
     }
 
     /// Written blind in session 18 after the written51/52 round, alongside written54, by a helper that read
