@@ -417,7 +417,6 @@ public final class SourceRegistry: Sendable {
     static func subredditSuffix(_ headline: String) -> (String, String)? {
         let u = headline.utf8
         // ` : r/` plus a name of 2–21 letters, digits or underscores: the last 27 bytes at most.
-        guard u.count > 7, let last = u.last, last != 0x20 else { return nil }
         var i = u.endIndex
         var nameLength = 0
         while i > u.startIndex {
@@ -429,7 +428,8 @@ public final class SourceRegistry: Sendable {
             i = j
         }
         guard nameLength >= 2 else { return nil }
-        let marker: [UInt8] = Array(" : r/".utf8)
+        // Most English headlines end in a word, so this runs often: compare in place, no array.
+        let marker = " : r/".utf8
         guard u.distance(from: u.startIndex, to: i) > marker.count else { return nil }
         let start = u.index(i, offsetBy: -marker.count)
         guard u[start..<i].elementsEqual(marker) else { return nil }
