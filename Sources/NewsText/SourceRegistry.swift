@@ -386,6 +386,20 @@ public final class SourceRegistry: Sendable {
                     scalars = Array(scalars[head])
                     continue outer
                 }
+                // `… | 鉅亨網 - 台股新聞`: a few outlets print their channel after their own name.
+                // Only a known outlet right before the channel makes the channel a site name.
+                if found == nil, Self.isChannelName(printed),
+                    let before = Self.lastSeparatorRun(scalars, before: run.lowerBound)
+                {
+                    let outletSpan = Self.trimmedSpaces(scalars, before.upperBound..<run.lowerBound)
+                    let bare = Self.trimmedSpaces(scalars, 0..<before.lowerBound)
+                    let name = Self.string(scalars[outletSpan])
+                    if !bare.isEmpty, !outletSpan.isEmpty, let s = source(named: name) {
+                        scalars = Array(scalars[bare])
+                        found = (s, name)
+                        continue outer
+                    }
+                }
             }
             break
         }
@@ -456,6 +470,8 @@ public final class SourceRegistry: Sendable {
         "娱乐", "娛樂", "汽车", "汽車", "军事", "軍事", "时政", "時政", "评论", "評論", "房产", "房產", "教育", "健康", "文化",
         "旅游", "旅遊", "时尚", "時尚", "股票", "基金", "理财", "理財", "数码", "數碼", "手机", "手機", "游戏", "遊戲", "视频", "視頻",
         "图片", "圖片", "地方", "要闻", "要聞", "滚动", "滾動", "正文", "首页", "首頁", "原创", "原創",
+        "台股", "美股", "港股", "陆股", "陸股", "A股", "外汇", "外匯", "期货", "期貨", "产业", "產業", "头条", "頭條",
+        "即时", "即時",
         "News", "Business", "Technology", "Tech", "World", "Opinion", "Markets", "Politics", "Sport", "Sports", "Science",
     ]
 

@@ -64,6 +64,9 @@ struct HeadlineTests {
         ("Qwen3 235B running on 4x3090s at 20 tok/s, AMA : r/LocalLLaMA", "Qwen3 235B running on 4x3090s at 20 tok/s, AMA", "reddit"),
         ("Trump raises tariffs on Chinese goods to 145% : r/economics", "Trump raises tariffs on Chinese goods to 145%", "reddit"),
         ("[新聞] 台積電2奈米試產良率傳達六成 - 看板 Stock - 批踢踢實業坊", "[新聞] 台積電2奈米試產良率傳達六成", "ptt"),
+        // Anue prints its channel after its own name.
+        ("台積電ADR漲逾3% 費半指數創高 | 鉅亨網 - 台股新聞", "台積電ADR漲逾3% 費半指數創高", "cnyes"),
+        ("美元指數走弱 | 鉅亨網 - 外匯", "美元指數走弱", "cnyes"),
         ("手把手教你本地部署开源大模型_哔哩哔哩_bilibili", "手把手教你本地部署开源大模型", "bilibili"),
     ])
     func glued(input: String, title: String, id: String) {
@@ -84,6 +87,9 @@ struct HeadlineTests {
         #expect(normalizer.normalize("Ratio : r/2 of the budget").title == "Ratio : r/2 of the budget")
         #expect(normalizer.normalize("Ask: r/place returns").title == "Ask: r/place returns")
         #expect(normalizer.normalize("Board games : r/a").title == "Board games : r/a")
+        // A channel after an unknown name, or a channel alone, is the headline's own text.
+        #expect(normalizer.normalize("台積電漲逾3% | 某某網 - 台股新聞").title == "台積電漲逾3% | 某某網 - 台股新聞")
+        #expect(normalizer.normalize("外資賣超 - 台股新聞").title == "外資賣超 - 台股新聞")
         // `看板` is a channel only after PTT's own name.
         #expect(normalizer.normalize("熱門話題 - 看板 Stock").title == "熱門話題 - 看板 Stock")
         // Without a registry nothing is taken for a site name.
