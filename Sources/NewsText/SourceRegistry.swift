@@ -355,8 +355,10 @@ public final class SourceRegistry: Sendable {
 
     /// Removes outlet names glued to the end of a headline (`…_新浪科技_新浪网`, `… | Reuters`)
     /// and a leading `【outlet】`. Returns the bare headline and the most specific outlet named
-    /// (the one nearest the text), or nil when nothing glued is a known outlet.
-    public func stripGluedSiteNames(_ headline: String) -> (headline: String, source: NewsSource, printed: String)? {
+    /// (the one nearest the text), or nil when nothing glued is a known outlet. A Chinese site
+    /// name the registry does not know goes too when its shape says it is one (`…_中国电缆网`,
+    /// `…_杭州市人民政府`); then `source` is nil and `printed` is the name.
+    public func stripGluedSiteNames(_ headline: String) -> (headline: String, source: NewsSource?, printed: String)? {
         if let (bare, printed) = Self.subredditSuffix(headline), let reddit = source(named: "Reddit") {
             return (bare, reddit, printed)
         }
@@ -403,6 +405,13 @@ public final class SourceRegistry: Sendable {
             }
             break
         }
+        if found == nil, let run = Self.lastSeparatorRun(scalars, before: scalars.count) {
+            let head = Self.trimmedSpaces(scalars, 0..<run.lowerBound)
+            let tail = Self.trimmedSpaces(scalars, run.upperBound..<scalars.count)
+            if head.count >= 4, Self.isChineseSiteName(scalars[tail]) {
+                return (Self.string(scalars[head]), nil, Self.string(scalars[tail]))
+            }
+        }
         // Without a suffix outlet, only a bracket prefix can name one.
         if found == nil, let first = scalars.first?.value, first != 0x3010, first != 0x5B, first != 0xFF3B { return nil }
         if found == nil && scalars.isEmpty { return nil }
@@ -424,6 +433,44 @@ public final class SourceRegistry: Sendable {
         guard let (s, printed) = found else { return nil }
         return (text, s, printed)
     }
+
+    /// Whether a name glued after a separator reads as a Chinese site's own name, known or not:
+    /// Han (with a few Latin letters or digits), ending in 网, a newspaper's 日报 / 晚报 / 时报 /
+    /// 商报 / 晨报 / 早报 / 电子报, or a government's 人民政府. A headline's own text almost never
+    /// ends in these after a separator; the words where 网 is a network, not a site (电网,
+    /// 互联网, 算力网, 光网), are excluded by the scalar before it.
+    static func isChineseSiteName(_ name: ArraySlice<Unicode.Scalar>) -> Bool {
+        guard (3...14).contains(name.count) else { return false }
+        var han = 0
+        for u in name {
+            let v = u.value
+            if CJK.isHan(v) {
+                han += 1
+            } else if !(v < 0x80 && (u.properties.isAlphabetic || (0x30...0x39).contains(v) || v == 0x2E)) {
+                return false
+            }
+        }
+        guard han >= 3, let last = name.last?.value else { return false }
+        let before = name.dropLast().last?.value ?? 0
+        switch last {
+        case 0x7F51, 0x7DB2:  // 网 網
+            return !Self.networkWordLead.contains(before)
+        case 0x62A5, 0x5831:  // 报 報
+            return Self.newspaperWordLead.contains(before) || name.suffix(3).map(\.value) == [0x7535, 0x5B50, 0x62A5]
+                || name.suffix(3).map(\.value) == [0x96FB, 0x5B50, 0x5831]
+        case 0x5E9C:  // 府
+            return name.count >= 6 && Array(name.suffix(4).map(\.value)) == [0x4EBA, 0x6C11, 0x653F, 0x5E9C]  // 人民政府
+        default:
+            return false
+        }
+    }
+
+    /// Scalars before 网 / 網 that make it a network rather than a site: 电网 電網 联网 聯網 球网
+    /// 渔网 漁網 铁网 鐵網 天网 光网 管网 路网 内网 內網 外网 互网 拦网 攔網 丝网 絲網 蛛网 法网
+    /// 触网 觸網 落网 撒网 结网 結網 织网 織網 力网 干网 幹網 带网 帶網.
+    static let networkWordLead: Set<UInt32> = Set("电電联聯球渔漁铁鐵天光管路内內外互拦攔丝絲蛛法触觸落撒结結织織力干幹带帶".unicodeScalars.map(\.value))
+    /// Scalars before 报 / 報 in newspapers' names: 日报 晚报 时报 商报 晨报 早报 (and Traditional).
+    static let newspaperWordLead: Set<UInt32> = Set("日晚时時商晨早".unicodeScalars.map(\.value))
 
     /// Reddit's page titles end in ` : r/subreddit`, a colon no other site glues with, so it is
     /// recognised by its shape rather than as a separator: a colon inside a headline is text.

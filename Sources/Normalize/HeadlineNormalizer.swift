@@ -7,7 +7,7 @@ public struct NormalizedHeadline: Sendable, Hashable {
     public var title: String
     /// The outlet named by a glued suffix or `【…】` prefix, when the registry knows it.
     public var source: NewsSource?
-    /// The glued name as printed (`新浪科技`).
+    /// The glued name as printed (`新浪科技`), also of a site the registry does not know.
     public var gluedName: String?
 }
 

@@ -106,6 +106,8 @@ public struct ItemNormalizer: Sendable {
             if let s = headline.source { return s.ref }
             // Aggregators (Hacker News, planets): the linked article's outlet.
             if let s = url.flatMap({ registry?.source(forURL: $0) }) { return s.ref }
+            // A site name the registry does not know, cut from the headline by its shape.
+            if let name = headline.gluedName { return SourceRef(name: name) }
             if let title = info.title ?? feedSource.title { return feedTitleSource(title) }
             return SourceRef()
         }()
