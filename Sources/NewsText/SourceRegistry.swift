@@ -279,7 +279,7 @@ public final class SourceRegistry: Sendable {
     }
 
     /// Separators outlets use to glue their name to a headline, longest first.
-    static let gluingSeparators = [" —— ", "——", " — ", " – ", " - ", " | ", " ｜ ", "｜", "|", "_", "－", "—", "–", "-", "丨"]
+    static let gluingSeparators = [" —— ", "——", " — ", " – ", " - ", " | ", " ｜ ", "｜", "|", "_", "－", "—", "–", "-", "丨", " • "]
 
     /// Scalars that form separator runs (with the spaces around them).
     static let separatorScalars: Set<UInt32> = {

@@ -64,6 +64,8 @@ struct HeadlineTests {
         ("Qwen3 235B running on 4x3090s at 20 tok/s, AMA : r/LocalLLaMA", "Qwen3 235B running on 4x3090s at 20 tok/s, AMA", "reddit"),
         ("Trump raises tariffs on Chinese goods to 145% : r/economics", "Trump raises tariffs on Chinese goods to 145%", "reddit"),
         ("[新聞] 台積電2奈米試產良率傳達六成 - 看板 Stock - 批踢踢實業坊", "[新聞] 台積電2奈米試產良率傳達六成", "ptt"),
+        // The Register glues its name with a bullet.
+        ("OpenTofu, the Terraform fork, is accepted into the CNCF • The Register", "OpenTofu, the Terraform fork, is accepted into the CNCF", "theregister"),
         // Anue prints its channel after its own name.
         ("台積電ADR漲逾3% 費半指數創高 | 鉅亨網 - 台股新聞", "台積電ADR漲逾3% 費半指數創高", "cnyes"),
         ("美元指數走弱 | 鉅亨網 - 外匯", "美元指數走弱", "cnyes"),
