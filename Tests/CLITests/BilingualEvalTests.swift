@@ -91,8 +91,12 @@ import Testing
 ///   trade press), then tuned on. `heldout-written59.jsonl`, `heldout-written60.jsonl` and
 ///   `heldout-written61.jsonl` (270 headlines each, 155 traps each): written blind side by side in session 19
 ///   after the written57/58 round, each scored once (0.923 with 7 traps on Hong Kong and Taiwan outlets; 0.937
-///   with 7 on English wires and tech press; 0.945 with 7 on mainland portals' mixed sections: the newest
-///   estimates), then tuned on.
+///   with 7 on English wires and tech press; 0.945 with 7 on mainland portals' mixed sections), then tuned
+///   on. `heldout-written62.jsonl`, `heldout-written63.jsonl` and `heldout-written64.jsonl` (270 headlines
+///   each; 155, 155 and 153 traps): written blind side by side after the written59–61 round, each scored once
+///   (0.906 with 13 traps on Southeast Asian outlets; 0.945 with 8 on foreign Chinese-language services and
+///   Asian English press; 0.860 with 15 on automotive and energy trade press: the newest estimates), then
+///   tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -905,6 +909,74 @@ struct BilingualEvalTests {
         Self.checkTargets(score, knownTrapMisses: [
             "第138届广交会第一期开幕 工业机械展区面积扩大",
         ], microF1Floor: 0.94, topicF1Floor: 0.80)
+    }
+
+    /// Written blind in session 19 after the written59–61 round, alongside written63 and written64, by a helper
+    /// that read written34–36 for the format only, asked for Southeast Asian outlets (联合早报, 星洲日报, 南洋商报,
+    /// CNA, The Straits Times, The Edge Malaysia, The Star, VnExpress, Bangkok Post, The Jakarta Post); committed
+    /// (ed48d81) before anything ran on it: 270 headlines (121 Simplified, 27 Traditional, 122 English), 115
+    /// positives, 155 traps. First run: micro-F1 0.906, 13 traps tagged (food export bans on chicken, rice and
+    /// palm oil, 开源 for a reservoir and for a city's revenue, a Master of Laws (LLM), a badminton US Open,
+    /// smuggled cigarettes' customs duty, a trade exhibition, a flood bund's breach, a foundry turned art
+    /// space, a recruitment-fee loophole, a Taiwanese e-scooter brand), export-controls 0.667; language 270/270,
+    /// headlines 261/270 (The Edge Malaysia, The Jakarta Post, The Star, VnExpress International and Malay Mail
+    /// joined the registry). Then tuned on: 0.974, one trap left as known (the e-scooter brand).
+    @Test("a blind written set made in session 19, scored once, then tuned on (written62)")
+    func written62Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written62.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written62")
+        Self.checkTargets(score, knownTrapMisses: [
+            "台灣電動機車品牌進軍菲律賓 主打外送市場",
+        ], microF1Floor: 0.96, topicF1Floor: 0.85)
+    }
+
+    /// Written blind in session 19 alongside written62 and written64, by a helper that read written34–36 for the
+    /// format only, asked for foreign Chinese-language services (BBC 中文, DW, RFI, VOA, RFA, 日经中文网, 韩联社) and
+    /// Asian English-language press on China (Nikkei Asia, Kyodo, Yonhap, Korea JoongAng Daily, Japan Times);
+    /// committed (a02709d) before anything ran on it: 270 headlines (121 Simplified, 54 Traditional, 95
+    /// English), 115 positives, 155 traps. First run: micro-F1 0.945, 8 traps tagged (Disneyland's exits closed to
+    /// crowds, wages decoupled from prices and promotions from paper counts, the Louvre's security gap, a labour
+    /// law's loophole, a Trojan horse in a myths exhibition, Gogoro's subsidy, the Canton Fair), decoupling
+    /// 0.875; language 270/270, headlines 264/270 (`- RFI - 法国国际广播电台`, `| 自由亞洲電台`, `| Kyodo News+`,
+    /// `- Korea JoongAng Daily`, now registry names). Then tuned on: 0.974, two traps left as known (Gogoro's
+    /// e-scooters; the Canton Fair, which written46 labels trade).
+    @Test("a blind written set made in session 19, scored once, then tuned on (written63)")
+    func written63Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written63.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written63")
+        Self.checkTargets(score, knownTrapMisses: [
+            "Gogoro電動機車補助縮水 前三季銷量下滑",
+            "Canton Fair trade show draws record overseas buyers despite slowdown",
+        ], microF1Floor: 0.96, topicF1Floor: 0.85)
+    }
+
+    /// Written blind in session 19 alongside written62 and written63, by a helper that read written34–36 for the
+    /// format only, asked for automotive, mobility and energy trade press (汽车之家, 懂车帝, 易车, 盖世汽车, 高工锂电,
+    /// CnEVPost, Electrek, Autocar, Automotive News Europe, Energy-Storage.news, pv magazine); committed (e50dd7d)
+    /// before anything ran on it: 270 headlines (135 Simplified, 27 Traditional, 108 English), 117 positives (49
+    /// electric-vehicles), 153 traps. First run: micro-F1 0.860, the lowest since written38, with 15 traps tagged
+    /// (a carmaker's chip unit, grid batteries from CATL and Tesla, e-bikes and their indoor charging, a petrol
+    /// car's flat 12 V battery, loopholes in car finance, odometers and drink-driving law, a car park's fire
+    /// wall, time-of-use and export tariffs for home energy, the motor trade, an F1 cost-cap breach, regional
+    /// sales); us-china 0.741 (below the 0.80 per-topic target: a carmaker's US sales beside its China sales,
+    /// companies dropping Chinese parts); language 270/270, headlines 253/270 (car and battery sites the registry
+    /// did not know: nine joined it). Then tuned on: 0.939, two traps left as known (Gogoro's battery-swap
+    /// stations; Toyota's US sales beside its China deliveries). Its labels differ from earlier sets on
+    /// companies replacing Chinese parts for US models, which written40 and written61 label us-china.
+    @Test("a blind written set made in session 19, scored once, then tuned on (written64)")
+    func written64Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written64.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written64")
+        Self.checkTargets(score, knownTrapMisses: [
+            "Gogoro換電站突破3000站 電動機車市占回升",
+            "Toyota's US sales climb while China deliveries slip",
+        ], microF1Floor: 0.92, topicF1Floor: 0.80)
     }
 
     /// Written blind in session 19 by a helper that read written34–36 for the format only, asked for Hong Kong,
