@@ -52,9 +52,9 @@ extension TopicTagger {
 
     /// Every name hit, and every hit that lies inside one, removed.
     func referenceDropNames(_ hits: inout [ReferenceHit]) {
-        let names = hits.filter { patternFlags[$0.pattern] & Self.scanName != 0 }
+        let names = hits.filter { facts[$0.pattern].flags & Self.scanName != 0 }
         hits.removeAll { h in
-            patternFlags[h.pattern] & Self.scanName != 0
+            facts[h.pattern].flags & Self.scanName != 0
                 || names.contains { $0.start <= h.start && h.end <= $0.end }
         }
     }
@@ -92,8 +92,8 @@ extension TopicTagger {
         let n = bytes.count
         for o in scratch.occurrences {
             let id = Int(o.pattern)
-            let length = Int(patternLengths[id])
-            let f = patternFlags[id]
+            let length = Int(facts[id].length)
+            let f = facts[id].flags
             let end = Int(o.end)
             let endByte = Int(o.endByte)
             var startByte = endByte
@@ -108,7 +108,7 @@ extension TopicTagger {
                 if automaton.isWordClass(automaton.classOfSource(v)) { continue }
             }
             if f & Self.scanExactCase != 0,
-                TermPattern.halfWidth(Self.referenceQuote(bytes, startByte, endByte)) != patternExactCase[id]
+                TermPattern.halfWidth(Self.referenceQuote(bytes, startByte, endByte)) != patternExactCase[Int32(id)]
             {
                 continue
             }
@@ -143,11 +143,10 @@ extension TopicTagger {
         }
         scratch.folded.withUnsafeBufferPointer { all in
         let scalars = UnsafeBufferPointer(rebasing: all[0..<count])
-        patternLengths.withUnsafeBufferPointer { lengths in
-        patternFlags.withUnsafeBufferPointer { flags in
+        facts.withUnsafeBufferPointer { facts in
             automaton.scanFolded(scalars) { id, end in
-                let start = end - Int(lengths[id])
-                let f = flags[id]
+                let start = end - Int(facts[id].length)
+                let f = facts[id].flags
                 if f & Self.scanLeftBoundary != 0 && start > 0 && isWordScalarValue(scalars[start - 1]) { return }
                 if f & Self.scanRightBoundary != 0 && end < scalars.count && isWordScalarValue(scalars[end]) {
                     return
@@ -155,7 +154,7 @@ extension TopicTagger {
                 if f & Self.scanExactCase != 0 {
                     let (from, to) = bytes(start, end)
                     let quoted = String(decoding: Array(text.utf8)[from..<to], as: UTF8.self)
-                    if TermPattern.halfWidth(quoted) != patternExactCase[id] { return }
+                    if TermPattern.halfWidth(quoted) != patternExactCase[Int32(id)] { return }
                 }
                 var wordEnd = end
                 if f & Self.scanToWordEnd != 0 {
@@ -164,7 +163,7 @@ extension TopicTagger {
                 let (from, to) = bytes(start, wordEnd)
                 hits.append(ReferenceHit(pattern: id, start: start, end: wordEnd, startByte: from, endByte: to))
             }
-        }}}
+        }}
         scratch.hits = hits
     }
 
@@ -178,17 +177,17 @@ extension TopicTagger {
         // Hit indices grouped by topic, in scan order within a topic.
         b.order.removeAll(keepingCapacity: true)
         for i in hits.indices { b.order.append(Int32(i)) }
-        let topicOf = patternTopic
+        let facts = self.facts
         b.order.sort { x, y in
-            let tx = topicOf[hits[Int(x)].pattern]
-            let ty = topicOf[hits[Int(y)].pattern]
+            let tx = facts[hits[Int(x)].pattern].topic
+            let ty = facts[hits[Int(y)].pattern].topic
             return tx != ty ? tx < ty : x < y
         }
         var g = 0
         while g < b.order.count {
-            let t = Int(topicOf[hits[Int(b.order[g])].pattern])
+            let t = Int(facts[hits[Int(b.order[g])].pattern].topic)
             var e = g + 1
-            while e < b.order.count && Int(topicOf[hits[Int(b.order[e])].pattern]) == t { e += 1 }
+            while e < b.order.count && Int(facts[hits[Int(b.order[e])].pattern].topic) == t { e += 1 }
             referenceScore(topic: t, hits: hits, group: g..<e, field: field, bytes: bytes, scores: &scores,
                   evidence: &evidence, buffers: &b)
             g = e
@@ -210,7 +209,7 @@ extension TopicTagger {
         scores: inout [Double], evidence: inout [[String]], buffers b: inout ReferenceScoringBuffers
     ) {
         b.exclusions.removeAll(keepingCapacity: true)
-        for k in group where patternKind[hits[Int(b.order[k])].pattern] == Self.kindExclusion {
+        for k in group where facts[hits[Int(b.order[k])].pattern].kind == Self.kindExclusion {
             let h = hits[Int(b.order[k])]
             // An `exclude_with` exclusion holds only with a hit of each of its rule's later groups.
             let rule = Int(patternRule[h.pattern])
@@ -219,7 +218,7 @@ extension TopicTagger {
                 let company = (1..<groups).allSatisfy { g in
                     group.contains { k in
                         let p = hits[Int(b.order[k])].pattern
-                        return patternKind[p] == Self.kindExclusionContext && Int(patternRule[p]) == rule && Int(patternGroup[p]) == g
+                        return facts[p].kind == Self.kindExclusionContext && Int(patternRule[p]) == rule && Int(patternGroup[p]) == g
                     }
                 }
                 if !company { continue }
@@ -229,17 +228,17 @@ extension TopicTagger {
         b.live.removeAll(keepingCapacity: true)
         for k in group {
             let h = hits[Int(b.order[k])]
-            guard patternKind[h.pattern] != Self.kindExclusion else { continue }
+            guard facts[h.pattern].kind != Self.kindExclusion else { continue }
             if b.exclusions.contains(where: { $0.start < h.end && h.start < $0.end }) { continue }
             b.live.append(h)
         }
         // Two written terms can yield the same form (`trade` -> `trades`, and `trades`):
         // one span is one mention, at the larger weight (the first seen among equals).
         b.spans.removeAll(keepingCapacity: true)
-        for h in b.live where patternKind[h.pattern] == Self.kindTerm {
-            let w = patternWeight[h.pattern]
+        for h in b.live where facts[h.pattern].kind == Self.kindTerm {
+            let w = facts[h.pattern].weight
             if let k = b.spans.firstIndex(where: { $0.start == h.start && $0.end == h.end }) {
-                if patternWeight[b.spans[k].pattern] >= w { continue }
+                if facts[b.spans[k].pattern].weight >= w { continue }
                 b.spans[k] = h
             } else {
                 b.spans.append(h)
@@ -265,10 +264,10 @@ extension TopicTagger {
         b.repeats.removeAll(keepingCapacity: true)
         b.found.removeAll(keepingCapacity: true)
         for h in b.counted {
-            let key = patternTermKey[h.pattern]
+            let key = facts[h.pattern].termKey
             // A weak term is a hint: saying it again is not more evidence, so it counts once
             // per field ("security ... security" is still one hint).
-            let limit = patternWeight[h.pattern] < 1 ? 1 : taxonomy.maxRepeats
+            let limit = facts[h.pattern].weight < 1 ? 1 : taxonomy.maxRepeats
             if let k = b.repeats.firstIndex(where: { $0.key == key }) {
                 guard b.repeats[k].count < limit else { continue }
                 b.repeats[k].count += 1
@@ -276,7 +275,7 @@ extension TopicTagger {
                 guard taxonomy.maxRepeats > 0 else { continue }
                 b.repeats.append((key, 1))
             }
-            scores[t] += patternWeight[h.pattern] * fieldWeight
+            scores[t] += facts[h.pattern].weight * fieldWeight
             b.found.append(h)
         }
         // Context rules: the first rule whose groups all match gives the field's weight once,
@@ -286,7 +285,7 @@ extension TopicTagger {
             let sorted = b.live.sorted(by: { $0.start < $1.start })
             for (r, rule) in rules.enumerated() {
                 var groupHits = [ReferenceHit?](repeating: nil, count: rule.count)
-                for h in sorted where patternKind[h.pattern] == Self.kindPairMember && Int(patternRule[h.pattern]) == r {
+                for h in sorted where facts[h.pattern].kind == Self.kindPairMember && Int(patternRule[h.pattern]) == r {
                     let g = Int(patternGroup[h.pattern])
                     if groupHits[g] == nil { groupHits[g] = h }
                 }

@@ -64,18 +64,8 @@ public final class TopicTagger: Sendable {
     // The compiled `PatternInfo` list is not kept: its per-pattern scalar arrays and strings
     // were 5 MB of a run's resident size (measured with heaptrack over the 3,474-feed corpus),
     // and every reader needs only the flat arrays below.
-    /// Per pattern, what the scan callback needs, as plain values (no copies of
-    /// `PatternInfo`, which holds references): length in scalars and `scanFlag*` bits.
-    let patternLengths: [Int32]
-    let patternFlags: [UInt8]
-    /// Per pattern, what scoring reads, as plain values (`PatternInfo` holds references, and
-    /// copying its elements in the scoring loops costs reference counting).
-    let patternTopic: [Int32]
-    let patternKind: [UInt8]
-    let patternWeight: [Double]
     let patternGroup: [Int32]
     let patternRule: [Int32]
-    let patternTermKey: [Int32]
     static let kindTerm: UInt8 = 0
     static let kindExclusion: UInt8 = 1
     static let kindPairMember: UInt8 = 2
@@ -93,10 +83,10 @@ public final class TopicTagger: Sendable {
     /// each read was a likely miss of its own.
     let facts: [PatternFacts]
     /// Per pattern: the `=` term's required published form (nil for the rest).
-    let patternExactCase: [String?]
+    let patternExactCase: [Int32: String]
     /// The same as scalars, when all of them are canonically inert (else empty), so the
     /// check can compare scalars without building a `String`.
-    let patternExactScalars: [[UInt32]]
+    let patternExactScalars: [Int32: [UInt32]]
 
     /// Per topic and field (`t * 3 + field`): the field weight scoring multiplies by.
     private let topicFieldWeights: [Double]
@@ -176,8 +166,8 @@ public final class TopicTagger: Sendable {
                 }
             }
         }
-        self.patternTopic = infos.map { Int32($0.topic) }
-        self.patternKind = infos.map {
+        let patternTopic = infos.map { Int32($0.topic) }
+        let patternKind = infos.map {
             switch $0.role {
             case .term: return Self.kindTerm
             case .exclusion: return Self.kindExclusion
@@ -185,7 +175,7 @@ public final class TopicTagger: Sendable {
             case .exclusionContext: return Self.kindExclusionContext
             }
         }
-        self.patternWeight = infos.map { if case .term(let w) = $0.role { return w } else { return 0 } }
+        let patternWeight = infos.map { if case .term(let w) = $0.role { return w } else { return 0 } }
         // Rule and group: a context rule's for pair members, an `exclude_with` rule's for
         // exclusions that need company (group 0) and their company; -1 for the rest.
         self.patternGroup = infos.map {
@@ -201,9 +191,9 @@ public final class TopicTagger: Sendable {
             default: return -1
             }
         }
-        self.patternTermKey = infos.map { Int32($0.termKey) }
-        self.patternLengths = infos.map { Int32($0.pattern.scalars.count) }
-        self.patternFlags = infos.indices.map { i in
+        let patternTermKey = infos.map { Int32($0.termKey) }
+        let patternLengths = infos.map { Int32($0.pattern.scalars.count) }
+        let patternFlags = infos.indices.map { i in
             let info = infos[i]
             var f: UInt8 = isName[i] ? Self.scanName : 0
             if info.pattern.needsLeftBoundary { f |= Self.scanLeftBoundary }
@@ -213,14 +203,19 @@ public final class TopicTagger: Sendable {
             return f
         }
         self.automaton = TermAutomaton(patterns: infos.map(\.pattern.scalars))
-        self.patternExactCase = infos.map(\.pattern.exactCase)
+        // Sparse: a few dozen `=` terms among tens of thousands of patterns, and an optional
+        // String a pattern was 16 bytes each of the tagger's resident size.
+        var exactCase: [Int32: String] = [:]
+        var exactScalars: [Int32: [UInt32]] = [:]
+        for (p, info) in infos.enumerated() {
+            guard var exact = info.pattern.exactCase else { continue }
+            exactCase[Int32(p)] = exact
+            if exact.withUTF8({ Self.isCanonicallyInert($0) }) { exactScalars[Int32(p)] = exact.unicodeScalars.map(\.value) }
+        }
+        self.patternExactCase = exactCase
+        self.patternExactScalars = exactScalars
         let widths = infos.map { info in
             Int32(info.pattern.scalars.reduce(0) { $0 + (Unicode.Scalar($1).map { UTF8.width($0) } ?? 0) })
-        }
-        self.patternExactScalars = infos.map { info in
-            guard var exact = info.pattern.exactCase else { return [] }
-            let inert = exact.withUTF8 { Self.isCanonicallyInert($0) }
-            return inert ? exact.unicodeScalars.map(\.value) : []
         }
         var fieldWeights: [Double] = []
         var ruleStart: [Int32] = [0]
@@ -270,7 +265,7 @@ public final class TopicTagger: Sendable {
     }
 
     /// Number of searchable patterns (after expanding variants), for benchmarks.
-    public var patternCount: Int { patternTopic.count }
+    public var patternCount: Int { facts.count }
 
     /// Size of the compiled automaton (states, letter classes, bytes of its tables), for benchmarks.
     public var automatonSize: (states: Int, classes: Int, bytes: Int) {
@@ -684,11 +679,10 @@ public final class TopicTagger: Sendable {
         }
         scratch.folded.withUnsafeBufferPointer { all in
         let scalars = UnsafeBufferPointer(rebasing: all[0..<count])
-        patternLengths.withUnsafeBufferPointer { lengths in
-        patternFlags.withUnsafeBufferPointer { flags in
+        facts.withUnsafeBufferPointer { facts in
             automaton.scanFolded(scalars) { id, end in
-                let start = end - Int(lengths[id])
-                let f = flags[id]
+                let start = end - Int(facts[id].length)
+                let f = facts[id].flags
                 if f & Self.scanLeftBoundary != 0 && start > 0 && isWordScalarValue(scalars[start - 1]) { return }
                 if f & Self.scanRightBoundary != 0 && end < scalars.count && isWordScalarValue(scalars[end]) {
                     return
@@ -706,7 +700,7 @@ public final class TopicTagger: Sendable {
                     pattern: Int32(id), start: Int32(start), end: Int32(wordEnd), startByte: Int32(from),
                     endByte: Int32(to)))
             }
-        }}}
+        }}
         for h in hits { scratch.hits.append(h) }
     }
 
@@ -719,7 +713,7 @@ public final class TopicTagger: Sendable {
         for g in 1..<groups {
             let found = topicHits.contains { k in
                 let p = Int(hits[Int(k)].pattern)
-                return patternKind[p] == Self.kindExclusionContext && Int(patternRule[p]) == rule && Int(patternGroup[p]) == g
+                return facts[p].kind == Self.kindExclusionContext && Int(patternRule[p]) == rule && Int(patternGroup[p]) == g
             }
             if !found { return false }
         }
@@ -914,8 +908,7 @@ public final class TopicTagger: Sendable {
     /// while both sides are canonically inert (where `String ==` compares scalars), else
     /// as `String`s.
     private func matchesExactCase(_ id: Int, _ quoted: UnsafeBufferPointer<UInt8>) -> Bool {
-        let exact = patternExactScalars[id]
-        if !exact.isEmpty {
+        if let exact = patternExactScalars[Int32(id)] {
             var i = 0
             var k = 0
             var inert = true
@@ -933,7 +926,7 @@ public final class TopicTagger: Sendable {
             }
             if inert { return equal && k == exact.count }
         }
-        return TermPattern.halfWidth(String(decoding: quoted, as: UTF8.self)) == patternExactCase[id]
+        return TermPattern.halfWidth(String(decoding: quoted, as: UTF8.self)) == patternExactCase[Int32(id)]
     }
 
     /// Stable insertion sort of hit indices by start (the lists are short and nearly sorted).
