@@ -306,7 +306,16 @@ public struct PipelineRunner: Sendable {
         defer { output.finish() }
         do {
             var sinceYield = 0
+            var textStagesReady = false
             for await outcome in input {
+                // Documents parsed while the taxonomy still compiles only wait in the channels
+                // for the normalizer, and their events then peak together with the compile's
+                // temporaries (the run's highest resident size). Fetching still overlaps the
+                // compile; a failed taxonomy is reported by the stages that need it.
+                if !textStagesReady {
+                    _ = try? await stages.text()
+                    textStagesReady = true
+                }
                 // Consumed, so the document's bytes are freed before the sends below, which
                 // wait on the stages after; otherwise a large feed's body outlived its parse.
                 for event in parse(consume outcome) { try await output.send(event) }
