@@ -167,6 +167,10 @@ struct ItemNormalizerTests {
         // Then the linked article's outlet (aggregators).
         let hn = context(title: "Hacker News: Front Page", link: "https://hnrss.example/")
         #expect(normalizer.normalize(RawItem(link: "https://www.theverge.com/2025/x", title: "x"), context: hn).source.id == "theverge")
+        // Then a site name the registry lacks, cut from the headline by its shape, as a name alone.
+        let unknown = normalizer.normalize(RawItem(title: "国产核电主蒸汽隔离阀通过鉴定_中国阀门网"), context: aggregator)
+        #expect(unknown.title == "国产核电主蒸汽隔离阀通过鉴定")
+        #expect(unknown.source == SourceRef(name: "中国阀门网"))
         // Then the feed title, through the registry when it can.
         #expect(normalizer.normalize(RawItem(title: "x"), context: context(title: "36氪")).source.id == "36kr")
         #expect(normalizer.normalize(RawItem(title: "x"), context: aggregator).source == SourceRef(name: "Google News"))
