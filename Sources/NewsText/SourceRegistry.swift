@@ -364,6 +364,13 @@ public final class SourceRegistry: Sendable {
         }
         // Fast path: most headlines carry no separator and no bracket at all.
         guard Self.mayHoldGluedName(headline) else { return nil }
+        // `… [LWN.net]`: a few sites print their name in brackets after the headline.
+        for (open, close) in [("[", "]"), ("【", "】")] where headline.hasSuffix(close) {
+            guard let start = headline.range(of: open, options: .backwards) else { continue }
+            let inner = String(headline[start.upperBound..<headline.index(headline.endIndex, offsetBy: -close.count)])
+            let bare = headline[..<start.lowerBound].trimmingCharacters(in: .whitespaces)
+            if !bare.isEmpty, let s = source(named: inner) { return (bare, s, inner) }
+        }
         var scalars = Array(headline.unicodeScalars)
         var found: (NewsSource, String)?
         // Suffixes, innermost last. The name may itself hold a separator (`Agence
@@ -517,7 +524,7 @@ public final class SourceRegistry: Sendable {
         "娱乐", "娛樂", "汽车", "汽車", "军事", "軍事", "时政", "時政", "评论", "評論", "房产", "房產", "教育", "健康", "文化",
         "旅游", "旅遊", "时尚", "時尚", "股票", "基金", "理财", "理財", "数码", "數碼", "手机", "手機", "游戏", "遊戲", "视频", "視頻",
         "图片", "圖片", "地方", "要闻", "要聞", "滚动", "滾動", "正文", "首页", "首頁", "原创", "原創",
-        "台股", "美股", "港股", "陆股", "陸股", "A股", "外汇", "外匯", "期货", "期貨", "产业", "產業", "头条", "頭條",
+        "观点", "觀點", "台股", "美股", "港股", "陆股", "陸股", "A股", "外汇", "外匯", "期货", "期貨", "产业", "產業", "头条", "頭條",
         "即时", "即時",
         "News", "Business", "Technology", "Tech", "World", "Opinion", "Markets", "Politics", "Sport", "Sports", "Science",
     ]

@@ -95,8 +95,11 @@ import Testing
 ///   on. `heldout-written62.jsonl`, `heldout-written63.jsonl` and `heldout-written64.jsonl` (270 headlines
 ///   each; 155, 155 and 153 traps): written blind side by side after the written59–61 round, each scored once
 ///   (0.906 with 13 traps on Southeast Asian outlets; 0.945 with 8 on foreign Chinese-language services and
-///   Asian English press; 0.860 with 15 on automotive and energy trade press: the newest estimates), then
-///   tuned on.
+///   Asian English press; 0.860 with 15 on automotive and energy trade press), then tuned on.
+///   `heldout-written65.jsonl`, `heldout-written66.jsonl` and `heldout-written67.jsonl` (270 headlines each;
+///   155, 153 and 155 traps): written blind side by side after the written62–64 round, each scored once (0.979
+///   with 5 traps on state and party media; 0.937 with 5 on developer sites; 0.953 with 6 on markets news: the
+///   newest estimates), then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -909,6 +912,68 @@ struct BilingualEvalTests {
         Self.checkTargets(score, knownTrapMisses: [
             "第138届广交会第一期开幕 工业机械展区面积扩大",
         ], microF1Floor: 0.94, topicF1Floor: 0.80)
+    }
+
+    /// Written blind in session 19 after the written62–64 round, alongside written66 and written67, by a helper
+    /// that read written34–36 for the format only, asked for Chinese state and party media and their English
+    /// services (人民日报, 新华社, 央视, 光明日报, 经济日报, 求是, China Daily, Global Times, CGTN) in official phrasing
+    /// full of figurative 防火墙, 脱钩 and 开源节流; committed (b03e4eb) before anything ran on it: 270 headlines
+    /// (176 Simplified, 13 Traditional, 81 English), 115 positives, 155 traps. First run: micro-F1 0.979, 5 traps
+    /// tagged (“大美中国”, the import expo, the China-Europe railway, the Canton Fair, an ancient trade route for
+    /// hikers), trade 0.889; language 270/270, headlines 265/270 (`_中国经济网——国家经济门户`, `--观点--人民网`,
+    /// `- Chinadaily.com.cn`). Then tuned on: 0.991, three traps left as known (trade fairs and the China-Europe
+    /// railway, which earlier sets label trade).
+    @Test("a blind written set made in session 19, scored once, then tuned on (written65)")
+    func written65Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written65.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written65")
+        Self.checkTargets(score, knownTrapMisses: [
+            "第八届进博会闭幕 意向成交额再创新高",
+            "中欧班列累计开行突破11万列",
+            "138th Canton Fair draws record 300,000 overseas buyers",
+        ], microF1Floor: 0.97, topicF1Floor: 0.85)
+    }
+
+    /// Written blind in session 19 alongside written65 and written67, by a helper that read written34–36 for the
+    /// format only, asked for developer and tech-community sites (Hacker News, Lobsters, LWN, The New Stack,
+    /// InfoQ, GitHub Blog, Phoronix, 开源中国, CSDN, 掘金, V2EX) where fork, patch, kernel, worm and agent take other
+    /// senses; committed (52d006e) before anything ran on it: 270 headlines (135 English, 108 Simplified, 27
+    /// Traditional), 117 positives, 153 traps. First run: micro-F1 0.937, 5 traps tagged (a pitcher nicknamed
+    /// 駭客, backdoor listings, a server room's water leak, an Illustrator (.ai) file, Taiwan's e-scooter
+    /// subsidy), decoupling 0.870; language 270/270, headlines 251/270 (eleven developer sites the registry did
+    /// not know, and LWN's `[LWN.net]` after the headline). Then tuned on: 0.977, one trap left as known (the
+    /// e-scooter subsidy).
+    @Test("a blind written set made in session 19, scored once, then tuned on (written66)")
+    func written66Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written66.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written66")
+        Self.checkTargets(score, knownTrapMisses: [
+            "電動機車補助明年縮水 業者憂銷量下滑",
+        ], microF1Floor: 0.96, topicF1Floor: 0.85)
+    }
+
+    /// Written blind in session 19 alongside written65 and written66, by a helper that read written34–36 for the
+    /// format only, asked for finance and markets news (Bloomberg, Reuters, Barron's, 财联社, 证券时报, 格隆汇,
+    /// 鉅亨網, MoneyDJ, 信報) where topic words sit in ticker, fund and broker names and market slang; committed
+    /// (1930315) before anything ran on it: 270 headlines (122 Simplified, 54 Traditional, 94 English), 115
+    /// positives, 155 traps. First run: micro-F1 0.953, 6 traps tagged (中美晶, 中国外贸信托, export-rebate fraud,
+    /// a financial group's internal firewall, the S&P 500 breaching its moving average, Taiwan's e-scooter
+    /// subsidy), us-china 0.900; language 270/270, headlines 266/270 (`| 格隆汇`, `| Barron's`). Then tuned on:
+    /// 0.977, two traps left as known (Gogoro and the e-scooter subsidy).
+    @Test("a blind written set made in session 19, scored once, then tuned on (written67)")
+    func written67Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written67.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written67")
+        Self.checkTargets(score, knownTrapMisses: [
+            "Gogoro第三季營收衰退 換電站擴張放緩",
+            "電動機車補助延長一年 三陽、光陽受惠",
+        ], microF1Floor: 0.96, topicF1Floor: 0.85)
     }
 
     /// Written blind in session 19 after the written59–61 round, alongside written63 and written64, by a helper

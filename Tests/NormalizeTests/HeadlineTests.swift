@@ -66,6 +66,9 @@ struct HeadlineTests {
         ("[新聞] 台積電2奈米試產良率傳達六成 - 看板 Stock - 批踢踢實業坊", "[新聞] 台積電2奈米試產良率傳達六成", "ptt"),
         // The Register glues its name with a bullet.
         ("OpenTofu, the Terraform fork, is accepted into the CNCF • The Register", "OpenTofu, the Terraform fork, is accepted into the CNCF", "theregister"),
+        // LWN prints its name in brackets after the headline; People's Daily a channel before its name.
+        ("The 6.17 kernel has been released [LWN.net]", "The 6.17 kernel has been released", "lwn"),
+        ("钟声：搞“脱钩断链”注定失败--观点--人民网", "钟声：搞“脱钩断链”注定失败", "people"),
         // Anue prints its channel after its own name.
         ("台積電ADR漲逾3% 費半指數創高 | 鉅亨網 - 台股新聞", "台積電ADR漲逾3% 費半指數創高", "cnyes"),
         ("美元指數走弱 | 鉅亨網 - 外匯", "美元指數走弱", "cnyes"),
@@ -92,6 +95,8 @@ struct HeadlineTests {
     }
 
     @Test func unknownSuffixesAndPrefixesStay() {
+        // A bracket that names no outlet is the headline's own.
+        #expect(normalizer.normalize("Rust 1.90 released [video]").title == "Rust 1.90 released [video]")
         // Words where 网 is a network and 报 a report are the headline's own.
         #expect(normalizer.normalize("新能源并网提速 - 国家电网").title == "新能源并网提速 - 国家电网")
         #expect(normalizer.normalize("千兆入户全面铺开_城市光网").title == "千兆入户全面铺开_城市光网")
