@@ -35,7 +35,8 @@ public struct PostgresWorkerOptions: Sendable {
     /// fails too, the attempt is abandoned and retried instead of queueing in the pool.
     public var connectionWait: Duration = .seconds(3)
     /// How long one attempt may run, while the server still accepts new connections, before
-    /// its connection is closed and it is retried. A last resort for what the server's own
+    /// its connection is closed and it is retried, once more even when that is past
+    /// `retryFor` (which a default limit always is). A last resort for what the server's own
     /// `statement_timeout` cannot end (a frozen backend, a connection a firewall or NAT dropped
     /// silently, or the timeout turned off), so it is long: it counts the whole attempt, and a
     /// bulk operation (a million-feed list, a large commit) may rightly take minutes.
@@ -1199,6 +1200,10 @@ public final class PostgresStateStore: StateStore, Sendable {
         let started = clock.now
         var delay = 0.1
         var attempt = 1
+        // An attempt abandoned unanswered has used `attemptLimit`, by default longer than
+        // `retryFor`: without one retry past it, a connection postgres-nio lost track of (seen
+        // after `pg_terminate_backend`) failed the operation instead of reconnecting.
+        var unansweredRetried = false
         while true {
             let generation = pool.withLock { $0.generation }
             do {
@@ -1207,8 +1212,12 @@ public final class PostgresStateStore: StateStore, Sendable {
                 let closed = Self.isPoolClosed(error)
                 let transient = Self.isTransient(error) || error is ServerUnreachable || error is AttemptUnanswered
                     || (closed && !closing.load(ordering: .acquiring))
-                guard transient, attempt < min(attempts, options.retryAttempts), clock.now - started < options.retryFor,
-                      !Task.isCancelled
+                var inTime = clock.now - started < options.retryFor
+                if !inTime, error is AttemptUnanswered, !unansweredRetried {
+                    unansweredRetried = true
+                    inTime = true
+                }
+                guard transient, attempt < min(attempts, options.retryAttempts), inTime, !Task.isCancelled
                 else {
                     throw Self.translate(error, doing: what, location: location)
                 }

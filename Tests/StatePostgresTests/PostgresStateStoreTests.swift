@@ -386,6 +386,27 @@ struct PostgresStateStoreTests {
         #expect(backends.count >= 2, "the unanswered attempt was never retried on another connection: \(backends)")
     }
 
+    @Test("an attempt abandoned unanswered is retried once even past retryFor", .timeLimit(.minutes(10)))
+    func unansweredAttemptIsRetriedPastRetryFor() async throws {
+        try await withDatabase { db in
+            // retryFor is shorter than one attempt's limit, as with the defaults (60 s and 300 s).
+            let store = try await db.store("w1", query: "statement_timeout=0") {
+                $0.retryFor = .milliseconds(500)
+                $0.connectionWait = .milliseconds(500)
+                $0.attemptLimit = .seconds(3)
+            }
+            let now = Date()
+            try await store.recordFetch(feedID: "f", result: FetchRecord(outcome: .fetched, at: now, nextDueAt: now + 60))
+            // The first read waits behind the lock until it is abandoned (3–3.5 s); the lock goes
+            // at 5 s, so the retry, started past retryFor, finishes well within its own limit.
+            let hold = try await db.holdLock("LOCK TABLE feeds IN ACCESS EXCLUSIVE MODE", atMost: .seconds(5))
+            let state = try await store.feedState(feedID: "f")
+            #expect(state?.nextDueAt != nil)
+            await hold.end()
+            await store.close()
+        }
+    }
+
     /// Another client locks `feeds` while a store opened with `query` reads a feed behind the
     /// lock. Collects `distinctBy` of every statement seen waiting until two differ or 180 s
     /// pass, then releases the lock and checks that the read completes.
