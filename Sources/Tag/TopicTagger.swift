@@ -82,9 +82,9 @@ public final class TopicTagger: Sendable {
     /// slot), and with thousands of patterns next to an automaton larger than the cache,
     /// each read was a likely miss of its own.
     let facts: [PatternFacts]
-    /// Per pattern: the `=` term's required published form (nil for the rest).
+    /// By pattern: the `=` term's required published form (absent for the rest).
     let patternExactCase: [Int32: String]
-    /// The same as scalars, when all of them are canonically inert (else empty), so the
+    /// The same as scalars, present only when all of them are canonically inert, so the
     /// check can compare scalars without building a `String`.
     let patternExactScalars: [Int32: [UInt32]]
 
