@@ -2,13 +2,17 @@
 """Issue 3's memory bound: peak resident size of one `ingest --feed-list` run as the number
 of feeds grows (the target: at most 64 MB however many feeds there are).
 
-    scripts/bench-memory.py INGEST DIR [COUNTS...]
+    scripts/bench-memory.py INGEST DIR [COUNTS...] [--repeat K]
 
 DIR holds feed files (bench-data/corpus-real-100 or bench-data/corpus-120); each run reads
 the first N of them, sorted, through an OPML list of file:// URLs, writes JSON Lines to a
 temporary directory and is measured alone: every count runs in a child of its own, whose
 ru_maxrss is the run's peak. The header also gives `ingest --version`'s peak: what any run
 pays (the Swift runtime, Foundation and ICU, libcurl, libxml2) before it reads a feed.
+
+`--repeat K` names every file K times, through K folders of symbolic links, so a list can be
+longer than the folder (counts then go up to K times its files): what a list of tens of
+thousands of feeds holds, with the same records K times over (the run drops the repeats).
 """
 import os
 import re
@@ -29,22 +33,36 @@ def peak_kb(argv):
 
 
 def main():
-    if len(sys.argv) < 3:
+    args = sys.argv[1:]
+    repeat = 1
+    if "--repeat" in args:
+        i = args.index("--repeat")
+        repeat = int(args[i + 1])
+        del args[i:i + 2]
+    if len(args) < 2:
         sys.exit(__doc__)
-    ingest, folder = sys.argv[1], os.path.abspath(sys.argv[2])
-    files = sorted(f for f in os.listdir(folder) if f.endswith((".xml", ".json")))
-    counts = [int(c) for c in sys.argv[3:]] or [10, 100, 1000, len(files)]
-    counts = sorted({min(c, len(files)) for c in counts})
+    ingest, folder = args[0], os.path.abspath(args[1])
+    names = sorted(f for f in os.listdir(folder) if f.endswith((".xml", ".json")))
+    counts = [int(c) for c in args[2:]] or [10, 100, 1000, len(names) * repeat]
     base, _ = peak_kb([ingest, "--version"])
-    print(f"== peak RSS of `ingest --feed-list` over {folder} ({len(files)} files)")
+    print(f"== peak RSS of `ingest --feed-list` over {folder} ({len(names)} files"
+          + (f", each named {repeat} times)" if repeat > 1 else ")"))
     print(f"{'feeds':>7} {'records':>9} {'peak RSS MB':>12}   (ingest --version alone: {base / 1024:.1f} MB)")
     with tempfile.TemporaryDirectory() as tmp:
+        files = [os.path.join(folder, f) for f in names]
+        for k in range(1, repeat):
+            links = os.path.join(tmp, f"repeat-{k}")
+            os.mkdir(links)
+            for f in names:
+                os.symlink(os.path.join(folder, f), os.path.join(links, f))
+            files += [os.path.join(links, f) for f in names]
+        counts = sorted({min(c, len(files)) for c in counts})
         for n in counts:
             opml = os.path.join(tmp, f"feeds-{n}.opml")
             with open(opml, "w") as fh:
                 fh.write('<?xml version="1.0"?><opml version="2.0"><head><title>bench</title></head><body>\n')
-                for name in files[:n]:
-                    fh.write(f'<outline type="rss" text="{name}" xmlUrl="file://{os.path.join(folder, name)}"/>\n')
+                for path in files[:n]:
+                    fh.write(f'<outline type="rss" text="{os.path.basename(path)}" xmlUrl="file://{path}"/>\n')
                 fh.write("</body></opml>\n")
             out = os.path.join(tmp, f"out-{n}")
             kb, err = peak_kb([ingest, "--feed-list", opml, "--output", out])

@@ -42,14 +42,22 @@ public enum AdHocJob {
     }
 
     public static func run(_ options: Options) async throws -> RunSummary {
-        let sources = try resolveSources(options)
+        // The list goes to a `FeedSourceList` at once: past a few hundred entries it waits on disk.
+        let sources: FeedSourceList
+        let fetchesOverHTTP: Bool
+        let sharedFeedIDs: Set<String>
+        do {
+            let resolved = try resolveSources(options)
+            sharedFeedIDs = feedIDsShared(by: resolved)
+            // Full text follows each item's link, which is usually a web address even in a local feed.
+            fetchesOverHTTP = options.fullText || resolved.contains { !Fetcher.readsFromDisk($0.location) }
+            sources = FeedSourceList(resolved)
+        }
         var fetch = FetchConfiguration()
         fetch.maxConcurrent = options.concurrency
         fetch.totalTimeout = .milliseconds(Int64(options.timeoutSeconds * 1000))
         fetch.maxBytes = options.maxBytes
         fetch.retries = options.retries
-        // Full text follows each item's link, which is usually a web address even in a local feed.
-        let fetchesOverHTTP = options.fullText || sources.contains { !Fetcher.readsFromDisk($0.location) }
         let stages = try StageFactory.make(
             fetch: fetch, taxonomyPath: options.taxonomyPath, sourcesPath: options.sourcesPath,
             normalize: NormalizeOptions(), fetchesOverHTTP: fetchesOverHTTP)
@@ -78,10 +86,19 @@ public enum AdHocJob {
             delivery = files
         }
         var configured = delivery
+        configured.feedIDsSharedBySources = sharedFeedIDs
         if options.fullText { configured.enricher = FullTextEnricher(stages: stages) }
         let finalDelivery = configured
         let reports = try await runner.run(sources: sources) { edge in try await finalDelivery.consume(edge) }
-        return RunSummary(runID: runID, pipeline: nil, startedAt: started, finishedAt: Date(), feeds: reports)
+        return RunSummary(runID: runID, pipeline: nil, startedAt: started, finishedAt: Date(), reports: reports)
+    }
+
+    /// Feed ids that more than one of `sources` carries: after `resolveSources`, only a feed and
+    /// a page read from the same address.
+    static func feedIDsShared(by sources: [FeedSource]) -> Set<String> {
+        var ids = Set<String>(), shared = Set<String>()
+        for s in sources where !ids.insert(s.id).inserted { shared.insert(s.id) }
+        return shared
     }
 
     /// Sources in the order given; duplicates (same location and kind) read once.

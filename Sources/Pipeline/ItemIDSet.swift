@@ -1,4 +1,4 @@
-/// The item ids an ad-hoc run has emitted, for dropping repeats within the run. Ids are
+/// The item ids one feed of an ad-hoc run has emitted, for dropping repeats within the run. Ids are
 /// 16 hex digits of a 64-bit hash (`ItemIDHash`), so they are kept as that number: 8 bytes
 /// instead of a 16-byte string, one byte too long for Swift's inline small strings and so a
 /// heap allocation per item. An id of any other shape (none today) is kept as written.

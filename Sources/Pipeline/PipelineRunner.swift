@@ -75,11 +75,11 @@ public struct PipelineRunner: Sendable {
 
     /// Runs every source through the stages into `deliver`, which consumes the tagged
     /// edge and returns when it ends.
-    public func run<Result: Sendable>(
-        sources: [FeedSource],
+    public func run<Sources: Sequence & Sendable, Result: Sendable>(
+        sources: Sources,
         edges: Edges? = nil,
         deliver: @escaping @Sendable (BoundedChannel<FeedEvent<FeedItem>>) async throws -> Result
-    ) async throws -> Result {
+    ) async throws -> Result where Sources.Element == FeedSource {
         let e = edges ?? makeEdges()
         precondition(e.parsedLanes.count == e.normalizedLanes.count && !e.parsedLanes.isEmpty, "edges need one or more whole lanes")
         let laneCount = e.parsedLanes.count
@@ -162,7 +162,9 @@ public struct PipelineRunner: Sendable {
 
     // MARK: Fetch
 
-    private func fetchStage(sources: [FeedSource], into output: BoundedChannel<FetchOutcome>) async throws {
+    private func fetchStage<Sources: Sequence & Sendable>(
+        sources: Sources, into output: BoundedChannel<FetchOutcome>
+    ) async throws where Sources.Element == FeedSource {
         defer { output.finish() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var iterator = sources.makeIterator()

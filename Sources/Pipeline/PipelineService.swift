@@ -86,7 +86,7 @@ public struct IngestMetrics: Sendable {
     public init() {}
 
     func record(_ summary: RunSummary) {
-        for f in summary.feeds {
+        summary.reports.forEach { f in
             Counter(label: "ingest_feeds_total", dimensions: [("status", f.status.rawValue)]).increment()
             if f.emitted > 0 { Counter(label: "ingest_records_emitted_total").increment(by: f.emitted) }
             if f.bytes > 0 { Counter(label: "ingest_fetched_bytes_total").increment(by: f.bytes) }

@@ -32,8 +32,14 @@ public struct RunSummary: Sendable, Codable {
     public var pipeline: String?
     public var startedAt: Date
     public var finishedAt: Date
-    /// The feeds this run fetched or tried to.
-    public var feeds: [FeedReport]
+    /// The feeds this run fetched or tried to, in the order they finished; past the first
+    /// few hundred they live in a temporary file (`FeedReportLog`).
+    public var reports: FeedReportLog
+    /// `reports` as one array: for small runs and tests; large runs read `reports.forEach`.
+    public var feeds: [FeedReport] {
+        get { reports.all }
+        set { reports = FeedReportLog(newValue) }
+    }
     /// Enabled feeds that were not due, counted but not listed: a run every few minutes over
     /// a large list would otherwise write (and store in state) a report per idle feed, half a
     /// megabyte per run at 2,000 feeds and hundreds at a million.
@@ -62,33 +68,29 @@ public struct RunSummary: Sendable, Codable {
     }
 
     public var totals: Totals {
-        var t = Totals(feeds: feeds.count + notDue, ok: 0, notModified: 0, failed: 0, skipped: notDue, emitted: 0, new: 0,
-                       changed: 0, unchanged: 0, warnings: 0, bytes: 0)
-        for f in feeds {
-            switch f.status {
-            case .ok: t.ok += 1
-            case .notModified: t.notModified += 1
-            case .failed: t.failed += 1
-            case .skipped: t.skipped += 1
-            }
-            t.emitted += f.emitted
-            t.new += f.new
-            t.changed += f.changed
-            t.unchanged += f.unchanged
-            t.warnings += f.warnings.count
-            t.bytes += f.bytes
-        }
+        var t = reports.tally
+        t.feeds += notDue
+        t.skipped += notDue
         return t
     }
 
-    public var failedFeeds: [FeedReport] { feeds.filter { $0.status == .failed } }
+    public var failedFeeds: [FeedReport] {
+        var failed: [FeedReport] = []
+        if reports.tally.failed > 0 { reports.forEach { if $0.status == .failed { failed.append($0) } } }
+        return failed
+    }
 
     public init(runID: String, pipeline: String?, startedAt: Date, finishedAt: Date, feeds: [FeedReport], notDue: Int = 0) {
+        self.init(runID: runID, pipeline: pipeline, startedAt: startedAt, finishedAt: finishedAt,
+                  reports: FeedReportLog(feeds), notDue: notDue)
+    }
+
+    public init(runID: String, pipeline: String?, startedAt: Date, finishedAt: Date, reports: FeedReportLog, notDue: Int = 0) {
         self.runID = runID
         self.pipeline = pipeline
         self.startedAt = startedAt
         self.finishedAt = finishedAt
-        self.feeds = feeds
+        self.reports = reports
         self.notDue = notDue
     }
 
@@ -98,7 +100,7 @@ public struct RunSummary: Sendable, Codable {
         pipeline = try c.decodeIfPresent(String.self, forKey: .pipeline)
         startedAt = try c.decode(Date.self, forKey: .startedAt)
         finishedAt = try c.decode(Date.self, forKey: .finishedAt)
-        feeds = try c.decode([FeedReport].self, forKey: .feeds)
+        reports = FeedReportLog(try c.decode([FeedReport].self, forKey: .feeds))
         notDue = try c.decodeIfPresent(Int.self, forKey: .notDue) ?? 0
     }
 
@@ -141,7 +143,7 @@ public struct RunSummary: Sendable, Codable {
     /// of feeds is otherwise built whole, then copied whole for the write, at the end of the run.
     public func render(in emit: (String) -> Void) {
         var out = ""
-        for f in feeds {
+        reports.forEach { f in
             if out.utf8.count >= 64 * 1024 {
                 emit(out)
                 out = ""
@@ -157,7 +159,7 @@ public struct RunSummary: Sendable, Codable {
             case .notModified:
                 out += "  304   \(f.url) \(time): not modified\n"
             case .skipped:
-                continue  // counted in the totals; thousands of "not due" lines help nobody
+                return  // counted in the totals; thousands of "not due" lines help nobody
             case .ok:
                 var line = "  ok    \(f.url)\(code) \(time): \(f.emitted) emitted"
                 if f.new + f.changed + f.unchanged > 0 {

@@ -16,13 +16,19 @@ public struct StreamDelivery: Sendable {
     /// part files and spent 15 s of system time in fsync; there records are handed over every
     /// `batchSize`, and the sink holds each partition's part across writes.
     public var flushAtFeedEnd: Bool = true
+    /// Feed ids that more than one source of the run carries (a feed and a page read from the
+    /// same address). An item's id hashes its feed's id, so only items of one feed id can
+    /// repeat each other: repeats are looked for within a feed, and the ids a feed emitted are
+    /// dropped at its end, unless another source shares its feed id. A run over a list of tens of
+    /// thousands of feeds then holds the ids of the feeds in flight, not of every item.
+    public var feedIDsSharedBySources: Set<String> = []
 
     public init(sink: any RecordSink, feedRecords: Bool) {
         self.sink = sink
         self.feedRecords = feedRecords
     }
 
-    public func consume(_ input: BoundedChannel<FeedEvent<FeedItem>>) async throws -> [FeedReport] {
+    public func consume(_ input: BoundedChannel<FeedEvent<FeedItem>>) async throws -> FeedReportLog {
         do {
             return try await deliver(input)
         } catch {
@@ -33,12 +39,12 @@ public struct StreamDelivery: Sendable {
         }
     }
 
-    private func deliver(_ input: BoundedChannel<FeedEvent<FeedItem>>) async throws -> [FeedReport] {
+    private func deliver(_ input: BoundedChannel<FeedEvent<FeedItem>>) async throws -> FeedReportLog {
         // Reports of feeds still in flight, by feed; a feed's report moves to `finished` at its
-        // end, so a run over thousands of feeds keeps one compact list, not a table as well.
+        // end, which keeps a few hundred in memory and writes the rest to a temporary file.
         var reports: [String: FeedReport] = [:]
-        var finished: [FeedReport] = []
-        var seen = ItemIDSet()
+        let finished = FeedReportLog()
+        var seen: [String: ItemIDSet] = [:]
         var batch: [EmitRecord] = []
         var held: [String: [FeedItem]] = [:]
         func flush() async throws {
@@ -51,7 +57,7 @@ public struct StreamDelivery: Sendable {
             case .begin(let context):
                 if feedRecords, let record = context.record { batch.append(.feed(record)) }
             case .item(let item, let feedID):
-                guard seen.insert(item.id) else { continue }
+                guard seen[feedID, default: ItemIDSet()].insert(item.id) else { continue }
                 reports[feedID, default: .empty(feedID)].emitted += 1
                 if enricher != nil {
                     held[feedID, default: []].append(item)
@@ -62,6 +68,7 @@ public struct StreamDelivery: Sendable {
                 if batch.count >= batchSize { try await flush() }
             case .end(let outcome):
                 let id = outcome.source.id
+                if !feedIDsSharedBySources.contains(id) { seen.removeValue(forKey: id) }
                 if let enricher, let items = held.removeValue(forKey: id) {
                     for item in await enricher.enrich(items, feedID: id) {
                         reports[id, default: .empty(id)].warnings += item.warnings

@@ -74,7 +74,7 @@ struct AdHocCommand: AsyncParsableCommand {
             throw ExitCode(error.isConfiguration ? ExitStatus.config : ExitStatus.ioError)
         }
         if !adHoc.quiet { summary.writeReport(to: .standardError) }
-        if adHoc.strict, !summary.failedFeeds.isEmpty { throw ExitCode(ExitStatus.feedFailures) }
+        if adHoc.strict, summary.totals.failed > 0 { throw ExitCode(ExitStatus.feedFailures) }
     }
 }
 

@@ -107,7 +107,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         await job.closeState()
         if !quiet { summary.writeReport(to: .standardError) }
-        if strict, !summary.failedFeeds.isEmpty { throw ExitCode(ExitStatus.feedFailures) }
+        if strict, summary.totals.failed > 0 { throw ExitCode(ExitStatus.feedFailures) }
     }
 }
 

@@ -176,6 +176,48 @@ struct AdHocCLITests {
         #expect(parts.count == 2, "\(parts.map(\.lastPathComponent))")
     }
 
+    /// Past a few hundred entries the feed list and the finished feeds' reports wait in
+    /// temporary files (a list of tens of thousands of feeds stays inside the memory bound):
+    /// every feed still appears once in the summary, in order of finishing, with its failure and
+    /// totals, and a repeat inside a feed is still dropped.
+    @Test("a feed list longer than what is held in memory: every feed reported, every item once")
+    func longFeedList() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-cli-long-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var list = ""
+        for f in 0..<600 {
+            let file = dir.appendingPathComponent("feed-\(f).xml")
+            var bytes = rssFeed(feed: f, count: 2)
+            if f == 450 {
+                // The same item twice in one document, far past the in-memory part of the list.
+                let text = String(decoding: bytes, as: UTF8.self)
+                let item = text[text.range(of: "<item>")!.lowerBound..<text.range(of: "</item>")!.upperBound]
+                bytes = Array(text.replacingOccurrences(of: "</channel>", with: item + "</channel>").utf8)
+            }
+            if f == 500 { bytes = Array("plain text, not a feed\n".utf8) }  // feed 500 fails
+            try Data(bytes).write(to: file)
+            list += file.path + "\n"
+        }
+        let listFile = dir.appendingPathComponent("feeds.txt")
+        try list.write(to: listFile, atomically: true, encoding: .utf8)
+        let r = try await runIngest(["--feed-list", listFile.path, "--strict"])
+        #expect(r.status == 1, "--strict: one feed failed; stderr tail: \(r.stderr.suffix(300))")
+        let guids = try parseJSONLines(r.stdout).compactMap { $0["guid"] as? String }
+        #expect(guids.count == 599 * 2)
+        #expect(Set(guids).count == guids.count)
+        #expect(guids.filter { $0 == "feed-450-item-0" }.count == 1)
+        let lines = r.stderr.split(separator: "\n")
+        for f in [0, 255, 256, 257, 449, 450, 599] {
+            #expect(lines.filter { $0.hasPrefix("  ok ") && $0.contains("/feed-\(f).xml ") }.count == 1, "feed \(f)")
+        }
+        let fail = lines.filter { $0.hasPrefix("  FAIL") }
+        #expect(fail.count == 1 && fail.first?.contains("/feed-500.xml") == true, "\(fail)")
+        #expect(lines.filter { $0.hasPrefix("  ok ") }.count == 599)
+        #expect(r.stderr.contains("600 sources: 599 ok, 0 not modified, 1 failed"), "\(r.stderr.suffix(300))")
+        #expect(r.stderr.contains("; 1198 records;"))
+    }
+
     /// Records reach the sink in batches of 256; each batch used to become a file per day it
     /// touched, so a run whose items span many days wrote files per day per batch (19,090 over
     /// the real-feed corpus, whose items span 1,789 days).

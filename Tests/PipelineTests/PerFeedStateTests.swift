@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+import IngestCore
+import Emit
+@testable import Pipeline
+
+/// A run over tens of thousands of feeds keeps only the feeds in flight in memory (issue 3's
+/// memory bound): the feed list and the finished feeds' reports wait in temporary files, and
+/// repeats are looked for within a feed. These pin that nothing is lost, reordered or
+/// emitted twice on the way.
+@Suite struct PerFeedStateTests {
+    private func report(_ i: Int) -> FeedReport {
+        FeedReport(
+            feedID: "feed-\(i)", url: i % 3 == 0 ? "https://例子.cn/feed-\(i).xml" : "/tmp/feed \(i)\t.xml",
+            status: [FeedOutcome.Status.ok, .failed, .notModified, .skipped][i % 4],
+            httpStatus: i % 5 == 0 ? nil : 200 + i % 7, format: i % 2 == 0 ? "rss2" : nil,
+            encoding: i % 6 == 0 ? "gb18030" : nil, emitted: i % 11, new: i % 3, changed: i % 2, unchanged: i % 5,
+            warnings: (0..<(i % 4)).map { "警告 \($0) of feed \(i)\n" }, error: i % 4 == 1 ? "http 500: 服务器错误" : nil,
+            bytes: i * 1_000, seconds: Double(i) / 7)
+    }
+
+    /// Every field of a report, for comparing two of them (FeedReport has no `==`).
+    private func fields(_ r: FeedReport) -> String {
+        "\(r.feedID)|\(r.url)|\(r.status)|\(String(describing: r.httpStatus))|\(String(describing: r.format))|"
+            + "\(String(describing: r.encoding))|\(r.emitted)|\(r.new)|\(r.changed)|\(r.unchanged)|\(r.warnings)|"
+            + "\(String(describing: r.error))|\(r.bytes)|\(r.seconds.bitPattern)"
+    }
+
+    @Test func reportsPastTheLimitComeBackWholeAndInOrder() {
+        let reports = (0..<600).map(report)
+        let log = FeedReportLog(memoryLimit: 16)
+        for r in reports.prefix(300) { log.append(r) }
+        #expect(log.isSpilled)
+        // Read once mid-run, then appended to again: the file must continue, not restart.
+        #expect(log.all.map(fields) == reports.prefix(300).map(fields))
+        for r in reports.dropFirst(300) { log.append(r) }
+        #expect(log.count == 600)
+        #expect(log.all.map(fields) == reports.map(fields))
+        #expect(log.all.map(fields) == reports.map(fields), "a second read gives the same")
+
+        let summary = RunSummary(runID: "r", pipeline: nil, startedAt: Date(), finishedAt: Date(), reports: log, notDue: 4)
+        let inMemory = RunSummary(runID: "r", pipeline: nil, startedAt: Date(), finishedAt: Date(),
+                                  reports: FeedReportLog(reports, memoryLimit: .max), notDue: 4)
+        #expect(!inMemory.reports.isSpilled)
+        let a = summary.totals, b = inMemory.totals
+        func sum(_ f: (FeedReport) -> Int) -> Int { reports.map(f).reduce(0, +) }
+        let got: [Int] = [a.feeds, a.ok, a.notModified, a.failed, a.skipped, a.emitted, a.new, a.changed, a.unchanged,
+                          a.warnings, a.bytes]
+        let want: [Int] = [604, 150, 150, 150, 154, sum(\.emitted), sum(\.new), sum(\.changed), sum(\.unchanged),
+                           sum { $0.warnings.count }, sum(\.bytes)]
+        #expect(got == want)
+        let fromMemory: [Int] = [b.feeds, b.ok, b.failed, b.skipped, b.emitted, b.warnings, b.bytes]
+        #expect(fromMemory == [a.feeds, a.ok, a.failed, a.skipped, a.emitted, a.warnings, a.bytes])
+        #expect(summary.render() == inMemory.render())
+        #expect(summary.failedFeeds.map(fields) == reports.filter { $0.status == .failed }.map(fields))
+    }
+
+    @Test func sourcesPastTheLimitComeBackWholeAndInOrder() {
+        let sources = (0..<700).map { i in
+            FeedSource(
+                location: i % 2 == 0 ? "https://例子.cn/\(i).xml" : "/srv/feeds/\(i) x.xml", kind: i % 9 == 0 ? .page : .feed,
+                id: "id-\(i)", language: i % 3 == 0 ? "zh-Hant" : nil, timeZone: i % 4 == 0 ? "Asia/Taipei" : nil,
+                sourceID: i % 5 == 0 ? "cna" : nil, title: i % 6 == 0 ? "中央社 \(i)" : nil)
+        }
+        let list = FeedSourceList(sources, memoryLimit: 50)
+        #expect(list.isSpilled)
+        #expect(list.count == 700)
+        #expect(Array(list) == sources)
+        #expect(Array(list) == sources, "a second pass gives the same")
+        let small = FeedSourceList(Array(sources.prefix(10)))
+        #expect(!small.isSpilled)
+        #expect(Array(small) == Array(sources.prefix(10)))
+    }
+
+    // MARK: repeats, per feed
+
+    private actor CollectingSink: RecordSink {
+        var ids: [String] = []
+        func write(_ batch: [EmitRecord]) async throws -> SinkAck {
+            for case .item(let item) in batch { ids.append(item.id) }
+            return SinkAck(records: batch.count, bytes: 0)
+        }
+        func close() async throws {}
+    }
+
+    private func outcome(_ id: String, kind: FeedSource.Kind = .feed) -> FeedOutcome {
+        FeedOutcome(source: FeedSource(location: "/feeds/\(id)", kind: kind, id: id), status: .ok,
+                    record: FeedRecord(url: "/feeds/\(id)"))
+    }
+
+    private func item(_ id: String) -> FeedItem { FeedItem(id: id, title: "t", titleRaw: "t", fetchedAt: Date()) }
+
+    private func deliver(_ events: [FeedEvent<FeedItem>], shared: Set<String> = []) async throws
+        -> (ids: [String], summary: RunSummary)
+    {
+        let sink = CollectingSink()
+        var delivery = StreamDelivery(sink: sink, feedRecords: false)
+        delivery.feedIDsSharedBySources = shared
+        let channel = BoundedChannel<FeedEvent<FeedItem>>(capacity: events.count + 1)
+        for e in events { try await channel.send(e) }
+        channel.finish()
+        let log = try await delivery.consume(channel)
+        return (await sink.ids, RunSummary(runID: "r", pipeline: nil, startedAt: Date(), finishedAt: Date(), reports: log))
+    }
+
+    @Test func repeatsWithinAFeedAreDroppedWhileFeedsInterleave() async throws {
+        let (ids, summary) = try await deliver([
+            .item(item("a1"), feedID: "a"), .item(item("b1"), feedID: "b"), .item(item("a1"), feedID: "a"),
+            .item(item("b1"), feedID: "b"), .item(item("a2"), feedID: "a"), .end(outcome("a")),
+            .item(item("b2"), feedID: "b"), .item(item("b2"), feedID: "b"), .end(outcome("b")),
+        ])
+        #expect(ids == ["a1", "b1", "a2", "b2"])
+        #expect(summary.feeds.map(\.emitted) == [2, 2])
+    }
+
+    /// A feed and a page read from one address share a feed id, so their items can share ids:
+    /// the first source's ids are kept past its end for the second.
+    @Test func sourcesSharingAFeedIDStillEmitAnItemOnce() async throws {
+        let events: [FeedEvent<FeedItem>] = [
+            .item(item("x1"), feedID: "x"), .item(item("x2"), feedID: "x"), .end(outcome("x")),
+            .item(item("x2"), feedID: "x"), .end(outcome("x", kind: .page)),
+        ]
+        let kept = try await deliver(events, shared: ["x"])
+        #expect(kept.ids == ["x1", "x2"])
+        // Without the shared id the second source's item is new to it: the test above would
+        // catch a delivery that forgot a shared feed's ids.
+        let forgotten = try await deliver(events)
+        #expect(forgotten.ids == ["x1", "x2", "x2"])
+
+        var options = AdHocJob.Options()
+        options.feeds = ["/srv/a.xml", "/srv/b.xml", "/srv/a.xml"]
+        options.pages = ["/srv/a.xml", "/srv/c.html"]
+        let sources = try AdHocJob.resolveSources(options)
+        #expect(sources.count == 4)
+        #expect(AdHocJob.feedIDsShared(by: sources) == [FeedID.derive(from: "/srv/a.xml")])
+    }
+}
