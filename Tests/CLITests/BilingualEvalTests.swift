@@ -98,8 +98,11 @@ import Testing
 ///   Asian English press; 0.860 with 15 on automotive and energy trade press), then tuned on.
 ///   `heldout-written65.jsonl`, `heldout-written66.jsonl` and `heldout-written67.jsonl` (270 headlines each;
 ///   155, 153 and 155 traps): written blind side by side after the written62–64 round, each scored once (0.979
-///   with 5 traps on state and party media; 0.937 with 5 on developer sites; 0.953 with 6 on markets news: the
-///   newest estimates), then tuned on.
+///   with 5 traps on state and party media; 0.937 with 5 on developer sites; 0.953 with 6 on markets news),
+///   then tuned on. `heldout-written68.jsonl`, `heldout-written69.jsonl` and `heldout-written70.jsonl` (270
+///   headlines each, 155 traps each): written blind side by side in session 20 after the written65–67 round,
+///   each scored once (0.953 with 9 traps on sports and lifestyle sections; 0.929 with 10 on courts and
+///   regulators; 0.960 with 7 on science and health desks: the newest estimates), then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -974,6 +977,61 @@ struct BilingualEvalTests {
             "Gogoro第三季營收衰退 換電站擴張放緩",
             "電動機車補助延長一年 三陽、光陽受惠",
         ], microF1Floor: 0.96, topicF1Floor: 0.85)
+    }
+
+    /// Written blind in session 20 alongside written69 and written70, by a helper that read written34–36 for the
+    /// format only, asked for the sports, entertainment, culture and lifestyle sections of Chinese and English
+    /// portals, where tech and trade words take other senses; committed (aab3395) before anything ran on it: 270
+    /// headlines (92 Simplified, 88 Traditional, 90 English), 115 positives, 155 traps. First run: micro-F1 0.953,
+    /// 9 traps tagged (漏洞 in a football rule and an electricity tariff, 年中美妆, 与流量脱钩, a Lego 大模型, Gogoro,
+    /// an old customs house, judo's open-weight category, 开源有术), decoupling 0.903; language 270/270, headlines
+    /// 267/270 (BBC Sport, ESPN, ETtoday's 星光雲 channel). Then tuned on: 0.979, one trap left as known (Gogoro).
+    @Test("a blind written set made in session 20, scored once, then tuned on (written68)")
+    func written68Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written68.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written68")
+        Self.checkTargets(score, knownTrapMisses: [
+            "Gogoro換電站突破3000座 新款電動機車下月開賣",
+        ], microF1Floor: 0.97, topicF1Floor: 0.85)
+    }
+
+    /// Written blind in session 20 alongside written68 and written70, by a helper that read written34–36 for the
+    /// format only, asked for courts, law, regulators and public administration news (mainland, Hong Kong,
+    /// Taiwan, US, UK, EU); committed (4a6f2cb) before anything ran on it: 270 headlines (102 Simplified, 74
+    /// Traditional, 94 English), 115 positives, 155 traps. First run: micro-F1 0.929, 10 traps tagged (hygiene
+    /// and embargo breaches, a building's fire wall, a taxi tariff, an LLM law degree, decoupling power prices
+    /// from gas, a historic foundry site, a wafer biscuit, a trading firm's fraud, the e-scooter subsidy),
+    /// us-china 0.889; language 270/270, headlines 270/270. Then tuned on: 0.964, one trap left as known (the
+    /// e-scooter subsidy).
+    @Test("a blind written set made in session 20, scored once, then tuned on (written69)")
+    func written69Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written69.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written69")
+        Self.checkTargets(score, knownTrapMisses: [
+            "電動機車補助明年縮減 環境部：回歸市場機制",
+        ], microF1Floor: 0.95, topicF1Floor: 0.85)
+    }
+
+    /// Written blind in session 20 alongside written68 and written69, by a helper that read written34–36 for the
+    /// format only, asked for science, health, education, agriculture and environment news; committed (c69a8cb)
+    /// before anything ran on it: 270 headlines (121 Simplified, 56 Traditional, 93 English), 115 positives, 155
+    /// traps. First run: micro-F1 0.960, 7 traps tagged (farm subsidies and carbon emissions 脱钩, a mine's safety
+    /// 漏洞, avian influenza (AI), climate vulnerability, a hospital's hygiene breach, the e-scooter subsidy),
+    /// electric-vehicles 0.897; language 270/270, headlines 265/270 (Nature, Phys.org, ScienceDaily, 公視新聞網
+    /// PNN). Then tuned on: 0.984, one trap left as known (the e-scooter subsidy).
+    @Test("a blind written set made in session 20, scored once, then tuned on (written70)")
+    func written70Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written70.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written70")
+        Self.checkTargets(score, knownTrapMisses: [
+            "電動機車補助延長一年 環境部鼓勵汰換老舊機車",
+        ], microF1Floor: 0.97, topicF1Floor: 0.85)
     }
 
     /// Written blind in session 19 after the written59–61 round, alongside written63 and written64, by a helper
