@@ -166,57 +166,7 @@ public final class TopicTagger: Sendable {
                 }
             }
         }
-        let patternTopic = infos.map { Int32($0.topic) }
-        let patternKind = infos.map {
-            switch $0.role {
-            case .term: return Self.kindTerm
-            case .exclusion: return Self.kindExclusion
-            case .pairMember: return Self.kindPairMember
-            case .exclusionContext: return Self.kindExclusionContext
-            }
-        }
-        let patternWeight = infos.map { if case .term(let w) = $0.role { return w } else { return 0 } }
-        // Rule and group: a context rule's for pair members, an `exclude_with` rule's for
-        // exclusions that need company (group 0) and their company; -1 for the rest.
-        self.patternGroup = infos.map {
-            switch $0.role {
-            case .pairMember(_, let g), .exclusionContext(_, let g): return Int32(g)
-            case .exclusion(.some): return 0
-            default: return -1
-            }
-        }
-        self.patternRule = infos.map {
-            switch $0.role {
-            case .pairMember(let r, _), .exclusionContext(let r, _), .exclusion(let r?): return Int32(r)
-            default: return -1
-            }
-        }
-        let patternTermKey = infos.map { Int32($0.termKey) }
-        let patternLengths = infos.map { Int32($0.pattern.scalars.count) }
-        let patternFlags = infos.indices.map { i in
-            let info = infos[i]
-            var f: UInt8 = isName[i] ? Self.scanName : 0
-            if info.pattern.needsLeftBoundary { f |= Self.scanLeftBoundary }
-            if info.pattern.needsRightBoundary { f |= Self.scanRightBoundary }
-            if info.pattern.exactCase != nil { f |= Self.scanExactCase }
-            if info.pattern.extendsToWordEnd { f |= Self.scanToWordEnd }
-            return f
-        }
-        self.automaton = TermAutomaton(patterns: infos.map(\.pattern.scalars))
-        // Sparse: a few dozen `=` terms among tens of thousands of patterns, and an optional
-        // String a pattern was 16 bytes each of the tagger's resident size.
-        var exactCase: [Int32: String] = [:]
-        var exactScalars: [Int32: [UInt32]] = [:]
-        for (p, info) in infos.enumerated() {
-            guard var exact = info.pattern.exactCase else { continue }
-            exactCase[Int32(p)] = exact
-            if exact.withUTF8({ Self.isCanonicallyInert($0) }) { exactScalars[Int32(p)] = exact.unicodeScalars.map(\.value) }
-        }
-        self.patternExactCase = exactCase
-        self.patternExactScalars = exactScalars
-        let widths = infos.map { info in
-            Int32(info.pattern.scalars.reduce(0) { $0 + (Unicode.Scalar($1).map { UTF8.width($0) } ?? 0) })
-        }
+        // Per-topic tables first: a pattern's facts need its topic's rule slots.
         var fieldWeights: [Double] = []
         var ruleStart: [Int32] = [0]
         var ruleGroupCounts: [Int32] = []
@@ -240,28 +190,73 @@ public final class TopicTagger: Sendable {
         var slotStart: [Int32] = [0]
         for count in ruleGroupCounts { slotStart.append(slotStart.last! + count) }
         self.ruleSlotStart = slotStart
-        let slots = infos.map { info -> Int32 in
-            guard case .pairMember(let r, let g) = info.role else { return -1 }
-            let first = Int(ruleStart[info.topic])
-            return slotStart[first + r] - slotStart[first] + Int32(g)
+
+        // Each pattern's facts, rule and group in one pass, straight into the arrays the tagger
+        // keeps; then `infos` is dropped before the automaton compiles, so the compile's
+        // temporaries, the run's heap peak, do not sit beside a second copy of the patterns.
+        var facts: [PatternFacts] = []
+        var patternGroup: [Int32] = []
+        var patternRule: [Int32] = []
+        var exactCase: [Int32: String] = [:]
+        var exactScalars: [Int32: [UInt32]] = [:]
+        var maxLength = [Int32](repeating: 0, count: taxonomy.topics.count)
+        var scalars: [[UInt32]] = []
+        facts.reserveCapacity(infos.count)
+        patternGroup.reserveCapacity(infos.count)
+        patternRule.reserveCapacity(infos.count)
+        scalars.reserveCapacity(infos.count)
+        for (p, info) in infos.enumerated() {
+            let kind: UInt8, weight: Double, group: Int32, rule: Int32, slot: Int32
+            switch info.role {
+            case .term(let w):
+                (kind, weight, group, rule, slot) = (Self.kindTerm, w, -1, -1, -1)
+            case .exclusion(let r):
+                // An `exclude_with` rule's first group is its group 0; a plain exclusion has none.
+                (kind, weight, group, rule, slot) = (Self.kindExclusion, 0, r == nil ? -1 : 0, Int32(r ?? -1), -1)
+            case .pairMember(let r, let g):
+                let first = Int(ruleStart[info.topic])
+                (kind, weight, group, rule) = (Self.kindPairMember, 0, Int32(g), Int32(r))
+                slot = slotStart[first + r] - slotStart[first] + Int32(g)
+            case .exclusionContext(let r, let g):
+                (kind, weight, group, rule, slot) = (Self.kindExclusionContext, 0, Int32(g), Int32(r), -1)
+            }
+            var flags: UInt8 = isName[p] ? Self.scanName : 0
+            if info.pattern.needsLeftBoundary { flags |= Self.scanLeftBoundary }
+            if info.pattern.needsRightBoundary { flags |= Self.scanRightBoundary }
+            if info.pattern.exactCase != nil { flags |= Self.scanExactCase }
+            if info.pattern.extendsToWordEnd { flags |= Self.scanToWordEnd }
+            let length = Int32(info.pattern.scalars.count)
+            let width = Int32(info.pattern.scalars.reduce(0) { $0 + (Unicode.Scalar($1).map { UTF8.width($0) } ?? 0) })
+            facts.append(PatternFacts(
+                weight: weight, topic: Int32(info.topic), length: length, width: width, termKey: Int32(info.termKey),
+                slot: slot, kind: kind, flags: flags))
+            patternGroup.append(group)
+            patternRule.append(rule)
+            maxLength[info.topic] = max(maxLength[info.topic], length)
+            // Sparse: a few dozen `=` terms among tens of thousands of patterns, and an optional
+            // String a pattern was 16 bytes each of the tagger's resident size.
+            if var exact = info.pattern.exactCase {
+                exactCase[Int32(p)] = exact
+                if exact.withUTF8({ Self.isCanonicallyInert($0) }) { exactScalars[Int32(p)] = exact.unicodeScalars.map(\.value) }
+            }
+            scalars.append(info.pattern.scalars)
         }
+        infos = []
+        isName = []
+        self.facts = facts
+        self.patternGroup = patternGroup
+        self.patternRule = patternRule
+        self.patternExactCase = exactCase
+        self.patternExactScalars = exactScalars
+        self.topicMaxLength = maxLength
+        self.automaton = TermAutomaton(patterns: scalars)
         self.topicHasEmptyRule = taxonomy.topics.map { $0.contextRules.contains { $0.isEmpty } }
         self.topicPairFirstOnly = taxonomy.topics.map(\.pairEvidenceFirstGroupOnly)
         self.topicIDs = taxonomy.topics.map(\.id)
         self.maxGroups = taxonomy.topics.indices.map {
             Int(slotStart[Int(ruleStart[$0 + 1])] - slotStart[Int(ruleStart[$0])])
         }.max() ?? 0
-        var maxLength = [Int32](repeating: 0, count: taxonomy.topics.count)
-        for info in infos { maxLength[info.topic] = max(maxLength[info.topic], Int32(info.pattern.scalars.count)) }
-        self.topicMaxLength = maxLength
         self.termKeyCount = termKeys.count
-        let (topic, kind, weight, termKey) = (patternTopic, patternKind, patternWeight, patternTermKey)
-        let (length, flags) = (patternLengths, patternFlags)
-        self.facts = infos.indices.map { p in
-            PatternFacts(
-                weight: weight[p], topic: topic[p], length: length[p], width: widths[p], termKey: termKey[p],
-                slot: slots[p], kind: kind[p], flags: flags[p])
-        }
     }
 
     /// Number of searchable patterns (after expanding variants), for benchmarks.
