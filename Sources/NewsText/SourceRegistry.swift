@@ -365,7 +365,7 @@ public final class SourceRegistry: Sendable {
         // Fast path: most headlines carry no separator and no bracket at all.
         guard Self.mayHoldGluedName(headline) else { return nil }
         // `… [LWN.net]`: a few sites print their name in brackets after the headline.
-        for (open, close) in [("[", "]"), ("【", "】")] where headline.hasSuffix(close) {
+        for (open, close) in [("[", "]"), ("【", "】"), ("［", "］")] where headline.hasSuffix(close) {
             guard let start = headline.range(of: open, options: .backwards) else { continue }
             let inner = String(headline[start.upperBound..<headline.index(headline.endIndex, offsetBy: -close.count)])
             let bare = headline[..<start.lowerBound].trimmingCharacters(in: .whitespaces)

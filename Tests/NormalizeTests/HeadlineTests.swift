@@ -68,6 +68,8 @@ struct HeadlineTests {
         ("OpenTofu, the Terraform fork, is accepted into the CNCF • The Register", "OpenTofu, the Terraform fork, is accepted into the CNCF", "theregister"),
         // LWN prints its name in brackets after the headline; People's Daily a channel before its name.
         ("The 6.17 kernel has been released [LWN.net]", "The 6.17 kernel has been released", "lwn"),
+        ("台積電法說會釋正面訊號【中央社】", "台積電法說會釋正面訊號", "cna"),
+        ("台積電法說會釋正面訊號［中央社］", "台積電法說會釋正面訊號", "cna"),
         ("钟声：搞“脱钩断链”注定失败--观点--人民网", "钟声：搞“脱钩断链”注定失败", "people"),
         // Anue prints its channel after its own name.
         ("台積電ADR漲逾3% 費半指數創高 | 鉅亨網 - 台股新聞", "台積電ADR漲逾3% 費半指數創高", "cnyes"),
