@@ -979,6 +979,98 @@ struct BilingualEvalTests {
         ], microF1Floor: 0.96, topicF1Floor: 0.85)
     }
 
+    /// WRITTEN74DOC
+    @Test("a blind written set made in session 20, scored once, then tuned on (written74)")
+    func written74Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written74.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written74")
+        Self.checkTargets(score, knownTrapMisses: [
+        ], microF1Floor: 0.5, topicF1Floor: 0.5)
+    }
+
+    /// WRITTEN75DOC
+    @Test("a blind written set made in session 20, scored once, then tuned on (written75)")
+    func written75Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written75.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written75")
+        Self.checkTargets(score, knownTrapMisses: [
+        ], microF1Floor: 0.5, topicF1Floor: 0.5)
+    }
+
+    /// WRITTEN76DOC
+    @Test("a blind written set made in session 20, scored once, then tuned on (written76)")
+    func written76Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written76.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written76")
+        Self.checkTargets(score, knownTrapMisses: [
+        ], microF1Floor: 0.5, topicF1Floor: 0.5)
+    }
+
+    /// Written blind in session 20 after the written68–70 round, alongside written72 and written73, by a helper
+    /// that read written34–36 for the format only, asked for headlines as social platforms, hot lists and
+    /// aggregators show them (微博热搜, 今日头条, 知乎, PTT, LIHKG, Google News, Yahoo, MSN, Axios); committed
+    /// (f40a50a) before anything ran on it: 270 headlines (131 Simplified, 55 Traditional, 84 English), 115
+    /// positives, 155 traps. First run: micro-F1 0.916, 9 traps tagged (漏洞 in a pipe and a football defence,
+    /// a game's 封测, 外贸原单, 开源 as a side job, 去中國化 in a curriculum, an airport's fire wall, engineers at a
+    /// food festival, AMD the eye disease), export-controls 0.818; language 270/270, headlines 267/270 (MSN,
+    /// Yahoo News). Then tuned on: 0.962, no trap tagged.
+    @Test("a blind written set made in session 20, scored once, then tuned on (written71)")
+    func written71Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written71.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written71")
+        Self.checkTargets(score, knownTrapMisses: [
+        ], microF1Floor: 0.95, topicF1Floor: 0.85)
+    }
+
+    /// Written blind in session 20 alongside written71 and written73, by a helper that read written34–36 for the
+    /// format only, asked for local and regional newspapers (Chinese provincial and city dailies, Taiwanese and
+    /// Hong Kong local news, US and UK local papers); committed (cac939e) before anything ran on it: 270
+    /// headlines (110 Simplified, 62 Traditional, 98 English), 115 positives, 155 traps. First run: micro-F1
+    /// 0.915, 6 traps tagged (an AI technician breeding cattle, the Canton Fair, a village's 开源, Gogoro, a
+    /// pension fund's 漏洞, a water company's tariff), us-china 0.791; language 270/270, headlines 259/270 (local
+    /// papers the registry did not know: WRAL, The Seattle Times, syracuse.com, Yorkshire Post, Birmingham
+    /// Live, KSL, The Columbus Dispatch, Manchester Evening News, 荔枝网, 浙江新闻). Then tuned on: 0.957, two
+    /// traps left as known (the Canton Fair and Gogoro, label disagreements with written46 and written21–24).
+    @Test("a blind written set made in session 20, scored once, then tuned on (written72)")
+    func written72Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written72.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written72")
+        Self.checkTargets(score, knownTrapMisses: [
+            "第138届广交会开幕 境外采购商人数创新高",
+            "Gogoro電動機車換電站進駐國道服務區",
+        ], microF1Floor: 0.95, topicF1Floor: 0.85)
+    }
+
+    /// Written blind in session 20 alongside written71 and written72, by a helper that read written34–36 for the
+    /// format only, asked for opinion, editorials, analysis, explainers and columns (社论, 评论员文章, 观察, 钟声,
+    /// op-eds, Explainer:, Analysis:, newsletters, podcast episodes), where topic words are often figurative;
+    /// committed (27de628) before anything ran on it: 270 headlines (124 Simplified, 52 Traditional, 94
+    /// English), 115 positives, 155 traps. First run: micro-F1 0.896, 12 traps tagged (an elevator's 安全漏洞,
+    /// a talent and a health fund's 逆差, 开源 for a coffee shop, a water company's tariff, a watch's 中国芯, a
+    /// coach's 训练模型, 生物黑客, emotional vulnerability, the e-scooter subsidy, a bill as a Trojan horse, a
+    /// weekend golf hacker), trade 0.811; language 270/270, headlines 270/270. Then tuned on: 0.963, one trap
+    /// left as known (the e-scooter subsidy).
+    @Test("a blind written set made in session 20, scored once, then tuned on (written73)")
+    func written73Headlines() async throws {
+        let cases = try Self.writtenCases("heldout-written73.jsonl")
+        #expect(cases.count >= 250)
+        #expect(cases.filter(\.trap).count >= 140)
+        let score = try await Self.evaluate(cases, label: "written73")
+        Self.checkTargets(score, knownTrapMisses: [
+            "觀點：電動機車補助退場，機車行老闆怎麼看",
+        ], microF1Floor: 0.95, topicF1Floor: 0.85)
+    }
+
     /// Written blind in session 20 alongside written69 and written70, by a helper that read written34–36 for the
     /// format only, asked for the sports, entertainment, culture and lifestyle sections of Chinese and English
     /// portals, where tech and trade words take other senses; committed (aab3395) before anything ran on it: 270
