@@ -102,7 +102,12 @@ import Testing
 ///   then tuned on. `heldout-written68.jsonl`, `heldout-written69.jsonl` and `heldout-written70.jsonl` (270
 ///   headlines each, 155 traps each): written blind side by side in session 20 after the written65–67 round,
 ///   each scored once (0.953 with 9 traps on sports and lifestyle sections; 0.929 with 10 on courts and
-///   regulators; 0.960 with 7 on science and health desks: the newest estimates), then tuned on.
+///   regulators; 0.960 with 7 on science and health desks), then tuned on. `heldout-written71.jsonl` to
+///   `heldout-written76.jsonl` (270 headlines each; 155, 155, 155, 155, 154 and 155 traps): two more rounds of
+///   three, written blind side by side in session 20, each set scored once (written71–73: 0.916 with 9 traps
+///   on social platforms and aggregators, 0.915 with 6 on local papers, 0.896 with 12 on opinion and
+///   explainers; written74–76, after tuning on those: 0.946 with 6 on world news desks, 0.944 with 6 on
+///   Japanese and Korean news, 0.943 with 11 on consumer tech and gaming: the newest estimates), then tuned on.
 ///
 /// `EVAL_VERBOSE=1 swift test --filter BilingualEvalTests` prints every miss. `swift test` has been
 /// seen to drop a failing test's report; the test binary run directly always shows it:
@@ -979,7 +984,14 @@ struct BilingualEvalTests {
         ], microF1Floor: 0.96, topicF1Floor: 0.85)
     }
 
-    /// WRITTEN74DOC
+    /// Written blind in session 20 after the written71–73 round, alongside written75 and written76, by a helper
+    /// that read written34–36 for the format only, asked for world news desks (Europe, Russia and Ukraine, the
+    /// Middle East, Africa, Latin America), where sanctions, tariffs, hacking and supply chains concern other
+    /// countries as often as China and the US; committed (9dbea1b) before anything ran on it: 270 headlines (98
+    /// Simplified, 59 Traditional, 113 English), 115 positives, 155 traps. First run: micro-F1 0.946, 6 traps
+    /// tagged (美中 inside 美中央司令部, 美中東特使 and 南美中部, a visit to 華府 read as 訪華, an ECB–Fed policy
+    /// 脱钩, a "backdoor" tax rise), us-china 0.875; language 270/270, headlines 269/270 (The Kyiv Independent).
+    /// Then tuned on: 0.989, no trap tagged.
     @Test("a blind written set made in session 20, scored once, then tuned on (written74)")
     func written74Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written74.jsonl")
@@ -987,10 +999,16 @@ struct BilingualEvalTests {
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written74")
         Self.checkTargets(score, knownTrapMisses: [
-        ], microF1Floor: 0.5, topicF1Floor: 0.5)
+        ], microF1Floor: 0.97, topicF1Floor: 0.85)
     }
 
-    /// WRITTEN75DOC
+    /// Written blind in session 20 alongside written74 and written76, by a helper that read written34–36 for the
+    /// format only, asked for Japanese and Korean news (Nikkei Asia, Kyodo, NHK, Yonhap, The Korea Herald, 日經中文網,
+    /// 韓聯社); committed (55d9cfa) before anything ran on it: 270 headlines (91 Simplified, 65 Traditional, 114
+    /// English), 116 positives, 154 traps. First run: micro-F1 0.944, 6 traps tagged (Tokyo Gas's tariffs, the
+    /// Fair Trade Commission, a breach of election law, a model show, fire walls in a burnt-out wooden quarter, a
+    /// station exit closed on Halloween), export-controls 0.889; language 270/270, headlines 268/270 (`| NHK
+    /// WORLD-JAPAN News`). Then tuned on: 0.987, no trap tagged.
     @Test("a blind written set made in session 20, scored once, then tuned on (written75)")
     func written75Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written75.jsonl")
@@ -998,10 +1016,17 @@ struct BilingualEvalTests {
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written75")
         Self.checkTargets(score, knownTrapMisses: [
-        ], microF1Floor: 0.5, topicF1Floor: 0.5)
+        ], microF1Floor: 0.97, topicF1Floor: 0.85)
     }
 
-    /// WRITTEN76DOC
+    /// Written blind in session 20 alongside written74 and written75, by a helper that read written34–36 for the
+    /// format only, asked for consumer tech, gadgets, gaming and telecom (中关村在线, 爱范儿, 少数派, Engadget, The
+    /// Verge, Tom's Hardware, 9to5Mac); committed (414bace) before anything ran on it: 270 headlines (109
+    /// Simplified, 62 Traditional, 99 English), 115 positives, 155 traps. First run: micro-F1 0.943, 11 traps
+    /// tagged (game glitches called 漏洞 and Valorant's Breach, an NFC ticket chip, a phone cooler's 半导体, a
+    /// statue called a 模型, a phone back's 光刻 texture, Foundry VTT, a SIM-only tariff, CarPlay, Gogoro),
+    /// semiconductors 0.885; language 270/270, headlines 262/270 (中关村在线, 爱范儿, 電腦王阿達, 9to5Mac). Then
+    /// tuned on: 0.984, one trap left as known (Gogoro).
     @Test("a blind written set made in session 20, scored once, then tuned on (written76)")
     func written76Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written76.jsonl")
@@ -1009,7 +1034,8 @@ struct BilingualEvalTests {
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written76")
         Self.checkTargets(score, knownTrapMisses: [
-        ], microF1Floor: 0.5, topicF1Floor: 0.5)
+            "Gogoro推出新款電動機車 換電站突破三千座",
+        ], microF1Floor: 0.97, topicF1Floor: 0.85)
     }
 
     /// Written blind in session 20 after the written68–70 round, alongside written72 and written73, by a helper
@@ -1019,7 +1045,7 @@ struct BilingualEvalTests {
     /// positives, 155 traps. First run: micro-F1 0.916, 9 traps tagged (漏洞 in a pipe and a football defence,
     /// a game's 封测, 外贸原单, 开源 as a side job, 去中國化 in a curriculum, an airport's fire wall, engineers at a
     /// food festival, AMD the eye disease), export-controls 0.818; language 270/270, headlines 267/270 (MSN,
-    /// Yahoo News). Then tuned on: 0.962, no trap tagged.
+    /// Yahoo News). Then tuned on: 0.962 (0.965 after the written74–76 round), no trap tagged.
     @Test("a blind written set made in session 20, scored once, then tuned on (written71)")
     func written71Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written71.jsonl")
@@ -1095,8 +1121,8 @@ struct BilingualEvalTests {
     /// Traditional, 94 English), 115 positives, 155 traps. First run: micro-F1 0.929, 10 traps tagged (hygiene
     /// and embargo breaches, a building's fire wall, a taxi tariff, an LLM law degree, decoupling power prices
     /// from gas, a historic foundry site, a wafer biscuit, a trading firm's fraud, the e-scooter subsidy),
-    /// us-china 0.889; language 270/270, headlines 270/270. Then tuned on: 0.964, one trap left as known (the
-    /// e-scooter subsidy).
+    /// us-china 0.889; language 270/270, headlines 270/270. Then tuned on: 0.964 (0.967 after the written71–73
+    /// round), one trap left as known (the e-scooter subsidy).
     @Test("a blind written set made in session 20, scored once, then tuned on (written69)")
     func written69Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written69.jsonl")
