@@ -22,8 +22,6 @@ public final class FeedSourceList: Sequence, @unchecked Sendable {
     /// True when some sources wait in the temporary file (what the tests check).
     public var isSpilled: Bool { sources.isSpilled }
 
-    public func append(_ source: FeedSource) { sources.append(source) }
-
     public func makeIterator() -> some IteratorProtocol<FeedSource> { sources.makeIterator() }
 }
 

@@ -36,10 +36,7 @@ public struct RunSummary: Sendable, Codable {
     /// few hundred they live in a temporary file (`FeedReportLog`).
     public var reports: FeedReportLog
     /// `reports` as one array: for small runs and tests; large runs read `reports.forEach`.
-    public var feeds: [FeedReport] {
-        get { reports.all }
-        set { reports = FeedReportLog(newValue) }
-    }
+    public var feeds: [FeedReport] { reports.all }
     /// Enabled feeds that were not due, counted but not listed: a run every few minutes over
     /// a large list would otherwise write (and store in state) a report per idle feed, half a
     /// megabyte per run at 2,000 feeds and hundreds at a million.
