@@ -13,6 +13,10 @@ pays (the Swift runtime, Foundation and ICU, libcurl, libxml2) before it reads a
 `--repeat K` names every file K times, through K folders of symbolic links, so a list can be
 longer than the folder (counts then go up to K times its files): what a list of tens of
 thousands of feeds holds, with the same records K times over (the run drops the repeats).
+
+`--http` names the files by http:// URLs instead, served from this script's own process by
+a threaded HTTP server on 127.0.0.1 (Nagle off), so the peak includes libcurl, its
+connections and the bodies in flight: what a real run over the network holds.
 """
 import os
 import re
@@ -20,6 +24,24 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    disable_nagle_algorithm = True
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(root):
+    """Serves `root` on 127.0.0.1 from a daemon thread; returns the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=root))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def peak_kb(argv):
@@ -35,6 +57,9 @@ def peak_kb(argv):
 def main():
     args = sys.argv[1:]
     repeat = 1
+    http = "--http" in args
+    if http:
+        args.remove("--http")
     if "--repeat" in args:
         i = args.index("--repeat")
         repeat = int(args[i + 1])
@@ -46,10 +71,14 @@ def main():
     counts = [int(c) for c in args[2:]] or [10, 100, 1000, len(names) * repeat]
     base, _ = peak_kb([ingest, "--version"])
     print(f"== peak RSS of `ingest --feed-list` over {folder} ({len(names)} files"
-          + (f", each named {repeat} times)" if repeat > 1 else ")"))
+          + (f", each named {repeat} times" if repeat > 1 else "")
+          + (", served over HTTP on 127.0.0.1)" if http else ")"))
     print(f"{'feeds':>7} {'records':>9} {'peak RSS MB':>12}   (ingest --version alone: {base / 1024:.1f} MB)")
     with tempfile.TemporaryDirectory() as tmp:
         files = [os.path.join(folder, f) for f in names]
+        if http:
+            os.symlink(folder, os.path.join(tmp, "repeat-0"))
+            base_url = serve(tmp)
         for k in range(1, repeat):
             links = os.path.join(tmp, f"repeat-{k}")
             os.mkdir(links)
@@ -61,8 +90,11 @@ def main():
             opml = os.path.join(tmp, f"feeds-{n}.opml")
             with open(opml, "w") as fh:
                 fh.write('<?xml version="1.0"?><opml version="2.0"><head><title>bench</title></head><body>\n')
-                for path in files[:n]:
-                    fh.write(f'<outline type="rss" text="{os.path.basename(path)}" xmlUrl="file://{path}"/>\n')
+                for i, path in enumerate(files[:n]):
+                    url = f"file://{path}"
+                    if http:
+                        url = f"{base_url}/repeat-{i // len(names)}/{os.path.basename(path)}"
+                    fh.write(f'<outline type="rss" text="{os.path.basename(path)}" xmlUrl="{url}"/>\n')
                 fh.write("</body></opml>\n")
             out = os.path.join(tmp, f"out-{n}")
             kb, err = peak_kb([ingest, "--feed-list", opml, "--output", out])
