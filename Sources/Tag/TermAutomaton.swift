@@ -114,6 +114,33 @@ func isWordScalarValue(_ v: UInt32) -> Bool {
     return false
 }
 
+/// Patterns in folded scalars, end to end in one buffer. A taxonomy has tens of thousands of
+/// short patterns; an array each cost a heap block with a 32-byte header, nearly twice
+/// their scalars, and that list stayed alive through the whole compile, the peak of a short run.
+struct PatternList: ~Copyable {
+    private var values: [UInt32] = []
+    private(set) var lengths: [Int32] = []
+
+    init() {}
+
+    var count: Int { lengths.count }
+
+    mutating func reserve(patterns: Int, scalars: Int) {
+        lengths.reserveCapacity(patterns)
+        values.reserveCapacity(scalars)
+    }
+
+    mutating func append(_ pattern: some Collection<UInt32>) {
+        values.append(contentsOf: pattern)
+        lengths.append(Int32(pattern.count))
+    }
+
+    var scalars: [UInt32] { values }
+
+    /// The buffer itself, for the compile to turn into letter classes in place.
+    consuming func takeScalars() -> [UInt32] { values }
+}
+
 /// Aho-Corasick automaton over folded text that reads the text as published, as UTF-8
 /// bytes: one left-to-right pass finds every occurrence of every pattern, so the number of
 /// steps per character does not grow with the number of terms.
@@ -239,13 +266,21 @@ struct TermAutomaton: Sendable {
 
     /// `patterns` are folded scalar values.
     init(patterns: [[UInt32]], denseCellBudget: Int = TermAutomaton.denseCellBudget) {
-        patternLengths = patterns.map { Int32($0.count) }
-        longestPattern = patterns.map(\.count).max() ?? 0
+        var list = PatternList()
+        for pattern in patterns { list.append(pattern) }
+        self.init(patterns: list, denseCellBudget: denseCellBudget)
+    }
+
+    /// Takes the list: it is turned into letter classes in place and freed once the trie is
+    /// built, before the DFA is laid out, which is the compile's (and a short run's) peak.
+    init(patterns: consuming PatternList, denseCellBudget: Int = TermAutomaton.denseCellBudget) {
+        patternLengths = patterns.lengths
+        longestPattern = Int(patternLengths.max() ?? 0)
 
         // The alphabet: one class per distinct folded scalar the patterns use.
         var classOf: [UInt32: UInt32] = [:]
         var isWord: [UInt8] = [0, 1]
-        for scalar in Set(patterns.joined()).sorted() {
+        for scalar in Set(patterns.scalars).sorted() {
             classOf[scalar] = UInt32(isWord.count)
             isWord.append(isWordScalarValue(scalar) ? 1 : 0)
         }
@@ -264,7 +299,7 @@ struct TermAutomaton: Sendable {
         }
         sourceClass = table
 
-        var (edgeStart, edgeClass, edgeChild, ownStart, own) = Self.trie(of: patterns, classOf: classOf)
+        var (edgeStart, edgeClass, edgeChild, ownStart, own) = Self.trie(of: patterns, classOf: classOf, lengths: patternLengths)
         let stateCount = edgeStart.count - 1
 
         // Fail and output links, breadth first (which is state order).
@@ -524,25 +559,23 @@ struct TermAutomaton: Sendable {
     /// the ranges) are freed before the DFA is laid out, and every array is allocated at its
     /// final size (counted from the sorted patterns) rather than grown by doubling: the
     /// compile of a large taxonomy is what sets a short run's peak resident size.
-    private static func trie(of patterns: [[UInt32]], classOf: [UInt32: UInt32]) -> (
+    private static func trie(of patterns: consuming PatternList, classOf: [UInt32: UInt32], lengths: [Int32]) -> (
         edgeStart: [Int32], edgeClass: [UInt32], edgeChild: [Int32], ownStart: [Int32], own: [Int32]
     ) {
-        // The patterns as letter classes, end to end in one buffer (pattern `p` is
-        // `classes[start[p]..<start[p + 1]]`): one small array per pattern cost a heap block
-        // each, which the heap kept after the compile.
-        var start = [Int32](repeating: 0, count: patterns.count + 1)
-        var classes: [UInt32] = []
-        classes.reserveCapacity(patterns.reduce(0) { $0 + $1.count })
-        for (p, pattern) in patterns.enumerated() {
-            for scalar in pattern { classes.append(classOf[scalar]!) }
-            start[p + 1] = Int32(classes.count)
+        // The patterns as letter classes, in place: pattern `p` is
+        // `classes[start[p]..<start[p + 1]]`.
+        var classes = patterns.takeScalars()
+        classes.withUnsafeMutableBufferPointer { b in
+            for i in b.indices { b[i] = classOf[b[i]]! }
         }
+        var start = [Int32](repeating: 0, count: lengths.count + 1)
+        for p in lengths.indices { start[p + 1] = start[p] + lengths[p] }
         return classes.withUnsafeBufferPointer { classes in
             start.withUnsafeBufferPointer { start in
                 func length(_ p: Int32) -> Int { Int(start[Int(p) + 1] - start[Int(p)]) }
                 func letter(_ p: Int32, _ depth: Int) -> UInt32 { classes[Int(start[Int(p)]) + depth] }
                 // Lexicographic over classes, a prefix first; equal patterns in id order.
-                let order = (0..<Int32(patterns.count)).sorted { a, b in
+                let order = (0..<Int32(lengths.count)).sorted { a, b in
                     let (la, lb) = (length(a), length(b))
                     for d in 0..<min(la, lb) where letter(a, d) != letter(b, d) { return letter(a, d) < letter(b, d) }
                     return la != lb ? la < lb : a < b

@@ -21,15 +21,6 @@ public final class TopicTagger: Sendable {
         case exclusionContext(rule: Int, group: Int)
     }
 
-    struct PatternInfo: Sendable {
-        var topic: Int
-        var role: Role
-        /// The term as written in the taxonomy: repeats are counted per written term, so
-        /// `chip` and `chips` are one term.
-        var termKey: Int
-        var pattern: TermPattern
-    }
-
     enum Field: Int, CaseIterable { case title, summary, content }
 
     /// What a hit's pattern means to the fast path (32 bytes, half a cache line).
@@ -61,7 +52,7 @@ public final class TopicTagger: Sendable {
     let offstoryCue: TopicTagger?
     let nameCue: TopicTagger?
     let businessCue: TopicTagger?
-    // The compiled `PatternInfo` list is not kept: its per-pattern scalar arrays and strings
+    // No per-pattern objects are kept: their scalar arrays and strings
     // were 5 MB of a run's resident size (measured with heaptrack over the 3,474-feed corpus),
     // and every reader needs only the flat arrays below.
     let patternGroup: [Int32]
@@ -131,41 +122,7 @@ public final class TopicTagger: Sendable {
             (self.offstoryCue, self.nameCue, self.businessCue) = (nil, nil, nil)
         }
         let names = namesCount ? Set(taxonomy.names) : []
-        var isName: [Bool] = []
-        var infos: [PatternInfo] = []
-        var termKeys: [String: Int] = [:]
-        func add(_ written: String, topic: Int, role: Role) {
-            let key = termKeys["\(topic)\u{0}\(written)", default: termKeys.count]
-            termKeys["\(topic)\u{0}\(written)"] = key
-            // `*term` is left-open: it may end a longer word, as in compounds written solid
-            // (`*attack` finds "cyberattack"); the right edge keeps its word boundary.
-            let leftOpen = written.hasPrefix("*")
-            let name: Bool
-            switch role {
-            case .term, .pairMember: name = names.contains(written)
-            case .exclusion, .exclusionContext: name = false
-            }
-            for var p in TermPattern.expand(leftOpen ? String(written.dropFirst()) : written) {
-                if leftOpen { p.needsLeftBoundary = false }
-                infos.append(PatternInfo(topic: topic, role: role, termKey: key, pattern: p))
-                isName.append(name)
-            }
-        }
-        for (t, topic) in taxonomy.topics.enumerated() {
-            for term in topic.terms { add(term, topic: t, role: .term(weight: 1)) }
-            for term in topic.weakTerms { add(term, topic: t, role: .term(weight: taxonomy.weakWeight)) }
-            for term in topic.exclusions { add(term, topic: t, role: .exclusion(rule: nil)) }
-            for (r, rule) in topic.contextExclusions.enumerated() {
-                for (g, group) in rule.enumerated() {
-                    for term in group { add(term, topic: t, role: g == 0 ? .exclusion(rule: r) : .exclusionContext(rule: r, group: g)) }
-                }
-            }
-            for (r, rule) in topic.contextRules.enumerated() {
-                for (g, group) in rule.enumerated() {
-                    for term in group { add(term, topic: t, role: .pairMember(rule: r, group: g)) }
-                }
-            }
-        }
+
         // Per-topic tables first: a pattern's facts need its topic's rule slots.
         var fieldWeights: [Double] = []
         var ruleStart: [Int32] = [0]
@@ -191,58 +148,88 @@ public final class TopicTagger: Sendable {
         for count in ruleGroupCounts { slotStart.append(slotStart.last! + count) }
         self.ruleSlotStart = slotStart
 
-        // Each pattern's facts, rule and group in one pass, straight into the arrays the tagger
-        // keeps; then `infos` is dropped before the automaton compiles, so the compile's
-        // temporaries, the run's heap peak, do not sit beside a second copy of the patterns.
+        // Each pattern's facts, rule, group and scalars are written as the pattern is
+        // expanded, straight into the arrays the tagger keeps and the automaton's flat list.
+        // A list of the expanded patterns first held one small array per pattern; freed,
+        // those blocks stayed resident in the heap under the compile's own tables, the peak
+        // of a short run.
         var facts: [PatternFacts] = []
         var patternGroup: [Int32] = []
         var patternRule: [Int32] = []
         var exactCase: [Int32: String] = [:]
         var exactScalars: [Int32: [UInt32]] = [:]
         var maxLength = [Int32](repeating: 0, count: taxonomy.topics.count)
-        var scalars: [[UInt32]] = []
-        facts.reserveCapacity(infos.count)
-        patternGroup.reserveCapacity(infos.count)
-        patternRule.reserveCapacity(infos.count)
-        scalars.reserveCapacity(infos.count)
-        for (p, info) in infos.enumerated() {
+        var scalars = PatternList()
+        // Repeats are counted per term as written in the taxonomy, so `chip` and `chips` are one term.
+        var termKeys: [String: Int] = [:]
+        // `scalars` goes in by argument, not by capture: the compile consumes it afterwards.
+        func add(_ written: String, topic: Int, role: Role, into scalars: inout PatternList) {
+            let key = termKeys["\(topic)\u{0}\(written)", default: termKeys.count]
+            termKeys["\(topic)\u{0}\(written)"] = key
+            // `*term` is left-open: it may end a longer word, as in compounds written solid
+            // (`*attack` finds "cyberattack"); the right edge keeps its word boundary.
+            let leftOpen = written.hasPrefix("*")
+            let isName: Bool
+            switch role {
+            case .term, .pairMember: isName = names.contains(written)
+            case .exclusion, .exclusionContext: isName = false
+            }
             let kind: UInt8, weight: Double, group: Int32, rule: Int32, slot: Int32
-            switch info.role {
+            switch role {
             case .term(let w):
                 (kind, weight, group, rule, slot) = (Self.kindTerm, w, -1, -1, -1)
             case .exclusion(let r):
                 // An `exclude_with` rule's first group is its group 0; a plain exclusion has none.
                 (kind, weight, group, rule, slot) = (Self.kindExclusion, 0, r == nil ? -1 : 0, Int32(r ?? -1), -1)
             case .pairMember(let r, let g):
-                let first = Int(ruleStart[info.topic])
+                let first = Int(ruleStart[topic])
                 (kind, weight, group, rule) = (Self.kindPairMember, 0, Int32(g), Int32(r))
                 slot = slotStart[first + r] - slotStart[first] + Int32(g)
             case .exclusionContext(let r, let g):
                 (kind, weight, group, rule, slot) = (Self.kindExclusionContext, 0, Int32(g), Int32(r), -1)
             }
-            var flags: UInt8 = isName[p] ? Self.scanName : 0
-            if info.pattern.needsLeftBoundary { flags |= Self.scanLeftBoundary }
-            if info.pattern.needsRightBoundary { flags |= Self.scanRightBoundary }
-            if info.pattern.exactCase != nil { flags |= Self.scanExactCase }
-            if info.pattern.extendsToWordEnd { flags |= Self.scanToWordEnd }
-            let length = Int32(info.pattern.scalars.count)
-            let width = Int32(info.pattern.scalars.reduce(0) { $0 + (Unicode.Scalar($1).map { UTF8.width($0) } ?? 0) })
-            facts.append(PatternFacts(
-                weight: weight, topic: Int32(info.topic), length: length, width: width, termKey: Int32(info.termKey),
-                slot: slot, kind: kind, flags: flags))
-            patternGroup.append(group)
-            patternRule.append(rule)
-            maxLength[info.topic] = max(maxLength[info.topic], length)
-            // Sparse: a few dozen `=` terms among tens of thousands of patterns, and an optional
-            // String a pattern was 16 bytes each of the tagger's resident size.
-            if var exact = info.pattern.exactCase {
-                exactCase[Int32(p)] = exact
-                if exact.withUTF8({ Self.isCanonicallyInert($0) }) { exactScalars[Int32(p)] = exact.unicodeScalars.map(\.value) }
+            for var pattern in TermPattern.expand(leftOpen ? String(written.dropFirst()) : written) {
+                if leftOpen { pattern.needsLeftBoundary = false }
+                let p = Int32(facts.count)
+                var flags: UInt8 = isName ? Self.scanName : 0
+                if pattern.needsLeftBoundary { flags |= Self.scanLeftBoundary }
+                if pattern.needsRightBoundary { flags |= Self.scanRightBoundary }
+                if pattern.exactCase != nil { flags |= Self.scanExactCase }
+                if pattern.extendsToWordEnd { flags |= Self.scanToWordEnd }
+                let length = Int32(pattern.scalars.count)
+                let width = Int32(pattern.scalars.reduce(0) { $0 + (Unicode.Scalar($1).map { UTF8.width($0) } ?? 0) })
+                facts.append(PatternFacts(
+                    weight: weight, topic: Int32(topic), length: length, width: width, termKey: Int32(key),
+                    slot: slot, kind: kind, flags: flags))
+                patternGroup.append(group)
+                patternRule.append(rule)
+                maxLength[topic] = max(maxLength[topic], length)
+                // Sparse: a few dozen `=` terms among tens of thousands of patterns, and an optional
+                // String a pattern was 16 bytes each of the tagger's resident size.
+                if var exact = pattern.exactCase {
+                    exactCase[p] = exact
+                    if exact.withUTF8({ Self.isCanonicallyInert($0) }) { exactScalars[p] = exact.unicodeScalars.map(\.value) }
+                }
+                scalars.append(pattern.scalars)
             }
-            scalars.append(info.pattern.scalars)
         }
-        infos = []
-        isName = []
+        for (t, topic) in taxonomy.topics.enumerated() {
+            for term in topic.terms { add(term, topic: t, role: .term(weight: 1), into: &scalars) }
+            for term in topic.weakTerms { add(term, topic: t, role: .term(weight: taxonomy.weakWeight), into: &scalars) }
+            for term in topic.exclusions { add(term, topic: t, role: .exclusion(rule: nil), into: &scalars) }
+            for (r, rule) in topic.contextExclusions.enumerated() {
+                for (g, group) in rule.enumerated() {
+                    for term in group { add(term, topic: t, role: g == 0 ? .exclusion(rule: r) : .exclusionContext(rule: r, group: g), into: &scalars) }
+                }
+            }
+            for (r, rule) in topic.contextRules.enumerated() {
+                for (g, group) in rule.enumerated() {
+                    for term in group { add(term, topic: t, role: .pairMember(rule: r, group: g), into: &scalars) }
+                }
+            }
+        }
+        let termKeyCount = termKeys.count
+        termKeys = [:]
         self.facts = facts
         self.patternGroup = patternGroup
         self.patternRule = patternRule
@@ -256,7 +243,7 @@ public final class TopicTagger: Sendable {
         self.maxGroups = taxonomy.topics.indices.map {
             Int(slotStart[Int(ruleStart[$0 + 1])] - slotStart[Int(ruleStart[$0])])
         }.max() ?? 0
-        self.termKeyCount = termKeys.count
+        self.termKeyCount = termKeyCount
     }
 
     /// Number of searchable patterns (after expanding variants), for benchmarks.
