@@ -1026,179 +1026,105 @@ struct BilingualEvalTests {
         BlindSet(file: "heldout-written79.jsonl", knownTrapMisses: [], microF1Floor: 0.975),
     ])
     func session21Headlines(_ set: BlindSet) async throws {
-        let cases = try Self.writtenCases(set.file)
-        #expect(cases.count >= 250)
-        #expect(cases.filter(\.trap).count >= 140)
-        let score = try await Self.evaluate(cases, label: set.file)
-        Self.checkTargets(score, knownTrapMisses: set.knownTrapMisses, microF1Floor: set.microF1Floor, topicF1Floor: 0.85)
+        try await Self.checkBlindSet(set)
     }
 
-    /// Written blind in session 20 after the written71–73 round, alongside written75 and written76, by a helper
-    /// that read written34–36 for the format only, asked for world news desks (Europe, Russia and Ukraine, the
-    /// Middle East, Africa, Latin America), where sanctions, tariffs, hacking and supply chains concern other
-    /// countries as often as China and the US; committed (9dbea1b) before anything ran on it: 270 headlines (98
-    /// Simplified, 59 Traditional, 113 English), 115 positives, 155 traps. First run: micro-F1 0.946, 6 traps
-    /// tagged (美中 inside 美中央司令部, 美中東特使 and 南美中部, a visit to 華府 read as 訪華, an ECB–Fed policy
-    /// 脱钩, a "backdoor" tax rise), us-china 0.875; language 270/270, headlines 269/270 (The Kyiv Independent).
-    /// Then tuned on: 0.989, no trap tagged.
-    @Test("a blind written set made in session 20, scored once, then tuned on (written74)")
-    func written74Headlines() async throws {
-        let cases = try Self.writtenCases("heldout-written74.jsonl")
+    /// A round's set: 270 headlines, about 155 of them traps, held to its floor and every topic to 0.85.
+    static func checkBlindSet(_ set: BlindSet) async throws {
+        let cases = try writtenCases(set.file)
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
-        let score = try await Self.evaluate(cases, label: "written74")
-        Self.checkTargets(score, knownTrapMisses: [
-        ], microF1Floor: 0.97, topicF1Floor: 0.85)
+        let score = try await evaluate(cases, label: set.file)
+        checkTargets(score, knownTrapMisses: set.knownTrapMisses, microF1Floor: set.microF1Floor, topicF1Floor: 0.85)
     }
 
-    /// Written blind in session 20 alongside written74 and written76, by a helper that read written34–36 for the
-    /// format only, asked for Japanese and Korean news (Nikkei Asia, Kyodo, NHK, Yonhap, The Korea Herald, 日經中文網,
-    /// 韓聯社); committed (55d9cfa) before anything ran on it: 270 headlines (91 Simplified, 65 Traditional, 114
-    /// English), 116 positives, 154 traps. First run: micro-F1 0.944, 6 traps tagged (Tokyo Gas's tariffs, the
-    /// Fair Trade Commission, a breach of election law, a model show, fire walls in a burnt-out wooden quarter, a
-    /// station exit closed on Halloween), export-controls 0.889; language 270/270, headlines 268/270 (`| NHK
-    /// WORLD-JAPAN News`). Then tuned on: 0.987, no trap tagged.
-    @Test("a blind written set made in session 20, scored once, then tuned on (written75)")
-    func written75Headlines() async throws {
-        let cases = try Self.writtenCases("heldout-written75.jsonl")
-        #expect(cases.count >= 250)
-        #expect(cases.filter(\.trap).count >= 140)
-        let score = try await Self.evaluate(cases, label: "written75")
-        Self.checkTargets(score, knownTrapMisses: [
-        ], microF1Floor: 0.97, topicF1Floor: 0.85)
-    }
-
-    /// Written blind in session 20 alongside written74 and written75, by a helper that read written34–36 for the
-    /// format only, asked for consumer tech, gadgets, gaming and telecom (中关村在线, 爱范儿, 少数派, Engadget, The
-    /// Verge, Tom's Hardware, 9to5Mac); committed (414bace) before anything ran on it: 270 headlines (109
-    /// Simplified, 62 Traditional, 99 English), 115 positives, 155 traps. First run: micro-F1 0.943, 11 traps
-    /// tagged (game glitches called 漏洞 and Valorant's Breach, an NFC ticket chip, a phone cooler's 半导体, a
-    /// statue called a 模型, a phone back's 光刻 texture, Foundry VTT, a SIM-only tariff, CarPlay, Gogoro),
-    /// semiconductors 0.885; language 270/270, headlines 262/270 (中关村在线, 爱范儿, 電腦王阿達, 9to5Mac). Then
-    /// tuned on: 0.984, one trap left as known (Gogoro).
-    @Test("a blind written set made in session 20, scored once, then tuned on (written76)")
-    func written76Headlines() async throws {
-        let cases = try Self.writtenCases("heldout-written76.jsonl")
-        #expect(cases.count >= 250)
-        #expect(cases.filter(\.trap).count >= 140)
-        let score = try await Self.evaluate(cases, label: "written76")
-        Self.checkTargets(score, knownTrapMisses: [
-            "Gogoro推出新款電動機車 換電站突破三千座",
-        ], microF1Floor: 0.97, topicF1Floor: 0.85)
-    }
-
-    /// Written blind in session 20 after the written68–70 round, alongside written72 and written73, by a helper
-    /// that read written34–36 for the format only, asked for headlines as social platforms, hot lists and
-    /// aggregators show them (微博热搜, 今日头条, 知乎, PTT, LIHKG, Google News, Yahoo, MSN, Axios); committed
-    /// (f40a50a) before anything ran on it: 270 headlines (131 Simplified, 55 Traditional, 84 English), 115
-    /// positives, 155 traps. First run: micro-F1 0.916, 9 traps tagged (漏洞 in a pipe and a football defence,
-    /// a game's 封测, 外贸原单, 开源 as a side job, 去中國化 in a curriculum, an airport's fire wall, engineers at a
-    /// food festival, AMD the eye disease), export-controls 0.818; language 270/270, headlines 267/270 (MSN,
-    /// Yahoo News). Then tuned on: 0.962 (0.965 after the written74–76 round), no trap tagged.
-    @Test("a blind written set made in session 20, scored once, then tuned on (written71)")
-    func written71Headlines() async throws {
-        let cases = try Self.writtenCases("heldout-written71.jsonl")
-        #expect(cases.count >= 250)
-        #expect(cases.filter(\.trap).count >= 140)
-        let score = try await Self.evaluate(cases, label: "written71")
-        Self.checkTargets(score, knownTrapMisses: [
-        ], microF1Floor: 0.95, topicF1Floor: 0.85)
-    }
-
-    /// Written blind in session 20 alongside written71 and written73, by a helper that read written34–36 for the
-    /// format only, asked for local and regional newspapers (Chinese provincial and city dailies, Taiwanese and
-    /// Hong Kong local news, US and UK local papers); committed (cac939e) before anything ran on it: 270
-    /// headlines (110 Simplified, 62 Traditional, 98 English), 115 positives, 155 traps. First run: micro-F1
-    /// 0.915, 6 traps tagged (an AI technician breeding cattle, the Canton Fair, a village's 开源, Gogoro, a
-    /// pension fund's 漏洞, a water company's tariff), us-china 0.791; language 270/270, headlines 259/270 (local
-    /// papers the registry did not know: WRAL, The Seattle Times, syracuse.com, Yorkshire Post, Birmingham
-    /// Live, KSL, The Columbus Dispatch, Manchester Evening News, 荔枝网, 浙江新闻). Then tuned on: 0.957, two
-    /// traps left as known (the Canton Fair and Gogoro, label disagreements with written46 and written21–24).
-    @Test("a blind written set made in session 20, scored once, then tuned on (written72)")
-    func written72Headlines() async throws {
-        let cases = try Self.writtenCases("heldout-written72.jsonl")
-        #expect(cases.count >= 250)
-        #expect(cases.filter(\.trap).count >= 140)
-        let score = try await Self.evaluate(cases, label: "written72")
-        Self.checkTargets(score, knownTrapMisses: [
+    /// Written blind side by side in session 20, three rounds of three, by helpers that read written34–36 for
+    /// the format only; each committed before anything ran on it, then scored once and tuned on.
+    /// - written68: asked for the sports, entertainment, culture and lifestyle sections of Chinese and English
+    ///   portals, where tech and trade words take other senses; committed (aab3395) before anything ran on it: 270
+    ///   headlines (92 Simplified, 88 Traditional, 90 English), 115 positives, 155 traps. First run: micro-F1 0.953, 9
+    ///   traps tagged (漏洞 in a football rule and an electricity tariff, 年中美妆, 与流量脱钩, a Lego 大模型, Gogoro, an old customs
+    ///   house, judo's open-weight category, 开源有术), decoupling 0.903; language 270/270, headlines 267/270 (BBC Sport,
+    ///   ESPN, ETtoday's 星光雲 channel). Then tuned on: 0.979, one trap left as known (Gogoro).
+    /// - written69: asked for courts, law, regulators and public administration news (mainland, Hong Kong, Taiwan,
+    ///   US, UK, EU); committed (4a6f2cb) before anything ran on it: 270 headlines (102 Simplified, 74 Traditional, 94
+    ///   English), 115 positives, 155 traps. First run: micro-F1 0.929, 10 traps tagged (hygiene and embargo breaches,
+    ///   a building's fire wall, a taxi tariff, an LLM law degree, decoupling power prices from gas, a historic foundry
+    ///   site, a wafer biscuit, a trading firm's fraud, the e-scooter subsidy), us-china 0.889; language 270/270,
+    ///   headlines 270/270. Then tuned on: 0.964 (0.967 after the written71–73 round), one trap left as known (the
+    ///   e-scooter subsidy).
+    /// - written70: asked for science, health, education, agriculture and environment news; committed (c69a8cb)
+    ///   before anything ran on it: 270 headlines (121 Simplified, 56 Traditional, 93 English), 115 positives, 155
+    ///   traps. First run: micro-F1 0.960, 7 traps tagged (farm subsidies and carbon emissions 脱钩, a mine's safety 漏洞,
+    ///   avian influenza (AI), climate vulnerability, a hospital's hygiene breach, the e-scooter subsidy),
+    ///   electric-vehicles 0.897; language 270/270, headlines 265/270 (Nature, Phys.org, ScienceDaily, 公視新聞網 PNN). Then
+    ///   tuned on: 0.984, one trap left as known (the e-scooter subsidy).
+    /// - written71: asked for headlines as social platforms, hot lists and aggregators show them (微博热搜, 今日头条, 知乎,
+    ///   PTT, LIHKG, Google News, Yahoo, MSN, Axios); committed (f40a50a) before anything ran on it: 270 headlines (131
+    ///   Simplified, 55 Traditional, 84 English), 115 positives, 155 traps. First run: micro-F1 0.916, 9 traps tagged
+    ///   (漏洞 in a pipe and a football defence, a game's 封测, 外贸原单, 开源 as a side job, 去中國化 in a curriculum, an airport's
+    ///   fire wall, engineers at a food festival, AMD the eye disease), export-controls 0.818; language 270/270,
+    ///   headlines 267/270 (MSN, Yahoo News). Then tuned on: 0.962 (0.965 after the written74–76 round), no trap
+    ///   tagged.
+    /// - written72: asked for local and regional newspapers (Chinese provincial and city dailies, Taiwanese and Hong
+    ///   Kong local news, US and UK local papers); committed (cac939e) before anything ran on it: 270 headlines (110
+    ///   Simplified, 62 Traditional, 98 English), 115 positives, 155 traps. First run: micro-F1 0.915, 6 traps tagged
+    ///   (an AI technician breeding cattle, the Canton Fair, a village's 开源, Gogoro, a pension fund's 漏洞, a water
+    ///   company's tariff), us-china 0.791; language 270/270, headlines 259/270 (local papers the registry did not
+    ///   know: WRAL, The Seattle Times, syracuse.com, Yorkshire Post, Birmingham Live, KSL, The Columbus Dispatch,
+    ///   Manchester Evening News, 荔枝网, 浙江新闻). Then tuned on: 0.957, two traps left as known (the Canton Fair and
+    ///   Gogoro, label disagreements with written46 and written21–24).
+    /// - written73: asked for opinion, editorials, analysis, explainers and columns (社论, 评论员文章, 观察, 钟声, op-eds,
+    ///   Explainer:, Analysis:, newsletters, podcast episodes), where topic words are often figurative; committed
+    ///   (27de628) before anything ran on it: 270 headlines (124 Simplified, 52 Traditional, 94 English), 115
+    ///   positives, 155 traps. First run: micro-F1 0.896, 12 traps tagged (an elevator's 安全漏洞, a talent and a health
+    ///   fund's 逆差, 开源 for a coffee shop, a water company's tariff, a watch's 中国芯, a coach's 训练模型, 生物黑客, emotional
+    ///   vulnerability, the e-scooter subsidy, a bill as a Trojan horse, a weekend golf hacker), trade 0.811; language
+    ///   270/270, headlines 270/270. Then tuned on: 0.963, one trap left as known (the e-scooter subsidy).
+    /// - written74: asked for world news desks (Europe, Russia and Ukraine, the Middle East, Africa, Latin America),
+    ///   where sanctions, tariffs, hacking and supply chains concern other countries as often as China and the US;
+    ///   committed (9dbea1b) before anything ran on it: 270 headlines (98 Simplified, 59 Traditional, 113 English), 115
+    ///   positives, 155 traps. First run: micro-F1 0.946, 6 traps tagged (美中 inside 美中央司令部, 美中東特使 and 南美中部, a visit to
+    ///   華府 read as 訪華, an ECB–Fed policy 脱钩, a "backdoor" tax rise), us-china 0.875; language 270/270, headlines
+    ///   269/270 (The Kyiv Independent). Then tuned on: 0.989, no trap tagged.
+    /// - written75: asked for Japanese and Korean news (Nikkei Asia, Kyodo, NHK, Yonhap, The Korea Herald, 日經中文網,
+    ///   韓聯社); committed (55d9cfa) before anything ran on it: 270 headlines (91 Simplified, 65 Traditional, 114
+    ///   English), 116 positives, 154 traps. First run: micro-F1 0.944, 6 traps tagged (Tokyo Gas's tariffs, the Fair
+    ///   Trade Commission, a breach of election law, a model show, fire walls in a burnt-out wooden quarter, a station
+    ///   exit closed on Halloween), export-controls 0.889; language 270/270, headlines 268/270 (`| NHK WORLD-JAPAN
+    ///   News`). Then tuned on: 0.987, no trap tagged.
+    /// - written76: asked for consumer tech, gadgets, gaming and telecom (中关村在线, 爱范儿, 少数派, Engadget, The Verge, Tom's
+    ///   Hardware, 9to5Mac); committed (414bace) before anything ran on it: 270 headlines (109 Simplified, 62
+    ///   Traditional, 99 English), 115 positives, 155 traps. First run: micro-F1 0.943, 11 traps tagged (game glitches
+    ///   called 漏洞 and Valorant's Breach, an NFC ticket chip, a phone cooler's 半导体, a statue called a 模型, a phone
+    ///   back's 光刻 texture, Foundry VTT, a SIM-only tariff, CarPlay, Gogoro), semiconductors 0.885; language 270/270,
+    ///   headlines 262/270 (中关村在线, 爱范儿, 電腦王阿達, 9to5Mac). Then tuned on: 0.984, one trap left as known (Gogoro).
+    @Test("a blind written set made in session 20, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written68.jsonl", knownTrapMisses: [
+            "Gogoro換電站突破3000座 新款電動機車下月開賣",
+        ], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written69.jsonl", knownTrapMisses: [
+            "電動機車補助明年縮減 環境部：回歸市場機制",
+        ], microF1Floor: 0.95),
+        BlindSet(file: "heldout-written70.jsonl", knownTrapMisses: [
+            "電動機車補助延長一年 環境部鼓勵汰換老舊機車",
+        ], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written71.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
+        BlindSet(file: "heldout-written72.jsonl", knownTrapMisses: [
             "第138届广交会开幕 境外采购商人数创新高",
             "Gogoro電動機車換電站進駐國道服務區",
-        ], microF1Floor: 0.95, topicF1Floor: 0.85)
-    }
-
-    /// Written blind in session 20 alongside written71 and written72, by a helper that read written34–36 for the
-    /// format only, asked for opinion, editorials, analysis, explainers and columns (社论, 评论员文章, 观察, 钟声,
-    /// op-eds, Explainer:, Analysis:, newsletters, podcast episodes), where topic words are often figurative;
-    /// committed (27de628) before anything ran on it: 270 headlines (124 Simplified, 52 Traditional, 94
-    /// English), 115 positives, 155 traps. First run: micro-F1 0.896, 12 traps tagged (an elevator's 安全漏洞,
-    /// a talent and a health fund's 逆差, 开源 for a coffee shop, a water company's tariff, a watch's 中国芯, a
-    /// coach's 训练模型, 生物黑客, emotional vulnerability, the e-scooter subsidy, a bill as a Trojan horse, a
-    /// weekend golf hacker), trade 0.811; language 270/270, headlines 270/270. Then tuned on: 0.963, one trap
-    /// left as known (the e-scooter subsidy).
-    @Test("a blind written set made in session 20, scored once, then tuned on (written73)")
-    func written73Headlines() async throws {
-        let cases = try Self.writtenCases("heldout-written73.jsonl")
-        #expect(cases.count >= 250)
-        #expect(cases.filter(\.trap).count >= 140)
-        let score = try await Self.evaluate(cases, label: "written73")
-        Self.checkTargets(score, knownTrapMisses: [
+        ], microF1Floor: 0.95),
+        BlindSet(file: "heldout-written73.jsonl", knownTrapMisses: [
             "觀點：電動機車補助退場，機車行老闆怎麼看",
-        ], microF1Floor: 0.95, topicF1Floor: 0.85)
-    }
-
-    /// Written blind in session 20 alongside written69 and written70, by a helper that read written34–36 for the
-    /// format only, asked for the sports, entertainment, culture and lifestyle sections of Chinese and English
-    /// portals, where tech and trade words take other senses; committed (aab3395) before anything ran on it: 270
-    /// headlines (92 Simplified, 88 Traditional, 90 English), 115 positives, 155 traps. First run: micro-F1 0.953,
-    /// 9 traps tagged (漏洞 in a football rule and an electricity tariff, 年中美妆, 与流量脱钩, a Lego 大模型, Gogoro,
-    /// an old customs house, judo's open-weight category, 开源有术), decoupling 0.903; language 270/270, headlines
-    /// 267/270 (BBC Sport, ESPN, ETtoday's 星光雲 channel). Then tuned on: 0.979, one trap left as known (Gogoro).
-    @Test("a blind written set made in session 20, scored once, then tuned on (written68)")
-    func written68Headlines() async throws {
-        let cases = try Self.writtenCases("heldout-written68.jsonl")
-        #expect(cases.count >= 250)
-        #expect(cases.filter(\.trap).count >= 140)
-        let score = try await Self.evaluate(cases, label: "written68")
-        Self.checkTargets(score, knownTrapMisses: [
-            "Gogoro換電站突破3000座 新款電動機車下月開賣",
-        ], microF1Floor: 0.97, topicF1Floor: 0.85)
-    }
-
-    /// Written blind in session 20 alongside written68 and written70, by a helper that read written34–36 for the
-    /// format only, asked for courts, law, regulators and public administration news (mainland, Hong Kong,
-    /// Taiwan, US, UK, EU); committed (4a6f2cb) before anything ran on it: 270 headlines (102 Simplified, 74
-    /// Traditional, 94 English), 115 positives, 155 traps. First run: micro-F1 0.929, 10 traps tagged (hygiene
-    /// and embargo breaches, a building's fire wall, a taxi tariff, an LLM law degree, decoupling power prices
-    /// from gas, a historic foundry site, a wafer biscuit, a trading firm's fraud, the e-scooter subsidy),
-    /// us-china 0.889; language 270/270, headlines 270/270. Then tuned on: 0.964 (0.967 after the written71–73
-    /// round), one trap left as known (the e-scooter subsidy).
-    @Test("a blind written set made in session 20, scored once, then tuned on (written69)")
-    func written69Headlines() async throws {
-        let cases = try Self.writtenCases("heldout-written69.jsonl")
-        #expect(cases.count >= 250)
-        #expect(cases.filter(\.trap).count >= 140)
-        let score = try await Self.evaluate(cases, label: "written69")
-        Self.checkTargets(score, knownTrapMisses: [
-            "電動機車補助明年縮減 環境部：回歸市場機制",
-        ], microF1Floor: 0.95, topicF1Floor: 0.85)
-    }
-
-    /// Written blind in session 20 alongside written68 and written69, by a helper that read written34–36 for the
-    /// format only, asked for science, health, education, agriculture and environment news; committed (c69a8cb)
-    /// before anything ran on it: 270 headlines (121 Simplified, 56 Traditional, 93 English), 115 positives, 155
-    /// traps. First run: micro-F1 0.960, 7 traps tagged (farm subsidies and carbon emissions 脱钩, a mine's safety
-    /// 漏洞, avian influenza (AI), climate vulnerability, a hospital's hygiene breach, the e-scooter subsidy),
-    /// electric-vehicles 0.897; language 270/270, headlines 265/270 (Nature, Phys.org, ScienceDaily, 公視新聞網
-    /// PNN). Then tuned on: 0.984, one trap left as known (the e-scooter subsidy).
-    @Test("a blind written set made in session 20, scored once, then tuned on (written70)")
-    func written70Headlines() async throws {
-        let cases = try Self.writtenCases("heldout-written70.jsonl")
-        #expect(cases.count >= 250)
-        #expect(cases.filter(\.trap).count >= 140)
-        let score = try await Self.evaluate(cases, label: "written70")
-        Self.checkTargets(score, knownTrapMisses: [
-            "電動機車補助延長一年 環境部鼓勵汰換老舊機車",
-        ], microF1Floor: 0.97, topicF1Floor: 0.85)
+        ], microF1Floor: 0.95),
+        BlindSet(file: "heldout-written74.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written75.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written76.jsonl", knownTrapMisses: [
+            "Gogoro推出新款電動機車 換電站突破三千座",
+        ], microF1Floor: 0.97),
+    ])
+    func session20Headlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
     }
 
     /// Written blind in session 19 after the written59–61 round, alongside written63 and written64, by a helper
