@@ -997,33 +997,74 @@ struct BilingualEvalTests {
         var testDescription: String { file }
     }
 
-    /// Written blind side by side in session 21 after the written74–76 round, by helpers that read written34–36
-    /// for the format only; each committed before anything ran on it, then scored once and tuned on.
+    /// Written blind in session 21, three rounds of three side by side (written77–79 after the written74–76 round,
+    /// written80–82 and written83–85 each after the round before), by helpers that read written34–36 for the
+    /// format only; each committed before anything ran on it, then scored once and tuned on.
     /// - written77 (786d12a), a typical day's mixed front page: 105 Simplified, 75 Traditional, 90 English; 116
     ///   positives, 154 traps. First run: micro-F1 0.969, 3 traps tagged (the 服贸会 trade-in-services fair, a
     ///   player blacklisted for betting, Taiwan's 電動機車 subsidy); language 270/270, headlines 270/270. Tuned:
-    ///   0.978, two traps left as known (the fair and the scooter: earlier sets label both the other way).
+    ///   0.978, two traps left as known (the fair and the scooter: earlier sets label both the other way); 0.981 and
+    ///   only the fair once scooters left electric-vehicles.
     /// - written78 (d2487a4), industry trade press (manufacturing, materials, shipping, energy, farming): 90 of each
     ///   script; 115 positives, 155 traps. First run: micro-F1 0.929, 11 traps tagged (开源 as new water sources, an
     ///   e-bike maker's lead-acid batteries, a chemical plant's fire walls, a port gate's 出口管制, 漏洞 in egg
     ///   inspection, heavy-duty trucks, port dues, a live-sheep export ban, 電動機車, a shipping lane called a trade,
     ///   wood-chip exports); language 270/270, headlines 269/270 (The Loadstar). Tuned: 0.973, three traps left as
-    ///   known.
+    ///   known; 0.976 and two (the shipping lane and the wood chips) once scooters left electric-vehicles.
     /// - written79 (c0acd61), government and diplomatic announcements: 90 of each script; 117 positives, 153 traps.
     ///   First run: micro-F1 0.951, 4 traps tagged (fire walls in old flats, a sentencing "minimum tariff", energy
     ///   auction tariffs, the White House's state china); language 270/270, headlines 270/270. Tuned: 0.985, no
     ///   trap tagged.
+    /// - written80 (266d055), flash wire headlines (财联社电报, 格隆汇, 鉅亨速報, Reuters and Bloomberg flashes): 90 of
+    ///   each script; 115 positives, 155 traps. First run, after the written77–79 round: micro-F1 0.954, 2 traps
+    ///   tagged (Gogoro, a water main's 漏洞), decoupling 0.833; language 269/270 (a Hong Kong market flash with no
+    ///   character that tells the scripts apart), headlines 270/270. Tuned: 0.966, no trap tagged.
+    /// - written81 (90bbc68), corporate announcements and press-release wires: 90 of each script; 115 positives,
+    ///   155 traps. First run: micro-F1 0.946, 5 traps tagged (an insurer's 去风险, a mall's exit control, APA's
+    ///   Apache unit, two electric scooters), us-china 0.812; headlines 265/270 (美通社, PR Newswire, Business
+    ///   Wire, GlobeNewswire). Tuned: 0.970, no trap tagged.
+    /// - written82 (48b1601), personal finance, property, careers and consumer advice: 114 Simplified, 50
+    ///   Traditional, 106 English; 114 positives, 156 traps. First run: micro-F1 0.895, 6 traps tagged (漏洞 in
+    ///   two leases, 外贸尾单, a thermoelectric mini-fridge, Gogoro's fees, a Victorian foundry), us-china 0.737
+    ///   (the entity list as it reaches students, tariffs on Chinese goods in a US shop); headlines 267/270 (This
+    ///   is Money, Which?, the Guardian's Money section). Tuned: 0.962, no trap tagged; headlines 269/270.
+    /// - written83 (5ad3e37), overseas Chinese-language media and community news: 76 Simplified, 116 Traditional,
+    ///   78 English; 115 positives, 155 traps. First run, after the written80–82 round: micro-F1 0.935, 9 traps
+    ///   tagged (漏洞 in immigration law, a 駭人 attack, open-source researchers, an Australian student visa, a
+    ///   Chinatown anniversary, a route 加密 with more flights, a Peking duck restaurant in Washington, the Canton
+    ///   Fair, a welfare breach), us-china 0.845; headlines 260/270 (SBS, 多维新闻, RFA's 普通话主页, DW pages
+    ///   that end in a date). Tuned: 0.978, one trap left as known (the Canton Fair); headlines 267/270 (the
+    ///   three DW titles keep their date).
+    /// - written84 (c2e7181), video, podcast and newsletter titles: 90 of each script; 115 positives, 155 traps.
+    ///   First run: micro-F1 0.922, 12 traps tagged (漏洞 in a labour contract and a lease, a traveller's 关税 and
+    ///   a "情绪关税", 脱钩 from one's family, 在美中餐馆, the Trojan horse of archaeology, Bellingcat's open
+    ///   sources, Grenfell's firewalls, golf hackers, stone lithography), cybersecurity 0.833; headlines 258/270
+    ///   (腾讯视频, 好看视频, 抖音, 小宇宙, SoundOn, ChinaTalk, Morning Brew, BBC Sounds). Tuned: 0.988, no trap.
+    /// - written85 (e98bbc6), defence and military affairs: 90 of each script; 115 positives, 155 traps. First run:
+    ///   micro-F1 0.937, 5 traps tagged (a barracks' 防火牆, transatlantic decoupling, active duty, a "backdoor
+    ///   draft", villagers hacked to death), decoupling 0.783 (非紅 supply chains, procurement barred from Chinese
+    ///   parts); headlines 264/270 (自由軍武頻道, Breaking Defense, Defense News, DefenseScoop). Tuned: 0.992, no
+    ///   trap.
+    /// After the written80–82 sets, every helper since session 19 had labelled electric scooters and motorbikes
+    /// (Gogoro, 電動機車) traps, 30 headlines against 8 in written21–24, 43, 49 and 58: they are now outside
+    /// electric-vehicles, which cost those older sets 0.003–0.006 of micro-F1 and cleared 19 traps elsewhere.
     @Test("a blind written set made in session 21, scored once, then tuned on", arguments: [
         BlindSet(file: "heldout-written77.jsonl", knownTrapMisses: [
             "2025服贸会闭幕 累计入场观众超25万人次",
-            "電動機車補助明年退場 業者憂銷量下滑",
         ], microF1Floor: 0.97),
         BlindSet(file: "heldout-written78.jsonl", knownTrapMisses: [
-            "電動機車補助退場 四月新車掛牌量腰斬 | 聯合新聞網",
             "Asia-North Europe spot rates slide as carriers add capacity on the trade",
             "Australian wood chip exports to Japan fall to decade low",
         ], microF1Floor: 0.965),
         BlindSet(file: "heldout-written79.jsonl", knownTrapMisses: [], microF1Floor: 0.975),
+        BlindSet(file: "heldout-written80.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written81.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
+        BlindSet(file: "heldout-written82.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written83.jsonl", knownTrapMisses: [
+            "華商組團參加廣交會 洽談家具採購",
+        ], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written84.jsonl", knownTrapMisses: [], microF1Floor: 0.98),
+        BlindSet(file: "heldout-written85.jsonl", knownTrapMisses: [], microF1Floor: 0.985),
     ])
     func session21Headlines(_ set: BlindSet) async throws {
         try await Self.checkBlindSet(set)
@@ -1100,29 +1141,19 @@ struct BilingualEvalTests {
     ///   back's 光刻 texture, Foundry VTT, a SIM-only tariff, CarPlay, Gogoro), semiconductors 0.885; language 270/270,
     ///   headlines 262/270 (中关村在线, 爱范儿, 電腦王阿達, 9to5Mac). Then tuned on: 0.984, one trap left as known (Gogoro).
     @Test("a blind written set made in session 20, scored once, then tuned on", arguments: [
-        BlindSet(file: "heldout-written68.jsonl", knownTrapMisses: [
-            "Gogoro換電站突破3000座 新款電動機車下月開賣",
-        ], microF1Floor: 0.97),
-        BlindSet(file: "heldout-written69.jsonl", knownTrapMisses: [
-            "電動機車補助明年縮減 環境部：回歸市場機制",
-        ], microF1Floor: 0.95),
-        BlindSet(file: "heldout-written70.jsonl", knownTrapMisses: [
-            "電動機車補助延長一年 環境部鼓勵汰換老舊機車",
-        ], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written68.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written69.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
+        BlindSet(file: "heldout-written70.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
         BlindSet(file: "heldout-written71.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
         BlindSet(file: "heldout-written72.jsonl", knownTrapMisses: [
             "第138届广交会开幕 境外采购商人数创新高",
-            "Gogoro電動機車換電站進駐國道服務區",
         ], microF1Floor: 0.95),
-        BlindSet(file: "heldout-written73.jsonl", knownTrapMisses: [
-            "觀點：電動機車補助退場，機車行老闆怎麼看",
-        ], microF1Floor: 0.95),
+        BlindSet(file: "heldout-written73.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
         BlindSet(file: "heldout-written74.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
         BlindSet(file: "heldout-written75.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
-        BlindSet(file: "heldout-written76.jsonl", knownTrapMisses: [
-            "Gogoro推出新款電動機車 換電站突破三千座",
-        ], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written76.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
     ])
+    // The scooter traps these sets once listed as known are no longer tagged (session 21).
     func session20Headlines(_ set: BlindSet) async throws {
         try await Self.checkBlindSet(set)
     }
@@ -1340,14 +1371,15 @@ struct BilingualEvalTests {
     /// run: micro-F1 0.938, 8 traps tagged (“深度学习” and 'deep learning' as pedagogy twice, transistor radios
     /// twice, lithography prints, a parasitic worm, a ship's hull breach, the NHS tariff),
     /// semiconductors 0.867, electric-vehicles 0.875 (electric tractors, bin lorries and school buses);
-    /// language and headlines 270/270. Then tuned on: 0.980, no trap.
+    /// language and headlines 270/270. Then tuned on: 0.980, no trap. Its electric-vehicles floor is 0.94 since
+    /// session 21, when electric scooters left the topic: this set labels 電動機車換電站 electric-vehicles.
     @Test("a blind written set made in session 17, scored once, then tuned on (written49)")
     func written49Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written49.jsonl")
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written49")
-        Self.checkTargets(score, microF1Floor: 0.97, topicF1Floor: 0.95)
+        Self.checkTargets(score, microF1Floor: 0.97, topicF1Floor: 0.94)
     }
 
     /// Written blind in session 17 alongside written49, by a helper that read written34–36 for the format
