@@ -84,9 +84,16 @@ final class TemporaryRecordFile {
 
     deinit { fclose(file) }
 
-    /// Appends at the end, wherever a pass left the position.
+    /// Set by `reader()`: the position is wherever that pass left it.
+    private var positionedByReader = false
+
+    /// Appends at the end. Seeks there only after a pass has moved the position: a seek
+    /// flushes stdio's buffer, so seeking on every append made each record its own write.
     func append(_ bytes: [UInt8]) {
-        fseeko(file, 0, SEEK_END)
+        if positionedByReader {
+            fseeko(file, 0, SEEK_END)
+            positionedByReader = false
+        }
         bytes.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
     }
 
@@ -94,6 +101,7 @@ final class TemporaryRecordFile {
     func reader() -> SpoolReader {
         fflush(file)
         rewind(file)
+        positionedByReader = true
         return SpoolReader(file: file)
     }
 }
