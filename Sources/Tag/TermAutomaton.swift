@@ -123,13 +123,6 @@ struct PatternList: ~Copyable {
 
     init() {}
 
-    var count: Int { lengths.count }
-
-    mutating func reserve(patterns: Int, scalars: Int) {
-        lengths.reserveCapacity(patterns)
-        values.reserveCapacity(scalars)
-    }
-
     mutating func append(_ pattern: some Collection<UInt32>) {
         values.append(contentsOf: pattern)
         lengths.append(Int32(pattern.count))
@@ -299,7 +292,7 @@ struct TermAutomaton: Sendable {
         }
         sourceClass = table
 
-        var (edgeStart, edgeClass, edgeChild, ownStart, own) = Self.trie(of: patterns, classOf: classOf, lengths: patternLengths)
+        var (edgeStart, edgeClass, edgeChild, ownStart, own) = Self.trie(of: patterns, classOf: classOf)
         let stateCount = edgeStart.count - 1
 
         // Fail and output links, breadth first (which is state order).
@@ -559,11 +552,12 @@ struct TermAutomaton: Sendable {
     /// the ranges) are freed before the DFA is laid out, and every array is allocated at its
     /// final size (counted from the sorted patterns) rather than grown by doubling: the
     /// compile of a large taxonomy is what sets a short run's peak resident size.
-    private static func trie(of patterns: consuming PatternList, classOf: [UInt32: UInt32], lengths: [Int32]) -> (
+    private static func trie(of patterns: consuming PatternList, classOf: [UInt32: UInt32]) -> (
         edgeStart: [Int32], edgeClass: [UInt32], edgeChild: [Int32], ownStart: [Int32], own: [Int32]
     ) {
         // The patterns as letter classes, in place: pattern `p` is
         // `classes[start[p]..<start[p + 1]]`.
+        let lengths = patterns.lengths
         var classes = patterns.takeScalars()
         classes.withUnsafeMutableBufferPointer { b in
             for i in b.indices { b[i] = classOf[b[i]]! }
