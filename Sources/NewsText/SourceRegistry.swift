@@ -373,6 +373,14 @@ public final class SourceRegistry: Sendable {
         }
         var scalars = Array(headline.unicodeScalars)
         var found: (NewsSource, String)?
+        // `… – DW – 2025年8月2日`: a date printed after a known outlet's name goes with it.
+        if let run = Self.lastSeparatorRun(scalars, before: scalars.count),
+            Self.isPrintedDate(scalars[Self.trimmedSpaces(scalars, run.upperBound..<scalars.count)]),
+            let before = Self.lastSeparatorRun(scalars, before: run.lowerBound),
+            source(named: Self.string(scalars[Self.trimmedSpaces(scalars, before.upperBound..<run.lowerBound)])) != nil
+        {
+            scalars.removeSubrange(run.lowerBound...)
+        }
         // Suffixes, innermost last. The name may itself hold a separator (`Agence
         // France-Presse`), so the last few separator runs are tried, nearest first.
         outer: while true {
@@ -412,12 +420,8 @@ public final class SourceRegistry: Sendable {
             }
             break
         }
-        if found == nil, let run = Self.lastSeparatorRun(scalars, before: scalars.count) {
-            let head = Self.trimmedSpaces(scalars, 0..<run.lowerBound)
-            let tail = Self.trimmedSpaces(scalars, run.upperBound..<scalars.count)
-            if head.count >= 4, Self.isChineseSiteName(scalars[tail]) {
-                return (Self.string(scalars[head]), nil, Self.string(scalars[tail]))
-            }
+        if found == nil, let (bare, printed) = Self.stripUnknownSiteNames(scalars) {
+            return (bare, nil, printed)
         }
         // Without a suffix outlet, only a bracket prefix can name one.
         if found == nil, let first = scalars.first?.value, first != 0x3010, first != 0x5B, first != 0xFF3B { return nil }
@@ -430,7 +434,14 @@ public final class SourceRegistry: Sendable {
             guard let end = text.range(of: close) else { continue }
             let inner = String(text[text.index(text.startIndex, offsetBy: open.count)..<end.lowerBound])
             // Most brackets (`【快讯】`) name no outlet: ask first, trim the rest only for one.
-            guard let s = source(named: inner) ?? source(named: Self.trimAgencyWords(inner)) else { continue }
+            guard let s = source(named: inner) ?? source(named: Self.trimAgencyWords(inner)) else {
+                // `【经济观察报】…`: a paper, site or agency the registry lacks, by its shape.
+                let rest = text[end.upperBound...].trimmingCharacters(in: .whitespaces)
+                if found == nil, !rest.isEmpty, Self.isBracketedSiteName(Array(inner.unicodeScalars)[...]) {
+                    return (rest, nil, inner)
+                }
+                continue
+            }
             let rest = text[end.upperBound...].trimmingCharacters(in: .whitespaces)
             if !rest.isEmpty {
                 text = rest
@@ -440,6 +451,92 @@ public final class SourceRegistry: Sendable {
         guard let (s, printed) = found else { return nil }
         return (text, s, printed)
     }
+
+    /// Site names the registry does not know, recognised by their shape, innermost last:
+    /// a Chinese site's name (`…_中国电缆网`, `… - 自由軍武頻道`), any short name glued with
+    /// `_` to a Chinese headline (`…_网易订阅`, `…_哔哩哔哩_bilibili`), or an English outlet's
+    /// name after a spaced separator (`… - Manchester Evening News`, `… | syracuse.com`).
+    /// The registry cannot list every local paper and trade title, and feeds glue them all.
+    /// Returns the bare headline and the name nearest to it.
+    static func stripUnknownSiteNames(_ s: [Unicode.Scalar]) -> (headline: String, printed: String)? {
+        var end = s.count
+        var printed: String?
+        peeling: for _ in 0..<3 {
+            var searchEnd = end
+            // An outlet's name may itself hold a separator (`NHK WORLD-JAPAN News`): the
+            // last few runs are tried, nearest first.
+            for _ in 0..<3 {
+                guard let run = lastSeparatorRun(s, before: searchEnd) else { break peeling }
+                searchEnd = run.lowerBound
+                let head = trimmedSpaces(s, 0..<run.lowerBound)
+                let tail = trimmedSpaces(s, run.upperBound..<end)
+                guard head.count >= 4, !tail.isEmpty else { continue }
+                if isChineseSiteName(s[tail]) || isUnderscoreGluedName(s, run: run, head: head, tail: tail)
+                    || isEnglishSiteName(s, run: run, head: head, tail: tail)
+                {
+                    end = head.upperBound
+                    printed = string(s[tail])
+                    continue peeling
+                }
+            }
+            break
+        }
+        guard let printed else { return nil }
+        return (string(s[0..<end]), printed)
+    }
+
+    /// `…_网易订阅`: Chinese headlines hold no `_` of their own, so a short name after one is
+    /// the site's, unless it is a bare channel word (`_财经`) or a network (`_城市光网`).
+    static func isUnderscoreGluedName(_ s: [Unicode.Scalar], run: Range<Int>, head: Range<Int>, tail: Range<Int>) -> Bool {
+        guard s[run].allSatisfy({ $0 == "_" }), (2...12).contains(tail.count),
+            !s[tail].contains(" "), let last = s[tail].last?.value, last != 0x7F51, last != 0x7DB2
+        else { return false }
+        var han = 0
+        for u in s[head] where CJK.isHan(u.value) {
+            han += 1
+            if han >= 2 { break }
+        }
+        return han >= 2 && !isChannelName(string(s[tail]))
+    }
+
+    /// An English outlet's name: at most six capitalised words (`of`, `the`, `and` aside) with
+    /// a word only outlets use (`News`, `Times`, `Gazette`, `Dispatch`, …), or a bare domain
+    /// (`WRAL.com`, `Phys.org`). Only after a spaced separator, and only after a headline of
+    /// three words or more: `Spider-Man returns - Variety Weekly` keeps its tail.
+    static func isEnglishSiteName(_ s: [Unicode.Scalar], run: Range<Int>, head: Range<Int>, tail: Range<Int>) -> Bool {
+        guard s[run.lowerBound] == " ", s[run.upperBound - 1] == " ", tail.count <= 48,
+            s[head].lazy.filter({ $0 == " " }).count >= 2
+        else { return false }
+        let name = string(s[tail])
+        let words = name.split(separator: " ")
+        guard (1...6).contains(words.count) else { return false }
+        if words.count == 1, let dot = name.lastIndex(of: "."), name.first?.isLetter == true {
+            let suffix = name[name.index(after: dot)...].lowercased()
+            return Self.domainSuffixes.contains(suffix)
+        }
+        var outletWord = false
+        for word in words {
+            if Self.smallWords.contains(String(word)) { continue }
+            guard let first = word.unicodeScalars.first, first.isASCII,
+                first.properties.isUppercase || (0x30...0x39).contains(first.value)
+            else { return false }
+            if Self.outletWords.contains(String(word.trimmingCharacters(in: CharacterSet(charactersIn: ".,'’")))) {
+                outletWord = true
+            }
+        }
+        return outletWord
+    }
+
+    static let smallWords: Set<String> = ["of", "the", "and", "&", "for", "in", "on", "at", "de"]
+    static let domainSuffixes: Set<String> = ["com", "org", "net", "news", "io", "co.uk", "uk", "cn", "hk", "tw", "sg", "jp", "tv", "fm", "au", "ca", "in"]
+    /// Words that end or make up outlets' names and hardly ever a headline's Title-Case tail.
+    static let outletWords: Set<String> = [
+        "News", "Times", "Post", "Journal", "Herald", "Daily", "Tribune", "Gazette", "Chronicle", "Telegraph",
+        "Guardian", "Magazine", "Insider", "Press", "Wire", "Media", "TV", "Radio", "Reporter", "Register",
+        "Monitor", "Observer", "Standard", "Express", "Examiner", "Inquirer", "Dispatch", "Bulletin", "Courier",
+        "Sentinel", "Mirror", "Independent", "Economist", "Digest", "Weekly", "Broadcasting", "Newswire",
+        "Post-Gazette", "Enquirer", "Advertiser", "Argus", "Globe", "Echo", "Recorder", "Dive", "Today",
+    ]
 
     /// Whether a name glued after a separator reads as a Chinese site's own name, known or not:
     /// Han (with a few Latin letters or digits), ending in 网, a newspaper's 日报 / 晚报 / 时报 /
@@ -467,17 +564,53 @@ public final class SourceRegistry: Sendable {
                 || name.suffix(3).map(\.value) == [0x96FB, 0x5B50, 0x5831]
         case 0x5E9C:  // 府
             return name.count >= 6 && Array(name.suffix(4).map(\.value)) == [0x4EBA, 0x6C11, 0x653F, 0x5E9C]  // 人民政府
+        case 0x793E:  // 社: news agencies (新华社, 韩联社, 中央社), not 合作社 or 旅行社
+            return Self.agencyWordLead.contains(before)
         default:
-            return false
+            // `浙江新闻`, `自由軍武頻道`, `中关村在线`, `凤凰卫视`: a media word after a name of
+            // its own. A section alone (`国际新闻`, `台股新聞`) is no site.
+            let ending = String(String.UnicodeScalarView(name.suffix(2)))
+            return Self.mediaWords.contains(ending) && !isChannelName(string(name))
         }
     }
+
+    /// A bracket prefix names a site only by the strongest shapes (网, a newspaper's 报, an
+    /// agency's 社): `【财经新闻】` and `【独家】` are the headline's labels.
+    static func isBracketedSiteName(_ name: ArraySlice<Unicode.Scalar>) -> Bool {
+        guard let last = name.last?.value, [0x7F51, 0x7DB2, 0x62A5, 0x5831, 0x793E].contains(last) else { return false }
+        return isChineseSiteName(name)
+    }
+
+    /// A date as outlets print it after their name: digits with `年月日`, `/` or `.` only
+    /// (`2025年8月2日`, `10/28/2025`).
+    static func isPrintedDate(_ s: ArraySlice<Unicode.Scalar>) -> Bool {
+        var digits = 0
+        for u in s {
+            switch u.value {
+            case 0x30...0x39: digits += 1
+            case 0x2F, 0x2E, 0x20, 0x5E74, 0x6708, 0x65E5: continue  // / . space 年 月 日
+            default: return false
+            }
+        }
+        return digits >= 6
+    }
+
+    /// Scalars before 社 in news agencies' names: 新华社 中新社 路透社 美联社 法新社 共同社 塔斯社
+    /// 韩联社 中评社 中央社 (and Traditional).
+    static let agencyWordLead: Set<UInt32> = Set("华華新透联聯同斯评評央".unicodeScalars.map(\.value))
+    /// Two-character words that end media outlets' names.
+    static let mediaWords: Set<String> = [
+        "新闻", "新聞", "频道", "頻道", "周刊", "週刊", "杂志", "雜誌", "卫视", "衛視", "电台", "電台", "视台", "視台",
+        "在线", "在線", "财经", "財經", "媒体", "媒體", "传媒", "傳媒",
+    ]
 
     /// Scalars before 网 / 網 that make it a network rather than a site: 电网 電網 联网 聯網 球网
     /// 渔网 漁網 铁网 鐵網 天网 光网 管网 路网 内网 內網 外网 互网 拦网 攔網 丝网 絲網 蛛网 法网
     /// 触网 觸網 落网 撒网 结网 結網 织网 織網 力网 干网 幹網 带网 帶網.
     static let networkWordLead: Set<UInt32> = Set("电電联聯球渔漁铁鐵天光管路内內外互拦攔丝絲蛛法触觸落撒结結织織力干幹带帶".unicodeScalars.map(\.value))
-    /// Scalars before 报 / 報 in newspapers' names: 日报 晚报 时报 商报 晨报 早报 (and Traditional).
-    static let newspaperWordLead: Set<UInt32> = Set("日晚时時商晨早".unicodeScalars.map(\.value))
+    /// Scalars before 报 / 報 in newspapers' names: 日报 晚报 时报 商报 晨报 早报 观察报 都市报 导报
+    /// (and Traditional).
+    static let newspaperWordLead: Set<UInt32> = Set("日晚时時商晨早察市导導".unicodeScalars.map(\.value))
 
     /// Reddit's page titles end in ` : r/subreddit`, a colon no other site glues with, so it is
     /// recognised by its shape rather than as a separator: a colon inside a headline is text.
@@ -527,6 +660,8 @@ public final class SourceRegistry: Sendable {
         "观点", "觀點", "台股", "美股", "港股", "陆股", "陸股", "A股", "外汇", "外匯", "期货", "期貨", "产业", "產業", "头条", "頭條",
         "即时", "即時",
         "News", "Business", "Technology", "Tech", "World", "Opinion", "Markets", "Politics", "Sport", "Sports", "Science",
+        "Money", "Lifestyle", "Culture", "Travel", "Health", "Environment", "Economy", "Finance", "Entertainment",
+        "Life and style", "US news", "UK news", "World news", "Global development", "Asia", "Europe", "China",
     ]
 
     /// A channel named by the outlet's own name and a section word (`新浪汽车`, `网易财经`), which

@@ -88,12 +88,50 @@ struct HeadlineTests {
         ("石岐老街周末夜市开张 - 中山网", "石岐老街周末夜市开张", "中山网"),
         ("縣府推動長照2.0升級 | 金門日報", "縣府推動長照2.0升級", "金門日報"),
         ("宁波舟山港吞吐量再创新高-宁波晚报", "宁波舟山港吞吐量再创新高", "宁波晚报"),
+        // Agencies, media words after a name of their own, and names glued with `_`.
+        ("普京会见来访外宾 | 塔斯社", "普京会见来访外宾", "塔斯社"),
+        ("國產無人機零組件加速去中化 - 某某軍武頻道", "國產無人機零組件加速去中化", "某某軍武頻道"),
+        ("高通发布新一代移动平台_太平洋电脑在线", "高通发布新一代移动平台", "太平洋电脑在线"),
+        ("合肥人工智能核心产业营收增长两成_安徽新闻", "合肥人工智能核心产业营收增长两成", "安徽新闻"),
+        ("出生人口下降 多地幼儿园关停合并_某某订阅", "出生人口下降 多地幼儿园关停合并", "某某订阅"),
+        ("老式煤油灯的灯芯怎么换_某某视频_somevideo", "老式煤油灯的灯芯怎么换", "某某视频"),
     ])
     func unknownChineseSiteNames(input: String, title: String, printed: String) {
         let n = normalizer.normalize(input)
         #expect(n.title == title)
         #expect(n.source == nil)
         #expect(n.gluedName == printed)
+    }
+
+    @Test("English outlet names the registry lacks go by their shape", arguments: [
+        ("Intel's Ohio chip plant delayed again - Akron Beacon Journal", "Intel's Ohio chip plant delayed again", "Akron Beacon Journal"),
+        ("E-bike battery fire destroys flat in Leeds - Yorkshire Evening Post", "E-bike battery fire destroys flat in Leeds", "Yorkshire Evening Post"),
+        ("Chipmaker breaks ground on Lehigh Valley plant | pennlive.com", "Chipmaker breaks ground on Lehigh Valley plant", "pennlive.com"),
+        ("Brewer says ransomware attack exposed data | KANSAI-OSAKA Daily News", "Brewer says ransomware attack exposed data", "KANSAI-OSAKA Daily News"),
+        ("Grid operators brace for record winter demand | Utility Dive", "Grid operators brace for record winter demand", "Utility Dive"),
+    ])
+    func unknownEnglishSiteNames(input: String, title: String, printed: String) {
+        let n = normalizer.normalize(input)
+        #expect(n.title == title)
+        #expect(n.source == nil)
+        #expect(n.gluedName == printed)
+    }
+
+    @Test func unknownPaperInBracketsAndDatesAfterOutlets() {
+        // A bracket prefix goes by shape only for a paper, a site or an agency.
+        let paper = normalizer.normalize("【经济观察报】车用固态电池量产，究竟是突破还是噱头？")
+        #expect(paper.title == "车用固态电池量产，究竟是突破还是噱头？")
+        #expect(paper.gluedName == "经济观察报")
+        #expect(normalizer.normalize("【财经新闻】央行降准").title == "【财经新闻】央行降准")
+        // DW dates its page titles after its name; the date goes with the name.
+        let dw = normalizer.normalize("Nexperia chip shortage forces European carmakers to cut output – DW – 10/28/2025")
+        #expect(dw.title == "Nexperia chip shortage forces European carmakers to cut output")
+        #expect(dw.source?.id == "dw")
+        #expect(normalizer.normalize("欧盟人工智能法通用模型条款生效 – DW – 2025年8月2日").title == "欧盟人工智能法通用模型条款生效")
+        // A date after an unknown name, or after the headline itself, stays.
+        #expect(normalizer.normalize("季度报告发布 – 某某 – 2025年8月2日").title == "季度报告发布 – 某某 – 2025年8月2日")
+        // A section after the outlet goes with it.
+        #expect(normalizer.normalize("Should you fix your energy tariff now? | Money | The Guardian").title == "Should you fix your energy tariff now?")
     }
 
     @Test func unknownSuffixesAndPrefixesStay() {
@@ -107,6 +145,15 @@ struct HeadlineTests {
         #expect(normalizer.normalize("【独家】某公司裁员").title == "【独家】某公司裁员")
         #expect(normalizer.normalize("COVID-19 cases rise").title == "COVID-19 cases rise")
         #expect(normalizer.normalize("Spider-Man returns - Variety Weekly").title == "Spider-Man returns - Variety Weekly")
+        // English tails that are not Title Case, hold no outlet word, or follow an unspaced dash.
+        #expect(normalizer.normalize("Markets rally as investors cheer - what comes next").title == "Markets rally as investors cheer - what comes next")
+        #expect(normalizer.normalize("The Case for a Four-Day School Week").title == "The Case for a Four-Day School Week")
+        #expect(normalizer.normalize("Ranking this year's best phones - Part Two").title == "Ranking this year's best phones - Part Two")
+        // A cooperative (合作社) or a travel agency (旅行社) is no news agency; a bare channel
+        // after `_` is the headline's own.
+        #expect(normalizer.normalize("村里成立新的合作社 - 某某村合作社").title == "村里成立新的合作社 - 某某村合作社")
+        #expect(normalizer.normalize("春节出境游报名火爆 - 某某旅行社").title == "春节出境游报名火爆 - 某某旅行社")
+        #expect(normalizer.normalize("央行降准_国际新闻").title == "央行降准_国际新闻")
         // A channel word alone is no outlet.
         #expect(normalizer.normalize("央行降准_财经").title == "央行降准_财经")
         // Another outlet's channel before the outlet is the headline's own text.
