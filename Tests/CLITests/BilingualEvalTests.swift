@@ -921,9 +921,7 @@ struct BilingualEvalTests {
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written58")
-        Self.checkTargets(score, knownTrapMisses: [
-            "第138届广交会第一期开幕 工业机械展区面积扩大",
-        ], microF1Floor: 0.94, topicF1Floor: 0.80)
+        Self.checkTargets(score, knownTrapMisses: [], microF1Floor: 0.94, topicF1Floor: 0.80)
     }
 
     /// Written blind in session 19 after the written62–64 round, alongside written66 and written67, by a helper
@@ -943,8 +941,6 @@ struct BilingualEvalTests {
         let score = try await Self.evaluate(cases, label: "written65")
         Self.checkTargets(score, knownTrapMisses: [
             "第八届进博会闭幕 意向成交额再创新高",
-            "中欧班列累计开行突破11万列",
-            "138th Canton Fair draws record 300,000 overseas buyers",
         ], microF1Floor: 0.97, topicF1Floor: 0.85)
     }
 
@@ -995,6 +991,109 @@ struct BilingualEvalTests {
         let knownTrapMisses: Set<String>
         let microF1Floor: Double
         var testDescription: String { file }
+    }
+
+    /// Written blind in session 22, three rounds of six side by side, by helpers that read written34–36 for the
+    /// format only; each committed before anything ran on it, then scored once and tuned on. The first round
+    /// (written86–91) was scored with the session-21 head (6089e0e); headlines are also counted after that
+    /// session's shape rules for outlets the registry lacks (adf6053), before any registry entry was added.
+    /// - written86 (ecb16f9), agriculture, food and commodities: 95 Simplified, 81 Traditional, 94 English; 115
+    ///   positives, 155 traps. First run: micro-F1 0.946, 5 traps tagged (a hog farmer's 去风险, 开源 as drought
+    ///   wells, a racing pigeon's 晶片 leg ring, open-source satellite analysis, the EU's decoupled payments),
+    ///   decoupling 0.880; headlines 266/270, 267 with the shape rules (上下游News&Market, Farm Progress, AgWeb).
+    ///   Tuned: 0.976, no trap.
+    /// - written87 (7be9689), real estate, construction and infrastructure: 113 Simplified, 64 Traditional, 93
+    ///   English; 115 positives, 155 traps. First run: micro-F1 0.954, 4 traps tagged (a free-trade zone's land
+    ///   sale, all-electric homes, open-source records, a gas network's 管网安全), electric-vehicles 0.897 (Taiwan's
+    ///   電動車 charging rules); headlines 265/270, 267 (Housing Today, The Real Deal, Construction Dive). Tuned:
+    ///   0.986, no trap.
+    /// - written88 (5705285, site names moved after the headline in 73ba517), Europe, the EU and the UK: 98
+    ///   Simplified, 68 Traditional, 104 English; 115 positives, 155 traps. First run: micro-F1 0.911, 3 traps
+    ///   tagged (ASML funding student flats, the slave trade, sewage breaches), decoupling 0.815 (Huawei and ZTE
+    ///   gear leaving 5G networks); headlines 267/270, 270 (DW titles that end in a date). Tuned: 0.974, no trap.
+    /// - written89 (eea5325), startups, venture capital and IPOs: 90 of each script; 115 positives, 155 traps.
+    ///   First run: micro-F1 0.962, 5 traps tagged (valuations 脱钩 from earnings, Foundry Group, EV/revenue, a
+    ///   data tariff, the Export-Import Bank); headlines 264/270, 267 (投资界, 创业邦, 钛媒体官方网站). Tuned: 0.989,
+    ///   no trap.
+    /// - written90 (210e9b3), telecoms, satellites and space: 90 of each script; 115 positives, 155 traps. First
+    ///   run: micro-F1 0.925, 2 traps tagged (a loophole in SIM-card sales, the 服贸会 fair), decoupling 0.727
+    ///   (operators removing Huawei gear); headlines 267/270, 267 (SpaceNews, ISPreview). Tuned: 0.969, the fair
+    ///   left as known; 0.972 and no trap once trade fairs left trade (below).
+    /// - written91 (fe3aac4), pharma, biotech and healthcare: 93 Simplified, 76 Traditional, 101 English; 115
+    ///   positives, 155 traps. First run: micro-F1 0.894, 6 traps tagged (a loophole in drug resale, a health
+    ///   card's 晶片, a Trojan-horse drug carrier, the NHS tariff and the Drug Tariff, the EV-D68 virus), us-china
+    ///   0.808; headlines 262/270, 264 (医药魔方, STAT, Fierce Biotech, BioPharma Dive). Tuned: 0.948, no trap.
+    /// The second round (written92–97) was scored with the first round's binary and taxonomy, shape rules included:
+    /// - written92 (5f790ae), energy and mining: 90 of each script. First run: micro-F1 0.938, 5 traps tagged (oil-
+    ///   and gas-price 脱钩, 电网安全, a storage plant's fire walls, Eskom's tariff, open-source satellite data),
+    ///   cybersecurity 0.889; headlines 266/270 (中国能源报, 財訊, S&P Global). Tuned: 0.964, no trap.
+    /// - written93 (a8fd8eb), crime, courts, disasters and public safety: 104 Simplified, 73 Traditional, 93
+    ///   English. First run: 0.908, 7 traps tagged (an e-bike swap cabinet, drought wells as 开源, chips in a
+    ///   weighbridge and a motorbike key, a crash outside a TSMC fab, a restraining-order breach, open-source
+    ///   material), us-china 0.765 (tariff evasion, chip smuggling); headlines 268/270. Tuned: 0.983, no trap.
+    /// - written94 (78a3e13), education and universities: 90 of each script. First run: 0.954, 6 traps tagged
+    ///   (关税自主 in a history exam, more bus runs as 加密, a university firm's 脱钩, a loophole in student aid,
+    ///   printmaking lithography, the AIME contest), cybersecurity 0.865; headlines 264/270 (中国教育报, Times
+    ///   Higher Education, Inside Higher Ed). Tuned: 0.993, no trap.
+    /// - written95 (6506fdb), travel, aviation and retail: 90 of each script. First run: 0.925, 7 traps tagged (two
+    ///   loopholes in rules, the Canton Fair, a metal airliner model, a dram of whisky, open-source flight data, an
+    ///   airline decoupling seats from fares), decoupling 0.833; headlines 264/270 (旅報, Skift, Simple Flying).
+    ///   Tuned: 0.970, no trap once trade fairs left trade.
+    /// - written96 (e6abf79), Taiwan politics and business: 33 Simplified, 152 Traditional, 85 English. First run:
+    ///   0.880, 8 traps tagged (去中國化 of a memorial, a swine-fever 禁運, a loophole in the recall law, a political
+    ///   Trojan horse, 台中美國學校, an egg 斷鏈, China Airlines to the US, a backdoor deal), decoupling 0.714,
+    ///   export-controls 0.750; headlines 269/270. Tuned: 0.938, no trap. Its helper labelled Gogoro
+    ///   electric-vehicles, against the 30 earlier labels that make scooters traps: those stay misses.
+    /// - written97 (9b91c76), Hong Kong and Macau: 23 Simplified, 138 Traditional, 109 English. First run: 0.962,
+    ///   3 traps tagged (an AI number plate, Open Weightlifting, a labour department's blacklist); headlines
+    ///   269/270 (hket.com). Tuned: 0.978, no trap.
+    /// The third round (written98–103) was scored with the second round's binary and taxonomy. After it, the Canton
+    /// Fair, the trade-in-services fair (服贸会) and the China-Europe railway left trade: fifteen headlines in thirteen
+    /// sets label them otherwise, two in written46 label them trade.
+    /// - written98 (fbbc7e2), labour and jobs: 100 Simplified, 81 Traditional, 89 English. First run: micro-F1
+    ///   0.958, 5 traps tagged (高中美育, the 服贸会 job fair, a migrant's chip residence card, a growth hacker, a
+    ///   Sheffield foundry); headlines 270/270. Tuned: 0.982, no trap.
+    /// - written99 (438d1e7), banking, fintech and crypto: 107 Simplified, 68 Traditional, 95 English. First run:
+    ///   0.910, 8 traps tagged (a bank's 开源, Tesla's bitcoin twice, a control 漏洞, a blue-chip bank, the Foundry
+    ///   mining pool, M-Pesa tariffs, an AML breach), export-controls 0.783 (chips routed to Russia); headlines
+    ///   262/270 (Finextra, CoinDesk, American Banker). Tuned: 0.979, no trap.
+    /// - written100 (7f689fd), media and entertainment: 90 Simplified, 88 Traditional, 92 English. First run: 0.936,
+    ///   8 traps tagged (the 服贸会, a dance crew called 黑客, Mr. Robot, a theatre's fire wall, Spielberg's A.I. in
+    ///   two languages, TikTok's music licensing, Foundry's Nuke); headlines 262/270 (Deadline, Billboard, Variety,
+    ///   Pitchfork, IndieWire, Rolling Stone). Tuned: 0.976, no trap.
+    /// - written101 (08578d8), logistics and shipping: 104 Simplified, 68 Traditional, 98 English. First run:
+    ///   0.918, 8 traps tagged (a port's 开源 for cargo, swine fever in imported pork, a pipeline's 漏洞, the
+    ///   China-Europe railway, an Asia-Europe "trade", a carrier's published tariff, a charter-party breach, ports'
+    ///   vulnerability to hurricanes), trade 0.828; headlines 265/270 (航运界, 港口圈, 物流沙龙, gCaptain). Tuned:
+    ///   0.966, no trap.
+    /// - written102 (5fa8cce), macro data and central banks: 100 Simplified, 75 Traditional, 95 English. First
+    ///   run: 0.959, 4 traps tagged (北美中部, vulnerabilities in leverage, inflation and capital breaches),
+    ///   cybersecurity 0.833; headlines 270/270. Tuned: 0.988, no trap.
+    /// - written103 (ba72fdf), climate and ESG: 95 Simplified, 80 Traditional, 95 English. First run: 0.946, 3
+    ///   traps tagged (the 服贸会, coal power decoupling from demand, a backdoor bailout), decoupling 0.769;
+    ///   headlines 266/270 (Carbon Brief, 環境資訊中心, 報導者). Tuned: 0.984, no trap.
+    @Test("a blind written set made in session 22, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written86.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written87.jsonl", knownTrapMisses: [], microF1Floor: 0.98),
+        BlindSet(file: "heldout-written88.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
+        BlindSet(file: "heldout-written89.jsonl", knownTrapMisses: [], microF1Floor: 0.98),
+        BlindSet(file: "heldout-written90.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written91.jsonl", knownTrapMisses: [], microF1Floor: 0.94),
+        BlindSet(file: "heldout-written92.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written93.jsonl", knownTrapMisses: [], microF1Floor: 0.975),
+        BlindSet(file: "heldout-written94.jsonl", knownTrapMisses: [], microF1Floor: 0.985),
+        BlindSet(file: "heldout-written95.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written96.jsonl", knownTrapMisses: [], microF1Floor: 0.93),
+        BlindSet(file: "heldout-written97.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written98.jsonl", knownTrapMisses: [], microF1Floor: 0.975),
+        BlindSet(file: "heldout-written99.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written100.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written101.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written102.jsonl", knownTrapMisses: [], microF1Floor: 0.985),
+        BlindSet(file: "heldout-written103.jsonl", knownTrapMisses: [], microF1Floor: 0.975),
+    ])
+    func session22Headlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
     }
 
     /// Written blind in session 21, three rounds of three side by side (written77–79 after the written74–76 round,
@@ -1049,9 +1148,7 @@ struct BilingualEvalTests {
     /// (Gogoro, 電動機車) traps, 30 headlines against 8 in written21–24, 43, 49 and 58: they are now outside
     /// electric-vehicles, which cost those older sets 0.003–0.006 of micro-F1 and cleared 19 traps elsewhere.
     @Test("a blind written set made in session 21, scored once, then tuned on", arguments: [
-        BlindSet(file: "heldout-written77.jsonl", knownTrapMisses: [
-            "2025服贸会闭幕 累计入场观众超25万人次",
-        ], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written77.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
         BlindSet(file: "heldout-written78.jsonl", knownTrapMisses: [
             "Asia-North Europe spot rates slide as carriers add capacity on the trade",
             "Australian wood chip exports to Japan fall to decade low",
@@ -1060,9 +1157,7 @@ struct BilingualEvalTests {
         BlindSet(file: "heldout-written80.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
         BlindSet(file: "heldout-written81.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
         BlindSet(file: "heldout-written82.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
-        BlindSet(file: "heldout-written83.jsonl", knownTrapMisses: [
-            "華商組團參加廣交會 洽談家具採購",
-        ], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written83.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
         BlindSet(file: "heldout-written84.jsonl", knownTrapMisses: [], microF1Floor: 0.98),
         BlindSet(file: "heldout-written85.jsonl", knownTrapMisses: [], microF1Floor: 0.985),
     ])
@@ -1145,9 +1240,7 @@ struct BilingualEvalTests {
         BlindSet(file: "heldout-written69.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
         BlindSet(file: "heldout-written70.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
         BlindSet(file: "heldout-written71.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
-        BlindSet(file: "heldout-written72.jsonl", knownTrapMisses: [
-            "第138届广交会开幕 境外采购商人数创新高",
-        ], microF1Floor: 0.95),
+        BlindSet(file: "heldout-written72.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
         BlindSet(file: "heldout-written73.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
         BlindSet(file: "heldout-written74.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
         BlindSet(file: "heldout-written75.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
@@ -1197,7 +1290,6 @@ struct BilingualEvalTests {
         let score = try await Self.evaluate(cases, label: "written63")
         Self.checkTargets(score, knownTrapMisses: [
             "Gogoro電動機車補助縮水 前三季銷量下滑",
-            "Canton Fair trade show draws record overseas buyers despite slowdown",
         ], microF1Floor: 0.96, topicF1Floor: 0.85)
     }
 
@@ -1263,7 +1355,6 @@ struct BilingualEvalTests {
         let score = try await Self.evaluate(cases, label: "written60")
         Self.checkTargets(score, knownTrapMisses: [
             "電動機車補助延長一年 Gogoro銷量回溫 | 聯合新聞網",
-            "第138届广交会开幕 境外采购商同比增长",
         ], microF1Floor: 0.95, topicF1Floor: 0.85)
     }
 
@@ -1460,14 +1551,17 @@ struct BilingualEvalTests {
     /// two TV dramas' hackers and a third in English, a fence's and a roof's 漏洞, a tin shed's and a hutong's
     /// firewalls, a 中美合资 restaurant, the panda 美中, a watch battery's 换电池, Qing customs tariff records,
     /// a museum's Silk Road trade), cybersecurity 0.800, decoupling and trade 0.800 and 0.824; language and
-    /// headlines 270/270. Then tuned on: 0.989, no trap.
+    /// headlines 270/270. Then tuned on: 0.989, no trap. Session 22 took the Canton Fair, the trade-in-services
+    /// fair and the China-Europe railway out of trade: this set labels two of them trade, while fifteen headlines in
+    /// written58, 60, 63, 65, 72, 77, 83, 90, 95, 98, 100, 101 and 103 label them otherwise. Its trade F1 fell to 0.909 and
+    /// micro-F1 to 0.983, so its topic floor is 0.90 where it was 0.95.
     @Test("a blind written set made in session 17, scored once, then tuned on (written46)")
     func written46Headlines() async throws {
         let cases = try Self.writtenCases("heldout-written46.jsonl")
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await Self.evaluate(cases, label: "written46")
-        Self.checkTargets(score, microF1Floor: 0.97, topicF1Floor: 0.95)
+        Self.checkTargets(score, microF1Floor: 0.97, topicF1Floor: 0.90)
     }
 
     /// Written blind in session 17 after the written42 round, alongside written44 and without seeing it, by
