@@ -990,6 +990,9 @@ struct BilingualEvalTests {
         let file: String
         let knownTrapMisses: Set<String>
         let microF1Floor: Double
+        /// Tuned sets hold every topic to 0.85 and headlines to 0.98; a set never tuned on holds its first run.
+        var topicF1Floor = 0.85
+        var headlineFloor = 0.98
         var testDescription: String { file }
     }
 
@@ -1165,13 +1168,69 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
-    /// A round's set: 270 headlines, about 155 of them traps, held to its floor and every topic to 0.85.
+    /// Written blind in session 22 after the third round (written104–109), by helpers that read written34–36 for
+    /// the format only, and never tuned on: each test holds the set's first run, so a later change that makes
+    /// unseen news worse fails it, and the traps it lists are the ones the first run tagged, not accepted misses.
+    /// First runs (`EVAL_VERBOSE=1 … --filter session22Untuned`): written104 (286a10a), South and Southeast Asian
+    /// business, 0.905 with 10 traps; written105 (228580d), US politics and Congress, 0.911 with 4; written106
+    /// (5fa114c), Chinese portal front pages, 0.982 with none; written107 (9132298), a day of English tech press,
+    /// 0.921 with 5; written108 (bfd59d1), electronics supply-chain press, 0.950 with 7; written109 (29beb51),
+    /// Africa, the Middle East and Latin America, 0.949 with 3. Language 270/270 on each.
+    @Test("a blind written set made in session 22 and never tuned on holds its first run", arguments: [
+        BlindSet(file: "heldout-written104.jsonl", knownTrapMisses: [
+            "Kerala banana chip makers hit by soaring coconut oil prices",
+            "Japanese carmakers shift some production from Thailand to Indonesia",
+            "Samsung shifts some phone output from Vietnam to India",
+            "IPL trade window: Lucknow Super Giants trade Shardul Thakur to Mumbai Indians",
+            "India International Trade Fair opens at Bharat Mandapam",
+            "Intel Malaysia employees raise RM1 million for flood relief",
+            "Indian foundry industry hit by rising coke prices",
+            "Two held after durian trader hacked in Raub orchard dispute",
+            "MyKad芯片故障 民众可到国民登记局免费更换",
+            "万挠工业区工厂火患 防火墙阻止火势蔓延",
+        ], microF1Floor: 0.9, topicF1Floor: 0.83, headlineFloor: 0.99),
+        BlindSet(file: "heldout-written105.jsonl", knownTrapMisses: [
+            "FERC approves grid operator's tariff overhaul to speed power plant hookups",
+            "Senate Intel chair demands briefing on Caribbean boat strikes - Punchbowl News",
+            "Open-source flight trackers show surge of military cargo flights to Puerto Rico",
+            "美國新版綠卡加裝晶片 強化防偽功能",
+        ], microF1Floor: 0.905, topicF1Floor: 0.82, headlineFloor: 0.99),
+        BlindSet(file: "heldout-written106.jsonl", knownTrapMisses: [], microF1Floor: 0.975, topicF1Floor: 0.925, headlineFloor: 0.995),
+        BlindSet(file: "heldout-written107.jsonl", knownTrapMisses: [
+            "EE and Vodafone hike mid-contract tariffs by £1.80 a month • The Register",
+            "'Hackers' is 30 years old, and it still gets the vibe right | WIRED",
+            "'AI: The Somnium Files' creator's next game is a murder mystery on the Moon",
+            "Transistor and Hades studio Supergiant teases its next game",
+            "Florida releases robot rabbits to lure invasive pythons",
+        ], microF1Floor: 0.915, topicF1Floor: 0.85, headlineFloor: 0.995),
+        BlindSet(file: "heldout-written108.jsonl", knownTrapMisses: [
+            "晶片學生證升級 可搭捷運也能借書",
+            "茶葉製程改良 東方美人茶奪國際金獎",
+            "高鐵列車巨大模型亮相 台中站吸引旅客拍照",
+            "高雄港貨櫃中心出口管制 聯結車大排長龍",
+            "Saito wins open-weight title at All-Japan judo championships",
+            "Taiwan's bicycle exports fall as e-bike demand cools in Europe",
+            "中国国际服务贸易交易会闭幕 意向签约金额创新高",
+        ], microF1Floor: 0.945, topicF1Floor: 0.865, headlineFloor: 0.995),
+        BlindSet(file: "heldout-written109.jsonl", knownTrapMisses: [
+            "Ramaphosa appeals to spirit of ubuntu after Eastern Cape floods",
+            "Rhinos in South African reserve fitted with microchips to deter poachers",
+            "Attackers hack villagers to death in DR Congo's Ituri province",
+        ], microF1Floor: 0.945, topicF1Floor: 0.85, headlineFloor: 0.975),
+    ])
+    func session22Untuned(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
+    /// A round's set: 270 headlines, about 155 of them traps, held to its floors (every topic 0.85 once tuned).
     static func checkBlindSet(_ set: BlindSet) async throws {
         let cases = try writtenCases(set.file)
         #expect(cases.count >= 250)
         #expect(cases.filter(\.trap).count >= 140)
         let score = try await evaluate(cases, label: set.file)
-        checkTargets(score, knownTrapMisses: set.knownTrapMisses, microF1Floor: set.microF1Floor, topicF1Floor: 0.85)
+        checkTargets(
+            score, knownTrapMisses: set.knownTrapMisses, microF1Floor: set.microF1Floor, topicF1Floor: set.topicF1Floor,
+            headlineFloor: set.headlineFloor)
     }
 
     /// Written blind side by side in session 20, three rounds of three, by helpers that read written34–36 for
@@ -1938,7 +1997,7 @@ struct BilingualEvalTests {
     /// untuned as an estimate, where the test guards its first-run score against regressions.
     static func checkTargets(
         _ s: Score, knownTrapMisses: Set<String> = [], microF1Floor: Double = 0.90, topicF1Floor: Double = 0.80,
-        sourceLocation: SourceLocation = #_sourceLocation
+        headlineFloor: Double = 0.98, sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(s.microF1 >= microF1Floor, "[\(s.label)] topic micro-F1 \(s.microF1)", sourceLocation: sourceLocation)
         // Every topic the set has examples of, however few: the hidden set asks ≥ 0.80 of each topic.
@@ -1948,7 +2007,7 @@ struct BilingualEvalTests {
         let unexpectedTraps = s.trapTags.filter { tag in !knownTrapMisses.contains { tag.hasPrefix($0 + " -> ") } }
         #expect(unexpectedTraps.isEmpty, "[\(s.label)] false-friend traps tagged: \(unexpectedTraps)", sourceLocation: sourceLocation)
         #expect(s.langAccuracy >= 0.99, "[\(s.label)] language accuracy \(s.langAccuracy)", sourceLocation: sourceLocation)
-        #expect(s.headlineAccuracy >= 0.98, "[\(s.label)] headline exact \(s.headlineAccuracy)", sourceLocation: sourceLocation)
+        #expect(s.headlineAccuracy >= headlineFloor, "[\(s.label)] headline exact \(s.headlineAccuracy)", sourceLocation: sourceLocation)
     }
 
     static func printReport(_ s: Score, misses: [String]) {
