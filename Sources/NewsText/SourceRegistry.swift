@@ -609,8 +609,9 @@ public final class SourceRegistry: Sendable {
     /// 触网 觸網 落网 撒网 结网 結網 织网 織網 力网 干网 幹網 带网 帶網.
     static let networkWordLead: Set<UInt32> = Set("电電联聯球渔漁铁鐵天光管路内內外互拦攔丝絲蛛法触觸落撒结結织織力干幹带帶".unicodeScalars.map(\.value))
     /// Scalars before 报 / 報 in newspapers' names: 日报 晚报 时报 商报 晨报 早报 观察报 都市报 导报
+    /// 工业报 证券报
     /// (and Traditional).
-    static let newspaperWordLead: Set<UInt32> = Set("日晚时時商晨早察市导導".unicodeScalars.map(\.value))
+    static let newspaperWordLead: Set<UInt32> = Set("日晚时時商晨早察市导導业業券".unicodeScalars.map(\.value))
 
     /// Reddit's page titles end in ` : r/subreddit`, a colon no other site glues with, so it is
     /// recognised by its shape rather than as a separator: a colon inside a headline is text.
@@ -669,6 +670,19 @@ public final class SourceRegistry: Sendable {
     func isChannel(_ printed: String, of outlet: NewsSource) -> Bool {
         for word in Self.channelWords where printed.count > word.count && printed.hasSuffix(word) {
             if source(named: String(printed.dropLast(word.count)))?.id == outlet.id { return true }
+        }
+        // `…_财新周刊频道_财新网`: a 频道 that opens with the outlet's own Chinese name is one of
+        // its sections, whatever the section is called.
+        for word in ["频道", "頻道", "栏目", "欄目"] where printed.hasSuffix(word) {
+            let rest = printed.dropLast(word.count)
+            guard rest.count <= 8 else { return false }
+            for name in [outlet.name] + outlet.aliases {
+                var short = Substring(name)
+                if short.count > 2, let last = short.last, last == "网" || last == "網" { short = short.dropLast() }
+                if short.count >= 2, rest.hasPrefix(short), short.unicodeScalars.allSatisfy({ CJK.isHan($0.value) }) {
+                    return true
+                }
+            }
         }
         return false
     }

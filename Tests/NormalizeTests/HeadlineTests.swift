@@ -57,6 +57,8 @@ struct HeadlineTests {
         // A channel the registry does not list, named by the outlet and a section word.
         ("新能源汽车下乡活动启动，百余款车型参与_新浪汽车_新浪网", "新能源汽车下乡活动启动，百余款车型参与", "sina"),
         ("苹果发布新款手机_网易数码_网易", "苹果发布新款手机", "163"),
+        // A 频道 that opens with the outlet's own name is one of its sections, whatever it is called.
+        ("大模型价格战背后：谁在为算力买单_财新周刊频道_财新网", "大模型价格战背后：谁在为算力买单", "caixin"),
         // The Central News Agency signs its titles with both of its names.
         ("福衛八號首顆衛星順利升空 - 中央社 CNA", "福衛八號首顆衛星順利升空", "cna"),
         ("福衛八號首顆衛星順利升空 | 中央社 CNA", "福衛八號首顆衛星順利升空", "cna"),
@@ -88,8 +90,10 @@ struct HeadlineTests {
         ("石岐老街周末夜市开张 - 中山网", "石岐老街周末夜市开张", "中山网"),
         ("縣府推動長照2.0升級 | 金門日報", "縣府推動長照2.0升級", "金門日報"),
         ("宁波舟山港吞吐量再创新高-宁波晚报", "宁波舟山港吞吐量再创新高", "宁波晚报"),
+        ("钢铁行业超低排放改造完成过半 - 某省工业报", "钢铁行业超低排放改造完成过半", "某省工业报"),
+        ("两市成交额连续三日破万亿 - 某某证券报", "两市成交额连续三日破万亿", "某某证券报"),
         // Agencies, media words after a name of their own, and names glued with `_`.
-        ("普京会见来访外宾 | 塔斯社", "普京会见来访外宾", "塔斯社"),
+        ("普京会见来访外宾 | 俄新社", "普京会见来访外宾", "俄新社"),
         ("國產無人機零組件加速去中化 - 某某軍武頻道", "國產無人機零組件加速去中化", "某某軍武頻道"),
         ("高通发布新一代移动平台_太平洋电脑在线", "高通发布新一代移动平台", "太平洋电脑在线"),
         ("合肥人工智能核心产业营收增长两成_安徽新闻", "合肥人工智能核心产业营收增长两成", "安徽新闻"),
@@ -115,6 +119,7 @@ struct HeadlineTests {
         #expect(paper.title == "车用固态电池量产，究竟是突破还是噱头？")
         #expect(paper.gluedName == "经济观察报")
         #expect(normalizer.normalize("【财经新闻】央行降准").title == "【财经新闻】央行降准")
+        #expect(normalizer.normalize("【某某工业报】钢铁行业超低排放改造完成过半").title == "钢铁行业超低排放改造完成过半")
         // DW dates its page titles after its name; the date goes with the name.
         let dw = normalizer.normalize("Nexperia chip shortage forces European carmakers to cut output – DW – 10/28/2025")
         #expect(dw.title == "Nexperia chip shortage forces European carmakers to cut output")
@@ -150,6 +155,7 @@ struct HeadlineTests {
         #expect(normalizer.normalize("央行降准_财经").title == "央行降准_财经")
         // Another outlet's channel before the outlet is the headline's own text.
         #expect(normalizer.normalize("央行降准_某某财经_新浪网").title == "央行降准_某某财经")
+        #expect(normalizer.normalize("央行降准_某某周刊频道_财新网").title == "央行降准_某某周刊频道")
         // A colon inside a headline is text: only the whole ` : r/name` tail is Reddit's.
         #expect(normalizer.normalize("Ratio : r/2 of the budget").title == "Ratio : r/2 of the budget")
         #expect(normalizer.normalize("Ask: r/place returns").title == "Ask: r/place returns")
