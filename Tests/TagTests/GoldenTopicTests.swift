@@ -172,6 +172,17 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         Case(title: "Malaysia requires permits for AI chips bound for China", topics: ["ai", "semiconductors"]),
         Case(title: "US tightens rules on AI chip sales to China", topics: ["ai", "semiconductors", "export-controls", "us-china"]),
         Case(title: "中國前三季對美出口年減兩成", topics: ["trade", "us-china"]),
+        // Bare 防火墙 and 木马 are hints: a fire wall, a metaphor or a carpenter's rocking horse is none of
+        // security, while a firewall product with a flaw, or a trojan program, still is.
+        Case(title: "國營事業董事會需要一道政治防火牆", topics: []),
+        Case(title: "最后的木马匠人：一座江南小镇的手艺", topics: []),
+        Case(title: "某国产防火墙设备曝高危漏洞 已被黑客组织利用", topics: ["cybersecurity"]),
+        Case(title: "警方破获一起利用木马程序盗取网银资金案", topics: ["cybersecurity"]),
+        // Bare 病毒 is flu as often as the coronavirus.
+        Case(title: "流感病毒肆虐 澳洲急診室爆滿", topics: []),
+        // Russian petrol grades, and a judo weight class.
+        Case(title: "AI-92 gasoline shortages spread across Russian regions", topics: []),
+        Case(title: "Saito wins open-weight title at All-Japan judo championships", topics: []),
     ]
 
     @Test(arguments: falseFriends)
@@ -207,7 +218,8 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         Case(title: "Open source maintainers face burnout", topics: ["open-source"]),
         Case(title: "The case for opensource hardware", topics: ["open-source"]),
         Case(title: "Lab releases open-weight language model", topics: ["open-source", "ai"]),
-        Case(title: "Open weights: what releasing a model really means", topics: ["open-source"]),
+        // Open weights are a model's: the blind sets label them AI as well (session 23, written114).
+        Case(title: "Open weights: what releasing a model really means", topics: ["open-source", "ai"]),
         Case(title: "Startup open-sourced its AI model weights", topics: ["open-source", "ai"]),
         Case(title: "Chipmakers brace for new export controls", topics: ["semiconductors", "export-controls"]),
         Case(title: "Supply-chain decoupling costs estimated at $1tn", topics: ["decoupling"]),
