@@ -1099,6 +1099,43 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Written blind in session 23, six side by side, by helpers that read written34–36 for the format only; each
+    /// committed before anything ran on it, scored once with session 22's head (e5f151f, its binary and taxonomy),
+    /// then tuned on. Language 270/270 on every first run.
+    /// - written110 (ca4a448), stock filings and A-share, Hong Kong and US sector movers: 121 Simplified, 56
+    ///   Traditional, 93 English. First run: micro-F1 0.957, 3 traps tagged (a train's anti-uncoupling device, a
+    ///   leak of inside information, a hole in internal controls), decoupling 0.857; headlines 270/270. Tuned:
+    ///   0.969, no trap.
+    /// - written111 (37306b6), Russia, Central Asia and the Belt and Road: 103 Simplified, 66 Traditional, 101
+    ///   English. First run: 0.940, 7 traps tagged (a locomotive's “中国芯” engine, AI-92 and AI-95 petrol,
+    ///   Tang-dynasty 关税 papers, a gas pipeline running 安全 on its 网络, pensions 脱钩 from inflation, a
+    ///   “特洛伊木馬” law); headlines 257/270 (俄罗斯卫星通讯社, 中国一带一路网, Eurasianet, The Diplomat).
+    ///   Tuned: 0.964, no trap, headlines 270/270.
+    /// - written112 (53b1d4b), e-commerce and consumer brands: 124 Simplified, 54 Traditional, 92 English. First
+    ///   run: 0.934, 2 traps tagged (a liquor dealer's 去风险, food safety's 防火牆), decoupling 0.783; headlines
+    ///   266/270 (亿邦动力, Modern Retail). Tuned: 0.954, no trap. us-china stays at 0.826: the set labels the US
+    ///   ending duty-free small parcels trade only, where earlier sets and the taxonomy say us-china.
+    /// - written113 (4eb72d7), British, Australian, Canadian and New Zealand national press: 58 Simplified, 60
+    ///   Traditional, 152 English. First run: 0.968, 2 traps tagged (two live-sheep export bans); headlines 263/270
+    ///   (Stuff, ABC 中文). Tuned: 0.977, no trap.
+    /// - written114 (6b60a4c), magazines, weeklies and think tanks: 90 of each script. First run: 0.956, 5 traps
+    ///   tagged (a rocking-horse maker, a political 防火牆, the philosophy of ubuntu, vulnerability in therapy,
+    ///   generative grammar); headlines 264/270 (财新周刊频道, Foreign Policy, CSIS, Brookings). Tuned: 0.987.
+    /// - written115 (e1815f4), industrial policy, factories and robotics: 126 Simplified, 54 Traditional, 90
+    ///   English. First run: 0.946, 2 traps tagged (a city's 去风险, a trade effluent tariff), decoupling 0.815;
+    ///   headlines 265/270 (【中国工业报】, 高工锂电网, IndustryWeek). Tuned: 0.965, no trap.
+    @Test("a blind written set made in session 23, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written110.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written111.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written112.jsonl", knownTrapMisses: [], microF1Floor: 0.945, topicF1Floor: 0.82),
+        BlindSet(file: "heldout-written113.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written114.jsonl", knownTrapMisses: [], microF1Floor: 0.98),
+        BlindSet(file: "heldout-written115.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+    ])
+    func session23Headlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Written blind in session 21, three rounds of three side by side (written77–79 after the written74–76 round,
     /// written80–82 and written83–85 each after the round before), by helpers that read written34–36 for the
     /// format only; each committed before anything ran on it, then scored once and tuned on.
