@@ -98,7 +98,8 @@ struct MultiWorkerTests {
                     if w == 0, killed.load(ordering: .acquiring) { return }
                     do {
                         let p = try startIngest(
-                            ["run", "pipelines/w\(w).yaml", "--worker-id", "w\(w)", "--quiet"], cwd: project.root)
+                            ["run", "pipelines/w\(w).yaml", "--worker-id", "w\(w)", "--quiet"], cwd: project.root,
+                            stderrLog: project.root.appendingPathComponent("w\(w).stderr"))
                         if w == 0 { victim.withLock { $0 = p } }
                         p.waitUntilExit()
                         if w == 0 { victim.withLock { $0 = nil } }
@@ -153,7 +154,15 @@ struct MultiWorkerTests {
         stop.store(true, ordering: .releasing)
         while threads.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.05) }
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
-        #expect(last["feeds"] as? Int == feedCount, "status: \(last)")
+        // A stall names what the workers said (each run appends its warnings), so the
+        // failure tells a stuck step from a starved machine.
+        func workerLogs() -> String {
+            (0..<3).map { w in
+                let text = (try? String(contentsOf: project.root.appendingPathComponent("w\(w).stderr"), encoding: .utf8)) ?? ""
+                return "w\(w): " + (text.isEmpty ? "(nothing)" : String(text.suffix(1_500)))
+            }.joined(separator: "\n")
+        }
+        #expect(last["feeds"] as? Int == feedCount, "status: \(last)\n\(workerLogs())")
         #expect(last["pending_parts"] as? Int == 0)
 
         // Every item exactly once over the union of all workers' files.

@@ -79,14 +79,23 @@ func rssFeed(feed: Int, count: Int, variant: Int = 0, ttl: Int? = nil) -> [UInt8
     return Array(s.utf8)
 }
 
-/// Starts the binary in the background, for kill and signal tests.
-func startIngest(_ arguments: [String], cwd: URL) throws -> Process {
+/// Starts the binary in the background, for kill and signal tests. `stderrLog` collects the
+/// process's warnings (appended), for a failure message to quote.
+func startIngest(_ arguments: [String], cwd: URL, stderrLog: URL? = nil) throws -> Process {
     let p = Process()
     p.executableURL = ingestBinary
     p.arguments = arguments
     p.currentDirectoryURL = cwd
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
+    if let stderrLog {
+        if !FileManager.default.fileExists(atPath: stderrLog.path) {
+            FileManager.default.createFile(atPath: stderrLog.path, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: stderrLog)
+        handle.seekToEndOfFile()
+        p.standardError = handle
+    }
     p.standardInput = FileHandle.nullDevice
     try p.run()
     return p
