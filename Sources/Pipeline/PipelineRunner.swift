@@ -210,8 +210,14 @@ public struct PipelineRunner: Sendable {
 
     private func admitted() async -> Bool {
         if admitsMoreFetches() { return true }
-        guard let reconsidersAdmission else { return false }
-        return await reconsidersAdmission()
+        guard let reconsidersAdmission else {
+            RunTrace.note("fetch: no more fetches start")
+            return false
+        }
+        RunTrace.note("fetch: admission in doubt; asking again")
+        let again = await reconsidersAdmission()
+        RunTrace.note("fetch: admission \(again ? "confirmed" : "refused")")
+        return again
     }
 
     private func fetchOne(_ source: FeedSource) async -> FetchOutcome? {
@@ -219,7 +225,9 @@ public struct PipelineRunner: Sendable {
         let v = await validators?(source) ?? (etag: nil, lastModified: nil)
         let request = FetchRequest(
             source: source, etag: v.etag, lastModified: v.lastModified, startsOnlyIf: admitsMoreFetches)
+        RunTrace.note("fetch \(source.id): start")
         var result = await stages.fetcher.fetch(request)
+        RunTrace.note("fetch \(source.id): \(Self.traceDescription(result))")
         // Refused at its turn: asked again (after a possible wait) rather than dropped at once;
         // a few times only, so a gate that stays shut after a yes cannot keep it spinning.
         var asked = 0
@@ -228,6 +236,7 @@ public struct PipelineRunner: Sendable {
         {
             asked += 1
             result = await stages.fetcher.fetch(request)
+            RunTrace.note("fetch \(source.id), asked again: \(Self.traceDescription(result))")
         }
         switch result {
         case .failure(let failure) where failure.kind == .notStarted:
@@ -260,6 +269,13 @@ public struct PipelineRunner: Sendable {
                 f.source = source.location
                 return .failed(source, f, elapsed: ContinuousClock.now - started, fetchedAt: Date())
             }
+        }
+    }
+
+    private static func traceDescription(_ result: Result<FetchedDocument, SourceFailure>) -> String {
+        switch result {
+        case .success(let doc): return "HTTP \(doc.httpStatus.map(String.init) ?? "-"), \(doc.body.count) bytes"
+        case .failure(let failure): return "\(failure.kind): \(failure.reason)"
         }
     }
 

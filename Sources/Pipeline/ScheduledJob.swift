@@ -188,6 +188,7 @@ public final class ScheduledJob: Sendable {
             due = try await store.claimDueFeeds(
                 enabled.map(\.source.id), now: settings.ignoreSchedule ? .distantFuture : now)
         }
+        RunTrace.note("run \(runID): \(due.count) of \(enabled.count) feed(s) due: \(due.sorted().prefix(12).joined(separator: " "))")
         let known = try await store.feedStates(enabled.map(\.source.id).filter(due.contains))
         var runner = PipelineRunner(
             stages: stages, capacities: settings.capacities, concurrency: settings.fetch.maxConcurrent,
@@ -213,6 +214,7 @@ public final class ScheduledJob: Sendable {
             throw error
         }
         let reports = delivered.reports
+        RunTrace.note("run \(runID): stages done, \(reports.count) feed(s) reported")
         // Feeds never started (shutdown began first, or the leases went stale) go back to the
         // pool; a lease another worker has taken since is left alone by `releaseClaims`.
         let reported = Set(reports.map(\.feedID))
@@ -236,6 +238,7 @@ public final class ScheduledJob: Sendable {
             throw error
         }
         try await recorded
+        RunTrace.note("run \(runID): recorded")
         return summary
     }
 

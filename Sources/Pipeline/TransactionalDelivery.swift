@@ -54,6 +54,7 @@ struct TransactionalDelivery: Sendable {
                     buffers[feedID, default: []].append(item)
                 case .end(let outcome):
                     let id = outcome.source.id
+                    RunTrace.note("deliver \(id): \(outcome.status)")
                     var report = FeedReport.empty(id)
                     report.fill(from: outcome)
                     let items = buffers.removeValue(forKey: id) ?? []
@@ -120,6 +121,8 @@ struct TransactionalDelivery: Sendable {
     /// The acknowledgement path: nothing is marked emitted before its file is durable,
     /// and no feed's validators move before its items are marked.
     private func commit(_ pending: Pending) async throws {
+        RunTrace.note("commit: \(pending.items.count) item(s) of \(pending.outcomes.count) feed(s)")
+        defer { RunTrace.note("commit: \(pending.outcomes.count) feed(s) ended") }
         if !pending.items.isEmpty {
             // One prepared part per day partition, so every file maps to a known run of items.
             var byDay: [String: [(item: FeedItem, feedID: String, hash: String)]] = [:]

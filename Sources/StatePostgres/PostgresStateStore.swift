@@ -1181,10 +1181,18 @@ public final class PostgresStateStore: StateStore, Sendable {
         _ what: String, attempts: Int = .max, bounded: Bool = true,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await retrying(what, attempts: attempts, limit: bounded ? options.attemptLimit : nil) { attempt in
-            try await self.client.withConnection { connection in
-                try await attempt.run(on: connection, body)
+        RunTrace.note("state: \(what)")
+        do {
+            let result = try await retrying(what, attempts: attempts, limit: bounded ? options.attemptLimit : nil) { attempt in
+                try await self.client.withConnection { connection in
+                    try await attempt.run(on: connection, body)
+                }
             }
+            RunTrace.note("state: \(what): done")
+            return result
+        } catch {
+            RunTrace.note("state: \(what): failed: \(error)")
+            throw error
         }
     }
 
@@ -1226,6 +1234,7 @@ public final class PostgresStateStore: StateStore, Sendable {
                 if error is ServerUnreachable || error is AttemptUnanswered || Self.poolGaveUp(error) {
                     renewPool(replacing: generation)
                 }
+                RunTrace.note("state: \(what): attempt \(attempt) failed (\(error)); retrying")
                 let jitter = Double.random(in: 0...(delay / 2))
                 try await Task.sleep(for: .milliseconds(Int64((delay + jitter) * 1000)))
                 delay = min(delay * 2, 5)

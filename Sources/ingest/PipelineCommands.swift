@@ -90,10 +90,12 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var sharedState: SharedStateArguments
 
     func run() async throws {
+        RunTrace.note("run \(pipeline): starting")
         let (config, lock, job) = try await openScheduledJob(
             pipeline, sharedState: sharedState, ignoreSchedule: all, progress: !quiet)
         defer { lock.release() }
         defer { job.shutdown() }
+        defer { RunTrace.note("run \(pipeline): exiting") }
         let summary: RunSummary
         do {
             summary = try await job.runOnce()

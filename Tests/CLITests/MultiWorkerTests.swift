@@ -99,7 +99,8 @@ struct MultiWorkerTests {
                     do {
                         let p = try startIngest(
                             ["run", "pipelines/w\(w).yaml", "--worker-id", "w\(w)", "--quiet"], cwd: project.root,
-                            stderrLog: project.root.appendingPathComponent("w\(w).stderr"))
+                            stderrLog: project.root.appendingPathComponent("w\(w).stderr"),
+                            trace: project.root.appendingPathComponent("w\(w).trace"))
                         if w == 0 { victim.withLock { $0 = p } }
                         p.waitUntilExit()
                         if w == 0 { victim.withLock { $0 = nil } }
@@ -156,10 +157,13 @@ struct MultiWorkerTests {
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
         // A stall names what the workers said (each run appends its warnings), so the
         // failure tells a stuck step from a starved machine.
+        // Each trace ends with the step its worker is in: the one a stall is waiting on.
         func workerLogs() -> String {
             (0..<3).map { w in
                 let text = (try? String(contentsOf: project.root.appendingPathComponent("w\(w).stderr"), encoding: .utf8)) ?? ""
+                let trace = (try? String(contentsOf: project.root.appendingPathComponent("w\(w).trace"), encoding: .utf8)) ?? ""
                 return "w\(w): " + (text.isEmpty ? "(nothing)" : String(text.suffix(1_500)))
+                    + "\nw\(w) trace, last lines:\n" + trace.split(separator: "\n").suffix(40).joined(separator: "\n")
             }.joined(separator: "\n")
         }
         #expect(last["feeds"] as? Int == feedCount, "status: \(last)\n\(workerLogs())")

@@ -35,6 +35,36 @@ struct ScheduledRunTests {
         #expect(runs.filter { $0.hasSuffix(".json") }.count == 2)
     }
 
+    @Test("INGEST_TRACE names a file that gets every step of the run in order; without it nothing is written")
+    func runTrace() throws {
+        let server = try TestHTTPServer { req in
+            req.path == "/gone.xml" ? .status(404) : .bytes(rssFeed(feed: 3, count: 2), contentType: "application/rss+xml")
+        }
+        defer { server.stop() }
+        let project = try TempProject(name: "trace", feeds: [server.url("/a.xml"), server.url("/gone.xml")])
+        defer { project.remove() }
+        let trace = project.root.appendingPathComponent("run.trace")
+        let traced = try runIngestBlocking(["run", project.pipelineFile], cwd: project.root, environment: ["INGEST_TRACE": trace.path])
+        #expect(traced.status == 0, "\(traced.stderr)")
+        let lines = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n").map(String.init)
+        func index(_ fragment: String) -> Int? { lines.firstIndex { $0.contains(fragment) } }
+        let steps = ["run \(project.pipelineFile): starting", "2 of 2 feed(s) due", "fetch f0: start", "fetch f0: HTTP 200",
+                     "fetch f1: httpStatus", "deliver f0: ok", "deliver f1: failed", "commit: 2 item(s)",
+                     "recorded", "exiting"]
+        let found = steps.map(index)
+        #expect(found.allSatisfy { $0 != nil }, "missing \(zip(steps, found).filter { $0.1 == nil }.map(\.0)) in:\n\(lines.joined(separator: "\n"))")
+        // Fetches and deliveries of two feeds interleave; the run's own steps come in order.
+        let runSteps = [0, 1, 7, 8, 9].compactMap { found[$0] }
+        #expect(runSteps == runSteps.sorted(), "out of order:\n\(lines.joined(separator: "\n"))")
+        #expect((found[2] ?? .max) < (found[5] ?? -1), "a feed is delivered after its fetch starts")
+        // Wall time, monotonic seconds and pid start every line.
+        #expect(lines.allSatisfy { $0.range(of: #"^\d{4}-\d\d-\d\dT\S+ \+\d+\.\d{3}s pid \d+ "#, options: .regularExpression) != nil })
+
+        let untraced = try project.run(["--all"])
+        #expect(untraced.status == 0, "\(untraced.stderr)")
+        #expect(try String(contentsOf: trace, encoding: .utf8).split(separator: "\n").count == lines.count, "tracing is off without INGEST_TRACE")
+    }
+
     @Test("a taxonomy that cannot be read stops the run with 78 and commits nothing, though fetching had started")
     func unreadableTaxonomy() throws {
         let server = try TestHTTPServer { _ in .bytes(rssFeed(feed: 7, count: 4), contentType: "application/rss+xml") }

@@ -81,11 +81,16 @@ func rssFeed(feed: Int, count: Int, variant: Int = 0, ttl: Int? = nil) -> [UInt8
 
 /// Starts the binary in the background, for kill and signal tests. `stderrLog` collects the
 /// process's warnings (appended), for a failure message to quote.
-func startIngest(_ arguments: [String], cwd: URL, stderrLog: URL? = nil) throws -> Process {
+func startIngest(_ arguments: [String], cwd: URL, stderrLog: URL? = nil, trace: URL? = nil) throws -> Process {
     let p = Process()
     p.executableURL = ingestBinary
     p.arguments = arguments
     p.currentDirectoryURL = cwd
+    if let trace {
+        var environment = ProcessInfo.processInfo.environment
+        environment["INGEST_TRACE"] = trace.path
+        p.environment = environment
+    }
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
     if let stderrLog {
