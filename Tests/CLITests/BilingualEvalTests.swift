@@ -1136,6 +1136,41 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Written blind in session 24, six side by side, by helpers that read written34–36 for the format only; each
+    /// committed before anything ran on it, scored once with session 23's head (eb726bf, its release binary and
+    /// taxonomy), then tuned on. Language 270/270 on every first run.
+    /// - written116 (0c95c84), enterprise IT, cloud and data centres: 90 of each script. First run: micro-F1 0.939,
+    ///   5 traps tagged (pay 脫鉤 from profits, a city's 開源 land sale, Chrome eating 記憶體, a data-centre grid
+    ///   tariff, a 'backdoor' privatisation); headlines 266/270 (51CTO.COM, Computerworld). Tuned: 0.959, no trap.
+    /// - written117 (4c6fb14), disasters, weather and emergency management: 93 Simplified, 76 Traditional, 101
+    ///   English. First run: 0.947, 3 traps tagged (a levee's 漏洞, the US Midwest as 美中部, a utility's storm
+    ///   tariff). Tuned: 0.977, no trap.
+    /// - written118 (a95f165), immigration, visas and international students: 92 Simplified, 75 Traditional, 103
+    ///   English. First run: 0.906, 4 traps tagged (北美中文学校, a visa 漏洞, power banks in luggage, nurse
+    ///   exports), decoupling 0.818. Tuned: 0.943, no trap; decoupling stays 0.818 (academic 脱钩 next to 论文,
+    ///   which the domestic-policy rule reads as paper counts, and engineers recalled from India).
+    /// - written119 (817c1ff), the platform economy: 114 Simplified, 52 Traditional, 104 English. First run: 0.952,
+    ///   2 traps tagged (a ride-hailing pricing 漏洞, a 駭客松). Tuned: 0.978.
+    /// - written120 (65f504a), chemicals, steel, materials and rare earths: 114 Simplified, 56 Traditional, 100
+    ///   English. First run: 0.897, 1 trap tagged (steel prices decoupling from iron ore), electric-vehicles 0.828;
+    ///   headlines 269/270 (Fastmarkets). Tuned: 0.920. electric-vehicles stays 0.828: the set calls graphite anode
+    ///   material an EV topic, written48 calls the same anti-dumping story trade only.
+    /// - written121 (3cd8a19), insurance, accounting, audit and consulting: 94 Simplified, 79 Traditional, 97
+    ///   English. First run: 0.947, 6 traps tagged (two catastrophe 模型, 中国人寿 against 美国大都会人寿, a
+    ///   金融駭客松, a typhoon's 斷鏈 claimed on insurance, a foundry fire); headlines 266/270 (Accountancy Age,
+    ///   Artemis.bm). Tuned: 0.993, no trap.
+    @Test("a blind written set made in session 24, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written116.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
+        BlindSet(file: "heldout-written117.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written118.jsonl", knownTrapMisses: [], microF1Floor: 0.935, topicF1Floor: 0.81),
+        BlindSet(file: "heldout-written119.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written120.jsonl", knownTrapMisses: [], microF1Floor: 0.91, topicF1Floor: 0.82),
+        BlindSet(file: "heldout-written121.jsonl", knownTrapMisses: [], microF1Floor: 0.985),
+    ])
+    func session24Headlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Written blind in session 21, three rounds of three side by side (written77–79 after the written74–76 round,
     /// written80–82 and written83–85 each after the round before), by helpers that read written34–36 for the
     /// format only; each committed before anything ran on it, then scored once and tuned on.
