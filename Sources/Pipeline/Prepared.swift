@@ -1,4 +1,5 @@
 import Foundation
+import IngestCore
 import Synchronization
 import CMalloc
 
@@ -26,7 +27,9 @@ public final class Prepared<Value: Sendable>: Sendable {
     public init(name: String, _ body: @escaping @Sendable () throws -> Value) {
         state = Mutex(.building([]))
         let thread = Thread { [self] in
+            RunTrace.note("\(name): building")
             let result = Result { try body() }
+            RunTrace.note("\(name): built")
             // Compiling the taxonomy peaks at several times what the compiled tables keep;
             // glibc holds the freed pages in this thread's arena unless asked to give them back.
             ProcessMemory.releaseFreedPages()

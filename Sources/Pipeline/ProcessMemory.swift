@@ -1,4 +1,5 @@
 import CMalloc
+import IngestCore
 
 /// The allocator settings behind issue 3's memory bound (peak RSS flat in the number of
 /// feeds). glibc's defaults suit short programs: up to eight arenas per core, each keeping
@@ -24,7 +25,9 @@ public enum ProcessMemory {
     /// Gives freed pages back to the kernel: after a start-up builder finishes, whose
     /// transient tables would otherwise stay resident for the life of a daemon.
     public static func releaseFreedPages() {
+        let started = ContinuousClock.now
         ingest_malloc_trim()
+        RunTrace.note("memory: freed pages given back in \(ContinuousClock.now - started)")
     }
 
     /// Feeds between two `releaseFreedPages` in a run. free() gives back only the top of the

@@ -184,6 +184,14 @@ public final class ScheduledJob: Sendable {
         if settings.ignoreSchedule, settings.stateURL == nil {
             due = Set(enabled.map(\.source.id))
         } else {
+            // A worker that shares the feeds claims them only once it can carry them through: a
+            // lease held while the normalizer and tagger still build (seconds, and minutes on a
+            // starved machine) holds the feeds' per-host slots, so every other worker waited on a
+            // run that could not deliver. A broken taxonomy ends the run here, before any claim.
+            if settings.stateURL != nil {
+                _ = try await stages.text()
+                RunTrace.note("run \(runID): normalizer and tagger ready")
+            }
             // Shared state: `--all` still takes leases, so two workers never fetch one feed at once.
             due = try await store.claimDueFeeds(
                 enabled.map(\.source.id), now: settings.ignoreSchedule ? .distantFuture : now)

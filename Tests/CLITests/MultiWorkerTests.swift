@@ -299,6 +299,28 @@ struct MultiWorkerTests {
         #expect((takeovers["a"] as? Int ?? 0) >= 1, "takeovers: \(takeovers)")
     }
 
+    /// A run's leases hold its feeds' per-host slots for every worker; a worker still building its tagger (a debug
+    /// build on a starved CI machine took minutes) held them all, and the others stood still.
+    @Test("a worker claims feeds only once its normalizer and tagger are built")
+    func claimsOnlyWhenReady() throws {
+        let server = try TestHTTPServer { _ in TestResponse(status: 200, body: rssFeed(feed: 1, count: 2)) }
+        defer { server.stop() }
+        let database = try freshDatabase()
+        defer { database.drop() }
+        let project = try TempProject(name: "ready", feeds: (0..<3).map { server.url("/f\($0).xml") })
+        defer { project.remove() }
+        let trace = project.root.appendingPathComponent("run.trace")
+        let run = try runIngestBlocking(
+            ["run", project.pipelineFile, "--state", database.url, "--worker-id", "r", "--quiet"], cwd: project.root,
+            environment: ["INGEST_TRACE": trace.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n").map(String.init)
+        let built = lines.firstIndex { $0.contains("ingest-taxonomy: built") }
+        let claim = lines.firstIndex { $0.contains("state: claim due feeds") }
+        #expect(built != nil && claim != nil && built! < claim!, "\(lines.joined(separator: "\n"))")
+        #expect(try project.visibleItems().count == 6)
+    }
+
     @Test("--state postgres://... overrides a SQLite pipeline; --worker-id names the part files; state status reports")
     func stateOptionAndStatus() throws {
         let server = try TestHTTPServer { req in
