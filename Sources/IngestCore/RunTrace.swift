@@ -16,8 +16,6 @@ public enum RunTrace {
     private static let started = ContinuousClock.now
     private static let pid = getpid()
 
-    public static var isOn: Bool { descriptor >= 0 }
-
     /// `event` is built only when tracing is on.
     public static func note(_ event: @autoclosure () -> String) {
         let fd = descriptor
@@ -25,8 +23,7 @@ public enum RunTrace {
         let origin = started  // first use sets it: read it before the clock
         let elapsed = ContinuousClock.now - origin
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let line = "\(RFC3339.utc(Date())) +\(String(format: "%.3f", seconds))s pid \(pid) \(event())\n"
-        var bytes = Array(line.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
+        var line = "\(RFC3339.utc(Date())) +\(String(format: "%.3f", seconds))s pid \(pid) \(event())\n"
+        line.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
     }
 }
