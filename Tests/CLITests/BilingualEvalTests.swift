@@ -1171,6 +1171,51 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Written blind in session 25, six side by side, by helpers that read written34–36 for the format only; each
+    /// committed before anything ran on it, scored once with session 24's head (acd69ff, its release binary and
+    /// taxonomy), then tuned on. Language 270/270 on every first run. Before tuning, bare 漏洞, vulnerability and
+    /// firewall became context rules (a software, device, attack or fix word beside them), which changed no earlier
+    /// set's score.
+    /// - written122 (3d59f19), low-altitude economy, drones and commercial space: 92 Simplified, 88 Traditional, 90
+    ///   English. First run: micro-F1 0.917, 7 traps tagged (小鹏汇天's flying car, an aviation battery, a drone's
+    ///   battery fire, Washington Spirit, China Lake, a metal foundry, Heathrow's landing tariffs); headlines 265/270
+    ///   (The Drive, DroneDJ). Tuned: 0.948, no trap.
+    /// - written123 (a24d978), solar, storage and power grids: 123 Simplified, 58 Traditional, 89 English. First
+    ///   run: 0.883, 9 traps tagged (TSMC's and ASE's power purchase deals, three power tariffs, a grid-scale CATL
+    ///   battery, a trade fair, grid vulnerability, e-bike batteries, China and US leading wind additions),
+    ///   decoupling 0.769. Tuned: 0.924, no trap; decoupling 0.815 (non-red supply chains and bans on Chinese
+    ///   inverters an editor reads as decoupling without a decoupling word).
+    /// - written124 (5017cb8), beverages, tobacco and food companies: 120 Simplified, 56 Traditional, 94 English.
+    ///   First run: 0.923, 6 traps tagged (an RFID chip in a bottle cap, a brewing 製程, tortilla chips,
+    ///   Hacker-Pschorr, a Loacker wafer, TikTok 'hacks'), us-china 0.762; headlines 265/270 (The Grocer, Just
+    ///   Drinks). Tuned: 0.955, no trap; us-china 0.810: the set calls every US chip export control a China–US
+    ///   story, written104, 107 and others call the same headlines export-controls only.
+    /// - written125 (188aa02), patents, IP and standards: 109 Simplified, 57 Traditional, 104 English. First run:
+    ///   0.895, 11 traps tagged (trade marks, collecting-society tariffs, a bike lock's 防断链, a drug maker's
+    ///   去风险, 中美洲經貿), trade 0.545 (Section 337 cases); headlines 261/270 (Law360, JUVE Patent, IAM,
+    ///   IPWatchdog, 知产力). Tuned: 0.966, no trap.
+    /// - written126 (9775475), games, esports and anime: 90 of each script. First run: 0.890, 13 traps tagged
+    ///   (cyberware 芯片, a 美中 game server, EVs in racing games, Kizuna AI, a game's hacker heroine, crowd
+    ///   control at an arena's exits, 串流片單 read as 流片, Security Breach, Into the Breach, a roster breach,
+    ///   Firewall Ultra), cybersecurity 0.789; headlines 258/270 (游研社, 游民星空, 17173, 触乐, 4Gamers, 巴哈姆特, PC
+    ///   Gamer, GamesIndustry.biz, Kotaku, IGN). Tuned: 0.967, no trap.
+    /// - written127 (acac64f), frontier science and research labs: 113 Simplified, 59 Traditional, 98 English. First
+    ///   run: 0.939, 9 traps tagged (a 14-tesla MRI, a biohacker space, a leopard cat's tracking 晶片, a university's
+    ///   開源 fund-raising, ultrasound breaching the blood-brain barrier, microchipped bees, a fly's neural network,
+    ///   coral-reef vulnerability, gut mucus as a firewall); headlines 259/270 (知识分子, PanSci, Science, IEEE
+    ///   Spectrum, MIT Technology Review, 中国科学院, 環球科學, Physics World). Tuned: 0.964, no trap.
+    @Test("a blind written set made in session 25, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written122.jsonl", knownTrapMisses: [], microF1Floor: 0.94),
+        BlindSet(file: "heldout-written123.jsonl", knownTrapMisses: [], microF1Floor: 0.915, topicF1Floor: 0.81),
+        BlindSet(file: "heldout-written124.jsonl", knownTrapMisses: [], microF1Floor: 0.95, topicF1Floor: 0.80),
+        BlindSet(file: "heldout-written125.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written126.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written127.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+    ])
+    func session25Headlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Written blind in session 21, three rounds of three side by side (written77–79 after the written74–76 round,
     /// written80–82 and written83–85 each after the round before), by helpers that read written34–36 for the
     /// format only; each committed before anything ran on it, then scored once and tuned on.
