@@ -1216,6 +1216,39 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// The second session-25 round, written the same way after the first round's tuning and scored once with
+    /// that tuning (3dbe45c's taxonomy and registry). Language 270/270 on every first run.
+    /// - written128 (7b08915), fashion, luxury and beauty: 129 Simplified, 41 Traditional, 100 English. First run:
+    ///   0.936, 4 traps tagged (traffic control around 进博会, a brand's 开源 of sales channels, a 美妝駭客, a
+    ///   museum's security lapses), us-china 0.837; headlines 266/270 (BoF, Vogue Business, WWD). Tuned: 0.967,
+    ///   no trap; us-china stays 0.837: the set calls US brands leaving Chinese suppliers
+    ///   decoupling only, and tariffs that push production out of China a China–US story without naming the US.
+    /// - written129 (fd8e40c), sports business: 101 Simplified, 43 Traditional, 126 English. First run: 0.943, 3
+    ///   traps tagged (a club name 脱钩 from its owner, Iverson's A.I., a physical breach at Wembley), decoupling
+    ///   0.800; headlines 258/270 (虎扑, 運動視界, 自由體育, Sportico, SportBusiness, The Athletic, Front Office
+    ///   Sports). Tuned: 0.960, no trap; us-china 0.824 (fans' US visas for the World Cup, which the sports mute hides).
+    /// - written130 (c7383dc), medical devices and hospitals: 90 of each script. First run: 0.955, 2 traps tagged
+    ///   (中美天津史克, 《美国医学会杂志》). Tuned: 0.961.
+    /// - written131 (faf451a), schools, parenting and edtech: 90 of each script. First run: 0.961, 2 traps tagged (a
+    ///   student card's 晶片, a maths olympiad's ranking); headlines 260/270 (芥末堆, 多知, 親子天下, Education Week,
+    ///   Schools Week, The 74). Tuned: 0.974.
+    /// - written132 (9e90cd7), antitrust and competition: 111 Simplified, 52 Traditional, 107 English. First run:
+    ///   0.975, no trap; headlines 269/270 (MLex). Tuned: 0.983.
+    /// - written133 (f9cf5a5), local government finance: 120 Simplified, 60 Traditional, 90 English. First run:
+    ///   0.956, 3 traps tagged (城投 脱钩 from government credit, a builder's 资金断链, a city's 芯片区);
+    ///   headlines 266/270 (The Bond Buyer, Governing). Tuned: 0.969.
+    @Test("a blind written set from session 25's second round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written128.jsonl", knownTrapMisses: [], microF1Floor: 0.96, topicF1Floor: 0.83),
+        BlindSet(file: "heldout-written129.jsonl", knownTrapMisses: [], microF1Floor: 0.955, topicF1Floor: 0.82),
+        BlindSet(file: "heldout-written130.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written131.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written132.jsonl", knownTrapMisses: [], microF1Floor: 0.975),
+        BlindSet(file: "heldout-written133.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+    ])
+    func session25SecondRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Written blind in session 21, three rounds of three side by side (written77–79 after the written74–76 round,
     /// written80–82 and written83–85 each after the round before), by helpers that read written34–36 for the
     /// format only; each committed before anything ran on it, then scored once and tuned on.
