@@ -156,9 +156,11 @@ struct MultiWorkerTests {
         // The survivors go on until every feed is recorded and nothing is pending. Each
         // debug-build `ingest run` spends about a second of CPU starting (taxonomy and tables
         // unoptimized); a loaded 2-core machine got through 366 feeds in 240 s once and 318 in
-        // 480 s another time, so the wait ends on a stall, not on a clock.
+        // 480 s another time, so the wait ends on a stall, not on a clock. The stall is ten minutes: once, while
+        // the rest of the suite ran hundreds of `ingest` processes, each survivor's run took over six minutes
+        // from start to its first commit, and a three-minute stall ended the wait with 48 feeds done.
         var last: [String: Any] = [:]
-        try waitWhileProgressing(every: 1) {
+        try waitWhileProgressing(stall: 600, every: 1) {
             last = try status()
             return last["feeds"] as? Int == feedCount && last["pending_parts"] as? Int == 0
         } progress: {
