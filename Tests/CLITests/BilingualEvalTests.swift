@@ -1249,6 +1249,38 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// The third session-25 round, written the same way after the second round's tuning and scored once with
+    /// it (c86f076), then tuned on. Language 270/270 on every first run.
+    /// - written134 (dd02913), arts, museums and auctions: 90 of each script. First run: 0.940, 6 traps tagged (混元殿,
+    ///   a print's 刻蚀, two cultural-property export licences and an export bar, the art market's 脫鉤); headlines
+    ///   265/270 (新浪收藏, 典藏ARTouch, The Art Newspaper, ARTnews). Tuned: 0.959, no trap.
+    /// - written135 (0195f0c), tech how-tos and reviews: 107 Simplified, 69 Traditional, 94 English. First run:
+    ///   0.934, 5 traps tagged (a GaN charger, three cameras' EV values, an .ai file), us-china 0.774 (China-only
+    ///   Nvidia cards); headlines 260/270 (Mobile01, Tom's Guide, How-To Geek, Wirecutter). Tuned: 0.980, no trap.
+    /// - written136 (cb93fea), oceans, fisheries and polar affairs: 105 Simplified, 65 Traditional, 100 English. First
+    ///   run: 0.946, 4 traps tagged (a port's 进出口航道, a propeller foundry, a fishing-quota breach, microchipped
+    ///   turtles); headlines 267/270 (SeafoodSource, The Maritime Executive). Tuned: 0.963, no trap.
+    /// - written137 (2675aa1), people, profiles and obituaries: 90 of each script. First run: 0.932, 8 traps tagged
+    ///   (a cyclist's 断链, 黑客 as a nickname and a band, 开源 for recruits twice, an energy boss's tariffs, a pension
+    ///   chief's de-risking, the Free Trade Hall), decoupling 0.800. Tuned: 0.963, no trap.
+    /// - written138 (d02d09e), housing, rent and home appliances: 123 Simplified, 50 Traditional, 97 English. First
+    ///   run: 0.951, 2 traps tagged (BYD's staff housing, an Economy 7 tariff); headlines 265/270 (Apartment
+    ///   Therapy, Consumer Reports, 中国家电网). Tuned: 0.958, no trap.
+    /// - written139 (4416336), charity, ageing and social welfare: 122 Simplified, 69 Traditional, 79 English. First
+    ///   run: 0.966, 3 traps tagged (a charity's 开源 channels, a senior card's 晶片, the Ubuntu Education Fund);
+    ///   headlines 265/270 (新浪公益, Third Sector, Civil Society). Tuned: 0.972, no trap.
+    @Test("a blind written set from session 25's third round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written134.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written135.jsonl", knownTrapMisses: [], microF1Floor: 0.975),
+        BlindSet(file: "heldout-written136.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written137.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written138.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written139.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
+    ])
+    func session25ThirdRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Written blind in session 21, three rounds of three side by side (written77–79 after the written74–76 round,
     /// written80–82 and written83–85 each after the round before), by helpers that read written34–36 for the
     /// format only; each committed before anything ran on it, then scored once and tuned on.
