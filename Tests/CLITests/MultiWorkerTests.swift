@@ -154,8 +154,8 @@ struct MultiWorkerTests {
         #expect(wasKilled, "worker 0 was killed mid-run")
 
         // The survivors go on until every feed is recorded and nothing is pending. Each
-        // debug-build `ingest run` spends about a second of CPU starting (taxonomy and tables
-        // unoptimized); a loaded 2-core machine got through 366 feeds in 240 s once and 318 in
+        // debug-build `ingest run` spends under a second of CPU starting (the `Tag` module is built
+        // with -O even in debug, for its taxonomy compile); a loaded 2-core machine got through 366 feeds in 240 s once and 318 in
         // 480 s another time, so the wait ends on a stall, not on a clock. The stall is ten minutes: once, while
         // the rest of the suite ran hundreds of `ingest` processes, each survivor's run took over six minutes
         // from start to its first commit, and a three-minute stall ended the wait with 48 feeds done.
