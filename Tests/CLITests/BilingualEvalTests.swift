@@ -1281,6 +1281,47 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Written blind in session 26, one round of six side by side, by helpers that read written34–36 for the format
+    /// only; each committed before anything ran on it, then scored once with the session-25 head's taxonomy (c4eaca9)
+    /// and tuned on. First runs: average micro-F1 0.935, 43 of 926 traps tagged, language 1,620/1,620.
+    /// - written140 (30cea5b), railways, metro and urban transport: 90 Simplified, 80 Traditional, 100 English. First
+    ///   run: 0.953, 5 traps tagged (a transit card's 芯片, parking and road tolls called “关税” twice, a track-access
+    ///   tariff, a "backdoor fare rise"); headlines 270/270. Tuned: 0.974, no trap.
+    /// - written141 (54f1282), books, publishing and libraries: 90 of each script. First run: 0.926, 10 traps tagged
+    ///   (RFID and reader-card 芯片, a picture book's 晶片, 开源 for bookshops and volunteers, a web novelist's pen name
+    ///   “黑客不睡”, a book fair's station 出口管制, translation as literature's “關稅”, the poet Marilyn Hacker, a
+    ///   lithography exhibition); headlines 267/270 (Openbook閱讀誌, The Bookseller). Tuned: 0.973, no trap.
+    /// - written142 (d692ca9), religion, festivals and folk culture: 90 Simplified, 80 Traditional, 100 English. First
+    ///   run: 0.950, 4 traps tagged (relatives' questions at New Year as “关税” twice, a paper-cut artist called “黑客”, a
+    ///   temple's 開源); headlines 270/270. Tuned: 0.971, no trap.
+    /// - written143 (6d8ee9a), pets, zoos and wildlife conservation: 90 Simplified, 80 Traditional, 100 English. First
+    ///   run: 0.909, 5 traps tagged (a corgi's and a tortoise's microchips, a raccoon called “黑客”, hedgerows hacked
+    ///   back, a hotel's dog tariff); headlines 268/270 (Mongabay). Tuned: 0.949, no trap; semiconductors stays at
+    ///   0.800 (chip shortages for pet trackers and bird tags, which the pet and wildlife chip rule hides), so this set
+    ///   holds topics to 0.79. The round also unmuted 饲主 (pet owner): a pet-owner headline can still be a breach
+    ///   (寵物晶片資料庫遭駭 數萬筆飼主個資外洩), and the pet-chip rule already keeps the registration notices off.
+    /// - written144 (6d7df21), restaurants, hotels and catering: 90 Simplified, 82 Traditional, 98 English. First run:
+    ///   0.913, 14 traps tagged (room-key, crab-tag and anti-counterfeit 芯片, a mooncake 大模型, service charges and
+    ///   foreigners' surcharges called “关税”, chefs and a YouTuber called 黑客, a food plant's 製程, hotels' 開源, the
+    ///   Foundry Hotel, tipping as a tariff, a bar's licence breaches, all-inclusive "AI" hotels); headlines 267/270,
+    ///   two of them labels that asked for full-width punctuation beside Latin letters or digits, which the contract
+    ///   does not (`百胜中国CEO:中美…`, `…20%,餐飲…`; corrected), and Eater. Tuned: 0.968, no trap.
+    /// - written145 (8aaa767), cars: dealers, recalls, motorsport and car culture: 90 Simplified, 82 Traditional, 98
+    ///   English. First run: 0.959, 5 traps tagged (a drift driver called “黑客”, a 1:4 scale 大模型 Ferrari, parking
+    ///   fees called “关税” twice, the M6 Toll tariff); headlines 265/270, one a label asking for `乘联会：10月`
+    ///   (corrected), the rest Motor1, Car and Driver and The Race. Tuned: 0.974, no trap.
+    @Test("a blind written set from session 26's round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written140.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
+        BlindSet(file: "heldout-written141.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
+        BlindSet(file: "heldout-written142.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
+        BlindSet(file: "heldout-written143.jsonl", knownTrapMisses: [], microF1Floor: 0.94, topicF1Floor: 0.79),
+        BlindSet(file: "heldout-written144.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written145.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
+    ])
+    func session26Headlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Written blind in session 21, three rounds of three side by side (written77–79 after the written74–76 round,
     /// written80–82 and written83–85 each after the round before), by helpers that read written34–36 for the
     /// format only; each committed before anything ran on it, then scored once and tuned on.
