@@ -57,6 +57,8 @@ struct ScheduledRunTests {
         let runSteps = [0, 1, 7, 8, 9].compactMap { found[$0] }
         #expect(runSteps == runSteps.sorted(), "out of order:\n\(lines.joined(separator: "\n"))")
         #expect((found[2] ?? .max) < (found[5] ?? -1), "a feed is delivered after its fetch starts")
+        // Once the start-up tables are built, the pages of code that only start-up ran are given back.
+        #expect(index("memory: start-up code pages given back (") != nil, "no start-up page release in:\n\(lines.joined(separator: "\n"))")
         // Wall time, monotonic seconds and pid start every line.
         #expect(lines.allSatisfy { $0.range(of: #"^\d{4}-\d\d-\d\dT\S+ \+\d+\.\d{3}s pid \d+ "#, options: .regularExpression) != nil })
 
