@@ -1322,6 +1322,44 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Session 26's second round of six, written blind after the first round's tuning (the same helpers' brief),
+    /// scored once with that tuning (bf6245a) and tuned on. First runs: average micro-F1 0.931, 50 of 928 traps
+    /// tagged, language 1,620/1,620.
+    /// - written146 (4a9450f), music industry, concerts and streaming: 90 Simplified, 80 Traditional, 100 English.
+    ///   First run: 0.944, 3 traps tagged (ticket touts' and hotels' mark-ups called a concert “关税” twice, phone
+    ///   charging points at a venue); headlines 267/270 (Music Business Worldwide, NME; one label asking for
+    ///   `协会：AI`, corrected to the contract's rule). Tuned: 0.961, no trap.
+    /// - written147 (ddbb6a2), toys, trading cards and collectibles: 90 / 80 / 100. First run: 0.916, 10 traps
+    ///   tagged (crystal balls' 水晶圆, laser engraving's 激光刻, 开源 for a shop's new customers twice, touts'
+    ///   “关税”, a die-cast Xiaomi SU7, "+EV" booster boxes, a pewter foundry, 'The Hacker' at a Magic Pro Tour);
+    ///   electric-vehicles 0.737; headlines 268/270 (Polygon, ToyNews). Tuned: 0.962, no trap; electric-vehicles
+    ///   0.824 (brand tie-ins: a Sanrio scooter, a BYD blind box), so this set holds topics to 0.82.
+    /// - written148 (2c49a4c), water utilities, sewage and sanitation: 90 / 80 / 100. First run: 0.943, 6 traps
+    ///   tagged (a manhole cover's ID 芯片, a drain unblocker and a plumber called 黑客, a utility's 開源 recruiting,
+    ///   a hook-up fee likened to “關稅”, a water corporation's tariff). Tuned: 0.960, no trap.
+    /// - written149 (b46cf31), dating, marriage and family life: 90 / 80 / 100. First run: 0.931, 6 traps tagged
+    ///   (wedding gifts as “人情关税”, an in-law “贸易战”, a cat named “黑客”, a fake “芯片工程师”, wedding and energy
+    ///   tariffs); headlines 269/270 (one label asking for `民政部：2024年`, corrected). Tuned: 0.952, no trap.
+    /// - written150 (e2d7dfd), outdoor sports, hiking and mountaineering: 90 / 80 / 100. First run: 0.908, 15 traps
+    ///   tagged (开源 for clubs recruiting three times, village tolls and bus fares as “关税”, a guide called “户外黑客”,
+    ///   head-torch batteries, a porters' “充电站”, a hut's chip wristband, a car park's 出口管制, the Danube's "open
+    ///   source", 'The Hacker' trail builder, thru-hikers' zero days, hut tariffs, a helicopter's copilot);
+    ///   headlines 265/270 (Outside Online, swissinfo, a second ETtoday brand). Tuned: 0.967, no trap.
+    /// - written151 (bfd564e), hackathons, coding contests and developer communities: 90 / 80 / 100. First run:
+    ///   0.946, 10 traps tagged (dead links as 断链, 学用脫鉤, a contest badge's 芯片, 黑客奶奶, 黑客仔, a hackerspace,
+    ///   a works softball team, 開源 for talent, 台中中美街, Major League Hacking). Tuned: 0.975, no trap.
+    @Test("a blind written set from session 26's second round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written146.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written147.jsonl", knownTrapMisses: [], microF1Floor: 0.955, topicF1Floor: 0.82),
+        BlindSet(file: "heldout-written148.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written149.jsonl", knownTrapMisses: [], microF1Floor: 0.945),
+        BlindSet(file: "heldout-written150.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written151.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+    ])
+    func session26SecondRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Written blind in session 21, three rounds of three side by side (written77–79 after the written74–76 round,
     /// written80–82 and written83–85 each after the round before), by helpers that read written34–36 for the
     /// format only; each committed before anything ran on it, then scored once and tuned on.
