@@ -1360,6 +1360,45 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Session 26's third round of six, written blind after the second round's tuning, scored once with it
+    /// (8faf2c0) and tuned on. First runs: average micro-F1 0.931, 47 of 928 traps tagged, language 1,620/1,620.
+    /// - written152 (d93a542), health, fitness and diet: 90 Simplified, 80 Traditional, 100 English. First run: 0.954,
+    ///   6 traps tagged (sleep debt as “关税”, a marathon finish's 出口管制, a hospital's 開源 hiring, 生活駭客, 「健身黑客」,
+    ///   a gym's breach of consumer law); headlines 269/270 (Runner's World). Tuned: 0.977, no trap.
+    /// - written153 (efc8748), neighbourhood, property management and community life: 90 / 80 / 100. First run:
+    ///   0.897, 8 traps tagged (a lift rope's 脱钩, rainwater 开源, a courier's entry fee as “关税”, a digital
+    ///   「充電站」 for elders, a road-blocked exit's 出口管制, a corridor “貿易戰”, a prepayment tariff, a lease
+    ///   breach); headlines 268/270 (Inside Housing; one label with no `expected_title` for `北京接诉即办:物业…`,
+    ///   whose colon sits between Chinese characters; corrected). Tuned: 0.938, no trap.
+    /// - written154 (91f777d), gardening, flowers and horticulture: 90 / 80 / 100. First run: 0.934, 9 traps tagged
+    ///   (a 中美村, gardeners called 黑客 three times, a flower-expo pass's 晶片, orchids as 「農業台積電」, wafer ash,
+    ///   botanical lithography, a hedge condition's breach); headlines 266/270 (Hortidaily, Horticulture Week,
+    ///   Gardeners' World). Tuned: 0.963, no trap.
+    /// - written155 (aed4ee9), jewellery, gold and watches: 90 / 80 / 100. First run: 0.930, 6 traps tagged (开源 for
+    ///   recruits twice, a watch movement's 放大模型, a gold-price “駭客” and a racehorse, a solar watch's battery
+    ///   swap), decoupling 0.737 (中美脱钩 beside 央行 or gold, which the market-decoupling rule had dropped);
+    ///   headlines 266/270 (WatchPro, JCK, National Jeweler). Tuned: 0.961, no trap.
+    /// - written156 (3dd7ec3), epidemics and public health: 90 / 80 / 100. First run: 0.923, 8 traps tagged (late
+    ///   nights as “关税” and fees as 「關稅」, a training manikin's 模型, TSMC staff's flu jabs, a hospital's breach of
+    ///   safety law, Cuba's doctor exports, foundry silicosis, cholera's open sources of water); headlines 268/270
+    ///   (CIDRAP, and a label asking for `100%，国内`, corrected: the contract's rule is for punctuation between
+    ///   Chinese characters). Tuned: 0.961, no trap.
+    /// - written157 (2e648f5), law firms and the legal profession: 91 / 80 / 99. First run: 0.948, 10 traps tagged
+    ///   (资金链断链, law firms' 开源 twice, fees as “隐形关税” and 「關稅」, an ETC card's 芯片, 中美合作所, an exhibition
+    ///   hall's 出口管制, partner pay decoupled from hours, foundry workers' asbestos); headlines 267/270 (Bloomberg Law,
+    ///   The Lawyer, Legal Cheek). Tuned: 0.977, no trap.
+    @Test("a blind written set from session 26's third round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written152.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written153.jsonl", knownTrapMisses: [], microF1Floor: 0.93),
+        BlindSet(file: "heldout-written154.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written155.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written156.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written157.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+    ])
+    func session26ThirdRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Written blind in session 21, three rounds of three side by side (written77–79 after the written74–76 round,
     /// written80–82 and written83–85 each after the round before), by helpers that read written34–36 for the
     /// format only; each committed before anything ran on it, then scored once and tuned on.
