@@ -1399,6 +1399,44 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Session 26's fourth round of six, written blind after the third round's tuning, scored once with it (924d3ad)
+    /// and tuned on. First runs: average micro-F1 0.928, 43 of 928 traps tagged, language 1,620/1,620.
+    /// - written158 (8b78c6e), gambling, lotteries and casinos: 90 Simplified, 80 Traditional, 100 English. First run:
+    ///   0.920, 6 traps tagged (a casino's bond redemption as 去风险, 開源 hiring croupiers, RFID 晶片 in gaming chips, a
+    ///   racehorse called 「駭客高手」, a remote gaming duty, "+EV" bets), us-china 0.776 (Macau's American casino
+    ///   owners); headlines 262/270 (澳門力報, GGRAsia, Inside Asian Gaming, CDC Gaming Reports, the Review-Journal).
+    ///   Tuned: 0.967, no trap; Macau now counts as China beside the US.
+    /// - written159 (50b10c0), funerals, cemeteries and memorials: 90 / 80 / 100. First run: 0.925, 6 traps tagged (a
+    ///   paper Tesla and paper “新能源汽车” burned as offerings, mortuary 防病毒, an electric cremator's 更换电动, 開源 for
+    ///   niches and seedlings); headlines 268/270 (鏡週刊 Mirror Media, Connecting Directors). Tuned: 0.947, no trap.
+    /// - written160 (752822e), textiles and garment factories: 90 / 80 / 100. First run: 0.946, 7 traps tagged (a
+    ///   school uniform's 芯片, return postage as “隐形关税”, a garage's 出口管制, “布料黑客” and 「毛線駭客」, silk firms'
+    ///   “开源”, a 中美商務中心); headlines 267/270 (中国纺织报, Just Style; one label asking for `攻击，ERP`, corrected).
+    ///   Tuned: 0.967, one known trap: 开源 of a new market (苏州丝绸企业“开源”中东市场), which software firms share.
+    /// - written161 (c7ae957), paper, printing and packaging: 90 / 82 / 98. First run: 0.930, 8 traps tagged (“纸艺黑客”,
+    ///   an exhibition hall's 出口管制, parcel and postage costs as “关税” twice, a paper mill's 漂白製程, 開源 hiring
+    ///   migrant workers, Royal Mail's parcel tariffs, a breach of an environmental permit); headlines 269/270 (one
+    ///   label asking for `倍增，AI`, corrected). Tuned: 0.956, no trap.
+    /// - written162 (96b92ba), interior design and furniture: 90 / 80 / 100. First run: 0.913, 7 traps tagged (中美花园,
+    ///   furniture “黑客” three times, BYD staff flats, 開源 hiring carpenters, a renovation fee as 「隱形關稅」); headlines
+    ///   267/270 (Dezeen, House & Garden, Wallpaper*). Tuned: 0.937, no trap; export-controls 0.824 (controlled chips
+    ///   smuggled to Russia without a control word), so this set holds topics to 0.82.
+    /// - written163 (6dd9008), chess, go and board games: 90 / 80 / 100. First run: 0.933, 9 traps tagged (开源引才,
+    ///   rating points decoupled from prize money, tariff cards in Monopoly twice, a hotel's “住宿关税”, a board-game
+    ///   “贸易战”, a grandmaster's LLM law degree, backgammon EV, 'the Hacker' as a nickname); headlines 266/270
+    ///   (ChessBase, 腾讯体育; one label asking for `人工智能：AI`, corrected). Tuned: 0.958, no trap.
+    @Test("a blind written set from session 26's fourth round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written158.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written159.jsonl", knownTrapMisses: [], microF1Floor: 0.94),
+        BlindSet(file: "heldout-written160.jsonl", knownTrapMisses: ["苏州丝绸企业“开源”中东市场 定制头巾订单大增"], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written161.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
+        BlindSet(file: "heldout-written162.jsonl", knownTrapMisses: [], microF1Floor: 0.93, topicF1Floor: 0.82),
+        BlindSet(file: "heldout-written163.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
+    ])
+    func session26FourthRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Written blind in session 21, three rounds of three side by side (written77–79 after the written74–76 round,
     /// written80–82 and written83–85 each after the round before), by helpers that read written34–36 for the
     /// format only; each committed before anything ran on it, then scored once and tuned on.
