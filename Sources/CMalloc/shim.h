@@ -17,7 +17,6 @@ static inline void ingest_malloc_arena_max(int n) { (void)mallopt(M_ARENA_MAX, n
 static inline void ingest_malloc_mmap_threshold(int bytes) { (void)mallopt(M_MMAP_THRESHOLD, bytes); }
 
 #include <stdio.h>
-#include <string.h>
 #include <sys/mman.h>
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21

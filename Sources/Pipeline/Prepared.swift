@@ -33,7 +33,6 @@ public final class Prepared<Value: Sendable>: Sendable {
             // Compiling the taxonomy peaks at several times what the compiled tables keep;
             // glibc holds the freed pages in this thread's arena unless asked to give them back.
             ProcessMemory.releaseFreedPages()
-            ProcessMemory.releaseStartupPages()
             complete(result)
         }
         thread.name = name
