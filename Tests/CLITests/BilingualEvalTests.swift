@@ -1437,6 +1437,42 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Session 27's round of six, written blind after session 26's last tuning, scored once with it (9672e22), then
+    /// tuned on. Same brief and format examples as session 26's rounds; each helper committed before anything ran on it.
+    /// - written164 (e30dbac), photography, cameras and photo contests: 90 Simplified / 80 Traditional / 100 English.
+    ///   First run: micro-F1 0.935, 4 traps tagged (中美 inside 镜头中美如画, a scenic spot's photo fee as “关税”, a
+    ///   twin-lens reflex 双反 read as anti-dumping, Nikon AI-S lenses); headlines 267/270 (PetaPixel, Digital Camera
+    ///   World). Tuned: 0.966, no trap.
+    /// - written165 (2910b91), theatre, opera, dance and performing arts: 90 / 80 / 100. First run: 0.936, 10 traps
+    ///   tagged (troupes “脱钩” from their supervising bodies, a troupe's 「去風險」 co-production, a breakdancer
+    ///   called “黑客”, 芯片般精密, ticket prices as “关税”, three 开源 for troupes' income, a Japanese-era customs
+    ///   officer on stage, a ballet called 'Breach'); headlines 268/270 (The Stage). Tuned: 0.970, no trap.
+    /// - written166 (cd71296), bicycles, scooters and micromobility: 90 / 80 / 100. First run: 0.938, 10 traps tagged
+    ///   (a number plate's chip, cycle-lane 网络安全 twice, bike “黑客” twice, fuel as a “通勤关税”, a rest stop as
+    ///   “充电站”, a club's 開源 of new riders, a weight-limit breach, a bike-hire tariff); headlines 268/270 (BikeRadar,
+    ///   road.cc). Tuned: 0.972, no trap.
+    /// - written167 (9780c15), cooking, recipes and kitchen gadgets: 90 / 80 / 100. First run: 0.919, 7 traps tagged
+    ///   (“厨房黑客” and 「料理駭客」, 开源 of spring water, 美食無關稅, 中美冰室, AI as adequate intake, the open
+    ///   source of a chalk stream); headlines 269/270 (one label asking for `节流，200元`, corrected). Tuned: 0.947,
+    ///   no trap.
+    /// - written168 (6e9d583), beekeeping, livestock and veterinary care: 91 / 80 / 99. First run: 0.919, 6 traps
+    ///   tagged (a dog's licence 晶片, racehorses called Gemini and Copilot, biosecurity and drug-record breaches,
+    ///   19-micron wool, a vet's LLM in animal law); headlines 269/270 (Beef Central). Tuned: 0.950, no trap.
+    /// - written169 (ef368c0), astronomy, stargazing and amateur radio: 90 / 80 / 100. First run: 0.950, 4 traps
+    ///   tagged (“星空黑客” and 'The Sky Hacker', a stargazing surcharge as 关税, EV as exposure value); headlines
+    ///   269/270 (Sky & Telescope). Tuned: 0.964, no trap.
+    @Test("a blind written set from session 27's round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written164.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written165.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written166.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written167.jsonl", knownTrapMisses: [], microF1Floor: 0.94),
+        BlindSet(file: "heldout-written168.jsonl", knownTrapMisses: [], microF1Floor: 0.94),
+        BlindSet(file: "heldout-written169.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+    ])
+    func session27Headlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Written blind in session 21, three rounds of three side by side (written77–79 after the written74–76 round,
     /// written80–82 and written83–85 each after the round before), by helpers that read written34–36 for the
     /// format only; each committed before anything ran on it, then scored once and tuned on.
