@@ -1437,6 +1437,45 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Session 27's second round of six, written blind after the first round's tuning, scored once with it (4fe39bf),
+    /// then tuned on. Same brief and format examples.
+    /// - written170 (a091558), plumbers, electricians and home repair trades: 90 / 80 / 100. First run: 0.933, 9 traps
+    ///   tagged (chips in trade licences twice, renovation fees and a summer power price as 关税, a housing estate's
+    ///   出口管制, 「屋邨黑客」 and an electrician nicknamed 'hacker', a water main breach, AI Electrical Services);
+    ///   headlines 269/270 (one label asking for `社区：AI`, corrected). Tuned: 0.966, no trap.
+    /// - written171 (0072223), fishing, angling and aquariums: 90 / 80 / 100. First run: 0.926, 9 traps tagged (chips
+    ///   in show fish, carp and salmon, a bridge fee as “关税”, a spillway's 出口管制, a net-pen breach, a weekend
+    ///   "hacker" angler, algae wafers, a lead foundry for jig heads); headlines 268/270 (Practical Fishkeeping,
+    ///   National Fisherman). Tuned: 0.970, no trap.
+    /// - written172 (52506f8), comics, manga and web novels: 90 / 80 / 100. First run: 0.928, 5 traps tagged (漫画中美少女,
+    ///   tariffs in an anime's plot, Claude as a webtoon character, manga exports, Bikkuriman wafer stickers);
+    ///   headlines 267/270 (ICv2, 新浪动漫). Tuned: 0.947, no trap; us-china 0.842 (US tariffs named beside 国内 and
+    ///   Nvidia beside Chinese firms, which read no China word), so this set holds topics to 0.84.
+    /// - written173 (741e5ed), perfume, cosmetics retail and hair salons: 90 / 80 / 100. First run: 0.965, 3 traps
+    ///   tagged (a 半导体冰点 hair remover, a curling iron's battery, Fragrance Foundry); headlines 269/270 (Glossy).
+    ///   Tuned: 0.975, no trap.
+    /// - written174 (176693f), archaeology, fossils and cultural relics: 90 / 80 / 100. First run: 0.932, 8 traps
+    ///   tagged (开源 widening enrolment, Qianlong-era customs duties, anti-theft chips on relics, Apache sacred
+    ///   objects, the Palmyra Tariff, an Assyrian trade dispute, an export bar on a brooch, a Roman spring's open
+    ///   source); headlines 270/270. Tuned: 0.962, no trap.
+    /// - written175 (977c97c), recycling, waste collection and the circular economy: 90 / 80 / 100. First run: 0.922,
+    ///   13 traps tagged (a tyre dinosaur “大模型”, 垃圾黑客 and 回收駭客 and trash hackers, middlemen and feed costs as
+    ///   “关税”, two recycling yards' “贸易战”, 開源 of water and of recruits, growth decoupled from raw materials,
+    ///   landfill gate-fee tariffs, anti-dumping patrols against fly-tippers, wafer wrappers); language 269/270 (a
+    ///   headline with no character that differs between the scripts, labelled Traditional); headlines 270/270.
+    ///   Tuned: 0.964, no trap.
+    @Test("a blind written set from session 27's second round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written170.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written171.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written172.jsonl", knownTrapMisses: [], microF1Floor: 0.94, topicF1Floor: 0.84),
+        BlindSet(file: "heldout-written173.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written174.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written175.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+    ])
+    func session27SecondRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Session 27's round of six, written blind after session 26's last tuning, scored once with it (9672e22), then
     /// tuned on. Same brief and format examples as session 26's rounds; each helper committed before anything ran on it.
     /// - written164 (e30dbac), photography, cameras and photo contests: 90 Simplified / 80 Traditional / 100 English.
