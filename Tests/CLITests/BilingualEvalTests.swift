@@ -1437,6 +1437,42 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Session 27's third round of six, written blind after the second round's tuning, scored once with it (14956b9),
+    /// then tuned on. Same brief and format examples.
+    /// - written176 (e39e174), tattoos, piercing and body art: 90 / 80 / 100. First run: 0.944, 8 traps tagged (tutorials
+    ///   “开源”, tattoos and regret as “关税” twice, a motor called “国产芯”, 中美协, the singer AI, llama tattoos, an
+    ///   ex-boxer called 'Hacker'); headlines 268/270 (Allure, Dazed). Tuned: 0.971, no trap.
+    /// - written177 (78d1512), tea, coffee and bubble-tea shops: 90 / 80 / 100. First run: 0.901, 8 traps tagged (“颜值关税”
+    ///   and 「觀光關稅」, coffee and tea “hackers” three times, 開源 of new sales channels, an RFID tea-box chip, a
+    ///   半導體致冷 coaster); headlines 270/270. Tuned: 0.935, no trap.
+    /// - written178 (b808ad9), horse racing and equestrian sports: 90 / 80 / 100. First run: 0.890, 17 traps tagged
+    ///   (horses named 晶片王, 人工智能, Supercharger and Silver Foundry, riders named 王中美 and 黃中美, horse chips and a
+    ///   pony's microchip, 開源 of riders twice, fees as “关税” twice, imports of horses stopped over equine flu, AI as
+    ///   insemination twice, hacking routes for riders); language 269/270 (Prix de l'Arc de Triomphe: Japanese hope
+    ///   drawn wide reads as Portuguese); headlines 268/270 (Horse & Hound). Tuned: 0.947, no trap.
+    /// - written179 (39c0f69), scouting, youth clubs and summer camps: 90 / 80 / 100. First run: 0.921, 10 traps tagged (a
+    ///   camp card's chip, a squirrel called “黑客”, a Forbidden City “大模型” of bricks, childcare as “暑期关税”, AI（爱）,
+    ///   開源 twice, a hostel's group tariff, a friendship-bracelet trade war, encrypted messages in a scouts' game);
+    ///   headlines 270/270. Tuned: 0.959, no trap.
+    /// - written180 (f94eb6d), border crossings, customs halls and duty-free shopping: 90 / 80 / 100. First run: 0.910, 9
+    ///   traps tagged (a travel permit's chip, a hole in a border fence, a phone-charging post, 開源 twice, shopping
+    ///   across the border as 「交關稅」, a self-styled 「北上駭客」, migrants breaching a fence, an airport drop-off
+    ///   tariff); headlines 270/270. Tuned: 0.937, no trap.
+    /// - written181 (97a3508), magic, circus and street performers: 90 / 80 / 100. First run: 0.902, 7 traps tagged (an
+    ///   inflatable clown “大模型”, trade secrets “开源”, a Matrix-themed magic show, a busker blacklisted, 「笑聲關稅」,
+    ///   the acrobat AI, a fringe show called 'Open Source'); headlines 270/270. Tuned: 0.943, no trap.
+    @Test("a blind written set from session 27's third round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written176.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
+        BlindSet(file: "heldout-written177.jsonl", knownTrapMisses: [], microF1Floor: 0.93),
+        BlindSet(file: "heldout-written178.jsonl", knownTrapMisses: [], microF1Floor: 0.94),
+        BlindSet(file: "heldout-written179.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written180.jsonl", knownTrapMisses: [], microF1Floor: 0.93),
+        BlindSet(file: "heldout-written181.jsonl", knownTrapMisses: [], microF1Floor: 0.94),
+    ])
+    func session27ThirdRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Session 27's second round of six, written blind after the first round's tuning, scored once with it (4fe39bf),
     /// then tuned on. Same brief and format examples.
     /// - written170 (a091558), plumbers, electricians and home repair trades: 90 / 80 / 100. First run: 0.933, 9 traps
