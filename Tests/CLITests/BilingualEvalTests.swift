@@ -1437,6 +1437,44 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Session 27's fourth round of six, written blind after the third round's tuning, scored once with it (815a684),
+    /// then tuned on. Same brief and format examples.
+    /// - written182 (fe5d8a4), kites, model aircraft and hobby drones: 90 / 80 / 100. First run: 0.892, 4 traps tagged
+    ///   (嘉峪关税务局, 航空模型训练营, “快乐不收关税”, an F-16 “大模型” at an open day); headlines 270/270. Tuned: 0.908, no
+    ///   trap. export-controls 0.621 first and 0.667 tuned: this set labels US bans on DJI (the FCC Covered List, a
+    ///   looming ban) and Beijing's sanctions on Skydio as export controls, where written9, written46, written57,
+    ///   written107, written135 and written168 label the same stories as not; the earlier reading is kept, so this
+    ///   set holds topics to 0.66.
+    /// - written183 (cf42f6e), ferries, lighthouses and island life: 90 / 82 / 98. First run: 0.957, 2 traps tagged (a
+    ///   ferry port's 出口管制 at rush time, a harbourmaster's LLM in maritime law); headlines 270/270. Tuned: 0.965.
+    /// - written184 (9779f65), dentists, opticians and hearing aids: 90 / 80 / 100. First run: 0.946, 9 traps tagged
+    ///   (「牙科黑客」 and a 生物駭客, a giant-tooth “大模型”, a frame 貿易商, 台中美白, The Foundry Dental Practice, myopia as a
+    ///   “隐形关税”, medical-scheme tariffs, amelogenesis imperfecta (AI)); headlines 269/270 (Optician Online).
+    ///   Tuned: 0.976, no trap.
+    /// - written185 (b5ce49d), martial arts, boxing and combat sports: 91 / 80 / 99. First run: 0.925, 8 traps tagged (an
+    ///   ID card's chip, a body dummy as “模型”, 中美拳击馆 and a 中美混血 boxer, 開源又節流, openweight judo, open
+    ///   sources of funding, a fan who breaches security); headlines 265/270 (MMA Fighting, MMA Junkie, The Ring, Bad
+    ///   Left Hook, Sherdog). Tuned: 0.953, no trap.
+    /// - written186 (13882bd), stamps, coins and banknote collecting: 90 / 80 / 100. First run: 0.918, 12 traps tagged
+    ///   (coin prices “脱钩” from face value, a coin 贸易博览会, trade dollars three times, a stamp “大模型”, 開源有方,
+    ///   postage as 「關稅」, chip casino tokens, a Han-era coin foundry, wafer seals, a wartime copilot's letters);
+    ///   headlines 266/270 (Coin World, CoinWeek). Tuned: 0.959, no trap.
+    /// - written187 (cbee80e), snow, ski resorts and winter sports: 90 / 80 / 100. First run: 0.958, 5 traps tagged
+    ///   (skiing “脫鉤” from the public, chip ski passes, a resort's 「開源」 poaching staff, chalet tariffs, a Chinese
+    ///   teen's gold at a US Grand Prix); language 269/270 (台中中美街冰店推雪花冰新口味, no character that differs between
+    ///   the scripts, labelled Traditional); headlines 270/270. Tuned: 0.975, no trap.
+    @Test("a blind written set from session 27's fourth round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written182.jsonl", knownTrapMisses: [], microF1Floor: 0.90, topicF1Floor: 0.66),
+        BlindSet(file: "heldout-written183.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written184.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written185.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
+        BlindSet(file: "heldout-written186.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written187.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+    ])
+    func session27FourthRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Session 27's third round of six, written blind after the second round's tuning, scored once with it (14956b9),
     /// then tuned on. Same brief and format examples.
     /// - written176 (e39e174), tattoos, piercing and body art: 90 / 80 / 100. First run: 0.944, 8 traps tagged (tutorials
