@@ -1437,6 +1437,39 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Session 27's fifth round of six, written blind after the fourth round's tuning, scored once with it (4f58e21),
+    /// then tuned on. Same brief and format examples.
+    /// - written188 (79fba35), bakeries, bread and pastry: 90 / 80 / 100. First run: 0.930, 6 traps tagged (a sugar castle
+    ///   and a workshop replica as “大模型”, baking “黑客” three times, AI as avian influenza); headlines 269/270 (British
+    ///   Baker). Tuned: 0.951, no trap.
+    /// - written189 (ddab64b), insects, entomology and pest control: 90 / 80 / 100. First run: 0.938, 7 traps tagged (a
+    ///   dragonfly “大模型”, aphids paying ants “关税”, chips on beehives, hotel tariffs, pollinator "charging stations",
+    ///   open sources of standing water, the Chinese mantis in the US); headlines 269/270 (中国消费者报). Tuned: 0.960.
+    /// - written190 (85d83af), sailing, rowing and yachting: 90 / 81 / 99. First run: 0.964, 6 traps tagged (harbour dues as
+    ///   “关税”, gaps in pier railings as 安全漏洞 twice, 贸易风, a berth tariff, a lead keel foundry); headlines 267/270
+    ///   (Yachting Monthly, Yachting World, Boat International). Tuned: 0.985, no trap.
+    /// - written191 (41a5b89), calligraphy, ink painting and traditional crafts: 90 / 80 / 100. First run: 0.947, 5 traps
+    ///   tagged (dough “豆包” and “元宝”, a bamboo “黑客”, carving 细如芯片, a shop's 「開源」 sideline, Apache basket
+    ///   weavers); headlines 270/270. Tuned: 0.963, no trap.
+    /// - written192 (0282580), lifts, escalators and building maintenance: 90 / 80 / 100. First run: 0.951, 6 traps tagged
+    ///   (an escalator's 断链 guard, a lift levy as “关税”, 中美大厦, lift funding “开源”, 「電梯黑客」, fire-stopping
+    ///   breaches); headlines 270/270. Tuned: 0.971, no trap; decoupling 0.842, so this set holds topics to 0.84.
+    /// - written193 (b952889), hot springs, spas and saunas: 90 / 80 / 100. First run: 0.912, 8 traps tagged (a locker
+    ///   tag's chip, spa fees as ‘关税’, a spa 实体清单, a new well 開源, 「澡堂駭客」 and 'the Hacker', a spring's open
+    ///   source, spring wafers); language 269/270 (晶片短缺 智慧按摩浴缸交期延至半年, no character that differs between the
+    ///   scripts, labelled Traditional); headlines 270/270. Tuned: 0.939, no trap; us-china 0.842, so 0.84.
+    @Test("a blind written set from session 27's fifth round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written188.jsonl", knownTrapMisses: [], microF1Floor: 0.945),
+        BlindSet(file: "heldout-written189.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written190.jsonl", knownTrapMisses: [], microF1Floor: 0.98),
+        BlindSet(file: "heldout-written191.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written192.jsonl", knownTrapMisses: [], microF1Floor: 0.965, topicF1Floor: 0.84),
+        BlindSet(file: "heldout-written193.jsonl", knownTrapMisses: [], microF1Floor: 0.935, topicF1Floor: 0.84),
+    ])
+    func session27FifthRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Session 27's fourth round of six, written blind after the third round's tuning, scored once with it (815a684),
     /// then tuned on. Same brief and format examples.
     /// - written182 (fe5d8a4), kites, model aircraft and hobby drones: 90 / 80 / 100. First run: 0.892, 4 traps tagged
