@@ -38,6 +38,10 @@ public struct ScheduledSettings: Sendable {
     /// Records gathered before one durable commit; smaller means less re-done work after a
     /// crash, larger means fewer fsyncs.
     public var commitEvery = 2_000
+    /// Finished feeds' reports and feed records kept in memory; the rest wait in temporary
+    /// files until the run's files are written. Also the most feeds the state's run record
+    /// lists (`RunSummary.stateJSON`).
+    public var feedsInMemory = FeedReportLog.defaultMemoryLimit
     /// Longest time finished feeds wait for their commit.
     public var commitInterval: Duration = .seconds(1)
     /// Fetch the article page of each new or changed item whose feed has no body.
@@ -225,22 +229,22 @@ public final class ScheduledJob: Sendable {
         RunTrace.note("run \(runID): stages done, \(reports.count) feed(s) reported")
         // Feeds never started (shutdown began first, or the leases went stale) go back to the
         // pool; a lease another worker has taken since is left alone by `releaseClaims`.
-        let reported = Set(reports.map(\.feedID))
-        let unstarted = due.filter { !reported.contains($0) }
+        var unstarted = due
+        reports.forEach { unstarted.remove($0.feedID) }
         if !unstarted.isEmpty { try await store.releaseClaims(Array(unstarted)) }
         let notDue = enabled.reduce(0) { $0 + (due.contains($1.source.id) ? 0 : 1) }
         let summary = RunSummary(
-            runID: runID, pipeline: settings.name, startedAt: started, finishedAt: Date(), feeds: reports, notDue: notDue)
-        // Encoded once, for the file and the state: thousands of feed reports take a while.
-        let summaryJSON = try summary.jsonData()
+            runID: runID, pipeline: settings.name, startedAt: started, finishedAt: Date(), reports: reports, notDue: notDue)
         let t = summary.totals
+        // Before the files: the log of reports is read by one pass at a time.
+        let stateJSON = try summary.stateJSON(feedLimit: settings.feedsInMemory)
         // The state's run record and the files (each fsynced) are independent: write them side by side.
         async let recorded: Void = store.recordRun(RunRecord(
             runID: runID, pipeline: settings.name, startedAt: started, finishedAt: summary.finishedAt,
             status: "completed", feedsTotal: t.feeds, feedsFailed: t.failed, itemsNew: t.new, itemsChanged: t.changed,
-            itemsUnchanged: t.unchanged, summaryJSON: String(decoding: summaryJSON, as: UTF8.self)))
+            itemsUnchanged: t.unchanged, summaryJSON: stateJSON))
         do {
-            try writeRunFiles(summary, json: summaryJSON, records: delivered.feedRecords, sink: sink)
+            try writeRunFiles(summary, records: delivered.feedRecords, sink: sink)
         } catch {
             try? await recorded
             throw error
@@ -251,15 +255,17 @@ public final class ScheduledJob: Sendable {
     }
 
     /// `runs/<run>.json` and the feeds dimension (`feeds-<run>.jsonl` beside the items),
-    /// both written whole or not at all.
-    private func writeRunFiles(_ summary: RunSummary, json: Data, records: [FeedRecord], sink: PartitionedFileSink) throws {
-        if settings.feedRecords, !records.isEmpty {
-            _ = try sink.write(records.map { EmitRecord.feed($0) })
+    /// both written whole or not at all, and both read from their logs as they are written:
+    /// a run over tens of thousands of feeds never holds either whole.
+    private func writeRunFiles(_ summary: RunSummary, records: FeedRecordLog, sink: PartitionedFileSink) throws {
+        if settings.feedRecords, records.count > 0 {
+            let part = try sink.prepare(streaming: records.lazy.map { EmitRecord.feed($0) })
+            _ = try sink.publish(part)
         }
         let runs = settings.outputDirectory.appendingPathComponent("runs", isDirectory: true)
         try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
         let final = runs.appendingPathComponent("\(summary.runID).json")
-        try AtomicFile.write(json, to: final)
+        try AtomicFile.write(to: final) { emit in try summary.writeJSON(in: emit) }
     }
 }
 

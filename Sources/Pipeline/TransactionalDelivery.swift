@@ -3,10 +3,11 @@ import IngestCore
 import Emit
 import State
 
-/// What a scheduled run's sink end hands back.
+/// What a scheduled run's sink end hands back: both lists keep their first
+/// `ScheduledSettings.feedsInMemory` entries in memory and the rest in temporary files.
 public struct Delivered: Sendable {
-    public var reports: [FeedReport]
-    public var feedRecords: [FeedRecord]
+    public var reports: FeedReportLog
+    public var feedRecords: FeedRecordLog
 }
 
 /// The Emit end of a scheduled run: holds each feed's items until its `end`, asks the
@@ -29,9 +30,8 @@ struct TransactionalDelivery: Sendable {
 
     func consume(_ input: BoundedChannel<FeedEvent<FeedItem>>) async throws -> Delivered {
         var buffers: [String: [FeedItem]] = [:]
-        var order: [String] = []
-        var reports: [String: FeedReport] = [:]
-        var feedRecords: [FeedRecord] = []
+        let reports = FeedReportLog(memoryLimit: job.settings.feedsInMemory)
+        let feedRecords = FeedRecordLog(memoryLimit: job.settings.feedsInMemory)
         var pending = Pending()
         var lastCommit = ContinuousClock.now
         let progress = ProgressLine(total: total, enabled: job.settings.progress)
@@ -93,9 +93,8 @@ struct TransactionalDelivery: Sendable {
                     record.items = items.count
                     feedRecords.append(record)
                     pending.outcomes.append(outcome)
-                    reports[id] = report
-                    order.append(id)
-                    ProcessMemory.feedEnded(count: order.count)
+                    reports.append(report)
+                    ProcessMemory.feedEnded(count: reports.count)
                     progress.feedDone(items: report.emitted, failed: outcome.status == .failed)
                     // Commit by size, and by time so a slow run (or `serve`) makes steady progress
                     // that a crash cannot take back.
@@ -115,7 +114,7 @@ struct TransactionalDelivery: Sendable {
             throw error
         }
         progress.finish()
-        return Delivered(reports: order.compactMap { reports[$0] }, feedRecords: feedRecords)
+        return Delivered(reports: reports, feedRecords: feedRecords)
     }
 
     /// The acknowledgement path: nothing is marked emitted before its file is durable,
