@@ -26,6 +26,20 @@ struct TransactionalDelivery: Sendable {
         /// whatever full-text enrichment added to the record.
         var items: [(item: FeedItem, feedID: String, hash: String)] = []
         var outcomes: [FeedOutcome] = []
+        /// The items' text, estimated (`textBytes`): what the batch holds in memory.
+        var bytes = 0
+    }
+
+    /// An item's text in UTF-8 bytes, the bulk of what a pending item holds (a feed's full
+    /// bodies run to tens of kilobytes an item); the fixed part of the record is left out.
+    static func textBytes(_ item: FeedItem) -> Int {
+        var n = item.id.utf8.count + item.title.utf8.count + item.titleRaw.utf8.count
+        n += (item.titleKey?.utf8.count ?? 0) + (item.summary?.utf8.count ?? 0) + (item.content?.utf8.count ?? 0)
+        n += (item.url?.utf8.count ?? 0) + (item.guid?.utf8.count ?? 0)
+        for a in item.authors { n += a.utf8.count }
+        for c in item.categories { n += c.utf8.count }
+        for e in item.topicEvidence { for t in e.terms { n += t.utf8.count } }
+        return n
     }
 
     func consume(_ input: BoundedChannel<FeedEvent<FeedItem>>) async throws -> Delivered {
@@ -86,7 +100,10 @@ struct TransactionalDelivery: Sendable {
                                 toEmit[i].item = e
                             }
                         }
-                        for e in toEmit { pending.items.append((e.item, id, e.hash)) }
+                        for e in toEmit {
+                            pending.items.append((e.item, id, e.hash))
+                            pending.bytes += Self.textBytes(e.item)
+                        }
                         report.emitted = report.new + report.changed
                     }
                     var record = outcome.record
@@ -98,7 +115,7 @@ struct TransactionalDelivery: Sendable {
                     progress.feedDone(items: report.emitted, failed: outcome.status == .failed)
                     // Commit by size, and by time so a slow run (or `serve`) makes steady progress
                     // that a crash cannot take back.
-                    if pending.items.count >= job.settings.commitEvery
+                    if pending.items.count >= job.settings.commitEvery || pending.bytes >= job.settings.commitBytes
                         || ContinuousClock.now - lastCommit >= job.settings.commitInterval
                     {
                         try await commitBehind()
@@ -120,7 +137,7 @@ struct TransactionalDelivery: Sendable {
     /// The acknowledgement path: nothing is marked emitted before its file is durable,
     /// and no feed's validators move before its items are marked.
     private func commit(_ pending: Pending) async throws {
-        RunTrace.note("commit: \(pending.items.count) item(s) of \(pending.outcomes.count) feed(s)")
+        RunTrace.note("commit: \(pending.items.count) item(s) (\(pending.bytes) bytes of text) of \(pending.outcomes.count) feed(s)")
         defer { RunTrace.note("commit: \(pending.outcomes.count) feed(s) ended") }
         if !pending.items.isEmpty {
             // One prepared part per day partition, so every file maps to a known run of items.
@@ -172,6 +189,7 @@ struct TransactionalDelivery: Sendable {
                 var rest = pending
                 rest.items.removeAll { gone.contains($0.feedID) }
                 rest.outcomes.removeAll { gone.contains($0.source.id) }
+                rest.bytes = rest.items.reduce(0) { $0 + Self.textBytes($1.item) }
                 try await commit(rest)
                 return
             }

@@ -11,8 +11,8 @@ private let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent
 /// A scheduled run (`ingest run`) over more feeds than it keeps in memory must write what a
 /// run that keeps them all writes (issue 3's memory bound): the reports and feed records wait
 /// in temporary files, `runs/<run>.json` is streamed from them, the state's run record stays
-/// bounded. Real SQLite state, real files, real feed files read by the
-/// fetcher.
+/// bounded, and pending items commit by bytes as well as by count. Real SQLite state, real
+/// files, real feed files read by the fetcher.
 @Suite("Scheduled runs over more feeds than they hold in memory", .serialized)
 struct ScheduledRunMemoryTests {
     /// Built once: the taxonomy's compile is most of a debug run's time, and `serve` reuses
@@ -83,7 +83,7 @@ struct ScheduledRunMemoryTests {
 
     // MARK: whole runs
 
-    /// Three items of feed `n`, all on one day.
+    /// Three items of feed `n`, all on one day, so every commit makes exactly one items file.
     private func feedDocument(_ n: Int) -> String {
         var s = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -187,6 +187,28 @@ struct ScheduledRunMemoryTests {
         #expect(object["feeds"] == nil && object["feeds_omitted"] as? Int == 40)
         #expect(object["feeds_file"] as? String == "runs/\(spilled.summary.runID).json")
         #expect(spilledRecord.feedsTotal == 40 && spilledRecord.itemsNew == 96)
+    }
+
+    @Test("pending items commit once their text passes the byte budget, whatever their count")
+    func commitsByBytes() async throws {
+        let dir = try TemporaryFolder()
+        let feeds = try makeFeeds(12, in: dir.url)
+        let withItems = (0..<12).filter { $0 % 9 != 4 && $0 % 9 != 7 }.count
+        func configure(bytes: Int) -> (inout ScheduledSettings) -> Void {
+            { s in
+                s.commitEvery = 1_000_000
+                s.commitInterval = .seconds(3_600)
+                s.commitBytes = bytes
+            }
+        }
+        let byFeed = dir.url.appendingPathComponent("by-feed"), once = dir.url.appendingPathComponent("once")
+        // Every feed's items pass a one-byte budget: a commit (one items file, all on one day) per feed.
+        _ = try await run(feeds, into: byFeed, configure(bytes: 1))
+        #expect(try files("part-", under: byFeed) == withItems)
+        // A budget larger than the run: one commit at the end.
+        _ = try await run(feeds, into: once, configure(bytes: 1 << 30))
+        #expect(try files("part-", under: once) == 1)
+        #expect(try lines("part-", under: byFeed) == (try lines("part-", under: once)))
     }
 }
 
