@@ -18,6 +18,9 @@ public final class FeedSourceList: Sequence, @unchecked Sendable {
         for s in sources { self.sources.append(s) }
     }
 
+    /// Adds a source at the end; only before the run starts reading the list.
+    public func append(_ source: FeedSource) { sources.append(source) }
+
     public var count: Int { sources.count }
     /// True when some sources wait in the temporary file (what the tests check).
     public var isSpilled: Bool { sources.isSpilled }

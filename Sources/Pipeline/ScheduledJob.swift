@@ -190,10 +190,19 @@ public final class ScheduledJob: Sendable {
                     + "(\(recovery.missing.prefix(3).joined(separator: ", "))); their items will be emitted again")
         }
 
-        let enabled = settings.feeds.filter(\.enabled)
+        // Per feed, only what the run needs is built from `settings.feeds` (which stays as long
+        // as the job does): the ids it claims, the due feeds' sources (past the first 256 in a
+        // temporary file, as Fetch reads them) and the intervals a feed list configures. Copies
+        // of the whole list cost about a kilobyte a feed for the length of the run (issue 3).
+        var enabledCount = 0
         let due: Set<String>
         if settings.ignoreSchedule, settings.stateURL == nil {
-            due = Set(enabled.map(\.source.id))
+            var ids = Set<String>()
+            for feed in settings.feeds where feed.enabled {
+                ids.insert(feed.source.id)
+                enabledCount += 1
+            }
+            due = ids
         } else {
             // A worker that shares the feeds claims them only once it can carry them through: a
             // lease held while the normalizer and tagger still build (seconds, and minutes on a
@@ -204,11 +213,23 @@ public final class ScheduledJob: Sendable {
                 RunTrace.note("run \(runID): normalizer and tagger ready")
             }
             // Shared state: `--all` still takes leases, so two workers never fetch one feed at once.
-            due = try await store.claimDueFeeds(
-                enabled.map(\.source.id), now: settings.ignoreSchedule ? .distantFuture : now)
+            var ids: [String] = []
+            for feed in settings.feeds where feed.enabled { ids.append(feed.source.id) }
+            enabledCount = ids.count
+            due = try await store.claimDueFeeds(ids, now: settings.ignoreSchedule ? .distantFuture : now)
         }
-        RunTrace.note("run \(runID): \(due.count) of \(enabled.count) feed(s) due: \(due.sorted().prefix(12).joined(separator: " "))")
-        let known = try await store.feedStates(enabled.map(\.source.id).filter(due.contains))
+        RunTrace.note("run \(runID): \(due.count) of \(enabledCount) feed(s) due: \(due.sorted().prefix(12).joined(separator: " "))")
+        let sources = FeedSourceList(memoryLimit: settings.feedsInMemory)
+        var intervals: [String: TimeInterval] = [:]
+        var dueIDs: [String] = []
+        dueIDs.reserveCapacity(due.count)
+        for feed in settings.feeds where feed.enabled && due.contains(feed.source.id) {
+            sources.append(feed.source)
+            dueIDs.append(feed.source.id)
+            if let interval = feed.interval, intervals[feed.source.id] == nil { intervals[feed.source.id] = interval }
+        }
+        let known = try await store.feedStates(dueIDs)
+        dueIDs = []
         var runner = PipelineRunner(
             stages: stages, capacities: settings.capacities, concurrency: settings.fetch.maxConcurrent,
             lanes: PipelineRunner.lanesForThisMachine,
@@ -221,10 +242,7 @@ public final class ScheduledJob: Sendable {
         // database whether the leases are still this worker's before giving up on the rest.
         runner.reconsidersAdmission = { admitsMoreFetches() ? await store.confirmLeases() : false }
         let delivery = TransactionalDelivery(
-            job: self, sink: sink, runID: runID, previous: known,
-            intervals: Dictionary(enabled.map { ($0.source.id, $0.interval) }, uniquingKeysWith: { a, _ in a }),
-            total: due.count)
-        let sources = enabled.filter { due.contains($0.source.id) }.map(\.source)
+            job: self, sink: sink, runID: runID, previous: known, intervals: intervals, total: due.count)
         let delivered: Delivered
         do {
             delivered = try await runner.run(sources: sources) { edge in try await delivery.consume(edge) }
@@ -239,7 +257,7 @@ public final class ScheduledJob: Sendable {
         var unstarted = due
         reports.forEach { unstarted.remove($0.feedID) }
         if !unstarted.isEmpty { try await store.releaseClaims(Array(unstarted)) }
-        let notDue = enabled.reduce(0) { $0 + (due.contains($1.source.id) ? 0 : 1) }
+        let notDue = enabledCount - due.count
         let summary = RunSummary(
             runID: runID, pipeline: settings.name, startedAt: started, finishedAt: Date(), reports: reports, notDue: notDue)
         let t = summary.totals

@@ -18,7 +18,8 @@ struct TransactionalDelivery: Sendable {
     let sink: PartitionedFileSink
     let runID: String
     let previous: [String: FeedState]
-    let intervals: [String: TimeInterval?]
+    /// Configured intervals only: a feed without one takes its hints and the pipeline's default.
+    let intervals: [String: TimeInterval]
     let total: Int
 
     private struct Pending {
@@ -232,7 +233,7 @@ struct TransactionalDelivery: Sendable {
         if let after = outcome.failure?.retryAfterSeconds { hints.retryAfterSeconds = after }
         let decision = job.settings.schedule.decide(
             now: outcome.fetchedAt, succeeded: outcome.status != .failed, httpStatus: outcome.record.httpStatus,
-            consecutiveFailures: failures, configuredInterval: intervals[id] ?? nil, hints: hints)
+            consecutiveFailures: failures, configuredInterval: intervals[id], hints: hints)
         let result: FetchRecord.Outcome
         switch outcome.status {
         case .ok: result = .fetched
