@@ -22,6 +22,8 @@ public struct ScheduledFeed: Sendable {
 /// Everything a scheduled run needs, resolved from a pipeline file.
 public struct ScheduledSettings: Sendable {
     public var name: String
+    /// Every feed of the pipeline. A `ScheduledJob` moves them into its own list (`feeds`),
+    /// which keeps most of a long list on disk; its `settings.feeds` is then empty.
     public var feeds: [ScheduledFeed]
     public var outputDirectory: URL
     public var sink: PartitionedFileSinkOptions = .init()
@@ -87,11 +89,16 @@ public struct ScheduledSettings: Sendable {
 /// registered temporary files forward and deletes unregistered ones.
 public final class ScheduledJob: Sendable {
     public let settings: ScheduledSettings
+    /// `settings.feeds`, past the first `settings.feedsInMemory` in a temporary file.
+    public let feeds: ScheduledFeedList
     public let store: any StateStore
     let stages: Stages
 
     public init(settings: ScheduledSettings, store: any StateStore, stages: Stages) {
-        self.settings = settings
+        feeds = ScheduledFeedList(settings.feeds, memoryLimit: settings.feedsInMemory)
+        var kept = settings
+        kept.feeds = []
+        self.settings = kept
         self.store = store
         self.stages = stages
     }
@@ -190,15 +197,16 @@ public final class ScheduledJob: Sendable {
                     + "(\(recovery.missing.prefix(3).joined(separator: ", "))); their items will be emitted again")
         }
 
-        // Per feed, only what the run needs is built from `settings.feeds` (which stays as long
-        // as the job does): the ids it claims, the due feeds' sources (past the first 256 in a
-        // temporary file, as Fetch reads them) and the intervals a feed list configures. Copies
-        // of the whole list cost about a kilobyte a feed for the length of the run (issue 3).
+        // Per feed, only what the run needs is built from `feeds`: the ids it claims, the due
+        // feeds' sources (past the first 256 in a temporary file, as Fetch reads them) and the
+        // intervals a feed list configures. Copies of the whole list cost about a kilobyte a
+        // feed for the length of the run (issue 3).
         var enabledCount = 0
         let due: Set<String>
         if settings.ignoreSchedule, settings.stateURL == nil {
             var ids = Set<String>()
-            for feed in settings.feeds where feed.enabled {
+            feeds.forEach { feed in
+                guard feed.enabled else { return }
                 ids.insert(feed.source.id)
                 enabledCount += 1
             }
@@ -213,8 +221,7 @@ public final class ScheduledJob: Sendable {
                 RunTrace.note("run \(runID): normalizer and tagger ready")
             }
             // Shared state: `--all` still takes leases, so two workers never fetch one feed at once.
-            var ids: [String] = []
-            for feed in settings.feeds where feed.enabled { ids.append(feed.source.id) }
+            let ids = feeds.enabledIDs
             enabledCount = ids.count
             due = try await store.claimDueFeeds(ids, now: settings.ignoreSchedule ? .distantFuture : now)
         }
@@ -223,7 +230,8 @@ public final class ScheduledJob: Sendable {
         var intervals: [String: TimeInterval] = [:]
         var dueIDs: [String] = []
         dueIDs.reserveCapacity(due.count)
-        for feed in settings.feeds where feed.enabled && due.contains(feed.source.id) {
+        feeds.forEach { feed in
+            guard feed.enabled, due.contains(feed.source.id) else { return }
             sources.append(feed.source)
             dueIDs.append(feed.source.id)
             if let interval = feed.interval, intervals[feed.source.id] == nil { intervals[feed.source.id] = interval }

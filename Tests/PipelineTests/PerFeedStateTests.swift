@@ -84,6 +84,28 @@ import Emit
         #expect(!FeedRecordLog(Array(records.prefix(10))).isSpilled)
     }
 
+    /// A scheduled job's feeds wait there too, between runs and across them.
+    @Test func scheduledFeedsPastTheLimitComeBackWholeAndInOrder() {
+        let feeds = (0..<500).map { (i: Int) -> ScheduledFeed in
+            let kind: FeedSource.Kind = i % 7 == 0 ? .page : .feed
+            let language: String? = i % 3 == 0 ? "zh-Hant" : nil
+            let title: String? = i % 5 == 0 ? "标题 \(i)" : nil
+            let interval: TimeInterval? = i % 4 == 0 ? nil : Double(i) * 60.5
+            let source = FeedSource(location: "https://例子.cn/\(i).xml", kind: kind, id: "id-\(i)", language: language, title: title)
+            return ScheduledFeed(source: source, interval: interval, enabled: i % 6 != 1)
+        }
+        let list = ScheduledFeedList(feeds, memoryLimit: 30)
+        #expect(list.isSpilled && list.count == 500)
+        func fields(_ f: ScheduledFeed) -> String { "\(f.source)|\(String(describing: f.interval?.bitPattern))|\(f.enabled)" }
+        for _ in 0..<2 {
+            var read: [String] = []
+            list.forEach { read.append(fields($0)) }
+            #expect(read == feeds.map(fields))
+        }
+        let enabled: [String] = feeds.filter { $0.enabled }.map { $0.source.id }
+        #expect(list.enabledIDs == enabled)
+    }
+
     @Test func sourcesPastTheLimitComeBackWholeAndInOrder() {
         let sources = (0..<700).map { i in
             FeedSource(

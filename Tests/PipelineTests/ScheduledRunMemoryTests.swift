@@ -157,8 +157,9 @@ struct ScheduledRunMemoryTests {
         let heldOut = dir.url.appendingPathComponent("held"), spilledOut = dir.url.appendingPathComponent("spilled")
         let held = try await run(feeds, into: heldOut) { $0.feedsInMemory = 1_000 }
         let spilled = try await run(feeds, into: spilledOut) { $0.feedsInMemory = 4 }
-        #expect(!held.summary.reports.isSpilled)
-        #expect(spilled.summary.reports.isSpilled)
+        #expect(!held.summary.reports.isSpilled && !held.job.feeds.isSpilled)
+        #expect(spilled.summary.reports.isSpilled && spilled.job.feeds.isSpilled)
+        #expect(spilled.job.settings.feeds.isEmpty, "the job's list is the only copy")
         #expect(spilled.summary.totals.feeds == 40 && spilled.summary.totals.failed == 4)
 
         // The items and the feeds dimension: the same lines, one feed record per feed.
