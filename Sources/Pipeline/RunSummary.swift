@@ -128,7 +128,7 @@ public struct RunSummary: Sendable, Codable {
     }
 
     /// `jsonData()`'s bytes in pieces of about 64 KB, for writing as they come: a scheduled run
-    /// over tens of thousands of feeds would otherwise hold its whole summary (about 600 bytes
+    /// over tens of thousands of feeds would otherwise hold its whole summary (about 400 bytes
     /// a feed) at its end, on top of everything the run still holds (issue 3's bound).
     ///
     /// Each report is encoded alone by the same encoder and indented to its depth in the whole
