@@ -2,7 +2,7 @@
 """Issue 3's memory bound: peak resident size of one `ingest --feed-list` run as the number
 of feeds grows (the target: at most 64 MB however many feeds there are).
 
-    scripts/bench-memory.py INGEST DIR [COUNTS...] [--repeat K]
+    scripts/bench-memory.py INGEST DIR [COUNTS...] [--repeat K] [--http] [--run]
 
 DIR holds feed files (bench-data/corpus-real-100 or bench-data/corpus-120); each run reads
 the first N of them, sorted, through an OPML list of file:// URLs, writes JSON Lines to a
@@ -17,6 +17,11 @@ thousands of feeds holds, with the same records K times over (the run drops the 
 `--http` names the files by http:// URLs instead, served from this script's own process by
 a threaded HTTP server on 127.0.0.1 (Nagle off), so the peak includes libcurl, its
 connections and the bodies in flight: what a real run over the network holds.
+
+`--run` measures a scheduled run instead: each count gets a generated pipeline file naming
+the same list, with SQLite state and its output directory in the temporary folder, and the
+peak is that of `ingest run FILE` (the first run of a fresh state: every feed is due, every
+item new, commits, the state's run record, the feeds dimension and `runs/<run>.json`).
 """
 import os
 import re
@@ -60,6 +65,9 @@ def main():
     http = "--http" in args
     if http:
         args.remove("--http")
+    scheduled = "--run" in args
+    if scheduled:
+        args.remove("--run")
     if "--repeat" in args:
         i = args.index("--repeat")
         repeat = int(args[i + 1])
@@ -70,7 +78,8 @@ def main():
     names = sorted(f for f in os.listdir(folder) if f.endswith((".xml", ".json")))
     counts = [int(c) for c in args[2:]] or [10, 100, 1000, len(names) * repeat]
     base, _ = peak_kb([ingest, "--version"])
-    print(f"== peak RSS of `ingest --feed-list` over {folder} ({len(names)} files"
+    command = "ingest run PIPELINE" if scheduled else "ingest --feed-list"
+    print(f"== peak RSS of `{command}` over {folder} ({len(names)} files"
           + (f", each named {repeat} times" if repeat > 1 else "")
           + (", served over HTTP on 127.0.0.1)" if http else ")"))
     print(f"{'feeds':>7} {'records':>9} {'peak RSS MB':>12}   (ingest --version alone: {base / 1024:.1f} MB)")
@@ -97,7 +106,14 @@ def main():
                     fh.write(f'<outline type="rss" text="{os.path.basename(path)}" xmlUrl="{url}"/>\n')
                 fh.write("</body></opml>\n")
             out = os.path.join(tmp, f"out-{n}")
-            kb, err = peak_kb([ingest, "--feed-list", opml, "--output", out])
+            if scheduled:
+                pipeline = os.path.join(tmp, f"run-{n}.yaml")
+                with open(pipeline, "w") as fh:
+                    fh.write(f"name: bench-run-{n}\nfeed_lists: [{opml}]\noutput: {{directory: {out}}}\n"
+                             f"state: {{backend: sqlite, path: {out}/state.sqlite}}\n")
+                kb, err = peak_kb([ingest, "run", pipeline])
+            else:
+                kb, err = peak_kb([ingest, "--feed-list", opml, "--output", out])
             records = re.search(r"(\d+) records", err)
             print(f"{n:>7} {records.group(1) if records else '?':>9} {kb / 1024:>12.1f}")
 

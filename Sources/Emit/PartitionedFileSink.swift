@@ -334,6 +334,72 @@ public final class PartitionedFileSink: TransactionalRecordSink {
         return PreparedPart(files: files)
     }
 
+    /// `prepare` for records read as they are written (a scheduled run's feeds dimension, read
+    /// back from a temporary file): one part stays open per partition instead of the batch being
+    /// grouped first, so the records are never in memory together. Each open part holds a
+    /// writer and its buffer, so this suits records that fall on few days, as a run's feed
+    /// records do (the days it ran). Parts are named in the order their partitions first appear.
+    public func prepare<Records: Sequence<EmitRecord>>(streaming records: Records) throws -> PreparedPart {
+        var open: [String: (writer: PartWriter, temporary: String, final: String)] = [:]
+        var keys: [String] = []
+        var writers: [PartWriter] = []
+        var files: [PreparedFile] = []
+        var line: [UInt8] = []
+        line.reserveCapacity(4096)
+        var directories: [String] = []
+        let now = Date()
+        func seal(_ key: String, kind: PreparedFile.Kind, date: String) throws {
+            guard let o = open.removeValue(forKey: key) else { return }
+            try o.writer.finish(sync: options.sync)
+            if options.sync { counters.withLock { $0.filesSynced += 1 } }
+            files.append(PreparedFile(kind: kind, date: date, temporaryName: o.temporary, finalName: o.final,
+                                      records: o.writer.records, bytes: o.writer.bytes))
+        }
+        var partitions: [String: (kind: PreparedFile.Kind, date: String)] = [:]
+        do {
+            for record in records {
+                let kind: PreparedFile.Kind
+                let date: String
+                switch record {
+                case .item(let item):
+                    kind = .items
+                    date = Self.partitionDate(item.published?.instant, fallback: item.fetchedAt, now: now)
+                case .feed(let feed):
+                    kind = .feeds
+                    date = Self.partitionDate(feed.fetchedAt, fallback: now, now: now)
+                }
+                let key = "\(date)|\(kind.rawValue)"
+                let partitionDir = "date=\(date)"
+                if !directories.contains(partitionDir) {
+                    try ensurePartitionDirectory(partitionDir)
+                    directories.append(partitionDir)
+                }
+                Self.encode(record, into: &line)
+                if let o = open[key], o.writer.records >= options.maxRecordsPerPart
+                    || o.writer.bytes + line.count > options.maxBytesPerPart {
+                    try seal(key, kind: kind, date: date)
+                }
+                if open[key] == nil {
+                    let names = allocateNames(kind: kind, partitionDir: partitionDir)
+                    let writer = try PartWriter(path: path(names.temporary), gzipLevel: gzipLevel)
+                    writers.append(writer)
+                    open[key] = (writer, names.temporary, names.final)
+                    if partitions[key] == nil {
+                        partitions[key] = (kind, date)
+                        keys.append(key)
+                    }
+                }
+                try open[key]!.writer.append(line: line)
+            }
+            for key in keys { try seal(key, kind: partitions[key]!.kind, date: partitions[key]!.date) }
+            for dir in directories { try syncDirectory(dir) }
+        } catch {
+            for w in writers { w.abort() }
+            throw error
+        }
+        return PreparedPart(files: files)
+    }
+
     /// Renames every file of the part to its final name and makes the renames durable.
     /// Idempotent: a file already renamed (by an earlier call or by `recover`) is fine.
     public func publish(_ part: PreparedPart) throws -> SinkAck {

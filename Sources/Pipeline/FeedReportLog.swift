@@ -97,3 +97,66 @@ extension FeedReport: SpoolRecord {
             warnings: warnings, error: error, bytes: bytes, seconds: Double(bitPattern: UInt64(bitPattern: Int64(seconds))))
     }
 }
+
+/// A scheduled run writes every feed's record (the feeds dimension) once the run is over;
+/// past the first few hundred they wait in a temporary file like the reports.
+extension FeedRecord: SpoolRecord {
+    func write(to out: inout SpoolWriter) {
+        out.string(url)
+        out.string(finalURL)
+        out.string(title)
+        out.string(link)
+        out.string(language)
+        out.string(description)
+        out.string(format)
+        out.string(encoding)
+        out.int(httpStatus ?? -1)
+        out.int(items)
+        out.int(warnings.count)
+        for w in warnings { out.string(w) }
+        out.string(error)
+        out.string(feedID)
+        out.int(fetchedAt == nil ? 0 : 1)
+        out.int(Int(Int64(bitPattern: (fetchedAt?.timeIntervalSinceReferenceDate ?? 0).bitPattern)))
+    }
+
+    static func read(from r: SpoolReader) -> FeedRecord? {
+        guard let url = r.string() ?? nil, let finalURL = r.string(), let title = r.string(), let link = r.string(),
+              let language = r.string(), let description = r.string(), let format = r.string(),
+              let encoding = r.string(), let http = r.int(), let items = r.int(), let warningCount = r.int()
+        else { return nil }
+        var warnings: [String] = []
+        for _ in 0..<max(0, warningCount) {
+            guard let w = r.string() ?? nil else { return nil }
+            warnings.append(w)
+        }
+        guard let error = r.string(), let feedID = r.string(), let hasDate = r.int(), let seconds = r.int() else { return nil }
+        return FeedRecord(
+            url: url, finalURL: finalURL, title: title, link: link, language: language, description: description,
+            format: format, encoding: encoding, httpStatus: http < 0 ? nil : http, items: items, warnings: warnings,
+            error: error, feedID: feedID,
+            fetchedAt: hasDate == 0 ? nil : Date(timeIntervalSinceReferenceDate: Double(bitPattern: UInt64(bitPattern: Int64(seconds)))))
+    }
+}
+
+/// The feeds dimension of a scheduled run (one `FeedRecord` per finished feed, in the order
+/// they finished), written once the run is over. Past the first `memoryLimit` records the rest
+/// wait in an unlinked temporary file, as `FeedReportLog`'s reports do.
+///
+/// Filled by one task (the delivery), then read once it is handed on; hence `@unchecked Sendable`.
+public final class FeedRecordLog: Sequence, @unchecked Sendable {
+    private let records: SpillingList<FeedRecord>
+
+    public init(_ records: [FeedRecord] = [], memoryLimit: Int = FeedReportLog.defaultMemoryLimit) {
+        self.records = SpillingList(memoryLimit: memoryLimit)
+        for r in records { append(r) }
+    }
+
+    public var count: Int { records.count }
+    /// True when some records wait in the temporary file (what the tests check).
+    public var isSpilled: Bool { records.isSpilled }
+
+    public func append(_ record: FeedRecord) { records.append(record) }
+
+    public func makeIterator() -> some IteratorProtocol<FeedRecord> { records.makeIterator() }
+}

@@ -53,12 +53,12 @@ public final class PipelineService: Service, Sendable {
         var earliest = now.addingTimeInterval(Double(idleCheck.components.seconds))
         // Shared state: one query, and feeds other workers hold wait for their lease.
         if let shared = job.store as? PostgresStateStore {
-            let ids = job.settings.feeds.filter(\.enabled).map(\.source.id)
+            let ids = job.feeds.enabledIDs
             if let next = try await shared.earliestClaimable(ids, now: now), next < earliest { earliest = next }
             return .milliseconds(Int64(max(0.2, earliest.timeIntervalSince(now)) * 1000))
         }
-        for feed in job.settings.feeds where feed.enabled {
-            guard let state = try await job.store.feedState(feedID: feed.source.id) else { return .zero }
+        for id in job.feeds.enabledIDs {
+            guard let state = try await job.store.feedState(feedID: id) else { return .zero }
             if let due = state.nextDueAt, due < earliest { earliest = due }
         }
         let seconds = max(0.2, earliest.timeIntervalSince(now))

@@ -114,13 +114,92 @@ public struct RunSummary: Sendable, Codable {
 
     /// JSON for `runs/<run>.json`: dates in RFC 3339, keys sorted for diffable files.
     public func jsonData() throws -> Data {
+        try Self.makeEncoder().encode(self)
+    }
+
+    static func makeEncoder() -> JSONEncoder {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         enc.dateEncodingStrategy = .custom { date, encoder in
             var c = encoder.singleValueContainer()
             try c.encode(RFC3339.utc(date))
         }
-        return try enc.encode(self)
+        return enc
+    }
+
+    /// `jsonData()`'s bytes in pieces of about 64 KB, for writing as they come: a scheduled run
+    /// over tens of thousands of feeds would otherwise hold its whole summary (about 400 bytes
+    /// a feed) at its end, on top of everything the run still holds (issue 3's bound).
+    ///
+    /// Each report is encoded alone by the same encoder and indented to its depth in the whole
+    /// document; the fields after `feeds` come from `Header`, which encodes them as
+    /// `encode(to:)` does. `feeds` sorts first among the keys, so the pieces join in the order
+    /// `jsonData()` writes them. The tests compare the two byte for byte.
+    public func writeJSON(in emit: (Data) throws -> Void) throws {
+        let encoder = Self.makeEncoder()
+        var out = Data("{\n  \"feeds\" : [\n".utf8)
+        var first = true
+        try reports.forEach { report in
+            if out.count >= 64 * 1024 {
+                try emit(out)
+                out.removeAll(keepingCapacity: true)
+            }
+            if !first { out.append(contentsOf: ",\n".utf8) }
+            first = false
+            // Strings escape their line breaks, so every newline is the pretty-printer's; the
+            // empty line it prints inside an empty array (`warnings`) stays empty.
+            var lineStart = true
+            for byte in try encoder.encode(report) {
+                if lineStart, byte != UInt8(ascii: "\n") { out.append(contentsOf: "    ".utf8) }
+                out.append(byte)
+                lineStart = byte == UInt8(ascii: "\n")
+            }
+        }
+        // After the last report, or (no reports) as the empty line Foundation's encoder prints
+        // inside an empty array.
+        out.append(contentsOf: "\n  ],\n".utf8)
+        let rest = try encoder.encode(Header(self))
+        // `{\n` opens the object the fields above already opened.
+        out.append(rest.dropFirst(2))
+        try emit(out)
+    }
+
+    /// What the state's run record keeps (`runs.summary_json`): the whole summary while it lists
+    /// at most `feedLimit` feeds; past that, the same object without `feeds`, with how many it
+    /// left out and the file that has them. A run over tens of thousands of feeds would
+    /// otherwise copy megabytes into one state row (and first into memory).
+    public func stateJSON(feedLimit: Int) throws -> String {
+        if reports.count <= feedLimit { return String(decoding: try jsonData(), as: UTF8.self) }
+        var header = Header(self)
+        header.feedsOmitted = reports.count
+        header.feedsFile = "runs/\(runID).json"
+        return String(decoding: try Self.makeEncoder().encode(header), as: UTF8.self)
+    }
+
+    /// Every field of the summary but `feeds`, encoded under the same keys.
+    struct Header: Encodable {
+        var summary: RunSummary
+        var feedsOmitted: Int?
+        var feedsFile: String?
+
+        init(_ summary: RunSummary) { self.summary = summary }
+
+        enum CodingKeys: String, CodingKey {
+            case runID = "run_id", pipeline, startedAt = "started_at", finishedAt = "finished_at", notDue = "not_due",
+                totals, feedsOmitted = "feeds_omitted", feedsFile = "feeds_file"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(summary.runID, forKey: .runID)
+            try c.encodeIfPresent(summary.pipeline, forKey: .pipeline)
+            try c.encode(summary.startedAt, forKey: .startedAt)
+            try c.encode(summary.finishedAt, forKey: .finishedAt)
+            try c.encode(summary.notDue, forKey: .notDue)
+            try c.encode(summary.totals, forKey: .totals)
+            try c.encodeIfPresent(feedsOmitted, forKey: .feedsOmitted)
+            try c.encodeIfPresent(feedsFile, forKey: .feedsFile)
+        }
     }
 
     /// Human-readable report for standard error: one line per feed, failures with

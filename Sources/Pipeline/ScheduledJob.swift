@@ -22,6 +22,8 @@ public struct ScheduledFeed: Sendable {
 /// Everything a scheduled run needs, resolved from a pipeline file.
 public struct ScheduledSettings: Sendable {
     public var name: String
+    /// Every feed of the pipeline. A `ScheduledJob` moves them into its own list (`feeds`),
+    /// which keeps most of a long list on disk; its `settings.feeds` is then empty.
     public var feeds: [ScheduledFeed]
     public var outputDirectory: URL
     public var sink: PartitionedFileSinkOptions = .init()
@@ -38,6 +40,17 @@ public struct ScheduledSettings: Sendable {
     /// Records gathered before one durable commit; smaller means less re-done work after a
     /// crash, larger means fewer fsyncs.
     public var commitEvery = 2_000
+    /// Text (UTF-8 bytes, `TransactionalDelivery.textBytes`) gathered before one durable
+    /// commit, whatever the count. One batch fills while the one before it commits, and an
+    /// item in memory costs two to three times its text, so 2,000 items (2 MB of text in the
+    /// real-feed corpus, tens of megabytes with full bodies) held 10 MB and more at once.
+    /// Over the 3,474-feed corpus, 512 KB peaked 7–8 MB lower than the count alone, 2 MB and
+    /// 1 MB between the two; the extra fsyncs did not show in wall time beside the disk's noise.
+    public var commitBytes = 512 << 10
+    /// Finished feeds' reports and feed records kept in memory; the rest wait in temporary
+    /// files until the run's files are written. Also the most feeds the state's run record
+    /// lists (`RunSummary.stateJSON`).
+    public var feedsInMemory = FeedReportLog.defaultMemoryLimit
     /// Longest time finished feeds wait for their commit.
     public var commitInterval: Duration = .seconds(1)
     /// Fetch the article page of each new or changed item whose feed has no body.
@@ -76,11 +89,16 @@ public struct ScheduledSettings: Sendable {
 /// registered temporary files forward and deletes unregistered ones.
 public final class ScheduledJob: Sendable {
     public let settings: ScheduledSettings
+    /// `settings.feeds`, past the first `settings.feedsInMemory` in a temporary file.
+    public let feeds: ScheduledFeedList
     public let store: any StateStore
     let stages: Stages
 
     public init(settings: ScheduledSettings, store: any StateStore, stages: Stages) {
-        self.settings = settings
+        feeds = ScheduledFeedList(settings.feeds, memoryLimit: settings.feedsInMemory)
+        var kept = settings
+        kept.feeds = []
+        self.settings = kept
         self.store = store
         self.stages = stages
     }
@@ -179,10 +197,20 @@ public final class ScheduledJob: Sendable {
                     + "(\(recovery.missing.prefix(3).joined(separator: ", "))); their items will be emitted again")
         }
 
-        let enabled = settings.feeds.filter(\.enabled)
+        // Per feed, only what the run needs is built from `feeds`: the ids it claims, the due
+        // feeds' sources (past the first 256 in a temporary file, as Fetch reads them) and the
+        // intervals a feed list configures. Copies of the whole list cost about a kilobyte a
+        // feed for the length of the run (issue 3).
+        var enabledCount = 0
         let due: Set<String>
         if settings.ignoreSchedule, settings.stateURL == nil {
-            due = Set(enabled.map(\.source.id))
+            var ids = Set<String>()
+            feeds.forEach { feed in
+                guard feed.enabled else { return }
+                ids.insert(feed.source.id)
+                enabledCount += 1
+            }
+            due = ids
         } else {
             // A worker that shares the feeds claims them only once it can carry them through: a
             // lease held while the normalizer and tagger still build (seconds, and minutes on a
@@ -193,11 +221,23 @@ public final class ScheduledJob: Sendable {
                 RunTrace.note("run \(runID): normalizer and tagger ready")
             }
             // Shared state: `--all` still takes leases, so two workers never fetch one feed at once.
-            due = try await store.claimDueFeeds(
-                enabled.map(\.source.id), now: settings.ignoreSchedule ? .distantFuture : now)
+            let ids = feeds.enabledIDs
+            enabledCount = ids.count
+            due = try await store.claimDueFeeds(ids, now: settings.ignoreSchedule ? .distantFuture : now)
         }
-        RunTrace.note("run \(runID): \(due.count) of \(enabled.count) feed(s) due: \(due.sorted().prefix(12).joined(separator: " "))")
-        let known = try await store.feedStates(enabled.map(\.source.id).filter(due.contains))
+        RunTrace.note("run \(runID): \(due.count) of \(enabledCount) feed(s) due: \(due.sorted().prefix(12).joined(separator: " "))")
+        let sources = FeedSourceList(memoryLimit: settings.feedsInMemory)
+        var intervals: [String: TimeInterval] = [:]
+        var dueIDs: [String] = []
+        dueIDs.reserveCapacity(due.count)
+        feeds.forEach { feed in
+            guard feed.enabled, due.contains(feed.source.id) else { return }
+            sources.append(feed.source)
+            dueIDs.append(feed.source.id)
+            if let interval = feed.interval, intervals[feed.source.id] == nil { intervals[feed.source.id] = interval }
+        }
+        let known = try await store.feedStates(dueIDs)
+        dueIDs = []
         var runner = PipelineRunner(
             stages: stages, capacities: settings.capacities, concurrency: settings.fetch.maxConcurrent,
             lanes: PipelineRunner.lanesForThisMachine,
@@ -210,10 +250,7 @@ public final class ScheduledJob: Sendable {
         // database whether the leases are still this worker's before giving up on the rest.
         runner.reconsidersAdmission = { admitsMoreFetches() ? await store.confirmLeases() : false }
         let delivery = TransactionalDelivery(
-            job: self, sink: sink, runID: runID, previous: known,
-            intervals: Dictionary(enabled.map { ($0.source.id, $0.interval) }, uniquingKeysWith: { a, _ in a }),
-            total: due.count)
-        let sources = enabled.filter { due.contains($0.source.id) }.map(\.source)
+            job: self, sink: sink, runID: runID, previous: known, intervals: intervals, total: due.count)
         let delivered: Delivered
         do {
             delivered = try await runner.run(sources: sources) { edge in try await delivery.consume(edge) }
@@ -225,22 +262,22 @@ public final class ScheduledJob: Sendable {
         RunTrace.note("run \(runID): stages done, \(reports.count) feed(s) reported")
         // Feeds never started (shutdown began first, or the leases went stale) go back to the
         // pool; a lease another worker has taken since is left alone by `releaseClaims`.
-        let reported = Set(reports.map(\.feedID))
-        let unstarted = due.filter { !reported.contains($0) }
+        var unstarted = due
+        reports.forEach { unstarted.remove($0.feedID) }
         if !unstarted.isEmpty { try await store.releaseClaims(Array(unstarted)) }
-        let notDue = enabled.reduce(0) { $0 + (due.contains($1.source.id) ? 0 : 1) }
+        let notDue = enabledCount - due.count
         let summary = RunSummary(
-            runID: runID, pipeline: settings.name, startedAt: started, finishedAt: Date(), feeds: reports, notDue: notDue)
-        // Encoded once, for the file and the state: thousands of feed reports take a while.
-        let summaryJSON = try summary.jsonData()
+            runID: runID, pipeline: settings.name, startedAt: started, finishedAt: Date(), reports: reports, notDue: notDue)
         let t = summary.totals
+        // Before the files: the log of reports is read by one pass at a time.
+        let stateJSON = try summary.stateJSON(feedLimit: settings.feedsInMemory)
         // The state's run record and the files (each fsynced) are independent: write them side by side.
         async let recorded: Void = store.recordRun(RunRecord(
             runID: runID, pipeline: settings.name, startedAt: started, finishedAt: summary.finishedAt,
             status: "completed", feedsTotal: t.feeds, feedsFailed: t.failed, itemsNew: t.new, itemsChanged: t.changed,
-            itemsUnchanged: t.unchanged, summaryJSON: String(decoding: summaryJSON, as: UTF8.self)))
+            itemsUnchanged: t.unchanged, summaryJSON: stateJSON))
         do {
-            try writeRunFiles(summary, json: summaryJSON, records: delivered.feedRecords, sink: sink)
+            try writeRunFiles(summary, records: delivered.feedRecords, sink: sink)
         } catch {
             try? await recorded
             throw error
@@ -251,15 +288,17 @@ public final class ScheduledJob: Sendable {
     }
 
     /// `runs/<run>.json` and the feeds dimension (`feeds-<run>.jsonl` beside the items),
-    /// both written whole or not at all.
-    private func writeRunFiles(_ summary: RunSummary, json: Data, records: [FeedRecord], sink: PartitionedFileSink) throws {
-        if settings.feedRecords, !records.isEmpty {
-            _ = try sink.write(records.map { EmitRecord.feed($0) })
+    /// both written whole or not at all, and both read from their logs as they are written:
+    /// a run over tens of thousands of feeds never holds either whole.
+    private func writeRunFiles(_ summary: RunSummary, records: FeedRecordLog, sink: PartitionedFileSink) throws {
+        if settings.feedRecords, records.count > 0 {
+            let part = try sink.prepare(streaming: records.lazy.map { EmitRecord.feed($0) })
+            _ = try sink.publish(part)
         }
         let runs = settings.outputDirectory.appendingPathComponent("runs", isDirectory: true)
         try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
         let final = runs.appendingPathComponent("\(summary.runID).json")
-        try AtomicFile.write(json, to: final)
+        try AtomicFile.write(to: final) { emit in try summary.writeJSON(in: emit) }
     }
 }
 

@@ -3,10 +3,11 @@ import IngestCore
 import Emit
 import State
 
-/// What a scheduled run's sink end hands back.
+/// What a scheduled run's sink end hands back: both lists keep their first
+/// `ScheduledSettings.feedsInMemory` entries in memory and the rest in temporary files.
 public struct Delivered: Sendable {
-    public var reports: [FeedReport]
-    public var feedRecords: [FeedRecord]
+    public var reports: FeedReportLog
+    public var feedRecords: FeedRecordLog
 }
 
 /// The Emit end of a scheduled run: holds each feed's items until its `end`, asks the
@@ -17,7 +18,8 @@ struct TransactionalDelivery: Sendable {
     let sink: PartitionedFileSink
     let runID: String
     let previous: [String: FeedState]
-    let intervals: [String: TimeInterval?]
+    /// Configured intervals only: a feed without one takes its hints and the pipeline's default.
+    let intervals: [String: TimeInterval]
     let total: Int
 
     private struct Pending {
@@ -25,13 +27,26 @@ struct TransactionalDelivery: Sendable {
         /// whatever full-text enrichment added to the record.
         var items: [(item: FeedItem, feedID: String, hash: String)] = []
         var outcomes: [FeedOutcome] = []
+        /// The items' text, estimated (`textBytes`): what the batch holds in memory.
+        var bytes = 0
+    }
+
+    /// An item's text in UTF-8 bytes, the bulk of what a pending item holds (a feed's full
+    /// bodies run to tens of kilobytes an item); the fixed part of the record is left out.
+    static func textBytes(_ item: FeedItem) -> Int {
+        var n = item.id.utf8.count + item.title.utf8.count + item.titleRaw.utf8.count
+        n += (item.titleKey?.utf8.count ?? 0) + (item.summary?.utf8.count ?? 0) + (item.content?.utf8.count ?? 0)
+        n += (item.url?.utf8.count ?? 0) + (item.guid?.utf8.count ?? 0)
+        for a in item.authors { n += a.utf8.count }
+        for c in item.categories { n += c.utf8.count }
+        for e in item.topicEvidence { for t in e.terms { n += t.utf8.count } }
+        return n
     }
 
     func consume(_ input: BoundedChannel<FeedEvent<FeedItem>>) async throws -> Delivered {
         var buffers: [String: [FeedItem]] = [:]
-        var order: [String] = []
-        var reports: [String: FeedReport] = [:]
-        var feedRecords: [FeedRecord] = []
+        let reports = FeedReportLog(memoryLimit: job.settings.feedsInMemory)
+        let feedRecords = FeedRecordLog(memoryLimit: job.settings.feedsInMemory)
         var pending = Pending()
         var lastCommit = ContinuousClock.now
         let progress = ProgressLine(total: total, enabled: job.settings.progress)
@@ -86,20 +101,22 @@ struct TransactionalDelivery: Sendable {
                                 toEmit[i].item = e
                             }
                         }
-                        for e in toEmit { pending.items.append((e.item, id, e.hash)) }
+                        for e in toEmit {
+                            pending.items.append((e.item, id, e.hash))
+                            pending.bytes += Self.textBytes(e.item)
+                        }
                         report.emitted = report.new + report.changed
                     }
                     var record = outcome.record
                     record.items = items.count
                     feedRecords.append(record)
                     pending.outcomes.append(outcome)
-                    reports[id] = report
-                    order.append(id)
-                    ProcessMemory.feedEnded(count: order.count)
+                    reports.append(report)
+                    ProcessMemory.feedEnded(count: reports.count)
                     progress.feedDone(items: report.emitted, failed: outcome.status == .failed)
                     // Commit by size, and by time so a slow run (or `serve`) makes steady progress
                     // that a crash cannot take back.
-                    if pending.items.count >= job.settings.commitEvery
+                    if pending.items.count >= job.settings.commitEvery || pending.bytes >= job.settings.commitBytes
                         || ContinuousClock.now - lastCommit >= job.settings.commitInterval
                     {
                         try await commitBehind()
@@ -115,13 +132,13 @@ struct TransactionalDelivery: Sendable {
             throw error
         }
         progress.finish()
-        return Delivered(reports: order.compactMap { reports[$0] }, feedRecords: feedRecords)
+        return Delivered(reports: reports, feedRecords: feedRecords)
     }
 
     /// The acknowledgement path: nothing is marked emitted before its file is durable,
     /// and no feed's validators move before its items are marked.
     private func commit(_ pending: Pending) async throws {
-        RunTrace.note("commit: \(pending.items.count) item(s) of \(pending.outcomes.count) feed(s)")
+        RunTrace.note("commit: \(pending.items.count) item(s) (\(pending.bytes) bytes of text) of \(pending.outcomes.count) feed(s)")
         defer { RunTrace.note("commit: \(pending.outcomes.count) feed(s) ended") }
         if !pending.items.isEmpty {
             // One prepared part per day partition, so every file maps to a known run of items.
@@ -173,6 +190,7 @@ struct TransactionalDelivery: Sendable {
                 var rest = pending
                 rest.items.removeAll { gone.contains($0.feedID) }
                 rest.outcomes.removeAll { gone.contains($0.source.id) }
+                rest.bytes = rest.items.reduce(0) { $0 + Self.textBytes($1.item) }
                 try await commit(rest)
                 return
             }
@@ -215,7 +233,7 @@ struct TransactionalDelivery: Sendable {
         if let after = outcome.failure?.retryAfterSeconds { hints.retryAfterSeconds = after }
         let decision = job.settings.schedule.decide(
             now: outcome.fetchedAt, succeeded: outcome.status != .failed, httpStatus: outcome.record.httpStatus,
-            consecutiveFailures: failures, configuredInterval: intervals[id] ?? nil, hints: hints)
+            consecutiveFailures: failures, configuredInterval: intervals[id], hints: hints)
         let result: FetchRecord.Outcome
         switch outcome.status {
         case .ok: result = .fetched

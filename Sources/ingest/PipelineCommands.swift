@@ -44,7 +44,7 @@ func openScheduledJob(
     _ pipeline: String, sharedState: SharedStateArguments, ignoreSchedule: Bool = false, progress: Bool = false
 ) async throws -> (PipelineConfig, RunLock, ScheduledJob) {
     StageFactory.prepareTextTablesInBackground()
-    let config = try loadPipeline(pipeline)
+    var config = try loadPipeline(pipeline)
     var settings: ScheduledSettings
     do {
         settings = try config.scheduledSettings(ignoreSchedule: ignoreSchedule, progress: progress)
@@ -52,6 +52,10 @@ func openScheduledJob(
         FileHandle.standardError.write(Data("ingest: \(error)\n".utf8))
         throw ExitCode(ExitStatus.config)
     }
+    // The settings carry every feed from here on; the entries as the lists wrote them (with
+    // their origins and categories, several hundred bytes a feed) would otherwise stay in
+    // memory for the whole run beside them.
+    config.feeds = []
     sharedState.apply(to: &settings)
     let lock = try acquireLock(settings)
     do {

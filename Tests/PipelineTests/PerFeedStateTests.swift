@@ -55,6 +55,57 @@ import Emit
         #expect(summary.failedFeeds.map(fields) == reports.filter { $0.status == .failed }.map(fields))
     }
 
+    /// A scheduled run's feeds dimension waits in the same kind of file: every field must come back.
+    @Test func feedRecordsPastTheLimitComeBackWholeAndInOrder() {
+        let records = (0..<300).map { (i: Int) -> FeedRecord in
+            let url: String = i % 2 == 0 ? "https://例子.cn/\(i).xml" : "/srv/feeds/\(i) x.xml"
+            let title: String? = i % 4 == 0 ? nil : "标题 \(i)\n"
+            let description: String? = i % 7 == 0 ? "" : "about \(i)"
+            let http: Int? = i % 8 == 0 ? nil : 200 + i % 5
+            let warnings: [String] = (0..<(i % 3)).map { "w\($0) 警告" }
+            let fetched: Date? = i % 12 == 0 ? nil : Date(timeIntervalSince1970: 1_764_600_000.123_456 + Double(i) / 3)
+            var r = FeedRecord(url: url, title: title, description: description, httpStatus: http, items: i % 13,
+                               warnings: warnings, fetchedAt: fetched)
+            if i % 3 == 0 { r.finalURL = "https://e.com/\(i)" }
+            if i % 5 == 0 { r.link = "https://e.com/" }
+            if i % 6 == 0 { r.language = "zh-Hans" }
+            if i % 2 == 0 { r.format = "rss2" }
+            if i % 9 == 0 { r.encoding = "gb18030" }
+            if i % 10 == 1 { r.error = "http 500: 服务器错误" }
+            if i % 11 != 0 { r.feedID = "id-\(i)" }
+            return r
+        }
+        let log = FeedRecordLog(memoryLimit: 20)
+        for r in records { log.append(r) }
+        #expect(log.isSpilled)
+        #expect(log.count == 300)
+        #expect(Array(log) == records)
+        #expect(Array(log) == records, "a second pass gives the same")
+        #expect(!FeedRecordLog(Array(records.prefix(10))).isSpilled)
+    }
+
+    /// A scheduled job's feeds wait there too, between runs and across them.
+    @Test func scheduledFeedsPastTheLimitComeBackWholeAndInOrder() {
+        let feeds = (0..<500).map { (i: Int) -> ScheduledFeed in
+            let kind: FeedSource.Kind = i % 7 == 0 ? .page : .feed
+            let language: String? = i % 3 == 0 ? "zh-Hant" : nil
+            let title: String? = i % 5 == 0 ? "标题 \(i)" : nil
+            let interval: TimeInterval? = i % 4 == 0 ? nil : Double(i) * 60.5
+            let source = FeedSource(location: "https://例子.cn/\(i).xml", kind: kind, id: "id-\(i)", language: language, title: title)
+            return ScheduledFeed(source: source, interval: interval, enabled: i % 6 != 1)
+        }
+        let list = ScheduledFeedList(feeds, memoryLimit: 30)
+        #expect(list.isSpilled && list.count == 500)
+        func fields(_ f: ScheduledFeed) -> String { "\(f.source)|\(String(describing: f.interval?.bitPattern))|\(f.enabled)" }
+        for _ in 0..<2 {
+            var read: [String] = []
+            list.forEach { read.append(fields($0)) }
+            #expect(read == feeds.map(fields))
+        }
+        let enabled: [String] = feeds.filter { $0.enabled }.map { $0.source.id }
+        #expect(list.enabledIDs == enabled)
+    }
+
     @Test func sourcesPastTheLimitComeBackWholeAndInOrder() {
         let sources = (0..<700).map { i in
             FeedSource(

@@ -99,15 +99,19 @@ public struct TagSettings: Sendable, Equatable {
 
 /// `buffers:` — capacities of the bounded channels between stages, in elements. They bound
 /// memory: a slow sink fills them and the fetcher waits.
+///
+/// The defaults are the ad-hoc run's (`EdgeCapacities`). A scheduled run's sink waits on every
+/// commit's fsyncs, so its buffers stand full much of the time: at 32 documents and 256 items
+/// they held about 5 MB more than these (issue 3's bound), and Parse kept pace with 4.
 public struct BufferSettings: Sendable, Equatable {
     /// Fetch -> Parse (whole documents: keep small).
-    public var fetched = 32
+    public var fetched = 4
     /// Parse -> Normalize (items).
-    public var parsed = 256
+    public var parsed = 64
     /// Normalize -> Tag.
-    public var normalized = 256
+    public var normalized = 64
     /// Tag -> Emit.
-    public var tagged = 256
+    public var tagged = 64
     public init() {}
 }
 
