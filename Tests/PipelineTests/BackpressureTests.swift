@@ -171,7 +171,11 @@ struct BackpressureTests {
         admitting.withLock { $0 = false }
         gate.open()
         let ended = try await run.value
-        #expect(ended.sorted() == ["f0", "f1"])
+        // Which two start first is up to the scheduler (f0 and f2 in about one run in five here); what
+        // matters is that exactly the feeds whose requests went out are reported.
+        let sent = sources.map(\.id).filter { server.hits(path: "/\($0).xml") > 0 }
+        #expect(sent.count == concurrency)
+        #expect(ended.sorted() == sent.sorted())
         #expect(server.totalHits == concurrency, "nothing queued was sent after admission stopped")
     }
 
