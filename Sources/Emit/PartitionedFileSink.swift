@@ -262,16 +262,8 @@ public final class PartitionedFileSink: TransactionalRecordSink {
         var groups: [String: (kind: PreparedFile.Kind, date: String, records: [EmitRecord])] = [:]
         var dayNames: [Int64: String] = [:]
         for record in batch {
-            let kind: PreparedFile.Kind
-            let day: Int64
-            switch record {
-            case .item(let item):
-                kind = .items
-                day = partitionDay(item.published?.instant, fallback: item.fetchedAt, now: now)
-            case .feed(let feed):
-                kind = .feeds
-                day = partitionDay(feed.fetchedAt, fallback: now, now: now)
-            }
+            let (kind, instant, fallback) = partitionSource(of: record, now: now)
+            let day = partitionDay(instant, fallback: fallback, now: now)
             let date: String
             if let known = dayNames[day] { date = known } else {
                 date = dayName(day)
@@ -358,16 +350,8 @@ public final class PartitionedFileSink: TransactionalRecordSink {
         var partitions: [String: (kind: PreparedFile.Kind, date: String)] = [:]
         do {
             for record in records {
-                let kind: PreparedFile.Kind
-                let date: String
-                switch record {
-                case .item(let item):
-                    kind = .items
-                    date = Self.partitionDate(item.published?.instant, fallback: item.fetchedAt, now: now)
-                case .feed(let feed):
-                    kind = .feeds
-                    date = Self.partitionDate(feed.fetchedAt, fallback: now, now: now)
-                }
+                let (kind, instant, fallback) = Self.partitionSource(of: record, now: now)
+                let date = Self.partitionDate(instant, fallback: fallback, now: now)
                 let key = "\(date)|\(kind.rawValue)"
                 let partitionDir = "date=\(date)"
                 if !directories.contains(partitionDir) {
@@ -545,6 +529,15 @@ public final class PartitionedFileSink: TransactionalRecordSink {
         if parts.count == 2, !parts[0].hasPrefix("date=") { return nil }
         let finalBase = String(base.dropFirst().dropLast(4))
         return parts.count == 2 ? "\(parts[0])/\(finalBase)" : finalBase
+    }
+
+    /// A record's file kind and the instants its day is read from: an item's publication, else
+    /// its fetch; a feed record's fetch, else the run's time.
+    static func partitionSource(of record: EmitRecord, now: Date) -> (kind: PreparedFile.Kind, instant: Date?, fallback: Date) {
+        switch record {
+        case .item(let item): return (.items, item.published?.instant, item.fetchedAt)
+        case .feed(let feed): return (.feeds, feed.fetchedAt, now)
+        }
     }
 
     /// Days since 1970-01-01 (UTC) of the first usable date.

@@ -9,16 +9,6 @@ import Emit
 /// repeats are looked for within a feed. These pin that nothing is lost, reordered or
 /// emitted twice on the way.
 @Suite struct PerFeedStateTests {
-    private func report(_ i: Int) -> FeedReport {
-        FeedReport(
-            feedID: "feed-\(i)", url: i % 3 == 0 ? "https://例子.cn/feed-\(i).xml" : "/tmp/feed \(i)\t.xml",
-            status: [FeedOutcome.Status.ok, .failed, .notModified, .skipped][i % 4],
-            httpStatus: i % 5 == 0 ? nil : 200 + i % 7, format: i % 2 == 0 ? "rss2" : nil,
-            encoding: i % 6 == 0 ? "gb18030" : nil, emitted: i % 11, new: i % 3, changed: i % 2, unchanged: i % 5,
-            warnings: (0..<(i % 4)).map { "警告 \($0) of feed \(i)\n" }, error: i % 4 == 1 ? "http 500: 服务器错误" : nil,
-            bytes: i * 1_000, seconds: Double(i) / 7)
-    }
-
     /// Every field of a report, for comparing two of them (FeedReport has no `==`).
     private func fields(_ r: FeedReport) -> String {
         "\(r.feedID)|\(r.url)|\(r.status)|\(String(describing: r.httpStatus))|\(String(describing: r.format))|"
@@ -27,7 +17,7 @@ import Emit
     }
 
     @Test func reportsPastTheLimitComeBackWholeAndInOrder() {
-        let reports = (0..<600).map(report)
+        let reports = (0..<600).map(FeedReport.sample)
         let log = FeedReportLog(memoryLimit: 16)
         for r in reports.prefix(300) { log.append(r) }
         #expect(log.isSpilled)

@@ -25,17 +25,6 @@ struct ScheduledRunMemoryTests {
             sourcesPath: checkout.appendingPathComponent("pipelines/sources.yaml").path, fetchesOverHTTP: false)
     }()
 
-    private func report(_ i: Int) -> FeedReport {
-        FeedReport(
-            feedID: "feed-\(i)", url: i % 3 == 0 ? "https://例子.cn/a/b/feed-\(i).xml?x=\"1\"" : "/tmp/feed \(i)\t.xml",
-            status: [FeedOutcome.Status.ok, .failed, .notModified, .skipped][i % 4],
-            httpStatus: i % 5 == 0 ? nil : 200 + i % 7, format: i % 2 == 0 ? "rss2" : nil,
-            encoding: i % 6 == 0 ? "gb18030" : nil, emitted: i % 11, new: i % 3, changed: i % 2, unchanged: i % 5,
-            warnings: (0..<(i % 4)).map { "警告 \($0) of feed \(i)\n\\ \u{1} \u{2028}" },
-            error: i % 4 == 1 ? "http 500: 服务器错误 / \"quoted\"" : nil,
-            bytes: i * 1_000, seconds: [Double(i) / 7, 0, 1e-7, 123_456.5, 1e21][i % 5])
-    }
-
     private func streamed(_ summary: RunSummary) throws -> Data {
         let dir = try TemporaryFolder()
         let url = dir.url.appendingPathComponent("run.json")
@@ -48,7 +37,7 @@ struct ScheduledRunMemoryTests {
         let start = Date(timeIntervalSince1970: 1_764_600_000.25)
         for (count, limit) in [(0, 256), (1, 256), (3, 256), (600, 16)] {
             for pipeline in [nil, "news/中文"] {
-                let log = FeedReportLog((0..<count).map(report), memoryLimit: limit)
+                let log = FeedReportLog((0..<count).map(FeedReport.sample), memoryLimit: limit)
                 #expect(log.isSpilled == (count > limit))
                 let summary = RunSummary(runID: "20261202T103000Z-abc123", pipeline: pipeline, startedAt: start,
                                          finishedAt: start + 61.5, reports: log, notDue: count % 7)
@@ -66,7 +55,7 @@ struct ScheduledRunMemoryTests {
     func stateSummaryIsBounded() throws {
         let start = Date(timeIntervalSince1970: 1_764_600_000)
         let summary = RunSummary(runID: "r-1", pipeline: "p", startedAt: start, finishedAt: start + 5,
-                                 reports: FeedReportLog((0..<10).map(report), memoryLimit: 4), notDue: 3)
+                                 reports: FeedReportLog((0..<10).map(FeedReport.sample), memoryLimit: 4), notDue: 3)
         #expect(try summary.stateJSON(feedLimit: 10) == String(decoding: try summary.jsonData(), as: UTF8.self))
         let bounded = try summary.stateJSON(feedLimit: 9)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(bounded.utf8)) as? [String: Any])
