@@ -101,15 +101,12 @@ public struct RunSummary: Sendable, Codable {
         notDue = try c.decodeIfPresent(Int.self, forKey: .notDue) ?? 0
     }
 
+    /// `feeds`, then every other field through `Header`, which the streamed writer and the
+    /// state's record use alone: one list of the fields for all three.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(runID, forKey: .runID)
-        try c.encodeIfPresent(pipeline, forKey: .pipeline)
-        try c.encode(startedAt, forKey: .startedAt)
-        try c.encode(finishedAt, forKey: .finishedAt)
         try c.encode(feeds, forKey: .feeds)
-        try c.encode(notDue, forKey: .notDue)
-        try c.encode(totals, forKey: .totals)
+        try Header(self).encode(to: encoder)
     }
 
     /// JSON for `runs/<run>.json`: dates in RFC 3339, keys sorted for diffable files.
@@ -176,7 +173,8 @@ public struct RunSummary: Sendable, Codable {
         return String(decoding: try Self.makeEncoder().encode(header), as: UTF8.self)
     }
 
-    /// Every field of the summary but `feeds`, encoded under the same keys.
+    /// Every field of the summary but `feeds`, encoded under the same keys (into the same
+    /// object when `encode(to:)` calls it).
     struct Header: Encodable {
         var summary: RunSummary
         var feedsOmitted: Int?
