@@ -332,7 +332,8 @@ public final class PartitionedFileSink: TransactionalRecordSink {
     /// writer and its buffer, so this suits records that fall on few days, as a run's feed
     /// records do (the days it ran). Parts are named in the order their partitions first appear.
     public func prepare<Records: Sequence<EmitRecord>>(streaming records: Records) throws -> PreparedPart {
-        var open: [String: (writer: PartWriter, temporary: String, final: String)] = [:]
+        var open: [String: (kind: PreparedFile.Kind, date: String, writer: PartWriter, temporary: String, final: String)] = [:]
+        /// Partitions in the order they first appear: the order their last parts are sealed in.
         var keys: [String] = []
         var writers: [PartWriter] = []
         var files: [PreparedFile] = []
@@ -340,14 +341,13 @@ public final class PartitionedFileSink: TransactionalRecordSink {
         line.reserveCapacity(4096)
         var directories: [String] = []
         let now = Date()
-        func seal(_ key: String, kind: PreparedFile.Kind, date: String) throws {
+        func seal(_ key: String) throws {
             guard let o = open.removeValue(forKey: key) else { return }
             try o.writer.finish(sync: options.sync)
             if options.sync { counters.withLock { $0.filesSynced += 1 } }
-            files.append(PreparedFile(kind: kind, date: date, temporaryName: o.temporary, finalName: o.final,
+            files.append(PreparedFile(kind: o.kind, date: o.date, temporaryName: o.temporary, finalName: o.final,
                                       records: o.writer.records, bytes: o.writer.bytes))
         }
-        var partitions: [String: (kind: PreparedFile.Kind, date: String)] = [:]
         do {
             for record in records {
                 let (kind, instant, fallback) = Self.partitionSource(of: record, now: now)
@@ -361,21 +361,18 @@ public final class PartitionedFileSink: TransactionalRecordSink {
                 Self.encode(record, into: &line)
                 if let o = open[key], o.writer.records >= options.maxRecordsPerPart
                     || o.writer.bytes + line.count > options.maxBytesPerPart {
-                    try seal(key, kind: kind, date: date)
+                    try seal(key)
                 }
                 if open[key] == nil {
                     let names = allocateNames(kind: kind, partitionDir: partitionDir)
                     let writer = try PartWriter(path: path(names.temporary), gzipLevel: gzipLevel)
                     writers.append(writer)
-                    open[key] = (writer, names.temporary, names.final)
-                    if partitions[key] == nil {
-                        partitions[key] = (kind, date)
-                        keys.append(key)
-                    }
+                    open[key] = (kind, date, writer, names.temporary, names.final)
+                    if !keys.contains(key) { keys.append(key) }
                 }
                 try open[key]!.writer.append(line: line)
             }
-            for key in keys { try seal(key, kind: partitions[key]!.kind, date: partitions[key]!.date) }
+            for key in keys { try seal(key) }
             for dir in directories { try syncDirectory(dir) }
         } catch {
             for w in writers { w.abort() }

@@ -31,8 +31,8 @@ public enum ProcessMemory {
     }
 
     /// Gives back the resident pages of code and constants that start-up touched (see
-    /// `ingest_page_out_file_mappings`): as the registry and then the taxonomy finish building (`StageFactory`), the run keeps only
-    /// the pages it touches again. Measured with `scripts/bench-memory.py`.
+    /// `ingest_page_out_file_mappings`): as the registry and then the taxonomy finish building
+    /// (`StageFactory`), the run keeps only the pages it touches again. Measured with `scripts/bench-memory.py`.
     /// Returns how many mappings the kernel took the advice for (0 where it cannot: see
     /// `canReleaseStartupPages`).
     @discardableResult
