@@ -291,7 +291,9 @@ extension TopicTagger {
                 }
                 if groupHits.allSatisfy({ $0 != nil }) {
                     scores[t] += fieldWeight
-                    b.found += topic.pairEvidenceFirstGroupOnly ? [groupHits[0]!] : groupHits.compactMap { $0 }
+                    let quoted = topic.pairEvidenceFirstGroupOnly ? [groupHits[0]!] : groupHits.compactMap { $0 }
+                    let terms = b.found
+                    b.found += quoted.filter { h in !terms.contains { $0.start <= h.start && h.end <= $0.end } }
                     break
                 }
             }

@@ -860,10 +860,21 @@ public final class TopicTagger: Sendable {
                 }
                 if all {
                     s.scores[t] += fieldWeight
-                    if topicPairFirstOnly[t] {
-                        if groups > 0 { s.found.append(s.groupHits[first]) }
-                    } else {
-                        for g in 0..<groups { s.found.append(s.groupHits[first + g]) }
+                    // A rule's word inside a term already quoted (开源 and 社区 in 开源社区) adds
+                    // no evidence of its own.
+                    let terms = s.found.count
+                    for g in 0..<(topicPairFirstOnly[t] ? min(groups, 1) : groups) {
+                        let i = s.groupHits[first + g]
+                        let h = s.hits[Int(i)]
+                        var inside = false
+                        for k in 0..<terms {
+                            let x = s.hits[Int(s.found[k])]
+                            if x.start <= h.start && h.end <= x.end {
+                                inside = true
+                                break
+                            }
+                        }
+                        if !inside { s.found.append(i) }
                     }
                     break
                 }

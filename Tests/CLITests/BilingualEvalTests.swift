@@ -422,10 +422,11 @@ struct BilingualEvalTests {
         #expect(cases.count >= 200)
         #expect(cases.filter(\.trap).count >= 70)
         let score = try await Self.evaluate(cases, label: "written15")
-        // Two traps still tagged after the round, left rather than patched one headline at a time: a
-        // shop's quoted 「開源」 (new income) and a potato "chip shortage" that only the next words explain.
+        // A trap still tagged after the round, left rather than patched one headline at a time: a potato
+        // "chip shortage" that only the next words explain. (A shop's quoted 「開源」, new income, was the
+        // other until session 28 made bare 开源 need what is opened beside it.)
         Self.checkTargets(score, knownTrapMisses: [
-            "台南老街茶行靠「開源」新品翻身 推出冷泡茶包", "Farmers warn of chip shortage as potato harvest fails",
+            "Farmers warn of chip shortage as potato harvest fails",
         ])
     }
 
@@ -1428,7 +1429,7 @@ struct BilingualEvalTests {
     @Test("a blind written set from session 26's fourth round, scored once, then tuned on", arguments: [
         BlindSet(file: "heldout-written158.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
         BlindSet(file: "heldout-written159.jsonl", knownTrapMisses: [], microF1Floor: 0.94),
-        BlindSet(file: "heldout-written160.jsonl", knownTrapMisses: ["苏州丝绸企业“开源”中东市场 定制头巾订单大增"], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written160.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
         BlindSet(file: "heldout-written161.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
         BlindSet(file: "heldout-written162.jsonl", knownTrapMisses: [], microF1Floor: 0.93, topicF1Floor: 0.82),
         BlindSet(file: "heldout-written163.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
@@ -1467,6 +1468,34 @@ struct BilingualEvalTests {
         BlindSet(file: "heldout-written193.jsonl", knownTrapMisses: [], microF1Floor: 0.935, topicF1Floor: 0.84),
     ])
     func session27FifthRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
+    /// Session 28's round, written blind after session 27's last tuning, scored once with it (eec0ee8's taxonomy),
+    /// then tuned on. Same brief and format examples.
+    /// - written194 (f8bde84), elections, polling and campaign trails: 90 / 80 / 100. First run: 0.953, 7 traps tagged
+    ///   (a campaign's and a party's 「開源」 of votes and recruits, a civic 駭客, breaches of campaign-finance and spending
+    ///   rules, 270 EVs as electoral votes, jail phone tariffs); headlines 270/270. Tuned: 0.976, no trap.
+    /// - written195 (13c0acc), taxis, ride-hailing, parking and traffic police: 90 / 82 / 98. First run: 0.940, 5 traps
+    ///   tagged (parking supply and fines as 开源 three times, a parking fee dearer than 關稅, a Hackney carriage tariff);
+    ///   headlines 270/270. Tuned: 0.963, no trap.
+    /// - written196 (34281eb), glass, ceramics and porcelain: 92 / 78 / 100. First run: 0.935, 8 traps tagged (a night
+    ///   market's 开源, a faucet's ceramic 芯片 and a vase's tracing chip, a curtain wall's 安全漏洞, a kiln's 製程, a
+    ///   furnace breach, a casting foundry, state-banquet porcelain at the 进博会); headlines 270/270. Tuned: 0.958; the
+    ///   进博会 (China's import expo) stays known: the other sets label the expo trade.
+    /// - written197 (2c0bf25), rural tourism, homestays and village life: 90 / 80 / 100. First run: 0.942, 5 traps
+    ///   tagged (a Qing 關稅務司's residence, a school's 開源, a solar export tariff, an Apache-owned lodge, china clay
+    ///   with US tourists); language 269/270 (苗栗南庄桂花巷 週末人潮回流: 庄 is Simplified, 週 Traditional, and a
+    ///   tie reads Simplified); headlines 270/270. Tuned: 0.959, no trap.
+    /// The round's main change: bare 开源 counts only beside what is opened (code, a model, software, a licence, the
+    /// people who build it), which removed nine of the round's and earlier rounds' traps and no positive.
+    @Test("a blind written set from session 28's round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written194.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written195.jsonl", knownTrapMisses: [], microF1Floor: 0.955),
+        BlindSet(file: "heldout-written196.jsonl", knownTrapMisses: ["钓鱼台国宾馆国宴瓷亮相进博会"], microF1Floor: 0.95),
+        BlindSet(file: "heldout-written197.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
+    ])
+    func session28Headlines(_ set: BlindSet) async throws {
         try await Self.checkBlindSet(set)
     }
 

@@ -183,6 +183,15 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         // Russian petrol grades, and a judo weight class.
         Case(title: "AI-92 gasoline shortages spread across Russian regions", topics: []),
         Case(title: "Saito wins open-weight title at All-Japan judo championships", topics: []),
+        // Session 28: bare 开源 is open source only beside what is opened (code, a model, software,
+        // a licence, the people who build it); without such a word it is new income, supply or recruits.
+        Case(title: "竞选团队“开源”拓票 瞄准首投族与新移民选民", topics: []),
+        Case(title: "縣府靠罰單開源？議員質疑交通罰鍰預算倍增", topics: []),
+        Case(title: "停車位開源 北市開放學校地下停車場夜間使用", topics: []),
+        Case(title: "夜市摊主“开源”引客 周末客流翻倍", topics: []),
+        Case(title: "华为宣布开源仓颉编程语言编译器", topics: ["open-source"]),
+        Case(title: "台大團隊開源蚊子振翅聲紋資料庫", topics: ["open-source"]),
+        Case(title: "Bitwarden vs 1Password：開源密碼管理器安全性比較", topics: ["open-source", "cybersecurity"]),
     ]
 
     @Test(arguments: falseFriends)
@@ -260,6 +269,10 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         #expect(evidence("ＡＩ晶片需求暴增", "semiconductors") == ["晶片"])
         #expect(evidence("Company Open-Sources its engine", "open-source") == ["Open-Sources"])
         #expect(evidence("美中科技脫鉤加速", "decoupling") == ["脫鉤"])
+        // A rule's words inside a term already quoted are that term's evidence, not more of their
+        // own (开源 and 社区 inside 开源社区; 对华 inside 对华政策).
+        #expect(evidence("在开源社区生存的规则和潜规则", "open-source") == ["开源社区"])
+        #expect(evidence("拜登对华政策是“特朗普2.0”吗？", "us-china") == ["拜登", "对华政策"])
     }
 
     @Test func aSingleBodyMentionDoesNotTagButAHeadlineDoes() {
