@@ -192,6 +192,12 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         Case(title: "华为宣布开源仓颉编程语言编译器", topics: ["open-source"]),
         Case(title: "台大團隊開源蚊子振翅聲紋資料庫", topics: ["open-source"]),
         Case(title: "Bitwarden vs 1Password：開源密碼管理器安全性比較", topics: ["open-source", "cybersecurity"]),
+        // Bare 黑客 likewise needs what hackers do or hit beside it; without it, it is a nickname.
+        Case(title: "菜市场“砍价黑客”大妈走红 一斤青菜砍到五毛", topics: []),
+        Case(title: "「停車駭客」教你找免費車位 網友狂讚", topics: []),
+        Case(title: "拼图爱好者自称“拼图黑客” 三天拼完万片长城", topics: []),
+        Case(title: "朝鲜黑客盗走15亿美元加密货币", topics: ["cybersecurity"]),
+        Case(title: "親中駭客盜用立委臉書帳號 發布統戰貼文", topics: ["cybersecurity"]),
     ]
 
     @Test(arguments: falseFriends)
