@@ -1499,6 +1499,31 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Session 28's second round, written blind after the first round's tuning and the bare-黑客 rule, scored once
+    /// with that taxonomy (659374c), then tuned on. Same brief and format examples.
+    /// - written198 (9d81a9a), bridges, tunnels and civil engineering: 90 / 80 / 100. First run: 0.951, 5 traps tagged
+    ///   (a BIM “模型” standard, a motorway network's 加密, an island landing fee as 「關稅」, 中美里, open-source photos
+    ///   of a bridge collapse); headlines 269/270 (New Civil Engineer, added to the registry). Tuned: 0.971, no trap.
+    /// - written199 (69e356f), office life, workplace culture and HR: 90 / 80 / 100. First run: 0.933, 8 traps tagged
+    ///   (an employer's “去风险”, a colleague's “技术封锁”, a craft's 「斷鏈」, a staff badge's chip, 中美和石化, a lawful
+    ///   trade dispute, pay decoupled from location, microchip implants for doors); headlines 270/270. Tuned: 0.977, no
+    ///   trap. The decoupling pair no longer counts generic company and market words (企业, 市场, 技术, firms, markets) as
+    ///   the trade sense's company, and a company's layoffs, hiring and staff equity are its business news.
+    /// - written200 (61a0061), cinema, film festivals and box office: 90 / 80 / 100. First run: 0.947, 4 traps tagged
+    ///   (animal actors' ID chips, a “观影关税”, a festival pass's chip against touts, 'Hackers' at 30); headlines
+    ///   270/270. Tuned: 0.973, no trap.
+    /// - written201 (b5aa5dc), dance, ballet and square dancing: 90 / 80 / 100. First run: 0.960, 3 traps tagged (a
+    ///   theatre's 紧急出口, 中美新城, the apache street dance); headlines 270/270. Tuned: 0.975, no trap.
+    @Test("a blind written set from session 28's second round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written198.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
+        BlindSet(file: "heldout-written199.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written200.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
+        BlindSet(file: "heldout-written201.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+    ])
+    func session28SecondRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Session 27's fourth round of six, written blind after the third round's tuning, scored once with it (815a684),
     /// then tuned on. Same brief and format examples.
     /// - written182 (fe5d8a4), kites, model aircraft and hobby drones: 90 / 80 / 100. First run: 0.892, 4 traps tagged

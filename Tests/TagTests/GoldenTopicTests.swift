@@ -198,6 +198,13 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         Case(title: "拼图爱好者自称“拼图黑客” 三天拼完万片长城", topics: []),
         Case(title: "朝鲜黑客盗走15亿美元加密货币", topics: ["cybersecurity"]),
         Case(title: "親中駭客盜用立委臉書帳號 發布統戰貼文", topics: ["cybersecurity"]),
+        // Bare 脱钩, 断链, 去风险 and "decouple" need a country, a supply chain, trade or chips beside them; a
+        // firm, a market or technology alone is the employer's, the craft's or the price's sense.
+        Case(title: "企业用工“去风险”：灵活用工协议怎么签才合规", topics: []),
+        Case(title: "資深員工退休潮 技術傳承「斷鏈」成中小企業隱憂", topics: []),
+        Case(title: "Firms decouple pay from location as remote hiring spreads", topics: []),
+        Case(title: "“去风险”之下，德国企业在华投资的两难", topics: ["decoupling"]),
+        Case(title: "Chipmakers decouple supply chains from China", topics: ["decoupling", "semiconductors"]),
     ]
 
     @Test(arguments: falseFriends)
@@ -274,7 +281,8 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         #expect(evidence("ＡＩ晶片需求暴增", "ai") == ["ＡＩ"])
         #expect(evidence("ＡＩ晶片需求暴增", "semiconductors") == ["晶片"])
         #expect(evidence("Company Open-Sources its engine", "open-source") == ["Open-Sources"])
-        #expect(evidence("美中科技脫鉤加速", "decoupling") == ["脫鉤"])
+        #expect(evidence("美中科技脫鉤加速", "decoupling") == ["科技脫鉤"])
+        #expect(evidence("美中脫鉤加速", "decoupling") == ["脫鉤"])
         // A rule's words inside a term already quoted are that term's evidence, not more of their
         // own (开源 and 社区 inside 开源社区; 对华 inside 对华政策).
         #expect(evidence("在开源社区生存的规则和潜规则", "open-source") == ["开源社区"])
