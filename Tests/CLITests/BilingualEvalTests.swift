@@ -1499,6 +1499,34 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Session 29's round, written blind after session 28's tuning, scored once with that taxonomy (cff34df), then
+    /// tuned on. Same brief and format examples.
+    /// - written202 (d6f5b58), wine, spirits, beer and breweries: 90 / 82 / 98. First run: 0.952, 4 traps tagged (a
+    ///   drinking party's “社交关税” and 「關稅」, 0.45-micron filtration, soju culture “exported” to bars); headlines
+    ///   264/270 (Decanter, The Drinks Business and The Spirits Business, added to the registry, and one label that
+    ///   made `DeepSeek,智能` full-width, where the contract converts only between Chinese characters). Tuned: 0.974,
+    ///   no trap.
+    /// - written203 (41ef519), golf, tennis and racket sports: 90 / 80 / 100. First run: 0.951, 4 traps tagged (a golf
+    ///   bag tag's and a range ball's chip, 日月光半導體's staff table-tennis match, the US Open “sources” balls);
+    ///   headlines 268/270 (Golf Channel; one label as in written202). Tuned: 0.975, no trap.
+    /// - written204 (ffc5c7d), prisons, probation and police academies: 90 / 83 / 97. First run: 0.921, 11 traps tagged
+    ///   (inmates' chip badges, a guard's “收关税” and a gang's 「關稅」, 国际贸易 courses and certificates, a
+    ///   “charging station” for ex-offenders, an IPP prisoner's tariff, 'backdoor' deals, a gangs' 'trade war', tag
+    ///   breaches); headlines 269/270 (Inside Time). Tuned: 0.970, no trap.
+    /// - written205 (81b5a26), radio, television and satellite broadcasting: 90 / 80 / 100. First run: 0.975, 2 traps
+    ///   tagged (magnetic “芯片鞋垫”, transistor radios as 半导体收音机); headlines 269/270 (Broadcast). Tuned: 1.000.
+    /// The round's main change: 電動車 as printed in Traditional script counts alone (an electric car in Taiwan and
+    /// Hong Kong), where Simplified 电动车, as often an e-bike, still needs company.
+    @Test("a blind written set from session 29's round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written202.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
+        BlindSet(file: "heldout-written203.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
+        BlindSet(file: "heldout-written204.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written205.jsonl", knownTrapMisses: [], microF1Floor: 0.99),
+    ])
+    func session29Headlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Session 28's second round, written blind after the first round's tuning and the bare-黑客 rule, scored once
     /// with that taxonomy (659374c), then tuned on. Same brief and format examples.
     /// - written198 (9d81a9a), bridges, tunnels and civil engineering: 90 / 80 / 100. First run: 0.951, 5 traps tagged

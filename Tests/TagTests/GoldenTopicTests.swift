@@ -205,6 +205,22 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         Case(title: "Firms decouple pay from location as remote hiring spreads", topics: []),
         Case(title: "“去风险”之下，德国企业在华投资的两难", topics: ["decoupling"]),
         Case(title: "Chipmakers decouple supply chains from China", topics: ["decoupling", "semiconductors"]),
+        // Session 29: 電動車 printed in Traditional script is an electric car (Taiwan and Hong Kong say 電動機車
+        // for an e-scooter); 电动车 in Simplified script is as often an e-bike and still needs company. A
+        // child's ride-on car and a car's power window are neither.
+        Case(title: "收容人技訓班新增電動車維修 結訓即就業", topics: ["electric-vehicles"]),
+        Case(title: "电动车充电起火 小区禁止上楼", topics: []),
+        Case(title: "兒童電動車暴衝撞傷路人 家長挨告", topics: []),
+        Case(title: "電動車窗夾傷幼童 消基會籲加裝防夾", topics: []),
+        // A chip in a badge, an insole or a range ball is a tag; a transistor radio is a radio.
+        Case(title: "服刑人员统一佩戴芯片胸卡 点名时间缩短一半", topics: []),
+        Case(title: "高爾夫練習場導入晶片球 擊球數據即時上螢幕", topics: []),
+        Case(title: "老人珍藏百余台半导体收音机 见证广播发展七十年", topics: []),
+        // 关税 as a banquet's or a gang's levy, and a prisoner's tariff, are no trade.
+        Case(title: "年轻人的“社交关税”：请客喝酒成负担", topics: []),
+        Case(title: "IPP prisoners: thousands still held past their tariff, report finds", topics: []),
+        Case(title: "Chinese hackers targeted US golf equipment maker's designs, indictment says", topics: ["us-china", "cybersecurity"]),
+        Case(title: "Weekend hackers: stop buying blade irons", topics: []),
     ]
 
     @Test(arguments: falseFriends)
