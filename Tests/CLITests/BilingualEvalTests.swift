@@ -1499,6 +1499,33 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Session 29's second round, written blind after the first round's tuning, scored once with that taxonomy
+    /// (6c3a8d1), then tuned on. Same brief and format examples.
+    /// - written206 (7519622), fire brigades, firefighting and rescue services: 90 / 80 / 100. First run: 0.967, 3
+    ///   traps tagged (an export garment factory on fire, a breach of conduct rules, a fire brigade's call-out
+    ///   tariff); headlines 270/270. Tuned: 0.981, no trap.
+    /// - written207 (7173614), weddings, banquets and event planning: 90 / 80 / 100. First run: 0.923, 5 traps tagged
+    ///   (Düsseldorf's Open Source Festival, a bride's LLM law degree, fire-safety breaches twice, a 'plus-one
+    ///   tariff'); headlines 270/270. Tuned: 0.954, no trap.
+    /// - written208 (9c6e34e), traditional Chinese medicine, pharmacies and herbal remedies: 90 / 81 / 99. First run:
+    ///   0.932, 4 traps tagged (an open source of confusion, Sino-American Tianjin Smith Kline, Chinese American
+    ///   herbalists' 150 years of trade, a traditional Chinese formula at the FDA); headlines 270/270. Tuned: 0.955,
+    ///   no trap.
+    /// - written209 (310d554), amusement parks, theme parks and water parks: 90 / 80 / 100. First run: 0.924, 4 traps
+    ///   tagged (a Disney annual pass's chip, a giraffe's identity chip, an orca's breach, a dolphin calf born via
+    ///   AI); headlines 270/270. Tuned: 0.957, no trap.
+    /// Tried and left out: "American" as the US side of a US-China pair found more positives across the sets, and
+    /// tagged six earlier traps (an American player at the China Open, American Ballet Theatre, a "china chin").
+    @Test("a blind written set from session 29's second round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written206.jsonl", knownTrapMisses: [], microF1Floor: 0.975),
+        BlindSet(file: "heldout-written207.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
+        BlindSet(file: "heldout-written208.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
+        BlindSet(file: "heldout-written209.jsonl", knownTrapMisses: [], microF1Floor: 0.95),
+    ])
+    func session29SecondRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Session 29's round, written blind after session 28's tuning, scored once with that taxonomy (cff34df), then
     /// tuned on. Same brief and format examples.
     /// - written202 (d6f5b58), wine, spirits, beer and breweries: 90 / 82 / 98. First run: 0.952, 4 traps tagged (a

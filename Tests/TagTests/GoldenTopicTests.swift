@@ -221,6 +221,16 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         Case(title: "IPP prisoners: thousands still held past their tariff, report finds", topics: []),
         Case(title: "Chinese hackers targeted US golf equipment maker's designs, indictment says", topics: ["us-china", "cybersecurity"]),
         Case(title: "Weekend hackers: stop buying blade irons", topics: []),
+        // An LLM from a law school, an open source of confusion, an orca's breach and a dolphin born via AI.
+        Case(title: "Bride graduates with LLM in the morning, marries in the afternoon", topics: []),
+        Case(title: "Herbal labelling rules remain an open source of confusion for shoppers", topics: []),
+        Case(title: "Orca breach thrills crowd at SeaWorld San Diego show", topics: []),
+        Case(title: "Dolphin calf born via AI at Loro Parque, a first for the species in Europe", topics: []),
+        Case(title: "Aquarium app uses AI to diagnose sick fish from photos", topics: ["ai"]),
+        // A US tariff felt in a Chinese manufacturing town, and Washington pushing decoupling, are US-China stories.
+        Case(title: "美国加征关税 中山游乐设备出口商订单骤减", topics: ["trade", "us-china"]),
+        Case(title: "美方推动供应链脱钩 乐园衍生品企业赴东南亚设厂", topics: ["decoupling", "us-china"]),
+        Case(title: "Dutch chip curbs: ASML warns China sales to fall sharply", topics: ["semiconductors", "export-controls"]),
     ]
 
     @Test(arguments: falseFriends)
