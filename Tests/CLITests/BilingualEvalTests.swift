@@ -1499,6 +1499,31 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Session 29's third round, written blind after the second round's tuning, scored once with that taxonomy
+    /// (592462a), then tuned on. Same brief and format examples.
+    /// - written210 (64e2a76), karaoke, nightclubs and nightlife: 91 / 82 / 97. First run: 0.957, no trap tagged;
+    ///   headlines 268/270 (Time Out, Mixmag, added to the registry). Tuned: 0.964.
+    /// - written211 (873cc47), hunting, shooting and gun clubs: 90 / 81 / 99. First run: 0.950, 5 traps tagged (a
+    ///   shooting association's 脱钩 reform, a village's “进山关税”, an airsoft gun's battery, Accuracy International's
+    ///   AI rifle, a stalking tariff); headlines 269/270 (Outdoor Life). Tuned: 0.967, no trap.
+    /// - written212 (61847a6), cruise ships, river cruises and ocean liners: 88 / 82 / 100. First run: 0.940, 4 traps
+    ///   tagged (chip wristbands and chip tickets, a TikTok 'cruise hacker', a 'tariff on tourism'); headlines
+    ///   268/270 (TradeWinds, Cruise Critic). Tuned: 0.978, no trap.
+    /// - written213 (9199668), plastic surgery, medical aesthetics and beauty clinics: 90 / 85 / 95. First run: 0.951,
+    ///   3 traps tagged (an implant's tracing chip, looks as a 「隱形關稅」, an LLM in medical law); headlines 270/270.
+    ///   Tuned: 0.975, no trap.
+    /// Buyers hunting for other sources now count as decoupling only for rare earths: with China named alone, most
+    /// sets read a firm replacing a blacklisted supplier as the blacklist's story.
+    @Test("a blind written set from session 29's third round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written210.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written211.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written212.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+        BlindSet(file: "heldout-written213.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+    ])
+    func session29ThirdRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Session 29's second round, written blind after the first round's tuning, scored once with that taxonomy
     /// (6c3a8d1), then tuned on. Same brief and format examples.
     /// - written206 (7519622), fire brigades, firefighting and rescue services: 90 / 80 / 100. First run: 0.967, 3

@@ -231,6 +231,13 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         Case(title: "美国加征关税 中山游乐设备出口商订单骤减", topics: ["trade", "us-china"]),
         Case(title: "美方推动供应链脱钩 乐园衍生品企业赴东南亚设厂", topics: ["decoupling", "us-china"]),
         Case(title: "Dutch chip curbs: ASML warns China sales to fall sharply", topics: ["semiconductors", "export-controls"]),
+        // A reform that cuts an association loose from its sponsor, a village's “entry tariff”, a toy gun's battery.
+        Case(title: "中国射击协会完成与体育总局脱钩改革 实体化运行迈出关键一步", topics: []),
+        Case(title: "村民设卡收取“进山关税” 当地叫停违规收费", topics: []),
+        Case(title: "電動槍鋰電池充電起火 生存遊戲場暫停營業", topics: []),
+        Case(title: "邮轮乘客手环内置芯片 一环通用开房门和消费", topics: []),
+        // A Traditional-script report of de-risking away from the mainland is decoupling.
+        Case(title: "去風險化浪潮下 日韓醫美器材商減少大陸零組件採購", topics: ["decoupling"]),
     ]
 
     @Test(arguments: falseFriends)
