@@ -211,7 +211,8 @@ extension TopicTagger {
         b.exclusions.removeAll(keepingCapacity: true)
         for k in group where facts[hits[Int(b.order[k])].pattern].kind == Self.kindExclusion {
             let h = hits[Int(b.order[k])]
-            // An `exclude_with` exclusion holds only with a hit of each of its rule's later groups.
+            // An `exclude_with` exclusion holds only with a hit of each of its rule's later groups, an
+            // `exclude_unless` one only without.
             let rule = Int(patternRule[h.pattern])
             if rule >= 0 {
                 let groups = taxonomy.topics[t].contextExclusions[rule].count
@@ -221,7 +222,7 @@ extension TopicTagger {
                         return facts[p].kind == Self.kindExclusionContext && Int(patternRule[p]) == rule && Int(patternGroup[p]) == g
                     }
                 }
-                if !company { continue }
+                if company == taxonomy.topics[t].exclusionHoldsWithoutCompany(rule) { continue }
             }
             b.exclusions.append(h)
         }

@@ -42,6 +42,16 @@ public struct Taxonomy: Sendable {
         /// matches. A false friend's sense often shows in a word that is not next to it ("Water
         /// utility's new tariff approved"), which no fixed phrase can catch.
         public var contextExclusions: [[[String]]] = []
+        /// Per rule of `contextExclusions`: true for an `exclude_unless` rule, whose exclusion holds
+        /// where its company is missing instead. A word whose figurative sense comes in quotation
+        /// marks (“社交关税”, 「隱形關稅」) is on topic in quotes only beside the topic's own words,
+        /// and those are few and known, where the figures of speech are many and new.
+        public var contextExclusionHoldsWithoutCompany: [Bool] = []
+
+        /// Whether exclusion rule `r` is an `exclude_unless` rule (a topic built in code may leave the flags out).
+        public func exclusionHoldsWithoutCompany(_ r: Int) -> Bool {
+            r < contextExclusionHoldsWithoutCompany.count && contextExclusionHoldsWithoutCompany[r]
+        }
         /// When the groups after the first only give context (脱钩 next to a country), the
         /// evidence quotes the first group's term alone, not the context word.
         public var pairEvidenceFirstGroupOnly: Bool = false
@@ -306,11 +316,16 @@ private struct NodeReader {
 
     func topic(_ node: Node, _ key: String) throws -> Taxonomy.Topic {
         let allowed: Set<String> = [
-            "id", "labels", "en", "zh", "weak_en", "weak_zh", "exclude", "exclude_with", "pairs", "contexts", "pair_evidence",
+            "id", "labels", "en", "zh", "weak_en", "weak_zh", "exclude", "exclude_with", "exclude_unless", "pairs", "contexts",
+            "pair_evidence",
             "field_weights",
         ]
         var topic = Taxonomy.Topic(id: "", terms: [])
         var sawId = false
+        // Kept apart while the keys are read, in whatever order they come: `exclude_with` rules
+        // first, then `exclude_unless`, so a rule's index does not depend on the file's key order.
+        var excludeWith: [[[String]]] = []
+        var excludeUnless: [[[String]]] = []
         for (name, _, value) in try mapping(node, key, allowed: allowed) {
             let path = "\(key).\(name)"
             switch name {
@@ -333,7 +348,8 @@ private struct NodeReader {
                 topic.pairs = try groups.enumerated().map { i, g in try strings(g, "\(path)[\(i)]") }
                 guard topic.pairs.count >= 2 else { throw fail(value, path, "needs at least two groups") }
             case "contexts": topic.contexts = try rules(value, path)
-            case "exclude_with": topic.contextExclusions = try rules(value, path)
+            case "exclude_with": excludeWith = try rules(value, path)
+            case "exclude_unless": excludeUnless = try rules(value, path)
             case "pair_evidence":
                 switch try string(value, path) {
                 case "all": topic.pairEvidenceFirstGroupOnly = false
@@ -345,6 +361,8 @@ private struct NodeReader {
             }
         }
         guard sawId else { throw fail(node, "\(key).id", "missing key") }
+        topic.contextExclusions = excludeWith + excludeUnless
+        topic.contextExclusionHoldsWithoutCompany = excludeWith.map { _ in false } + excludeUnless.map { _ in true }
         guard !topic.terms.isEmpty || !topic.contextRules.isEmpty else {
             throw fail(node, key, "topic '\(topic.id)' has no terms (en, zh or pairs)")
         }

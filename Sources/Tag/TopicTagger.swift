@@ -88,9 +88,11 @@ public final class TopicTagger: Sendable {
     /// slots start, so that one pass over a topic's hits finds every rule's earliest hit
     /// per group (a pass per rule over every hit was most of the scoring on dense text).
     private let ruleSlotStart: [Int32]
-    /// Per topic: its `exclude_with` rules' group counts, `exclusionRuleGroupCounts[exclusionRuleStart[t]...]`.
+    /// Per topic: its `exclude_with` and `exclude_unless` rules' group counts,
+    /// `exclusionRuleGroupCounts[exclusionRuleStart[t]...]`, and whether each holds without its company.
     private let exclusionRuleStart: [Int32]
     private let exclusionRuleGroupCounts: [Int32]
+    private let exclusionRuleHoldsWithoutCompany: [Bool]
     /// Per topic: a rule with no groups, which every field with a hit of the topic satisfies.
     private let topicHasEmptyRule: [Bool]
     private let topicPairFirstOnly: [Bool]
@@ -136,12 +138,15 @@ public final class TopicTagger: Sendable {
         self.topicFieldWeights = fieldWeights
         var exclusionRuleStart: [Int32] = [0]
         var exclusionRuleGroupCounts: [Int32] = []
+        var exclusionRuleHoldsWithoutCompany: [Bool] = []
         for topic in taxonomy.topics {
             exclusionRuleGroupCounts += topic.contextExclusions.map { Int32($0.count) }
+            exclusionRuleHoldsWithoutCompany += topic.contextExclusions.indices.map(topic.exclusionHoldsWithoutCompany)
             exclusionRuleStart.append(Int32(exclusionRuleGroupCounts.count))
         }
         self.exclusionRuleStart = exclusionRuleStart
         self.exclusionRuleGroupCounts = exclusionRuleGroupCounts
+        self.exclusionRuleHoldsWithoutCompany = exclusionRuleHoldsWithoutCompany
         self.ruleStart = ruleStart
         self.ruleGroupCounts = ruleGroupCounts
         var slotStart: [Int32] = [0]
@@ -686,7 +691,12 @@ public final class TopicTagger: Sendable {
         for h in hits { scratch.hits.append(h) }
     }
 
-    /// Whether `exclude_with` rule `rule` of topic `t` holds in this field: one of the topic's
+    /// Whether exclusion rule `rule` of topic `t` is an `exclude_unless` rule.
+    func exclusionHoldsWithoutCompany(_ t: Int, _ rule: Int) -> Bool {
+        exclusionRuleHoldsWithoutCompany[Int(exclusionRuleStart[t]) + rule]
+    }
+
+    /// Whether exclusion rule `rule` of topic `t` has its company in this field: one of the topic's
     /// hits (`topicHits`, indices into `hits`) from each of the rule's company groups.
     func exclusionHasCompany(
         _ t: Int, rule: Int, among topicHits: UnsafeBufferPointer<Int32>, _ hits: ScratchBuffer<Hit>
@@ -717,7 +727,10 @@ public final class TopicTagger: Sendable {
             s.exclusions.removeAll()
             for k in topicHits where facts[Int(s.hits[Int(k)].pattern)].kind == Self.kindExclusion {
                 let rule = Int(patternRule[Int(s.hits[Int(k)].pattern)])
-                if rule >= 0 && !exclusionHasCompany(t, rule: rule, among: topicHits, s.hits) { continue }
+                // `exclude_with` holds in its company, `exclude_unless` out of it.
+                if rule >= 0 && exclusionHasCompany(t, rule: rule, among: topicHits, s.hits) == exclusionHoldsWithoutCompany(t, rule) {
+                    continue
+                }
                 s.exclusions.append(k)
             }
             s.live.removeAll()

@@ -1499,6 +1499,36 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Session 29's fourth round, written blind after the third round's tuning, scored once with that taxonomy
+    /// (2425fe9), then tuned on. Same brief and format examples.
+    /// - written214 (eb1a274), pawnshops, flea markets and second-hand goods: 90 / 80 / 100. First run: 0.955, 5 traps
+    ///   tagged (a city's 实体清单 of trusted shops, flea-market sellers' “反倾销” twice, a 'Gen Z tariff', burglars
+    ///   breaching a wall); headlines 269/270 (one label as in written202). Tuned: 0.970, no trap.
+    /// - written215 (bdcc21f), motorcycles, scooters and motorbike clubs: 90 / 80 / 100. First run: 0.856, 3 traps
+    ///   tagged (a stray dog's chip, parking fees as a 「隱形關稅」, an insurance tariff); headlines 266/270 (Autocar
+    ///   India, RideApart, Cycle World, MCN). Tuned: 0.865, no trap. This set labels electric motorcycles and
+    ///   scooters electric-vehicles (36 headlines); the topic is cars here, as 120 of the 145 earlier headlines on
+    ///   e-scooters, Gogoro or 電動機車 were labelled, so its electric-vehicles F1 stays near 0.1 and the set holds
+    ///   topics to 0.1.
+    /// - written216 (a7ecb95), fortune-telling, astrology and feng shui: 91 / 81 / 98. First run: 0.939, 9 traps
+    ///   tagged (時光刻 twice, a temple's 出口管制, “关税” and 「關稅」 in love, Taoist “混元”, an open source of side
+    ///   income, a de-risked wedding date, EV as expected value); headlines 269/270 (Cosmopolitan). Tuned: 0.965.
+    /// - written217 (5774c0d), classical music, orchestras and choirs: 90 / 80 / 100. First run: 0.972, 4 traps
+    ///   tagged (concert-going's “关税” and 「關稅」, a violin's tracking chip, a workshop's 製程); headlines 267/270
+    ///   (The Strad, Classic FM, Gramophone). Tuned: 0.978, no trap.
+    /// The round's main change: `exclude_unless`, an exclusion that holds without its company. 关税 and 反倾销 in
+    /// quotation marks are figures of speech unless the field also speaks of trade; over the 221 held-out sets, 121
+    /// headlines with a quoted 关税 were not trade and the 21 that were all had a trade word beside it.
+    @Test("a blind written set from session 29's fourth round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written214.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
+        BlindSet(file: "heldout-written215.jsonl", knownTrapMisses: [], microF1Floor: 0.86, topicF1Floor: 0.1),
+        BlindSet(file: "heldout-written216.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written217.jsonl", knownTrapMisses: [], microF1Floor: 0.97),
+    ])
+    func session29FourthRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Session 29's third round, written blind after the second round's tuning, scored once with that taxonomy
     /// (592462a), then tuned on. Same brief and format examples.
     /// - written210 (64e2a76), karaoke, nightclubs and nightlife: 91 / 82 / 97. First run: 0.957, no trap tagged;

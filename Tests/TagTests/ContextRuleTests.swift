@@ -130,6 +130,39 @@ import Testing
         }
     }
 
+    @Test func anExclusionUnlessItsCompanyHoldsOnlyWhereSomeLaterGroupIsMissing() throws {
+        // Written before `exclude_with` on purpose: rule indices must not depend on the order of the keys.
+        let yaml = """
+            topics:
+              - id: trade
+                zh: [关税, 反倾销]
+                exclude_unless:
+                  - - ['关税”', '“关税', '关税」', '「关税']
+                    - [进口, 出口, 加征, 美国]
+                exclude_with:
+                  - - [反倾销]
+                    - [卖家]
+            """
+        let t = try tagger(yaml)
+        // Quoted without company: a figure of speech.
+        #expect(topics(t, "破除观演“关税”：乐团推出十元学生票").isEmpty)
+        #expect(topics(t, "遠距離戀愛也要繳「關稅」？").isEmpty)
+        #expect(topics(t, "社交“关税”成年轻人负担").isEmpty)
+        // Quoted with company, or not quoted at all: trade.
+        #expect(topics(t, "美国加征“关税” 出口企业承压") == ["trade"])
+        #expect(topics(t, "关税成年轻人负担") == ["trade"])
+        // The `exclude_with` rule beside it still holds only in its company.
+        #expect(topics(t, "卖家呼吁反倾销").isEmpty)
+        #expect(topics(t, "商务部反倾销调查") == ["trade"])
+        for title in ["破除观演“关税”：乐团推出十元学生票", "美国加征“关税” 出口企业承压", "卖家呼吁反倾销", "遠距離戀愛也要繳「關稅」？"] {
+            for folding in [false, true] {
+                let fast = t.tag(title: title, summary: nil, content: nil, foldingFirst: folding)
+                let reference = t.referenceTag(title: title, summary: nil, content: nil, foldingFirst: folding)
+                #expect(TagFastPathTests.render(fast) == TagFastPathTests.render(reference), "\(title)")
+            }
+        }
+    }
+
     @Test func exclusionsWithCompanyNeedTwoGroups() throws {
         #expect(throws: TaxonomyError.self) {
             _ = try Taxonomy.parse(yaml: """

@@ -238,6 +238,14 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         Case(title: "邮轮乘客手环内置芯片 一环通用开房门和消费", topics: []),
         // A Traditional-script report of de-risking away from the mainland is decoupling.
         Case(title: "去風險化浪潮下 日韓醫美器材商減少大陸零組件採購", topics: ["decoupling"]),
+        // 关税 and 反倾销 in quotation marks are figures of speech unless trade is spoken of beside them.
+        Case(title: "破除观演“关税”：乐团推出十元学生票", topics: []),
+        Case(title: "遠距離戀愛也要繳「關稅」？星座專家這樣說", topics: []),
+        Case(title: "二手群主呼吁“反倾销”：新手卖家低价甩卖扰乱行情", topics: []),
+        Case(title: "美国加征“对等关税” 中国出口企业承压", topics: ["trade", "us-china"]),
+        Case(title: "“关税大棒”下的东莞工厂", topics: ["trade"]),
+        Case(title: "时光刻在掌纹里？科普博主拆解手相“生命线”说法", topics: []),
+        Case(title: "Lottery players ignore EV and chase lucky numbers, study finds", topics: []),
     ]
 
     @Test(arguments: falseFriends)
