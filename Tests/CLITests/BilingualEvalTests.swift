@@ -1499,6 +1499,31 @@ struct BilingualEvalTests {
         try await Self.checkBlindSet(set)
     }
 
+    /// Session 29's fifth round, written blind after the fourth round's tuning and `exclude_unless`, scored once with
+    /// that taxonomy (32b30fd), then tuned on. Same brief and format examples.
+    /// - written218 (67c752d), laundromats, dry cleaners and tailors: 90 / 80 / 100. First run: 0.950, 4 traps tagged
+    ///   (a 「中美洗衣」 shop sign, a 'suit hacker', the open source of a river, an 'open source' book shelf);
+    ///   headlines 267/270 (American Drycleaner, Drapers). Tuned: 0.964, no trap.
+    /// - written219 (fe1e589), shoes, sneakers and footwear: 90 / 81 / 99. First run: 0.982, 2 traps tagged (中美鞋业
+    ///   有限公司, Allen Iverson's AI Question Mid); headlines 270/270. Tuned: 0.989, no trap.
+    /// - written220 (47e2339), kindergartens, nannies and childcare: 90 / 80 / 100. First run: 0.952, 5 traps tagged
+    ///   (a customs open day's 关税 story, a staffing-ratio breach, seaside hotels' tariffs, toy ride-on cars, police
+    ///   using open sources); headlines 267/270 (Nursery World; `_新浪育儿_新浪网`, a channel word now known).
+    ///   Tuned: 0.970, no trap.
+    /// - written221 (25b737b), public parks, playgrounds and city squares: 90 / 85 / 95. First run: 0.950, 2 traps
+    ///   tagged (城关税务所, 豆包 buns at a breakfast stall); headlines 270/270. Tuned: 0.962, no trap.
+    /// "Open source" in quotation marks now needs software beside it (`exclude_unless`), and a chip implanted,
+    /// scanned or embedded is a tag.
+    @Test("a blind written set from session 29's fifth round, scored once, then tuned on", arguments: [
+        BlindSet(file: "heldout-written218.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+        BlindSet(file: "heldout-written219.jsonl", knownTrapMisses: [], microF1Floor: 0.985),
+        BlindSet(file: "heldout-written220.jsonl", knownTrapMisses: [], microF1Floor: 0.965),
+        BlindSet(file: "heldout-written221.jsonl", knownTrapMisses: [], microF1Floor: 0.96),
+    ])
+    func session29FifthRoundHeadlines(_ set: BlindSet) async throws {
+        try await Self.checkBlindSet(set)
+    }
+
     /// Session 29's fourth round, written blind after the third round's tuning, scored once with that taxonomy
     /// (2425fe9), then tuned on. Same brief and format examples.
     /// - written214 (eb1a274), pawnshops, flea markets and second-hand goods: 90 / 80 / 100. First run: 0.955, 5 traps

@@ -56,6 +56,7 @@ struct HeadlineTests {
         ("Fed holds rates - Business - The Guardian", "Fed holds rates", "guardian"),
         // A channel the registry does not list, named by the outlet and a section word.
         ("新能源汽车下乡活动启动，百余款车型参与_新浪汽车_新浪网", "新能源汽车下乡活动启动，百余款车型参与", "sina"),
+        ("诺如病毒致某幼儿园多名幼儿呕吐 全园停课消毒_新浪育儿_新浪网", "诺如病毒致某幼儿园多名幼儿呕吐 全园停课消毒", "sina"),
         ("苹果发布新款手机_网易数码_网易", "苹果发布新款手机", "163"),
         // A 频道 that opens with the outlet's own name is one of its sections, whatever it is called.
         ("大模型价格战背后：谁在为算力买单_财新周刊频道_财新网", "大模型价格战背后：谁在为算力买单", "caixin"),

@@ -246,6 +246,13 @@ func evidence(_ title: String, _ topic: String) -> [String] {
         Case(title: "“关税大棒”下的东莞工厂", topics: ["trade"]),
         Case(title: "时光刻在掌纹里？科普博主拆解手相“生命线”说法", topics: []),
         Case(title: "Lottery players ignore EV and chase lucky numbers, study finds", topics: []),
+        // "Open source" in quotation marks needs software beside it; a chip implanted or scanned is a tag, an
+        // implantable medical chip is chip news.
+        Case(title: "Laundromat's 'open source' book swap shelf becomes neighbourhood hub", topics: []),
+        Case(title: "Meta 'open-sources' its Llama model weights", topics: ["open-source", "ai"]),
+        Case(title: "动物园为小熊猫植入身份芯片", topics: []),
+        Case(title: "脑机接口企业发布自研植入式神经信号采集芯片", topics: ["semiconductors"]),
+        Case(title: "公园早餐车试点上线 豆包油条成晨练族最爱", topics: []),
     ]
 
     @Test(arguments: falseFriends)
